@@ -1,0 +1,45 @@
+"""The exception hierarchy of ectraverse.
+
+Every error the library raises on purpose is an :class:`EctraverseError`.
+Errors about a bad *value* also subclass :class:`ValueError`, so code that
+already catches ``ValueError`` keeps working; wrong *types* raise plain
+:class:`TypeError`.
+"""
+
+__all__ = [
+    "EctraverseError",
+    "NotOnCurveError",
+    "NotInSubgroupError",
+    "EncodingError",
+    "CurveMismatchError",
+    "InvalidCurveError",
+    "UnknownCurveError",
+]
+
+
+class EctraverseError(Exception):
+    """Base class of every error raised by ectraverse."""
+
+
+class NotOnCurveError(EctraverseError, ValueError):
+    """Coordinates do not satisfy the curve equation (or an x has no y)."""
+
+
+class NotInSubgroupError(EctraverseError, ValueError):
+    """A point is on the curve but outside its prime-order subgroup."""
+
+
+class EncodingError(EctraverseError, ValueError):
+    """Bytes are not a valid encoding (wrong length, prefix, or out of range)."""
+
+
+class CurveMismatchError(EctraverseError, ValueError):
+    """An operation mixes points (or arrays) from different curves."""
+
+
+class InvalidCurveError(EctraverseError, ValueError):
+    """Custom curve parameters fail validation."""
+
+
+class UnknownCurveError(EctraverseError, ValueError):
+    """No curve is registered under the requested name."""

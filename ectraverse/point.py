@@ -1,0 +1,566 @@
+"""Curves, points and batches of points: the typed, validated public face of the core.
+
+:class:`Curve` is the prime-order group ``G`` of a curve (named or custom).
+:class:`Point` is one immutable, hashable element of it; :class:`PointArray` a
+NumPy-backed batch whose operations run in the compiled core with the GIL
+released.  Every value from outside is checked here, once, so nothing past this
+module can see an invalid point.
+
+Points are kept in Jacobian coordinates and normalised lazily: ``P + Q`` and
+``k * P`` never invert; ``==`` compares projectively; encodings, ``x``, ``y``
+and ``hash`` normalise once and cache.
+
+The arithmetic is variable-time: for public data, not secret keys.
+
+Example:
+    >>> import ectraverse as ect
+    >>> C = ect.curve("secp256k1")
+    >>> P = 3 * C.generator
+    >>> P == C.generator + C.generator + C.generator
+    True
+    >>> C.decode(P.to_bytes()) == P, P.to_bytes().hex()[:10]
+    (True, '02f9308a01')
+    >>> (C.n - 1) * C.generator == -C.generator
+    True
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+from ectraverse import _ec
+from ectraverse.curves import CurveParams, curve_names, glv_parameters, named_params, validate_params
+from ectraverse.errors import CurveMismatchError, NotInSubgroupError
+
+__all__ = ["Curve", "Point", "PointArray", "curve", "curve_names"]
+
+_NOT_SCALARS = (bool, float, complex)
+
+
+def _scalar(k):
+    """k as an int, None for a type that is not ours to judge; TypeError for bool/float."""
+    if k.__class__ is int:
+        return k
+    if isinstance(k, _NOT_SCALARS):
+        raise TypeError(f"scalar must be an int, not {type(k).__name__}")
+    try:
+        return operator.index(k)
+    except TypeError:
+        return None
+
+
+class Curve:
+    """The prime-order subgroup ``G`` of ``y^2 = x^3 + a*x + b`` over ``F_p``.
+
+    Named curves come from :func:`curve`; the constructor builds and validates
+    a custom curve.
+
+    Args:
+        name: a label for messages and ``repr``.
+        p, a, b: field prime and coefficients (``a`` and ``b`` are reduced mod p).
+        gx, gy: a generator of the order-``n`` subgroup.
+        n: the prime order of the generator.
+        h: the cofactor ``#E / n``.
+
+    Raises:
+        TypeError: if a parameter is not an int.
+        InvalidCurveError: if a check fails (see ``curves.validate_params``).
+
+    Example:
+        >>> C = Curve(name="tiny", p=43, a=1, b=3, gx=2, gy=20, n=47)
+        >>> C.n * C.generator == C.identity
+        True
+        >>> Curve(name="bad", p=43, a=1, b=3, gx=2, gy=21, n=47)
+        Traceback (most recent call last):
+        ...
+        ectraverse.errors.InvalidCurveError: generator (0x2, 0x15) is not on curve 'bad'.
+    """
+
+    __slots__ = ("_params", "_core", "generator", "identity", "__weakref__")
+
+    def __init__(self, name: str = "custom", *, p: int, a: int, b: int, gx: int, gy: int, n: int, h: int = 1):
+        values = {"p": p, "a": a, "b": b, "gx": gx, "gy": gy, "n": n, "h": h}
+        for key, value in values.items():
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise TypeError(f"{key} must be an int, not {type(value).__name__}")
+        if not isinstance(name, str):
+            raise TypeError(f"name must be a str, not {type(name).__name__}")
+        if p > 3:
+            a, b = a % p, b % p
+        params = CurveParams(name=name, p=p, a=a, b=b, gx=gx, gy=gy, n=n, h=h)
+        validate_params(params)
+        self._setup(params)
+
+    @classmethod
+    def _from_params(cls, params: CurveParams) -> Curve:
+        self = cls.__new__(cls)
+        self._setup(params)
+        return self
+
+    def _setup(self, params: CurveParams) -> None:
+        glv = glv_parameters(params)
+        glv_tuple = None if glv is None else (glv.beta, glv.lam, glv.a1, glv.b1, glv.a2, glv.b2)
+        self._params = params
+        self._core = _ec.CurveCore(params.name, params.p, params.a, params.b, params.gx, params.gy, params.n, glv_tuple)
+        self.generator = Point._make(self, self._core.generator_raw)
+        self.identity = Point._make(self, self._core.identity_raw)
+
+    # ---- parameters --------------------------------------------------------
+
+    @property
+    def params(self) -> CurveParams:
+        """The domain parameters."""
+        return self._params
+
+    @property
+    def name(self) -> str:
+        return self._params.name
+
+    @property
+    def p(self) -> int:
+        return self._params.p
+
+    @property
+    def a(self) -> int:
+        return self._params.a
+
+    @property
+    def b(self) -> int:
+        return self._params.b
+
+    @property
+    def n(self) -> int:
+        return self._params.n
+
+    @property
+    def h(self) -> int:
+        return self._params.h
+
+    @property
+    def field_bytes(self) -> int:
+        """Bytes of one SEC1 coordinate, ``ceil(bits(p) / 8)``."""
+        return self._params.field_bytes
+
+    @property
+    def scalar_bytes(self) -> int:
+        """Bytes of one big-endian scalar, ``ceil(bits(n) / 8)``."""
+        return self._params.scalar_bytes
+
+    @property
+    def has_glv(self) -> bool:
+        """True if scalar multiplication splits scalars with the GLV endomorphism."""
+        return self._core.has_glv
+
+    def __repr__(self) -> str:
+        return f"Curve({self.name!r})"
+
+    def __eq__(self, other) -> bool:
+        if self is other:
+            return True
+        if not isinstance(other, Curve):
+            return NotImplemented
+        return self._params == other._params
+
+    def __hash__(self) -> int:
+        return hash(self._params)
+
+    def __reduce__(self):
+        if _NAMED.get(self.name) is self:
+            return (curve, (self.name,))
+        prm = self._params
+        return (_custom_curve, (prm.name, prm.p, prm.a, prm.b, prm.gx, prm.gy, prm.n, prm.h))
+
+    # ---- points ------------------------------------------------------------
+
+    def point(self, x: int, y: int) -> Point:
+        """The point ``(x, y)``, validated.
+
+        Raises:
+            TypeError: if x or y is not an int.
+            NotOnCurveError: if (x, y) is not on the curve (or out of [0, p)).
+            NotInSubgroupError: if the cofactor is > 1 and the point is outside ``G``.
+        """
+        for what, v in (("x", x), ("y", y)):
+            if isinstance(v, bool) or not isinstance(v, int):
+                raise TypeError(f"{what} must be an int, not {type(v).__name__}")
+        return self._checked(self._core.from_affine(x, y))
+
+    def decode(self, data) -> Point:
+        """A point from its SEC1 encoding: ``02/03 || x``, ``04 || x || y``, or ``00`` (identity).
+
+        Raises:
+            TypeError: if data is not bytes-like.
+            EncodingError: wrong length or prefix, or a coordinate >= p.
+            NotOnCurveError: not on the curve, or no y for a compressed x.
+            NotInSubgroupError: the cofactor is > 1 and the point is outside ``G``.
+        """
+        return self._checked(self._core.decode(data))
+
+    def _checked(self, raw: bytes) -> Point:
+        if self._params.h != 1 and not self._core.in_subgroup(raw):
+            raise NotInSubgroupError(
+                f"Point is on {self.name!r} but not in its subgroup of order n = {self.n:#x} (cofactor {self.h})."
+            )
+        return Point._make(self, raw)
+
+    def msm(self, points: Iterable[Point], scalars: Iterable[int]) -> Point:
+        """``sum(k_i * P_i)`` as one multi-scalar multiplication (Straus or Pippenger).
+
+        Raises:
+            CurveMismatchError: a point belongs to another curve.
+            ValueError: the numbers of points and scalars differ.
+        """
+        arr = points if isinstance(points, PointArray) else PointArray(self, points)
+        arr._check_curve(self)
+        return arr.msm(scalars)
+
+    def multiply_generator(self, scalars: Iterable[int]) -> PointArray:
+        """``[k * G for k in scalars]`` in one call, through the fixed-base table.
+
+        Example:
+            >>> C = curve("P-256")
+            >>> C.multiply_generator([1, 2])[1] == 2 * C.generator
+            True
+        """
+        return PointArray._wrap(self, self._core.batch_mul_gen(scalars))
+
+
+_NAMED: dict[str, Curve] = {}
+
+
+def curve(name: str) -> Curve:
+    """The named curve (built once, then shared); aliases and case are accepted.
+
+    Names: ``secp256k1``, ``P-256`` (``secp256r1``, ``prime256v1``), ``P-384``
+    (``secp384r1``), ``P-521`` (``secp521r1``), ``BN254`` (``alt_bn128``, its
+    G1), ``BLS12-381`` (its G1), and the toy curves ``toy-a0``, ``toy-b0``,
+    ``toy-h4``, ``toy-plot``, ``toy61``.
+
+    Raises:
+        UnknownCurveError: no curve has that name.
+
+    Example:
+        >>> curve("secp256r1") is curve("P-256")
+        True
+    """
+    params = named_params(name)
+    found = _NAMED.get(params.name)
+    if found is None:
+        found = _NAMED[params.name] = Curve._from_params(params)
+    return found
+
+
+def _custom_curve(name, p, a, b, gx, gy, n, h):
+    return Curve(name, p=p, a=a, b=b, gx=gx, gy=gy, n=n, h=h)
+
+
+def _same_curve(c1: Curve, c2: Curve) -> None:
+    if c1 is not c2 and c1._params != c2._params:
+        raise CurveMismatchError(f"Cannot combine points of {c1.name!r} and {c2.name!r}.")
+
+
+class Point:
+    """An element of a curve's prime-order group; immutable and hashable.
+
+    Build points with ``curve.point(x, y)``, ``curve.decode(data)``,
+    ``Point.from_bytes(curve, data)``, or arithmetic on ``curve.generator``.
+
+    Supports ``P + Q``, ``P - Q``, ``-P``, ``k * P`` and ``P * k`` (``k`` an
+    int, reduced mod n, negative allowed), and ``==``.
+
+    Example:
+        >>> C = curve("toy-plot")
+        >>> G = C.generator
+        >>> (G.x, G.y), (2 * G - G) == G, (C.n * G).is_identity
+        ((2, 20), True, True)
+    """
+
+    __slots__ = ("_curve", "_raw", "_enc", "_xy")
+
+    def __init__(self, curve: Curve, x: int, y: int):
+        other = curve.point(x, y)
+        self._curve, self._raw, self._enc, self._xy = curve, other._raw, None, None
+
+    @classmethod
+    def _make(cls, curve: Curve, raw: bytes) -> Point:
+        self = object.__new__(cls)
+        self._curve = curve
+        self._raw = raw
+        self._enc = None
+        self._xy = None
+        return self
+
+    @classmethod
+    def from_bytes(cls, curve: Curve, data) -> Point:
+        """Same as ``curve.decode(data)``."""
+        if not isinstance(curve, Curve):
+            raise TypeError(f"curve must be a Curve, not {type(curve).__name__}")
+        return curve.decode(data)
+
+    @property
+    def curve(self) -> Curve:
+        return self._curve
+
+    @property
+    def is_identity(self) -> bool:
+        """True for the identity (the point at infinity)."""
+        return self._curve._core.is_identity(self._raw)
+
+    def _affine(self) -> tuple[int, int]:
+        if self._xy is None:
+            xy = self._curve._core.affine(self._raw)
+            if xy is None:
+                raise ValueError(f"The identity of {self._curve.name!r} has no affine coordinates.")
+            self._xy = xy
+        return self._xy
+
+    @property
+    def x(self) -> int:
+        """The affine x-coordinate (ValueError for the identity)."""
+        return self._affine()[0]
+
+    @property
+    def y(self) -> int:
+        """The affine y-coordinate (ValueError for the identity)."""
+        return self._affine()[1]
+
+    def to_bytes(self, compressed: bool = True) -> bytes:
+        """SEC1 encoding: ``02/03 || x`` (compressed), ``04 || x || y``, or ``00`` for the identity."""
+        if compressed:
+            if self._enc is None:
+                self._enc = self._curve._core.encode(self._raw, True)
+            return self._enc
+        return self._curve._core.encode(self._raw, False)
+
+    def __bytes__(self) -> bytes:
+        return self.to_bytes()
+
+    # ---- arithmetic --------------------------------------------------------
+
+    def __add__(self, other):
+        if other.__class__ is not Point:
+            return NotImplemented
+        c = self._curve
+        if other._curve is not c:
+            _same_curve(c, other._curve)
+        return Point._make(c, c._core.add(self._raw, other._raw))
+
+    def __sub__(self, other):
+        if other.__class__ is not Point:
+            return NotImplemented
+        c = self._curve
+        if other._curve is not c:
+            _same_curve(c, other._curve)
+        return Point._make(c, c._core.sub(self._raw, other._raw))
+
+    def __neg__(self):
+        return Point._make(self._curve, self._curve._core.neg(self._raw))
+
+    def __pos__(self):
+        return self
+
+    def __mul__(self, k):
+        k = _scalar(k)
+        if k is None:
+            return NotImplemented
+        c = self._curve
+        return Point._make(c, c._core.mul(self._raw, k))
+
+    __rmul__ = __mul__
+
+    def double(self) -> Point:
+        """``2 * P`` by one doubling."""
+        return Point._make(self._curve, self._curve._core.double(self._raw))
+
+    def __eq__(self, other):
+        if other.__class__ is not Point:
+            return NotImplemented
+        c = self._curve
+        if other._curve is not c and c._params != other._curve._params:
+            return False
+        return c._core.equal(self._raw, other._raw)
+
+    def __hash__(self):
+        return hash((self._curve._params.p, self._curve._params.n, self.to_bytes()))
+
+    def __repr__(self):
+        if self.is_identity:
+            return f"Point({self._curve.name}, identity)"
+        x, y = self._affine()
+        return f"Point({self._curve.name}, x={x:#x}, y={y:#x})"
+
+    def __reduce__(self):
+        return (_decode_point, (self._curve, self.to_bytes()))
+
+
+def _decode_point(curve: Curve, data: bytes) -> Point:
+    return curve.decode(data)
+
+
+class PointArray:
+    """A batch of points on one curve, backed by a NumPy array; operations run in C.
+
+    Build it from points, or from concatenated SEC1 encodings with
+    :meth:`from_bytes`; ``curve.multiply_generator`` also returns one.
+    Element-wise ``A + B``, ``A - B``, ``-A``, ``A * scalars`` (one int per
+    element, or a single int for all), and :meth:`sum`, :meth:`msm`,
+    :meth:`to_bytes`.  Indexing gives a :class:`Point` (or a ``PointArray`` for
+    a slice).  Immutable.
+
+    Example:
+        >>> C = curve("secp256k1")
+        >>> A = C.multiply_generator([1, 2, 3])
+        >>> B = PointArray(C, [C.generator] * 3)
+        >>> (A + B)[2] == 4 * C.generator, A.msm([1, 1, 1]) == A.sum() == 6 * C.generator
+        (True, True)
+    """
+
+    __slots__ = ("_curve", "_a")
+
+    def __init__(self, curve: Curve, points: Iterable[Point] = ()):
+        if not isinstance(curve, Curve):
+            raise TypeError(f"curve must be a Curve, not {type(curve).__name__}")
+        raws = []
+        for i, P in enumerate(points):
+            if P.__class__ is not Point:
+                raise TypeError(f"PointArray items must be Points, not {type(P).__name__} (at index {i})")
+            if P._curve is not curve:
+                _same_curve(curve, P._curve)
+            raws.append(P._raw)
+        self._curve = curve
+        self._a = curve._core.batch_from_raws(raws) if raws else curve._core.new_batch(0)
+        self._a.flags.writeable = False
+
+    @classmethod
+    def _wrap(cls, curve: Curve, arr: np.ndarray) -> PointArray:
+        self = object.__new__(cls)
+        self._curve = curve
+        arr.flags.writeable = False
+        self._a = arr
+        return self
+
+    @classmethod
+    def from_bytes(cls, curve: Curve, data) -> PointArray:
+        """A batch from concatenated SEC1 encodings (compressed, uncompressed or 0x00, mixed freely).
+
+        Raises:
+            EncodingError / NotOnCurveError: naming the index and byte offset of the first bad record.
+            NotInSubgroupError: cofactor > 1 and a point outside ``G``.
+        """
+        if not isinstance(curve, Curve):
+            raise TypeError(f"curve must be a Curve, not {type(curve).__name__}")
+        arr = curve._core.batch_decode(data)
+        if curve.h != 1:
+            bad = curve._core.batch_in_subgroup(arr)
+            if bad >= 0:
+                raise NotInSubgroupError(
+                    f"point {bad} is on {curve.name!r} but not in its subgroup of order n (cofactor {curve.h})."
+                )
+        return cls._wrap(curve, arr)
+
+    @property
+    def curve(self) -> Curve:
+        return self._curve
+
+    def __len__(self) -> int:
+        return self._a.shape[0]
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return PointArray._wrap(self._curve, np.ascontiguousarray(self._a[index]))
+        i = operator.index(index)
+        m = len(self)
+        if not -m <= i < m:
+            raise IndexError(f"PointArray index {i} out of range for length {m}")
+        return Point._make(self._curve, self._a[i].tobytes())
+
+    def __iter__(self):
+        c = self._curve
+        for row in self._a:
+            yield Point._make(c, row.tobytes())
+
+    def __repr__(self) -> str:
+        return f"PointArray({self._curve.name}, {len(self)} points)"
+
+    def _check_curve(self, curve: Curve) -> None:
+        if self._curve is not curve:
+            _same_curve(curve, self._curve)
+
+    def _check_peer(self, other: PointArray) -> None:
+        other._check_curve(self._curve)
+        if len(other) != len(self):
+            raise ValueError(f"PointArrays must have the same length, not {len(self)} and {len(other)}")
+
+    def __add__(self, other):
+        if not isinstance(other, PointArray):
+            return NotImplemented
+        self._check_peer(other)
+        return PointArray._wrap(self._curve, self._curve._core.batch_add(self._a, other._a, False))
+
+    def __sub__(self, other):
+        if not isinstance(other, PointArray):
+            return NotImplemented
+        self._check_peer(other)
+        return PointArray._wrap(self._curve, self._curve._core.batch_add(self._a, other._a, True))
+
+    def __neg__(self):
+        return PointArray._wrap(self._curve, self._curve._core.batch_neg(self._a))
+
+    def __mul__(self, scalars):
+        if isinstance(scalars, _NOT_SCALARS):
+            raise TypeError(f"scalars must be ints, not {type(scalars).__name__}")
+        k = _scalar(scalars) if not isinstance(scalars, (Sequence, np.ndarray)) else None
+        if k is not None:
+            scalars = [k] * len(self)
+        elif not isinstance(scalars, (Sequence, np.ndarray)):
+            return NotImplemented
+        if len(scalars) != len(self):
+            raise ValueError(f"expected {len(self)} scalars, not {len(scalars)}")
+        return PointArray._wrap(self._curve, self._curve._core.batch_mul(self._a, scalars))
+
+    __rmul__ = __mul__
+
+    def __eq__(self, other):
+        if not isinstance(other, PointArray):
+            return NotImplemented
+        if self._curve != other._curve or len(self) != len(other):
+            return False
+        return self.to_bytes() == other.to_bytes()
+
+    __hash__ = None
+
+    def sum(self) -> Point:
+        """The sum of all points (the identity for an empty array)."""
+        return Point._make(self._curve, self._curve._core.batch_sum(self._a))
+
+    def msm(self, scalars: Iterable[int]) -> Point:
+        """``sum(k_i * A[i])`` by one multi-scalar multiplication.
+
+        Raises:
+            TypeError: a scalar is not an int.
+            ValueError: the number of scalars differs from ``len(self)``.
+        """
+        scalars = scalars if isinstance(scalars, (Sequence, np.ndarray)) else list(scalars)
+        if len(scalars) != len(self):
+            raise ValueError(f"expected {len(self)} scalars, not {len(scalars)}")
+        return Point._make(self._curve, self._curve._core.batch_msm(self._a, scalars))
+
+    def to_bytes(self, compressed: bool = True) -> bytes:
+        """Concatenated SEC1 encodings (one field inversion for the whole batch)."""
+        return self._curve._core.batch_encode(self._a, compressed)
+
+    def coordinates(self) -> list[tuple[int, int] | None]:
+        """Affine ``(x, y)`` per point (``None`` for the identity), one inversion in all."""
+        xy, inf = self._curve._core.batch_affine(self._a)
+        nb = self._curve.field_bytes
+        out: list[tuple[int, int] | None] = []
+        for row, is_inf in zip(xy, inf):
+            if is_inf:
+                out.append(None)
+            else:
+                raw = row.tobytes()
+                out.append((int.from_bytes(raw[:nb], "big"), int.from_bytes(raw[nb:], "big")))
+        return out

@@ -1,0 +1,966 @@
+"""Slow, obviously correct elliptic-curve arithmetic: the test oracle.
+
+This module is the independent reference that the compiled core and the
+public classes are checked against. It uses nothing but Python integers and
+the formulas of the textbook (affine coordinates, one modular inversion per
+group operation, plain double-and-add), and it imports nothing from the rest
+of ``ectraverse`` so that a bug there cannot hide a bug here.
+
+Conventions:
+
+* A curve is a :class:`RefCurve`: ``y^2 = x^3 + a*x + b`` over ``GF(p)`` with
+  a base point ``G = (gx, gy)`` of prime order ``n`` and cofactor ``h``. The
+  functions only read the attributes ``p``, ``a``, ``b`` (and ``n``, ``gx``,
+  ``gy``, ``name`` where they need them), so any object with those attributes
+  works too.
+* A point is a tuple ``(x, y)`` of integers with ``0 <= x, y < p``; the point
+  at infinity (the group identity, O) is ``None``. There is no other identity
+  and no ``(0, 0)`` sentinel: ``(0, 0)`` is an ordinary affine point whenever
+  ``b == 0``.
+* Points given to the public functions are checked to be on the curve and a
+  :class:`ValueError` is raised otherwise; the helpers that start with an
+  underscore skip the check.
+* Everything is variable-time and slow. It is for tests and for baselines,
+  never for secrets.
+
+Example:
+    >>> C = RefCurve("demo", p=17, a=2, b=2, n=19, h=1, gx=5, gy=1)
+    >>> double(C, C.G)
+    (6, 3)
+    >>> mul(C, 19, C.G) is None
+    True
+    >>> decode(C, encode(C, C.G)) == C.G
+    True
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import operator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping, Optional, Sequence, Tuple, Union
+
+__all__ = [
+    "Point",
+    "RefCurve",
+    "GLVParameters",
+    "DATA_DIR",
+    "inv_mod",
+    "sqrt_mod",
+    "is_square",
+    "is_probable_prime",
+    "load_curves",
+    "is_on_curve",
+    "neg",
+    "add",
+    "double",
+    "mul",
+    "msm",
+    "in_subgroup",
+    "encode",
+    "decode",
+    "enumerate_points",
+    "group_order",
+    "glv_parameters",
+    "glv_split",
+]
+
+#: An affine point ``(x, y)``, or ``None`` for the point at infinity.
+Point = Optional[Tuple[int, int]]
+
+#: The folder holding ``curves.json`` and ``toy_curves.json``.
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+#: Largest field size :func:`enumerate_points` accepts (it is O(p)).
+_ENUMERATE_LIMIT = 1 << 20
+
+
+# ---------------------------------------------------------------------------
+# Modular arithmetic
+# ---------------------------------------------------------------------------
+
+
+def inv_mod(a: int, m: int) -> int:
+    """Return the inverse of ``a`` modulo ``m``.
+
+    Args:
+        a: Any integer (it is reduced modulo ``m``).
+        m: The modulus, ``m >= 2``.
+
+    Returns:
+        The unique ``x`` in ``[0, m)`` with ``a*x ≡ 1 (mod m)``.
+
+    Raises:
+        ValueError: If ``m < 2`` or ``gcd(a, m) != 1`` (this includes ``a ≡ 0``).
+
+    Example:
+        >>> inv_mod(3, 7)
+        5
+        >>> inv_mod(-1, 7)
+        6
+    """
+    if m < 2:
+        raise ValueError(f"modulus must be at least 2, not {m}")
+    g = math.gcd(a, m)
+    if g != 1:
+        raise ValueError(f"{a} has no inverse modulo {m} (gcd is {g})")
+    # CPython computes this with the extended Euclidean algorithm.
+    return pow(a, -1, m)
+
+
+def is_square(a: int, p: int) -> bool:
+    """Tell whether ``a`` is a square modulo the prime ``p`` (Euler's criterion).
+
+    Zero counts as a square (``0 = 0^2``).
+
+    Args:
+        a: Any integer (reduced modulo ``p``).
+        p: A prime (not checked).
+
+    Returns:
+        ``True`` if ``a ≡ y^2 (mod p)`` for some ``y``.
+
+    Example:
+        >>> [x for x in range(7) if is_square(x, 7)]
+        [0, 1, 2, 4]
+    """
+    a %= p
+    if a == 0 or p == 2:
+        return True
+    return pow(a, (p - 1) // 2, p) == 1
+
+
+def sqrt_mod(a: int, p: int) -> Optional[int]:
+    """Return a square root of ``a`` modulo the prime ``p``, or ``None``.
+
+    For ``p ≡ 3 (mod 4)`` the root is ``a^((p+1)/4)``; otherwise it is found by
+    Tonelli–Shanks, using the smallest quadratic non-residue ``z >= 2``. Either
+    way the candidate is squared and compared with ``a`` before it is returned.
+
+    Which root: of the two roots ``r`` and ``p - r`` the **smaller** one,
+    ``min(r, p - r)``, so the answer lies in ``[0, (p - 1) / 2]`` and does not
+    depend on the algorithm. Callers that want a given parity (SEC1
+    decompression) take ``p - r`` themselves.
+
+    Args:
+        a: Any integer (reduced modulo ``p``).
+        p: A prime (not checked; for a composite modulus the result is
+            meaningless, though a returned value always squares to ``a``).
+
+    Returns:
+        The smaller square root, ``0`` for ``a ≡ 0``, or ``None`` when ``a`` is
+        not a square modulo ``p``.
+
+    Example:
+        >>> sqrt_mod(2, 7)   # 3^2 = 9 = 2 and 4^2 = 16 = 2 (mod 7)
+        3
+        >>> sqrt_mod(3, 7) is None
+        True
+        >>> sqrt_mod(10, 13)  # 13 = 1 (mod 4): Tonelli-Shanks; roots 6 and 7
+        6
+    """
+    a %= p
+    if a == 0 or p == 2:
+        return a
+    if pow(a, (p - 1) // 2, p) != 1:
+        return None
+    if p % 4 == 3:
+        r = pow(a, (p + 1) // 4, p)
+    else:
+        r = _tonelli_shanks(a, p)
+    if r * r % p != a:  # cannot happen for a prime p; guards a composite one
+        return None
+    return min(r, p - r)
+
+
+def _tonelli_shanks(a: int, p: int) -> int:
+    """Tonelli–Shanks for a quadratic residue ``a != 0`` modulo an odd prime ``p``."""
+    # p - 1 = q * 2^s with q odd.
+    q, s = p - 1, 0
+    while q % 2 == 0:
+        q //= 2
+        s += 1
+    z = 2
+    while pow(z, (p - 1) // 2, p) != p - 1:
+        z += 1
+        if z >= p:  # only for a composite p with no non-residue found
+            return 0
+    m = s
+    c = pow(z, q, p)  # generator of the 2-Sylow subgroup
+    t = pow(a, q, p)
+    r = pow(a, (q + 1) // 2, p)
+    # Invariant: r^2 = a * t, and t has order dividing 2^(m-1).
+    while t != 1:
+        i, t2 = 0, t
+        while t2 != 1:
+            t2 = t2 * t2 % p
+            i += 1
+            if i == m:  # a was not a residue (composite p)
+                return 0
+        b = pow(c, 1 << (m - i - 1), p)
+        m = i
+        c = b * b % p
+        t = t * c % p
+        r = r * b % p
+    return r
+
+
+# Bases for Miller-Rabin: the first 13 primes. Testing all of them is an exact
+# primality test for n < 3 317 044 064 679 887 385 961 981 (Sorenson and
+# Webster, 2015).
+_MR_BASES = (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41)
+_MR_EXACT_LIMIT = 3317044064679887385961981
+_SMALL_PRIMES = (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61,
+                 67, 71, 73, 79, 83, 89, 97)
+
+
+def is_probable_prime(n: int) -> bool:
+    """Primality test: exact below 3.3·10^24, Baillie–PSW-strength above.
+
+    The test is trial division by the primes below 100, then a strong
+    (Miller–Rabin) probable-prime test to each of the 13 prime bases 2..41,
+    then a strong Lucas probable-prime test with Selfridge's parameters
+    (method A). The Miller–Rabin bases alone make the answer exact for
+    ``n < 3 317 044 064 679 887 385 961 981`` (Sorenson–Webster); above that the
+    combination contains the Baillie–PSW test, for which no composite that
+    passes is known. A prime is never rejected.
+
+    Args:
+        n: Any integer (negative numbers, 0 and 1 are not prime).
+
+    Returns:
+        ``True`` if ``n`` is (probably, see above) prime.
+
+    Example:
+        >>> [k for k in range(30) if is_probable_prime(k)]
+        [2, 3, 5, 7, 11, 13, 17, 19, 23, 29]
+        >>> is_probable_prime(2**127 - 1), is_probable_prime(2**128 + 1)
+        (True, False)
+    """
+    n = operator.index(n)
+    if n < 2:
+        return False
+    for q in _SMALL_PRIMES:
+        if n % q == 0:
+            return n == q
+    if n < 100 * 100:
+        return True
+    if not all(_strong_probable_prime(n, base) for base in _MR_BASES):
+        return False
+    if n < _MR_EXACT_LIMIT:
+        return True
+    return _strong_lucas_probable_prime(n)
+
+
+def _strong_probable_prime(n: int, base: int) -> bool:
+    """Miller–Rabin round: is the odd ``n > base`` a strong probable prime to ``base``?"""
+    d, s = n - 1, 0
+    while d % 2 == 0:
+        d //= 2
+        s += 1
+    x = pow(base, d, n)
+    if x == 1 or x == n - 1:
+        return True
+    for _ in range(s - 1):
+        x = x * x % n
+        if x == n - 1:
+            return True
+    return False
+
+
+def _jacobi(a: int, n: int) -> int:
+    """Jacobi symbol ``(a / n)`` for an odd ``n > 0``."""
+    a %= n
+    result = 1
+    while a:
+        while a % 2 == 0:
+            a //= 2
+            if n % 8 in (3, 5):
+                result = -result
+        a, n = n, a
+        if a % 4 == 3 and n % 4 == 3:
+            result = -result
+        a %= n
+    return result if n == 1 else 0
+
+
+def _strong_lucas_probable_prime(n: int) -> bool:
+    """Strong Lucas test with Selfridge's parameters, for an odd ``n`` > 1 with no tiny factor."""
+    if math.isqrt(n) ** 2 == n:
+        return False  # no D with (D/n) = -1 exists for a square
+    # Selfridge: the first D in 5, -7, 9, -11, ... with Jacobi (D/n) = -1.
+    D = 5
+    while True:
+        j = _jacobi(D, n)
+        if j == -1:
+            break
+        if j == 0 and abs(D) != n:
+            return False
+        D = -D - 2 if D > 0 else -D + 2
+    P, Q = 1, (1 - D) // 4
+    # n + 1 = d * 2^s with d odd.
+    d, s = n + 1, 0
+    while d % 2 == 0:
+        d //= 2
+        s += 1
+
+    def half(x: int) -> int:
+        x %= n
+        return (x + n) // 2 if x % 2 else x // 2
+
+    # Left-to-right binary ladder for U_k, V_k and Q^k (start at k = 1).
+    U, V, Qk = 1, P, Q % n
+    for bit in bin(d)[3:]:
+        U, V = U * V % n, (V * V - 2 * Qk) % n  # k -> 2k
+        Qk = Qk * Qk % n
+        if bit == "1":  # k -> k + 1
+            U, V = half(P * U + V), half(D * U + P * V)
+            Qk = Qk * Q % n
+    if U == 0 or V == 0:
+        return True
+    for _ in range(s - 1):
+        V = (V * V - 2 * Qk) % n  # V_{2k} = V_k^2 - 2 Q^k
+        Qk = Qk * Qk % n
+        if V == 0:
+            return True
+    return False
+
+
+# ---------------------------------------------------------------------------
+# Curves
+# ---------------------------------------------------------------------------
+
+
+def _to_int(value: Union[int, str], what: str) -> int:
+    """Parse a curve parameter given as an int or as a hex string ``"0x..."``."""
+    if isinstance(value, bool):
+        raise TypeError(f"{what} must be an int or a hex string, not bool")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        return int(value, 16)
+    raise TypeError(f"{what} must be an int or a hex string, not {type(value).__name__}")
+
+
+@dataclass(frozen=True)
+class RefCurve:
+    """Domain parameters of ``y^2 = x^3 + a*x + b`` over ``GF(p)``.
+
+    Nothing is validated here; the tests check the facts (primality,
+    discriminant, ``n*G = O`` ...) with the functions of this module.
+
+    Attributes:
+        name: The curve's name.
+        p: The field prime.
+        a: The coefficient ``a``, reduced modulo ``p``.
+        b: The coefficient ``b``, reduced modulo ``p``.
+        n: The prime order of the base point.
+        h: The cofactor ``#E(GF(p)) / n``.
+        gx: The base point's x coordinate.
+        gy: The base point's y coordinate.
+
+    Example:
+        >>> C = RefCurve("demo", p=17, a=2, b=2, n=19, h=1, gx=5, gy=1)
+        >>> C.G, C.field_bytes
+        ((5, 1), 1)
+    """
+
+    name: str
+    p: int
+    a: int
+    b: int
+    n: int
+    h: int
+    gx: int
+    gy: int
+
+    @property
+    def G(self) -> Tuple[int, int]:
+        """The base point ``(gx, gy)``."""
+        return (self.gx, self.gy)
+
+    @property
+    def field_bytes(self) -> int:
+        """SEC1 coordinate length, ``ceil(bits(p) / 8)``."""
+        return (self.p.bit_length() + 7) // 8
+
+    @classmethod
+    def from_dict(cls, name: str, d: Mapping[str, Union[int, str]]) -> "RefCurve":
+        """Build a curve from one entry of ``curves.json`` / ``toy_curves.json``.
+
+        Args:
+            name: The curve's name (the entry's key in the JSON file).
+            d: A mapping with keys ``p, a, b, Gx, Gy, n, h``, each an int or a
+                hex string such as ``"0x1f"``. Other keys are ignored.
+
+        Returns:
+            The curve, with ``a`` and ``b`` reduced modulo ``p``.
+
+        Raises:
+            KeyError: If a parameter is missing.
+            TypeError: If a parameter is neither an int nor a string.
+
+        Example:
+            >>> RefCurve.from_dict("demo", {"p": "0x11", "a": 2, "b": 2,
+            ...     "Gx": "0x5", "Gy": "0x1", "n": "0x13", "h": "0x1"}).n
+            19
+        """
+        p = _to_int(d["p"], "p")
+        return cls(
+            name=name,
+            p=p,
+            a=_to_int(d["a"], "a") % p,
+            b=_to_int(d["b"], "b") % p,
+            n=_to_int(d["n"], "n"),
+            h=_to_int(d["h"], "h"),
+            gx=_to_int(d["Gx"], "Gx"),
+            gy=_to_int(d["Gy"], "Gy"),
+        )
+
+
+def load_curves(path: Union[str, Path, None] = None) -> dict:
+    """Read every curve of a JSON file in the ``curves.json`` format.
+
+    The file holds ``{"curves": {name: {"p": "0x..", "a": ..., ...}}}`` (see
+    :meth:`RefCurve.from_dict`); ``toy_curves.json`` uses the same format.
+
+    Args:
+        path: The JSON file. Defaults to the package's ``data/curves.json``.
+
+    Returns:
+        A dict from curve name to :class:`RefCurve`, in file order.
+
+    Example:
+        >>> sorted(load_curves())[:2]
+        ['BLS12-381', 'BN254']
+    """
+    if path is None:
+        path = DATA_DIR / "curves.json"
+    with open(path, encoding="utf-8") as f:
+        data = json.load(f)
+    return {name: RefCurve.from_dict(name, d) for name, d in data["curves"].items()}
+
+
+# ---------------------------------------------------------------------------
+# Group law (affine coordinates)
+# ---------------------------------------------------------------------------
+
+
+def _name(C) -> str:
+    return getattr(C, "name", "curve")
+
+
+def is_on_curve(C, P: Point) -> bool:
+    """Tell whether ``P`` is a point of the curve ``C``.
+
+    ``None`` (the point at infinity) is on every curve. An affine point must be
+    a pair of ints in ``[0, p)`` with ``y^2 ≡ x^3 + a*x + b (mod p)``.
+
+    Example:
+        >>> C = RefCurve("demo", p=17, a=2, b=2, n=19, h=1, gx=5, gy=1)
+        >>> is_on_curve(C, (5, 1)), is_on_curve(C, (5, 2)), is_on_curve(C, None)
+        (True, False, True)
+    """
+    if P is None:
+        return True
+    if not isinstance(P, tuple) or len(P) != 2:
+        return False
+    x, y = P
+    if type(x) is bool or type(y) is bool or not (isinstance(x, int) and isinstance(y, int)):
+        return False
+    p = C.p
+    if not (0 <= x < p and 0 <= y < p):
+        return False
+    return (y * y - (x * x * x + C.a * x + C.b)) % p == 0
+
+
+def _check(C, P: Point) -> None:
+    if not is_on_curve(C, P):
+        raise ValueError(f"{P!r} is not a point of {_name(C)!r}")
+
+
+def _neg(C, P: Point) -> Point:
+    if P is None:
+        return None
+    return (P[0], (-P[1]) % C.p)
+
+
+def _add(C, P: Point, Q: Point) -> Point:
+    """Affine addition with every special case; no on-curve check."""
+    if P is None:
+        return Q
+    if Q is None:
+        return P
+    p = C.p
+    x1, y1 = P
+    x2, y2 = Q
+    if x1 == x2:
+        if (y1 + y2) % p == 0:
+            return None  # Q = -P, which includes doubling a point with y = 0
+        # P == Q: tangent slope (3 x^2 + a) / (2 y)
+        lam = (3 * x1 * x1 + C.a) * inv_mod(2 * y1, p) % p
+    else:
+        # chord slope (y2 - y1) / (x2 - x1)
+        lam = (y2 - y1) * inv_mod(x2 - x1, p) % p
+    x3 = (lam * lam - x1 - x2) % p
+    y3 = (lam * (x1 - x3) - y1) % p
+    return (x3, y3)
+
+
+def _mul(C, k: int, P: Point) -> Point:
+    """Left-to-right double-and-add for any integer ``k``; no on-curve check."""
+    if k < 0:
+        k, P = -k, _neg(C, P)
+    R = None
+    for bit in bin(k)[2:]:
+        R = _add(C, R, R)
+        if bit == "1":
+            R = _add(C, R, P)
+    return R
+
+
+def neg(C, P: Point) -> Point:
+    """Return ``-P``: ``(x, -y mod p)``, and ``None`` for ``None``.
+
+    Raises:
+        ValueError: If ``P`` is not on the curve.
+
+    Example:
+        >>> C = RefCurve("demo", p=17, a=2, b=2, n=19, h=1, gx=5, gy=1)
+        >>> neg(C, (5, 1))
+        (5, 16)
+    """
+    _check(C, P)
+    return _neg(C, P)
+
+
+def add(C, P: Point, Q: Point) -> Point:
+    """Return ``P + Q`` with the chord-and-tangent law.
+
+    Handles every case: either operand ``None``, ``P == Q`` (doubling),
+    ``P == -Q`` (result ``None``), and doubling a point with ``y = 0``
+    (a 2-torsion point, result ``None``).
+
+    Raises:
+        ValueError: If ``P`` or ``Q`` is not on the curve.
+
+    Example:
+        >>> C = RefCurve("demo", p=17, a=2, b=2, n=19, h=1, gx=5, gy=1)
+        >>> add(C, (5, 1), (6, 3))
+        (10, 6)
+        >>> add(C, (5, 1), (5, 16)) is None
+        True
+    """
+    _check(C, P)
+    _check(C, Q)
+    return _add(C, P, Q)
+
+
+def double(C, P: Point) -> Point:
+    """Return ``2*P`` (``None`` when ``P`` is ``None`` or has ``y = 0``).
+
+    Raises:
+        ValueError: If ``P`` is not on the curve.
+
+    Example:
+        >>> C = RefCurve("demo", p=17, a=2, b=2, n=19, h=1, gx=5, gy=1)
+        >>> double(C, (5, 1))
+        (6, 3)
+    """
+    _check(C, P)
+    return _add(C, P, P)
+
+
+def mul(C, k: int, P: Point) -> Point:
+    """Return ``k*P`` by plain double-and-add.
+
+    ``k`` may be any integer: zero gives ``None`` and a negative ``k`` gives
+    ``|k| * (-P)``. It is **not** reduced modulo ``n`` (``P`` need not lie in
+    the order-``n`` subgroup).
+
+    Raises:
+        TypeError: If ``k`` is not an integer (``bool`` included).
+        ValueError: If ``P`` is not on the curve.
+
+    Example:
+        >>> C = RefCurve("demo", p=17, a=2, b=2, n=19, h=1, gx=5, gy=1)
+        >>> mul(C, 3, C.G), mul(C, -1, C.G), mul(C, 0, C.G)
+        ((10, 6), (5, 16), None)
+    """
+    if isinstance(k, bool) or not isinstance(k, int):
+        raise TypeError(f"scalar must be an int, not {type(k).__name__}")
+    _check(C, P)
+    return _mul(C, k, P)
+
+
+def msm(C, scalars: Sequence[int], points: Sequence[Point]) -> Point:
+    """Return ``sum(k_i * P_i)``, one :func:`mul` per term.
+
+    Raises:
+        ValueError: If the two sequences differ in length, or a point is not
+            on the curve.
+        TypeError: If a scalar is not an int.
+
+    Example:
+        >>> C = RefCurve("demo", p=17, a=2, b=2, n=19, h=1, gx=5, gy=1)
+        >>> msm(C, [1, 2], [C.G, C.G]) == mul(C, 3, C.G)
+        True
+    """
+    scalars, points = list(scalars), list(points)
+    if len(scalars) != len(points):
+        raise ValueError(
+            f"msm needs as many scalars as points, not {len(scalars)} and {len(points)}"
+        )
+    R = None
+    for k, P in zip(scalars, points):
+        R = _add(C, R, mul(C, k, P))
+    return R
+
+
+def in_subgroup(C, P: Point) -> bool:
+    """Tell whether the curve point ``P`` lies in the order-``n`` subgroup (``n*P = O``).
+
+    Raises:
+        ValueError: If ``P`` is not on the curve.
+    """
+    _check(C, P)
+    return _mul(C, C.n, P) is None
+
+
+# ---------------------------------------------------------------------------
+# SEC1 encoding (SEC 1 v2.0, sections 2.3.3 and 2.3.4)
+# ---------------------------------------------------------------------------
+
+
+def encode(C, P: Point, compressed: bool = True) -> bytes:
+    """Encode a point in SEC1 form.
+
+    * ``None`` -> the single byte ``00``;
+    * compressed -> ``02`` (even y) or ``03`` (odd y) followed by ``X``;
+    * uncompressed -> ``04 || X || Y``.
+
+    ``X`` and ``Y`` are big-endian, ``field_bytes = ceil(bits(p)/8)`` long.
+
+    Raises:
+        ValueError: If ``P`` is not on the curve.
+
+    Example:
+        >>> C = RefCurve("demo", p=17, a=2, b=2, n=19, h=1, gx=5, gy=1)
+        >>> encode(C, C.G).hex(), encode(C, C.G, compressed=False).hex(), encode(C, None).hex()
+        ('0305', '040501', '00')
+    """
+    _check(C, P)
+    if P is None:
+        return b"\x00"
+    fb = (C.p.bit_length() + 7) // 8
+    x, y = P
+    if compressed:
+        return bytes([2 + (y & 1)]) + x.to_bytes(fb, "big")
+    return b"\x04" + x.to_bytes(fb, "big") + y.to_bytes(fb, "big")
+
+
+def decode(C, data: bytes) -> Point:
+    """Decode a SEC1 point and check that it lies on the curve.
+
+    Accepts ``00`` (the point at infinity, exactly one byte), ``02``/``03``
+    ``|| X`` and ``04 || X || Y``. Subgroup membership is **not** checked (see
+    :func:`in_subgroup`).
+
+    Args:
+        C: The curve.
+        data: ``bytes``, ``bytearray`` or ``memoryview``.
+
+    Returns:
+        The point, or ``None`` for the point at infinity.
+
+    Raises:
+        TypeError: If ``data`` is not bytes-like.
+        ValueError: For an empty input, an unknown prefix byte, a length that
+            does not match the prefix, a coordinate ``>= p``, a point that is
+            not on the curve, or a compressed ``X`` with no square root of
+            ``X^3 + a*X + b``.
+
+    Example:
+        >>> C = RefCurve("demo", p=17, a=2, b=2, n=19, h=1, gx=5, gy=1)
+        >>> decode(C, bytes.fromhex("0305"))
+        (5, 1)
+        >>> decode(C, bytes.fromhex("0205"))
+        (5, 16)
+    """
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise TypeError(f"encoded point must be bytes, not {type(data).__name__}")
+    data = bytes(data)
+    name = _name(C)
+    p = C.p
+    fb = (p.bit_length() + 7) // 8
+    if not data:
+        raise ValueError(f"Encoded point for {name!r} must not be empty.")
+    prefix = data[0]
+    if prefix == 0x00:
+        if len(data) != 1:
+            raise ValueError(
+                f"Point at infinity for {name!r} must be 1 byte, not {len(data)}."
+            )
+        return None
+    if prefix in (0x02, 0x03):
+        if len(data) != 1 + fb:
+            raise ValueError(
+                f"Compressed point for {name!r} must be {1 + fb} bytes, not {len(data)}."
+            )
+        x = int.from_bytes(data[1:], "big")
+        if x >= p:
+            raise ValueError(f"x coordinate for {name!r} must be less than p, not {x:#x}.")
+        rhs = (x * x * x + C.a * x + C.b) % p
+        y = sqrt_mod(rhs, p)
+        if y is None:
+            raise ValueError(
+                f"x = {x:#x} is not the x coordinate of a point of {name!r} "
+                "(x^3 + a*x + b has no square root)."
+            )
+        if (y & 1) != (prefix & 1):
+            y = (p - y) % p
+        if (y & 1) != (prefix & 1):
+            # y = 0 is the only root and it is even: prefix 03 names no point.
+            raise ValueError(
+                f"x = {x:#x} on {name!r} has only y = 0, which needs prefix 02, not 03."
+            )
+        return (x, y)
+    if prefix == 0x04:
+        if len(data) != 1 + 2 * fb:
+            raise ValueError(
+                f"Uncompressed point for {name!r} must be {1 + 2 * fb} bytes, not {len(data)}."
+            )
+        x = int.from_bytes(data[1 : 1 + fb], "big")
+        y = int.from_bytes(data[1 + fb :], "big")
+        if x >= p:
+            raise ValueError(f"x coordinate for {name!r} must be less than p, not {x:#x}.")
+        if y >= p:
+            raise ValueError(f"y coordinate for {name!r} must be less than p, not {y:#x}.")
+        if (y * y - (x * x * x + C.a * x + C.b)) % p:
+            raise ValueError(f"({x:#x}, {y:#x}) is not on the curve {name!r}.")
+        return (x, y)
+    raise ValueError(
+        f"Encoded point for {name!r} must start with 0x00, 0x02, 0x03 or 0x04, not {prefix:#04x}."
+    )
+
+
+# ---------------------------------------------------------------------------
+# Tiny curves: brute force
+# ---------------------------------------------------------------------------
+
+
+def enumerate_points(C) -> list:
+    """List every point of a tiny curve by brute force.
+
+    A table of all squares ``y^2 mod p`` is built first, then every
+    ``x in [0, p)`` is looked up in it. This is independent of
+    :func:`sqrt_mod`, which the tests check against it.
+
+    Args:
+        C: A curve with ``p <= 2**20``.
+
+    Returns:
+        ``[None]`` followed by every affine point, sorted by ``(x, y)``.
+
+    Raises:
+        ValueError: If ``p > 2**20``.
+
+    Example:
+        >>> C = RefCurve("demo", p=17, a=2, b=2, n=19, h=1, gx=5, gy=1)
+        >>> pts = enumerate_points(C)
+        >>> len(pts), pts[:3]
+        (19, [None, (0, 6), (0, 11)])
+    """
+    p = C.p
+    if p > _ENUMERATE_LIMIT:
+        raise ValueError(f"enumerate_points needs p <= 2**20, not a {p.bit_length()}-bit p")
+    roots: dict = {}
+    for y in range(p):
+        roots.setdefault(y * y % p, []).append(y)
+    points: list = [None]
+    for x in range(p):
+        for y in sorted(roots.get((x * x * x + C.a * x + C.b) % p, ())):
+            points.append((x, y))
+    return points
+
+
+def group_order(C) -> int:
+    """Return ``#E(GF(p))``, counted by :func:`enumerate_points` (so ``p <= 2**20``).
+
+    Example:
+        >>> group_order(RefCurve("demo", p=17, a=2, b=2, n=19, h=1, gx=5, gy=1))
+        19
+    """
+    return len(enumerate_points(C))
+
+
+# ---------------------------------------------------------------------------
+# GLV endomorphism (Gallant, Lambert, Vanstone, CRYPTO 2001; Hankerson,
+# Menezes, Vanstone, "Guide to Elliptic Curve Cryptography", section 3.5 and
+# algorithm 3.74)
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GLVParameters:
+    """The endomorphism ``phi(x, y) = (beta*x, y)`` of a curve ``y^2 = x^3 + b``.
+
+    On the order-``n`` subgroup ``phi`` acts as multiplication by ``lam``:
+    ``lam * P = (beta * x, y)``.
+
+    Attributes:
+        p: The field prime.
+        n: The subgroup order.
+        beta: A nontrivial cube root of unity modulo ``p`` (the smaller of the two).
+        lam: The cube root of unity modulo ``n`` that matches ``beta``.
+        a1, b1, a2, b2: A reduced basis ``v1 = (a1, b1)``, ``v2 = (a2, b2)`` of the
+            lattice ``{(x, y) : x + y*lam ≡ 0 (mod n)}``, signed so that
+            ``a1*b2 - a2*b1 == n``.
+        bound: :func:`glv_split` guarantees ``|k1| < bound`` and
+            ``|k2| < bound``. It is ``max(|a1|+|a2|, |b1|+|b2|) // 2 + 1`` and is
+            checked, when the parameters are built, to be at most
+            ``2**(bits(n)//2 + 2)``.
+    """
+
+    p: int
+    n: int
+    beta: int
+    lam: int
+    a1: int
+    b1: int
+    a2: int
+    b2: int
+    bound: int
+
+
+def _nontrivial_cube_roots_of_unity(m: int) -> Tuple[int, int]:
+    """The two roots of ``x^2 + x + 1`` modulo a prime ``m ≡ 1 (mod 3)``, smaller first."""
+    for g in range(2, m):
+        w = pow(g, (m - 1) // 3, m)
+        if w != 1:
+            break
+    else:  # pragma: no cover - every prime m = 1 (mod 3) has non-cubes
+        raise ArithmeticError(f"no nontrivial cube root of unity modulo {m}")
+    w2 = w * w % m
+    return (min(w, w2), max(w, w2))
+
+
+def _glv_basis(n: int, lam: int) -> Tuple[int, int, int, int]:
+    """Short basis of ``{(x, y): x + y*lam ≡ 0 mod n}`` by extended Euclid.
+
+    Hankerson, Menezes, Vanstone, "Guide to Elliptic Curve Cryptography",
+    algorithm 3.74.
+    """
+    # r_i = s_i*n + t_i*lam, so (r_i, -t_i) is in the lattice for every i.
+    rs, ts = [n, lam], [0, 1]
+    while rs[-1] != 0:
+        q = rs[-2] // rs[-1]
+        rs.append(rs[-2] - q * rs[-1])
+        ts.append(ts[-2] - q * ts[-1])
+    # l = the largest index with r_l >= sqrt(n).
+    l = max(i for i, r in enumerate(rs) if r * r >= n)
+    a1, b1 = rs[l + 1], -ts[l + 1]
+    cands = [(rs[l], -ts[l])]
+    if l + 2 < len(rs):
+        cands.append((rs[l + 2], -ts[l + 2]))
+    a2, b2 = min(cands, key=lambda v: v[0] * v[0] + v[1] * v[1])
+    det = a1 * b2 - a2 * b1
+    if det == -n:
+        a2, b2 = -a2, -b2
+    elif det != n:  # pragma: no cover - consecutive Euclid rows always form a basis
+        raise ArithmeticError(f"GLV basis has determinant {det}, not ±{n}")
+    return a1, b1, a2, b2
+
+
+def glv_parameters(C) -> Optional[GLVParameters]:
+    """Find the GLV endomorphism of a curve ``y^2 = x^3 + b``, if it has one.
+
+    The curve needs ``a = 0`` and ``p ≡ 1 (mod 3)`` (so ``GF(p)`` holds the cube
+    roots of unity and ``(x, y) -> (beta*x, y)`` is an automorphism) and
+    ``n ≡ 1 (mod 3)`` (so it acts on the order-``n`` subgroup as a scalar
+    ``lam``). ``beta`` is the smaller nontrivial cube root of unity modulo ``p``;
+    of the two nontrivial cube roots of unity modulo ``n`` the one with
+    ``lam*G == (beta*gx mod p, gy)`` is taken. The lattice basis comes from the
+    extended Euclidean algorithm on ``(n, lam)``.
+
+    Args:
+        C: A curve with attributes ``p, a, n, gx, gy``.
+
+    Returns:
+        The parameters, or ``None`` if ``a != 0``, ``p ≢ 1 (mod 3)``,
+        ``n ≢ 1 (mod 3)``, or neither candidate ``lam`` maps ``G`` to
+        ``(beta*gx, gy)``.
+
+    Raises:
+        ValueError: If ``(gx, gy)`` is not on the curve.
+        ArithmeticError: If the split bound is larger than
+            ``2**(bits(n)//2 + 2)`` (not expected to happen for prime ``n``).
+
+    Example:
+        >>> C = RefCurve("demo", p=7, a=0, b=3, n=13, h=1, gx=1, gy=2)
+        >>> g = glv_parameters(C)
+        >>> g.beta, g.lam
+        (2, 3)
+        >>> mul(C, g.lam, C.G) == (g.beta * C.gx % C.p, C.gy)
+        True
+    """
+    p, n = C.p, C.n
+    if C.a % p != 0 or p % 3 != 1 or n % 3 != 1:
+        return None
+    beta = _nontrivial_cube_roots_of_unity(p)[0]
+    G = (C.gx, C.gy)
+    _check(C, G)
+    target = (beta * C.gx % p, C.gy)
+    for lam in _nontrivial_cube_roots_of_unity(n):
+        if _mul(C, lam, G) == target:
+            break
+    else:
+        return None
+    a1, b1, a2, b2 = _glv_basis(n, lam)
+    bound = max(abs(a1) + abs(a2), abs(b1) + abs(b2)) // 2 + 1
+    limit = 1 << (n.bit_length() // 2 + 2)
+    if bound > limit:  # pragma: no cover
+        raise ArithmeticError(f"GLV split bound {bound} exceeds 2**{n.bit_length() // 2 + 2}")
+    return GLVParameters(p=p, n=n, beta=beta, lam=lam, a1=a1, b1=b1, a2=a2, b2=b2, bound=bound)
+
+
+def _round_div(x: int, n: int) -> int:
+    """``x / n`` rounded to the nearest integer (halves upward), for ``n > 0``."""
+    return (2 * x + n) // (2 * n)
+
+
+def glv_split(params: GLVParameters, k: int) -> Tuple[int, int]:
+    """Split a scalar as ``k ≡ k1 + k2*lam (mod n)`` with ``k1, k2`` about ``sqrt(n)``.
+
+    ``k`` is reduced modulo ``n``; then ``(k, 0)`` is written in the basis
+    ``v1, v2`` with rational coefficients ``(b2*k/n, -b1*k/n)``, each coefficient
+    is rounded to the nearest integer, and the rounded combination is
+    subtracted. The remainder differs from ``(k, 0)`` by a lattice vector, and
+    since each coefficient moved by at most 1/2,
+    ``|k1| <= (|a1| + |a2|) / 2`` and ``|k2| <= (|b1| + |b2|) / 2``, so
+    ``|k1|, |k2| < params.bound <= 2**(bits(n)//2 + 2)``.
+
+    Args:
+        params: From :func:`glv_parameters`.
+        k: Any integer.
+
+    Returns:
+        ``(k1, k2)``, possibly negative.
+
+    Example:
+        >>> g = glv_parameters(RefCurve("demo", p=7, a=0, b=3, n=13, h=1, gx=1, gy=2))
+        >>> k1, k2 = glv_split(g, 10)
+        >>> (k1 + k2 * g.lam) % 13, max(abs(k1), abs(k2)) < g.bound
+        (10, True)
+    """
+    if isinstance(k, bool) or not isinstance(k, int):
+        raise TypeError(f"scalar must be an int, not {type(k).__name__}")
+    n = params.n
+    k %= n
+    c1 = _round_div(params.b2 * k, n)
+    c2 = _round_div(-params.b1 * k, n)
+    k1 = k - c1 * params.a1 - c2 * params.a2
+    k2 = -c1 * params.b1 - c2 * params.b2
+    return k1, k2

@@ -1,0 +1,553 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
+"""ectraverse._ec: the compiled core's Python face (private).
+
+The only module that touches both Python objects and the C core in
+``ext/ect_*.h``.  A :class:`CurveCore` holds one curve's constants (computed
+here from Python ints) and exposes point operations on *raw* points: ``bytes``
+of ``3 * limbs * 8`` holding the Jacobian (X, Y, Z) limbs in Montgomery form.
+Raw points are an internal currency; the public types in ``ectraverse.point``
+wrap them.  Every status code from C is checked here and mapped to a specific
+exception.  Batch entry points take and return NumPy ``uint64`` arrays of shape
+``(m, 3, limbs)`` and release the GIL while C runs.
+
+The arithmetic is variable-time: do not use it on secret data.
+"""
+from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize
+from libc.stdint cimport uint64_t, uint8_t
+from libc.stdlib cimport free
+from libc.string cimport memset, memcpy
+
+from ect_api cimport *
+
+import operator
+
+import numpy as np
+
+from ectraverse.errors import EncodingError, NotOnCurveError
+
+__all__ = ["CurveCore", "build_info"]
+
+cdef object _ONE = 1  # a Python int: shifts of it stay arbitrary-precision
+
+
+def _montgomery_radix(int limbs):
+    """R = 2^(64 limbs) as a Python int."""
+    return _ONE << (64 * limbs)
+
+
+def build_info():
+    """Describe the compiled core: VERIFY build or not, limb sizes with fast paths.
+
+    Returns:
+        dict: ``{"verify": bool, "max_limbs": 9, "fast_limbs": [4, 6, 9]}``.
+    """
+    return {"verify": bool(ect_verify_build()), "max_limbs": ECT_MAXL, "fast_limbs": [4, 6, 9]}
+
+
+cdef void _put(uint64_t *dst, int nlimbs, object value) except *:
+    """Store the non-negative Python int value (< 2^(64 nlimbs)) as limbs."""
+    cdef bytes b = value.to_bytes(nlimbs * 8, "big")
+    ect_limbs_from_be(dst, nlimbs, <const uint8_t *>PyBytes_AS_STRING(b), nlimbs * 8)
+
+
+cdef void _setup_field(ect_field *F, object p) except *:
+    """Fill a Montgomery field descriptor for the odd prime p."""
+    cdef int nl = (p.bit_length() + 63) // 64
+    R = _montgomery_radix(nl)
+    F.n = nl
+    F.bits = p.bit_length()
+    F.nbytes = (F.bits + 7) // 8
+    word = _montgomery_radix(1)
+    F.pinv = (-pow(p, -1, word)) % word
+    _put(F.p, nl, p)
+    _put(F.one, nl, R % p)
+    _put(F.r2, nl, (R * R) % p)
+    _put(F.pm2, nl, p - 2)
+    if p % 4 == 3:
+        F.p3mod4 = 1
+        _put(F.sqrt_e, nl, (p + 1) // 4)
+        F.ts_s = 0
+    else:
+        F.p3mod4 = 0
+        q, s = p - 1, 0
+        while q % 2 == 0:
+            q //= 2
+            s += 1
+        z = 2
+        while pow(z, (p - 1) // 2, p) != p - 1:
+            z += 1
+        F.ts_s = s
+        _put(F.sqrt_e, nl, (q - 1) // 2)
+        _put(F.ts_c, nl, (pow(z, q, p) * R) % p)
+
+
+cdef class CurveCore:
+    """Constants and raw point operations of one curve (private API).
+
+    Args:
+        name: the curve's name, used in error messages.
+        p, a, b: the field prime and coefficients (0 <= a, b < p).
+        gx, gy: the generator, affine.
+        n: the (odd prime) order of the generator.
+        glv: ``None``, or ``(beta, lam, a1, b1, a2, b2)``: (x, y) -> (beta x, y)
+            acts as multiplication by lam on the subgroup, and (a1, b1),
+            (a2, b2) is a short basis of {(x, y): x + y lam = 0 mod n}.
+
+    The caller (``ectraverse.point.Curve``) validates the parameters; this
+    class trusts them.
+    """
+
+    cdef ect_curve c
+    cdef void *table
+    cdef readonly str name
+    cdef readonly object p, a, b, n
+    cdef readonly int limbs, scalar_limbs, field_bytes, scalar_bytes, raw_size
+    cdef readonly bytes identity_raw, generator_raw
+
+    def __cinit__(self, str name, p, a, b, gx, gy, n, glv=None):
+        self.table = NULL
+        memset(&self.c, 0, sizeof(ect_curve))
+        if p < 5 or p % 2 == 0 or p.bit_length() > 64 * ECT_MAXL:
+            raise ValueError(f"p must be an odd prime below 2^{64 * ECT_MAXL}, not {p}")
+        if n < 3 or n % 2 == 0 or n.bit_length() > 64 * ECT_MAXL:
+            raise ValueError(f"n must be an odd prime below 2^{64 * ECT_MAXL}, not {n}")
+        self.name = name
+        self.p, self.a, self.b, self.n = p, a, b, n
+        _setup_field(&self.c.fp, p)
+        _setup_field(&self.c.fn, n)
+        self.limbs = self.c.fp.n
+        self.scalar_limbs = self.c.fn.n
+        self.field_bytes = self.c.fp.nbytes
+        self.scalar_bytes = self.c.fn.nbytes
+        self.raw_size = 3 * self.limbs * 8
+        nl = self.limbs
+        R = _montgomery_radix(nl)
+        mont = lambda x: (x * R) % p
+        self.c.a_kind = ECT_A_ZERO if a == 0 else (ECT_A_MINUS3 if a == p - 3 else ECT_A_GENERIC)
+        _put(self.c.a, nl, mont(a))
+        _put(self.c.b, nl, mont(b))
+        _put(self.c.gx, nl, mont(gx))
+        _put(self.c.gy, nl, mont(gy))
+        self.c.nbits = n.bit_length()
+        if glv is not None:
+            self._setup_glv(*glv)
+        cdef bytes ident = PyBytes_FromStringAndSize(NULL, self.raw_size)
+        cdef uint64_t *w = <uint64_t *>PyBytes_AS_STRING(ident)
+        memset(w, 0, self.raw_size)
+        memcpy(w + self.limbs, self.c.fp.one, self.limbs * 8)
+        self.identity_raw = ident
+        self.generator_raw = self.from_affine(gx, gy)
+
+    def _setup_glv(self, beta, lam, a1, b1, a2, b2):
+        n, p = self.n, self.p
+        L = self.scalar_limbs
+        Rn = _montgomery_radix(L)
+        shift = L + 1
+        self.c.has_glv = 1
+        self.c.glv_shift = shift
+        _put(self.c.beta, self.limbs, (beta * _montgomery_radix(self.limbs)) % p)
+        _put(self.c.lambda_, L, (lam * Rn) % n)
+        _put(self.c.mb1, L, ((-b1 % n) * Rn) % n)
+        _put(self.c.mb2, L, ((-b2 % n) * Rn) % n)
+        _put(self.c.g1, L + 1, (abs(b2) * _montgomery_radix(shift) + n // 2) // n)
+        _put(self.c.g2, L + 1, (abs(b1) * _montgomery_radix(shift) + n // 2) // n)
+        self.c.glv_s1 = -1 if b2 < 0 else 1
+        self.c.glv_s2 = 1 if b1 < 0 else -1
+        _put(self.c.half_n, L, (n - 1) // 2)
+
+    def __dealloc__(self):
+        if self.table != NULL:
+            free(self.table)
+            self.table = NULL
+
+    @property
+    def has_glv(self):
+        """True if scalar multiplication uses the GLV endomorphism."""
+        return bool(self.c.has_glv)
+
+    @property
+    def fast_path(self):
+        """True if the field size has a compile-time-sized (unrolled) build."""
+        return bool(ect_fast_path(&self.c))
+
+    # ---- helpers -----------------------------------------------------------
+
+    cdef inline const uint64_t *_raw(self, bytes a) except NULL:
+        if len(a) != self.raw_size:
+            raise ValueError(f"raw point for {self.name!r} must be {self.raw_size} bytes, not {len(a)}")
+        return <const uint64_t *>PyBytes_AS_STRING(a)
+
+    cdef inline bytes _new_raw(self):
+        return PyBytes_FromStringAndSize(NULL, self.raw_size)
+
+    cdef int _scalar(self, object k, uint64_t *out) except -1:
+        """out = limbs of k mod n; k must already be a Python int."""
+        cdef bytes b = (k % self.n).to_bytes(self.scalar_bytes, "big")
+        ect_limbs_from_be(out, self.scalar_limbs, <const uint8_t *>PyBytes_AS_STRING(b), self.scalar_bytes)
+        return 0
+
+    def _scalars(self, scalars, Py_ssize_t m):
+        """A (m, scalar_limbs) uint64 array of the given ints reduced mod n."""
+        cdef Py_ssize_t i
+        cdef int L = self.scalar_limbs, sb = self.scalar_bytes
+        ks = []
+        for k in scalars:
+            if isinstance(k, bool):
+                raise TypeError("scalars must be ints, not bool")
+            try:
+                k = operator.index(k)
+            except TypeError:
+                raise TypeError(f"scalars must be ints, not {type(k).__name__}") from None
+            ks.append((k % self.n).to_bytes(sb, "big"))
+        if len(ks) != m:
+            raise ValueError(f"expected {m} scalars, not {len(ks)}")
+        cdef bytes blob = b"".join(ks)
+        out = np.empty((m, L), dtype=np.uint64)
+        cdef uint64_t[:, ::1] o = out
+        cdef const uint8_t *src = <const uint8_t *>PyBytes_AS_STRING(blob)
+        for i in range(m):
+            ect_limbs_from_be(&o[i, 0], L, src + i * sb, sb)
+        return out
+
+    def _check_batch(self, A):
+        if not isinstance(A, np.ndarray) or A.dtype != np.uint64 or A.ndim != 3 \
+                or A.shape[1] != 3 or A.shape[2] != self.limbs or not A.flags.c_contiguous:
+            raise ValueError(f"raw point batch for {self.name!r} must be a C-contiguous uint64 array "
+                             f"of shape (m, 3, {self.limbs})")
+
+    # ---- single points -----------------------------------------------------
+
+    def add(self, bytes a, bytes b):
+        """Raw a + b."""
+        cdef bytes out = self._new_raw()
+        ect_add(&self.c, <uint64_t *>PyBytes_AS_STRING(out), self._raw(a), self._raw(b))
+        return out
+
+    def double(self, bytes a):
+        """Raw 2a."""
+        cdef bytes out = self._new_raw()
+        ect_double(&self.c, <uint64_t *>PyBytes_AS_STRING(out), self._raw(a))
+        return out
+
+    def neg(self, bytes a):
+        """Raw -a."""
+        cdef bytes out = self._new_raw()
+        ect_neg(&self.c, <uint64_t *>PyBytes_AS_STRING(out), self._raw(a))
+        return out
+
+    def sub(self, bytes a, bytes b):
+        """Raw a - b."""
+        cdef bytes out = self._new_raw()
+        cdef uint64_t *o = <uint64_t *>PyBytes_AS_STRING(out)
+        ect_neg(&self.c, o, self._raw(b))
+        ect_add(&self.c, o, self._raw(a), o)
+        return out
+
+    def mul(self, bytes a, k):
+        """Raw (k mod n) a, for a Python int k."""
+        cdef uint64_t ks[ECT_MAXL]
+        cdef bytes out = self._new_raw()
+        self._scalar(k, ks)
+        ect_mul(&self.c, <uint64_t *>PyBytes_AS_STRING(out), self._raw(a), ks)
+        return out
+
+    cdef int _ensure_table(self) except -1:
+        if self.table == NULL:
+            self.table = ect_gen_table(&self.c)
+            if self.table == NULL:
+                raise MemoryError(f"no memory for the fixed-base table of {self.name!r}")
+        return 0
+
+    def mul_gen(self, k):
+        """Raw (k mod n) G with the fixed-base table (built on first use)."""
+        cdef uint64_t ks[ECT_MAXL]
+        cdef bytes out = self._new_raw()
+        self._ensure_table()
+        self._scalar(k, ks)
+        ect_mul_gen(&self.c, self.table, <uint64_t *>PyBytes_AS_STRING(out), ks)
+        return out
+
+    def equal(self, bytes a, bytes b):
+        """True if the raw points are the same point (no inversion)."""
+        return bool(ect_equal(&self.c, self._raw(a), self._raw(b)))
+
+    def is_identity(self, bytes a):
+        """True if the raw point is the identity (Z = 0)."""
+        cdef const uint64_t *z = self._raw(a) + 2 * self.limbs
+        cdef int i
+        for i in range(self.limbs):
+            if z[i]:
+                return False
+        return True
+
+    def is_valid(self, bytes a):
+        """True if the raw point satisfies the curve equation."""
+        return bool(ect_is_valid(&self.c, self._raw(a)))
+
+    def in_subgroup(self, bytes a):
+        """True if n a is the identity."""
+        return bool(ect_in_subgroup(&self.c, self._raw(a)))
+
+    def affine(self, bytes a):
+        """(x, y) as Python ints, or None for the identity."""
+        cdef int nb = self.field_bytes
+        cdef bytes xy = PyBytes_FromStringAndSize(NULL, 2 * nb)
+        cdef uint8_t *buf = <uint8_t *>PyBytes_AS_STRING(xy)
+        if not ect_affine(&self.c, buf, buf + nb, self._raw(a)):
+            return None
+        return int.from_bytes(xy[:nb], "big"), int.from_bytes(xy[nb:], "big")
+
+    def from_affine(self, x, y):
+        """Raw point from affine ints; NotOnCurveError or EncodingError."""
+        cdef int nb = self.field_bytes
+        if not (0 <= x < self.p and 0 <= y < self.p):
+            raise NotOnCurveError(
+                f"Coordinates of a point on {self.name!r} must be in [0, p), not ({x:#x}, {y:#x}).")
+        cdef bytes bx = x.to_bytes(nb, "big"), by = y.to_bytes(nb, "big")
+        cdef bytes out = self._new_raw()
+        rc = ect_from_affine(&self.c, <uint64_t *>PyBytes_AS_STRING(out),
+                             <const uint8_t *>PyBytes_AS_STRING(bx), <const uint8_t *>PyBytes_AS_STRING(by))
+        if rc != 1:
+            raise NotOnCurveError(
+                f"Point ({x:#x}, {y:#x}) is not on {self.name!r}: y^2 != x^3 + a*x + b mod p.")
+        return out
+
+    def encode(self, bytes a, bint compressed=True):
+        """SEC1 encoding of a raw point."""
+        cdef unsigned char buf[1 + 2 * 8 * ECT_MAXL]
+        cdef size_t ln = ect_encode(&self.c, buf, self._raw(a), compressed)
+        return PyBytes_FromStringAndSize(<char *>buf, ln)
+
+    def decode(self, data):
+        """Raw point from a SEC1 encoding (bytes-like); EncodingError or NotOnCurveError."""
+        cdef const uint8_t[::1] view
+        cdef bytes out = self._new_raw()
+        try:
+            view = memoryview(data).cast("B")
+        except TypeError:
+            raise TypeError(f"encoded point must be bytes-like, not {type(data).__name__}") from None
+        cdef size_t ln = view.shape[0]
+        cdef int rc
+        if ln == 0:
+            rc = ECT_ERR_LENGTH
+        else:
+            rc = ect_decode(&self.c, <uint64_t *>PyBytes_AS_STRING(out), &view[0], ln)
+        if rc != 1:
+            raise self._decode_error(rc, bytes(view[:1 + 2 * self.field_bytes]), ln)
+        return out
+
+    def _decode_error(self, int rc, bytes head, size_t ln):
+        """The exception for decode status rc (head: the record's first bytes)."""
+        nb = self.field_bytes
+        name = self.name
+        if ln == 0:
+            return EncodingError(f"Encoded point for {name!r} must not be empty: expected 1, "
+                                 f"{1 + nb} or {1 + 2 * nb} bytes.")
+        prefix = head[0]
+        if rc == ECT_ERR_PREFIX:
+            return EncodingError(f"Encoded point for {name!r} must start with 0x00, 0x02, 0x03 or 0x04, "
+                                 f"not {prefix:#04x}.")
+        if rc == ECT_ERR_LENGTH:
+            if prefix == 0:
+                return EncodingError(f"The identity on {name!r} is encoded as the single byte 0x00, "
+                                     f"not {ln} bytes.")
+            kind, want = ("Compressed", 1 + nb) if prefix in (2, 3) else ("Uncompressed", 1 + 2 * nb)
+            return EncodingError(f"{kind} point for {name!r} must be {want} bytes, not {ln}.")
+        if rc == ECT_ERR_RANGE:
+            return EncodingError(f"Coordinates of a point on {name!r} must be less than p "
+                                 f"({nb}-byte big-endian integers below {self.p:#x}).")
+        x = int.from_bytes(head[1:1 + nb], "big")
+        if rc == ECT_ERR_NO_SQRT:
+            return NotOnCurveError(f"No point on {name!r} has x = {x:#x}: x^3 + a*x + b is not a square mod p.")
+        if rc == ECT_ERR_NOT_ON_CURVE:
+            y = int.from_bytes(head[1 + nb:1 + 2 * nb], "big")
+            return NotOnCurveError(f"Point ({x:#x}, {y:#x}) is not on {name!r}: y^2 != x^3 + a*x + b mod p.")
+        if rc == ECT_ERR_NOMEM:
+            return MemoryError(f"out of memory while decoding points for {name!r}")
+        return EncodingError(f"Bad encoded point for {name!r} (status {rc}).")
+
+    # ---- batches (NumPy arrays of raw points, GIL released) ----------------
+
+    def new_batch(self, Py_ssize_t m):
+        """An uninitialised (m, 3, limbs) uint64 array."""
+        return np.empty((m, 3, self.limbs), dtype=np.uint64)
+
+    def batch_from_raws(self, raws):
+        """Stack a list of raw points into an (m, 3, limbs) array."""
+        cdef bytes blob = b"".join(raws)
+        if len(blob) != len(raws) * self.raw_size:
+            raise ValueError(f"raw points for {self.name!r} must be {self.raw_size} bytes each")
+        return np.frombuffer(blob, dtype=np.uint64).reshape(len(raws), 3, self.limbs).copy()
+
+    def raw_at(self, A, Py_ssize_t i):
+        """Row i of a batch as a raw point."""
+        return A[i].tobytes()
+
+    def batch_add(self, A, B, bint subtract=False):
+        """Element-wise A + B (or A - B)."""
+        self._check_batch(A)
+        self._check_batch(B)
+        if A.shape[0] != B.shape[0]:
+            raise ValueError(f"batches must have the same length, not {A.shape[0]} and {B.shape[0]}")
+        out = self.new_batch(A.shape[0])
+        cdef const uint64_t[:, :, ::1] a = A
+        cdef const uint64_t[:, :, ::1] b = B
+        cdef uint64_t[:, :, ::1] o = out
+        cdef size_t m = A.shape[0]
+        if m:
+            with nogil:
+                ect_batch_add(&self.c, &o[0, 0, 0], &a[0, 0, 0], &b[0, 0, 0], m, subtract)
+        return out
+
+    def batch_neg(self, A):
+        """Element-wise -A."""
+        self._check_batch(A)
+        out = A.copy()
+        cdef uint64_t[:, :, ::1] o = out
+        cdef Py_ssize_t i
+        for i in range(out.shape[0]):
+            ect_neg(&self.c, &o[i, 0, 0], &o[i, 0, 0])
+        return out
+
+    def batch_mul(self, A, scalars):
+        """Element-wise k_i A_i."""
+        self._check_batch(A)
+        cdef size_t m = A.shape[0]
+        K = self._scalars(scalars, m)
+        out = self.new_batch(m)
+        cdef const uint64_t[:, :, ::1] a = A
+        cdef const uint64_t[:, ::1] k = K
+        cdef uint64_t[:, :, ::1] o = out
+        if m:
+            with nogil:
+                ect_batch_mul(&self.c, &o[0, 0, 0], &a[0, 0, 0], &k[0, 0], m)
+        return out
+
+    def batch_mul_gen(self, scalars):
+        """k_i G for every scalar, as a batch."""
+        self._ensure_table()
+        scalars = list(scalars)
+        cdef size_t m = len(scalars)
+        K = self._scalars(scalars, m)
+        out = self.new_batch(m)
+        cdef const uint64_t[:, ::1] k = K
+        cdef uint64_t[:, :, ::1] o = out
+        if m:
+            with nogil:
+                ect_batch_mul_gen(&self.c, self.table, &o[0, 0, 0], &k[0, 0], m)
+        return out
+
+    def batch_sum(self, A):
+        """Raw sum of every row."""
+        self._check_batch(A)
+        cdef bytes out = self._new_raw()
+        cdef const uint64_t[:, :, ::1] a = A
+        cdef size_t m = A.shape[0]
+        cdef uint64_t *o = <uint64_t *>PyBytes_AS_STRING(out)
+        if m == 0:
+            return self.identity_raw
+        with nogil:
+            ect_batch_sum(&self.c, o, &a[0, 0, 0], m)
+        return out
+
+    def batch_msm(self, A, scalars):
+        """Raw sum k_i A_i (Straus or Pippenger, GLV-split when available)."""
+        self._check_batch(A)
+        cdef size_t m = A.shape[0]
+        K = self._scalars(scalars, m)
+        cdef bytes out = self._new_raw()
+        cdef uint64_t *o = <uint64_t *>PyBytes_AS_STRING(out)
+        cdef const uint64_t[:, :, ::1] a = A
+        cdef const uint64_t[:, ::1] k = K
+        cdef int rc
+        if m == 0:
+            return self.identity_raw
+        with nogil:
+            rc = ect_batch_msm(&self.c, o, &a[0, 0, 0], &k[0, 0], m)
+        if rc != 1:
+            raise MemoryError(f"out of memory in a {m}-point multi-scalar multiplication")
+        return out
+
+    def batch_encode(self, A, bint compressed=True):
+        """Concatenated SEC1 encodings of every row (one inversion in all)."""
+        self._check_batch(A)
+        cdef size_t m = A.shape[0]
+        cdef size_t outlen = 0
+        cdef int rc
+        if m == 0:
+            return b""
+        buf = np.empty(m * (1 + 2 * self.field_bytes), dtype=np.uint8)
+        cdef uint8_t[::1] b = buf
+        cdef const uint64_t[:, :, ::1] a = A
+        with nogil:
+            rc = ect_batch_encode(&self.c, &b[0], &outlen, &a[0, 0, 0], m, compressed)
+        if rc != 1:
+            raise MemoryError("out of memory while encoding points")
+        return buf[:outlen].tobytes()
+
+    def batch_affine(self, A):
+        """Affine coordinates of every row with one inversion.
+
+        Returns:
+            (xy, inf): xy is an (m, 2 * field_bytes) uint8 array (big-endian x
+            then y per row, zeros for the identity), inf a bool array.
+        """
+        self._check_batch(A)
+        cdef size_t m = A.shape[0]
+        cdef int nb = self.field_bytes
+        cdef int rc
+        xy = np.zeros((m, 2 * nb), dtype=np.uint8)
+        inf = np.zeros(m, dtype=np.uint8)
+        if m == 0:
+            return xy, inf.astype(bool)
+        cdef uint8_t[:, ::1] x = xy
+        cdef uint8_t[::1] f = inf
+        cdef const uint64_t[:, :, ::1] a = A
+        with nogil:
+            rc = ect_batch_affine(&self.c, &x[0, 0], &f[0], &a[0, 0, 0], m)
+        if rc != 1:
+            raise MemoryError("out of memory while normalising points")
+        return xy, inf.astype(bool)
+
+    def batch_decode(self, data):
+        """A batch from concatenated SEC1 encodings (bytes-like).
+
+        Raises EncodingError / NotOnCurveError naming the index of the first
+        bad record.
+        """
+        cdef const uint8_t[::1] view
+        try:
+            view = memoryview(data).cast("B")
+        except TypeError:
+            raise TypeError(f"encoded points must be bytes-like, not {type(data).__name__}") from None
+        cdef size_t ln = view.shape[0]
+        cdef size_t count = 0, offset = 0
+        cdef int rc
+        if ln == 0:
+            return self.new_batch(0)
+        cdef size_t m = ect_batch_count(&self.c, &view[0], ln)
+        if m == <size_t>-1:
+            # decode without storing to find the first bad record, for the message
+            rc = ect_batch_decode(&self.c, NULL, 0, &view[0], ln, &count, &offset)
+            head = bytes(view[offset:offset + 1 + 2 * self.field_bytes])
+            err = self._decode_error(rc, head, ln - offset if rc == ECT_ERR_LENGTH else len(head))
+            raise type(err)(f"point {count} (byte {offset}): {err}")
+        out = self.new_batch(m)
+        cdef uint64_t[:, :, ::1] o = out
+        with nogil:
+            rc = ect_batch_decode(&self.c, &o[0, 0, 0], m, &view[0], ln, &count, &offset)
+        if rc != 1:
+            head = bytes(view[offset:offset + 1 + 2 * self.field_bytes])
+            err = self._decode_error(rc, head, len(head))
+            raise type(err)(f"point {count} (byte {offset}): {err}")
+        return out
+
+    def batch_in_subgroup(self, A):
+        """Index of the first row outside the order-n subgroup, or -1."""
+        self._check_batch(A)
+        cdef const uint64_t[:, :, ::1] a = A
+        cdef Py_ssize_t i
+        for i in range(A.shape[0]):
+            if not ect_in_subgroup(&self.c, &a[i, 0, 0]):
+                return i
+        return -1

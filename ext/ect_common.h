@@ -1,0 +1,233 @@
+/* ect_common.h -- shared types of the ectraverse compiled core.
+ *
+ * The core does prime-field elliptic-curve arithmetic on 64-bit limbs in
+ * Montgomery form.  Everything here is VARIABLE-TIME by design: branches and
+ * memory accesses depend on the values processed.  It is meant for public data
+ * (contexts of public token sequences), never for secret keys.
+ *
+ * Layout of the core (dependencies point down):
+ *   ect_api.h     dispatch by limb count; the only header _ec.pyx calls into
+ *   ect_ecmult.h  wNAF, GLV split, fixed-base tables, Straus and Pippenger MSM
+ *   ect_group.h   Jacobian/affine points: double, add, mixed add, batch to affine
+ *   ect_field.h   Montgomery arithmetic mod p (and mod n for scalars)
+ *   ect_common.h  this file: limb constants, field and curve descriptors
+ *
+ * ect_field.h, ect_group.h and ect_ecmult.h are templates: ect_api.h includes
+ * them once per limb count (4, 6 and 9 as compile-time constants, and once with
+ * the limb count read at run time for every other size), so one source serves
+ * every prime from a few bits to 521 bits.
+ *
+ * Conventions: functions return 1 on success and 0 (or a negative ECT_ERR_*
+ * code) on failure, never abort (except ECT_CHECK in VERIFY builds), never touch
+ * Python objects.  Output arguments come first and may alias inputs unless the
+ * contract comment says otherwise.
+ */
+#ifndef ECT_COMMON_H
+#define ECT_COMMON_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef unsigned __int128 ect_u128;
+
+/* 9 limbs = 576 bits: enough for P-521, the largest supported field. */
+#define ECT_MAXL 9
+
+/* Invariant checks, compiled in only with -DECT_VERIFY (the debug build that CI
+ * runs once).  A failed check is a bug in the core, never a user error. */
+#ifdef ECT_VERIFY
+#include <stdio.h>
+#define ECT_CHECK(cond)                                                        \
+    do {                                                                       \
+        if (!(cond)) {                                                         \
+            fprintf(stderr, "ectraverse VERIFY failed: %s (%s:%d)\n", #cond,   \
+                    __FILE__, __LINE__);                                       \
+            abort();                                                           \
+        }                                                                      \
+    } while (0)
+#define ECT_VERIFY_ON 1
+#else
+#define ECT_CHECK(cond) ((void)0)
+#define ECT_VERIFY_ON 0
+#endif
+
+/* Error codes returned by decoding entry points (success is 1). */
+#define ECT_ERR_LENGTH -1       /* wrong number of bytes for the prefix */
+#define ECT_ERR_PREFIX -2       /* first byte is not 0x00, 0x02, 0x03 or 0x04 */
+#define ECT_ERR_RANGE -3        /* a coordinate is >= p */
+#define ECT_ERR_NOT_ON_CURVE -4 /* (x, y) does not satisfy the equation */
+#define ECT_ERR_NO_SQRT -5      /* compressed x: x^3 + ax + b is not a square */
+#define ECT_ERR_NOMEM -6        /* allocation failed */
+#define ECT_ERR_SCALAR -7       /* a scalar is >= n */
+
+/* A prime field F_p in Montgomery form with R = 2^(64 n).  All constants are
+ * computed by the Python layer (Python ints) and copied in; limbs are little
+ * endian (limb 0 is least significant). */
+typedef struct {
+    int n;                   /* limbs in use, 1..ECT_MAXL */
+    int bits;                /* bit length of p */
+    int nbytes;              /* ceil(bits / 8): big-endian encoding length */
+    uint64_t pinv;           /* -p^-1 mod 2^64 */
+    uint64_t p[ECT_MAXL];    /* the modulus */
+    uint64_t one[ECT_MAXL];  /* R mod p: 1 in Montgomery form */
+    uint64_t r2[ECT_MAXL];   /* R^2 mod p: converts into Montgomery form */
+    uint64_t pm2[ECT_MAXL];  /* p - 2: the Fermat inversion exponent */
+    int p3mod4;              /* 1 if p = 3 mod 4 (square root by one power) */
+    uint64_t sqrt_e[ECT_MAXL]; /* (p+1)/4 if p3mod4, else (q-1)/2, p-1 = q 2^s */
+    int ts_s;                /* s (Tonelli-Shanks only) */
+    uint64_t ts_c[ECT_MAXL]; /* z^q in Montgomery form, z a non-residue */
+} ect_field;
+
+/* How the curve coefficient a is handled by doubling. */
+#define ECT_A_ZERO 0
+#define ECT_A_MINUS3 1
+#define ECT_A_GENERIC 2
+
+/* A short Weierstrass curve y^2 = x^3 + a x + b over F_p with a subgroup of
+ * prime order n.  Field constants are in Montgomery form. */
+typedef struct {
+    ect_field fp;            /* the base field */
+    ect_field fn;            /* the scalar field Z_n (for the GLV split) */
+    int a_kind;              /* ECT_A_ZERO, ECT_A_MINUS3 or ECT_A_GENERIC */
+    uint64_t a[ECT_MAXL];
+    uint64_t b[ECT_MAXL];
+    uint64_t gx[ECT_MAXL];   /* generator, affine */
+    uint64_t gy[ECT_MAXL];
+    int nbits;               /* bit length of n */
+    /* GLV endomorphism (x, y) -> (beta x, y) acting as lambda on the subgroup.
+     * k = k1 + k2 lambda (mod n) with
+     *   c1 = s1 round(k g1 / 2^(64 glv_shift)), c2 = s2 round(k g2 / 2^(64 glv_shift)),
+     *   k2 = c1 mb1 + c2 mb2 (mod n), k1 = k - k2 lambda (mod n). */
+    int has_glv;
+    uint64_t beta[ECT_MAXL];     /* Montgomery form, mod p */
+    uint64_t lambda[ECT_MAXL];   /* Montgomery form, mod n */
+    uint64_t mb1[ECT_MAXL];      /* -b1 mod n, Montgomery form */
+    uint64_t mb2[ECT_MAXL];      /* -b2 mod n, Montgomery form */
+    uint64_t g1[ECT_MAXL + 1];   /* round(2^(64 shift) |b2| / n), plain */
+    uint64_t g2[ECT_MAXL + 1];   /* round(2^(64 shift) |b1| / n), plain */
+    int glv_s1, glv_s2;          /* signs (+1/-1) of b2 and -b1 */
+    int glv_shift;               /* in limbs */
+    uint64_t half_n[ECT_MAXL];   /* (n - 1) / 2, plain: split outputs above are negated */
+} ect_curve;
+
+/* ---- plain (non-modular) multi-limb helpers shared by every instantiation --- */
+
+/* Bit i of a little-endian limb array. */
+static inline int ect_limbs_bit(const uint64_t *a, int i) {
+    return (int)((a[i >> 6] >> (i & 63)) & 1);
+}
+
+/* Bits [i, i + count) of a (count <= 32), reading past nlimbs as zero. */
+static inline uint32_t ect_limbs_bits(const uint64_t *a, int nlimbs, int i, int count) {
+    int limb = i >> 6, shift = i & 63;
+    uint64_t v = limb < nlimbs ? a[limb] >> shift : 0;
+    if (shift + count > 64 && limb + 1 < nlimbs) v |= a[limb + 1] << (64 - shift);
+    return (uint32_t)(v & ((((uint64_t)1) << count) - 1));
+}
+
+/* Number of significant bits of a (0 for zero). */
+static inline int ect_limbs_bitlen(const uint64_t *a, int nlimbs) {
+    for (int i = nlimbs - 1; i >= 0; i--)
+        if (a[i]) return 64 * i + 64 - __builtin_clzll(a[i]);
+    return 0;
+}
+
+/* Compare a and b: -1, 0 or 1. */
+static inline int ect_limbs_cmp(const uint64_t *a, const uint64_t *b, int nlimbs) {
+    for (int i = nlimbs - 1; i >= 0; i--) {
+        if (a[i] < b[i]) return -1;
+        if (a[i] > b[i]) return 1;
+    }
+    return 0;
+}
+
+/* Big-endian bytes (exactly len of them) to nlimbs little-endian limbs.
+ * Returns 0 if the value does not fit in nlimbs limbs. */
+static inline int ect_limbs_from_be(uint64_t *r, int nlimbs, const uint8_t *in, size_t len) {
+    memset(r, 0, sizeof(uint64_t) * (size_t)nlimbs);
+    for (size_t i = 0; i < len; i++) {
+        size_t bit = 8 * (len - 1 - i);
+        if (in[i] == 0) continue;
+        if (bit >= (size_t)64 * (size_t)nlimbs) return 0;
+        r[bit >> 6] |= (uint64_t)in[i] << (bit & 63);
+    }
+    return 1;
+}
+
+/* nlimbs limbs to exactly len big-endian bytes (the value must fit). */
+static inline void ect_limbs_to_be(uint8_t *out, size_t len, const uint64_t *a, int nlimbs) {
+    for (size_t i = 0; i < len; i++) {
+        size_t bit = 8 * (len - 1 - i);
+        out[i] = bit < (size_t)64 * (size_t)nlimbs ? (uint8_t)(a[bit >> 6] >> (bit & 63)) : 0;
+    }
+}
+
+/* r = a + b over nlimbs limbs, returns the carry out. */
+static inline uint64_t ect_limbs_add(uint64_t *r, const uint64_t *a, const uint64_t *b, int nlimbs) {
+    uint64_t c = 0;
+    for (int i = 0; i < nlimbs; i++) {
+        ect_u128 t = (ect_u128)a[i] + b[i] + c;
+        r[i] = (uint64_t)t;
+        c = (uint64_t)(t >> 64);
+    }
+    return c;
+}
+
+/* r = a - b over nlimbs limbs, returns the borrow out (0 or 1). */
+static inline uint64_t ect_limbs_sub(uint64_t *r, const uint64_t *a, const uint64_t *b, int nlimbs) {
+    uint64_t borrow = 0;
+    for (int i = 0; i < nlimbs; i++) {
+        ect_u128 t = (ect_u128)a[i] - b[i] - borrow;
+        r[i] = (uint64_t)t;
+        borrow = (uint64_t)(t >> 64) & 1;
+    }
+    return borrow;
+}
+
+/* r = a * b (schoolbook), r has an + bn limbs and must not overlap a or b. */
+static inline void ect_limbs_mul(uint64_t *r, const uint64_t *a, int an, const uint64_t *b, int bn) {
+    for (int i = 0; i < an + bn; i++) r[i] = 0;
+    for (int i = 0; i < an; i++) {
+        uint64_t c = 0;
+        for (int j = 0; j < bn; j++) {
+            ect_u128 acc = (ect_u128)a[i] * b[j] + r[i + j] + c;
+            r[i + j] = (uint64_t)acc;
+            c = (uint64_t)(acc >> 64);
+        }
+        r[i + bn] = c;
+    }
+}
+
+/* Width-w NAF of the plain value k (klimbs limbs, 2 <= w <= 8): digits[i] is 0
+ * or odd with |digits[i]| < 2^(w-1), k = sum digits[i] 2^i, and any w
+ * consecutive digits hold at most one nonzero.  digits must have room for
+ * 64 klimbs + w + 1 entries.  Returns the number of digits (highest nonzero
+ * + 1; 0 for k = 0). */
+static inline int ect_wnaf(int *digits, const uint64_t *k, int klimbs, int w) {
+    int bits = ect_limbs_bitlen(k, klimbs);
+    int carry = 0, bit = 0, len = 0;
+    for (int i = 0; i < bits + w + 1; i++) digits[i] = 0;
+    while (bit < bits) {
+        if (ect_limbs_bit(k, bit) == carry) {
+            bit++;
+            continue;
+        }
+        int now = w;
+        if (now > bits - bit) now = bits - bit;
+        int word = (int)ect_limbs_bits(k, klimbs, bit, now) + carry;
+        carry = (word >> (w - 1)) & 1;
+        word -= carry << w;
+        digits[bit] = word;
+        len = bit + 1;
+        bit += now;
+    }
+    if (carry) {
+        digits[bit] = 1;
+        len = bit + 1;
+    }
+    return len;
+}
+
+#endif /* ECT_COMMON_H */

@@ -1,0 +1,361 @@
+/* ect_ecmult.h -- scalar multiplication (template, see ect_field.h).
+ *
+ *   ecmult_var   k P, variable base: width-w NAF; on curves with an efficient
+ *                endomorphism (a = 0, GLV) k is first split into two half-length
+ *                scalars, halving the doublings.
+ *   ecmult_gen   k G, fixed base: signed 8-bit windows over a table of
+ *                d 2^(8i) G, so k G costs one mixed addition per window.
+ *   msm          sum k_i P_i: Straus (interleaved wNAF) for few points,
+ *                Pippenger (signed bucket method) for many; the cheaper one is
+ *                picked by an operation-count model.  GLV-split when available.
+ * Scalars are plain (not Montgomery) little-endian limb arrays of C->fn.n limbs.
+ * VARIABLE-TIME: the sequence of additions depends on the scalar.
+ */
+
+#ifndef ECT_ECMULT_SHARED
+#define ECT_ECMULT_SHARED
+/* Scalar-field helpers: they only need the run-time-sized (_g) field code,
+ * which ect_api.h instantiates first. */
+
+/* k mod n splits as k = s1 k1 + s2 k2 lambda (mod n) with k1, k2 of about
+ * half the bits of n (signs returned in neg1, neg2: 1 means negative).
+ * Requires C->has_glv and k < n.  Guide to ECC, Alg. 3.74, with the divisions
+ * replaced by multiplications by precomputed round(2^(64 shift) |b| / n). */
+static inline void ect_scalar_split_glv(const ect_curve *C, uint64_t *k1, int *neg1, uint64_t *k2,
+                                        int *neg2, const uint64_t *k) {
+    const ect_field *Fn = &C->fn;
+    const int L = Fn->n, S = C->glv_shift;
+    uint64_t prod[2 * ECT_MAXL + 2], c[ECT_MAXL];
+    ect_fe_g cm[2], km, t, k1m, k2m;
+    const uint64_t *g[2] = {C->g1, C->g2};
+    const int sg[2] = {C->glv_s1, C->glv_s2};
+    for (int w = 0; w < 2; w++) {
+        /* c = round(k g / 2^(64 S)) */
+        ect_limbs_mul(prod, k, L, g[w], L + 1);
+        uint64_t half[2 * ECT_MAXL + 2] = {0};
+        half[S - 1] = (uint64_t)1 << 63;
+        ect_limbs_add(prod, prod, half, 2 * L + 1);
+        for (int i = 0; i < L; i++) c[i] = (S + i < 2 * L + 1) ? prod[S + i] : 0;
+        while (ect_limbs_cmp(c, Fn->p, L) >= 0) ect_limbs_sub(c, c, Fn->p, L);
+        ect_fe_to_mont_g(Fn, &cm[w], c);
+        if (sg[w] < 0) ect_fe_neg_g(Fn, &cm[w], &cm[w]);
+    }
+    /* k2 = c1 (-b1) + c2 (-b2),  k1 = k - k2 lambda   (mod n) */
+    ect_fe_g mb1, mb2, lam;
+    ect_fe_load_g(Fn, &mb1, C->mb1);
+    ect_fe_load_g(Fn, &mb2, C->mb2);
+    ect_fe_load_g(Fn, &lam, C->lambda);
+    ect_fe_mul_g(Fn, &k2m, &cm[0], &mb1);
+    ect_fe_mul_g(Fn, &t, &cm[1], &mb2);
+    ect_fe_add_g(Fn, &k2m, &k2m, &t);
+    ect_fe_to_mont_g(Fn, &km, k);
+    ect_fe_mul_g(Fn, &t, &k2m, &lam);
+    ect_fe_sub_g(Fn, &k1m, &km, &t);
+    ect_fe_from_mont_g(Fn, k1, &k1m);
+    ect_fe_from_mont_g(Fn, k2, &k2m);
+    /* take the representative of least absolute value */
+    *neg1 = ect_limbs_cmp(k1, C->half_n, L) > 0;
+    if (*neg1) ect_limbs_sub(k1, Fn->p, k1, L);
+    *neg2 = ect_limbs_cmp(k2, C->half_n, L) > 0;
+    if (*neg2) ect_limbs_sub(k2, Fn->p, k2, L);
+    ECT_CHECK(ect_limbs_bitlen(k1, L) <= C->nbits / 2 + 3);
+    ECT_CHECK(ect_limbs_bitlen(k2, L) <= C->nbits / 2 + 3);
+}
+
+/* wNAF window for a variable-base multiplication of a bits-bit scalar. */
+static inline int ect_wnaf_window(int bits) {
+    if (bits <= 16) return 2;
+    if (bits <= 64) return 4;
+    if (bits <= 300) return 5;
+    return 6;
+}
+
+/* Fixed-base window width for a curve whose n has nbits bits. */
+static inline int ect_gen_window(int nbits) { return nbits >= 64 ? 8 : 4; }
+static inline int ect_gen_windows(int nbits) {
+    int wg = ect_gen_window(nbits);
+    return (nbits + 1 + wg - 1) / wg;
+}
+
+/* Signed radix-2^c digits: k = sum d_i 2^(c i), -2^(c-1) < d_i <= 2^(c-1).
+ * windows must satisfy windows c >= bits(k) + 1. */
+static inline void ect_signed_digits(int *d, const uint64_t *k, int klimbs, int c, int windows) {
+    int carry = 0;
+    for (int i = 0; i < windows; i++) {
+        int v = (int)ect_limbs_bits(k, klimbs, c * i, c) + carry;
+        carry = v > (1 << (c - 1));
+        d[i] = v - (carry << c);
+    }
+    ECT_CHECK(carry == 0);
+}
+/* Operation-count model (in field multiplications; M ~ S) used to choose the
+ * MSM method: 8 per doubling, 11 per mixed and 16 per general addition. */
+static inline double ect_cost_pippenger(size_t m, int bits, int c) {
+    double W = (double)((bits + 1 + c - 1) / c);
+    return W * ((double)m * 11.0 + (double)((size_t)1 << (c - 1)) * 32.0 + c * 8.0);
+}
+static inline double ect_cost_straus(size_t m, int bits) {
+    int w = ect_wnaf_window(bits);
+    return (double)bits * 8.0 + (double)m * ((double)(1 << (w - 2)) * 16.0 + (double)bits / (w + 1) * 16.0);
+}
+#endif /* ECT_ECMULT_SHARED */
+
+/* Table of odd multiples tab[i] = (2i + 1) P for i < 2^(w-2), Jacobian. */
+static inline void T(ect_odd_multiples)(const ect_curve *C, GEJ *tab, const GEJ *P, int w) {
+    GEJ P2;
+    T(ect_gej_double)(C, &P2, P);
+    tab[0] = *P;
+    for (int i = 1; i < (1 << (w - 2)); i++) T(ect_gej_add)(C, &tab[i], &tab[i - 1], &P2);
+}
+
+/* r += d tab[|d| / 2] with the sign of d flipped when neg. */
+static inline void T(ect_add_digit)(const ect_curve *C, GEJ *r, const GEJ *tab, int d, int neg) {
+    GEJ q = tab[(d < 0 ? -d : d) >> 1];
+    if ((d < 0) != (neg != 0)) T(ect_gej_neg)(C, &q, &q);
+    T(ect_gej_add)(C, r, r, &q);
+}
+
+/* r = k P for a plain scalar k of C->fn.n limbs (any value below 2^(64 n);
+ * the GLV split is used only when k < n). */
+static inline void T(ect_ecmult_var)(const ect_curve *C, GEJ *r, const GEJ *P, const uint64_t *k) {
+    const int L = C->fn.n;
+    int d1[64 * ECT_MAXL + 10], d2[64 * ECT_MAXL + 10];
+    GEJ tab1[16], tab2[16], acc;
+    int glv = C->has_glv && ect_limbs_cmp(k, C->fn.p, L) < 0;
+    int len1, len2 = 0, neg1 = 0, neg2 = 0, w;
+    T(ect_gej_set_inf)(C, &acc);
+    if (T(ect_gej_is_inf)(C, P)) {
+        *r = acc;
+        return;
+    }
+    if (glv) {
+        uint64_t k1[ECT_MAXL], k2[ECT_MAXL];
+        ect_scalar_split_glv(C, k1, &neg1, k2, &neg2, k);
+        w = ect_wnaf_window(C->nbits / 2);
+        len1 = ect_wnaf(d1, k1, L, w);
+        len2 = ect_wnaf(d2, k2, L, w);
+        T(ect_odd_multiples)(C, tab1, P, w);
+        FE beta;
+        T(ect_fe_load)(&C->fp, &beta, C->beta);
+        for (int i = 0; i < (1 << (w - 2)); i++) {
+            tab2[i] = tab1[i];
+            T(ect_fe_mul)(&C->fp, &tab2[i].X, &tab1[i].X, &beta); /* lambda P = (beta X, Y, Z) */
+        }
+    } else {
+        w = ect_wnaf_window(ect_limbs_bitlen(k, L));
+        len1 = ect_wnaf(d1, k, L, w);
+        T(ect_odd_multiples)(C, tab1, P, w);
+    }
+    int len = len1 > len2 ? len1 : len2;
+    for (int i = len - 1; i >= 0; i--) {
+        T(ect_gej_double)(C, &acc, &acc);
+        if (i < len1 && d1[i]) T(ect_add_digit)(C, &acc, tab1, d1[i], neg1);
+        if (i < len2 && d2[i]) T(ect_add_digit)(C, &acc, tab2, d2[i], neg2);
+    }
+    *r = acc;
+}
+
+/* Build the fixed-base table: windows x 2^(wg-1) affine points,
+ * entry [i][j] = (j + 1) 2^(wg i) G.  Returns NULL when out of memory. */
+static inline GE *T(ect_gen_table_build)(const ect_curve *C) {
+    const int wg = ect_gen_window(C->nbits), W = ect_gen_windows(C->nbits);
+    const size_t E = (size_t)1 << (wg - 1), total = (size_t)W * E;
+    GE *table = (GE *)malloc(sizeof(GE) * total);
+    GEJ *jac = (GEJ *)malloc(sizeof(GEJ) * total);
+    FE *scratch = (FE *)malloc(sizeof(FE) * total);
+    if (!table || !jac || !scratch) {
+        free(table);
+        free(jac);
+        free(scratch);
+        return NULL;
+    }
+    GEJ base;
+    T(ect_fe_load)(&C->fp, &base.X, C->gx);
+    T(ect_fe_load)(&C->fp, &base.Y, C->gy);
+    T(ect_fe_set_one)(&C->fp, &base.Z);
+    for (int i = 0; i < W; i++) {
+        GEJ *row = jac + (size_t)i * E;
+        row[0] = base;
+        for (size_t j = 1; j < E; j++) T(ect_gej_add)(C, &row[j], &row[j - 1], &base);
+        T(ect_gej_double)(C, &base, &row[E - 1]); /* 2^wg base */
+    }
+    T(ect_ge_set_gej_batch)(C, table, jac, total, scratch);
+    free(jac);
+    free(scratch);
+    return table;
+}
+
+/* r = k G with the table above; k plain, k < 2^(nbits). */
+static inline void T(ect_ecmult_gen)(const ect_curve *C, GEJ *r, const GE *table, const uint64_t *k) {
+    const int wg = ect_gen_window(C->nbits), W = ect_gen_windows(C->nbits);
+    const size_t E = (size_t)1 << (wg - 1);
+    int d[64 * ECT_MAXL / 4 + 4];
+    GEJ acc;
+    ect_signed_digits(d, k, C->fn.n, wg, W);
+    T(ect_gej_set_inf)(C, &acc);
+    for (int i = 0; i < W; i++) {
+        if (d[i] > 0) {
+            T(ect_gej_add_ge)(C, &acc, &acc, &table[(size_t)i * E + (size_t)(d[i] - 1)]);
+        } else if (d[i] < 0) {
+            GE q;
+            T(ect_ge_neg)(C, &q, &table[(size_t)i * E + (size_t)(-d[i] - 1)]);
+            T(ect_gej_add_ge)(C, &acc, &acc, &q);
+        }
+    }
+    *r = acc;
+}
+
+/* Straus: r = sum k_i P_i by interleaved wNAF over per-point tables; pts
+ * affine, ks plain with klimbs limbs each, neg[i] flips the sign of point i.
+ * Returns 0 when out of memory. */
+static inline int T(ect_msm_straus)(const ect_curve *C, GEJ *r, const GE *pts, const int *neg,
+                                    const uint64_t *ks, int klimbs, size_t m, int bits) {
+    const int w = ect_wnaf_window(bits);
+    const size_t tsz = (size_t)1 << (w - 2), dl = (size_t)64 * (size_t)klimbs + (size_t)w + 1;
+    GEJ *tabs = (GEJ *)malloc(sizeof(GEJ) * tsz * (m ? m : 1));
+    int *digits = (int *)malloc(sizeof(int) * dl * (m ? m : 1));
+    int *lens = (int *)malloc(sizeof(int) * (m ? m : 1));
+    if (!tabs || !digits || !lens) {
+        free(tabs);
+        free(digits);
+        free(lens);
+        return 0;
+    }
+    int len = 0;
+    for (size_t i = 0; i < m; i++) {
+        GEJ p;
+        T(ect_gej_set_ge)(C, &p, &pts[i]);
+        lens[i] = T(ect_gej_is_inf)(C, &p) ? 0 : ect_wnaf(digits + i * dl, ks + i * (size_t)klimbs, klimbs, w);
+        if (lens[i]) T(ect_odd_multiples)(C, tabs + i * tsz, &p, w);
+        if (lens[i] > len) len = lens[i];
+    }
+    GEJ acc;
+    T(ect_gej_set_inf)(C, &acc);
+    for (int b = len - 1; b >= 0; b--) {
+        T(ect_gej_double)(C, &acc, &acc);
+        for (size_t i = 0; i < m; i++) {
+            int dv = b < lens[i] ? digits[i * dl + (size_t)b] : 0;
+            if (dv) T(ect_add_digit)(C, &acc, tabs + i * tsz, dv, neg ? neg[i] : 0);
+        }
+    }
+    *r = acc;
+    free(tabs);
+    free(digits);
+    free(lens);
+    return 1;
+}
+
+/* Pippenger with signed c-bit digits and 2^(c-1) buckets per window.
+ * Returns 0 when out of memory. */
+static inline int T(ect_msm_pippenger)(const ect_curve *C, GEJ *r, const GE *pts, const int *neg,
+                                       const uint64_t *ks, int klimbs, size_t m, int bits, int c) {
+    const int W = (bits + 1 + c - 1) / c;
+    const size_t nb = (size_t)1 << (c - 1);
+    int *digits = (int *)malloc(sizeof(int) * (size_t)W * (m ? m : 1));
+    GEJ *buckets = (GEJ *)malloc(sizeof(GEJ) * nb);
+    if (!digits || !buckets) {
+        free(digits);
+        free(buckets);
+        return 0;
+    }
+    for (size_t i = 0; i < m; i++) ect_signed_digits(digits + i * (size_t)W, ks + i * (size_t)klimbs, klimbs, c, W);
+    GEJ acc, running, sum;
+    T(ect_gej_set_inf)(C, &acc);
+    for (int win = W - 1; win >= 0; win--) {
+        for (int s = 0; s < c; s++) T(ect_gej_double)(C, &acc, &acc);
+        for (size_t b = 0; b < nb; b++) T(ect_gej_set_inf)(C, &buckets[b]);
+        for (size_t i = 0; i < m; i++) {
+            int dv = digits[i * (size_t)W + (size_t)win];
+            if (!dv) continue;
+            if ((dv < 0) != (neg && neg[i])) {
+                GE q;
+                T(ect_ge_neg)(C, &q, &pts[i]);
+                T(ect_gej_add_ge)(C, &buckets[(dv < 0 ? -dv : dv) - 1], &buckets[(dv < 0 ? -dv : dv) - 1], &q);
+            } else {
+                T(ect_gej_add_ge)(C, &buckets[(dv < 0 ? -dv : dv) - 1], &buckets[(dv < 0 ? -dv : dv) - 1], &pts[i]);
+            }
+        }
+        /* sum_b (b + 1) bucket[b] by a running sum from the top */
+        T(ect_gej_set_inf)(C, &running);
+        T(ect_gej_set_inf)(C, &sum);
+        for (size_t b = nb; b-- > 0;) {
+            T(ect_gej_add)(C, &running, &running, &buckets[b]);
+            T(ect_gej_add)(C, &sum, &sum, &running);
+        }
+        T(ect_gej_add)(C, &acc, &acc, &sum);
+    }
+    *r = acc;
+    free(digits);
+    free(buckets);
+    return 1;
+}
+
+/* r = sum ks[i] pts[i] for m affine points and scalars (plain, C->fn.n limbs,
+ * each < n).  Returns 1, or 0 when out of memory. */
+static inline int T(ect_msm)(const ect_curve *C, GEJ *r, const GE *pts, const uint64_t *ks, size_t m) {
+    const int L = C->fn.n;
+    const GE *P = pts;
+    const uint64_t *K = ks;
+    const int *neg = NULL;
+    size_t mm = m;
+    GE *gp = NULL;
+    uint64_t *gk = NULL;
+    int *gneg = NULL;
+    if (m == 0) {
+        T(ect_gej_set_inf)(C, r);
+        return 1;
+    }
+    if (C->has_glv) {
+        /* 2m half-length terms: k_i P_i = (s1 k1) P_i + (s2 k2) (lambda P_i) */
+        mm = 2 * m;
+        gp = (GE *)malloc(sizeof(GE) * mm);
+        gk = (uint64_t *)malloc(sizeof(uint64_t) * mm * (size_t)L);
+        gneg = (int *)malloc(sizeof(int) * mm);
+        if (!gp || !gk || !gneg) {
+            free(gp);
+            free(gk);
+            free(gneg);
+            return 0;
+        }
+        FE beta;
+        T(ect_fe_load)(&C->fp, &beta, C->beta);
+        for (size_t i = 0; i < m; i++) {
+            ect_scalar_split_glv(C, gk + 2 * i * (size_t)L, &gneg[2 * i], gk + (2 * i + 1) * (size_t)L,
+                                 &gneg[2 * i + 1], ks + i * (size_t)L);
+            gp[2 * i] = pts[i];
+            gp[2 * i + 1] = pts[i];
+            if (!pts[i].inf) T(ect_fe_mul)(&C->fp, &gp[2 * i + 1].x, &pts[i].x, &beta);
+        }
+        P = gp;
+        K = gk;
+        neg = gneg;
+    }
+    int bits = 0;
+    for (size_t i = 0; i < mm; i++) {
+        int b = ect_limbs_bitlen(K + i * (size_t)L, L);
+        if (b > bits) bits = b;
+    }
+    int ok;
+    if (bits == 0) {
+        T(ect_gej_set_inf)(C, r);
+        ok = 1;
+    } else {
+        int best_c = 2;
+        double best = ect_cost_pippenger(mm, bits, 2);
+        for (int c = 3; c <= 16; c++) {
+            double cost = ect_cost_pippenger(mm, bits, c);
+            if (cost < best) {
+                best = cost;
+                best_c = c;
+            }
+        }
+        if (ect_cost_straus(mm, bits) <= best)
+            ok = T(ect_msm_straus)(C, r, P, neg, K, L, mm, bits);
+        else
+            ok = T(ect_msm_pippenger)(C, r, P, neg, K, L, mm, bits, best_c);
+    }
+    free(gp);
+    free(gk);
+    free(gneg);
+    return ok;
+}

@@ -1,0 +1,285 @@
+/* ect_field.h -- Montgomery arithmetic in F_p on 64-bit limbs (template).
+ *
+ * VARIABLE-TIME: the final subtractions, the inversion and the square root
+ * branch on the values.  Never use this code on secret data.
+ *
+ * Template parameters, set by ect_api.h before each inclusion:
+ *   ECT_L     array length of a field element (the limb count, or ECT_MAXL)
+ *   NL        loop bound: a constant, or (F->n) for the run-time-sized build
+ *   T(name)   appends the instantiation's suffix (_4, _6, _9 or _g)
+ * Every function takes the field descriptor F first; a constant NL lets the
+ * compiler unroll every loop.
+ *
+ * Representation: an element a of F_p is stored as a*R mod p, R = 2^(64 n),
+ * fully reduced (0 <= value < p).  Every function keeps that invariant and
+ * accepts outputs aliasing inputs.
+ */
+
+typedef struct {
+    uint64_t v[ECT_L];
+} T(ect_fe);
+
+#define FE T(ect_fe)
+
+/* Invariant check: a is fully reduced. */
+#define FE_VERIFY(F, a) ECT_CHECK(ect_limbs_cmp((a)->v, (F)->p, NL) < 0)
+
+static inline void T(ect_fe_set_zero)(const ect_field *F, FE *r) {
+    for (int i = 0; i < NL; i++) r->v[i] = 0;
+}
+
+static inline void T(ect_fe_set_one)(const ect_field *F, FE *r) {
+    for (int i = 0; i < NL; i++) r->v[i] = F->one[i];
+}
+
+/* Load n limbs (already in Montgomery form and reduced) from a buffer. */
+static inline void T(ect_fe_load)(const ect_field *F, FE *r, const uint64_t *in) {
+    for (int i = 0; i < NL; i++) r->v[i] = in[i];
+    FE_VERIFY(F, r);
+}
+
+static inline void T(ect_fe_store)(const ect_field *F, uint64_t *out, const FE *a) {
+    for (int i = 0; i < NL; i++) out[i] = a->v[i];
+}
+
+static inline int T(ect_fe_is_zero)(const ect_field *F, const FE *a) {
+    uint64_t acc = 0;
+    for (int i = 0; i < NL; i++) acc |= a->v[i];
+    return acc == 0;
+}
+
+static inline int T(ect_fe_equal)(const ect_field *F, const FE *a, const FE *b) {
+    uint64_t acc = 0;
+    for (int i = 0; i < NL; i++) acc |= a->v[i] ^ b->v[i];
+    return acc == 0;
+}
+
+/* r = t - p if (carry or t >= p) else t, for t < 2p given as NL limbs + carry. */
+static inline void T(ect_fe_reduce_once)(const ect_field *F, FE *r, const uint64_t *t, uint64_t carry) {
+    uint64_t d[ECT_L];
+    uint64_t borrow = ect_limbs_sub(d, t, F->p, NL);
+    if (carry || !borrow) {
+        for (int i = 0; i < NL; i++) r->v[i] = d[i];
+    } else {
+        for (int i = 0; i < NL; i++) r->v[i] = t[i];
+    }
+}
+
+/* r = a + b mod p. */
+static inline void T(ect_fe_add)(const ect_field *F, FE *r, const FE *a, const FE *b) {
+    uint64_t t[ECT_L];
+    uint64_t c = ect_limbs_add(t, a->v, b->v, NL);
+    T(ect_fe_reduce_once)(F, r, t, c);
+    FE_VERIFY(F, r);
+}
+
+/* r = a - b mod p. */
+static inline void T(ect_fe_sub)(const ect_field *F, FE *r, const FE *a, const FE *b) {
+    uint64_t t[ECT_L];
+    uint64_t borrow = ect_limbs_sub(t, a->v, b->v, NL);
+    if (borrow) ect_limbs_add(t, t, F->p, NL);
+    for (int i = 0; i < NL; i++) r->v[i] = t[i];
+    FE_VERIFY(F, r);
+}
+
+/* r = -a mod p. */
+static inline void T(ect_fe_neg)(const ect_field *F, FE *r, const FE *a) {
+    if (T(ect_fe_is_zero)(F, a)) {
+        T(ect_fe_set_zero)(F, r);
+        return;
+    }
+    uint64_t t[ECT_L];
+    ect_limbs_sub(t, F->p, a->v, NL);
+    for (int i = 0; i < NL; i++) r->v[i] = t[i];
+}
+
+/* r = 2a mod p. */
+static inline void T(ect_fe_dbl)(const ect_field *F, FE *r, const FE *a) {
+    T(ect_fe_add)(F, r, a, a);
+}
+
+/* Montgomery reduction (REDC): r = t R^-1 mod p for t < p R, t given as 2 NL
+ * limbs (destroyed).  Separated operand scanning: NL^2 multiplications. */
+static inline void T(ect_fe_redc)(const ect_field *F, FE *r, uint64_t *t) {
+    uint64_t top = 0;
+    for (int i = 0; i < NL; i++) {
+        uint64_t m = t[i] * F->pinv; /* makes t[i] + m p[0] = 0 mod 2^64 */
+        uint64_t c = 0;
+        for (int j = 0; j < NL; j++) {
+            ect_u128 acc = (ect_u128)m * F->p[j] + t[i + j] + c;
+            t[i + j] = (uint64_t)acc;
+            c = (uint64_t)(acc >> 64);
+        }
+        ect_u128 acc = (ect_u128)t[i + NL] + c + top;
+        t[i + NL] = (uint64_t)acc;
+        top = (uint64_t)(acc >> 64);
+    }
+    /* t / R = t[NL .. 2NL) + top 2^(64 NL) < 2p */
+    T(ect_fe_reduce_once)(F, r, t + NL, top);
+    FE_VERIFY(F, r);
+}
+
+/* r = a b R^-1 mod p (Montgomery product).  Cost: 2 NL^2 word products. */
+static inline void T(ect_fe_mul)(const ect_field *F, FE *r, const FE *a, const FE *b) {
+    uint64_t t[2 * ECT_L];
+    for (int i = 0; i < NL; i++) t[i] = 0;
+    for (int i = 0; i < NL; i++) {
+        uint64_t c = 0;
+        uint64_t ai = a->v[i];
+        for (int j = 0; j < NL; j++) {
+            ect_u128 acc = (ect_u128)ai * b->v[j] + t[i + j] + c;
+            t[i + j] = (uint64_t)acc;
+            c = (uint64_t)(acc >> 64);
+        }
+        t[i + NL] = c;
+    }
+    T(ect_fe_redc)(F, r, t);
+}
+
+/* r = a^2 R^-1 mod p.  The cross products are computed once and doubled:
+ * NL (NL + 1) / 2 + NL^2 word products. */
+static inline void T(ect_fe_sqr)(const ect_field *F, FE *r, const FE *a) {
+    uint64_t t[2 * ECT_L];
+    for (int i = 0; i < 2 * NL; i++) t[i] = 0;
+    /* cross products a_i a_j, i < j */
+    for (int i = 0; i < NL; i++) {
+        uint64_t c = 0;
+        for (int j = i + 1; j < NL; j++) {
+            ect_u128 acc = (ect_u128)a->v[i] * a->v[j] + t[i + j] + c;
+            t[i + j] = (uint64_t)acc;
+            c = (uint64_t)(acc >> 64);
+        }
+        t[i + NL] = c;
+    }
+    /* double them */
+    uint64_t hi = 0;
+    for (int i = 0; i < 2 * NL; i++) {
+        uint64_t x = t[i];
+        t[i] = (x << 1) | hi;
+        hi = x >> 63;
+    }
+    /* add the squares a_i^2 on the diagonal */
+    uint64_t c = 0;
+    for (int i = 0; i < NL; i++) {
+        ect_u128 sq = (ect_u128)a->v[i] * a->v[i];
+        ect_u128 acc = (ect_u128)t[2 * i] + (uint64_t)sq + c;
+        t[2 * i] = (uint64_t)acc;
+        acc = (ect_u128)t[2 * i + 1] + (uint64_t)(sq >> 64) + (uint64_t)(acc >> 64);
+        t[2 * i + 1] = (uint64_t)acc;
+        c = (uint64_t)(acc >> 64);
+    }
+    T(ect_fe_redc)(F, r, t);
+}
+
+/* r = a in Montgomery form, for a plain value a < p. */
+static inline void T(ect_fe_to_mont)(const ect_field *F, FE *r, const uint64_t *a) {
+    FE x, r2;
+    for (int i = 0; i < NL; i++) {
+        x.v[i] = a[i];
+        r2.v[i] = F->r2[i];
+    }
+    T(ect_fe_mul)(F, r, &x, &r2);
+}
+
+/* out = the plain value of a (leaves Montgomery form). */
+static inline void T(ect_fe_from_mont)(const ect_field *F, uint64_t *out, const FE *a) {
+    uint64_t t[2 * ECT_L];
+    FE r;
+    for (int i = 0; i < NL; i++) {
+        t[i] = a->v[i];
+        t[i + NL] = 0;
+    }
+    T(ect_fe_redc)(F, &r, t);
+    for (int i = 0; i < NL; i++) out[i] = r.v[i];
+}
+
+/* Parse exactly F->nbytes big-endian bytes; returns 0 if the value is >= p
+ * (set_be_checked: it never reduces). */
+static inline int T(ect_fe_set_be_checked)(const ect_field *F, FE *r, const uint8_t *in) {
+    uint64_t t[ECT_L];
+    if (!ect_limbs_from_be(t, NL, in, (size_t)F->nbytes)) return 0;
+    if (ect_limbs_cmp(t, F->p, NL) >= 0) return 0;
+    T(ect_fe_to_mont)(F, r, t);
+    return 1;
+}
+
+/* Write a as exactly F->nbytes big-endian bytes. */
+static inline void T(ect_fe_get_be)(const ect_field *F, uint8_t *out, const FE *a) {
+    uint64_t t[ECT_L];
+    T(ect_fe_from_mont)(F, t, a);
+    ect_limbs_to_be(out, (size_t)F->nbytes, t, NL);
+}
+
+/* 1 if the plain value of a is odd. */
+static inline int T(ect_fe_is_odd)(const ect_field *F, const FE *a) {
+    uint64_t t[ECT_L];
+    T(ect_fe_from_mont)(F, t, a);
+    return (int)(t[0] & 1);
+}
+
+/* r = a^e for a plain exponent e of elimbs limbs; fixed 4-bit windows.
+ * Cost: bits(e) squarings + bits(e)/4 + 14 products. */
+static inline void T(ect_fe_pow)(const ect_field *F, FE *r, const FE *a, const uint64_t *e, int elimbs) {
+    FE tab[16], acc;
+    T(ect_fe_set_one)(F, &tab[0]);
+    tab[1] = *a;
+    for (int i = 2; i < 16; i++) T(ect_fe_mul)(F, &tab[i], &tab[i - 1], a);
+    int bits = ect_limbs_bitlen(e, elimbs);
+    int top = (bits + 3) / 4;
+    T(ect_fe_set_one)(F, &acc);
+    for (int w = top - 1; w >= 0; w--) {
+        if (w != top - 1)
+            for (int s = 0; s < 4; s++) T(ect_fe_sqr)(F, &acc, &acc);
+        uint32_t d = ect_limbs_bits(e, elimbs, 4 * w, 4);
+        if (d) T(ect_fe_mul)(F, &acc, &acc, &tab[d]);
+    }
+    *r = acc;
+}
+
+/* r = 1/a (Fermat: a^(p-2)); r = 0 when a = 0. */
+static inline void T(ect_fe_inv)(const ect_field *F, FE *r, const FE *a) {
+    T(ect_fe_pow)(F, r, a, F->pm2, NL);
+}
+
+/* r = a square root of a; returns 0 (r unspecified) if a is not a square.
+ * p = 3 mod 4: r = a^((p+1)/4).  Otherwise Tonelli-Shanks with the
+ * precomputed non-residue power ts_c = z^q.  r may alias a. */
+static inline int T(ect_fe_sqrt)(const ect_field *F, FE *r, const FE *a) {
+    FE x, chk;
+    if (F->p3mod4) {
+        T(ect_fe_pow)(F, &x, a, F->sqrt_e, NL);
+        T(ect_fe_sqr)(F, &chk, &x);
+        if (!T(ect_fe_equal)(F, &chk, a)) return 0;
+        *r = x;
+        return 1;
+    }
+    if (T(ect_fe_is_zero)(F, a)) {
+        T(ect_fe_set_zero)(F, r);
+        return 1;
+    }
+    FE w, b, c, t, one;
+    T(ect_fe_set_one)(F, &one);
+    T(ect_fe_pow)(F, &w, a, F->sqrt_e, NL); /* w = a^((q-1)/2) */
+    T(ect_fe_mul)(F, &x, a, &w);            /* x = a^((q+1)/2) */
+    T(ect_fe_mul)(F, &b, &x, &w);           /* b = a^q */
+    for (int i = 0; i < NL; i++) c.v[i] = F->ts_c[i];
+    int m = F->ts_s;
+    while (!T(ect_fe_equal)(F, &b, &one)) {
+        /* least i with b^(2^i) = 1 */
+        int i = 0;
+        t = b;
+        while (!T(ect_fe_equal)(F, &t, &one)) {
+            T(ect_fe_sqr)(F, &t, &t);
+            i++;
+            if (i >= m) return 0; /* a is a non-residue */
+        }
+        t = c;
+        for (int j = 0; j < m - i - 1; j++) T(ect_fe_sqr)(F, &t, &t);
+        T(ect_fe_mul)(F, &x, &x, &t);
+        T(ect_fe_sqr)(F, &c, &t);
+        T(ect_fe_mul)(F, &b, &b, &c);
+        m = i;
+    }
+    *r = x;
+    return 1;
+}

@@ -1,0 +1,320 @@
+/* ect_ops.h -- entry points on external buffers (template, see ect_field.h).
+ *
+ * External layout, shared by every instantiation so that ect_api.h can
+ * dispatch on the limb count alone:
+ *   point   3 n uint64 limbs: X, Y, Z in Montgomery form (Jacobian; Z = 0 is
+ *           the identity), n = C->fp.n
+ *   scalar  C->fn.n uint64 limbs, plain, little endian
+ *   bytes   SEC1 encodings (0x00 | 02/03 X | 04 X Y), big endian
+ * Batches are m consecutive records.  These functions load, compute, store;
+ * none of them touches Python objects.  Return 1 on success, 0 or ECT_ERR_*.
+ */
+
+static int T(ect_op_add)(const ect_curve *C, uint64_t *out, const uint64_t *a, const uint64_t *b) {
+    GEJ p, q;
+    T(ect_gej_load)(C, &p, a);
+    T(ect_gej_load)(C, &q, b);
+    T(ect_gej_add)(C, &p, &p, &q);
+    T(ect_gej_store)(C, out, &p);
+    return 1;
+}
+
+static int T(ect_op_double)(const ect_curve *C, uint64_t *out, const uint64_t *a) {
+    GEJ p;
+    T(ect_gej_load)(C, &p, a);
+    T(ect_gej_double)(C, &p, &p);
+    T(ect_gej_store)(C, out, &p);
+    return 1;
+}
+
+static int T(ect_op_neg)(const ect_curve *C, uint64_t *out, const uint64_t *a) {
+    GEJ p;
+    T(ect_gej_load)(C, &p, a);
+    T(ect_gej_neg)(C, &p, &p);
+    T(ect_gej_store)(C, out, &p);
+    return 1;
+}
+
+static int T(ect_op_equal)(const ect_curve *C, const uint64_t *a, const uint64_t *b) {
+    GEJ p, q;
+    T(ect_gej_load)(C, &p, a);
+    T(ect_gej_load)(C, &q, b);
+    return T(ect_gej_equal)(C, &p, &q);
+}
+
+static int T(ect_op_is_valid)(const ect_curve *C, const uint64_t *a) {
+    GEJ p;
+    T(ect_gej_load)(C, &p, a);
+    return T(ect_gej_is_valid)(C, &p);
+}
+
+/* out = k a (k plain, any value < 2^(64 fn.n)). */
+static int T(ect_op_mul)(const ect_curve *C, uint64_t *out, const uint64_t *a, const uint64_t *k) {
+    GEJ p;
+    T(ect_gej_load)(C, &p, a);
+    T(ect_ecmult_var)(C, &p, &p, k);
+    T(ect_gej_store)(C, out, &p);
+    return 1;
+}
+
+/* 1 if n a is the identity. */
+static int T(ect_op_in_subgroup)(const ect_curve *C, const uint64_t *a) {
+    GEJ p;
+    T(ect_gej_load)(C, &p, a);
+    T(ect_ecmult_var)(C, &p, &p, C->fn.p);
+    return T(ect_gej_is_inf)(C, &p);
+}
+
+static void *T(ect_op_gen_table)(const ect_curve *C) { return (void *)T(ect_gen_table_build)(C); }
+
+/* out = k G with a table from ect_op_gen_table (k < n). */
+static int T(ect_op_mul_gen)(const ect_curve *C, const void *table, uint64_t *out, const uint64_t *k) {
+    GEJ p;
+    T(ect_ecmult_gen)(C, &p, (const GE *)table, k);
+    T(ect_gej_store)(C, out, &p);
+    return 1;
+}
+
+/* Affine coordinates as big-endian bytes (fp.nbytes each); returns 0 for the
+ * identity (x and y untouched). */
+static int T(ect_op_affine)(const ect_curve *C, uint8_t *x, uint8_t *y, const uint64_t *a) {
+    GEJ p;
+    GE q;
+    T(ect_gej_load)(C, &p, a);
+    if (T(ect_gej_is_inf)(C, &p)) return 0;
+    T(ect_ge_set_gej)(C, &q, &p);
+    T(ect_fe_get_be)(&C->fp, x, &q.x);
+    T(ect_fe_get_be)(&C->fp, y, &q.y);
+    return 1;
+}
+
+/* Point from big-endian affine coordinates; ECT_ERR_RANGE or
+ * ECT_ERR_NOT_ON_CURVE on failure. */
+static int T(ect_op_from_affine)(const ect_curve *C, uint64_t *out, const uint8_t *x, const uint8_t *y) {
+    GE q;
+    GEJ p;
+    if (!T(ect_fe_set_be_checked)(&C->fp, &q.x, x)) return ECT_ERR_RANGE;
+    if (!T(ect_fe_set_be_checked)(&C->fp, &q.y, y)) return ECT_ERR_RANGE;
+    q.inf = 0;
+    if (!T(ect_ge_is_valid)(C, &q)) return ECT_ERR_NOT_ON_CURVE;
+    T(ect_gej_set_ge)(C, &p, &q);
+    T(ect_gej_store)(C, out, &p);
+    return 1;
+}
+
+/* Encoded length of one SEC1 record starting with prefix (0 if unknown). */
+static inline size_t T(ect_sec1_len)(const ect_curve *C, uint8_t prefix) {
+    size_t nb = (size_t)C->fp.nbytes;
+    switch (prefix) {
+    case 0x00: return 1;
+    case 0x02:
+    case 0x03: return 1 + nb;
+    case 0x04: return 1 + 2 * nb;
+    default: return 0;
+    }
+}
+
+/* Decode one SEC1 record of exactly len bytes. */
+static int T(ect_decode_one)(const ect_curve *C, GEJ *r, const uint8_t *in, size_t len) {
+    if (len == 0) return ECT_ERR_LENGTH;
+    size_t want = T(ect_sec1_len)(C, in[0]);
+    if (want == 0) return ECT_ERR_PREFIX;
+    if (len != want) return ECT_ERR_LENGTH;
+    GE q;
+    if (in[0] == 0x00) {
+        T(ect_gej_set_inf)(C, r);
+        return 1;
+    }
+    if (!T(ect_fe_set_be_checked)(&C->fp, &q.x, in + 1)) return ECT_ERR_RANGE;
+    if (in[0] == 0x04) {
+        if (!T(ect_fe_set_be_checked)(&C->fp, &q.y, in + 1 + C->fp.nbytes)) return ECT_ERR_RANGE;
+        q.inf = 0;
+        if (!T(ect_ge_is_valid)(C, &q)) return ECT_ERR_NOT_ON_CURVE;
+    } else if (!T(ect_ge_set_xo)(C, &q, &q.x, in[0] == 0x03)) {
+        return ECT_ERR_NO_SQRT;
+    }
+    T(ect_gej_set_ge)(C, r, &q);
+    return 1;
+}
+
+static int T(ect_op_decode)(const ect_curve *C, uint64_t *out, const uint8_t *in, size_t len) {
+    GEJ p;
+    int rc = T(ect_decode_one)(C, &p, in, len);
+    if (rc == 1) T(ect_gej_store)(C, out, &p);
+    return rc;
+}
+
+static inline size_t T(ect_encode_ge)(const ect_curve *C, uint8_t *out, const GE *q, int compressed) {
+    size_t nb = (size_t)C->fp.nbytes;
+    if (q->inf) {
+        out[0] = 0x00;
+        return 1;
+    }
+    T(ect_fe_get_be)(&C->fp, out + 1, &q->x);
+    if (compressed) {
+        out[0] = (uint8_t)(0x02 | T(ect_fe_is_odd)(&C->fp, &q->y));
+        return 1 + nb;
+    }
+    out[0] = 0x04;
+    T(ect_fe_get_be)(&C->fp, out + 1 + nb, &q->y);
+    return 1 + 2 * nb;
+}
+
+/* SEC1-encode one point; returns the number of bytes written (out must have
+ * room for 1 + 2 fp.nbytes). */
+static size_t T(ect_op_encode)(const ect_curve *C, uint8_t *out, const uint64_t *a, int compressed) {
+    GEJ p;
+    GE q;
+    T(ect_gej_load)(C, &p, a);
+    T(ect_ge_set_gej)(C, &q, &p);
+    return T(ect_encode_ge)(C, out, &q, compressed);
+}
+
+/* ---- batches ---------------------------------------------------------- */
+
+/* out[i] = a[i] + b[i] (or a[i] - b[i] when subtract). */
+static int T(ect_batch_add)(const ect_curve *C, uint64_t *out, const uint64_t *a, const uint64_t *b, size_t m,
+                            int subtract) {
+    const size_t rec = 3 * (size_t)C->fp.n;
+    for (size_t i = 0; i < m; i++) {
+        GEJ p, q;
+        T(ect_gej_load)(C, &p, a + i * rec);
+        T(ect_gej_load)(C, &q, b + i * rec);
+        if (subtract) T(ect_gej_neg)(C, &q, &q);
+        T(ect_gej_add)(C, &p, &p, &q);
+        T(ect_gej_store)(C, out + i * rec, &p);
+    }
+    return 1;
+}
+
+/* out[i] = k[i] a[i]. */
+static int T(ect_batch_mul)(const ect_curve *C, uint64_t *out, const uint64_t *a, const uint64_t *k, size_t m) {
+    const size_t rec = 3 * (size_t)C->fp.n, L = (size_t)C->fn.n;
+    for (size_t i = 0; i < m; i++) T(ect_op_mul)(C, out + i * rec, a + i * rec, k + i * L);
+    return 1;
+}
+
+/* out[i] = k[i] G. */
+static int T(ect_batch_mul_gen)(const ect_curve *C, const void *table, uint64_t *out, const uint64_t *k, size_t m) {
+    const size_t rec = 3 * (size_t)C->fp.n, L = (size_t)C->fn.n;
+    for (size_t i = 0; i < m; i++) T(ect_op_mul_gen)(C, table, out + i * rec, k + i * L);
+    return 1;
+}
+
+/* out = sum of a[i]. */
+static int T(ect_batch_sum)(const ect_curve *C, uint64_t *out, const uint64_t *a, size_t m) {
+    const size_t rec = 3 * (size_t)C->fp.n;
+    GEJ acc, p;
+    T(ect_gej_set_inf)(C, &acc);
+    for (size_t i = 0; i < m; i++) {
+        T(ect_gej_load)(C, &p, a + i * rec);
+        T(ect_gej_add)(C, &acc, &acc, &p);
+    }
+    T(ect_gej_store)(C, out, &acc);
+    return 1;
+}
+
+/* Load m Jacobian records and convert them to affine with one inversion. */
+static GE *T(ect_load_affine_batch)(const ect_curve *C, const uint64_t *a, size_t m) {
+    const size_t rec = 3 * (size_t)C->fp.n, cnt = m ? m : 1;
+    GE *pts = (GE *)malloc(sizeof(GE) * cnt);
+    GEJ *jac = (GEJ *)malloc(sizeof(GEJ) * cnt);
+    FE *scratch = (FE *)malloc(sizeof(FE) * cnt);
+    if (!pts || !jac || !scratch) {
+        free(pts);
+        free(jac);
+        free(scratch);
+        return NULL;
+    }
+    for (size_t i = 0; i < m; i++) T(ect_gej_load)(C, &jac[i], a + i * rec);
+    T(ect_ge_set_gej_batch)(C, pts, jac, m, scratch);
+    free(jac);
+    free(scratch);
+    return pts;
+}
+
+/* out = sum k[i] a[i] (every k[i] < n). */
+static int T(ect_batch_msm)(const ect_curve *C, uint64_t *out, const uint64_t *a, const uint64_t *k, size_t m) {
+    GE *pts = T(ect_load_affine_batch)(C, a, m);
+    GEJ r;
+    if (!pts) return ECT_ERR_NOMEM;
+    int ok = T(ect_msm)(C, &r, pts, k, m);
+    free(pts);
+    if (!ok) return ECT_ERR_NOMEM;
+    T(ect_gej_store)(C, out, &r);
+    return 1;
+}
+
+/* Concatenated SEC1 encodings of m points; *outlen receives the byte count
+ * (out needs room for m (1 + 2 fp.nbytes) bytes). */
+static int T(ect_batch_encode)(const ect_curve *C, uint8_t *out, size_t *outlen, const uint64_t *a, size_t m,
+                               int compressed) {
+    GE *pts = T(ect_load_affine_batch)(C, a, m);
+    size_t pos = 0;
+    if (!pts) return ECT_ERR_NOMEM;
+    for (size_t i = 0; i < m; i++) pos += T(ect_encode_ge)(C, out + pos, &pts[i], compressed);
+    free(pts);
+    *outlen = pos;
+    return 1;
+}
+
+/* Affine coordinates of m points as big-endian bytes (x then y, fp.nbytes
+ * each, per record); inf[i] = 1 for the identity (its bytes are zero). */
+static int T(ect_batch_affine)(const ect_curve *C, uint8_t *xy, uint8_t *inf, const uint64_t *a, size_t m) {
+    const size_t nb = (size_t)C->fp.nbytes;
+    GE *pts = T(ect_load_affine_batch)(C, a, m);
+    if (!pts) return ECT_ERR_NOMEM;
+    for (size_t i = 0; i < m; i++) {
+        inf[i] = (uint8_t)pts[i].inf;
+        if (pts[i].inf) {
+            memset(xy + 2 * nb * i, 0, 2 * nb);
+        } else {
+            T(ect_fe_get_be)(&C->fp, xy + 2 * nb * i, &pts[i].x);
+            T(ect_fe_get_be)(&C->fp, xy + 2 * nb * i + nb, &pts[i].y);
+        }
+    }
+    free(pts);
+    return 1;
+}
+
+/* Decode up to max_m concatenated SEC1 records from in[0 .. len) into out
+ * (out = NULL only validates, without a limit).  On success *count is the
+ * number of points.  On failure returns the ECT_ERR_* code of
+ * the record at index *count (which starts at byte *offset). */
+static int T(ect_batch_decode)(const ect_curve *C, uint64_t *out, size_t max_m, const uint8_t *in, size_t len,
+                               size_t *count, size_t *offset) {
+    const size_t rec = 3 * (size_t)C->fp.n;
+    size_t pos = 0, i = 0;
+    *count = 0;
+    *offset = 0;
+    while (pos < len) {
+        size_t want = T(ect_sec1_len)(C, in[pos]);
+        *count = i;
+        *offset = pos;
+        if (want == 0) return ECT_ERR_PREFIX;
+        if (pos + want > len) return ECT_ERR_LENGTH;
+        if (out && i >= max_m) return ECT_ERR_LENGTH;
+        GEJ p;
+        int rc = T(ect_decode_one)(C, &p, in + pos, want);
+        if (rc != 1) return rc;
+        if (out) T(ect_gej_store)(C, out + i * rec, &p);
+        pos += want;
+        i++;
+    }
+    *count = i;
+    *offset = pos;
+    return 1;
+}
+
+/* Number of SEC1 records in in[0 .. len), or (size_t)-1 if it does not split
+ * exactly into records with known prefixes. */
+static size_t T(ect_batch_count)(const ect_curve *C, const uint8_t *in, size_t len) {
+    size_t pos = 0, i = 0;
+    while (pos < len) {
+        size_t want = T(ect_sec1_len)(C, in[pos]);
+        if (want == 0 || pos + want > len) return (size_t)-1;
+        pos += want;
+        i++;
+    }
+    return i;
+}
