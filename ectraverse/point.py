@@ -269,7 +269,8 @@ class Point:
     ``Point.from_bytes(curve, data)``, or arithmetic on ``curve.generator``.
 
     Supports ``P + Q``, ``P - Q``, ``-P``, ``k * P`` and ``P * k`` (``k`` an
-    int, reduced mod n, negative allowed), and ``==``.
+    int, reduced mod n, negative allowed), and ``==``.  ``k * curve.generator``
+    uses the curve's precomputed fixed-base table (built on first use).
 
     Example:
         >>> C = curve("toy-plot")
@@ -367,6 +368,8 @@ class Point:
         if k is None:
             return NotImplemented
         c = self._curve
+        if self is c.generator:  # the curve's own generator: fixed-base table
+            return Point._make(c, c._core.mul_gen(k))
         return Point._make(c, c._core.mul(self._raw, k))
 
     __rmul__ = __mul__
