@@ -513,13 +513,11 @@ class PointArray:
         return PointArray._wrap(self._curve, self._curve._core.batch_neg(self._a))
 
     def __mul__(self, scalars):
-        if isinstance(scalars, _NOT_SCALARS):
-            raise TypeError(f"scalars must be ints, not {type(scalars).__name__}")
-        k = _scalar(scalars) if not isinstance(scalars, (Sequence, np.ndarray)) else None
-        if k is not None:
+        if not isinstance(scalars, (Sequence, np.ndarray)):
+            k = _scalar(scalars)  # one int for every element
+            if k is None:
+                return NotImplemented
             scalars = [k] * len(self)
-        elif not isinstance(scalars, (Sequence, np.ndarray)):
-            return NotImplemented
         if len(scalars) != len(self):
             raise ValueError(f"expected {len(self)} scalars, not {len(scalars)}")
         return PointArray._wrap(self._curve, self._curve._core.batch_mul(self._a, scalars))

@@ -604,3 +604,17 @@ def test_glv_parameters_none_when_the_order_does_not_fit():
     assert ref.glv_parameters(dataclasses.replace(C, n=C.n + 1)) is None  # n = 2 (mod 3)
     assert ref.glv_parameters(dataclasses.replace(C, n=199)) is None  # 199 = 1 (mod 3), wrong order
     assert ref.glv_parameters(dataclasses.replace(C, p=131)) is None  # p = 2 (mod 3)
+
+
+def test_points_along_matches_repeated_addition():
+    C = ref.load_curves()["secp256k1"]
+    step = ref.mul(C, 5, C.G)
+    assert ref.points_along(C, C.G, step, 40) == [ref.mul(C, 1 + 5 * i, C.G) for i in range(40)]
+
+
+def test_points_along_through_doubling_and_to_infinity():
+    T = ref.RefCurve("t", p=43, a=1, b=3, n=47, h=1, gx=2, gy=20)
+    # start = G, step = G: the walk meets H = 0 with R = 0 (a doubling) at once
+    assert ref.points_along(T, T.G, T.G, 46) == [ref.mul(T, i + 1, T.G) for i in range(46)]
+    with pytest.raises(ArithmeticError, match="infinity"):
+        ref.points_along(T, T.G, T.G, 48)

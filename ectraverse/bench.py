@@ -1,0 +1,1432 @@
+"""``ectraverse bench``: time ectraverse side by side with its peers, in one run.
+
+For every curve and operation the harness times ectraverse, the pure-Python
+oracle :mod:`ectraverse.reference`, and each peer library that is installed
+(coincurve, cryptography, fastecdsa, py_ecc: the optional ``bench`` extra).
+A peer that is missing is skipped with a "not installed" note.
+
+Method, the same for every cell (implementation, curve, operation):
+
+* inputs (scalars and points) are made outside the timed region from a
+  ``random.Random`` seeded by ``--seed``, the curve, the operation and the size,
+  so every implementation gets the same inputs; points are converted to each
+  implementation's own objects before timing;
+* a cell's callable runs the operation over a list of distinct inputs (single
+  operations) or makes one batch call, cycling through two input sets (batch
+  operations and MSM); a single call is never timed;
+* the loop count is calibrated until one repeat lasts at least ``--min-time``
+  (0.1 s; 0.02 s with ``--quick``); then ``--repeats`` repeats (5; 3 with
+  ``--quick``) are timed with :func:`time.perf_counter`, garbage collection off
+  as in :mod:`timeit`, and the **median** is reported as µs per operation
+  (per element for batch operations, per point for MSM) and operations per
+  second;
+* before timing, the first result of each cell is checked against affine
+  arithmetic done here with Python ints; a wrong result is reported as an error.
+
+Run it as ``ectraverse bench`` (or ``python -m ectraverse.bench``)::
+
+    ectraverse bench --quick
+    ectraverse bench --curve secp256k1 --op mul --op mul_g --json bench.json
+
+The table shows times and, in parentheses, each implementation's time relative
+to ectraverse's (above 1 means ectraverse is faster). A final table compares the
+measurements with the project's speed goals; it informs, it never fails a run.
+
+``--json PATH`` writes ``{"meta": {...}, "results": [...], "goals": [...]}``:
+``meta`` holds the versions, machine, method, selection, command line and date;
+each result has ``impl``, ``curve``, ``op``, ``size`` (null for single
+operations, the batch length or MSM size otherwise), ``us_per_op``,
+``ops_per_s``, ``loops``, ``repeats``, ``median_s`` and ``all_s`` (seconds per
+repeat of ``loops`` calls), plus ``ops_per_call``, ``us_per_call``, ``inputs``,
+``checked`` and ``per``; a cell that failed has ``error`` instead of timings.
+The exit status is 1 if any cell failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime
+import gc
+import importlib
+import importlib.metadata
+import itertools
+import json
+import math
+import os
+import platform
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+from rich.text import Text
+
+from ectraverse import reference
+from ectraverse.curves import named_params
+
+__all__ = [
+    "ADAPTERS",
+    "CURVES",
+    "OPS",
+    "Adapter",
+    "Case",
+    "Measurement",
+    "add_arguments",
+    "build_parser",
+    "main",
+    "measure",
+    "run",
+]
+
+CURVES = ("secp256k1", "P-256", "P-384", "P-521", "BN254", "BLS12-381")
+"""Curves the benchmark knows, in report order."""
+
+SINGLE_OPS = ("add", "double", "mul", "mul_g")
+BATCH_OPS = ("batch_add", "batch_mul_g", "msm")
+OPS = SINGLE_OPS + BATCH_OPS
+"""Operations the benchmark knows, in report order."""
+
+_OP_HELP = {
+    "add": "P + Q",
+    "double": "P + P (or the implementation's doubling)",
+    "mul": "k*P, variable base",
+    "mul_g": "k*G, fixed base",
+    "batch_add": "element-wise addition of two point arrays, per element",
+    "batch_mul_g": "batch k_i*G, per element",
+    "msm": "multi-scalar multiplication sum k_i*P_i, per point (and total)",
+}
+
+_FULL = {"min_time": 0.1, "repeats": 5, "msm_sizes": (16, 64, 256, 1024, 4096),
+         "batch_add": 100_000, "batch_mul_g": 10_000, "curves": CURVES}
+_QUICK = {"min_time": 0.02, "repeats": 3, "msm_sizes": (16, 256),
+          "batch_add": 10_000, "batch_mul_g": 1_000, "curves": ("secp256k1", "P-256")}
+
+_SINGLE_INPUTS = 64
+"""Distinct inputs cycled by a single-operation cell (fewer for slow implementations)."""
+
+_VARIANTS = 2
+"""Distinct input sets cycled by a batch or MSM cell."""
+
+_CHECK_MSM_MAX = 16
+"""MSM results are checked against the local arithmetic up to this size."""
+
+
+# --------------------------------------------------------------------------
+# Inputs are made and checked with ectraverse.reference (Python ints), never
+# with an implementation being timed.
+# --------------------------------------------------------------------------
+
+def _load_params() -> dict[str, reference.RefCurve]:
+    curves = reference.load_curves()
+    return {name: curves[name] for name in CURVES}
+
+
+def _mul(c: reference.RefCurve, k: int, A: tuple[int, int]) -> tuple[int, int] | None:
+    return reference.mul(c, k % c.n, A)
+
+
+_add = reference.add
+
+
+def _x(P: tuple[int, int] | None) -> int | None:
+    return None if P is None else P[0]
+
+
+class _PointPool:
+    """Points S + i*D of one curve (S, D random multiples of G), grown on demand
+    with ``reference.points_along`` (one inversion per chunk)."""
+
+    def __init__(self, c: reference.RefCurve, rng: random.Random) -> None:
+        self._c = c
+        G = (c.gx, c.gy)
+        self._start = _mul(c, rng.randrange(1, c.n), G)
+        self._step = _mul(c, rng.randrange(1, c.n), G)
+        self._points: list[tuple[int, int]] = []
+
+    def get(self, start: int, count: int) -> list[tuple[int, int]]:
+        missing = start + count - len(self._points)
+        if missing > 0:
+            first = self._start if not self._points else _add(self._c, self._points[-1], self._step)
+            self._points.extend(reference.points_along(self._c, first, self._step, missing))
+        return self._points[start:start + count]
+
+
+@dataclasses.dataclass
+class OpInputs:
+    """The inputs of one (curve, operation, size), shared by every implementation.
+
+    ``items`` depends on the operation:
+
+    * ``add``: ``[(P, Q), ...]``; ``double``: ``[P, ...]``;
+      ``mul``: ``[(k, P), ...]``; ``mul_g``: ``[k, ...]``;
+    * ``batch_add``: ``[(Ps, Qs), ...]``, one pair of equal-length lists per variant;
+      ``batch_mul_g``: ``[ks, ...]``; ``msm``: ``[(ks, Ps), ...]``.
+
+    Points are affine ``(x, y)`` int tuples, scalars ints in ``[1, n)``.
+    """
+
+    curve: str
+    op: str
+    size: int | None
+    items: list[Any]
+    params: reference.RefCurve
+    _expected: Callable[[], int | None] | None = None
+    _cache: list[int | None] = dataclasses.field(default_factory=list)
+
+    @property
+    def checked(self) -> bool:
+        return self._expected is not None
+
+    def expected_x(self) -> int | None:
+        """x-coordinate of the first result (None for the identity)."""
+        if self._expected is None:
+            raise ValueError(f"no expected result is computed for {self.op}({self.size})")
+        if not self._cache:
+            self._cache.append(self._expected())
+        return self._cache[0]
+
+
+class _InputFactory:
+    def __init__(self, params: dict[str, reference.RefCurve], seed: int) -> None:
+        self._params = params
+        self._seed = seed
+        self._pools: dict[str, _PointPool] = {}
+
+    def _rng(self, *parts: object) -> random.Random:
+        return random.Random(":".join(["ectraverse-bench", str(self._seed), *map(str, parts)]))
+
+    def _pool(self, curve: str) -> _PointPool:
+        if curve not in self._pools:
+            self._pools[curve] = _PointPool(self._params[curve], self._rng(curve, "points"))
+        return self._pools[curve]
+
+    def build(self, curve: str, op: str, size: int | None) -> OpInputs:
+        c = self._params[curve]
+        rng = self._rng(curve, op, size)
+        pool = self._pool(curve)
+        G = (c.gx, c.gy)
+        m = _SINGLE_INPUTS
+
+        def scalars(count: int) -> list[int]:
+            return [rng.randrange(1, c.n) for _ in range(count)]
+
+        if op == "add":
+            items: list[Any] = list(zip(pool.get(0, m), pool.get(m, m)))
+            expected = lambda: _x(_add(c, *items[0]))  # noqa: E731
+        elif op == "double":
+            items = pool.get(0, m)
+            expected = lambda: _x(_add(c, items[0], items[0]))  # noqa: E731
+        elif op == "mul":
+            items = list(zip(scalars(m), pool.get(0, m)))
+            expected = lambda: _x(_mul(c, *items[0]))  # noqa: E731
+        elif op == "mul_g":
+            items = scalars(m)
+            expected = lambda: _x(_mul(c, items[0], G))  # noqa: E731
+        elif op == "batch_add":
+            assert size is not None and size >= 2
+            items = []
+            for v in range(_VARIANTS):
+                Ps = pool.get(v * size, size)
+                r = rng.randrange(1, size)        # Q_i = P_(i+r): never P_i itself
+                items.append((Ps, Ps[r:] + Ps[:r]))
+            expected = lambda: _x(_add(c, items[0][0][0], items[0][1][0]))  # noqa: E731
+        elif op == "batch_mul_g":
+            assert size is not None
+            items = [scalars(size) for _ in range(_VARIANTS)]
+            expected = lambda: _x(_mul(c, items[0][0], G))  # noqa: E731
+        elif op == "msm":
+            assert size is not None
+            items = [(scalars(size), pool.get(v * size, size)) for v in range(_VARIANTS)]
+
+            def expected() -> int | None:
+                acc = None
+                for k, P in zip(*items[0]):
+                    acc = _add(c, acc, _mul(c, k, P))
+                return _x(acc)
+
+            if size > _CHECK_MSM_MAX:
+                return OpInputs(curve, op, size, items, c)
+        else:
+            raise ValueError(f"op must be one of {', '.join(OPS)}, not {op!r}")
+        return OpInputs(curve, op, size, items, c, expected)
+
+
+def _sec1(P: tuple[int, int], field_bytes: int) -> bytes:
+    return b"\x04" + P[0].to_bytes(field_bytes, "big") + P[1].to_bytes(field_bytes, "big")
+
+
+# --------------------------------------------------------------------------
+# Adapters: one small class per implementation
+# --------------------------------------------------------------------------
+
+@dataclasses.dataclass
+class Case:
+    """One prepared cell: ``fn()`` performs ``ops_per_call`` operations.
+
+    ``probe()`` returns the x-coordinate (None for the identity) of the first
+    result, for the correctness check; it is never timed.
+    """
+
+    fn: Callable[[], object]
+    ops_per_call: int
+    probe: Callable[[], int | None]
+    inputs: int
+
+
+def _cycle(variants: list[Any]) -> Callable[[], Any]:
+    return itertools.cycle(variants).__next__
+
+
+class Adapter:
+    """Base of the implementation adapters.
+
+    A subclass declares ``name``, ``dist`` (its distribution, for the version),
+    ``modules`` (imported by :meth:`load`), ``support`` (curve -> operations),
+    and implements ``_<op>(curve, items)`` returning ``(fn, probe)``.
+    """
+
+    name = ""
+    dist: str | None = None
+    modules: tuple[str, ...] = ()
+    support: dict[str, frozenset[str]] = {}
+    notes: tuple[str, ...] = ()
+    single_inputs = _SINGLE_INPUTS
+    quick_ops: frozenset[str] | None = None  # operations run by --quick (None: all)
+    max_size: int | None = None              # largest batch or MSM size it is asked for
+    missing_hint = "not installed (pip install 'ectraverse[bench]')"
+
+    def __init__(self) -> None:
+        self.mod: dict[str, Any] = {}
+
+    def load(self) -> None:
+        """Import the implementation.
+
+        Raises:
+            ImportError: if it is not installed.
+        """
+        for name in self.modules:
+            self.mod[name] = importlib.import_module(name)
+
+    def supports(self, curve: str, op: str) -> bool:
+        return op in self.support.get(curve, frozenset())
+
+    def version(self) -> str:
+        if self.dist:
+            try:
+                return importlib.metadata.version(self.dist)
+            except importlib.metadata.PackageNotFoundError:
+                pass
+        top = (self.mod.get(self.modules[0]) or sys.modules.get(self.modules[0])) if self.modules else None
+        return str(getattr(top, "__version__", "unknown"))
+
+    def prepare(self, inputs: OpInputs) -> Case:
+        items = inputs.items
+        if inputs.op in SINGLE_OPS:
+            items = items[: self.single_inputs]
+            ops = len(items)
+        else:
+            assert inputs.size is not None
+            ops = inputs.size
+        fn, probe = getattr(self, "_" + inputs.op)(inputs.curve, items)
+        return Case(fn, ops, probe, len(items))
+
+
+class EctraverseAdapter(Adapter):
+    name = "ectraverse"
+    dist = "ectraverse"
+    modules = ("ectraverse",)
+    support = {c: frozenset(OPS) for c in CURVES}
+    notes = (
+        "add = P + Q; double = P.double() (P + P if absent); mul = k * P; mul_g = k * curve.generator;",
+        "batch_add = PointArray + PointArray; batch_mul_g = curve.multiply_generator(scalars);",
+        "msm = PointArray.msm(scalars); results stay in the core's own coordinates (normalised",
+        "lazily, when read), as py_ecc's do; coincurve, cryptography and fastecdsa return affine points.",
+    )
+    missing_hint = "not importable"
+
+    def load(self) -> None:
+        super().load()
+        if not hasattr(self.mod["ectraverse"], "curve"):
+            raise ImportError("the package has no 'curve' function (is the core built and installed?)")
+
+    def _curve(self, curve: str) -> Any:
+        return self.mod["ectraverse"].curve(curve)
+
+    def _array(self, C: Any, points: list[tuple[int, int]]) -> Any:
+        fb = C.field_bytes
+        data = b"".join(_sec1(P, fb) for P in points)
+        return self.mod["ectraverse"].PointArray.from_bytes(C, data)
+
+    @staticmethod
+    def _px(R: Any) -> int | None:
+        return None if R.is_identity else R.x
+
+    def _add(self, curve: str, items: list) -> tuple:
+        C = self._curve(curve)
+        pairs = [(C.point(*P), C.point(*Q)) for P, Q in items]
+
+        def fn() -> None:
+            for a, b in pairs:
+                a + b
+
+        return fn, lambda: self._px(pairs[0][0] + pairs[0][1])
+
+    def _double(self, curve: str, items: list) -> tuple:
+        C = self._curve(curve)
+        pts = [C.point(*P) for P in items]
+        if hasattr(pts[0], "double"):
+            def fn() -> None:
+                for a in pts:
+                    a.double()
+
+            return fn, lambda: self._px(pts[0].double())
+
+        def fn_add() -> None:
+            for a in pts:
+                a + a
+
+        return fn_add, lambda: self._px(pts[0] + pts[0])
+
+    def _mul(self, curve: str, items: list) -> tuple:
+        C = self._curve(curve)
+        pairs = [(k, C.point(*P)) for k, P in items]
+
+        def fn() -> None:
+            for k, a in pairs:
+                k * a
+
+        return fn, lambda: self._px(pairs[0][0] * pairs[0][1])
+
+    def _mul_g(self, curve: str, items: list) -> tuple:
+        C = self._curve(curve)
+        G = C.generator
+        ks = list(items)
+
+        def fn() -> None:
+            for k in ks:
+                k * G
+
+        return fn, lambda: self._px(ks[0] * G)
+
+    def _batch_add(self, curve: str, items: list) -> tuple:
+        C = self._curve(curve)
+        variants = [(self._array(C, Ps), self._array(C, Qs)) for Ps, Qs in items]
+        nxt = _cycle(variants)
+
+        def fn() -> None:
+            a, b = nxt()
+            a + b
+
+        return fn, lambda: self._px((variants[0][0] + variants[0][1])[0])
+
+    def _batch_mul_g(self, curve: str, items: list) -> tuple:
+        C = self._curve(curve)
+        variants = [list(ks) for ks in items]
+        nxt = _cycle(variants)
+        mg = C.multiply_generator
+
+        def fn() -> None:
+            mg(nxt())
+
+        return fn, lambda: self._px(mg(variants[0])[0])
+
+    def _msm(self, curve: str, items: list) -> tuple:
+        C = self._curve(curve)
+        variants = [(self._array(C, Ps), list(ks)) for ks, Ps in items]
+        nxt = _cycle(variants)
+
+        def fn() -> None:
+            a, ks = nxt()
+            a.msm(ks)
+
+        return fn, lambda: self._px(variants[0][0].msm(variants[0][1]))
+
+
+class _ReferenceAPI:
+    """The one place that knows the names of :mod:`ectraverse.reference`.
+
+    Points are ``(x, y)`` tuples or None; ``load_curves(path)`` returns curve
+    objects keyed by name; ``add(C, P, Q)``, ``double(C, P)``, ``mul(C, k, P)``,
+    ``msm(C, scalars, points)``.
+    """
+
+    def __init__(self, module: Any) -> None:
+        self.curves = module.load_curves()
+        self.add = module.add
+        self.double = module.double
+        self.mul = module.mul
+        self.msm = module.msm
+
+    def curve(self, name: str) -> Any:
+        return self.curves[name]
+
+    @staticmethod
+    def generator(C: Any) -> tuple[int, int]:
+        G = getattr(C, "G", None)
+        return tuple(G) if G is not None else (C.gx, C.gy)  # type: ignore[return-value]
+
+
+class ReferenceAdapter(Adapter):
+    name = "reference"
+    dist = None
+    modules = ("ectraverse.reference",)
+    support = {c: frozenset(SINGLE_OPS + ("msm",)) for c in CURVES}
+    notes = (
+        "the pure-Python oracle: add, double, mul(C, k, P), mul_g = mul(C, k, G), msm;",
+        "slow, so 8 inputs per call, MSM up to 16 points, and --quick runs add and mul only.",
+    )
+    single_inputs = 8
+    quick_ops = frozenset({"add", "mul"})
+    max_size = 16
+    missing_hint = "not importable"
+
+    def load(self) -> None:
+        super().load()
+        self.api = _ReferenceAPI(self.mod["ectraverse.reference"])
+
+    def version(self) -> str:
+        return "(this tree)"
+
+    def _add(self, curve: str, items: list) -> tuple:
+        C, add = self.api.curve(curve), self.api.add
+        pairs = list(items)
+
+        def fn() -> None:
+            for a, b in pairs:
+                add(C, a, b)
+
+        return fn, lambda: _x(add(C, *pairs[0]))
+
+    def _double(self, curve: str, items: list) -> tuple:
+        C, dbl = self.api.curve(curve), self.api.double
+        pts = list(items)
+
+        def fn() -> None:
+            for a in pts:
+                dbl(C, a)
+
+        return fn, lambda: _x(dbl(C, pts[0]))
+
+    def _mul(self, curve: str, items: list) -> tuple:
+        C, mul = self.api.curve(curve), self.api.mul
+        pairs = list(items)
+
+        def fn() -> None:
+            for k, a in pairs:
+                mul(C, k, a)
+
+        return fn, lambda: _x(mul(C, *pairs[0]))
+
+    def _mul_g(self, curve: str, items: list) -> tuple:
+        C, mul = self.api.curve(curve), self.api.mul
+        G = self.api.generator(C)
+        ks = list(items)
+
+        def fn() -> None:
+            for k in ks:
+                mul(C, k, G)
+
+        return fn, lambda: _x(mul(C, ks[0], G))
+
+    def _msm(self, curve: str, items: list) -> tuple:
+        C, msm = self.api.curve(curve), self.api.msm
+        variants = [(list(ks), list(Ps)) for ks, Ps in items]
+        nxt = _cycle(variants)
+
+        def fn() -> None:
+            msm(C, *nxt())
+
+        return fn, lambda: _x(msm(C, *variants[0]))
+
+
+class CoincurveAdapter(Adapter):
+    name = "coincurve"
+    dist = "coincurve"
+    modules = ("coincurve",)
+    support = {"secp256k1": frozenset(SINGLE_OPS)}
+    notes = (
+        "add = PublicKey.combine_keys([P, Q]); double = combine_keys([P, P]);",
+        "mul = PublicKey.multiply(k_bytes) (constant-time); mul_g = PublicKey.from_secret(k_bytes);",
+        "no multi-scalar multiplication or batch API.",
+    )
+
+    def _key(self, P: tuple[int, int]) -> Any:
+        return self.mod["coincurve"].PublicKey.from_point(*P)
+
+    def _add(self, curve: str, items: list) -> tuple:
+        combine = self.mod["coincurve"].PublicKey.combine_keys
+        pairs = [(self._key(P), self._key(Q)) for P, Q in items]
+
+        def fn() -> None:
+            for a, b in pairs:
+                combine([a, b])
+
+        return fn, lambda: combine(list(pairs[0])).point()[0]
+
+    def _double(self, curve: str, items: list) -> tuple:
+        combine = self.mod["coincurve"].PublicKey.combine_keys
+        keys = [self._key(P) for P in items]
+
+        def fn() -> None:
+            for a in keys:
+                combine([a, a])
+
+        return fn, lambda: combine([keys[0], keys[0]]).point()[0]
+
+    def _mul(self, curve: str, items: list) -> tuple:
+        pairs = [(k.to_bytes(32, "big"), self._key(P)) for k, P in items]
+
+        def fn() -> None:
+            for k, a in pairs:
+                a.multiply(k)
+
+        return fn, lambda: pairs[0][1].multiply(pairs[0][0]).point()[0]
+
+    def _mul_g(self, curve: str, items: list) -> tuple:
+        from_secret = self.mod["coincurve"].PublicKey.from_secret
+        ks = [k.to_bytes(32, "big") for k in items]
+
+        def fn() -> None:
+            for k in ks:
+                from_secret(k)
+
+        return fn, lambda: from_secret(ks[0]).point()[0]
+
+
+class CryptographyAdapter(Adapter):
+    name = "cryptography"
+    dist = "cryptography"
+    modules = ("cryptography", "cryptography.hazmat.primitives.asymmetric.ec")
+    support = {c: frozenset({"mul", "mul_g"}) for c in ("secp256k1", "P-256", "P-384", "P-521")}
+    notes = (
+        "mul = private_key.exchange(ECDH(), peer_public_key): k*P plus key handling;",
+        "mul_g = derive_private_key(k, curve).public_key(): includes object construction;",
+        "no point addition, batch or MSM API.",
+    )
+    _CURVE_CLASS = {"secp256k1": "SECP256K1", "P-256": "SECP256R1",
+                    "P-384": "SECP384R1", "P-521": "SECP521R1"}
+
+    def version(self) -> str:
+        v = super().version()
+        try:
+            backend = importlib.import_module("cryptography.hazmat.backends.openssl").backend
+            return f"{v} ({backend.openssl_version_text()})"
+        except (ImportError, AttributeError):
+            return v
+
+    def _ec_curve(self, curve: str) -> Any:
+        return getattr(self.mod["cryptography.hazmat.primitives.asymmetric.ec"], self._CURVE_CLASS[curve])()
+
+    def _mul(self, curve: str, items: list) -> tuple:
+        ec = self.mod["cryptography.hazmat.primitives.asymmetric.ec"]
+        crv = self._ec_curve(curve)
+        fb = (crv.key_size + 7) // 8
+        pairs = [(ec.derive_private_key(k, crv),
+                  ec.EllipticCurvePublicKey.from_encoded_point(crv, _sec1(P, fb))) for k, P in items]
+        ecdh = ec.ECDH()
+
+        def fn() -> None:
+            for priv, pub in pairs:
+                priv.exchange(ecdh, pub)
+
+        return fn, lambda: int.from_bytes(pairs[0][0].exchange(ecdh, pairs[0][1]), "big")
+
+    def _mul_g(self, curve: str, items: list) -> tuple:
+        ec = self.mod["cryptography.hazmat.primitives.asymmetric.ec"]
+        crv = self._ec_curve(curve)
+        derive = ec.derive_private_key
+        ks = list(items)
+
+        def fn() -> None:
+            for k in ks:
+                derive(k, crv).public_key()
+
+        return fn, lambda: derive(ks[0], crv).public_key().public_numbers().x
+
+
+class FastecdsaAdapter(Adapter):
+    name = "fastecdsa"
+    dist = "fastecdsa"
+    modules = ("fastecdsa.curve", "fastecdsa.point")
+    support = {c: frozenset(SINGLE_OPS) for c in ("secp256k1", "P-256", "P-384", "P-521")}
+    notes = (
+        "add = P + Q; double = P + P; mul = k * P; mul_g = k * curve.G;",
+        "no public multi-scalar multiplication (Shamir's trick is internal to verify), no batch API.",
+    )
+    _CURVE_ATTR = {"secp256k1": "secp256k1", "P-256": "P256", "P-384": "P384", "P-521": "P521"}
+
+    def _fcurve(self, curve: str) -> Any:
+        return getattr(self.mod["fastecdsa.curve"], self._CURVE_ATTR[curve])
+
+    def _pt(self, crv: Any, P: tuple[int, int]) -> Any:
+        return self.mod["fastecdsa.point"].Point(P[0], P[1], crv)
+
+    def _add(self, curve: str, items: list) -> tuple:
+        crv = self._fcurve(curve)
+        pairs = [(self._pt(crv, P), self._pt(crv, Q)) for P, Q in items]
+
+        def fn() -> None:
+            for a, b in pairs:
+                a + b
+
+        return fn, lambda: (pairs[0][0] + pairs[0][1]).x
+
+    def _double(self, curve: str, items: list) -> tuple:
+        crv = self._fcurve(curve)
+        pts = [self._pt(crv, P) for P in items]
+
+        def fn() -> None:
+            for a in pts:
+                a + a
+
+        return fn, lambda: (pts[0] + pts[0]).x
+
+    def _mul(self, curve: str, items: list) -> tuple:
+        crv = self._fcurve(curve)
+        pairs = [(k, self._pt(crv, P)) for k, P in items]
+
+        def fn() -> None:
+            for k, a in pairs:
+                k * a
+
+        return fn, lambda: (pairs[0][0] * pairs[0][1]).x
+
+    def _mul_g(self, curve: str, items: list) -> tuple:
+        G = self._fcurve(curve).G
+        ks = list(items)
+
+        def fn() -> None:
+            for k in ks:
+                k * G
+
+        return fn, lambda: (ks[0] * G).x
+
+
+class PyEccAdapter(Adapter):
+    name = "py_ecc"
+    dist = "py_ecc"
+    modules = ("py_ecc.optimized_bn128", "py_ecc.optimized_bls12_381")
+    support = {c: frozenset(SINGLE_OPS) for c in ("BN254", "BLS12-381")}
+    notes = (
+        "BN254 = py_ecc.optimized_bn128, BLS12-381 = py_ecc.optimized_bls12_381 (G1);",
+        "add, double, multiply(P, k), multiply(G1, k); pure Python, so 8 inputs per call.",
+    )
+    single_inputs = 8
+    _MODULE = {"BN254": "py_ecc.optimized_bn128", "BLS12-381": "py_ecc.optimized_bls12_381"}
+
+    def _m(self, curve: str) -> Any:
+        return self.mod[self._MODULE[curve]]
+
+    def _pt(self, m: Any, P: tuple[int, int]) -> Any:
+        return (m.FQ(P[0]), m.FQ(P[1]), m.FQ.one())
+
+    def _px(self, m: Any, R: Any) -> int | None:
+        return None if m.is_inf(R) else int(m.normalize(R)[0].n)
+
+    def _add(self, curve: str, items: list) -> tuple:
+        m = self._m(curve)
+        add = m.add
+        pairs = [(self._pt(m, P), self._pt(m, Q)) for P, Q in items]
+
+        def fn() -> None:
+            for a, b in pairs:
+                add(a, b)
+
+        return fn, lambda: self._px(m, add(*pairs[0]))
+
+    def _double(self, curve: str, items: list) -> tuple:
+        m = self._m(curve)
+        dbl = m.double
+        pts = [self._pt(m, P) for P in items]
+
+        def fn() -> None:
+            for a in pts:
+                dbl(a)
+
+        return fn, lambda: self._px(m, dbl(pts[0]))
+
+    def _mul(self, curve: str, items: list) -> tuple:
+        m = self._m(curve)
+        mul = m.multiply
+        pairs = [(k, self._pt(m, P)) for k, P in items]
+
+        def fn() -> None:
+            for k, a in pairs:
+                mul(a, k)
+
+        return fn, lambda: self._px(m, mul(pairs[0][1], pairs[0][0]))
+
+    def _mul_g(self, curve: str, items: list) -> tuple:
+        m = self._m(curve)
+        mul, G = m.multiply, m.G1
+        ks = list(items)
+
+        def fn() -> None:
+            for k in ks:
+                mul(G, k)
+
+        return fn, lambda: self._px(m, mul(G, ks[0]))
+
+
+ADAPTERS: dict[str, type[Adapter]] = {
+    a.name: a for a in (EctraverseAdapter, ReferenceAdapter, CoincurveAdapter,
+                        CryptographyAdapter, FastecdsaAdapter, PyEccAdapter)
+}
+"""The registry: implementation name -> adapter class, in report order."""
+
+
+# --------------------------------------------------------------------------
+# Timing
+# --------------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class Measurement:
+    """Timings of one cell: ``repeats`` runs of ``loops`` calls of ``ops_per_call`` operations."""
+
+    loops: int
+    ops_per_call: int
+    all_s: tuple[float, ...]
+
+    @property
+    def repeats(self) -> int:
+        return len(self.all_s)
+
+    @property
+    def median_s(self) -> float:
+        return statistics.median(self.all_s)
+
+    @property
+    def us_per_call(self) -> float:
+        return self.median_s / self.loops * 1e6
+
+    @property
+    def us_per_op(self) -> float:
+        return self.us_per_call / self.ops_per_call
+
+    @property
+    def ops_per_s(self) -> float:
+        return 1e6 / self.us_per_op
+
+
+def _time_loops(fn: Callable[[], object], loops: int, timer: Callable[[], float]) -> float:
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        it = itertools.repeat(None, loops)
+        t0 = timer()
+        for _ in it:
+            fn()
+        return timer() - t0
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def measure(fn: Callable[[], object], *, ops_per_call: int = 1, min_time: float = 0.1,
+            repeats: int = 5, timer: Callable[[], float] = time.perf_counter) -> Measurement:
+    """Time ``fn``: calibrate a loop count, then take ``repeats`` timings.
+
+    The loop count grows until ``loops`` calls take at least ``min_time``
+    seconds (the calibration runs are discarded); each repeat then times that
+    many calls with garbage collection disabled.
+
+    Args:
+        fn: zero-argument callable performing ``ops_per_call`` operations.
+        ops_per_call: operations per call of ``fn``, to report per operation.
+        min_time: target duration of one repeat, in seconds.
+        repeats: number of timed repeats.
+        timer: the clock, :func:`time.perf_counter` by default.
+
+    Returns:
+        The :class:`Measurement`.
+
+    Raises:
+        ValueError: if ``ops_per_call`` or ``repeats`` is below 1, or
+            ``min_time`` is not positive.
+
+    Example:
+        >>> m = measure(lambda: sum(range(100)), ops_per_call=100, min_time=0.001, repeats=3)
+        >>> m.repeats, m.us_per_op > 0
+        (3, True)
+    """
+    if ops_per_call < 1:
+        raise ValueError(f"ops_per_call must be at least 1, not {ops_per_call}")
+    if repeats < 1:
+        raise ValueError(f"repeats must be at least 1, not {repeats}")
+    if not min_time > 0:
+        raise ValueError(f"min_time must be positive, not {min_time}")
+    loops = 1
+    while True:
+        t = _time_loops(fn, loops, timer)
+        if t >= min_time:
+            break
+        if t <= 0:
+            loops *= 10
+        else:
+            loops = max(loops + 1, min(loops * 10, math.ceil(loops * min_time * 1.15 / t)))
+    all_s = tuple(_time_loops(fn, loops, timer) for _ in range(repeats))
+    return Measurement(loops, ops_per_call, all_s)
+
+
+# --------------------------------------------------------------------------
+# Command line
+# --------------------------------------------------------------------------
+
+def _norm(s: str) -> str:
+    return s.strip().lower().replace("_", "-").replace(" ", "-")
+
+
+def _curve_aliases() -> dict[str, str]:
+    table = {}
+    for name in CURVES:
+        for alias in (name, *named_params(name).aliases):
+            table[_norm(alias)] = name
+    return table
+
+
+def _choice(kind: str, table: Callable[[], dict[str, str]], shown: Sequence[str]) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        try:
+            return table()[_norm(value)]
+        except KeyError:
+            raise argparse.ArgumentTypeError(
+                f"unknown {kind} {value!r}; choose from: {', '.join(shown)}") from None
+    parse.__name__ = kind  # argparse names the type in some messages
+    return parse
+
+
+def _positive_int(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, not {value!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, not {value!r}")
+    return n
+
+
+def _repeats(value: str) -> int:
+    n = _positive_int(value)
+    if n < 3:
+        raise argparse.ArgumentTypeError(f"must be at least 3 (a median needs repeats), not {value!r}")
+    return n
+
+
+def _positive_float(value: str) -> float:
+    try:
+        x = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, not {value!r}") from None
+    if not (x > 0 and math.isfinite(x)):
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, not {value!r}")
+    return x
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """Add the benchmark's options to ``parser`` (for mounting as a subcommand).
+
+    Args:
+        parser: a parser or sub-parser.
+
+    Returns:
+        The same parser.
+    """
+    ops_help = "; ".join(f"{k}: {v}" for k, v in _OP_HELP.items())
+    parser.add_argument("--curve", action="append", metavar="NAME",
+                        type=_choice("curve", _curve_aliases, CURVES),
+                        help=f"curve to time (repeatable; aliases accepted): {', '.join(CURVES)}. "
+                             "Default: all (secp256k1 and P-256 with --quick).")
+    parser.add_argument("--op", action="append", metavar="NAME",
+                        type=_choice("operation", lambda: {_norm(o): o for o in OPS}, OPS),
+                        help=f"operation to time (repeatable). {ops_help}. Default: all.")
+    parser.add_argument("--impl", action="append", metavar="NAME",
+                        type=_choice("implementation", lambda: {_norm(a): a for a in ADAPTERS}, list(ADAPTERS)),
+                        help=f"implementation to time (repeatable): {', '.join(ADAPTERS)}. "
+                             "Default: all that are installed.")
+    parser.add_argument("--quick", action="store_true",
+                        help="a run of under a minute: secp256k1 and P-256, MSM sizes 16 and 256, "
+                             "smaller batches, 3 repeats of at least 0.02 s, reference for add and mul only")
+    parser.add_argument("--json", metavar="PATH", type=Path, help="also write every result to this JSON file")
+    parser.add_argument("--seed", type=int, default=1, metavar="N", help="seed of the random inputs (default 1)")
+    parser.add_argument("--no-progress", action="store_true",
+                        help="no progress bar (there is none either when stderr is not a terminal)")
+    parser.add_argument("--min-time", type=_positive_float, metavar="SECONDS",
+                        help="minimum duration of one repeat (default 0.1, 0.02 with --quick)")
+    parser.add_argument("--repeats", type=_repeats, metavar="N",
+                        help="timed repeats per cell, the median is reported (default 5, 3 with --quick)")
+    parser.add_argument("--msm-size", action="append", type=_positive_int, metavar="N",
+                        help="MSM size (repeatable; default 16 64 256 1024 4096, 16 256 with --quick)")
+    parser.add_argument("--batch-size", type=_positive_int, metavar="N",
+                        help="elements per batch call (default 100000 for batch_add and 10000 for "
+                             "batch_mul_g; 10000 and 1000 with --quick)")
+    parser.add_argument("--details", action="store_true",
+                        help="also show ops/s, loops and repeats in every table cell")
+    return parser
+
+
+def build_parser(prog: str = "ectraverse bench") -> argparse.ArgumentParser:
+    """The benchmark's own argument parser."""
+    parser = argparse.ArgumentParser(
+        prog=prog,
+        description="Time ectraverse, its pure-Python reference and the installed peer libraries "
+                    "(coincurve, cryptography, fastecdsa, py_ecc) side by side, per curve and operation.",
+        epilog="Times are medians; ratios are each implementation's time over ectraverse's.")
+    return add_arguments(parser)
+
+
+@dataclasses.dataclass
+class _Settings:
+    curves: tuple[str, ...]
+    ops: tuple[str, ...]
+    impls: tuple[str, ...]
+    explicit_ops: bool
+    quick: bool
+    min_time: float
+    repeats: int
+    msm_sizes: tuple[int, ...]
+    batch_sizes: dict[str, int]
+    seed: int
+    progress: bool
+    details: bool
+    json_path: Path | None
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> _Settings:
+        base = _QUICK if args.quick else _FULL
+        batch = args.batch_size
+        if batch is not None and batch < 2:
+            raise ValueError(f"--batch-size must be at least 2, not {batch}")
+        if args.json is not None and not args.json.parent.is_dir():
+            raise ValueError(f"--json: directory {str(args.json.parent)!r} does not exist")
+        return cls(
+            curves=tuple(c for c in CURVES if c in args.curve) if args.curve else base["curves"],
+            ops=tuple(o for o in OPS if o in args.op) if args.op else OPS,
+            impls=tuple(a for a in ADAPTERS if not args.impl or a in args.impl),
+            explicit_ops=bool(args.op),
+            quick=args.quick,
+            min_time=args.min_time or base["min_time"],
+            repeats=args.repeats or base["repeats"],
+            msm_sizes=tuple(sorted(set(args.msm_size))) if args.msm_size else base["msm_sizes"],
+            batch_sizes={"batch_add": batch or base["batch_add"], "batch_mul_g": batch or base["batch_mul_g"]},
+            seed=args.seed,
+            progress=not args.no_progress,
+            details=args.details,
+            json_path=args.json,
+        )
+
+
+# --------------------------------------------------------------------------
+# Runner
+# --------------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class _Task:
+    impl: str
+    curve: str
+    op: str
+    size: int | None
+
+
+def _plan(s: _Settings, adapters: dict[str, Adapter]) -> tuple[list[_Task], list[str]]:
+    tasks, skipped = [], []
+    for curve in s.curves:
+        for op in s.ops:
+            if op == "msm":
+                sizes: tuple[int | None, ...] = s.msm_sizes
+            elif op in s.batch_sizes:
+                sizes = (s.batch_sizes[op],)
+            else:
+                sizes = (None,)
+            for size in sizes:
+                for name, a in adapters.items():
+                    if not a.supports(curve, op):
+                        continue
+                    if s.quick and not s.explicit_ops and a.quick_ops is not None and op not in a.quick_ops:
+                        continue
+                    if size is not None and a.max_size is not None and size > a.max_size:
+                        note = f"{name}: {op} sizes above {a.max_size} are not run (too slow)"
+                        if note not in skipped:
+                            skipped.append(note)
+                        continue
+                    tasks.append(_Task(name, curve, op, size))
+    return tasks, skipped
+
+
+def _label(op: str, size: int | None) -> str:
+    if op == "msm":
+        return f"msm({size})"
+    if size is not None:
+        return f"{op} (n={size:,})"
+    return op
+
+
+def _result_row(t: _Task, case: Case, m: Measurement, checked: bool) -> dict[str, Any]:
+    return {
+        "impl": t.impl, "curve": t.curve, "op": t.op, "size": t.size,
+        "us_per_op": m.us_per_op, "ops_per_s": m.ops_per_s,
+        "loops": m.loops, "repeats": m.repeats, "median_s": m.median_s, "all_s": list(m.all_s),
+        "ops_per_call": case.ops_per_call, "us_per_call": m.us_per_call,
+        "inputs": case.inputs, "checked": checked,
+        "per": "point" if t.op == "msm" else ("element" if t.op in BATCH_OPS else "op"),
+    }
+
+
+def _run_tasks(s: _Settings, tasks: list[_Task], adapters: dict[str, Adapter],
+               factory: _InputFactory, err: Console) -> list[dict[str, Any]]:
+    results: list[dict[str, Any]] = []
+    show = s.progress and err.is_terminal
+    progress = Progress(TextColumn("{task.description:<40}"), BarColumn(), MofNCompleteColumn(),
+                        TimeElapsedColumn(), console=err, disable=not show, transient=False)
+    with progress:
+        bar = progress.add_task("ectraverse bench", total=len(tasks))
+        for key, group in itertools.groupby(tasks, key=lambda t: (t.curve, t.op, t.size)):
+            curve, op, size = key
+            progress.update(bar, description=f"inputs {curve} {_label(op, size)}")
+            inputs = factory.build(curve, op, size)
+            for t in group:
+                progress.update(bar, description=f"{t.impl} {curve} {_label(op, size)}")
+                try:
+                    case = adapters[t.impl].prepare(inputs)
+                    got = case.probe()
+                    if inputs.checked and got != inputs.expected_x():
+                        raise ArithmeticError(
+                            f"wrong result: x = {got!r}, expected {inputs.expected_x()!r}")
+                    m = measure(case.fn, ops_per_call=case.ops_per_call,
+                                min_time=s.min_time, repeats=s.repeats)
+                    results.append(_result_row(t, case, m, inputs.checked))
+                except Exception as exc:  # one failing cell must not hide the others: it is reported
+                    msg = f"{type(exc).__name__}: {exc}"
+                    err.print(f"[red]error[/red] {t.impl} {curve} {_label(op, size)}: {msg}",
+                              markup=True, highlight=False)
+                    results.append({"impl": t.impl, "curve": t.curve, "op": t.op, "size": t.size,
+                                    "error": msg})
+                progress.advance(bar)
+            del inputs
+        progress.update(bar, description="done")
+    return results
+
+
+# --------------------------------------------------------------------------
+# Goals
+# --------------------------------------------------------------------------
+
+_ANY = -1  # matches the one measured size of a batch operation
+
+
+@dataclasses.dataclass(frozen=True)
+class _Goal:
+    text: str
+    num: tuple[str, str, str, int | None]
+    den: tuple[str, str, str, int | None]
+    target: float
+    target_text: str
+
+
+_GOALS = (
+    _Goal("secp256k1 mul vs coincurve multiply",
+          ("ectraverse", "secp256k1", "mul", None), ("coincurve", "secp256k1", "mul", None), 1.5, "≤ 1.5"),
+    _Goal("secp256k1 mul_g vs coincurve from_secret",
+          ("ectraverse", "secp256k1", "mul_g", None), ("coincurve", "secp256k1", "mul_g", None), 1.5, "≤ 1.5"),
+    _Goal("P-256 mul vs cryptography exchange",
+          ("ectraverse", "P-256", "mul", None), ("cryptography", "P-256", "mul", None), 1.0, "≤ 1.0"),
+    _Goal("P-384 mul vs cryptography exchange",
+          ("ectraverse", "P-384", "mul", None), ("cryptography", "P-384", "mul", None), 0.5, "≤ 0.5"),
+    _Goal("P-521 mul vs cryptography exchange",
+          ("ectraverse", "P-521", "mul", None), ("cryptography", "P-521", "mul", None), 0.5, "≤ 0.5"),
+    _Goal("BN254 mul vs py_ecc multiply",
+          ("ectraverse", "BN254", "mul", None), ("py_ecc", "BN254", "mul", None), 0.2, "≤ 0.2"),
+    _Goal("BLS12-381 mul vs py_ecc multiply",
+          ("ectraverse", "BLS12-381", "mul", None), ("py_ecc", "BLS12-381", "mul", None), 1 / 3, "≤ 1/3"),
+    _Goal("secp256k1 add vs coincurve combine_keys",
+          ("ectraverse", "secp256k1", "add", None), ("coincurve", "secp256k1", "add", None), 1 / 3, "≤ 1/3"),
+    _Goal("secp256k1 batch_add per element vs coincurve combine_keys",
+          ("ectraverse", "secp256k1", "batch_add", _ANY), ("coincurve", "secp256k1", "add", None), 0.1, "≤ 0.1"),
+    _Goal("secp256k1 msm(1024) per point vs ectraverse mul",
+          ("ectraverse", "secp256k1", "msm", 1024), ("ectraverse", "secp256k1", "mul", None), 0.35, "≤ 0.35"),
+)
+
+
+def _find(results: list[dict[str, Any]], key: tuple[str, str, str, int | None]) -> dict[str, Any] | None:
+    impl, curve, op, size = key
+    for r in results:
+        if (r["impl"], r["curve"], r["op"]) == (impl, curve, op) and (size == _ANY or r["size"] == size) \
+                and "error" not in r:
+            return r
+    return None
+
+
+def _evaluate_goals(results: list[dict[str, Any]], curves: Sequence[str] = CURVES) -> list[dict[str, Any]]:
+    out = []
+    for g in _GOALS:
+        if g.num[1] not in curves:
+            continue
+        num, den = _find(results, g.num), _find(results, g.den)
+        row: dict[str, Any] = {"goal": g.text, "target": g.target, "target_text": g.target_text,
+                               "ratio": None, "status": "n.a.", "detail": ""}
+        if num is None or den is None:
+            missing = [f"{k[0]} {k[1]} {_label(k[2], None if k[3] == _ANY else k[3])}"
+                       for k, r in ((g.num, num), (g.den, den)) if r is None]
+            row["detail"] = "not measured: " + "; ".join(missing)
+        else:
+            ratio = num["us_per_op"] / den["us_per_op"]
+            row.update(ratio=ratio, status="pass" if ratio <= g.target else "fail",
+                       detail=f"{_fmt_us(num['us_per_op'])} vs {_fmt_us(den['us_per_op'])}")
+        out.append(row)
+    return out
+
+
+# --------------------------------------------------------------------------
+# Report
+# --------------------------------------------------------------------------
+
+def _sig3(v: float) -> str:
+    if v == 0 or not math.isfinite(v):
+        return f"{v:g}"
+    digits = max(0, 2 - math.floor(math.log10(abs(v))))
+    return f"{v:.{digits}f}"
+
+
+def _fmt_us(us: float) -> str:
+    if us >= 999_500:
+        return f"{_sig3(us / 1e6)} s"
+    if us >= 999.5:
+        return f"{_sig3(us / 1e3)} ms"
+    if us >= 0.9995:
+        return f"{_sig3(us)} µs"
+    return f"{_sig3(us * 1e3)} ns"
+
+
+def _fmt_rate(ops: float) -> str:
+    for unit, f in (("M", 1e6), ("k", 1e3)):
+        if ops >= f:
+            return f"{_sig3(ops / f)}{unit}/s"
+    return f"{_sig3(ops)}/s"
+
+
+def _meta(s: _Settings, adapters: dict[str, Adapter], unavailable: dict[str, str],
+          skipped: list[str], argv: Sequence[str] | None) -> dict[str, Any]:
+    versions: dict[str, str] = {"python": f"{platform.python_implementation()} {platform.python_version()}"}
+    for dist in ("numpy", "rich"):
+        try:
+            versions[dist] = importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:
+            versions[dist] = "not installed"
+    for name in ADAPTERS:
+        if name in adapters:
+            versions[name] = adapters[name].version()
+        elif name in unavailable:
+            versions[name] = unavailable[name]
+    if "ectraverse" not in versions:
+        versions["ectraverse"] = EctraverseAdapter().version()
+    build = None
+    try:
+        ec = importlib.import_module("ectraverse._ec")
+    except ImportError:
+        ec = None
+    info = getattr(ec, "build_info", None)
+    if callable(info):
+        build = info()
+    elif info is not None:
+        build = info
+    cpu_model = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu_model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    argv_list = list(sys.argv[1:] if argv is None else argv)
+    return {
+        "tool": "ectraverse bench",
+        "command": " ".join(["ectraverse bench" if argv is not None else Path(sys.argv[0]).name, *argv_list]),
+        "argv": argv_list,
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "versions": versions,
+        "ectraverse_build": build,
+        "machine": {"platform": platform.platform(), "machine": platform.machine(), "cpu": cpu_model,
+                    "cpu_count": os.cpu_count()},
+        "method": {"timer": "time.perf_counter", "statistic": "median", "gc": "disabled while timing",
+                   "min_time_s": s.min_time, "repeats": s.repeats, "seed": s.seed, "quick": s.quick,
+                   "single_op_inputs": _SINGLE_INPUTS, "batch_variants": _VARIANTS},
+        "selection": {"curves": list(s.curves), "ops": list(s.ops), "impls": list(s.impls),
+                      "msm_sizes": list(s.msm_sizes), "batch_sizes": s.batch_sizes},
+        "unavailable": unavailable,
+        "skipped": skipped,
+        "notes": {name: list(a.notes) for name, a in adapters.items()},
+    }
+
+
+def _cell(r: dict[str, Any] | None, base: dict[str, Any] | None, details: bool) -> Text:
+    if r is None:
+        return Text("—", style="dim")
+    if "error" in r:
+        return Text("error", style="bold red")
+    t = Text(_fmt_us(r["us_per_op"]))
+    if r["op"] == "msm":
+        t.append("/pt")
+    if base is not None and base is not r and "error" not in base:
+        ratio = r["us_per_op"] / base["us_per_op"]
+        t.append(f" ({_sig3(ratio)}×)", style="green" if ratio >= 1 else "yellow")
+    if r["op"] == "msm":
+        t.append(f"\n{_fmt_us(r['us_per_call'])} total", style="dim")
+    if details:
+        t.append(f"\n{_fmt_rate(r['ops_per_s'])}, {r['loops']}×{r['ops_per_call']} ops ×{r['repeats']}",
+                 style="dim")
+    return t
+
+
+def _render(out: Console, meta: dict[str, Any], results: list[dict[str, Any]],
+            goals: list[dict[str, Any]], s: _Settings) -> None:
+    head = Table.grid(padding=(0, 2))
+    head.add_column(style="bold")
+    head.add_column()
+    v = meta["versions"]
+    head.add_row("ectraverse bench", meta["date"])
+    head.add_row("python", f"{v['python']}, numpy {v['numpy']}, rich {v['rich']}")
+    for name in ADAPTERS:
+        if name in v:
+            head.add_row(name, v[name])
+    if meta["ectraverse_build"] is not None:
+        head.add_row("ectraverse build", str(meta["ectraverse_build"]))
+    mach = meta["machine"]
+    head.add_row("machine", f"{mach['cpu']}, {mach['cpu_count']} CPUs, {mach['platform']}")
+    method = meta["method"]
+    head.add_row("method", f"median of {method['repeats']} repeats of ≥ {method['min_time_s']} s each "
+                           f"(calibrated loops), time.perf_counter, gc off, seed {method['seed']}")
+    out.print(head)
+
+    impls = [i for i in ADAPTERS if any(r["impl"] == i for r in results)]
+    out.print()
+    out.print("Median time per operation (batches: per element; msm: per point, then the whole call). "
+              "(n×) = time / ectraverse's time: above 1, ectraverse is faster.", highlight=False)
+    for curve in s.curves:
+        rows = [r for r in results if r["curve"] == curve]
+        if not rows:
+            continue
+        cols = [i for i in impls if any(r["impl"] == i for r in rows)]
+        table = Table(title=curve, title_justify="left", title_style="bold")
+        table.add_column("operation", style="bold")
+        for i in cols:
+            table.add_column(i, justify="right")
+        keys = list(dict.fromkeys((r["op"], r["size"]) for r in rows))
+        for op, size in sorted(keys, key=lambda k: (OPS.index(k[0]), k[1] or 0)):
+            by_impl = {r["impl"]: r for r in rows if (r["op"], r["size"]) == (op, size)}
+            base = by_impl.get("ectraverse")
+            table.add_row(_label(op, size), *(_cell(by_impl.get(i), base, s.details) for i in cols))
+        out.print()
+        out.print(table)
+
+    out.print()
+    out.print("[bold]What is timed[/bold]")
+    for name, notes in meta["notes"].items():
+        out.print(f"  [bold]{name}[/bold]: {notes[0]}", highlight=False)
+        for line in notes[1:]:
+            out.print(f"    {line}", highlight=False)
+    for name, why in meta["unavailable"].items():
+        out.print(f"  [bold]{name}[/bold]: {escape(why)}; skipped", highlight=False)
+    for line in meta["skipped"]:
+        out.print(f"  {line}", highlight=False, style="dim")
+
+    gt = Table(title="Speed goals (information, not a test): ectraverse time / comparison time",
+               title_justify="left")
+    gt.add_column("goal")
+    gt.add_column("target", justify="right")
+    gt.add_column("measured", justify="right")
+    gt.add_column("status", justify="center")
+    gt.add_column("detail", style="dim")
+    style = {"pass": "bold green", "fail": "bold red", "n.a.": "dim"}
+    for g in goals:
+        gt.add_row(g["goal"], g["target_text"], "—" if g["ratio"] is None else f"{_sig3(g['ratio'])}",
+                   Text(g["status"], style=style[g["status"]]), g["detail"])
+    out.print()
+    out.print(gt)
+
+
+def _console(stderr: bool = False) -> Console:
+    c = Console(stderr=stderr, highlight=False)
+    if not c.is_terminal and "COLUMNS" not in os.environ:
+        c = Console(stderr=stderr, highlight=False, width=140)
+    return c
+
+
+def run(args: argparse.Namespace, *, argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark described by parsed ``args``.
+
+    Args:
+        args: the namespace from :func:`build_parser` (or a parser given
+            :func:`add_arguments`).
+        argv: the arguments as given, recorded in the JSON metadata
+            (``sys.argv`` when None).
+
+    Returns:
+        0 on success; 1 if a cell failed, a result was wrong, or nothing could
+        be measured.
+    """
+    out, err = _console(), _console(stderr=True)
+    try:
+        s = _Settings.from_args(args)
+    except ValueError as exc:
+        err.print(f"ectraverse bench: error: {exc}")
+        return 2
+    adapters: dict[str, Adapter] = {}
+    unavailable: dict[str, str] = {}
+    for name in s.impls:
+        a = ADAPTERS[name]()
+        try:
+            a.load()
+        except ImportError as exc:
+            unavailable[name] = f"{a.missing_hint} ({exc})" if name in ("ectraverse", "reference") else a.missing_hint
+            continue
+        adapters[name] = a
+    for name, why in unavailable.items():
+        err.print(f"ectraverse bench: {name}: {why}; skipped", highlight=False)
+
+    tasks, skipped = _plan(s, adapters)
+    if not tasks:
+        err.print("ectraverse bench: nothing to measure: no installed implementation offers the "
+                  "selected curves and operations")
+        return 1
+    factory = _InputFactory(_load_params(), s.seed)
+    results = _run_tasks(s, tasks, adapters, factory, err)
+    goals = _evaluate_goals(results, s.curves)
+    meta = _meta(s, adapters, unavailable, skipped, argv)
+    _render(out, meta, results, goals, s)
+    if s.json_path is not None:
+        s.json_path.write_text(json.dumps({"meta": meta, "results": results, "goals": goals}, indent=1) + "\n",
+                               encoding="utf-8")
+        out.print(f"\nresults written to {s.json_path}", highlight=False)
+    failed = [r for r in results if "error" in r]
+    if failed:
+        err.print(f"ectraverse bench: {len(failed)} cell(s) failed, see above")
+        return 1
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: parse ``argv`` (``sys.argv[1:]`` when None) and run.
+
+    Returns:
+        The exit status (argparse itself exits with 2 on a bad option).
+    """
+    args = build_parser().parse_args(argv)
+    return run(args, argv=argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

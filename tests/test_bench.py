@@ -1,0 +1,266 @@
+"""Tests of the benchmark harness (``ectraverse bench``).
+
+They run the harness with tiny time budgets and check its plumbing: the JSON
+layout, the option parsing and its errors, skipped peers, the result check.
+They never assert a speed.
+"""
+
+import argparse
+import json
+import math
+import statistics
+
+import pytest
+
+import ectraverse
+from ectraverse import bench
+from ectraverse import reference as ref
+
+FAST = ["--quick", "--no-progress", "--min-time", "0.002"]
+RESULT_KEYS = {"impl", "curve", "op", "size", "us_per_op", "ops_per_s", "loops", "repeats",
+               "median_s", "all_s"}
+
+
+def run_json(tmp_path, *argv):
+    path = tmp_path / "bench.json"
+    rc = bench.main([*FAST, "--json", str(path), *argv])
+    return rc, json.loads(path.read_text(encoding="utf-8"))
+
+
+def check_result(r):
+    assert RESULT_KEYS <= set(r), r
+    assert "error" not in r, r
+    assert r["us_per_op"] > 0 and r["ops_per_s"] > 0 and r["median_s"] > 0
+    assert isinstance(r["loops"], int) and r["loops"] >= 1
+    assert r["repeats"] == len(r["all_s"]) >= 3
+    assert all(t > 0 for t in r["all_s"])
+    assert r["median_s"] == statistics.median(r["all_s"])
+    per_op = r["median_s"] / r["loops"] / r["ops_per_call"] * 1e6
+    assert math.isclose(r["us_per_op"], per_op, rel_tol=1e-9)
+    assert math.isclose(r["ops_per_s"] * r["us_per_op"], 1e6, rel_tol=1e-9)
+
+
+class FakeAdapter(bench.Adapter):
+    """A stand-in implementation on secp256k1 built from the harness's own ints."""
+
+    name = "fake"
+    support = {"secp256k1": frozenset({"add", "msm"})}
+    notes = ("a test double",)
+    lie = False
+
+    def _add(self, curve, items):
+        c = bench._load_params()[curve]
+
+        def fn():
+            for P, Q in items:
+                bench._add(c, P, Q)
+
+        def probe():
+            return 12345 if self.lie else bench._add(c, *items[0])[0]
+
+        return fn, probe
+
+    def _msm(self, curve, items):
+        ks, Ps = items[0]
+
+        def fn():
+            sum(ks) + len(Ps)
+
+        return fn, lambda: None  # MSM above 16 points is not checked
+
+
+@pytest.fixture
+def fake(monkeypatch):
+    monkeypatch.setitem(bench.ADAPTERS, "fake", FakeAdapter)
+    return FakeAdapter
+
+
+# --- whole runs -------------------------------------------------------------
+
+def test_quick_run_writes_json(tmp_path, capsys):
+    rc, data = run_json(tmp_path, "--curve", "secp256k1", "--op", "add", "--impl", "reference")
+    assert rc == 0
+    meta = data["meta"]
+    for key in ("versions", "machine", "date", "command", "argv", "method", "selection"):
+        assert key in meta
+    assert meta["versions"]["python"]
+    assert meta["machine"]["cpu_count"] >= 1
+    assert meta["method"]["repeats"] == 3 and meta["method"]["seed"] == 1
+    assert meta["selection"] == {"curves": ["secp256k1"], "ops": ["add"], "impls": ["reference"],
+                                 "msm_sizes": [16, 256], "batch_sizes": {"batch_add": 10000,
+                                                                         "batch_mul_g": 1000}}
+    [r] = data["results"]
+    assert (r["impl"], r["curve"], r["op"], r["size"]) == ("reference", "secp256k1", "add", None)
+    check_result(r)
+    assert r["checked"] is True
+    assert {g["status"] for g in data["goals"]} == {"n.a."}
+    out = capsys.readouterr().out
+    assert "secp256k1" in out and "reference" in out and "Speed goals" in out
+
+
+def test_json_is_reproducible_in_its_selection(tmp_path, fake):
+    rc, data = run_json(tmp_path, "--impl", "fake", "--curve", "secp256k1", "--msm-size", "32",
+                        "--seed", "7")
+    assert rc == 0
+    got = sorted((r["op"], r["size"]) for r in data["results"])
+    assert got == [("add", None), ("msm", 32)]
+    for r in data["results"]:
+        check_result(r)
+    msm = next(r for r in data["results"] if r["op"] == "msm")
+    assert msm["ops_per_call"] == 32 and msm["per"] == "point" and msm["checked"] is False
+    assert data["meta"]["method"]["seed"] == 7
+
+
+def test_wrong_result_is_an_error(tmp_path, fake, monkeypatch, capsys):
+    monkeypatch.setattr(FakeAdapter, "lie", True)
+    rc, data = run_json(tmp_path, "--impl", "fake", "--op", "add", "--curve", "secp256k1")
+    assert rc == 1
+    [r] = data["results"]
+    assert "wrong result" in r["error"]
+    assert "wrong result" in capsys.readouterr().err
+
+
+def test_missing_peer_is_skipped_with_a_note(tmp_path, monkeypatch, capsys):
+    class Missing(bench.CoincurveAdapter):
+        modules = ("ectraverse_test_no_such_module",)
+
+    monkeypatch.setitem(bench.ADAPTERS, "coincurve", Missing)
+    rc, data = run_json(tmp_path, "--curve", "secp256k1", "--op", "add",
+                        "--impl", "coincurve", "--impl", "reference")
+    assert rc == 0
+    assert "not installed" in data["meta"]["unavailable"]["coincurve"]
+    assert {r["impl"] for r in data["results"]} == {"reference"}
+    assert "coincurve: not installed" in capsys.readouterr().err
+
+
+def test_json_directory_must_exist(tmp_path, capsys):
+    rc = bench.main([*FAST, "--op", "add", "--json", str(tmp_path / "missing" / "bench.json")])
+    assert rc == 2
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_nothing_to_measure(capsys):
+    # coincurve offers secp256k1 only
+    rc = bench.main([*FAST, "--curve", "P-384", "--impl", "coincurve"])
+    assert rc == 1
+    assert "nothing to measure" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not hasattr(ectraverse, "curve"), reason="the compiled core is not built yet")
+def test_ectraverse_adapter_runs_every_op(tmp_path):
+    rc, data = run_json(tmp_path, "--impl", "ectraverse", "--curve", "secp256k1", "--curve", "BLS12-381",
+                        "--msm-size", "16", "--msm-size", "64", "--batch-size", "64")
+    assert rc == 0
+    assert {(r["curve"], r["op"]) for r in data["results"]} == {
+        (c, op) for c in ("secp256k1", "BLS12-381") for op in bench.OPS}
+    for r in data["results"]:
+        check_result(r)
+
+
+# --- options ----------------------------------------------------------------
+
+@pytest.mark.parametrize("option, value, message", [
+    ("--curve", "P-999", "unknown curve 'P-999'"),
+    ("--op", "teleport", "unknown operation 'teleport'"),
+    ("--impl", "openssl", "unknown implementation 'openssl'"),
+    ("--repeats", "1", "at least 3"),
+    ("--min-time", "0", "positive number of seconds"),
+    ("--msm-size", "-4", "positive integer"),
+    ("--seed", "one", "invalid int value"),
+])
+def test_bad_option_exits_2_with_a_clear_message(option, value, message, capsys):
+    with pytest.raises(SystemExit) as exc:
+        bench.main([option, value])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert option in err and message in err
+
+
+def test_names_accept_aliases_and_case():
+    args = bench.build_parser().parse_args(
+        ["--curve", "secp256r1", "--curve", "bn128", "--curve", "bls12_381", "--op", "MUL_G",
+         "--impl", "py-ecc"])
+    assert args.curve == ["P-256", "BN254", "BLS12-381"]
+    assert args.op == ["mul_g"]
+    assert args.impl == ["py_ecc"]
+
+
+def test_add_arguments_mounts_as_a_subcommand():
+    parser = argparse.ArgumentParser(prog="ectraverse")
+    sub = parser.add_subparsers(dest="command")
+    bench.add_arguments(sub.add_parser("bench"))
+    args = parser.parse_args(["bench", "--quick", "--op", "msm", "--msm-size", "16"])
+    assert args.command == "bench" and args.quick and args.op == ["msm"] and args.msm_size == [16]
+    assert callable(bench.run)
+
+
+# --- pieces -----------------------------------------------------------------
+
+def test_measure_calibrates_on_a_fake_clock():
+    clock = [0.0]
+
+    def fn():
+        clock[0] += 0.001
+
+    m = bench.measure(fn, ops_per_call=4, min_time=0.01, repeats=5, timer=lambda: clock[0])
+    assert m.loops >= 10 and m.repeats == 5
+    assert all(t >= 0.0099 for t in m.all_s)
+    assert m.us_per_op == pytest.approx(250.0)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"repeats": 0}, "repeats must be at least 1"),
+    ({"ops_per_call": 0}, "ops_per_call must be at least 1"),
+    ({"min_time": 0.0}, "min_time must be positive"),
+])
+def test_measure_rejects_bad_arguments(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        bench.measure(lambda: None, **kwargs)
+
+
+def test_inputs_are_seeded_and_valid():
+    params = bench._load_params()
+    a = bench._InputFactory(params, 1).build("BLS12-381", "mul", None)
+    b = bench._InputFactory(params, 1).build("BLS12-381", "mul", None)
+    c = bench._InputFactory(params, 2).build("BLS12-381", "mul", None)
+    assert a.items == b.items != c.items
+    curve = params["BLS12-381"]
+    for k, (x, y) in a.items:
+        assert 1 <= k < curve.n
+        assert (y * y - x ** 3 - curve.a * x - curve.b) % curve.p == 0
+    # pool points are multiples of G: in the order-n subgroup despite h > 1
+    assert bench._mul(curve, curve.n, a.items[0][1]) is None
+
+
+def test_batch_inputs_never_add_a_point_to_itself():
+    factory = bench._InputFactory(bench._load_params(), 1)
+    inputs = factory.build("secp256k1", "batch_add", 50)
+    assert len(inputs.items) == 2
+    for Ps, Qs in inputs.items:
+        assert len(Ps) == len(Qs) == 50
+        assert all(P != Q for P, Q in zip(Ps, Qs))
+
+
+@pytest.mark.parametrize("name", ["secp256k1", "P-521", "BLS12-381"])
+def test_local_arithmetic_agrees_with_reference(name):
+    c = bench._load_params()[name]
+    C = ref.load_curves()[name]
+    k1, k2 = 0x1234_5678_9ABC_DEF0 ** 3 % c.n, c.n - 5
+    P, Q = bench._mul(c, k1, (c.gx, c.gy)), bench._mul(c, k2, (c.gx, c.gy))
+    assert P == ref.mul(C, k1, C.G) and Q == ref.mul(C, k2, C.G)
+    assert bench._add(c, P, Q) == ref.add(C, P, Q)
+    assert bench._add(c, P, P) == ref.double(C, P)
+
+
+def test_goals_pass_fail_and_not_measured():
+    def row(impl, curve, op, us, size=None):
+        return {"impl": impl, "curve": curve, "op": op, "size": size, "us_per_op": us}
+
+    results = [row("ectraverse", "secp256k1", "mul", 30.0), row("coincurve", "secp256k1", "mul", 25.0),
+               row("ectraverse", "P-256", "mul", 80.0), row("cryptography", "P-256", "mul", 50.0)]
+    goals = {g["goal"]: g for g in bench._evaluate_goals(results)}
+    k1 = goals["secp256k1 mul vs coincurve multiply"]
+    assert k1["status"] == "pass" and k1["ratio"] == pytest.approx(1.2)
+    assert goals["P-256 mul vs cryptography exchange"]["status"] == "fail"
+    na = goals["P-384 mul vs cryptography exchange"]
+    assert na["status"] == "n.a." and na["ratio"] is None and "not measured" in na["detail"]
