@@ -52,6 +52,24 @@ def _scalar(k):
         return None
 
 
+def _coordinate(what: str, v) -> int:
+    if v.__class__ is int:
+        return v
+    if not isinstance(v, bool):
+        try:
+            return operator.index(v)
+        except TypeError:
+            pass
+    raise TypeError(f"{what} must be an int, not {type(v).__name__}")
+
+
+def _scalar_list(scalars) -> Sequence:
+    """scalars as a sequence (not a str or bytes); TypeError otherwise."""
+    if isinstance(scalars, (str, bytes, bytearray)) or not isinstance(scalars, Iterable):
+        raise TypeError(f"scalars must be a sequence of ints, not {type(scalars).__name__}")
+    return scalars if isinstance(scalars, (Sequence, np.ndarray)) else list(scalars)
+
+
 class Curve:
     """The prime-order subgroup ``G`` of ``y^2 = x^3 + a*x + b`` over ``F_p``.
 
@@ -79,7 +97,7 @@ class Curve:
         ectraverse.errors.InvalidCurveError: generator (0x2, 0x15) is not on curve 'bad'.
     """
 
-    __slots__ = ("_params", "_core", "generator", "identity", "__weakref__")
+    __slots__ = ("_params", "_core", "_generator", "_identity", "__weakref__")
 
     def __init__(self, name: str = "custom", *, p: int, a: int, b: int, gx: int, gy: int, n: int, h: int = 1):
         values = {"p": p, "a": a, "b": b, "gx": gx, "gy": gy, "n": n, "h": h}
@@ -105,8 +123,8 @@ class Curve:
         glv_tuple = None if glv is None else (glv.beta, glv.lam, glv.a1, glv.b1, glv.a2, glv.b2)
         self._params = params
         self._core = _ec.CurveCore(params.name, params.p, params.a, params.b, params.gx, params.gy, params.n, glv_tuple)
-        self.generator = Point._make(self, self._core.generator_raw)
-        self.identity = Point._make(self, self._core.identity_raw)
+        self._generator = Point._make(self, self._core.generator_raw)
+        self._identity = Point._make(self, self._core.identity_raw)
 
     # ---- parameters --------------------------------------------------------
 
@@ -118,6 +136,16 @@ class Curve:
     @property
     def name(self) -> str:
         return self._params.name
+
+    @property
+    def generator(self) -> Point:
+        """The base point G of the order-n subgroup."""
+        return self._generator
+
+    @property
+    def identity(self) -> Point:
+        """The identity (the point at infinity)."""
+        return self._identity
 
     @property
     def p(self) -> int:
@@ -179,13 +207,11 @@ class Curve:
         """The point ``(x, y)``, validated.
 
         Raises:
-            TypeError: if x or y is not an int.
+            TypeError: if x or y is not an int (NumPy integers are accepted).
             NotOnCurveError: if (x, y) is not on the curve (or out of [0, p)).
             NotInSubgroupError: if the cofactor is > 1 and the point is outside ``G``.
         """
-        for what, v in (("x", x), ("y", y)):
-            if isinstance(v, bool) or not isinstance(v, int):
-                raise TypeError(f"{what} must be an int, not {type(v).__name__}")
+        x, y = _coordinate("x", x), _coordinate("y", y)
         return self._checked(self._core.from_affine(x, y))
 
     def decode(self, data) -> Point:
@@ -225,7 +251,7 @@ class Curve:
             >>> C.multiply_generator([1, 2])[1] == 2 * C.generator
             True
         """
-        return PointArray._wrap(self, self._core.batch_mul_gen(scalars))
+        return PointArray._wrap(self, self._core.batch_mul_gen(_scalar_list(scalars)))
 
 
 _NAMED: dict[str, Curve] = {}
@@ -368,7 +394,7 @@ class Point:
         if k is None:
             return NotImplemented
         c = self._curve
-        if self is c.generator:  # the curve's own generator: fixed-base table
+        if self is c._generator:  # the curve's own generator: fixed-base table
             return Point._make(c, c._core.mul_gen(k))
         return Point._make(c, c._core.mul(self._raw, k))
 
@@ -422,6 +448,7 @@ class PointArray:
     """
 
     __slots__ = ("_curve", "_a")
+    __array_ufunc__ = None  # numpy scalars defer to our __rmul__ instead of broadcasting
 
     def __init__(self, curve: Curve, points: Iterable[Point] = ()):
         if not isinstance(curve, Curve):
@@ -513,6 +540,8 @@ class PointArray:
         return PointArray._wrap(self._curve, self._curve._core.batch_neg(self._a))
 
     def __mul__(self, scalars):
+        if isinstance(scalars, (str, bytes, bytearray)):
+            raise TypeError(f"scalars must be ints, not {type(scalars).__name__}")
         if not isinstance(scalars, (Sequence, np.ndarray)):
             k = _scalar(scalars)  # one int for every element
             if k is None:
@@ -544,10 +573,13 @@ class PointArray:
             TypeError: a scalar is not an int.
             ValueError: the number of scalars differs from ``len(self)``.
         """
-        scalars = scalars if isinstance(scalars, (Sequence, np.ndarray)) else list(scalars)
+        scalars = _scalar_list(scalars)
         if len(scalars) != len(self):
             raise ValueError(f"expected {len(self)} scalars, not {len(scalars)}")
         return Point._make(self._curve, self._curve._core.batch_msm(self._a, scalars))
+
+    def __reduce__(self):
+        return (PointArray.from_bytes, (self._curve, self.to_bytes(compressed=False)))
 
     def to_bytes(self, compressed: bool = True) -> bytes:
         """Concatenated SEC1 encodings (one field inversion for the whole batch)."""

@@ -39,9 +39,12 @@ def build_info():
     """Describe the compiled core: VERIFY build or not, limb sizes with fast paths.
 
     Returns:
-        dict: ``{"verify": bool, "max_limbs": 9, "fast_limbs": [4, 6, 9]}``.
+        dict: ``{"verify": bool, "max_limbs": 9, "fast_limbs": [4, 6, 9],
+        "asm_adx": bool}`` (asm_adx: the MULX/ADX field code is built in and
+        this CPU supports it).
     """
-    return {"verify": bool(ect_verify_build()), "max_limbs": ECT_MAXL, "fast_limbs": [4, 6, 9]}
+    return {"verify": bool(ect_verify_build()), "max_limbs": ECT_MAXL, "fast_limbs": [4, 6, 9],
+            "asm_adx": bool(ect_asm_available())}
 
 
 cdef void _put(uint64_t *dst, int nlimbs, object value) except *:
@@ -92,6 +95,8 @@ cdef class CurveCore:
         glv: ``None``, or ``(beta, lam, a1, b1, a2, b2)``: (x, y) -> (beta x, y)
             acts as multiplication by lam on the subgroup, and (a1, b1),
             (a2, b2) is a short basis of {(x, y): x + y lam = 0 mod n}.
+        portable: use the portable C field code even where the x86-64
+            MULX/ADX assembly is available (the tests compare the two).
 
     The caller (``ectraverse.point.Curve``) validates the parameters; this
     class trusts them.
@@ -104,7 +109,7 @@ cdef class CurveCore:
     cdef readonly int limbs, scalar_limbs, field_bytes, scalar_bytes, raw_size
     cdef readonly bytes identity_raw, generator_raw
 
-    def __cinit__(self, str name, p, a, b, gx, gy, n, glv=None):
+    def __cinit__(self, str name, p, a, b, gx, gy, n, glv=None, bint portable=False):
         self.table = NULL
         memset(&self.c, 0, sizeof(ect_curve))
         if p < 5 or p % 2 == 0 or p.bit_length() > 64 * ECT_MAXL:
@@ -115,6 +120,7 @@ cdef class CurveCore:
         self.p, self.a, self.b, self.n = p, a, b, n
         _setup_field(&self.c.fp, p)
         _setup_field(&self.c.fn, n)
+        self.c.fp.asm_adx = 0 if portable else ect_asm_available()
         self.limbs = self.c.fp.n
         self.scalar_limbs = self.c.fn.n
         self.field_bytes = self.c.fp.nbytes
@@ -164,6 +170,11 @@ cdef class CurveCore:
     def has_glv(self):
         """True if scalar multiplication uses the GLV endomorphism."""
         return bool(self.c.has_glv)
+
+    @property
+    def uses_asm(self):
+        """True if field products use the x86-64 MULX/ADX assembly."""
+        return bool(self.c.fp.asm_adx)
 
     @property
     def fast_path(self):
@@ -357,6 +368,9 @@ cdef class CurveCore:
             return EncodingError(f"Coordinates of a point on {name!r} must be less than p "
                                  f"({nb}-byte big-endian integers below {self.p:#x}).")
         x = int.from_bytes(head[1:1 + nb], "big")
+        if rc == ECT_ERR_PARITY:
+            return EncodingError(f"The only point on {name!r} with x = {x:#x} has y = 0, which is encoded "
+                                 f"with prefix 0x02, not 0x03.")
         if rc == ECT_ERR_NO_SQRT:
             return NotOnCurveError(f"No point on {name!r} has x = {x:#x}: x^3 + a*x + b is not a square mod p.")
         if rc == ECT_ERR_NOT_ON_CURVE:

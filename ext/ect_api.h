@@ -19,6 +19,7 @@
 
 /* -- run-time limb count -- */
 #define ECT_SFX g
+#define ECT_N 0
 #define ECT_L ECT_MAXL
 #define NL (F->n)
 #include "ect_field.h"
@@ -26,6 +27,7 @@
 #include "ect_ecmult.h"
 #include "ect_ops.h"
 #undef ECT_SFX
+#undef ECT_N
 #undef ECT_L
 #undef NL
 #undef FE
@@ -36,6 +38,7 @@
 
 /* -- 4 limbs -- */
 #define ECT_SFX 4
+#define ECT_N 4
 #define ECT_L 4
 #define NL 4
 #include "ect_field.h"
@@ -43,6 +46,7 @@
 #include "ect_ecmult.h"
 #include "ect_ops.h"
 #undef ECT_SFX
+#undef ECT_N
 #undef ECT_L
 #undef NL
 #undef FE
@@ -53,6 +57,7 @@
 
 /* -- 6 limbs -- */
 #define ECT_SFX 6
+#define ECT_N 6
 #define ECT_L 6
 #define NL 6
 #include "ect_field.h"
@@ -60,6 +65,7 @@
 #include "ect_ecmult.h"
 #include "ect_ops.h"
 #undef ECT_SFX
+#undef ECT_N
 #undef ECT_L
 #undef NL
 #undef FE
@@ -70,6 +76,7 @@
 
 /* -- 9 limbs -- */
 #define ECT_SFX 9
+#define ECT_N 9
 #define ECT_L 9
 #define NL 9
 #include "ect_field.h"
@@ -77,6 +84,7 @@
 #include "ect_ecmult.h"
 #include "ect_ops.h"
 #undef ECT_SFX
+#undef ECT_N
 #undef ECT_L
 #undef NL
 #undef FE
@@ -92,6 +100,7 @@
 /* 1 if this curve runs on a compile-time-sized (unrolled) instantiation. */
 static inline int ect_fast_path(const ect_curve *C) { return C->fp.n == 4 || C->fp.n == 6 || C->fp.n == 9; }
 static inline int ect_verify_build(void) { return ECT_VERIFY_ON; }
+static inline int ect_asm_available(void) { return ECT_ASM_X86 && ect_cpu_has_adx(); }
 
 static inline int ect_add(const ect_curve *C, uint64_t *out, const uint64_t *a, const uint64_t *b) {
     return ECT_DISPATCH(C, ect_op_add, C, out, a, b);

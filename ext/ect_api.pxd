@@ -12,6 +12,7 @@ cdef extern from "ect_api.h" nogil:
     enum: ECT_ERR_NOT_ON_CURVE
     enum: ECT_ERR_NO_SQRT
     enum: ECT_ERR_NOMEM
+    enum: ECT_ERR_PARITY
     enum: ECT_A_ZERO
     enum: ECT_A_MINUS3
     enum: ECT_A_GENERIC
@@ -29,6 +30,7 @@ cdef extern from "ect_api.h" nogil:
         uint64_t sqrt_e[ECT_MAXL]
         int ts_s
         uint64_t ts_c[ECT_MAXL]
+        int asm_adx
 
     ctypedef struct ect_curve:
         ect_field fp
@@ -54,6 +56,7 @@ cdef extern from "ect_api.h" nogil:
     int ect_limbs_from_be(uint64_t *r, int nlimbs, const uint8_t *inp, size_t length)
     int ect_fast_path(const ect_curve *C)
     int ect_verify_build()
+    int ect_asm_available()
 
     int ect_add(const ect_curve *C, uint64_t *out, const uint64_t *a, const uint64_t *b)
     int ect_double(const ect_curve *C, uint64_t *out, const uint64_t *a)

@@ -61,6 +61,7 @@ typedef unsigned __int128 ect_u128;
 #define ECT_ERR_NO_SQRT -5      /* compressed x: x^3 + ax + b is not a square */
 #define ECT_ERR_NOMEM -6        /* allocation failed */
 #define ECT_ERR_SCALAR -7       /* a scalar is >= n */
+#define ECT_ERR_PARITY -8       /* prefix 0x03 for an x whose only y is 0 (not canonical) */
 
 /* A prime field F_p in Montgomery form with R = 2^(64 n).  All constants are
  * computed by the Python layer (Python ints) and copied in; limbs are little
@@ -78,6 +79,7 @@ typedef struct {
     uint64_t sqrt_e[ECT_MAXL]; /* (p+1)/4 if p3mod4, else (q-1)/2, p-1 = q 2^s */
     int ts_s;                /* s (Tonelli-Shanks only) */
     uint64_t ts_c[ECT_MAXL]; /* z^q in Montgomery form, z a non-residue */
+    int asm_adx;             /* 1: 4-limb products use the MULX/ADX code (ect_field_x86.h) */
 } ect_field;
 
 /* How the curve coefficient a is handled by doubling. */
@@ -229,5 +231,7 @@ static inline int ect_wnaf(int *digits, const uint64_t *k, int klimbs, int w) {
     }
     return len;
 }
+
+#include "ect_field_x86.h"
 
 #endif /* ECT_COMMON_H */

@@ -4,6 +4,7 @@
  * branch on the values.  Never use this code on secret data.
  *
  * Template parameters, set by ect_api.h before each inclusion:
+ *   ECT_N     the limb count as a constant (4, 6, 9), or 0 for the run-time-sized build
  *   ECT_L     array length of a field element (the limb count, or ECT_MAXL)
  *   NL        loop bound: a constant, or (F->n) for the run-time-sized build
  *   T(name)   appends the instantiation's suffix (_4, _6, _9 or _g)
@@ -119,8 +120,16 @@ static inline void T(ect_fe_redc)(const ect_field *F, FE *r, uint64_t *t) {
     FE_VERIFY(F, r);
 }
 
-/* r = a b R^-1 mod p (Montgomery product).  Cost: 2 NL^2 word products. */
+/* r = a b R^-1 mod p (Montgomery product).  Cost: 2 NL^2 word products.
+ * 4-limb fields on CPUs with BMI2 + ADX take the assembly in ect_field_x86.h. */
 static inline void T(ect_fe_mul)(const ect_field *F, FE *r, const FE *a, const FE *b) {
+#if ECT_ASM_X86 && ECT_N == 4
+    if (F->asm_adx) {
+        ect_mont_mul4_adx(r->v, a->v, b->v, F->p, &F->pinv);
+        FE_VERIFY(F, r);
+        return;
+    }
+#endif
     uint64_t t[2 * ECT_L];
     for (int i = 0; i < NL; i++) t[i] = 0;
     for (int i = 0; i < NL; i++) {
@@ -139,6 +148,13 @@ static inline void T(ect_fe_mul)(const ect_field *F, FE *r, const FE *a, const F
 /* r = a^2 R^-1 mod p.  The cross products are computed once and doubled:
  * NL (NL + 1) / 2 + NL^2 word products. */
 static inline void T(ect_fe_sqr)(const ect_field *F, FE *r, const FE *a) {
+#if ECT_ASM_X86 && ECT_N == 4
+    if (F->asm_adx) {
+        ect_mont_mul4_adx(r->v, a->v, a->v, F->p, &F->pinv);
+        FE_VERIFY(F, r);
+        return;
+    }
+#endif
     uint64_t t[2 * ECT_L];
     for (int i = 0; i < 2 * NL; i++) t[i] = 0;
     /* cross products a_i a_j, i < j */

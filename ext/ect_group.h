@@ -389,12 +389,14 @@ static inline void T(ect_ge_set_gej_batch)(const ect_curve *C, GE *r, const GEJ 
 }
 
 /* Decompress: r = the point with x-coordinate x and y of the given parity.
- * Returns 0 if x^3 + a x + b is not a square. */
+ * Returns ECT_ERR_NO_SQRT if x^3 + a x + b is not a square, ECT_ERR_PARITY if
+ * an odd y is asked for but the only y is 0, else 1. */
 static inline int T(ect_ge_set_xo)(const ect_curve *C, GE *r, const FE *x, int odd) {
     const ect_field *F = &C->fp;
     FE rhs, y;
     T(ect_curve_rhs)(C, &rhs, x);
-    if (!T(ect_fe_sqrt)(F, &y, &rhs)) return 0;
+    if (!T(ect_fe_sqrt)(F, &y, &rhs)) return ECT_ERR_NO_SQRT;
+    if (odd && T(ect_fe_is_zero)(F, &y)) return ECT_ERR_PARITY;
     if (T(ect_fe_is_odd)(F, &y) != odd) T(ect_fe_neg)(F, &y, &y);
     r->x = *x;
     r->y = y;

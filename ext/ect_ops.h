@@ -130,8 +130,9 @@ static int T(ect_decode_one)(const ect_curve *C, GEJ *r, const uint8_t *in, size
         if (!T(ect_fe_set_be_checked)(&C->fp, &q.y, in + 1 + C->fp.nbytes)) return ECT_ERR_RANGE;
         q.inf = 0;
         if (!T(ect_ge_is_valid)(C, &q)) return ECT_ERR_NOT_ON_CURVE;
-    } else if (!T(ect_ge_set_xo)(C, &q, &q.x, in[0] == 0x03)) {
-        return ECT_ERR_NO_SQRT;
+    } else {
+        int rc = T(ect_ge_set_xo)(C, &q, &q.x, in[0] == 0x03);
+        if (rc != 1) return rc;
     }
     T(ect_gej_set_ge)(C, r, &q);
     return 1;

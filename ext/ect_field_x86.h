@@ -1,0 +1,115 @@
+/* ect_field_x86.h -- x86-64 Montgomery multiplication with MULX/ADCX/ADOX.
+ *
+ * Used only when the CPU reports BMI2 and ADX (checked at run time with
+ * CPUID: ect_cpu_has_adx) and the field descriptor asks for it (asm_adx); the
+ * portable C code in ect_field.h is the fallback and the reference the tests
+ * compare this against.  VARIABLE-TIME like the rest of the core (the final
+ * subtraction uses cmov, but callers branch on values anyway).
+ *
+ * Build with ECTRAVERSE_NO_ASM=1 (defines ECT_NO_ASM) to leave it out.
+ */
+#ifndef ECT_FIELD_X86_H
+#define ECT_FIELD_X86_H
+
+#if !defined(ECT_NO_ASM) && defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define ECT_ASM_X86 1
+#include <cpuid.h>
+
+/* 1 if the CPU has BMI2 (MULX) and ADX (ADCX/ADOX): CPUID leaf 7, EBX bits 8 and 19. */
+static inline int ect_cpu_has_adx(void) {
+    unsigned int a, b, c, d;
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
+    return ((b >> 8) & 1) && ((b >> 19) & 1);
+}
+
+/* r = a b R^-1 mod p for 4-limb p, a, b < p, R = 2^256; pinv = -p^-1 mod 2^64.
+ * CIOS (coarsely integrated operand scanning): for each limb b[i],
+ *   t += a b[i]                (MULX products, low words on the CF chain (ADCX),
+ *                               high words on the OF chain (ADOX))
+ *   m = t[0] pinv; t += m p; t >>= 64
+ * t stays below 2p, so one conditional subtraction (SBB, CMOVC) ends it.
+ * Registers: t0..t5 in r8..r13; rax/rbx receive MULX products; rdx is MULX's
+ * implicit operand.  r may alias a or b (it is written last). */
+static inline void ect_mont_mul4_adx(uint64_t *r, const uint64_t *a, const uint64_t *b, const uint64_t *p,
+                                     const uint64_t *pinv) {
+    static const uint64_t zero = 0;
+    __asm__ volatile(
+        "xorl %%r8d, %%r8d\n\t"
+        "xorl %%r9d, %%r9d\n\t"
+        "xorl %%r10d, %%r10d\n\t"
+        "xorl %%r11d, %%r11d\n\t"
+        "xorl %%r12d, %%r12d\n\t"
+#define ECT_ROW4(OFF)                                                                              \
+        /* t += a * b[i] */                                                                        \
+        "movq " OFF "(%[b]), %%rdx\n\t"                                                            \
+        "xorl %%r13d, %%r13d\n\t" /* t5 = 0, CF = OF = 0 */                                        \
+        "mulxq 0(%[a]), %%rax, %%rbx\n\t"                                                          \
+        "adcxq %%rax, %%r8\n\t"                                                                    \
+        "adoxq %%rbx, %%r9\n\t"                                                                    \
+        "mulxq 8(%[a]), %%rax, %%rbx\n\t"                                                          \
+        "adcxq %%rax, %%r9\n\t"                                                                    \
+        "adoxq %%rbx, %%r10\n\t"                                                                   \
+        "mulxq 16(%[a]), %%rax, %%rbx\n\t"                                                         \
+        "adcxq %%rax, %%r10\n\t"                                                                   \
+        "adoxq %%rbx, %%r11\n\t"                                                                   \
+        "mulxq 24(%[a]), %%rax, %%rbx\n\t"                                                         \
+        "adcxq %%rax, %%r11\n\t"                                                                   \
+        "adoxq %%rbx, %%r12\n\t"                                                                   \
+        "adcxq %[zero], %%r12\n\t"                                                                 \
+        "adoxq %[zero], %%r13\n\t"                                                                 \
+        "adcxq %[zero], %%r13\n\t"                                                                 \
+        /* m = t0 pinv; t += m p; t >>= 64 */                                                      \
+        "movq %%r8, %%rdx\n\t"                                                                     \
+        "imulq %[pinv], %%rdx\n\t"                                                                 \
+        "xorl %%eax, %%eax\n\t"                                                                    \
+        "mulxq 0(%[p]), %%rax, %%rbx\n\t"                                                          \
+        "adcxq %%rax, %%r8\n\t" /* low word becomes 0 */                                           \
+        "adoxq %%rbx, %%r9\n\t"                                                                    \
+        "mulxq 8(%[p]), %%rax, %%rbx\n\t"                                                          \
+        "adcxq %%rax, %%r9\n\t"                                                                    \
+        "adoxq %%rbx, %%r10\n\t"                                                                   \
+        "mulxq 16(%[p]), %%rax, %%rbx\n\t"                                                         \
+        "adcxq %%rax, %%r10\n\t"                                                                   \
+        "adoxq %%rbx, %%r11\n\t"                                                                   \
+        "mulxq 24(%[p]), %%rax, %%rbx\n\t"                                                         \
+        "adcxq %%rax, %%r11\n\t"                                                                   \
+        "adoxq %%rbx, %%r12\n\t"                                                                   \
+        "adcxq %[zero], %%r12\n\t"                                                                 \
+        "adoxq %[zero], %%r13\n\t"                                                                 \
+        "adcxq %[zero], %%r13\n\t"                                                                 \
+        "movq %%r9, %%r8\n\t"                                                                      \
+        "movq %%r10, %%r9\n\t"                                                                     \
+        "movq %%r11, %%r10\n\t"                                                                    \
+        "movq %%r12, %%r11\n\t"                                                                    \
+        "movq %%r13, %%r12\n\t"
+        ECT_ROW4("0") ECT_ROW4("8") ECT_ROW4("16") ECT_ROW4("24")
+#undef ECT_ROW4
+        /* t < 2p: subtract p once if t >= p */
+        "movq %%r8, %%rax\n\t"
+        "subq 0(%[p]), %%rax\n\t"
+        "movq %%r9, %%rbx\n\t"
+        "sbbq 8(%[p]), %%rbx\n\t"
+        "movq %%r10, %%rcx\n\t"
+        "sbbq 16(%[p]), %%rcx\n\t"
+        "movq %%r11, %%rdx\n\t"
+        "sbbq 24(%[p]), %%rdx\n\t"
+        "sbbq $0, %%r12\n\t"
+        "cmovcq %%r8, %%rax\n\t"
+        "cmovcq %%r9, %%rbx\n\t"
+        "cmovcq %%r10, %%rcx\n\t"
+        "cmovcq %%r11, %%rdx\n\t"
+        "movq %%rax, 0(%[r])\n\t"
+        "movq %%rbx, 8(%[r])\n\t"
+        "movq %%rcx, 16(%[r])\n\t"
+        "movq %%rdx, 24(%[r])\n\t"
+        :
+        : [r] "r"(r), [a] "r"(a), [b] "r"(b), [p] "r"(p), [pinv] "m"(*pinv), [zero] "m"(zero)
+        : "rax", "rbx", "rcx", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "cc", "memory");
+}
+
+#else
+#define ECT_ASM_X86 0
+static inline int ect_cpu_has_adx(void) { return 0; }
+#endif
+
+#endif /* ECT_FIELD_X86_H */

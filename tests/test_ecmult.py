@@ -1,0 +1,364 @@
+"""Scalar multiplication and its batch forms equal the oracle ``reference``.
+
+* Variable base ``k * P`` and ``P * k`` (wNAF, GLV-split on a = 0 curves) for
+  edge, GLV-boundary, negative, >= n and beyond-the-limbs scalars.
+* Fixed base ``C._core.mul_gen`` and ``Curve.multiply_generator``.
+* ``PointArray * scalars`` element-wise, ``PointArray.sum``.
+* ``Curve.msm`` / ``PointArray.msm`` at sizes 0 .. 300 on GLV and non-GLV
+  curves, so both Straus and Pippenger run (the core's cost model is mirrored
+  below and the sizes are checked to reach both methods); with all-zero
+  scalars, repeated, identity, duplicate and negated points, and scalars that
+  cancel (which drive the bucket additions into their doubling and identity
+  branches).
+* Batch add/sub/neg with identities and equal/opposite pairs, and batch
+  encode/decode round trips with identities in the middle.
+
+Expected values: ``reference.mul`` directly on the toy curves and toy61, and
+elsewhere :class:`strategies.Oracle` (``reference.add`` over a table of G,
+itself checked against ``reference.mul`` here), using ``k * (a G) = (k a) G``.
+"""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import ectraverse as ect
+from ectraverse import reference
+from strategies import (
+    ALL,
+    BIG,
+    GLV,
+    TOYS,
+    examples,
+    full_group,
+    glv_edge_scalars,
+    oracle,
+    ref,
+    scalars,
+    to_ref,
+    wide_scalars,
+)
+
+CHEAP = [*TOYS, "toy61"]  # reference.mul is fast enough here to call per example
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_oracle_table_matches_reference_mul(name):
+    C = ect.curve(name)
+    O, R = oracle(C), ref(C)
+    rng = random.Random(f"oracle-{name}")
+    ks = [1, 2, C.n - 1, rng.randrange(C.n)]
+    if name in CHEAP:
+        ks += [rng.randrange(C.n) for _ in range(20)]
+    for k in ks:
+        assert O.mul_G(k) == reference.mul(R, k, R.G)
+    assert O.mul_G(0) is None and O.mul_G(C.n) is None
+
+
+def test_curve_sets_cover_glv_and_plain():
+    assert {ect.curve(name).has_glv for name in BIG} == {True, False}
+    assert sorted(name for name in ALL if ect.curve(name).has_glv) == sorted(GLV)
+
+
+# ---- k * P -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ALL)
+@given(data=st.data())
+def test_variable_base(name, data):
+    C = ect.curve(name)
+    O = oracle(C)
+    a = data.draw(scalars(C), "a")
+    k = data.draw(wide_scalars(C), "k")
+    P = a * C.generator
+    want = O.mul_G(k * a)
+    kP = k * P
+    assert to_ref(kP) == want
+    assert to_ref(P * k) == want
+    assert (-k) * P == -kP
+    assert (k % C.n) * P == kP and (k + C.n) * P == kP
+    assert C._core.equal(C._core.mul(P._raw, k), kP._raw)
+
+
+@pytest.mark.parametrize("name", CHEAP)
+@given(data=st.data())
+def test_variable_base_against_reference_mul(name, data):
+    """No index arithmetic: k * P straight against reference.mul, P any point of the group G."""
+    C = ect.curve(name)
+    R = ref(C)
+    P = data.draw(scalars(C), "a") * C.generator
+    k = data.draw(wide_scalars(C), "k")
+    assert to_ref(k * P) == reference.mul(R, k, to_ref(P))
+
+
+@pytest.mark.parametrize("name", ["toy-b0", "toy-h4"])
+@given(data=st.data())
+def test_core_mul_outside_the_subgroup(name, data):
+    """The raw core's mul reduces k mod n: on a point of E outside G that is
+    (k mod n) P, which the oracle computes without reduction."""
+    C = ect.curve(name)
+    R = ref(C)
+    p = data.draw(st.sampled_from(full_group(name)), "p")
+    k = data.draw(st.integers(-3 * C.n, 3 * C.n), "k")
+    raw = C._core.identity_raw if p is None else C._core.from_affine(*p)
+    assert C._core.affine(C._core.mul(raw, k)) == reference.mul(R, k % C.n, p)
+    assert C._core.in_subgroup(raw) == reference.in_subgroup(R, p)
+
+
+@pytest.mark.parametrize("name", GLV)
+def test_every_glv_edge_scalar(name):
+    """All scalars at the GLV split's edges (k near a + b*lambda, rounding boundaries),
+    through the variable-base wNAF, the fixed-base table and the MSM."""
+    C = ect.curve(name)
+    O = oracle(C)
+    ks = sorted(set(glv_edge_scalars(C.params)))
+    assert len(ks) > 50
+    want = [O.mul_G(k) for k in ks]
+    G = ect.PointArray(C, [C.generator] * len(ks))
+    assert (G * ks).coordinates() == want
+    assert C.multiply_generator(ks).coordinates() == want
+    P = 0x1234567 * C.generator
+    assert (ect.PointArray(C, [P] * len(ks)) * ks).coordinates() == [O.mul_G(0x1234567 * k) for k in ks]
+    assert to_ref(G.msm(ks)) == O.mul_G(sum(ks))
+    assert to_ref(C.msm(C.multiply_generator(ks), ks)) == O.mul_G(sum(k * k for k in ks))
+
+
+# ---- k * G ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ALL)
+@given(data=st.data())
+def test_fixed_base(name, data):
+    C = ect.curve(name)
+    O = oracle(C)
+    ks = data.draw(st.lists(wide_scalars(C), min_size=0, max_size=4), "ks")
+    A = C.multiply_generator(ks)
+    assert len(A) == len(ks)
+    for k, P in zip(ks, A):
+        want = O.mul_G(k)
+        assert to_ref(P) == want
+        assert C._core.affine(C._core.mul_gen(k)) == want
+        assert P == k * C.generator
+    assert A.coordinates() == [O.mul_G(k) for k in ks]
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_fixed_base_every_window_digit(name):
+    """k = d * 2^(w i) for every signed digit position: each table row and the carries."""
+    C = ect.curve(name)
+    O = oracle(C)
+    w = 8 if C.n.bit_length() >= 64 else 4
+    ks = []
+    for i in range(0, C.n.bit_length() + w, w):
+        for d in (1, 2, (1 << (w - 1)) - 1, 1 << (w - 1), (1 << (w - 1)) + 1, (1 << w) - 1):
+            ks.append((d << i) % C.n)
+    if name not in CHEAP:
+        ks = ks[:: max(1, len(ks) // 40)]  # keep the oracle's share small on big curves
+    got = C.multiply_generator(ks).coordinates()
+    assert got == [O.mul_G(k) for k in ks]
+
+
+# ---- PointArray * scalars, sum -------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ALL)
+@examples(30)
+@given(data=st.data())
+def test_pointarray_times_scalars(name, data):
+    C = ect.curve(name)
+    O = oracle(C)
+    m = data.draw(st.integers(0, 4), "m")
+    a = data.draw(st.lists(scalars(C), min_size=m, max_size=m), "a")
+    k = data.draw(st.lists(wide_scalars(C), min_size=m, max_size=m), "k")
+    A = C.multiply_generator(a)
+    want = [O.mul_G(x * y) for x, y in zip(a, k)]
+    assert (A * k).coordinates() == want
+    assert (k * A).coordinates() == want
+    assert (A * np.array(k, dtype=object)).coordinates() == want
+    assert (A * tuple(k)) == (A * k)
+    if m:
+        c = k[0]
+        assert (A * c).coordinates() == [O.mul_G(x * c) for x in a]
+        assert (A * np.int64(c % (1 << 62))) == (A * (c % (1 << 62)))
+
+
+@pytest.mark.parametrize("name", ALL)
+@examples(30)
+@given(data=st.data())
+def test_pointarray_sum(name, data):
+    """Sums with duplicates, negations and identities, so additions hit every branch."""
+    C = ect.curve(name)
+    O = oracle(C)
+    base = data.draw(st.lists(scalars(C), min_size=1, max_size=3), "base")
+    pool = base + [-x for x in base] + [0, 2 * base[0]]
+    a = data.draw(st.lists(st.sampled_from(pool), max_size=8), "a")
+    A = C.multiply_generator(a)
+    assert to_ref(A.sum()) == O.mul_G(sum(a))
+
+
+# ---- MSM --------------------------------------------------------------------------
+
+
+def _model_method(C, m: int, bits: int) -> str:
+    """Which method the core's operation-count model (ext/ect_ecmult.h) picks."""
+    mm = 2 * m if C.has_glv else m
+
+    def window(b):
+        return 2 if b <= 16 else 4 if b <= 64 else 5 if b <= 300 else 6
+
+    def pippenger(c):
+        W = (bits + 1 + c - 1) // c
+        return W * (mm * 11.0 + (1 << (c - 1)) * 32.0 + c * 8.0)
+
+    w = window(bits)
+    straus = bits * 8.0 + mm * ((1 << (w - 2)) * 16.0 + bits / (w + 1) * 16.0)
+    return "straus" if straus <= min(pippenger(c) for c in range(2, 17)) else "pippenger"
+
+
+def _effective_bits(C):
+    """Bits of the scalars the MSM sees for uniform k: half of n with GLV."""
+    return C.n.bit_length() // 2 + 1 if C.has_glv else C.n.bit_length()
+
+
+MSM_SIZES = {
+    "secp256k1": [0, 1, 2, 3, 7, 16, 64, 300],
+    "P-256": [0, 1, 2, 3, 7, 16, 64, 300],
+    "toy61": [0, 1, 2, 3, 7, 16, 64, 300],
+    "BN254": [3, 64],
+    "BLS12-381": [2, 16],
+    "P-384": [0, 1, 2, 3, 7, 16],
+    "P-521": [1, 2, 3, 7],
+    "toy-a0": [1, 7, 64, 300],
+    "toy-b0": [3, 300],
+    "toy-h4": [2, 64],
+    "toy-plot": [5, 300],
+}
+MSM_CASES = [(name, m) for name, sizes in MSM_SIZES.items() for m in sizes]
+
+
+def test_msm_sizes_reach_both_methods():
+    """Straus and Pippenger both run, on a GLV and on a non-GLV curve."""
+    for glv_name, plain_name in (("secp256k1", "P-256"), ("toy61", "toy-plot"), ("toy-a0", "toy-b0")):
+        for name in (glv_name, plain_name):
+            C = ect.curve(name)
+            methods = {_model_method(C, m, _effective_bits(C)) for m in MSM_SIZES[name] if m}
+            assert methods == {"straus", "pippenger"}, (name, methods)
+        assert ect.curve(glv_name).has_glv and not ect.curve(plain_name).has_glv
+
+
+def _msm_inputs(C, m: int, tag: str):
+    rng = random.Random(f"msm-{tag}-{C.name}-{m}")
+    n = C.n
+    a = [rng.randrange(n) for _ in range(m)]
+    k = [rng.choice((rng.randrange(n), rng.randrange(1 << 64), n - 1, 1, 0)) for _ in range(m)]
+    return a, k
+
+
+@pytest.mark.parametrize(("name", "m"), MSM_CASES)
+def test_msm_sizes(name, m):
+    C = ect.curve(name)
+    O = oracle(C)
+    a, k = _msm_inputs(C, m, "uniform")
+    A = C.multiply_generator(a)
+    want = O.mul_G(sum(x * y for x, y in zip(a, k)))
+    assert to_ref(A.msm(k)) == want
+    assert to_ref(C.msm(list(A), k)) == want
+    assert to_ref(C.msm(A, np.array(k, dtype=object))) == want
+    assert to_ref(A.msm(iter(k))) == want
+    if m:
+        assert A.msm([0] * m).is_identity
+        # sum k_i P_i + sum k_i (-P_i) = O: every point meets its negation
+        both = ect.PointArray(C, [*A, *(-A)])
+        assert both.msm(k + k).is_identity
+        # k_i and n - k_i on the same point cancel as well
+        assert both.msm([*k, *(C.n - x for x in k)]) == A.msm([2 * x for x in k])
+
+
+@pytest.mark.parametrize("name", ["secp256k1", "P-256", "toy61", "toy-a0", "toy-h4", "BN254"])
+def test_msm_adversarial_buckets(name):
+    """300 terms drawn from a handful of points and scalars: equal and opposite
+    points land in the same Pippenger bucket (doubling and identity branches)."""
+    C = ect.curve(name)
+    O = oracle(C)
+    rng = random.Random(f"msm-buckets-{name}")
+    n = C.n
+    pool_a = [1, n - 1, 2, 0, 12345 % n, n - 12345 % n]  # G, -G, 2G, O, P, -P
+    pool_k = [1, 2, 3, n - 1, n - 2, (1 << 40) % n, 0, n // 2]
+    for m in (8, 64, 300):
+        a = [rng.choice(pool_a) for _ in range(m)]
+        k = [rng.choice(pool_k) for _ in range(m)]
+        A = C.multiply_generator(a)
+        assert to_ref(A.msm(k)) == O.mul_G(sum(x * y for x, y in zip(a, k)))
+        same = C.multiply_generator([a[0]] * m)  # one point repeated m times
+        assert to_ref(same.msm(k)) == O.mul_G(a[0] * sum(k))
+        ident = ect.PointArray(C, [C.identity] * m)
+        assert ident.msm(k).is_identity
+
+
+@pytest.mark.parametrize("name", BIG)
+@examples(30)
+@given(data=st.data())
+def test_msm_small_random(name, data):
+    C = ect.curve(name)
+    O = oracle(C)
+    m = data.draw(st.integers(0, 5), "m")
+    a = data.draw(st.lists(scalars(C), min_size=m, max_size=m), "a")
+    k = data.draw(st.lists(wide_scalars(C), min_size=m, max_size=m), "k")
+    A = C.multiply_generator(a)
+    assert to_ref(C.msm(A, k)) == O.mul_G(sum(x * y for x, y in zip(a, k)))
+
+
+# ---- batch add / sub / neg ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ALL)
+@examples(30)
+@given(data=st.data())
+def test_batch_add_sub_neg(name, data):
+    C = ect.curve(name)
+    R, O = ref(C), oracle(C)
+    base = data.draw(scalars(C), "base")
+    pool = [0, base, -base, 2 * base, 1]  # identity, P, -P, 2P, G
+    m = data.draw(st.integers(0, 8), "m")
+    a = data.draw(st.lists(st.sampled_from(pool), min_size=m, max_size=m), "a")
+    b = data.draw(st.lists(st.sampled_from(pool), min_size=m, max_size=m), "b")
+    A, B = C.multiply_generator(a), C.multiply_generator(b)
+    pa, pb = [O.mul_G(x) for x in a], [O.mul_G(x) for x in b]
+    assert (A + B).coordinates() == [reference.add(R, p, q) for p, q in zip(pa, pb)]
+    assert (A - B).coordinates() == [reference.add(R, p, reference.neg(R, q)) for p, q in zip(pa, pb)]
+    assert (-A).coordinates() == [reference.neg(R, p) for p in pa]
+    assert (A + A).coordinates() == [reference.double(R, p) for p in pa]
+    assert (A - A).coordinates() == [None] * m
+    assert [P + Q for P, Q in zip(A, B)] == list(A + B)
+
+
+# ---- batch encode / decode ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ALL)
+@examples(30)
+@given(data=st.data())
+def test_batch_encode_decode_round_trip(name, data):
+    C = ect.curve(name)
+    R, O = ref(C), oracle(C)
+    a = data.draw(st.lists(scalars(C), max_size=6), "a")
+    where = data.draw(st.integers(0, len(a)), "where")
+    a = a[:where] + [0] + a[where:]  # an identity in the middle (or at an end)
+    forms = data.draw(st.lists(st.booleans(), min_size=len(a), max_size=len(a)), "forms")
+    A = C.multiply_generator(a)
+    pts = [O.mul_G(x) for x in a]
+    for compressed in (True, False):
+        blob = A.to_bytes(compressed=compressed)
+        assert blob == b"".join(reference.encode(R, p, compressed) for p in pts)
+        back = ect.PointArray.from_bytes(C, blob)
+        assert back == A and back.coordinates() == pts
+    mixed = b"".join(reference.encode(R, p, f) for p, f in zip(pts, forms))
+    back = ect.PointArray.from_bytes(C, bytearray(mixed))
+    assert back.coordinates() == pts
+    assert [P.to_bytes() for P in back] == [reference.encode(R, p) for p in pts]
+    assert ect.PointArray.from_bytes(C, b"").coordinates() == []

@@ -1,0 +1,229 @@
+"""Field arithmetic of the compiled core (Montgomery mul/sqr/inv/sqrt), seen
+through point operations, equals the oracle ``reference``.
+
+* Square roots: decompressing ``02/03 || x`` gives exactly
+  ``reference.decode`` (the same y, or an error where there is no root), for
+  every x of the toy fields and for random and edge x on every named curve.
+  Both algorithms are covered: the named curves, toy-h4 and toy-plot have
+  p = 3 mod 4 (one exponentiation); toy-a0, toy-b0 and toy61 have p = 1 mod 4
+  (Tonelli-Shanks), and every iteration count of its loop is reached.
+* Inversion: ``affine`` of ``(x z^2, y z^3, z)`` is ``(x, y)`` for edge z
+  (1, -1, 2, (p+-1)/2, the Z stored as Montgomery 1 / -1) and random z.
+* Mul/sqr/add/sub: after long random chains of add/sub/double/neg in the core,
+  the affine coordinates equal the oracle's at every step.
+* Coordinates >= p are rejected, never reduced.
+* ``x`` whose only root is y = 0 (the 2-torsion of toy-b0 and toy-h4):
+  ``02 || x`` decodes to ``(x, 0)`` and ``03 || x`` is rejected, as in the oracle.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import ectraverse as ect
+from ectraverse import reference
+from strategies import ALL, BIG, TOYS, TWO_TORSION, examples, jacobian_raw, points, raw_to_ref, ref, z_values
+
+TONELLI_SHANKS = ["toy-a0", "toy-b0", "toy61"]
+
+
+def _rhs(C, x):
+    return (x * x * x + C.a * x + C.b) % C.p
+
+
+def _decode_both(C, data):
+    """(library result, oracle result): an affine tuple/None, or the exception class."""
+    try:
+        want = reference.decode(ref(C), data)
+    except ValueError:
+        want = ValueError
+    try:
+        got = raw_to_ref(C, C._core.decode(data))
+    except (ect.NotOnCurveError, ect.EncodingError) as exc:
+        got = ValueError if isinstance(exc, ValueError) else type(exc)
+    return got, want
+
+
+def _compressed(C, x, prefix):
+    return bytes([prefix]) + x.to_bytes(C.field_bytes, "big")
+
+
+def test_square_root_paths_are_the_expected_ones():
+    """The curve set reaches both square-root algorithms (the premise of this file)."""
+    for name in ALL:
+        p = ect.curve(name).p
+        assert (p % 4 == 1) == (name in TONELLI_SHANKS), name
+
+
+@pytest.mark.parametrize("name", TOYS)
+def test_decompress_every_x_of_toy_fields(name):
+    C = ect.curve(name)
+    checked = 0
+    for x in range(C.p):
+        for prefix in (2, 3):
+            if prefix == 3 and _rhs(C, x) == 0:
+                continue  # y = 0: see test_y_zero_compressed_matches_reference
+            got, want = _decode_both(C, _compressed(C, x, prefix))
+            assert got == want, (x, prefix)
+            checked += want is not ValueError
+    assert checked == len(reference.enumerate_points(ref(C))) - 1  # every affine point, once
+
+
+def _two_adic_order(C, v):
+    """i such that (v^q)^(2^i) = 1 first, p - 1 = q 2^s: the number of Tonelli-Shanks rounds."""
+    p = C.p
+    q = p - 1
+    while q % 2 == 0:
+        q //= 2
+    t, i = pow(v, q, p), 0
+    while t != 1:
+        t = t * t % p
+        i += 1
+    return i
+
+
+@pytest.mark.parametrize("name", TONELLI_SHANKS)
+def test_tonelli_shanks_every_round_count(name):
+    """x's whose x^3 + ax + b needs 0, 1, ..., s-1 Tonelli-Shanks rounds all decode as in the oracle."""
+    C = ect.curve(name)
+    p, s = C.p, ((C.p - 1) & -(C.p - 1)).bit_length() - 1
+    seen = {}
+    x = 0
+    while len(seen) < s and x < 100_000:
+        v = _rhs(C, x)
+        if v and reference.is_square(v, p):
+            seen.setdefault(_two_adic_order(C, v), []).append(x)
+        x += 1
+    assert sorted(seen) == list(range(s))
+    for xs in seen.values():
+        for x in xs[:20]:
+            for prefix in (2, 3):
+                got, want = _decode_both(C, _compressed(C, x, prefix))
+                assert got == want and got is not ValueError
+
+
+def _x_edges(C):
+    p = C.p
+    return [0, 1, 2, 3, p - 1, p - 2, (p - 1) // 2, (p + 1) // 2, C.params.gx, (1 << (p.bit_length() - 1)) - 1]
+
+
+@pytest.mark.parametrize("name", BIG)
+@examples(40)
+@given(data=st.data())
+def test_decompress_random_x(name, data):
+    C = ect.curve(name)
+    x = data.draw(st.one_of(st.sampled_from(_x_edges(C)), st.integers(0, C.p - 1)), "x")
+    prefix = data.draw(st.sampled_from([2, 3]), "prefix")
+    got, want = _decode_both(C, _compressed(C, x, prefix))
+    assert got == want
+
+
+@pytest.mark.parametrize("name", BIG)
+@given(data=st.data())
+def test_decompress_points_on_the_curve(name, data):
+    """For x of a real point both prefixes decode, to y and p - y, as in the oracle."""
+    C = ect.curve(name)
+    P = data.draw(points(C).filter(lambda P: not P.is_identity), "P")
+    for prefix in (2, 3):
+        got, want = _decode_both(C, _compressed(C, P.x, prefix))
+        assert got == want and got[0] == P.x and got[1] % 2 == prefix - 2
+    assert C._core.equal(C._core.decode(P.to_bytes()), P._raw)
+
+
+@pytest.mark.parametrize("name", ALL)
+@given(data=st.data())
+def test_inversion_through_affine(name, data):
+    """affine() inverts Z: (x z^2, y z^3, z) comes back as (x, y) for edge and random z."""
+    C = ect.curve(name)
+    P = data.draw(points(C).filter(lambda P: not P.is_identity), "P")
+    xy = (P.x, P.y)
+    z = data.draw(z_values(C), "z")
+    raw = jacobian_raw(C, xy, z)
+    assert raw_to_ref(C, raw) == xy
+    assert C._core.encode(raw, False) == reference.encode(ref(C), xy, False)
+    xys, inf = C._core.batch_affine(C._core.batch_from_raws([raw, C._core.identity_raw, raw]))
+    nb = C.field_bytes
+    assert list(inf) == [False, True, False]
+    assert bytes(xys[0]) == bytes(xys[2]) == xy[0].to_bytes(nb, "big") + xy[1].to_bytes(nb, "big")
+
+
+_OPS = st.lists(
+    st.tuples(st.sampled_from(["add", "sub", "dbl", "neg", "addG", "mul"]), st.integers(0, 3), st.integers(2, 40)),
+    min_size=1,
+    max_size=40,
+)
+
+
+@pytest.mark.parametrize("name", ALL)
+@examples(30)
+@given(ops=_OPS)
+def test_long_chains_of_operations(name, ops):
+    """A register machine of four points run by the core and by the oracle in lockstep."""
+    C = ect.curve(name)
+    R, core = ref(C), C._core
+    regs = [core.generator_raw, core.double(core.generator_raw), core.identity_raw, core.neg(core.generator_raw)]
+    want = [R.G, reference.double(R, R.G), None, reference.neg(R, R.G)]
+    for op, i, k in ops:
+        j = (i + 1) % 4
+        if op == "add":
+            regs[i], want[i] = core.add(regs[i], regs[j]), reference.add(R, want[i], want[j])
+        elif op == "sub":
+            regs[i], want[i] = core.sub(regs[i], regs[j]), reference.add(R, want[i], reference.neg(R, want[j]))
+        elif op == "dbl":
+            regs[i], want[i] = core.double(regs[i]), reference.double(R, want[i])
+        elif op == "neg":
+            regs[i], want[i] = core.neg(regs[i]), reference.neg(R, want[i])
+        elif op == "addG":
+            regs[i], want[i] = core.add(regs[i], core.generator_raw), reference.add(R, want[i], R.G)
+        else:
+            regs[i], want[i] = core.mul(regs[i], k), reference.mul(R, k, want[i])
+        assert core.is_valid(regs[i])
+        assert raw_to_ref(C, regs[i]) == want[i], (op, i, k)
+    for r, w in zip(regs, want):
+        assert core.encode(r, True) == reference.encode(R, w, True)
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_coordinates_at_least_p_are_rejected(name):
+    C = ect.curve(name)
+    core, p = C._core, C.p
+    gx, gy = C.params.gx, C.params.gy
+    for x, y in ((p, gy), (gx, p), (p + gx, gy), (gx, p + gy), (-1, gy), (gx, -gy)):
+        with pytest.raises(ect.NotOnCurveError, match=r"must be in \[0, p\)"):
+            core.from_affine(x, y)
+        with pytest.raises(ect.NotOnCurveError, match=r"must be in \[0, p\)"):
+            C.point(x, y)
+    if name in TOYS or name == "toy61":  # test_encoding.py covers the standard curves
+        nb = C.field_bytes
+        top = (1 << (8 * nb)) - 1
+        for data in (
+            _compressed(C, p, 2),
+            _compressed(C, top, 3),
+            b"\x04" + p.to_bytes(nb, "big") + gy.to_bytes(nb, "big"),
+            b"\x04" + gx.to_bytes(nb, "big") + (gy + p).to_bytes(nb, "big")
+            if gy + p <= top
+            else b"\x04" + gx.to_bytes(nb, "big") + top.to_bytes(nb, "big"),
+        ):
+            with pytest.raises(ValueError, match="less than p"):
+                reference.decode(ref(C), data)
+            with pytest.raises(ect.EncodingError, match="less than p"):
+                core.decode(data)
+
+
+@pytest.mark.parametrize("name", TWO_TORSION)
+def test_y_zero_compressed_matches_reference(name):
+    """x with x^3 + ax + b = 0 has the single point (x, 0): 02 || x names it, 03 || x names nothing."""
+    C = ect.curve(name)
+    core = C._core
+    xs = [x for x in range(C.p) if _rhs(C, x) == 0]
+    assert len(xs) == {"toy-b0": 3, "toy-h4": 1}[name]
+    for x in xs:
+        assert raw_to_ref(C, core.decode(_compressed(C, x, 2))) == reference.decode(ref(C), _compressed(C, x, 2))
+        assert raw_to_ref(C, core.decode(b"\x04" + bytes([x, 0]))) == (x, 0)
+        assert core.encode(core.from_affine(x, 0), True) == _compressed(C, x, 2)
+        with pytest.raises(ValueError, match="only y = 0"):
+            reference.decode(ref(C), _compressed(C, x, 3))
+        with pytest.raises(ValueError):
+            core.decode(_compressed(C, x, 3))
