@@ -3,6 +3,9 @@
  * VARIABLE-TIME: the final subtractions, the inversion and the square root
  * branch on the values.  Never use this code on secret data.
  *
+ * On x86-64 with BMI2 + ADX, 4-limb products, sums and differences run the
+ * assembly in ect_field_x86.h when F->asm_adx is set.
+ *
  * Template parameters, set by ect_api.h before each inclusion:
  *   ECT_N     the limb count as a constant (4, 6, 9), or 0 for the run-time-sized build
  *   ECT_L     array length of a field element (the limb count, or ECT_MAXL)
@@ -68,6 +71,13 @@ static inline void T(ect_fe_reduce_once)(const ect_field *F, FE *r, const uint64
 
 /* r = a + b mod p. */
 static inline void T(ect_fe_add)(const ect_field *F, FE *r, const FE *a, const FE *b) {
+#if ECT_ASM_X86 && ECT_N == 4
+    if (F->asm_adx) {
+        ect_mod_add4_x86(r->v, a->v, b->v, F->p);
+        FE_VERIFY(F, r);
+        return;
+    }
+#endif
     uint64_t t[ECT_L];
     uint64_t c = ect_limbs_add(t, a->v, b->v, NL);
     T(ect_fe_reduce_once)(F, r, t, c);
@@ -76,6 +86,13 @@ static inline void T(ect_fe_add)(const ect_field *F, FE *r, const FE *a, const F
 
 /* r = a - b mod p. */
 static inline void T(ect_fe_sub)(const ect_field *F, FE *r, const FE *a, const FE *b) {
+#if ECT_ASM_X86 && ECT_N == 4
+    if (F->asm_adx) {
+        ect_mod_sub4_x86(r->v, a->v, b->v, F->p);
+        FE_VERIFY(F, r);
+        return;
+    }
+#endif
     uint64_t t[ECT_L];
     uint64_t borrow = ect_limbs_sub(t, a->v, b->v, NL);
     if (borrow) ect_limbs_add(t, t, F->p, NL);

@@ -107,6 +107,76 @@ static inline void ect_mont_mul4_adx(uint64_t *r, const uint64_t *a, const uint6
         : "rax", "rbx", "rcx", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "cc", "memory");
 }
 
+/* r = a + b mod p for 4-limb p (a, b < p): ADD/ADC, then subtract p unless
+ * that borrows (CMOVC keeps the sum).  Baseline x86-64 only. */
+static inline void ect_mod_add4_x86(uint64_t *r, const uint64_t *a, const uint64_t *b, const uint64_t *p) {
+    __asm__ volatile(
+        "movq 0(%[a]), %%r8\n\t"
+        "movq 8(%[a]), %%r9\n\t"
+        "movq 16(%[a]), %%r10\n\t"
+        "movq 24(%[a]), %%r11\n\t"
+        "xorl %%eax, %%eax\n\t"
+        "addq 0(%[b]), %%r8\n\t"
+        "adcq 8(%[b]), %%r9\n\t"
+        "adcq 16(%[b]), %%r10\n\t"
+        "adcq 24(%[b]), %%r11\n\t"
+        "adcq $0, %%rax\n\t" /* carry out of the sum */
+        "movq %%r8, %%rbx\n\t"
+        "subq 0(%[p]), %%rbx\n\t"
+        "movq %%r9, %%rcx\n\t"
+        "sbbq 8(%[p]), %%rcx\n\t"
+        "movq %%r10, %%rdx\n\t"
+        "sbbq 16(%[p]), %%rdx\n\t"
+        "movq %%r11, %%rsi\n\t"
+        "sbbq 24(%[p]), %%rsi\n\t"
+        "sbbq $0, %%rax\n\t" /* borrows only if sum < p */
+        "cmovcq %%r8, %%rbx\n\t"
+        "cmovcq %%r9, %%rcx\n\t"
+        "cmovcq %%r10, %%rdx\n\t"
+        "cmovcq %%r11, %%rsi\n\t"
+        "movq %%rbx, 0(%[r])\n\t"
+        "movq %%rcx, 8(%[r])\n\t"
+        "movq %%rdx, 16(%[r])\n\t"
+        "movq %%rsi, 24(%[r])\n\t"
+        :
+        : [r] "r"(r), [a] "r"(a), [b] "r"(b), [p] "r"(p)
+        : "rax", "rbx", "rcx", "rdx", "rsi", "r8", "r9", "r10", "r11", "cc", "memory");
+}
+
+/* r = a - b mod p for 4-limb p (a, b < p): SUB/SBB, then add p masked by the
+ * borrow.  Baseline x86-64 only. */
+static inline void ect_mod_sub4_x86(uint64_t *r, const uint64_t *a, const uint64_t *b, const uint64_t *p) {
+    __asm__ volatile(
+        "movq 0(%[a]), %%r8\n\t"
+        "movq 8(%[a]), %%r9\n\t"
+        "movq 16(%[a]), %%r10\n\t"
+        "movq 24(%[a]), %%r11\n\t"
+        "subq 0(%[b]), %%r8\n\t"
+        "sbbq 8(%[b]), %%r9\n\t"
+        "sbbq 16(%[b]), %%r10\n\t"
+        "sbbq 24(%[b]), %%r11\n\t"
+        "sbbq %%rax, %%rax\n\t" /* mask = borrow ? ~0 : 0 */
+        "movq 0(%[p]), %%rbx\n\t"
+        "movq 8(%[p]), %%rcx\n\t"
+        "movq 16(%[p]), %%rdx\n\t"
+        "movq 24(%[p]), %%rsi\n\t"
+        "andq %%rax, %%rbx\n\t"
+        "andq %%rax, %%rcx\n\t"
+        "andq %%rax, %%rdx\n\t"
+        "andq %%rax, %%rsi\n\t"
+        "addq %%rbx, %%r8\n\t"
+        "adcq %%rcx, %%r9\n\t"
+        "adcq %%rdx, %%r10\n\t"
+        "adcq %%rsi, %%r11\n\t"
+        "movq %%r8, 0(%[r])\n\t"
+        "movq %%r9, 8(%[r])\n\t"
+        "movq %%r10, 16(%[r])\n\t"
+        "movq %%r11, 24(%[r])\n\t"
+        :
+        : [r] "r"(r), [a] "r"(a), [b] "r"(b), [p] "r"(p)
+        : "rax", "rbx", "rcx", "rdx", "rsi", "r8", "r9", "r10", "r11", "cc", "memory");
+}
+
 #else
 #define ECT_ASM_X86 0
 static inline int ect_cpu_has_adx(void) { return 0; }
