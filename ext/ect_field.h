@@ -167,8 +167,7 @@ static inline void T(ect_fe_mul)(const ect_field *F, FE *r, const FE *a, const F
 static inline void T(ect_fe_sqr)(const ect_field *F, FE *r, const FE *a) {
 #if ECT_ASM_X86 && ECT_N == 4
     if (F->asm_adx) {
-        ect_mont_mul4_adx(r->v, a->v, a->v, F->p, &F->pinv);
-        FE_VERIFY(F, r);
+        T(ect_fe_mul)(F, r, a, a);
         return;
     }
 #endif

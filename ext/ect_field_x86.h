@@ -1,4 +1,5 @@
-/* ect_field_x86.h -- x86-64 Montgomery multiplication with MULX/ADCX/ADOX.
+/* ect_field_x86.h -- x86-64 assembly for 4-limb fields: Montgomery products
+ * with MULX/ADCX/ADOX, and modular addition and subtraction.
  *
  * Used only when the CPU reports BMI2 and ADX (checked at run time with
  * CPUID: ect_cpu_has_adx) and the field descriptor asks for it (asm_adx); the
@@ -30,81 +31,89 @@ static inline int ect_cpu_has_adx(void) {
  * t stays below 2p, so one conditional subtraction (SBB, CMOVC) ends it.
  * Registers: t0..t5 in r8..r13; rax/rbx receive MULX products; rdx is MULX's
  * implicit operand.  r may alias a or b (it is written last). */
+
+/* One CIOS row as assembly text. */
+#define ECT_ROW4(OFF)                                                                       \
+    /* t += a * b[i]: low words on the CF chain, high words on the OF chain */                     \
+    "movq " OFF "(%[b]), %%rdx\n\t"                                                                \
+    "xorl %%r13d, %%r13d\n\t" /* t5 = 0, CF = OF = 0 */                                            \
+    "mulxq 0(%[a]), %%rax, %%rbx\n\t"                                                              \
+    "adcxq %%rax, %%r8\n\t"                                                                        \
+    "adoxq %%rbx, %%r9\n\t"                                                                        \
+    "mulxq 8(%[a]), %%rax, %%rbx\n\t"                                                              \
+    "adcxq %%rax, %%r9\n\t"                                                                        \
+    "adoxq %%rbx, %%r10\n\t"                                                                       \
+    "mulxq 16(%[a]), %%rax, %%rbx\n\t"                                                             \
+    "adcxq %%rax, %%r10\n\t"                                                                       \
+    "adoxq %%rbx, %%r11\n\t"                                                                       \
+    "mulxq 24(%[a]), %%rax, %%rbx\n\t"                                                             \
+    "adcxq %%rax, %%r11\n\t"                                                                       \
+    "adoxq %%rbx, %%r12\n\t"                                                                       \
+    "adcxq %[zero], %%r12\n\t"                                                                     \
+    "adoxq %[zero], %%r13\n\t"                                                                     \
+    "adcxq %[zero], %%r13\n\t"                                                                     \
+    /* m = t0 pinv; t += m p (the low word becomes 0); t >>= 64 */                                 \
+    "movq %%r8, %%rdx\n\t"                                                                         \
+    "imulq %[pinv], %%rdx\n\t"                                                                     \
+    "xorl %%eax, %%eax\n\t"                                                                        \
+    "mulxq 0(%[p]), %%rax, %%rbx\n\t"                                                              \
+    "adcxq %%rax, %%r8\n\t"                                                                        \
+    "adoxq %%rbx, %%r9\n\t"                                                                        \
+    "mulxq 8(%[p]), %%rax, %%rbx\n\t"                                                              \
+    "adcxq %%rax, %%r9\n\t"                                                                        \
+    "adoxq %%rbx, %%r10\n\t"                                                                       \
+    "mulxq 16(%[p]), %%rax, %%rbx\n\t"                                                             \
+    "adcxq %%rax, %%r10\n\t"                                                                       \
+    "adoxq %%rbx, %%r11\n\t"                                                                       \
+    "mulxq 24(%[p]), %%rax, %%rbx\n\t"                                                             \
+    "adcxq %%rax, %%r11\n\t"                                                                       \
+    "adoxq %%rbx, %%r12\n\t"                                                                       \
+    "adcxq %[zero], %%r12\n\t"                                                                     \
+    "adoxq %[zero], %%r13\n\t"                                                                     \
+    "adcxq %[zero], %%r13\n\t"                                                                     \
+    "movq %%r9, %%r8\n\t"                                                                          \
+    "movq %%r10, %%r9\n\t"                                                                         \
+    "movq %%r11, %%r10\n\t"                                                                        \
+    "movq %%r12, %%r11\n\t"                                                                        \
+    "movq %%r13, %%r12\n\t"
+
+/* Four rows, then t < 2p: subtract p once unless that borrows. */
+#define ECT_MONT_MUL4_ASM()                                                                   \
+    __asm__ volatile("xorl %%r8d, %%r8d\n\t"                                                       \
+                     "xorl %%r9d, %%r9d\n\t"                                                       \
+                     "xorl %%r10d, %%r10d\n\t"                                                     \
+                     "xorl %%r11d, %%r11d\n\t"                                                     \
+                     "xorl %%r12d, %%r12d\n\t"                                                     \
+                     ECT_ROW4("0") ECT_ROW4("8") ECT_ROW4("16")               \
+                     ECT_ROW4("24")                                                         \
+                     "movq %%r8, %%rax\n\t"                                                        \
+                     "subq 0(%[p]), %%rax\n\t"                                                     \
+                     "movq %%r9, %%rbx\n\t"                                                        \
+                     "sbbq 8(%[p]), %%rbx\n\t"                                                     \
+                     "movq %%r10, %%rcx\n\t"                                                       \
+                     "sbbq 16(%[p]), %%rcx\n\t"                                                    \
+                     "movq %%r11, %%rdx\n\t"                                                       \
+                     "sbbq 24(%[p]), %%rdx\n\t"                                                    \
+                     "sbbq $0, %%r12\n\t"                                                          \
+                     "cmovcq %%r8, %%rax\n\t"                                                      \
+                     "cmovcq %%r9, %%rbx\n\t"                                                      \
+                     "cmovcq %%r10, %%rcx\n\t"                                                     \
+                     "cmovcq %%r11, %%rdx\n\t"                                                     \
+                     "movq %%rax, 0(%[r])\n\t"                                                     \
+                     "movq %%rbx, 8(%[r])\n\t"                                                     \
+                     "movq %%rcx, 16(%[r])\n\t"                                                    \
+                     "movq %%rdx, 24(%[r])\n\t"                                                    \
+                     :                                                                             \
+                     : [r] "r"(r), [a] "r"(a), [b] "r"(b), [p] "r"(p), [pinv] "m"(*pinv),          \
+                       [zero] "m"(ect_zero_limb)                                                   \
+                     : "rax", "rbx", "rcx", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "cc",   \
+                       "memory")
+
+static const uint64_t ect_zero_limb = 0;
+
 static inline void ect_mont_mul4_adx(uint64_t *r, const uint64_t *a, const uint64_t *b, const uint64_t *p,
                                      const uint64_t *pinv) {
-    static const uint64_t zero = 0;
-    __asm__ volatile(
-        "xorl %%r8d, %%r8d\n\t"
-        "xorl %%r9d, %%r9d\n\t"
-        "xorl %%r10d, %%r10d\n\t"
-        "xorl %%r11d, %%r11d\n\t"
-        "xorl %%r12d, %%r12d\n\t"
-#define ECT_ROW4(OFF)                                                                              \
-        /* t += a * b[i] */                                                                        \
-        "movq " OFF "(%[b]), %%rdx\n\t"                                                            \
-        "xorl %%r13d, %%r13d\n\t" /* t5 = 0, CF = OF = 0 */                                        \
-        "mulxq 0(%[a]), %%rax, %%rbx\n\t"                                                          \
-        "adcxq %%rax, %%r8\n\t"                                                                    \
-        "adoxq %%rbx, %%r9\n\t"                                                                    \
-        "mulxq 8(%[a]), %%rax, %%rbx\n\t"                                                          \
-        "adcxq %%rax, %%r9\n\t"                                                                    \
-        "adoxq %%rbx, %%r10\n\t"                                                                   \
-        "mulxq 16(%[a]), %%rax, %%rbx\n\t"                                                         \
-        "adcxq %%rax, %%r10\n\t"                                                                   \
-        "adoxq %%rbx, %%r11\n\t"                                                                   \
-        "mulxq 24(%[a]), %%rax, %%rbx\n\t"                                                         \
-        "adcxq %%rax, %%r11\n\t"                                                                   \
-        "adoxq %%rbx, %%r12\n\t"                                                                   \
-        "adcxq %[zero], %%r12\n\t"                                                                 \
-        "adoxq %[zero], %%r13\n\t"                                                                 \
-        "adcxq %[zero], %%r13\n\t"                                                                 \
-        /* m = t0 pinv; t += m p; t >>= 64 */                                                      \
-        "movq %%r8, %%rdx\n\t"                                                                     \
-        "imulq %[pinv], %%rdx\n\t"                                                                 \
-        "xorl %%eax, %%eax\n\t"                                                                    \
-        "mulxq 0(%[p]), %%rax, %%rbx\n\t"                                                          \
-        "adcxq %%rax, %%r8\n\t" /* low word becomes 0 */                                           \
-        "adoxq %%rbx, %%r9\n\t"                                                                    \
-        "mulxq 8(%[p]), %%rax, %%rbx\n\t"                                                          \
-        "adcxq %%rax, %%r9\n\t"                                                                    \
-        "adoxq %%rbx, %%r10\n\t"                                                                   \
-        "mulxq 16(%[p]), %%rax, %%rbx\n\t"                                                         \
-        "adcxq %%rax, %%r10\n\t"                                                                   \
-        "adoxq %%rbx, %%r11\n\t"                                                                   \
-        "mulxq 24(%[p]), %%rax, %%rbx\n\t"                                                         \
-        "adcxq %%rax, %%r11\n\t"                                                                   \
-        "adoxq %%rbx, %%r12\n\t"                                                                   \
-        "adcxq %[zero], %%r12\n\t"                                                                 \
-        "adoxq %[zero], %%r13\n\t"                                                                 \
-        "adcxq %[zero], %%r13\n\t"                                                                 \
-        "movq %%r9, %%r8\n\t"                                                                      \
-        "movq %%r10, %%r9\n\t"                                                                     \
-        "movq %%r11, %%r10\n\t"                                                                    \
-        "movq %%r12, %%r11\n\t"                                                                    \
-        "movq %%r13, %%r12\n\t"
-        ECT_ROW4("0") ECT_ROW4("8") ECT_ROW4("16") ECT_ROW4("24")
-#undef ECT_ROW4
-        /* t < 2p: subtract p once if t >= p */
-        "movq %%r8, %%rax\n\t"
-        "subq 0(%[p]), %%rax\n\t"
-        "movq %%r9, %%rbx\n\t"
-        "sbbq 8(%[p]), %%rbx\n\t"
-        "movq %%r10, %%rcx\n\t"
-        "sbbq 16(%[p]), %%rcx\n\t"
-        "movq %%r11, %%rdx\n\t"
-        "sbbq 24(%[p]), %%rdx\n\t"
-        "sbbq $0, %%r12\n\t"
-        "cmovcq %%r8, %%rax\n\t"
-        "cmovcq %%r9, %%rbx\n\t"
-        "cmovcq %%r10, %%rcx\n\t"
-        "cmovcq %%r11, %%rdx\n\t"
-        "movq %%rax, 0(%[r])\n\t"
-        "movq %%rbx, 8(%[r])\n\t"
-        "movq %%rcx, 16(%[r])\n\t"
-        "movq %%rdx, 24(%[r])\n\t"
-        :
-        : [r] "r"(r), [a] "r"(a), [b] "r"(b), [p] "r"(p), [pinv] "m"(*pinv), [zero] "m"(zero)
-        : "rax", "rbx", "rcx", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "cc", "memory");
+    ECT_MONT_MUL4_ASM();
 }
 
 /* r = a + b mod p for 4-limb p (a, b < p): ADD/ADC, then subtract p unless
