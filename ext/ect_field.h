@@ -205,7 +205,7 @@ static inline void T(ect_fe_sqr)(const ect_field *F, FE *r, const FE *a) {
 
 /* r = a in Montgomery form, for a plain value a < p. */
 static inline void T(ect_fe_to_mont)(const ect_field *F, FE *r, const uint64_t *a) {
-    FE x, r2;
+    FE x = {{0}}, r2 = {{0}}; /* zeroed: the run-time-sized build only fills NL limbs */
     for (int i = 0; i < NL; i++) {
         x.v[i] = a[i];
         r2.v[i] = F->r2[i];
@@ -244,7 +244,7 @@ static inline void T(ect_fe_get_be)(const ect_field *F, uint8_t *out, const FE *
 
 /* 1 if the plain value of a is odd. */
 static inline int T(ect_fe_is_odd)(const ect_field *F, const FE *a) {
-    uint64_t t[ECT_L];
+    uint64_t t[ECT_L] = {0};
     T(ect_fe_from_mont)(F, t, a);
     return (int)(t[0] & 1);
 }

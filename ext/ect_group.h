@@ -72,7 +72,7 @@ static inline void T(ect_gej_neg)(const ect_curve *C, GEJ *r, const GEJ *a) {
 /* rhs = x^3 + a x + b */
 static inline void T(ect_curve_rhs)(const ect_curve *C, FE *rhs, const FE *x) {
     const ect_field *F = &C->fp;
-    FE t, a, b;
+    FE t, a = {{0}}, b = {{0}}; /* zeroed: the run-time-sized build only loads NL limbs */
     T(ect_fe_sqr)(F, &t, x);
     if (C->a_kind != ECT_A_ZERO) {
         T(ect_fe_load)(F, &a, C->a);
@@ -211,8 +211,19 @@ static inline void T(ect_gej_double)(const ect_curve *C, GEJ *r, const GEJ *a) {
     GEJ_VERIFY(C, r);
 }
 
-/* r = a + b, both Jacobian.  add-2007-bl: 11M + 5S.  Handles the identity on
- * either side, a = b (doubles) and a = -b (identity). */
+static inline void T(ect_gej_add_ge)(const ect_curve *C, GEJ *r, const GEJ *a, const GE *b);
+
+/* 1 if the Jacobian point has Z = 1 (decoded and constructed points do). */
+static inline int T(ect_gej_z_is_one)(const ect_curve *C, const GEJ *a) {
+    const ect_field *F = &C->fp;
+    uint64_t acc = 0;
+    for (int i = 0; i < NL; i++) acc |= a->Z.v[i] ^ F->one[i];
+    return acc == 0;
+}
+
+/* r = a + b, both Jacobian.  add-2007-bl: 11M + 5S, or the mixed addition
+ * (7M + 4S) when either side has Z = 1.  Handles the identity on either
+ * side, a = b (doubles) and a = -b (identity). */
 static inline void T(ect_gej_add)(const ect_curve *C, GEJ *r, const GEJ *a, const GEJ *b) {
     const ect_field *F = &C->fp;
     GEJ_VERIFY(C, a);
@@ -223,6 +234,15 @@ static inline void T(ect_gej_add)(const ect_curve *C, GEJ *r, const GEJ *a, cons
     }
     if (T(ect_gej_is_inf)(C, b)) {
         *r = *a;
+        return;
+    }
+    if (T(ect_gej_z_is_one)(C, b) || T(ect_gej_z_is_one)(C, a)) {
+        const GEJ *j = T(ect_gej_z_is_one)(C, b) ? a : b, *z1 = (j == a) ? b : a;
+        GE q;
+        q.x = z1->X;
+        q.y = z1->Y;
+        q.inf = 0;
+        T(ect_gej_add_ge)(C, r, j, &q);
         return;
     }
     FE Z1Z1, Z2Z2, U1, U2, S1, S2, H, I, J, rr, V, t;
