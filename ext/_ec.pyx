@@ -25,7 +25,7 @@ import numpy as np
 
 from ectraverse.errors import EncodingError, NotOnCurveError
 
-__all__ = ["CurveCore", "build_info"]
+__all__ = ["CurveCore", "MapSuite", "build_info"]
 
 cdef object _ONE = 1  # a Python int: shifts of it stay arbitrary-precision
 
@@ -565,3 +565,95 @@ cdef class CurveCore:
             if not ect_in_subgroup(&self.c, &a[i, 0, 0]):
                 return i
         return -1
+
+
+cdef class MapSuite:
+    """One RFC 9380 suite's map_to_curve constants, held in C (private API).
+
+    Args:
+        core: the curve's CurveCore.
+        kind: "SSWU" or "SVDW".
+        A, B: the curve the map lands on (E' for suites with an isogeny).
+        Z, c1, c2, c3, c4: the map's constants as ints mod p (see
+            ``ect_h2c`` in ext/ect_common.h for what each is per kind).
+        iso: ``None`` or four coefficient sequences (x_num, x_den, y_num,
+            y_den), ascending powers, ints mod p.
+        h_eff: the cofactor-clearing scalar.
+
+    ``ectraverse.rfc9380`` computes every constant; this class trusts them.
+    """
+
+    cdef ect_h2c s
+    cdef readonly CurveCore core
+    cdef readonly str kind
+
+    def __cinit__(self, CurveCore core, str kind, A, B, Z, c1, c2, c3, c4, iso, h_eff):
+        memset(&self.s, 0, sizeof(ect_h2c))
+        if kind not in ("SSWU", "SVDW"):
+            raise ValueError(f"map kind must be 'SSWU' or 'SVDW', not {kind!r}")
+        self.core = core
+        self.kind = kind
+        self.s.kind = ECT_H2C_SSWU if kind == "SSWU" else ECT_H2C_SVDW
+        p = core.p
+        nl = core.limbs
+        R = _montgomery_radix(nl)
+        mont = lambda x: ((x % p) * R) % p
+        _put(self.s.A, nl, mont(A))
+        _put(self.s.B, nl, mont(B))
+        _put(self.s.Z, nl, mont(Z))
+        _put(self.s.c1, nl, mont(c1))
+        _put(self.s.c2, nl, mont(c2))
+        _put(self.s.c3, nl, mont(c3))
+        _put(self.s.c4, nl, mont(c4))
+        cdef int j, w
+        if iso is not None:
+            if len(iso) != 4:
+                raise ValueError("iso must hold four polynomials (x_num, x_den, y_num, y_den)")
+            for w in range(4):
+                coefs = list(iso[w])
+                if not 1 <= len(coefs) <= ECT_ISO_MAX:
+                    raise ValueError(f"isogeny polynomials must have 1 to {ECT_ISO_MAX} coefficients, not {len(coefs)}")
+                self.s.iso_len[w] = len(coefs)
+                for j in range(len(coefs)):
+                    _put(self.s.iso[w][j], nl, mont(coefs[j]))
+        if not 1 <= h_eff < _montgomery_radix(core.scalar_limbs):
+            raise ValueError(f"h_eff must be in [1, 2^{64 * core.scalar_limbs}), not {h_eff}")
+        _put(self.s.h_eff, core.scalar_limbs, h_eff)
+        self.s.h_eff_is_one = h_eff == 1
+
+    def map(self, us):
+        """Raw batch of map_to_curve(u) for field elements u (ints in [0, p)), on E."""
+        cdef CurveCore core = self.core
+        cdef int nb = core.field_bytes
+        us = list(us)
+        cdef size_t m = len(us)
+        out = core.new_batch(m)
+        if m == 0:
+            return out
+        for u in us:
+            if not 0 <= u < core.p:
+                raise ValueError(f"field elements must be in [0, p), not {u}")
+        cdef bytes blob = b"".join(u.to_bytes(nb, "big") for u in us)
+        cdef const uint8_t *src = <const uint8_t *>PyBytes_AS_STRING(blob)
+        cdef uint64_t[:, :, ::1] o = out
+        cdef int rc
+        with nogil:
+            rc = ect_h2c_map(&core.c, &self.s, &o[0, 0, 0], src, m)
+        if rc != 1:
+            raise MemoryError(f"out of memory mapping {m} field elements") if rc == ECT_ERR_NOMEM else \
+                ValueError("field elements must be in [0, p)")
+        return out
+
+    def clear(self, A):
+        """Raw batch h_eff * A[i] (cofactor clearing, never GLV)."""
+        cdef CurveCore core = self.core
+        core._check_batch(A)
+        cdef size_t m = A.shape[0]
+        out = core.new_batch(m)
+        if m == 0:
+            return out
+        cdef const uint64_t[:, :, ::1] a = A
+        cdef uint64_t[:, :, ::1] o = out
+        with nogil:
+            ect_h2c_clear(&core.c, &self.s, &o[0, 0, 0], &a[0, 0, 0], m)
+        return out

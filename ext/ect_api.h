@@ -1,6 +1,6 @@
 /* ect_api.h -- the compiled core's entry points, as _ec.pyx sees them.
  *
- * Instantiates the field/group/ecmult/ops templates four times:
+ * Instantiates the field/group/ecmult/ops/h2c templates four times:
  *   _g  limb count read at run time (1..9): every prime, including toy curves
  *   _4  256-bit fields (secp256k1, P-256, BN254)
  *   _6  384-bit fields (P-384, BLS12-381)
@@ -26,6 +26,7 @@
 #include "ect_group.h"
 #include "ect_ecmult.h"
 #include "ect_ops.h"
+#include "ect_h2c.h"
 #undef ECT_SFX
 #undef ECT_N
 #undef ECT_L
@@ -45,6 +46,7 @@
 #include "ect_group.h"
 #include "ect_ecmult.h"
 #include "ect_ops.h"
+#include "ect_h2c.h"
 #undef ECT_SFX
 #undef ECT_N
 #undef ECT_L
@@ -64,6 +66,7 @@
 #include "ect_group.h"
 #include "ect_ecmult.h"
 #include "ect_ops.h"
+#include "ect_h2c.h"
 #undef ECT_SFX
 #undef ECT_N
 #undef ECT_L
@@ -83,6 +86,7 @@
 #include "ect_group.h"
 #include "ect_ecmult.h"
 #include "ect_ops.h"
+#include "ect_h2c.h"
 #undef ECT_SFX
 #undef ECT_N
 #undef ECT_L
@@ -169,6 +173,12 @@ static inline int ect_batch_decode(const ect_curve *C, uint64_t *out, size_t max
 }
 static inline size_t ect_batch_count(const ect_curve *C, const uint8_t *in, size_t len) {
     return ECT_DISPATCH(C, ect_batch_count, C, in, len);
+}
+static inline int ect_h2c_map(const ect_curve *C, const ect_h2c *S, uint64_t *out, const uint8_t *u, size_t m) {
+    return ECT_DISPATCH(C, ect_h2c_map, C, S, out, u, m);
+}
+static inline int ect_h2c_clear(const ect_curve *C, const ect_h2c *S, uint64_t *out, const uint64_t *in, size_t m) {
+    return ECT_DISPATCH(C, ect_h2c_clear, C, S, out, in, m);
 }
 
 #undef T

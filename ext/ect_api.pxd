@@ -53,6 +53,24 @@ cdef extern from "ect_api.h" nogil:
         int glv_shift
         uint64_t half_n[ECT_MAXL]
 
+    enum: ECT_H2C_SSWU
+    enum: ECT_H2C_SVDW
+    enum: ECT_ISO_MAX
+
+    ctypedef struct ect_h2c:
+        int kind
+        uint64_t A[ECT_MAXL]
+        uint64_t B[ECT_MAXL]
+        uint64_t Z[ECT_MAXL]
+        uint64_t c1[ECT_MAXL]
+        uint64_t c2[ECT_MAXL]
+        uint64_t c3[ECT_MAXL]
+        uint64_t c4[ECT_MAXL]
+        int iso_len[4]
+        uint64_t iso[4][ECT_ISO_MAX][ECT_MAXL]
+        uint64_t h_eff[ECT_MAXL]
+        int h_eff_is_one
+
     int ect_limbs_from_be(uint64_t *r, int nlimbs, const uint8_t *inp, size_t length)
     int ect_fast_path(const ect_curve *C)
     int ect_verify_build()
@@ -82,3 +100,5 @@ cdef extern from "ect_api.h" nogil:
     int ect_batch_decode(const ect_curve *C, uint64_t *out, size_t max_m, const uint8_t *inp, size_t length,
                          size_t *count, size_t *offset)
     size_t ect_batch_count(const ect_curve *C, const uint8_t *inp, size_t length)
+    int ect_h2c_map(const ect_curve *C, const ect_h2c *S, uint64_t *out, const uint8_t *u, size_t m)
+    int ect_h2c_clear(const ect_curve *C, const ect_h2c *S, uint64_t *out, const uint64_t *inp, size_t m)

@@ -114,6 +114,26 @@ typedef struct {
     uint64_t half_n[ECT_MAXL];   /* (n - 1) / 2, plain: split outputs above are negated */
 } ect_curve;
 
+/* RFC 9380 map_to_curve for one suite (ect_h2c.h).  Field constants are in
+ * Montgomery form; the Python layer (ectraverse.rfc9380) computes them. */
+#define ECT_H2C_SSWU 1 /* simplified SWU, section 6.6.2 (on E' when there is an isogeny) */
+#define ECT_H2C_SVDW 2 /* Shallue-van de Woestijne, section 6.6.1 */
+#define ECT_ISO_MAX 16 /* coefficients per isogeny polynomial (BLS12-381 G1 needs 16) */
+typedef struct {
+    int kind;                 /* ECT_H2C_SSWU or ECT_H2C_SVDW */
+    uint64_t A[ECT_MAXL];     /* the curve the map lands on: E', or E itself */
+    uint64_t B[ECT_MAXL];
+    uint64_t Z[ECT_MAXL];
+    uint64_t c1[ECT_MAXL];    /* SSWU: -B/A          SvdW: g(Z) */
+    uint64_t c2[ECT_MAXL];    /* SSWU: sqrt(-Z^3)    SvdW: -Z/2 */
+    uint64_t c3[ECT_MAXL];    /* SSWU: B/(Z A)       SvdW: sqrt(-g(Z)(3Z^2 + 4A)), sgn0 = 0 */
+    uint64_t c4[ECT_MAXL];    /* SSWU: unused        SvdW: -4 g(Z) / (3Z^2 + 4A) */
+    int iso_len[4];           /* lengths of x_num, x_den, y_num, y_den; all 0: no isogeny */
+    uint64_t iso[4][ECT_ISO_MAX][ECT_MAXL]; /* ascending powers */
+    uint64_t h_eff[ECT_MAXL]; /* plain scalar (C->fn.n limbs) */
+    int h_eff_is_one;
+} ect_h2c;
+
 /* ---- plain (non-modular) multi-limb helpers shared by every instantiation --- */
 
 /* Bit i of a little-endian limb array. */

@@ -115,13 +115,15 @@ static inline void T(ect_add_digit)(const ect_curve *C, GEJ *r, const GEJ *tab, 
     T(ect_gej_add)(C, r, r, &q);
 }
 
-/* r = k P for a plain scalar k of C->fn.n limbs (any value below 2^(64 n);
- * the GLV split is used only when k < n). */
-static inline void T(ect_ecmult_var)(const ect_curve *C, GEJ *r, const GEJ *P, const uint64_t *k) {
+/* r = k P for a plain scalar k of C->fn.n limbs (any value below 2^(64 n)).
+ * The GLV split is used only when allow_glv and k < n: the endomorphism acts
+ * as lambda only on the order-n subgroup, so points that may lie outside it
+ * (cofactor clearing, subgroup checks) must pass allow_glv = 0. */
+static inline void T(ect_ecmult_var)(const ect_curve *C, GEJ *r, const GEJ *P, const uint64_t *k, int allow_glv) {
     const int L = C->fn.n;
     int d1[64 * ECT_MAXL + 10], d2[64 * ECT_MAXL + 10];
-    GEJ tab1[16], tab2[16], acc;
-    int glv = C->has_glv && ect_limbs_cmp(k, C->fn.p, L) < 0;
+    GEJ tab1[16], tab2[16], acc = {{{0}}, {{0}}, {{0}}}; /* zeroed: the run-time-sized build sets NL limbs */
+    int glv = allow_glv && C->has_glv && ect_limbs_cmp(k, C->fn.p, L) < 0;
     int len1, len2 = 0, neg1 = 0, neg2 = 0, w;
     T(ect_gej_set_inf)(C, &acc);
     if (T(ect_gej_is_inf)(C, P)) {

@@ -273,6 +273,29 @@ static inline void T(ect_fe_inv)(const ect_field *F, FE *r, const FE *a) {
     T(ect_fe_pow)(F, r, a, F->pm2, NL);
 }
 
+/* vals[i] = 1 / vals[i] for i < m with one inversion (Montgomery's trick);
+ * zeros stay zero (RFC 9380's inv0).  scratch must hold m elements and must
+ * not overlap vals.  3(m - 1) products + one inversion. */
+static inline void T(ect_fe_inv0_batch)(const ect_field *F, FE *vals, size_t m, FE *scratch) {
+    FE acc, t;
+    T(ect_fe_set_one)(F, &acc);
+    for (size_t i = 0; i < m; i++) {
+        if (!T(ect_fe_is_zero)(F, &vals[i])) T(ect_fe_mul)(F, &acc, &acc, &vals[i]);
+        scratch[i] = acc; /* product of the nonzero values up to i */
+    }
+    T(ect_fe_inv)(F, &acc, &acc);
+    for (size_t k = m; k-- > 0;) {
+        if (T(ect_fe_is_zero)(F, &vals[k])) continue;
+        if (k > 0) {
+            T(ect_fe_mul)(F, &t, &acc, &scratch[k - 1]);
+            T(ect_fe_mul)(F, &acc, &acc, &vals[k]);
+        } else {
+            t = acc;
+        }
+        vals[k] = t;
+    }
+}
+
 /* r = a square root of a; returns 0 (r unspecified) if a is not a square.
  * p = 3 mod 4: r = a^((p+1)/4).  Otherwise Tonelli-Shanks with the
  * precomputed non-residue power ts_c = z^q.  r may alias a. */

@@ -52,7 +52,7 @@ static int T(ect_op_is_valid)(const ect_curve *C, const uint64_t *a) {
 static int T(ect_op_mul)(const ect_curve *C, uint64_t *out, const uint64_t *a, const uint64_t *k) {
     GEJ p;
     T(ect_gej_load)(C, &p, a);
-    T(ect_ecmult_var)(C, &p, &p, k);
+    T(ect_ecmult_var)(C, &p, &p, k, 1);
     T(ect_gej_store)(C, out, &p);
     return 1;
 }
@@ -61,7 +61,7 @@ static int T(ect_op_mul)(const ect_curve *C, uint64_t *out, const uint64_t *a, c
 static int T(ect_op_in_subgroup)(const ect_curve *C, const uint64_t *a) {
     GEJ p;
     T(ect_gej_load)(C, &p, a);
-    T(ect_ecmult_var)(C, &p, &p, C->fn.p);
+    T(ect_ecmult_var)(C, &p, &p, C->fn.p, 0);
     return T(ect_gej_is_inf)(C, &p);
 }
 
