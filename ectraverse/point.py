@@ -31,11 +31,11 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from ectraverse import _ec
+from ectraverse import _ec, rfc9380
 from ectraverse.curves import CurveParams, curve_names, glv_parameters, named_params, validate_params
 from ectraverse.errors import CurveMismatchError, NotInSubgroupError
 
-__all__ = ["Curve", "Point", "PointArray", "curve", "curve_names"]
+__all__ = ["Curve", "Point", "PointArray", "curve", "curve_names", "hash_to_curve", "encode_to_curve"]
 
 _NOT_SCALARS = (bool, float, complex)
 
@@ -97,7 +97,7 @@ class Curve:
         ectraverse.errors.InvalidCurveError: generator (0x2, 0x15) is not on curve 'bad'.
     """
 
-    __slots__ = ("_params", "_core", "_generator", "_identity", "__weakref__")
+    __slots__ = ("_params", "_core", "_generator", "_identity", "_maps", "__weakref__")
 
     def __init__(self, name: str = "custom", *, p: int, a: int, b: int, gx: int, gy: int, n: int, h: int = 1):
         values = {"p": p, "a": a, "b": b, "gx": gx, "gy": gy, "n": n, "h": h}
@@ -125,6 +125,7 @@ class Curve:
         self._core = _ec.CurveCore(params.name, params.p, params.a, params.b, params.gx, params.gy, params.n, glv_tuple)
         self._generator = Point._make(self, self._core.generator_raw)
         self._identity = Point._make(self, self._core.identity_raw)
+        self._maps: dict[str, _ec.MapSuite] = {}
 
     # ---- parameters --------------------------------------------------------
 
@@ -252,6 +253,100 @@ class Curve:
             True
         """
         return PointArray._wrap(self, self._core.batch_mul_gen(_scalar_list(scalars)))
+
+
+    # ---- hashing to the curve (RFC 9380) -------------------------------------
+
+    def _suite(self, suite, random_oracle: bool) -> rfc9380.Suite:
+        """The Suite object for an id, a Suite, or None (this curve's default)."""
+        if suite is None:
+            return rfc9380.default_suite(self._params, random_oracle=random_oracle)
+        s = suite if isinstance(suite, rfc9380.Suite) else rfc9380.suite(suite)
+        if s.curve != self.name:
+            raise CurveMismatchError(f"Suite {s.id!r} is for curve {s.curve!r}, not {self.name!r}.")
+        return s
+
+    def _map(self, s: rfc9380.Suite) -> _ec.MapSuite:
+        ms = self._maps.get(s.id)
+        if ms is None:
+            prm = self._params
+            if s.map == "SSWU":
+                c1, c2 = rfc9380.sswu_constants(s, prm)
+                c3 = s.map_b * pow(s.Z * s.map_a, -1, prm.p) % prm.p  # x1 when inv0(...) = 0
+                consts = (c1, c2, c3, 0)
+            else:
+                consts = rfc9380.svdw_constants(s, prm)
+            ms = self._maps[s.id] = _ec.MapSuite(self._core, s.map, s.map_a, s.map_b, s.Z, *consts, s.iso, s.h_eff)
+        return ms
+
+    def _hash_raw(self, msgs: Sequence[bytes], dst: bytes, s: rfc9380.Suite) -> np.ndarray:
+        us = rfc9380.field_elements(s, self._params, msgs, dst)
+        ms = self._map(s)
+        m = len(us)
+        if s.random_oracle:
+            both = ms.map([u[0] for u in us] + [u[1] for u in us])
+            q = self._core.batch_add(np.ascontiguousarray(both[:m]), np.ascontiguousarray(both[m:]))
+        else:
+            q = ms.map([u[0] for u in us])
+        return ms.clear(q)
+
+    def hash_to_curve(self, msg: bytes, dst: bytes, *, suite=None) -> Point:
+        """RFC 9380 ``hash_to_curve``: a point of ``G`` nobody knows the discrete log of.
+
+        Args:
+            msg: the message (bytes).
+            dst: the domain-separation tag (bytes; longer than 255 bytes is hashed, per the RFC).
+            suite: a suite id or ``rfc9380.Suite`` for this curve; default: the
+                curve's standard ``_RO_`` suite, or its SvdW suite when the RFC
+                defines none (BN254, toy and custom curves).
+
+        Raises:
+            TypeError: msg or dst is not bytes.
+            UnknownSuiteError / CurveMismatchError: the suite is unknown or for another curve.
+
+        Example:
+            >>> C = curve("secp256k1")
+            >>> P = C.hash_to_curve(b"abc", b"QUUX-V01-CS02-with-secp256k1_XMD:SHA-256_SSWU_RO_")
+            >>> hex(P.x)[:18]
+            '0x3377e01eab42db29'
+        """
+        s = self._suite(suite, True)
+        return Point._make(self, self._hash_raw([msg], dst, s)[0].tobytes())
+
+    def encode_to_curve(self, msg: bytes, dst: bytes, *, suite=None) -> Point:
+        """RFC 9380 ``encode_to_curve`` (the nonuniform ``_NU_`` encoding); see :meth:`hash_to_curve`."""
+        s = self._suite(suite, False)
+        return Point._make(self, self._hash_raw([msg], dst, s)[0].tobytes())
+
+    def hash_to_curve_batch(self, msgs: Iterable[bytes], dst: bytes, *, suite=None, random_oracle: bool = True) -> PointArray:
+        """``[hash_to_curve(m, dst) for m in msgs]`` in one call, the field work in C with shared inversions.
+
+        Example:
+            >>> C = curve("P-256")
+            >>> A = C.hash_to_curve_batch([b"a", b"b"], b"demo-dst")
+            >>> A[1] == C.hash_to_curve(b"b", b"demo-dst")
+            True
+        """
+        s = self._suite(suite, random_oracle)
+        return PointArray._wrap(self, self._hash_raw(list(msgs), dst, s))
+
+
+def hash_to_curve(msg: bytes, dst: bytes, suite: str) -> Point:
+    """RFC 9380 ``hash_to_curve`` for a suite id such as ``"P256_XMD:SHA-256_SSWU_RO_"``.
+
+    Example:
+        >>> P = hash_to_curve(b"", b"QUUX-V01-CS02-with-P256_XMD:SHA-256_SSWU_RO_", "P256_XMD:SHA-256_SSWU_RO_")
+        >>> hex(P.x)[:18]
+        '0x2c15230b26dbc6fc'
+    """
+    s = rfc9380.suite(suite)
+    return curve(s.curve).hash_to_curve(msg, dst, suite=s)
+
+
+def encode_to_curve(msg: bytes, dst: bytes, suite: str) -> Point:
+    """RFC 9380 ``encode_to_curve`` for a suite id such as ``"P256_XMD:SHA-256_SSWU_NU_"``."""
+    s = rfc9380.suite(suite)
+    return curve(s.curve).encode_to_curve(msg, dst, suite=s)
 
 
 _NAMED: dict[str, Curve] = {}
