@@ -2,12 +2,14 @@
 
 Token sequences map to elements of a group built on an elliptic curve, so
 contexts compose exactly, invert exactly and never grow.  This package's
-foundation is a compiled core for prime-field curve arithmetic: named and
-custom curves, points, batches of points, multi-scalar multiplication.
+foundation is a compiled core for prime-field curve arithmetic (named and
+custom curves, points, batches of points, multi-scalar multiplication) and the
+token layer on top of it: RFC 9380 hash-to-curve, tokenizers, vocabularies.
 
 The arithmetic is variable-time: for public data, not secret keys.
 """
 
+from ectraverse import tokenizers
 from ectraverse.errors import (
     CurveMismatchError,
     EctraverseError,
@@ -16,8 +18,13 @@ from ectraverse.errors import (
     NotInSubgroupError,
     NotOnCurveError,
     UnknownCurveError,
+    UnknownSuiteError,
+    UnknownTokenError,
+    VocabularyFileError,
 )
-from ectraverse.point import Curve, Point, PointArray, curve, curve_names
+from ectraverse.point import Curve, Point, PointArray, curve, curve_names, encode_to_curve, hash_to_curve
+from ectraverse.rfc9380 import expand_message_xmd, hash_to_field
+from ectraverse.vocab import Vocabulary
 
 __version__ = "0.1.0"
 
@@ -32,7 +39,16 @@ __all__ = [
     "Point",
     "PointArray",
     "UnknownCurveError",
+    "UnknownSuiteError",
+    "UnknownTokenError",
+    "Vocabulary",
+    "VocabularyFileError",
     "__version__",
     "curve",
     "curve_names",
+    "encode_to_curve",
+    "expand_message_xmd",
+    "hash_to_curve",
+    "hash_to_field",
+    "tokenizers",
 ]

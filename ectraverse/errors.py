@@ -14,6 +14,9 @@ __all__ = [
     "CurveMismatchError",
     "InvalidCurveError",
     "UnknownCurveError",
+    "UnknownTokenError",
+    "VocabularyFileError",
+    "UnknownSuiteError",
 ]
 
 
@@ -43,3 +46,26 @@ class InvalidCurveError(EctraverseError, ValueError):
 
 class UnknownCurveError(EctraverseError, ValueError):
     """No curve is registered under the requested name."""
+
+
+class UnknownTokenError(EctraverseError, KeyError):
+    """A token is not in a frozen vocabulary (``token`` holds it).
+
+    A :class:`KeyError`, so ``except KeyError`` and ``dict``-like code keep
+    working, but printed as its plain message, not as ``repr`` of a key.
+    """
+
+    def __init__(self, message: str, token=None):
+        super().__init__(message)
+        self.token = token
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class VocabularyFileError(EctraverseError, ValueError):
+    """A vocabulary file is unreadable, corrupt, tampered with, or for another curve or namespace."""
+
+
+class UnknownSuiteError(EctraverseError, ValueError):
+    """No hash-to-curve suite is registered under the requested ID."""

@@ -66,6 +66,12 @@ __all__ = [
     "group_order",
     "glv_parameters",
     "glv_split",
+    "sgn0",
+    "map_to_curve_sswu",
+    "map_to_curve_svdw",
+    "iso_map",
+    "map_to_curve",
+    "hash_to_curve_from_u",
 ]
 
 #: An affine point ``(x, y)``, or ``None`` for the point at infinity.
@@ -1024,3 +1030,290 @@ def glv_split(params: GLVParameters, k: int) -> Tuple[int, int]:
     k1 = k - c1 * params.a1 - c2 * params.a2
     k2 = -c1 * params.b1 - c2 * params.b2
     return k1, k2
+
+
+# ---------------------------------------------------------------------------
+# RFC 9380 mappings (hashing to curves): sections 4.1, 6.6.1, 6.6.2, 6.6.3, 7
+#
+# Straight from the RFC's step lists, one numbered step per line, so that a
+# reader can hold this code against the text. The suite parameters (Z, the
+# isogeny, h_eff) come from the caller as plain integers and tuples: this
+# module knows no suite and no hashing.
+# ---------------------------------------------------------------------------
+
+
+def sgn0(x: int) -> int:
+    """The sign of a field element of ``GF(p)``: its parity (RFC 9380 section 4.1, m = 1).
+
+    Args:
+        x: A field element in ``[0, p)`` (the parity of an unreduced value
+            says nothing about its residue).
+
+    Returns:
+        ``1`` if ``x`` is odd ("negative"), else ``0``.
+
+    Example:
+        >>> sgn0(0), sgn0(1), sgn0(10)
+        (0, 1, 0)
+    """
+    return x % 2
+
+
+def _inv0(x: int, p: int) -> int:
+    """``1/x`` modulo ``p``, and ``0`` for ``x ≡ 0`` (RFC 9380 section 4, inv0)."""
+    x %= p
+    return pow(x, -1, p) if x else 0
+
+
+def map_to_curve_sswu(p: int, A: int, B: int, Z: int, u: int) -> Tuple[int, int]:
+    """Simplified Shallue-van de Woestijne-Ulas map (RFC 9380 section 6.6.2).
+
+    Maps a field element ``u`` to a point of ``y^2 = x^3 + A*x + B`` over
+    ``GF(p)``, ``A != 0`` and ``B != 0``. For the curves with ``A*B == 0``
+    (secp256k1, BLS12-381) the suite maps to an isogenous curve ``E'`` and then
+    applies :func:`iso_map`.
+
+    Args:
+        p: The field prime.
+        A, B: The coefficients of the target curve (``E'`` when there is an isogeny).
+        Z: The suite's constant: a non-square with ``g(x) - Z`` irreducible and
+            ``g(B / (Z*A))`` square (RFC 9380 section 6.6.2).
+        u: The field element (reduced modulo ``p``).
+
+    Returns:
+        An affine point ``(x, y)`` with ``sgn0(y) == sgn0(u)``; this map never
+        returns the identity.
+
+    Raises:
+        ValueError: If ``A`` or ``B`` is ``0`` modulo ``p``.
+        ArithmeticError: If neither candidate ``x`` gives a square, which a
+            valid ``Z`` rules out.
+
+    Example:
+        >>> P = map_to_curve_sswu(43, 1, 3, 34, 5)   # toy-plot's curve; Z = -9 meets the criteria
+        >>> P, (P[1] ** 2 - (P[0] ** 3 + P[0] + 3)) % 43
+        ((7, 3), 0)
+    """
+    A, B, Z, u = A % p, B % p, Z % p, u % p
+    if A == 0 or B == 0:
+        raise ValueError(f"the SSWU map needs A != 0 and B != 0, not A = {A}, B = {B}")
+    # 1. tv1 = inv0(Z^2 * u^4 + Z * u^2)
+    tv1 = _inv0(Z * Z * pow(u, 4, p) + Z * u * u, p)
+    # 2. x1 = (-B / A) * (1 + tv1)
+    x1 = (-B) * pow(A, -1, p) * (1 + tv1) % p
+    # 3. If tv1 == 0, set x1 = B / (Z * A)
+    if tv1 == 0:
+        x1 = B * pow(Z * A, -1, p) % p
+    # 4. gx1 = x1^3 + A * x1 + B
+    gx1 = (x1 * x1 * x1 + A * x1 + B) % p
+    # 5. x2 = Z * u^2 * x1
+    x2 = Z * u * u * x1 % p
+    # 6. gx2 = x2^3 + A * x2 + B
+    gx2 = (x2 * x2 * x2 + A * x2 + B) % p
+    # 7. If is_square(gx1), set x = x1 and y = sqrt(gx1)
+    # 8. Else set x = x2 and y = sqrt(gx2)
+    if is_square(gx1, p):
+        x, y = x1, sqrt_mod(gx1, p)
+    else:
+        x, y = x2, sqrt_mod(gx2, p)
+    if y is None:
+        raise ArithmeticError(f"SSWU with Z = {Z}: neither g(x1) nor g(x2) is a square (Z is not valid)")
+    # 9. If sgn0(u) != sgn0(y), set y = -y
+    if sgn0(u) != sgn0(y):
+        y = (-y) % p
+    # 10. return (x, y)
+    return (x, y)
+
+
+def map_to_curve_svdw(p: int, A: int, B: int, Z: int, u: int) -> Tuple[int, int]:
+    """Shallue-van de Woestijne map (RFC 9380 section 6.6.1), for any ``A`` and ``B``.
+
+    Args:
+        p: The field prime (odd, and ``p > 3``).
+        A, B: The coefficients of ``y^2 = g(x) = x^3 + A*x + B``.
+        Z: The suite's constant, meeting the four criteria of section 6.6.1
+            (see ``find_z_svdw`` in RFC 9380 Appendix H.1): ``g(Z) != 0``,
+            ``-(3 Z^2 + 4 A) / (4 g(Z))`` is a nonzero square, and ``g(Z)`` or
+            ``g(-Z/2)`` is a square.
+        u: The field element (reduced modulo ``p``).
+
+    Returns:
+        An affine point ``(x, y)`` with ``sgn0(y) == sgn0(u)``; never the
+        identity. The exceptional ``u`` with ``(1 + u^2 g(Z)) (1 - u^2 g(Z)) == 0``
+        go through ``inv0`` and land on ``x = -Z/2`` or ``x = Z``.
+
+    Raises:
+        ArithmeticError: If ``Z`` breaks the criteria (``g(Z) = 0``,
+            ``3 Z^2 + 4 A = 0``, no square root for the constant, or no
+            candidate ``x`` with ``g(x)`` square).
+
+    Example:
+        >>> P = map_to_curve_svdw(43, 1, 3, 42, 5)   # toy-plot's curve, Z = -1
+        >>> P, (P[1] ** 2 - (P[0] ** 3 + P[0] + 3)) % 43
+        ((20, 5), 0)
+    """
+    A, B, Z, u = A % p, B % p, Z % p, u % p
+
+    def g(x: int) -> int:
+        return (x * x * x + A * x + B) % p
+
+    gZ = g(Z)
+    den = (3 * Z * Z + 4 * A) % p
+    if gZ == 0 or den == 0:
+        raise ArithmeticError(f"SvdW with Z = {Z}: g(Z) and 3 Z^2 + 4 A must be nonzero")
+    # 1. tv1 = u^2 * g(Z)
+    tv1 = u * u * gZ % p
+    # 2. tv2 = 1 + tv1
+    tv2 = (1 + tv1) % p
+    # 3. tv1 = 1 - tv1
+    tv1 = (1 - tv1) % p
+    # 4. tv3 = inv0(tv1 * tv2)
+    tv3 = _inv0(tv1 * tv2, p)
+    # 5. tv4 = sqrt(-g(Z) * (3 * Z^2 + 4 * A))
+    tv4 = sqrt_mod(-gZ * den, p)
+    if tv4 is None:
+        raise ArithmeticError(f"SvdW with Z = {Z}: -g(Z) * (3 Z^2 + 4 A) is not a square (Z is not valid)")
+    # 6. If sgn0(tv4) == 1, set tv4 = -tv4
+    if sgn0(tv4) == 1:
+        tv4 = (-tv4) % p
+    # 7. tv5 = u * tv1 * tv3 * tv4
+    tv5 = u * tv1 * tv3 * tv4 % p
+    # 8. tv6 = -4 * g(Z) / (3 * Z^2 + 4 * A)
+    tv6 = -4 * gZ * pow(den, -1, p) % p
+    # 9. x1 = -Z / 2 - tv5
+    half_neg_z = (-Z) * pow(2, -1, p) % p
+    x1 = (half_neg_z - tv5) % p
+    # 10. x2 = -Z / 2 + tv5
+    x2 = (half_neg_z + tv5) % p
+    # 11. x3 = Z + tv6 * (tv2^2 * tv3)^2
+    t = tv2 * tv2 * tv3 % p
+    x3 = (Z + tv6 * t * t) % p
+    # 12.-14. the first of x1, x2, x3 with g(x) square
+    for x in (x1, x2, x3):
+        y = sqrt_mod(g(x), p)
+        if y is not None:
+            break
+    else:
+        raise ArithmeticError(f"SvdW with Z = {Z}: none of g(x1), g(x2), g(x3) is a square (Z is not valid)")
+    # 15. If sgn0(u) != sgn0(y), set y = -y
+    if sgn0(u) != sgn0(y):
+        y = (-y) % p
+    # 16. return (x, y)
+    return (x, y)
+
+
+def _poly_eval(coefficients: Sequence[int], x: int, p: int) -> int:
+    """Horner's rule for ``sum(c_j * x^j)``, coefficients in ascending powers."""
+    acc = 0
+    for c in reversed(coefficients):
+        acc = (acc * x + c) % p
+    return acc
+
+
+def iso_map(p: int, iso: Sequence[Sequence[int]], P: Point) -> Point:
+    """Apply an isogeny map given by its rational functions (RFC 9380 section 6.6.3).
+
+    ``iso_map(x', y') = (x_num(x') / x_den(x'), y' * y_num(x') / y_den(x'))``.
+
+    Args:
+        p: The field prime.
+        iso: ``(x_num, x_den, y_num, y_den)``, each a sequence of coefficients
+            in ascending powers of ``x'`` (element ``j`` is the coefficient of
+            ``x'^j``; RFC 9380 Appendix E writes them ``k_(i,j)``).
+        P: A point ``(x', y')`` of ``E'``, or ``None``.
+
+    Returns:
+        The image on ``E``; ``None`` (the identity) for ``P = None`` and for
+        every input where a denominator vanishes, as section 6.6.3 requires.
+
+    Example:
+        >>> iso_map(7, ((0, 1), (1,), (1,), (1,)), (3, 4))   # the identity map
+        (3, 4)
+        >>> iso_map(7, ((0, 1), (4, 1), (1,), (1,)), (3, 4)) is None   # x_den(3) = 0
+        True
+    """
+    if P is None:
+        return None
+    x_num, x_den, y_num, y_den = iso
+    xp, yp = P
+    xd = _poly_eval(x_den, xp, p)
+    yd = _poly_eval(y_den, xp, p)
+    if xd == 0 or yd == 0:
+        return None
+    x = _poly_eval(x_num, xp, p) * pow(xd, -1, p) % p
+    y = yp * _poly_eval(y_num, xp, p) * pow(yd, -1, p) % p
+    return (x, y)
+
+
+def map_to_curve(C, suite, u: int) -> Point:
+    """One field element to a point of ``C``: the suite's map, then its isogeny.
+
+    This is ``map_to_curve`` of RFC 9380 section 3 (the values ``Q0``, ``Q1``
+    and ``Q`` of the test vectors).
+
+    Args:
+        C: The target curve ``E`` (attributes ``p``, ``a``, ``b``).
+        suite: Any object with the attributes ``map`` (``"SSWU"`` or
+            ``"SVDW"``), ``Z``, ``map_a``, ``map_b`` (the curve the map
+            targets: ``E'`` when there is an isogeny) and ``iso`` (``None`` or
+            the tuple of :func:`iso_map`).
+        u: The field element.
+
+    Returns:
+        A point of ``C`` (``None`` only when the isogeny hits a pole).
+
+    Raises:
+        ValueError: If ``suite.map`` is unknown, or the result is not on ``C``
+            (the suite does not belong to the curve).
+
+    Example:
+        >>> from types import SimpleNamespace as S
+        >>> C = RefCurve("toy-plot", p=43, a=1, b=3, n=47, h=1, gx=2, gy=20)
+        >>> map_to_curve(C, S(map="SVDW", Z=42, map_a=1, map_b=3, iso=None), 5)
+        (20, 5)
+    """
+    p = C.p
+    if suite.map == "SSWU":
+        Q: Point = map_to_curve_sswu(p, suite.map_a, suite.map_b, suite.Z, u)
+    elif suite.map == "SVDW":
+        Q = map_to_curve_svdw(p, suite.map_a, suite.map_b, suite.Z, u)
+    else:
+        raise ValueError(f"suite map must be 'SSWU' or 'SVDW', not {suite.map!r}")
+    if suite.iso is not None:
+        Q = iso_map(p, suite.iso, Q)
+    if not is_on_curve(C, Q):
+        raise ValueError(f"the suite's map sends u = {u} to {Q!r}, which is not on {_name(C)!r}")
+    return Q
+
+
+def hash_to_curve_from_u(C, suite, us: Sequence[int]) -> Point:
+    """The end of RFC 9380's ``hash_to_curve`` / ``encode_to_curve``, from the field elements on.
+
+    ``hash_to_curve`` (two elements): ``clear_cofactor(map(u0) + map(u1))``;
+    ``encode_to_curve`` (one element): ``clear_cofactor(map(u0))``, where
+    ``clear_cofactor(P) = h_eff * P`` (RFC 9380 sections 3 and 7). The field
+    elements come from ``hash_to_field`` (``ectraverse.rfc9380``), which this
+    module does not implement.
+
+    Args:
+        C: The target curve ``E``.
+        suite: As for :func:`map_to_curve`, plus ``h_eff``.
+        us: One or two field elements.
+
+    Returns:
+        A point of the order-``n`` subgroup (when ``h_eff`` clears the cofactor).
+
+    Example:
+        >>> from types import SimpleNamespace as S
+        >>> C = RefCurve("toy-plot", p=43, a=1, b=3, n=47, h=1, gx=2, gy=20)
+        >>> s = S(map="SVDW", Z=42, map_a=1, map_b=3, iso=None, h_eff=1)
+        >>> hash_to_curve_from_u(C, s, [5, 7]) == add(C, map_to_curve(C, s, 5), map_to_curve(C, s, 7))
+        True
+    """
+    us = list(us)
+    if len(us) not in (1, 2):
+        raise ValueError(f"hash_to_curve_from_u needs 1 or 2 field elements, not {len(us)}")
+    R: Point = None
+    for u in us:
+        R = _add(C, R, map_to_curve(C, suite, u))
+    return _mul(C, suite.h_eff, R)

@@ -9,7 +9,15 @@ from pathlib import Path
 
 import pytest
 
-MODULES = ["ectraverse.point", "ectraverse.curves", "ectraverse.reference", "ectraverse.errors"]
+MODULES = [
+    "ectraverse.point",
+    "ectraverse.curves",
+    "ectraverse.reference",
+    "ectraverse.errors",
+    "ectraverse.rfc9380",
+    "ectraverse.tokenizers",
+    "ectraverse.vocab",
+]
 README = Path(__file__).resolve().parents[1] / "README.md"
 
 

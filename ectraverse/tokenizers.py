@@ -1,0 +1,290 @@
+"""Tokenizers: functions from a text to its list of tokens.
+
+A token is a ``str`` or an ``int`` (see :mod:`ectraverse.vocab`).  Four
+tokenizers are built in, each also reachable by name through :func:`resolve`:
+
+``words`` (the default)
+    Runs of word characters, and each other non-space character as a token of
+    its own; whitespace separates tokens and is dropped.  Unicode-aware: a word
+    is a run of ``\\w`` (letters and digits of every script, and ``_``) and
+    keeps its combining marks, so a decomposed ``"e\\u0301"`` stays one token
+    with its base letter.  A punctuation or symbol character keeps its
+    combining marks and variation selectors too, and the usual emoji sequences
+    stay whole: a pair of regional indicators (a flag), skin-tone modifiers,
+    tag sequences and ``ZWJ``-joined emoji.  Scripts written without spaces
+    (Chinese, Japanese, Thai) come out as one token per unbroken run: use
+    ``chars`` for them.
+``whitespace``
+    The maximal runs of non-whitespace characters (``str.split()``).
+``chars``
+    One token per code point.  A decomposed ``"e\\u0301"`` is two tokens:
+    normalise the text first (``unicodedata.normalize("NFC", text)``) if that
+    matters.
+``bytes``
+    The UTF-8 bytes of the text, each an ``int`` token in ``range(256)``
+    (ints rather than one-character strings, so they never collide with the
+    ``chars`` tokens in a mixed vocabulary).  Implemented as
+    :func:`bytes_tokens`; the module attribute ``tokenizers.bytes`` is the same
+    function.  It is not in ``__all__``, so ``from ectraverse.tokenizers
+    import *`` does not shadow the builtin ``bytes``.
+
+No tokenizer normalises, lower-cases or otherwise changes the text.
+
+:func:`resolve` turns any accepted tokenizer spec into a callable: one of the
+names above, any callable ``str -> list`` of tokens, or an object with an
+``encode(text)`` method returning token ids (as Hugging Face tokenizers and
+tiktoken encodings have), whose ids become ``int`` tokens.  Neither package is
+a dependency: only the method is used.
+
+Example:
+    >>> words("Héllo, wörld! 3.14")
+    ['Héllo', ',', 'wörld', '!', '3', '.', '14']
+    >>> whitespace("Héllo, wörld!")
+    ['Héllo,', 'wörld!']
+    >>> chars("añ b")
+    ['a', 'ñ', ' ', 'b']
+    >>> bytes_tokens("añ")
+    [97, 195, 177]
+    >>> resolve("bytes") is bytes_tokens
+    True
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+import sys
+import unicodedata
+from collections.abc import Callable
+from functools import cache
+
+__all__ = ["words", "whitespace", "chars", "bytes_tokens", "resolve", "BY_NAME", "Tokenizer"]
+
+#: What :func:`resolve` returns: a function from a text to its tokens.
+Tokenizer = Callable[[str], list]
+
+# Captured before the module global ``bytes`` is rebound at the end of the module.
+_STRINGS = (str, bytes, bytearray)
+
+
+def _check_text(text) -> None:
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, not {type(text).__name__}")
+
+
+def _ranges(codepoints: list[int]) -> str:
+    """A regex character-class body matching exactly ``codepoints`` (sorted, escaped)."""
+    parts: list[str] = []
+    start = prev = None
+    for cp in codepoints + [None]:
+        if start is not None and (cp is None or cp != prev + 1):
+            parts.append(re.escape(chr(start)) if start == prev else f"{re.escape(chr(start))}-{re.escape(chr(prev))}")
+            start = None
+        if cp is not None and start is None:
+            start = cp
+        prev = cp
+    return "".join(parts)
+
+
+@cache
+def _words_pattern() -> re.Pattern:
+    """The ``words`` regex, built on first use from this Python's Unicode database.
+
+    Python's ``re`` has no ``\\p{M}``, so the combining marks (categories Mn,
+    Mc, Me) are listed from :mod:`unicodedata`.  They lie in planes 0-3 and 14
+    (planes 4-13 are unassigned, 15-16 private use), which the scan covers.
+    """
+    marks = [
+        cp
+        for lo, hi in ((0, 0x40000), (0xE0000, 0xF0000))
+        for cp in range(lo, min(hi, sys.maxunicode + 1))
+        if unicodedata.category(chr(cp))[0] == "M"
+    ]
+    # Attached to the preceding character: combining marks (this includes the
+    # variation selectors), emoji skin-tone modifiers, emoji tag characters.
+    # Two classes, because ``re`` tests a class of BMP characters by bitmap
+    # but one with astral characters range by range.
+    bmp = _ranges([cp for cp in marks if cp < 0x10000])
+    astral = _ranges([cp for cp in marks if cp >= 0x10000])
+    attach = f"(?:[{bmp}]|[{astral}\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f])"
+    zwnj_zwj = "[\u200c\u200d]"
+    # A word: runs of \w, joined by attached marks or by ZWNJ/ZWJ between two
+    # word characters (Indic scripts use them inside words).  Unrolled so the
+    # common case is one fast \w+; every loop turn consumes a non-\w first, so
+    # matching stays linear.
+    word = rf"\w++(?:(?:{attach}|{zwnj_zwj}(?=\w))++\w*+)*+"
+    # A symbol: a flag (two regional indicators) or one non-word, non-space
+    # character, with its attached marks, then any ZWJ-joined symbols.
+    one = r"(?:[\U0001f1e6-\U0001f1ff]{2}|[^\w\s])"
+    symbol = rf"{one}{attach}*+(?:\u200d{one}{attach}*+)*+"
+    return re.compile(f"{word}|{symbol}")
+
+
+_ASCII_WORDS = re.compile(r"\w+|[^\w\s]")
+
+
+def words(text: str) -> list[str]:
+    """Words and punctuation: runs of word characters, and each other non-space character.
+
+    Args:
+        text: the text.
+
+    Returns:
+        The tokens, in order; whitespace is dropped.
+
+    Raises:
+        TypeError: if text is not a str.
+
+    Example:
+        >>> words("C'est l'été… 日本語 ok👍🏽!")
+        ['C', "'", 'est', 'l', "'", 'été', '…', '日本語', 'ok', '👍🏽', '!']
+        >>> words("cafe\\u0301") == ["cafe\\u0301"], words("🇫🇷🇩🇪")
+        (True, ['🇫🇷', '🇩🇪'])
+    """
+    _check_text(text)
+    if text.isascii():  # no marks, joiners or emoji: the same tokens, twice as fast
+        return _ASCII_WORDS.findall(text)
+    return _words_pattern().findall(text)
+
+
+def whitespace(text: str) -> list[str]:
+    """The runs of non-whitespace characters (Unicode whitespace separates).
+
+    Raises:
+        TypeError: if text is not a str.
+
+    Example:
+        >>> whitespace(" a\\u3000b\\tc,d\\n")
+        ['a', 'b', 'c,d']
+    """
+    _check_text(text)
+    return text.split()
+
+
+def chars(text: str) -> list[str]:
+    """One token per code point (spaces included).
+
+    Raises:
+        TypeError: if text is not a str.
+
+    Example:
+        >>> chars("日本 ")
+        ['日', '本', ' ']
+    """
+    _check_text(text)
+    return list(text)
+
+
+def bytes_tokens(text: str) -> list[int]:
+    """The UTF-8 bytes of the text, as ``int`` tokens in ``range(256)``.
+
+    Also available as ``tokenizers.bytes`` and under the name ``"bytes"``.
+
+    Raises:
+        TypeError: if text is not a str.
+        UnicodeEncodeError: if text holds a lone surrogate (it has no UTF-8 form).
+
+    Example:
+        >>> bytes_tokens("é€")
+        [195, 169, 226, 130, 172]
+    """
+    _check_text(text)
+    return list(text.encode("utf-8"))
+
+
+#: The built-in tokenizers by name (the names :func:`resolve` accepts).
+BY_NAME: dict[str, Tokenizer] = {
+    "words": words,
+    "whitespace": whitespace,
+    "chars": chars,
+    "bytes": bytes_tokens,
+}
+
+
+class _EncodeIds:
+    """Adapts an object with ``encode(text) -> ids`` to a tokenizer returning ``int`` tokens.
+
+    ``encode`` may return a sequence of ints (tiktoken, ``transformers``
+    tokenizers) or an object with an ``ids`` attribute (the ``Encoding`` of the
+    ``tokenizers`` package).  NumPy integers are converted; bools and other
+    types raise ``TypeError``.
+    """
+
+    __slots__ = ("encoder",)
+
+    def __init__(self, encoder) -> None:
+        self.encoder = encoder
+
+    def __call__(self, text: str) -> list[int]:
+        _check_text(text)
+        ids = self.encoder.encode(text)
+        ids = getattr(ids, "ids", ids)
+        if isinstance(ids, _STRINGS):
+            raise TypeError(f"{self!r}: encode() must return a sequence of int ids, not {type(ids).__name__}")
+        out = []
+        for i in ids:
+            if i.__class__ is not int:
+                if isinstance(i, bool):
+                    raise TypeError(f"{self!r}: encode() must return int ids, not bool")
+                try:
+                    i = operator.index(i)
+                except TypeError:
+                    raise TypeError(f"{self!r}: encode() must return int ids, not {type(i).__name__}") from None
+            out.append(i)
+        return out
+
+    def __repr__(self) -> str:
+        return f"encode_ids({type(self.encoder).__name__})"
+
+
+def resolve(tokenizer: str | Callable[[str], list] | object = "words") -> Tokenizer:
+    """The tokenizer function for a name, a callable, or an object with ``encode``.
+
+    Args:
+        tokenizer: one of the names in :data:`BY_NAME` (``"words"``,
+            ``"whitespace"``, ``"chars"``, ``"bytes"``); an object with a
+            callable ``encode`` attribute, whose ``encode(text)`` returns token
+            ids (checked first, because such objects are often callable too,
+            returning something other than a token list); or any callable
+            ``str -> list`` of tokens, returned as it is.
+
+    Returns:
+        A callable from a text to its list of tokens.
+
+    Raises:
+        ValueError: for an unknown name (the message lists the names).
+        TypeError: for anything else.
+
+    Example:
+        >>> class Ids:
+        ...     def encode(self, text):
+        ...         return [len(w) for w in text.split()]
+        >>> resolve(Ids())("a bb ccc")
+        [1, 2, 3]
+        >>> resolve(str.split) is str.split
+        True
+        >>> resolve("sentencepiece")
+        Traceback (most recent call last):
+        ...
+        ValueError: Unknown tokenizer 'sentencepiece'; expected one of: words, whitespace, chars, bytes.
+    """
+    if isinstance(tokenizer, str):
+        found = BY_NAME.get(tokenizer)
+        if found is None:
+            raise ValueError(f"Unknown tokenizer {tokenizer!r}; expected one of: {', '.join(BY_NAME)}.")
+        return found
+    if callable(getattr(tokenizer, "encode", None)):
+        return _EncodeIds(tokenizer)
+    if callable(tokenizer):
+        return tokenizer
+    raise TypeError(
+        "tokenizer must be a name (" + ", ".join(BY_NAME) + "), a callable str -> list of tokens, "
+        f"or an object with an encode(text) method returning ids, not {type(tokenizer).__name__}"
+    )
+
+
+# The public name of the UTF-8 tokenizer.  Assigned last and used nowhere in
+# this module: from here on the module global ``bytes`` is this function, not
+# the builtin, so code in this module must not use the name ``bytes`` (the
+# ``_STRINGS`` tuple above captured the builtin while it was still visible).
+bytes = bytes_tokens  # noqa: A001

@@ -1,0 +1,821 @@
+"""Vocabularies: token -> id -> generator.
+
+A :class:`Vocabulary` numbers tokens ``0, 1, 2, ...`` in the order they are
+added and maps each to its *generator*, a point of the curve's prime-order
+group obtained by hashing the token to the curve (RFC 9380).  Nobody knows a
+discrete-log relation between two generators, which is what the contexts built
+on them rely on (see DESIGN.md).
+
+Tokens:
+    A token is a ``str`` or an ``int`` in ``[-2**63, 2**63)``.  ``bool``,
+    ``float`` and other types raise ``TypeError``; NumPy integers and ``str``
+    subclasses are converted to ``int`` and ``str``.  ``"1"`` and ``1`` are
+    different tokens.  A ``str`` token must be valid Unicode (no lone
+    surrogates), so that it has exactly one UTF-8 encoding.
+
+Message encoding (what is hashed for a token, :func:`token_message`):
+    ``b"s" + token.encode("utf-8")`` for a ``str``;
+    ``b"i" + str(token).encode("ascii")`` for an ``int`` (signed decimal, no
+    leading zeros, ``"-"`` for negatives: ``-12`` gives ``b"i-12"``).
+    The one-byte type tag makes the encoding injective across both types.
+
+Domain-separation tag (:func:`domain_tag`):
+    ``b"ectraverse-v1:" + curve.name + b":" + namespace`` (UTF-8), e.g.
+    ``b"ectraverse-v1:secp256k1:default"``.  ``v1`` is the version of this
+    token -> generator mapping; it changes only if the mapping does.  A
+    namespace is a non-empty ``str`` without ``":"``, so the tag is split
+    unambiguously at its last colon: two different (curve name, namespace)
+    pairs never share a tag, hence never share generators.  (Two different
+    custom curves given the same name share a tag, but their generators lie
+    on different curves.)  Tags longer than 255 bytes are fine: RFC 9380
+    §5.3.3 hashes them.
+
+Open and frozen:
+    An open vocabulary (the default) grows on demand: ``id(token)``,
+    ``generator(token)``, ``add(token)`` and the bulk forms give an unseen
+    token the next id.  In a frozen one, every call that would add a token
+    raises :class:`~ectraverse.errors.UnknownTokenError` naming it;
+    ``token in vocab`` never adds.
+
+Generators are computed lazily and cached: the first call that needs one
+(``generator``, ``generators``, ``save``) hashes every token still waiting,
+in one ``curve.hash_to_curve_batch`` call (a single waiting token goes
+through ``curve.hash_to_curve``).  So building a vocabulary (``add_many``,
+``from_corpus``) is bookkeeping only, and the hashing is paid once, in a batch.
+A Vocabulary is not safe to grow from several threads at once.
+
+File format (:meth:`Vocabulary.save`, :meth:`Vocabulary.load`), version 1:
+    UTF-8 JSON, one object::
+
+        {
+         "format": "ectraverse-vocabulary",
+         "version": 1,
+         "curve": "secp256k1",
+         "curve_params": {"p": "0xffff...fc2f", "a": "0x0", "b": "0x7",
+                          "gx": "0x79be...1798", "gy": "0x483a...d4b8",
+                          "n": "0xffff...4141", "h": "0x1"},
+         "namespace": "default",
+         "dst": "ectraverse-v1:secp256k1:default",
+         "frozen": false,
+         "size": 3,
+         "tokens": ["the", ",", 42],
+         "generators": ["02c6...", "03a1...", "02f0..."]
+        }
+
+    ``tokens`` are in id order; a JSON string is a ``str`` token, a JSON
+    integer an ``int`` token.  ``generators[i]`` is the compressed SEC1
+    encoding (hex; ``"00"`` for the identity) of token ``i``'s generator.
+    Loading recomputes every generator from the tokens and the tag and
+    compares it with the stored one, so a file for another curve or
+    namespace, a truncated file, a missing token or a tampered point raises
+    :class:`~ectraverse.errors.VocabularyFileError`, never a wrong vocabulary.
+    Writing is atomic: a temporary file in the same directory, then
+    ``os.replace``.
+
+Example:
+    >>> V = Vocabulary("secp256k1", ["the", "cat", 7])
+    >>> len(V), V.id("cat"), V.token(2), "dog" in V
+    (3, 1, 7, False)
+    >>> V.id("dog"), len(V)  # open: an unseen token gets the next id
+    (3, 4)
+    >>> V.dst
+    b'ectraverse-v1:secp256k1:default'
+    >>> V.freeze().id("mouse")
+    Traceback (most recent call last):
+    ...
+    ectraverse.errors.UnknownTokenError: Token 'mouse' is not in the frozen vocabulary (4 tokens, ...).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import operator
+import os
+import secrets
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from ectraverse import tokenizers
+from ectraverse.errors import EctraverseError, UnknownCurveError, UnknownTokenError, VocabularyFileError
+from ectraverse.point import Curve, Point, PointArray
+from ectraverse.point import curve as named_curve
+
+__all__ = ["Vocabulary", "Token", "token_message", "domain_tag", "FILE_FORMAT", "FILE_VERSION", "DST_PREFIX"]
+
+#: A token: a ``str``, or an ``int`` in ``[-2**63, 2**63)``.
+Token = str | int
+
+#: The ``"format"`` field of a vocabulary file.
+FILE_FORMAT = "ectraverse-vocabulary"
+#: The ``"version"`` field this library writes and reads.
+FILE_VERSION = 1
+#: The prefix of every domain-separation tag; ``v1`` versions the token -> generator mapping.
+DST_PREFIX = b"ectraverse-v1:"
+
+_INT_MIN, _INT_MAX = -(2**63), 2**63
+_PARAM_KEYS = ("p", "a", "b", "gx", "gy", "n", "h")
+
+
+# ---- tokens, messages and tags ---------------------------------------------------
+
+
+def _as_token(token) -> Token:
+    """token as a plain ``str`` or ``int``; TypeError for other types (bool included)."""
+    cls = token.__class__
+    if cls is str:
+        return token
+    if cls is int:
+        if not _INT_MIN <= token < _INT_MAX:
+            raise ValueError(f"int tokens must be in [-2**63, 2**63), not {token}")
+        return token
+    if isinstance(token, str):
+        return str.__str__(token)
+    if not isinstance(token, bool):
+        try:
+            return _as_token(operator.index(token))
+        except TypeError:
+            pass
+    raise TypeError(f"tokens must be str or int, not {type(token).__name__}")
+
+
+def _message(token: Token) -> bytes:
+    """token_message for a token already through _as_token."""
+    if token.__class__ is str:
+        try:
+            return b"s" + token.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise ValueError(
+                f"str tokens must be valid Unicode: {token!r} has a lone surrogate at index {exc.start}"
+            ) from None
+    return b"i" + str(token).encode("ascii")
+
+
+def token_message(token: Token) -> bytes:
+    """The bytes hashed to the curve for ``token``: its type tag, then its value.
+
+    Raises:
+        TypeError: token is not a str or an int (bool is rejected).
+        ValueError: an int outside ``[-2**63, 2**63)``, or a str with a lone surrogate.
+
+    Example:
+        >>> token_message("héllo"), token_message(-12), token_message("-12")
+        (b'sh\\xc3\\xa9llo', b'i-12', b's-12')
+    """
+    return _message(_as_token(token))
+
+
+def _utf8(what: str, text: str) -> bytes:
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError(f"{what} must be valid Unicode: {text!r} has a lone surrogate at index {exc.start}") from None
+
+
+def _check_namespace(namespace) -> str:
+    if not isinstance(namespace, str):
+        raise TypeError(f"namespace must be a str, not {type(namespace).__name__}")
+    if not namespace or ":" in namespace:
+        raise ValueError(f"namespace must be a non-empty str without ':', not {namespace!r}")
+    _utf8("namespace", namespace)
+    return namespace
+
+
+def _as_curve(curve) -> Curve:
+    if isinstance(curve, Curve):
+        return curve
+    if isinstance(curve, str):
+        return named_curve(curve)
+    raise TypeError(f"curve must be a Curve or a curve name, not {type(curve).__name__}")
+
+
+def domain_tag(curve: Curve | str, namespace: str = "default") -> bytes:
+    """The hash-to-curve domain-separation tag of a vocabulary.
+
+    Args:
+        curve: a :class:`~ectraverse.point.Curve` or a curve name.
+        namespace: a non-empty str without ``":"``.
+
+    Returns:
+        ``b"ectraverse-v1:" + curve name + b":" + namespace``, UTF-8 encoded.
+
+    Raises:
+        TypeError: curve or namespace of the wrong type.
+        ValueError: an empty namespace, one containing ``":"``, or a lone surrogate.
+        UnknownCurveError: an unknown curve name.
+
+    Example:
+        >>> domain_tag("P-256", "wiki")
+        b'ectraverse-v1:P-256:wiki'
+    """
+    C = _as_curve(curve)
+    return DST_PREFIX + _utf8("curve name", C.name) + b":" + _check_namespace(namespace).encode("utf-8")
+
+
+def _texts_check(texts) -> None:
+    if isinstance(texts, (str, bytes, bytearray)) or not isinstance(texts, Iterable):
+        raise TypeError(f"texts must be an iterable of str, not {type(texts).__name__}")
+
+
+def _tokens_check(tokens) -> None:
+    if isinstance(tokens, (str, bytes, bytearray)) or not isinstance(tokens, Iterable):
+        raise TypeError(f"tokens must be an iterable of str or int tokens, not {type(tokens).__name__}")
+
+
+def _count(what: str, value, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{what} must be an int, not {type(value).__name__}")
+    if value < minimum:
+        raise ValueError(f"{what} must be >= {minimum}, not {value}")
+    return value
+
+
+# ---- the vocabulary ----------------------------------------------------------------
+
+
+class Vocabulary:
+    """Tokens numbered in order of arrival, each with its generator on one curve.
+
+    Args:
+        curve: a :class:`~ectraverse.point.Curve` or a curve name.
+        tokens: initial tokens (an iterable of str or int; repeats keep their
+            first id).
+        namespace: names this vocabulary's generators: two namespaces never
+            share one (a non-empty str without ``":"``).
+        frozen: if True, unseen tokens raise ``UnknownTokenError`` instead of
+            being added.
+
+    Raises:
+        TypeError: a curve, namespace, token or flag of the wrong type
+            (``tokens`` given as a single str, too).
+        ValueError: a bad namespace, an int token out of range, a str token
+            with a lone surrogate.
+        UnknownCurveError: an unknown curve name.
+
+    ``len(V)``, ``token in V``, ``iter(V)`` (tokens in id order) and ``==``
+    (same curve, namespace and tokens in the same order; ``frozen`` is not
+    compared) work as expected.  Pickling keeps the computed generators.
+
+    Example:
+        >>> V = Vocabulary("secp256k1", namespace="demo")
+        >>> V.add_many(["a", "b", "a", 5])
+        [0, 1, 0, 2]
+        >>> list(V), V
+        (['a', 'b', 5], Vocabulary(secp256k1, 3 tokens, namespace='demo'))
+    """
+
+    __slots__ = ("_curve", "_namespace", "_dst", "_frozen", "_tokens", "_ids", "_points", "_waiting", "_array")
+
+    def __init__(
+        self,
+        curve: Curve | str,
+        tokens: Iterable[Token] | None = None,
+        *,
+        namespace: str = "default",
+        frozen: bool = False,
+    ):
+        if not isinstance(frozen, bool):
+            raise TypeError(f"frozen must be a bool, not {type(frozen).__name__}")
+        self._curve = _as_curve(curve)
+        self._namespace = _check_namespace(namespace)
+        self._dst = domain_tag(self._curve, namespace)
+        self._frozen = False
+        self._tokens: list[Token] = []
+        self._ids: dict[Token, int] = {}
+        self._points: list[Point] = []  # generators of tokens 0 .. len(_points) - 1
+        self._waiting: list[bytes] = []  # messages of the tokens after those, not hashed yet
+        self._array: PointArray | None = None
+        if tokens is not None:
+            _tokens_check(tokens)
+            self._lookup_many(tokens)
+        self._frozen = frozen
+
+    # ---- properties --------------------------------------------------------
+
+    @property
+    def curve(self) -> Curve:
+        """The curve the generators lie on."""
+        return self._curve
+
+    @property
+    def namespace(self) -> str:
+        return self._namespace
+
+    @property
+    def dst(self) -> bytes:
+        """The hash-to-curve domain-separation tag (see :func:`domain_tag`)."""
+        return self._dst
+
+    @property
+    def frozen(self) -> bool:
+        """True if unseen tokens raise ``UnknownTokenError`` instead of being added."""
+        return self._frozen
+
+    @property
+    def tokens(self) -> tuple[Token, ...]:
+        """All tokens, in id order (a snapshot)."""
+        return tuple(self._tokens)
+
+    def freeze(self) -> Vocabulary:
+        """Stop adding tokens from now on (irreversible; ``load(..., frozen=False)`` reopens a saved copy).
+
+        Returns:
+            this vocabulary, for chaining.
+        """
+        self._frozen = True
+        return self
+
+    # ---- token <-> id ------------------------------------------------------
+
+    def _unknown(self, token: Token) -> UnknownTokenError:
+        return UnknownTokenError(
+            f"Token {token!r} is not in the frozen vocabulary ({len(self._tokens)} tokens, "
+            f"curve {self._curve.name!r}, namespace {self._namespace!r}).",
+            token=token,
+        )
+
+    def _new(self, token: Token) -> int:
+        """Give token (checked by _as_token, not present) the next id."""
+        if self._frozen:
+            raise self._unknown(token)
+        message = _message(token)
+        i = len(self._tokens)
+        self._tokens.append(token)
+        self._ids[token] = i
+        self._waiting.append(message)
+        return i
+
+    def _lookup(self, token) -> int:
+        cls = token.__class__
+        if cls is str or cls is int:
+            i = self._ids.get(token)
+            if i is not None:
+                return i
+        token = _as_token(token)
+        i = self._ids.get(token)
+        return self._new(token) if i is None else i
+
+    def _lookup_many(self, tokens: Iterable) -> list[int]:
+        ids = self._ids
+        out = []
+        for t in tokens:
+            cls = t.__class__
+            i = ids.get(t) if cls is str or cls is int else None
+            out.append(self._lookup(t) if i is None else i)
+        return out
+
+    def id(self, token: Token) -> int:
+        """The id of token; an open vocabulary gives an unseen token the next id.
+
+        Raises:
+            UnknownTokenError: the vocabulary is frozen and token is not in it.
+            TypeError / ValueError: token is not a valid token (see the module docstring).
+        """
+        return self._lookup(token)
+
+    def ids(self, tokens: Iterable[Token]) -> list[int]:
+        """``[self.id(t) for t in tokens]``, as one call.
+
+        Raises:
+            UnknownTokenError: the vocabulary is frozen and a token is not in
+                it (tokens before it that were seen are not affected).
+        """
+        _tokens_check(tokens)
+        return self._lookup_many(tokens)
+
+    def add(self, token: Token) -> int:
+        """Add token if it is new; return its id (the same as :meth:`id`, stated as intent).
+
+        Raises:
+            UnknownTokenError: the vocabulary is frozen and token is not in it.
+        """
+        return self._lookup(token)
+
+    def add_many(self, tokens: Iterable[Token]) -> list[int]:
+        """Add the new tokens, in order; return the id of every token given.
+
+        Their generators are hashed later, in one batch, when first needed.
+
+        Raises:
+            UnknownTokenError: the vocabulary is frozen and a token is not in it.
+            TypeError / ValueError: a token is not valid; the tokens before it stay added.
+        """
+        _tokens_check(tokens)
+        return self._lookup_many(tokens)
+
+    def token(self, token_id: int, /) -> Token:
+        """The token with this id.
+
+        Raises:
+            TypeError: token_id is not an int (bool is rejected).
+            IndexError: token_id is not in ``range(len(self))``.
+        """
+        if token_id.__class__ is not int:
+            if isinstance(token_id, bool):
+                raise TypeError("token id must be an int, not bool")
+            try:
+                token_id = operator.index(token_id)
+            except TypeError:
+                raise TypeError(f"token id must be an int, not {type(token_id).__name__}") from None
+        if not 0 <= token_id < len(self._tokens):
+            raise IndexError(f"token id must be in range({len(self._tokens)}), not {token_id}")
+        return self._tokens[token_id]
+
+    def __len__(self) -> int:
+        return len(self._tokens)
+
+    def __contains__(self, token) -> bool:
+        cls = token.__class__
+        if cls is not str and cls is not int:
+            try:
+                token = _as_token(token)
+            except (TypeError, ValueError):
+                return False
+        return token in self._ids
+
+    def __iter__(self) -> Iterator[Token]:
+        return iter(self._tokens)
+
+    # ---- generators ----------------------------------------------------------
+
+    def _hash_waiting(self) -> None:
+        messages = self._waiting
+        if not messages:
+            return
+        if len(messages) == 1:
+            points = [self._curve.hash_to_curve(messages[0], self._dst)]
+        else:
+            points = list(self._curve.hash_to_curve_batch(messages, self._dst))
+        self._points.extend(points)
+        self._waiting = []
+
+    def generator(self, token: Token) -> Point:
+        """The generator of token: ``curve.hash_to_curve(token_message(token), dst)``, cached.
+
+        An open vocabulary adds an unseen token first.  The first call after
+        tokens were added hashes all of them, in one batch.
+
+        Raises:
+            UnknownTokenError: the vocabulary is frozen and token is not in it.
+
+        Example:
+            >>> V = Vocabulary("P-256", ["the"], namespace="wiki")
+            >>> V.generator("the") == V.curve.hash_to_curve(b"sthe", b"ectraverse-v1:P-256:wiki")
+            True
+        """
+        i = self._lookup(token)
+        if i >= len(self._points):
+            self._hash_waiting()
+        return self._points[i]
+
+    @property
+    def generators(self) -> PointArray:
+        """The generators of all tokens, in id order (cached until a token is added).
+
+        Example:
+            >>> G = Vocabulary("secp256k1", ["the", 42]).generators
+            >>> G, G[0].to_bytes().hex()[:16], G[1] == G.curve.hash_to_curve(b"i42", b"ectraverse-v1:secp256k1:default")
+            (PointArray(secp256k1, 2 points), '03fed3240b58c860', True)
+        """
+        self._hash_waiting()
+        if self._array is None or len(self._array) != len(self._points):
+            self._array = PointArray(self._curve, self._points)
+        return self._array
+
+    # ---- building from text ----------------------------------------------------
+
+    @classmethod
+    def from_corpus(
+        cls,
+        texts: Iterable[str],
+        tokenizer: str | Callable[[str], list] | object = "words",
+        *,
+        min_count: int = 1,
+        max_size: int | None = None,
+        curve: Curve | str = "secp256k1",
+        namespace: str = "default",
+        frozen: bool = False,
+        progress: Callable[[int], object] | None = None,
+    ) -> Vocabulary:
+        """The vocabulary of the tokens of ``texts``, most frequent first.
+
+        Tokens seen at least ``min_count`` times are kept, ordered by
+        descending count, ties by first appearance (so the result is
+        deterministic), and cut at ``max_size``.  Generators are hashed on
+        first use, in one batch (``V.generators`` forces it).
+
+        Args:
+            texts: an iterable of str (a single str is rejected: wrap it in a list).
+            tokenizer: anything :func:`ectraverse.tokenizers.resolve` accepts:
+                ``"words"`` (default), ``"whitespace"``, ``"chars"``,
+                ``"bytes"``, a callable ``str -> list`` of tokens, or an
+                object with ``encode(text)`` returning ids.
+            min_count: the least number of occurrences a kept token has (>= 1).
+            max_size: the most tokens kept (None: no limit).
+            curve: the curve, as a Curve or a name (a keyword here, because
+                the corpus comes first).
+            namespace: see :class:`Vocabulary`.
+            frozen: freeze the result.
+            progress: called after each text with the number of tokens it
+                produced; this module draws nothing itself (the CLI and the
+                benchmark pass a ``rich`` progress bar's advance).
+
+        Raises:
+            TypeError: texts is a str or not iterable; a text is not a str;
+                the tokenizer is not accepted or returns a str or a non-token.
+            ValueError: an unknown tokenizer name; min_count < 1; max_size < 0.
+
+        Example:
+            >>> V = Vocabulary.from_corpus(["a b, a", "b a c"], min_count=2)
+            >>> list(V)
+            ['a', 'b']
+            >>> list(Vocabulary.from_corpus(["héllo"], "bytes"))  # "l" twice: it comes first
+            [108, 104, 195, 169, 111]
+        """
+        _texts_check(texts)
+        tokenize = tokenizers.resolve(tokenizer)
+        min_count = _count("min_count", min_count, 1)
+        if max_size is not None:
+            max_size = _count("max_size", max_size, 0)
+        if progress is not None and not callable(progress):
+            raise TypeError(f"progress must be a callable or None, not {type(progress).__name__}")
+        counts: Counter = Counter()
+        for text in texts:
+            if not isinstance(text, str):
+                raise TypeError(f"texts must hold str, not {type(text).__name__}")
+            tokens = tokenize(text)
+            if tokens.__class__ is not list:
+                if isinstance(tokens, (str, bytes, bytearray)) or not isinstance(tokens, Iterable):
+                    raise TypeError(
+                        f"tokenizer {tokenizer!r} must return a list of tokens, not {type(tokens).__name__}"
+                    )
+                tokens = list(tokens)
+            counts.update(tokens)
+            if progress is not None:
+                progress(len(tokens))
+        for t in counts:  # type-check every distinct token, kept or not
+            if t.__class__ is not str and t.__class__ is not int:
+                _as_token(t)
+        ranked = sorted(counts.items(), key=lambda item: -item[1])  # stable: ties keep first appearance
+        kept = [t for t, c in ranked if c >= min_count]
+        if max_size is not None:
+            del kept[max_size:]
+        return cls(curve, kept, namespace=namespace, frozen=frozen)
+
+    # ---- files -------------------------------------------------------------------
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Write the vocabulary to ``path`` in the documented JSON format, atomically.
+
+        Hashes any tokens still waiting, to store every generator.
+
+        Raises:
+            OSError: the file cannot be written (``path`` is left as it was).
+        """
+        C = self._curve
+        prm = C.params
+        gens = self.generators
+        width = 1 + C.field_bytes
+        blob = gens.to_bytes()
+        if len(blob) == width * len(gens):
+            hexes = [blob[i : i + width].hex() for i in range(0, len(blob), width)]
+        else:  # an identity (encoded as one byte) among them: practically never
+            hexes = [P.to_bytes().hex() for P in gens]
+        data = {
+            "format": FILE_FORMAT,
+            "version": FILE_VERSION,
+            "curve": C.name,
+            "curve_params": {key: hex(getattr(prm, key)) for key in _PARAM_KEYS},
+            "namespace": self._namespace,
+            "dst": self._dst.decode("utf-8"),
+            "frozen": self._frozen,
+            "size": len(self._tokens),
+            "tokens": self._tokens,
+            "generators": hexes,
+        }
+        text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+        _write_atomic(path, text.encode("utf-8"))
+
+    @classmethod
+    def load(
+        cls,
+        path: str | os.PathLike,
+        *,
+        curve: Curve | str | None = None,
+        namespace: str | None = None,
+        frozen: bool | None = None,
+    ) -> Vocabulary:
+        """Read a vocabulary written by :meth:`save`, recomputing and checking every generator.
+
+        Args:
+            path: the file.
+            curve: if given, the file must be for this curve (same name and
+                parameters).  If not, the file's curve: a registered curve by
+                name (its parameters must match), else a custom curve built
+                and validated from the stored parameters.
+            namespace: if given, the file must have this namespace.
+            frozen: override the stored ``frozen`` flag (None keeps it).
+
+        Raises:
+            OSError: the file cannot be read.
+            VocabularyFileError: the file is not UTF-8 JSON (truncated, say);
+                not a vocabulary file or of another version; for another
+                curve or namespace than requested; malformed (a field missing
+                or of the wrong type, a bad or repeated token, a size that does
+                not match); or a stored generator differs from the recomputed
+                one (the message names the first such token).
+        """
+        if frozen is not None and not isinstance(frozen, bool):
+            raise TypeError(f"frozen must be a bool or None, not {type(frozen).__name__}")
+        if namespace is not None:
+            _check_namespace(namespace)
+        want_curve = None if curve is None else _as_curve(curve)
+        label = os.fspath(path)
+        raw = Path(path).read_bytes()
+        data = _parse(label, raw)
+
+        def fail(problem: str) -> VocabularyFileError:
+            return VocabularyFileError(f"{label}: {problem}")
+
+        C = _file_curve(fail, data, want_curve)
+        ns = data["namespace"]
+        if not isinstance(ns, str):
+            raise fail(f"'namespace' must be a str, not {_json_type(ns)}.")
+        if namespace is not None and ns != namespace:
+            raise fail(f"the vocabulary is for namespace {ns!r}, not {namespace!r}.")
+        try:
+            dst = domain_tag(C, ns)
+        except ValueError as exc:
+            raise fail(f"bad namespace: {exc}.") from None
+        if data["dst"] != dst.decode("utf-8"):
+            raise fail(f"'dst' is {data['dst']!r}; curve {C.name!r} and namespace {ns!r} give {dst.decode()!r}.")
+        stored_frozen = data["frozen"]
+        if not isinstance(stored_frozen, bool):
+            raise fail(f"'frozen' must be true or false, not {_json_type(stored_frozen)}.")
+        tokens, hexes, size = data["tokens"], data["generators"], data["size"]
+        if not isinstance(tokens, list):
+            raise fail(f"'tokens' must be a list, not {_json_type(tokens)}.")
+        if not isinstance(hexes, list):
+            raise fail(f"'generators' must be a list, not {_json_type(hexes)}.")
+        if isinstance(size, bool) or not isinstance(size, int):
+            raise fail(f"'size' must be an int, not {_json_type(size)}.")
+        if not size == len(tokens) == len(hexes):
+            raise fail(f"'size' is {size} but the file holds {len(tokens)} tokens and {len(hexes)} generators.")
+
+        V = cls(C, namespace=ns)
+        for i, t in enumerate(tokens):
+            if isinstance(t, bool) or not isinstance(t, (str, int)):
+                raise fail(f"token {i} must be a JSON string or integer, not {_json_type(t)}.")
+            try:
+                j = V._lookup(t)
+            except ValueError as exc:
+                raise fail(f"token {i}: {exc}.") from None
+            if j != i:
+                raise fail(f"token {t!r} appears twice (ids {j} and {i}).")
+
+        computed = V.generators
+        width = 1 + C.field_bytes
+        blob = computed.to_bytes()
+        fixed = len(blob) == width * len(computed)
+        for i, h in enumerate(hexes):
+            expected = blob[i * width : (i + 1) * width] if fixed else computed[i].to_bytes()
+            if not isinstance(h, str) or h.lower() != expected.hex():
+                raise fail(
+                    f"the stored generator of token {V._tokens[i]!r} (id {i}) does not match the token's hash "
+                    "to the curve: the file was altered, or written by an incompatible version."
+                )
+        V._frozen = stored_frozen if frozen is None else frozen
+        return V
+
+    # ---- protocol --------------------------------------------------------------
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, Vocabulary):
+            return NotImplemented
+        return (
+            self._curve == other._curve
+            and self._namespace == other._namespace
+            and self._tokens == other._tokens  # 1 != "1", and bools never get in
+        )
+
+    __hash__ = None  # mutable
+
+    def __repr__(self) -> str:
+        frozen = ", frozen" if self._frozen else ""
+        return f"Vocabulary({self._curve.name}, {len(self._tokens)} tokens, namespace={self._namespace!r}{frozen})"
+
+    def __reduce__(self):
+        hashed = PointArray(self._curve, self._points) if self._points else None
+        return (_unpickle, (self._curve, self._namespace, self._frozen, self._tokens, hashed))
+
+
+def _unpickle(curve: Curve, namespace: str, frozen: bool, tokens: list, hashed: PointArray | None) -> Vocabulary:
+    V = Vocabulary(curve, tokens, namespace=namespace)
+    if hashed is not None:
+        V._points = list(hashed)
+        del V._waiting[: len(hashed)]
+    V._frozen = frozen
+    return V
+
+
+# ---- file helpers ----------------------------------------------------------------
+
+
+def _json_type(value) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    return {str: "a string", int: "an integer", float: "a number", list: "a list", dict: "an object"}.get(
+        type(value), type(value).__name__
+    )
+
+
+_FIELDS = ("curve", "curve_params", "namespace", "dst", "frozen", "size", "tokens", "generators")
+
+
+def _parse(label: str, raw: bytes) -> dict:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise VocabularyFileError(f"{label}: not UTF-8 (byte {exc.start}); not a vocabulary file.") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise VocabularyFileError(
+            f"{label}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}); is it truncated?"
+        ) from None
+    except ValueError as exc:  # e.g. an integer too long to convert
+        raise VocabularyFileError(f"{label}: not valid JSON ({exc}).") from None
+    if not isinstance(data, dict) or data.get("format") != FILE_FORMAT:
+        raise VocabularyFileError(f"{label}: not an ectraverse vocabulary file (no \"format\": {FILE_FORMAT!r}).")
+    version = data.get("version")
+    if version != FILE_VERSION or isinstance(version, bool):
+        raise VocabularyFileError(
+            f"{label}: vocabulary file version {version!r} is not supported; this ectraverse reads version "
+            f"{FILE_VERSION}."
+        )
+    missing = [key for key in _FIELDS if key not in data]
+    if missing:
+        raise VocabularyFileError(f"{label}: fields missing: {', '.join(missing)}.")
+    return data
+
+
+def _file_curve(fail: Callable[[str], VocabularyFileError], data: dict, want: Curve | None) -> Curve:
+    """The curve of a parsed file, checked against the stored parameters and ``want``."""
+    name, raw_params = data["curve"], data["curve_params"]
+    if not isinstance(name, str):
+        raise fail(f"'curve' must be a str, not {_json_type(name)}.")
+    if not isinstance(raw_params, dict):
+        raise fail(f"'curve_params' must be an object, not {_json_type(raw_params)}.")
+    params = {}
+    for key in _PARAM_KEYS:
+        value = raw_params.get(key)
+        try:
+            if not isinstance(value, str) or not value.startswith("0x"):
+                raise ValueError
+            params[key] = int(value, 16)
+        except ValueError:
+            raise fail(f"curve_params[{key!r}] must be a hex string like '0x1f', not {value!r}.") from None
+
+    def numbers(C: Curve) -> dict[str, int]:
+        return {key: getattr(C.params, key) for key in _PARAM_KEYS}
+
+    if want is not None:
+        if want.name != name:
+            raise fail(f"the vocabulary is for curve {name!r}, not {want.name!r}.")
+        if numbers(want) != params:
+            raise fail(f"the vocabulary is for a curve named {name!r} with other parameters than the one given.")
+        return want
+    try:
+        C = named_curve(name)
+    except UnknownCurveError:
+        try:
+            return Curve(name, **params)
+        except EctraverseError as exc:
+            raise fail(f"its custom curve {name!r} is invalid: {exc}") from None
+    if C.name != name or numbers(C) != params:
+        raise fail(f"its parameters for curve {name!r} differ from the registered curve {C.name!r}.")
+    return C
+
+
+def _write_atomic(path: str | os.PathLike, data: bytes) -> None:
+    """Write data to path through a temporary file in the same directory and ``os.replace``.
+
+    The temporary file is created with mode 0o666 less the umask, like an
+    ordinary new file; on any failure it is removed and path is untouched.
+    """
+    target = os.path.abspath(os.fspath(path))
+    tmp = os.path.join(os.path.dirname(target), f".{os.path.basename(target)}.{secrets.token_hex(6)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise

@@ -1,0 +1,127 @@
+"""The compiled RFC 9380 maps equal the reference maps and the RFC's own vectors.
+
+* every suite (the ten standard ones and the SvdW suites of BN254 and the toy
+  curves): compiled map_to_curve(u) == reference.map_to_curve(u) for seeded
+  random u and the edge values 0, 1, p - 1;
+* toy curves: every u in the field (exhaustive);
+* every RFC 9380 vector through the compiled path: Q0/Q1 (or Q) from the
+  vector's u, and P from the message (so hash_to_field, the maps, the isogeny
+  and cofactor clearing -- never through GLV, see BLS12-381 -- agree);
+* batch == single, and hash_to_curve / encode_to_curve differ.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from vectors import VECTORS_DIR, load_json
+
+import ectraverse as ect
+from ectraverse import reference, rfc9380
+
+SUITE_FILES = [
+    "P256_XMD:SHA-256_SSWU_RO_",
+    "P256_XMD:SHA-256_SSWU_NU_",
+    "P384_XMD:SHA-384_SSWU_RO_",
+    "P384_XMD:SHA-384_SSWU_NU_",
+    "P521_XMD:SHA-512_SSWU_RO_",
+    "P521_XMD:SHA-512_SSWU_NU_",
+    "secp256k1_XMD:SHA-256_SSWU_RO_",
+    "secp256k1_XMD:SHA-256_SSWU_NU_",
+    "BLS12381G1_XMD:SHA-256_SSWU_RO_",
+    "BLS12381G1_XMD:SHA-256_SSWU_NU_",
+]
+TOYS = ["toy-a0", "toy-b0", "toy-h4", "toy-plot"]
+
+
+def _ref(C: ect.Curve) -> reference.RefCurve:
+    p = C.params
+    return reference.RefCurve(p.name, p=p.p, a=p.a, b=p.b, n=p.n, h=p.h, gx=p.gx, gy=p.gy)
+
+
+def _compiled_map(C: ect.Curve, s: rfc9380.Suite, us: list[int]) -> list:
+    raws = C._map(s).map(us)
+    return [C._core.affine(raw.tobytes()) for raw in raws]
+
+
+@pytest.mark.parametrize("suite_id", rfc9380.suites())
+def test_compiled_map_matches_reference(suite_id):
+    s = rfc9380.suite(suite_id)
+    C = ect.curve(s.curve)
+    rng = random.Random(suite_id)
+    us = [0, 1, C.p - 1] + [rng.randrange(C.p) for _ in range(25)]
+    RC = _ref(C)
+    assert _compiled_map(C, s, us) == [reference.map_to_curve(RC, s, u) for u in us]
+
+
+@pytest.mark.parametrize("name", TOYS)
+@pytest.mark.parametrize("random_oracle", [True, False])
+def test_compiled_map_exhaustive_on_toy_curves(name, random_oracle):
+    C = ect.curve(name)
+    s = rfc9380.default_suite(C.params, random_oracle=random_oracle)
+    assert s.map == "SVDW"
+    us = list(range(C.p))
+    RC = _ref(C)
+    got = _compiled_map(C, s, us)
+    assert got == [reference.map_to_curve(RC, s, u) for u in us]
+    assert all(reference.is_on_curve(RC, P) for P in got)
+
+
+def _vector_cases():
+    if VECTORS_DIR is None:
+        return []
+    cases = []
+    for name in SUITE_FILES:
+        data = load_json(f"rfc9380/{name}.json")
+        for i, v in enumerate(data["vectors"]):
+            cases.append(pytest.param(name, i, id=f"{name}-{i}"))
+    return cases
+
+
+@pytest.mark.skipif(VECTORS_DIR is None, reason="RFC 9380 vectors not found")
+@pytest.mark.parametrize(("suite_id", "index"), _vector_cases())
+def test_rfc9380_vector_through_the_compiled_path(suite_id, index):
+    data = load_json(f"rfc9380/{suite_id}.json")
+    v = data["vectors"][index]
+    s = rfc9380.suite(suite_id)
+    C = ect.curve(s.curve)
+    dst = data["dst"].encode()
+    us = [int(u, 16) for u in v["u"]]
+    assert rfc9380.field_elements(s, C.params, [v["msg"].encode()], dst) == [us]
+    expected_q = [v["Q0"], v["Q1"]] if data["randomOracle"] else [v["Q"]]
+    got_q = _compiled_map(C, s, us)
+    assert got_q == [(int(q["x"], 16), int(q["y"], 16)) for q in expected_q]
+    op = C.hash_to_curve if data["randomOracle"] else C.encode_to_curve
+    P = op(v["msg"].encode(), dst, suite=s)
+    assert (P.x, P.y) == (int(v["P"]["x"], 16), int(v["P"]["y"], 16))
+    batch = C.hash_to_curve_batch([v["msg"].encode()], dst, suite=s)
+    assert batch[0] == P
+
+
+@pytest.mark.parametrize("name", ["secp256k1", "P-256", "BN254", "BLS12-381", "toy61", "toy-b0"])
+def test_batch_equals_single_and_lands_in_the_subgroup(name):
+    C = ect.curve(name)
+    msgs = [f"token {i}".encode() for i in range(20)] + [b""]
+    A = C.hash_to_curve_batch(msgs, b"ectraverse-test")
+    for i, m in enumerate(msgs):
+        P = C.hash_to_curve(m, b"ectraverse-test")
+        assert A[i] == P
+        assert (C.n * P).is_identity
+    nu = C.hash_to_curve_batch(msgs, b"ectraverse-test", random_oracle=False)
+    assert nu[0] == C.encode_to_curve(msgs[0], b"ectraverse-test")
+    if C.n > 2**32:  # on tiny curves collisions are expected
+        assert len(set(A)) == len(msgs)
+        assert nu[0] != A[0]
+
+
+def test_suite_for_another_curve_is_rejected():
+    with pytest.raises(ect.CurveMismatchError, match="is for curve 'P-256', not 'secp256k1'"):
+        ect.curve("secp256k1").hash_to_curve(b"m", b"dst", suite="P256_XMD:SHA-256_SSWU_RO_")
+
+
+def test_module_level_functions_follow_the_suite_id():
+    dst = b"QUUX-V01-CS02-with-P256_XMD:SHA-256_SSWU_RO_"
+    assert ect.hash_to_curve(b"abc", dst, "P256_XMD:SHA-256_SSWU_RO_") == ect.curve("P-256").hash_to_curve(b"abc", dst)
+    with pytest.raises(ect.UnknownSuiteError):
+        ect.hash_to_curve(b"abc", dst, "P256_XMD:SHA-256_NOPE_RO_")
