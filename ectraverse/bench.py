@@ -23,10 +23,33 @@ Method, the same for every cell (implementation, curve, operation):
 * before timing, the first result of each cell is checked against affine
   arithmetic done here with Python ints; a wrong result is reported as an error.
 
+The token layer has three operations of its own, run on secp256k1 and P-256
+unless ``--curve`` names other curves:
+
+* ``hash_to_curve``: ``curve.hash_to_curve(msg, dst)``, one message per call,
+  over distinct messages ``b"token-<i>"`` with the DST ``b"ectraverse-bench-v1"``;
+  the reference runs RFC 9380's slow path (:func:`ectraverse.rfc9380.field_elements`
+  then :func:`ectraverse.reference.hash_to_curve_from_u`), on 8 messages;
+* ``hash_to_curve_batch``: ``curve.hash_to_curve_batch(msgs, dst)``, one call
+  for 10,000 distinct messages (1,000 with ``--quick``), reported per message;
+* ``vocab``: ``Vocabulary.from_corpus(texts, "words", curve=...)`` then
+  ``.generators`` (hashing is lazy, so the time includes it) over the Python
+  standard library's own top-level ``*.py`` files, sorted by name and taken
+  whole until about 10**6 tokens (10**5 with ``--quick``; ``--vocab-tokens``).
+  It is reported per token and as tokens per second and µs per distinct token.
+  A full-size build takes about a second, so it is timed once (after one
+  untimed calibration build that doubles as a warm-up), not ``--repeats``
+  times, unless ``--repeats`` is given. ectraverse alone offers it.
+
+Hash results are checked against :mod:`ectraverse.reference`: the x-coordinate
+of the first message's point, and for ``vocab`` the generator of the most
+frequent token.
+
 Run it as ``ectraverse bench`` (or ``python -m ectraverse.bench``)::
 
     ectraverse bench --quick
     ectraverse bench --curve secp256k1 --op mul --op mul_g --json bench.json
+    ectraverse bench --op hash_to_curve_batch --op vocab --curve P-256
 
 The table shows times and, in parentheses, each implementation's time relative
 to ectraverse's (above 1 means ectraverse is faster). A final table compares the
@@ -38,7 +61,11 @@ each result has ``impl``, ``curve``, ``op``, ``size`` (null for single
 operations, the batch length or MSM size otherwise), ``us_per_op``,
 ``ops_per_s``, ``loops``, ``repeats``, ``median_s`` and ``all_s`` (seconds per
 repeat of ``loops`` calls), plus ``ops_per_call``, ``us_per_call``, ``inputs``,
-``checked`` and ``per``; a cell that failed has ``error`` instead of timings.
+``checked`` and ``per`` (``"op"``, ``"element"``, ``"point"``, ``"message"`` or
+``"token"``); a ``vocab`` result also has ``tokens``, ``distinct_tokens``,
+``texts``, ``tokens_per_s`` and ``us_per_distinct_token``, and its ``size`` is
+the requested number of tokens (``tokens`` is the actual count: whole files are
+taken). A cell that failed has ``error`` instead of timings.
 The exit status is 1 if any cell failed.
 """
 
@@ -58,7 +85,9 @@ import platform
 import random
 import statistics
 import sys
+import sysconfig
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -75,8 +104,9 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from ectraverse import reference
+from ectraverse import reference, rfc9380, tokenizers
 from ectraverse.curves import named_params
+from ectraverse.vocab import domain_tag, token_message
 
 __all__ = [
     "ADAPTERS",
@@ -85,6 +115,7 @@ __all__ = [
     "Adapter",
     "Case",
     "Measurement",
+    "TokenProgress",
     "add_arguments",
     "build_parser",
     "main",
@@ -95,10 +126,16 @@ __all__ = [
 CURVES = ("secp256k1", "P-256", "P-384", "P-521", "BN254", "BLS12-381")
 """Curves the benchmark knows, in report order."""
 
-SINGLE_OPS = ("add", "double", "mul", "mul_g")
-BATCH_OPS = ("batch_add", "batch_mul_g", "msm")
-OPS = SINGLE_OPS + BATCH_OPS
+POINT_OPS = ("add", "double", "mul", "mul_g")
+SINGLE_OPS = POINT_OPS + ("hash_to_curve",)
+BATCH_OPS = ("batch_add", "batch_mul_g", "msm", "hash_to_curve_batch")
+TOKEN_OPS = ("hash_to_curve", "hash_to_curve_batch", "vocab")
+OPS = ("add", "double", "mul", "mul_g", "batch_add", "batch_mul_g", "msm",
+       "hash_to_curve", "hash_to_curve_batch", "vocab")
 """Operations the benchmark knows, in report order."""
+
+TOKEN_CURVES = ("secp256k1", "P-256")
+"""Curves the token-layer operations (``TOKEN_OPS``) run on unless ``--curve`` is given."""
 
 _OP_HELP = {
     "add": "P + Q",
@@ -108,12 +145,20 @@ _OP_HELP = {
     "batch_add": "element-wise addition of two point arrays, per element",
     "batch_mul_g": "batch k_i*G, per element",
     "msm": "multi-scalar multiplication sum k_i*P_i, per point (and total)",
+    "hash_to_curve": "RFC 9380 hash_to_curve of one message per call",
+    "hash_to_curve_batch": "hash_to_curve_batch of distinct messages, per message",
+    "vocab": "Vocabulary.from_corpus over stdlib source, then .generators; tokens/s and µs per distinct token",
 }
 
 _FULL = {"min_time": 0.1, "repeats": 5, "msm_sizes": (16, 64, 256, 1024, 4096),
-         "batch_add": 100_000, "batch_mul_g": 10_000, "curves": CURVES}
+         "batch_add": 100_000, "batch_mul_g": 10_000, "hash_to_curve_batch": 10_000,
+         "vocab_tokens": 1_000_000, "vocab_repeats": 1, "curves": CURVES}
 _QUICK = {"min_time": 0.02, "repeats": 3, "msm_sizes": (16, 256),
-          "batch_add": 10_000, "batch_mul_g": 1_000, "curves": ("secp256k1", "P-256")}
+          "batch_add": 10_000, "batch_mul_g": 1_000, "hash_to_curve_batch": 1_000,
+          "vocab_tokens": 100_000, "vocab_repeats": 3, "curves": ("secp256k1", "P-256")}
+
+H2C_DST = b"ectraverse-bench-v1"
+"""The domain-separation tag of the hash_to_curve operations."""
 
 _SINGLE_INPUTS = 64
 """Distinct inputs cycled by a single-operation cell (fewer for slow implementations)."""
@@ -146,6 +191,57 @@ def _x(P: tuple[int, int] | None) -> int | None:
     return None if P is None else P[0]
 
 
+def _messages(start: int, count: int) -> list[bytes]:
+    """The distinct messages ``b"token-<i>"`` for ``i`` in ``[start, start + count)``."""
+    return [b"token-%d" % i for i in range(start, start + count)]
+
+
+def _hash_x(c: reference.RefCurve, msg: bytes, dst: bytes) -> int | None:
+    """x of RFC 9380 ``hash_to_curve(msg, dst)`` with the curve's default suite, by the slow path."""
+    prm = named_params(c.name)
+    suite = rfc9380.default_suite(prm)
+    [us] = rfc9380.field_elements(suite, prm, [msg], dst)
+    return _x(reference.hash_to_curve_from_u(c, suite, us))
+
+
+@dataclasses.dataclass(frozen=True)
+class _Corpus:
+    """Whole texts of the standard library's top-level ``*.py`` files, as read and tokenized."""
+
+    texts: list[str]
+    tokens: int
+    distinct: int
+    top: str | int  # the most frequent token (ties: the first seen), id 0 of the vocabulary
+    source: str
+
+
+def _stdlib_corpus(target: int) -> _Corpus:
+    """The first files of the stdlib, by name, until they hold at least ``target`` tokens.
+
+    Tokens are counted with :func:`ectraverse.tokenizers.words`; files are taken
+    whole (all of them if they hold fewer tokens).
+    """
+    root = Path(sysconfig.get_paths()["stdlib"])
+    files = sorted(root.glob("*.py"), key=lambda f: f.name)
+    if not files:
+        raise FileNotFoundError(f"no *.py files in the standard library directory {str(root)!r}")
+    texts: list[str] = []
+    counts: Counter = Counter()
+    tokens = 0
+    for f in files:
+        if tokens >= target:
+            break
+        text = f.read_text(encoding="utf-8")
+        words = tokenizers.words(text)
+        texts.append(text)
+        counts.update(words)
+        tokens += len(words)
+    if not counts:
+        raise ValueError(f"the standard library's *.py files in {str(root)!r} hold no tokens")
+    [(top, _)] = counts.most_common(1)  # sorted by count, stable: ties keep first appearance
+    return _Corpus(texts, tokens, len(counts), top, f"{root}/*.py, {len(texts)} of {len(files)} files by name")
+
+
 class _PointPool:
     """Points S + i*D of one curve (S, D random multiples of G), grown on demand
     with ``reference.points_along`` (one inversion per chunk)."""
@@ -174,7 +270,11 @@ class OpInputs:
     * ``add``: ``[(P, Q), ...]``; ``double``: ``[P, ...]``;
       ``mul``: ``[(k, P), ...]``; ``mul_g``: ``[k, ...]``;
     * ``batch_add``: ``[(Ps, Qs), ...]``, one pair of equal-length lists per variant;
-      ``batch_mul_g``: ``[ks, ...]``; ``msm``: ``[(ks, Ps), ...]``.
+      ``batch_mul_g``: ``[ks, ...]``; ``msm``: ``[(ks, Ps), ...]``;
+    * ``hash_to_curve``: ``[msg, ...]``; ``hash_to_curve_batch``: ``[msgs, ...]``,
+      one list per variant; both hashed with the DST :data:`H2C_DST`;
+    * ``vocab``: the texts (str) of the corpus; ``info`` holds its ``tokens``,
+      ``distinct_tokens``, ``texts`` and ``corpus`` (where it comes from).
 
     Points are affine ``(x, y)`` int tuples, scalars ints in ``[1, n)``.
     """
@@ -186,6 +286,7 @@ class OpInputs:
     params: reference.RefCurve
     _expected: Callable[[], int | None] | None = None
     _cache: list[int | None] = dataclasses.field(default_factory=list)
+    info: dict[str, Any] = dataclasses.field(default_factory=dict)
 
     @property
     def checked(self) -> bool:
@@ -205,6 +306,12 @@ class _InputFactory:
         self._params = params
         self._seed = seed
         self._pools: dict[str, _PointPool] = {}
+        self._corpora: dict[int, _Corpus] = {}
+
+    def _corpus(self, target: int) -> _Corpus:
+        if target not in self._corpora:
+            self._corpora[target] = _stdlib_corpus(target)
+        return self._corpora[target]
 
     def _rng(self, *parts: object) -> random.Random:
         return random.Random(":".join(["ectraverse-bench", str(self._seed), *map(str, parts)]))
@@ -260,6 +367,20 @@ class _InputFactory:
 
             if size > _CHECK_MSM_MAX:
                 return OpInputs(curve, op, size, items, c)
+        elif op == "hash_to_curve":
+            items = _messages(0, m)
+            expected = lambda: _hash_x(c, items[0], H2C_DST)  # noqa: E731
+        elif op == "hash_to_curve_batch":
+            assert size is not None
+            items = [_messages(v * size, size) for v in range(_VARIANTS)]
+            expected = lambda: _hash_x(c, items[0][0], H2C_DST)  # noqa: E731
+        elif op == "vocab":
+            assert size is not None
+            corpus = self._corpus(size)
+            info = {"tokens": corpus.tokens, "distinct_tokens": corpus.distinct,
+                    "texts": len(corpus.texts), "corpus": corpus.source}
+            expected = lambda: _hash_x(c, token_message(corpus.top), domain_tag(curve))  # noqa: E731
+            return OpInputs(curve, op, size, corpus.texts, c, expected, info=info)
         else:
             raise ValueError(f"op must be one of {', '.join(OPS)}, not {op!r}")
         return OpInputs(curve, op, size, items, c, expected)
@@ -291,12 +412,36 @@ def _cycle(variants: list[Any]) -> Callable[[], Any]:
     return itertools.cycle(variants).__next__
 
 
+class TokenProgress:
+    """What a ``vocab`` cell reports its tokenizing to: ``start()`` before each
+    build, then ``progress(n_tokens)`` after each text (the ``progress``
+    argument of :meth:`ectraverse.Vocabulary.from_corpus`).
+
+    This one draws a ``rich`` progress task, restarted for every build.
+    """
+
+    def __init__(self, progress: Progress, description: str, total: int) -> None:
+        self._progress = progress
+        self._total = total
+        self._task = progress.add_task(description, total=total)
+
+    def start(self) -> None:
+        self._progress.reset(self._task, total=self._total)
+
+    def __call__(self, n_tokens: int) -> None:
+        self._progress.advance(self._task, n_tokens)
+
+    def close(self) -> None:
+        self._progress.remove_task(self._task)
+
+
 class Adapter:
     """Base of the implementation adapters.
 
     A subclass declares ``name``, ``dist`` (its distribution, for the version),
     ``modules`` (imported by :meth:`load`), ``support`` (curve -> operations),
-    and implements ``_<op>(curve, items)`` returning ``(fn, probe)``.
+    and implements ``_<op>(curve, items)`` returning ``(fn, probe)``
+    (``_vocab(curve, texts, progress)`` also takes a :class:`TokenProgress` or None).
     """
 
     name = ""
@@ -333,8 +478,18 @@ class Adapter:
         top = (self.mod.get(self.modules[0]) or sys.modules.get(self.modules[0])) if self.modules else None
         return str(getattr(top, "__version__", "unknown"))
 
-    def prepare(self, inputs: OpInputs) -> Case:
+    def prepare(self, inputs: OpInputs, *, progress: TokenProgress | None = None) -> Case:
+        """The cell of ``inputs`` for this implementation.
+
+        Args:
+            inputs: from the input factory.
+            progress: told of the tokenizing of a ``vocab`` cell (other
+                operations ignore it); None draws nothing.
+        """
         items = inputs.items
+        if inputs.op == "vocab":
+            fn, probe = self._vocab(inputs.curve, items, progress)
+            return Case(fn, inputs.info["tokens"], probe, len(items))
         if inputs.op in SINGLE_OPS:
             items = items[: self.single_inputs]
             ops = len(items)
@@ -355,6 +510,11 @@ class EctraverseAdapter(Adapter):
         "batch_add = PointArray + PointArray; batch_mul_g = curve.multiply_generator(scalars);",
         "msm = PointArray.msm(scalars); results stay in the core's own coordinates (normalised",
         "lazily, when read), as py_ecc's do; coincurve, cryptography and fastecdsa return affine points.",
+        "hash_to_curve = curve.hash_to_curve(msg, dst) per message; hash_to_curve_batch =",
+        "curve.hash_to_curve_batch(msgs, dst), one call; both with the curve's default RFC 9380 suite.",
+        "vocab = Vocabulary.from_corpus(texts, 'words', curve=name).generators: tokenizing, counting,",
+        "ranking and hashing every distinct token in one batch; with the progress bar on, its per-text",
+        "updates (one per file) are inside the timed region.",
     )
     missing_hint = "not importable"
 
@@ -455,13 +615,46 @@ class EctraverseAdapter(Adapter):
 
         return fn, lambda: self._px(variants[0][0].msm(variants[0][1]))
 
+    def _hash_to_curve(self, curve: str, items: list) -> tuple:
+        h = self._curve(curve).hash_to_curve
+        msgs, dst = list(items), H2C_DST
+
+        def fn() -> None:
+            for m in msgs:
+                h(m, dst)
+
+        return fn, lambda: self._px(h(msgs[0], dst))
+
+    def _hash_to_curve_batch(self, curve: str, items: list) -> tuple:
+        hb = self._curve(curve).hash_to_curve_batch
+        variants = [list(msgs) for msgs in items]
+        nxt = _cycle(variants)
+        dst = H2C_DST
+
+        def fn() -> None:
+            hb(nxt(), dst)
+
+        return fn, lambda: self._px(hb(variants[0], dst)[0])
+
+    def _vocab(self, curve: str, texts: list, progress: TokenProgress | None) -> tuple:
+        from_corpus = self.mod["ectraverse"].Vocabulary.from_corpus
+
+        def build() -> Any:
+            if progress is None:
+                return from_corpus(texts, "words", curve=curve).generators
+            progress.start()
+            return from_corpus(texts, "words", curve=curve, progress=progress).generators
+
+        return build, lambda: self._px(build()[0])
+
 
 class _ReferenceAPI:
     """The one place that knows the names of :mod:`ectraverse.reference`.
 
     Points are ``(x, y)`` tuples or None; ``load_curves(path)`` returns curve
     objects keyed by name; ``add(C, P, Q)``, ``double(C, P)``, ``mul(C, k, P)``,
-    ``msm(C, scalars, points)``.
+    ``msm(C, scalars, points)``, ``hash_to_curve_from_u(C, suite, us)`` (the
+    field elements ``us`` come from :func:`ectraverse.rfc9380.field_elements`).
     """
 
     def __init__(self, module: Any) -> None:
@@ -470,6 +663,7 @@ class _ReferenceAPI:
         self.double = module.double
         self.mul = module.mul
         self.msm = module.msm
+        self.hash_to_curve_from_u = module.hash_to_curve_from_u
 
     def curve(self, name: str) -> Any:
         return self.curves[name]
@@ -487,10 +681,12 @@ class ReferenceAdapter(Adapter):
     support = {c: frozenset(SINGLE_OPS + ("msm",)) for c in CURVES}
     notes = (
         "the pure-Python oracle: add, double, mul(C, k, P), mul_g = mul(C, k, G), msm;",
-        "slow, so 8 inputs per call, MSM up to 16 points, and --quick runs add and mul only.",
+        "hash_to_curve = rfc9380.field_elements(suite, params, [msg], dst) then",
+        "hash_to_curve_from_u(C, suite, us), per message (RFC 9380's slow path, no batch);",
+        "slow, so 8 inputs per call, MSM up to 16 points, and --quick runs add, mul and hash_to_curve only.",
     )
     single_inputs = 8
-    quick_ops = frozenset({"add", "mul"})
+    quick_ops = frozenset({"add", "mul", "hash_to_curve"})
     max_size = 16
     missing_hint = "not importable"
 
@@ -552,12 +748,28 @@ class ReferenceAdapter(Adapter):
 
         return fn, lambda: _x(msm(C, *variants[0]))
 
+    def _hash_to_curve(self, curve: str, items: list) -> tuple:
+        C, from_u = self.api.curve(curve), self.api.hash_to_curve_from_u
+        prm = named_params(curve)
+        suite = rfc9380.default_suite(prm)
+        field_elements = rfc9380.field_elements
+        msgs, dst = list(items), H2C_DST
+
+        def h(m: bytes) -> tuple[int, int] | None:
+            return from_u(C, suite, field_elements(suite, prm, [m], dst)[0])
+
+        def fn() -> None:
+            for m in msgs:
+                h(m)
+
+        return fn, lambda: _x(h(msgs[0]))
+
 
 class CoincurveAdapter(Adapter):
     name = "coincurve"
     dist = "coincurve"
     modules = ("coincurve",)
-    support = {"secp256k1": frozenset(SINGLE_OPS)}
+    support = {"secp256k1": frozenset(POINT_OPS)}
     notes = (
         "add = PublicKey.combine_keys([P, Q]); double = combine_keys([P, P]);",
         "mul = PublicKey.multiply(k_bytes) (constant-time); mul_g = PublicKey.from_secret(k_bytes);",
@@ -662,7 +874,7 @@ class FastecdsaAdapter(Adapter):
     name = "fastecdsa"
     dist = "fastecdsa"
     modules = ("fastecdsa.curve", "fastecdsa.point")
-    support = {c: frozenset(SINGLE_OPS) for c in ("secp256k1", "P-256", "P-384", "P-521")}
+    support = {c: frozenset(POINT_OPS) for c in ("secp256k1", "P-256", "P-384", "P-521")}
     notes = (
         "add = P + Q; double = P + P; mul = k * P; mul_g = k * curve.G;",
         "no public multi-scalar multiplication (Shamir's trick is internal to verify), no batch API.",
@@ -720,7 +932,7 @@ class PyEccAdapter(Adapter):
     name = "py_ecc"
     dist = "py_ecc"
     modules = ("py_ecc.optimized_bn128", "py_ecc.optimized_bls12_381")
-    support = {c: frozenset(SINGLE_OPS) for c in ("BN254", "BLS12-381")}
+    support = {c: frozenset(POINT_OPS) for c in ("BN254", "BLS12-381")}
     notes = (
         "BN254 = py_ecc.optimized_bn128, BLS12-381 = py_ecc.optimized_bls12_381 (G1);",
         "add, double, multiply(P, k), multiply(G1, k); pure Python, so 8 inputs per call.",
@@ -952,14 +1164,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
                              "Default: all (secp256k1 and P-256 with --quick).")
     parser.add_argument("--op", action="append", metavar="NAME",
                         type=_choice("operation", lambda: {_norm(o): o for o in OPS}, OPS),
-                        help=f"operation to time (repeatable). {ops_help}. Default: all.")
+                        help=f"operation to time (repeatable). {ops_help}. Default: all "
+                             f"({', '.join(TOKEN_OPS)} on {' and '.join(TOKEN_CURVES)} only, "
+                             "unless --curve is given).")
     parser.add_argument("--impl", action="append", metavar="NAME",
                         type=_choice("implementation", lambda: {_norm(a): a for a in ADAPTERS}, list(ADAPTERS)),
                         help=f"implementation to time (repeatable): {', '.join(ADAPTERS)}. "
                              "Default: all that are installed.")
     parser.add_argument("--quick", action="store_true",
                         help="a run of under a minute: secp256k1 and P-256, MSM sizes 16 and 256, "
-                             "smaller batches, 3 repeats of at least 0.02 s, reference for add and mul only")
+                             "smaller batches and vocabulary, 3 repeats of at least 0.02 s, "
+                             "reference for add, mul and hash_to_curve only")
     parser.add_argument("--json", metavar="PATH", type=Path, help="also write every result to this JSON file")
     parser.add_argument("--seed", type=int, default=1, metavar="N", help="seed of the random inputs (default 1)")
     parser.add_argument("--no-progress", action="store_true",
@@ -971,8 +1186,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument("--msm-size", action="append", type=_positive_int, metavar="N",
                         help="MSM size (repeatable; default 16 64 256 1024 4096, 16 256 with --quick)")
     parser.add_argument("--batch-size", type=_positive_int, metavar="N",
-                        help="elements per batch call (default 100000 for batch_add and 10000 for "
-                             "batch_mul_g; 10000 and 1000 with --quick)")
+                        help="elements per batch call (default 100000 for batch_add, 10000 for "
+                             "batch_mul_g and hash_to_curve_batch; 10000, 1000 and 1000 with --quick)")
+    parser.add_argument("--vocab-tokens", type=_positive_int, metavar="N",
+                        help="tokens of standard-library source the vocab operation builds from, whole "
+                             "files by name until at least N (default 1000000, 100000 with --quick); "
+                             "a build of the default size is timed once unless --repeats is given")
     parser.add_argument("--details", action="store_true",
                         help="also show ops/s, loops and repeats in every table cell")
     return parser
@@ -999,6 +1218,9 @@ class _Settings:
     repeats: int
     msm_sizes: tuple[int, ...]
     batch_sizes: dict[str, int]
+    vocab_tokens: int
+    vocab_repeats: int
+    explicit_curves: bool
     seed: int
     progress: bool
     details: bool
@@ -1021,7 +1243,10 @@ class _Settings:
             min_time=args.min_time or base["min_time"],
             repeats=args.repeats or base["repeats"],
             msm_sizes=tuple(sorted(set(args.msm_size))) if args.msm_size else base["msm_sizes"],
-            batch_sizes={"batch_add": batch or base["batch_add"], "batch_mul_g": batch or base["batch_mul_g"]},
+            batch_sizes={op: batch or base[op] for op in ("batch_add", "batch_mul_g", "hash_to_curve_batch")},
+            vocab_tokens=args.vocab_tokens or base["vocab_tokens"],
+            vocab_repeats=args.repeats or base["vocab_repeats"],
+            explicit_curves=bool(args.curve),
             seed=args.seed,
             progress=not args.no_progress,
             details=args.details,
@@ -1045,10 +1270,18 @@ def _plan(s: _Settings, adapters: dict[str, Adapter]) -> tuple[list[_Task], list
     tasks, skipped = [], []
     for curve in s.curves:
         for op in s.ops:
+            if op in TOKEN_OPS and not s.explicit_curves and curve not in TOKEN_CURVES:
+                note = (f"{', '.join(TOKEN_OPS)}: run on {' and '.join(TOKEN_CURVES)} unless --curve "
+                        "names other curves")
+                if note not in skipped:
+                    skipped.append(note)
+                continue
             if op == "msm":
                 sizes: tuple[int | None, ...] = s.msm_sizes
             elif op in s.batch_sizes:
                 sizes = (s.batch_sizes[op],)
+            elif op == "vocab":
+                sizes = (s.vocab_tokens,)
             else:
                 sizes = (None,)
             for size in sizes:
@@ -1069,20 +1302,36 @@ def _plan(s: _Settings, adapters: dict[str, Adapter]) -> tuple[list[_Task], list
 def _label(op: str, size: int | None) -> str:
     if op == "msm":
         return f"msm({size})"
+    if op == "vocab" and size is not None:
+        return f"vocab (~{size:,} tokens)"
     if size is not None:
         return f"{op} (n={size:,})"
     return op
 
 
-def _result_row(t: _Task, case: Case, m: Measurement, checked: bool) -> dict[str, Any]:
-    return {
+def _per(op: str) -> str:
+    if op == "msm":
+        return "point"
+    if op in ("hash_to_curve", "hash_to_curve_batch"):
+        return "message"
+    if op == "vocab":
+        return "token"
+    return "element" if op in BATCH_OPS else "op"
+
+
+def _result_row(t: _Task, case: Case, m: Measurement, inputs: OpInputs) -> dict[str, Any]:
+    row = {
         "impl": t.impl, "curve": t.curve, "op": t.op, "size": t.size,
         "us_per_op": m.us_per_op, "ops_per_s": m.ops_per_s,
         "loops": m.loops, "repeats": m.repeats, "median_s": m.median_s, "all_s": list(m.all_s),
         "ops_per_call": case.ops_per_call, "us_per_call": m.us_per_call,
-        "inputs": case.inputs, "checked": checked,
-        "per": "point" if t.op == "msm" else ("element" if t.op in BATCH_OPS else "op"),
+        "inputs": case.inputs, "checked": inputs.checked, "per": _per(t.op),
     }
+    if t.op == "vocab":
+        row.update(tokens=inputs.info["tokens"], distinct_tokens=inputs.info["distinct_tokens"],
+                   texts=inputs.info["texts"], corpus=inputs.info["corpus"], tokens_per_s=m.ops_per_s,
+                   us_per_distinct_token=m.us_per_call / inputs.info["distinct_tokens"])
+    return row
 
 
 def _run_tasks(s: _Settings, tasks: list[_Task], adapters: dict[str, Adapter],
@@ -1096,24 +1345,41 @@ def _run_tasks(s: _Settings, tasks: list[_Task], adapters: dict[str, Adapter],
         for key, group in itertools.groupby(tasks, key=lambda t: (t.curve, t.op, t.size)):
             curve, op, size = key
             progress.update(bar, description=f"inputs {curve} {_label(op, size)}")
-            inputs = factory.build(curve, op, size)
+            try:
+                inputs = factory.build(curve, op, size)
+            except (OSError, ValueError) as exc:  # the vocab corpus cannot be read (or decoded), or is empty
+                msg = f"{type(exc).__name__}: {exc}"
+                for t in group:
+                    err.print(f"[red]error[/red] {t.impl} {curve} {_label(op, size)}: {msg}",
+                              markup=True, highlight=False)
+                    results.append({"impl": t.impl, "curve": t.curve, "op": t.op, "size": t.size,
+                                    "error": msg})
+                    progress.advance(bar)
+                continue
             for t in group:
                 progress.update(bar, description=f"{t.impl} {curve} {_label(op, size)}")
+                tokens = None
+                if op == "vocab" and show:
+                    tokens = TokenProgress(progress, f"  tokenizing ({inputs.info['texts']} files)",
+                                           inputs.info["tokens"])
                 try:
-                    case = adapters[t.impl].prepare(inputs)
+                    case = adapters[t.impl].prepare(inputs, progress=tokens)
                     got = case.probe()
                     if inputs.checked and got != inputs.expected_x():
                         raise ArithmeticError(
                             f"wrong result: x = {got!r}, expected {inputs.expected_x()!r}")
-                    m = measure(case.fn, ops_per_call=case.ops_per_call,
-                                min_time=s.min_time, repeats=s.repeats)
-                    results.append(_result_row(t, case, m, inputs.checked))
+                    m = measure(case.fn, ops_per_call=case.ops_per_call, min_time=s.min_time,
+                                repeats=s.vocab_repeats if op == "vocab" else s.repeats)
+                    results.append(_result_row(t, case, m, inputs))
                 except Exception as exc:  # one failing cell must not hide the others: it is reported
                     msg = f"{type(exc).__name__}: {exc}"
                     err.print(f"[red]error[/red] {t.impl} {curve} {_label(op, size)}: {msg}",
                               markup=True, highlight=False)
                     results.append({"impl": t.impl, "curve": t.curve, "op": t.op, "size": t.size,
                                     "error": msg})
+                finally:
+                    if tokens is not None:
+                        tokens.close()
                 progress.advance(bar)
             del inputs
         progress.update(bar, description="done")
@@ -1129,9 +1395,11 @@ _ANY = -1  # matches the one measured size of a batch operation
 
 @dataclasses.dataclass(frozen=True)
 class _Goal:
+    """``num``'s time / ``den``'s time ≤ ``target``; or, without ``den``, ``num``'s µs per op ≤ ``target``."""
+
     text: str
     num: tuple[str, str, str, int | None]
-    den: tuple[str, str, str, int | None]
+    den: tuple[str, str, str, int | None] | None
     target: float
     target_text: str
 
@@ -1157,6 +1425,16 @@ _GOALS = (
           ("ectraverse", "secp256k1", "batch_add", _ANY), ("coincurve", "secp256k1", "add", None), 0.1, "≤ 0.1"),
     _Goal("secp256k1 msm(1024) per point vs ectraverse mul",
           ("ectraverse", "secp256k1", "msm", 1024), ("ectraverse", "secp256k1", "mul", None), 0.35, "≤ 0.35"),
+    _Goal("secp256k1 hash_to_curve_batch per message",
+          ("ectraverse", "secp256k1", "hash_to_curve_batch", _ANY), None, 40.0, "≤ 40 µs"),
+    _Goal("P-256 hash_to_curve_batch per message",
+          ("ectraverse", "P-256", "hash_to_curve_batch", _ANY), None, 40.0, "≤ 40 µs"),
+    _Goal("secp256k1 hash_to_curve_batch per message vs reference hash_to_curve",
+          ("ectraverse", "secp256k1", "hash_to_curve_batch", _ANY), ("reference", "secp256k1", "hash_to_curve", None),
+          1 / 20, "≤ 1/20"),
+    _Goal("P-256 hash_to_curve_batch per message vs reference hash_to_curve",
+          ("ectraverse", "P-256", "hash_to_curve_batch", _ANY), ("reference", "P-256", "hash_to_curve", None),
+          1 / 20, "≤ 1/20"),
 )
 
 
@@ -1170,21 +1448,30 @@ def _find(results: list[dict[str, Any]], key: tuple[str, str, str, int | None]) 
 
 
 def _evaluate_goals(results: list[dict[str, Any]], curves: Sequence[str] = CURVES) -> list[dict[str, Any]]:
+    """One row per goal on ``curves``: ``kind`` is ``"ratio"`` (``value`` = ``ratio`` = the
+    time over the comparison's time) or ``"us_per_op"`` (``value`` = µs per operation,
+    ``ratio`` None); ``status`` is pass, fail or n.a. (not measured)."""
     out = []
     for g in _GOALS:
         if g.num[1] not in curves:
             continue
-        num, den = _find(results, g.num), _find(results, g.den)
-        row: dict[str, Any] = {"goal": g.text, "target": g.target, "target_text": g.target_text,
-                               "ratio": None, "status": "n.a.", "detail": ""}
-        if num is None or den is None:
-            missing = [f"{k[0]} {k[1]} {_label(k[2], None if k[3] == _ANY else k[3])}"
-                       for k, r in ((g.num, num), (g.den, den)) if r is None]
+        num = _find(results, g.num)
+        den = None if g.den is None else _find(results, g.den)
+        row: dict[str, Any] = {"goal": g.text, "kind": "us_per_op" if g.den is None else "ratio",
+                               "target": g.target, "target_text": g.target_text,
+                               "value": None, "ratio": None, "status": "n.a.", "detail": ""}
+        missing = [f"{k[0]} {k[1]} {_label(k[2], None if k[3] == _ANY else k[3])}"
+                   for k, r in ((g.num, num), (g.den, den)) if k is not None and r is None]
+        if missing:
             row["detail"] = "not measured: " + "; ".join(missing)
+        elif den is None:
+            us = num["us_per_op"]
+            row.update(value=us, status="pass" if us <= g.target else "fail", detail=f"{_fmt_us(us)} per op")
         else:
             ratio = num["us_per_op"] / den["us_per_op"]
-            row.update(ratio=ratio, status="pass" if ratio <= g.target else "fail",
-                       detail=f"{_fmt_us(num['us_per_op'])} vs {_fmt_us(den['us_per_op'])}")
+            speed = f"{_sig3(1 / ratio)}× faster" if ratio <= 1 else f"{_sig3(ratio)}× slower"
+            row.update(value=ratio, ratio=ratio, status="pass" if ratio <= g.target else "fail",
+                       detail=f"{_fmt_us(num['us_per_op'])} vs {_fmt_us(den['us_per_op'])} ({speed})")
         out.append(row)
     return out
 
@@ -1263,13 +1550,28 @@ def _meta(s: _Settings, adapters: dict[str, Adapter], unavailable: dict[str, str
                     "cpu_count": os.cpu_count()},
         "method": {"timer": "time.perf_counter", "statistic": "median", "gc": "disabled while timing",
                    "min_time_s": s.min_time, "repeats": s.repeats, "seed": s.seed, "quick": s.quick,
-                   "single_op_inputs": _SINGLE_INPUTS, "batch_variants": _VARIANTS},
+                   "single_op_inputs": _SINGLE_INPUTS, "batch_variants": _VARIANTS,
+                   "vocab_repeats": s.vocab_repeats, "hash_to_curve_dst": H2C_DST.decode("ascii"),
+                   "hash_to_curve_messages": "b'token-<i>', distinct within and across the cycled input sets",
+                   "vocab_corpus": "the stdlib's top-level *.py files by name, whole, tokenized by "
+                                   "ectraverse.tokenizers.words"},
         "selection": {"curves": list(s.curves), "ops": list(s.ops), "impls": list(s.impls),
-                      "msm_sizes": list(s.msm_sizes), "batch_sizes": s.batch_sizes},
+                      "msm_sizes": list(s.msm_sizes), "batch_sizes": s.batch_sizes,
+                      "vocab_tokens": s.vocab_tokens},
         "unavailable": unavailable,
         "skipped": skipped,
         "notes": {name: list(a.notes) for name, a in adapters.items()},
     }
+
+
+def _vocab_cell(r: dict[str, Any], details: bool) -> Text:
+    t = Text(f"{_fmt_rate(r['tokens_per_s']).removesuffix('/s')} tokens/s")
+    t.append(f"\n{_fmt_us(r['us_per_distinct_token'])}/distinct token")
+    t.append(f"\n{r['tokens']:,} tokens, {r['distinct_tokens']:,} distinct, {_fmt_us(r['us_per_call'])} a build",
+             style="dim")
+    if details:
+        t.append(f"\n{r['loops']} build(s) ×{r['repeats']}", style="dim")
+    return t
 
 
 def _cell(r: dict[str, Any] | None, base: dict[str, Any] | None, details: bool) -> Text:
@@ -1277,6 +1579,8 @@ def _cell(r: dict[str, Any] | None, base: dict[str, Any] | None, details: bool) 
         return Text("—", style="dim")
     if "error" in r:
         return Text("error", style="bold red")
+    if r["op"] == "vocab":
+        return _vocab_cell(r, details)
     t = Text(_fmt_us(r["us_per_op"]))
     if r["op"] == "msm":
         t.append("/pt")
@@ -1309,11 +1613,20 @@ def _render(out: Console, meta: dict[str, Any], results: list[dict[str, Any]],
     method = meta["method"]
     head.add_row("method", f"median of {method['repeats']} repeats of ≥ {method['min_time_s']} s each "
                            f"(calibrated loops), time.perf_counter, gc off, seed {method['seed']}")
+    if "vocab" in s.ops:
+        n = method["vocab_repeats"]
+        head.add_row("vocab", f"{'one timed build' if n == 1 else f'median of {n} timed builds'} per curve, "
+                              "after one untimed calibration build (the warm-up); corpus: "
+                              f"{method['vocab_corpus']}")
+    if {"hash_to_curve", "hash_to_curve_batch"} & set(s.ops):
+        head.add_row("hash_to_curve", f"messages {method['hash_to_curve_messages']}; "
+                                      f"DST {method['hash_to_curve_dst']!r}; the curve's default RFC 9380 suite")
     out.print(head)
 
     impls = [i for i in ADAPTERS if any(r["impl"] == i for r in results)]
     out.print()
-    out.print("Median time per operation (batches: per element; msm: per point, then the whole call). "
+    out.print("Median time per operation (batches: per element; msm: per point, then the whole call; "
+              "hash_to_curve: per message; vocab: tokens/s and per distinct token). "
               "(n×) = time / ectraverse's time: above 1, ectraverse is faster.", highlight=False)
     for curve in s.curves:
         rows = [r for r in results if r["curve"] == curve]
@@ -1335,15 +1648,16 @@ def _render(out: Console, meta: dict[str, Any], results: list[dict[str, Any]],
     out.print()
     out.print("[bold]What is timed[/bold]")
     for name, notes in meta["notes"].items():
-        out.print(f"  [bold]{name}[/bold]: {notes[0]}", highlight=False)
+        out.print(f"  [bold]{name}[/bold]: {escape(notes[0])}", highlight=False)
         for line in notes[1:]:
-            out.print(f"    {line}", highlight=False)
+            out.print(f"    {escape(line)}", highlight=False)
     for name, why in meta["unavailable"].items():
         out.print(f"  [bold]{name}[/bold]: {escape(why)}; skipped", highlight=False)
     for line in meta["skipped"]:
         out.print(f"  {line}", highlight=False, style="dim")
 
-    gt = Table(title="Speed goals (information, not a test): ectraverse time / comparison time",
+    gt = Table(title="Speed goals (information, not a test): ectraverse time / comparison time, "
+                     "or ectraverse time per operation",
                title_justify="left")
     gt.add_column("goal")
     gt.add_column("target", justify="right")
@@ -1352,7 +1666,11 @@ def _render(out: Console, meta: dict[str, Any], results: list[dict[str, Any]],
     gt.add_column("detail", style="dim")
     style = {"pass": "bold green", "fail": "bold red", "n.a.": "dim"}
     for g in goals:
-        gt.add_row(g["goal"], g["target_text"], "—" if g["ratio"] is None else f"{_sig3(g['ratio'])}",
+        if g["value"] is None:
+            measured = "—"
+        else:
+            measured = _fmt_us(g["value"]) if g["kind"] == "us_per_op" else _sig3(g["value"])
+        gt.add_row(g["goal"], g["target_text"], measured,
                    Text(g["status"], style=style[g["status"]]), g["detail"])
     out.print()
     out.print(gt)

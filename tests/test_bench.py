@@ -87,8 +87,10 @@ def test_quick_run_writes_json(tmp_path, capsys):
     assert meta["machine"]["cpu_count"] >= 1
     assert meta["method"]["repeats"] == 3 and meta["method"]["seed"] == 1
     assert meta["selection"] == {"curves": ["secp256k1"], "ops": ["add"], "impls": ["reference"],
-                                 "msm_sizes": [16, 256], "batch_sizes": {"batch_add": 10000,
-                                                                         "batch_mul_g": 1000}}
+                                 "msm_sizes": [16, 256],
+                                 "batch_sizes": {"batch_add": 10000, "batch_mul_g": 1000,
+                                                 "hash_to_curve_batch": 1000},
+                                 "vocab_tokens": 100000}
     [r] = data["results"]
     assert (r["impl"], r["curve"], r["op"], r["size"]) == ("reference", "secp256k1", "add", None)
     check_result(r)
@@ -149,7 +151,7 @@ def test_nothing_to_measure(capsys):
 @pytest.mark.skipif(not hasattr(ectraverse, "curve"), reason="the compiled core is not built yet")
 def test_ectraverse_adapter_runs_every_op(tmp_path):
     rc, data = run_json(tmp_path, "--impl", "ectraverse", "--curve", "secp256k1", "--curve", "BLS12-381",
-                        "--msm-size", "16", "--msm-size", "64", "--batch-size", "64")
+                        "--msm-size", "16", "--msm-size", "64", "--batch-size", "64", "--vocab-tokens", "300")
     assert rc == 0
     assert {(r["curve"], r["op"]) for r in data["results"]} == {
         (c, op) for c in ("secp256k1", "BLS12-381") for op in bench.OPS}
@@ -252,6 +254,142 @@ def test_local_arithmetic_agrees_with_reference(name):
     assert bench._add(c, P, P) == ref.double(C, P)
 
 
+needs_core = pytest.mark.skipif(not hasattr(ectraverse, "curve"), reason="the compiled core is not built yet")
+
+
+# --- the token layer: hash_to_curve, hash_to_curve_batch, vocab ---------------
+
+@needs_core
+def test_hash_to_curve_ops_report_per_message(tmp_path, capsys):
+    rc, data = run_json(tmp_path, "--impl", "ectraverse", "--impl", "reference", "--curve", "P-256",
+                        "--op", "hash_to_curve", "--op", "hash_to_curve_batch", "--batch-size", "32")
+    assert rc == 0
+    rows = {(r["impl"], r["op"]): r for r in data["results"]}
+    assert set(rows) == {("ectraverse", "hash_to_curve"), ("reference", "hash_to_curve"),
+                         ("ectraverse", "hash_to_curve_batch")}
+    for r in rows.values():
+        check_result(r)
+        assert r["checked"] is True and r["per"] == "message"
+    assert rows["ectraverse", "hash_to_curve"]["ops_per_call"] == bench._SINGLE_INPUTS
+    assert rows["reference", "hash_to_curve"]["ops_per_call"] == bench.ReferenceAdapter.single_inputs
+    batch = rows["ectraverse", "hash_to_curve_batch"]
+    assert batch["size"] == batch["ops_per_call"] == 32
+    assert data["meta"]["method"]["hash_to_curve_dst"] == "ectraverse-bench-v1"
+    goals = {g["goal"]: g for g in data["goals"]}
+    absolute = goals["P-256 hash_to_curve_batch per message"]
+    assert absolute["kind"] == "us_per_op" and absolute["ratio"] is None
+    assert absolute["value"] == batch["us_per_op"] and absolute["status"] in ("pass", "fail")
+    vs_ref = goals["P-256 hash_to_curve_batch per message vs reference hash_to_curve"]
+    assert vs_ref["kind"] == "ratio" and vs_ref["target"] == pytest.approx(1 / 20)
+    assert vs_ref["ratio"] == pytest.approx(batch["us_per_op"] / rows["reference", "hash_to_curve"]["us_per_op"])
+    assert "secp256k1 hash_to_curve_batch per message" not in goals  # secp256k1 not selected
+    assert "hash_to_curve_batch (n=32)" in capsys.readouterr().out
+
+
+@needs_core
+def test_vocab_op_reports_tokens_per_s_and_per_distinct_token(tmp_path, capsys):
+    rc, data = run_json(tmp_path, "--impl", "ectraverse", "--curve", "secp256k1", "--op", "vocab",
+                        "--vocab-tokens", "2000")
+    assert rc == 0
+    [r] = data["results"]
+    check_result(r)
+    assert (r["op"], r["size"], r["per"], r["checked"]) == ("vocab", 2000, "token", True)
+    assert r["tokens"] >= 2000 and r["ops_per_call"] == r["tokens"]
+    assert r["tokens_per_s"] == r["ops_per_s"]
+    assert r["us_per_distinct_token"] == pytest.approx(r["us_per_call"] / r["distinct_tokens"])
+    corpus = bench._stdlib_corpus(2000)
+    assert (r["texts"], r["tokens"]) == (len(corpus.texts), corpus.tokens)
+    V = ectraverse.Vocabulary.from_corpus(corpus.texts, "words", curve="secp256k1")
+    assert r["distinct_tokens"] == len(V) and V.token(0) == corpus.top
+    assert data["meta"]["selection"]["vocab_tokens"] == 2000
+    out = capsys.readouterr().out
+    assert "vocab (~2,000 tokens)" in out and "tokens/s" in out and "/distinct token" in out
+
+
+@needs_core
+def test_vocab_build_reports_its_tokenizing():
+    inputs = bench._InputFactory(bench._load_params(), 1).build("P-256", "vocab", 1000)
+
+    class Recorder:
+        def __init__(self):
+            self.starts, self.tokens = 0, []
+
+        def start(self):
+            self.starts += 1
+
+        def __call__(self, n):
+            self.tokens.append(n)
+
+    rec = Recorder()
+    adapter = bench.EctraverseAdapter()
+    adapter.load()
+    case = adapter.prepare(inputs, progress=rec)
+    assert case.ops_per_call == inputs.info["tokens"] and case.inputs == inputs.info["texts"]
+    case.fn()
+    assert rec.starts == 1
+    assert len(rec.tokens) == inputs.info["texts"] and sum(rec.tokens) == inputs.info["tokens"]
+
+
+def test_vocab_corpus_that_cannot_be_read_is_a_cell_error(tmp_path, monkeypatch, capsys):
+    empty = tmp_path / "stdlib"
+    empty.mkdir()
+    monkeypatch.setattr(bench.sysconfig, "get_paths", lambda: {"stdlib": str(empty)})
+    rc, data = run_json(tmp_path, "--impl", "ectraverse", "--curve", "secp256k1", "--op", "vocab",
+                        "--op", "add")
+    assert rc == 1
+    rows = {r["op"]: r for r in data["results"]}
+    assert "FileNotFoundError" in rows["vocab"]["error"]
+    assert "error" not in rows["add"]  # the other cells still run
+    assert "no *.py files" in capsys.readouterr().err
+
+
+def plan(*argv):
+    s = bench._Settings.from_args(bench.build_parser().parse_args(list(argv)))
+    tasks, skipped = bench._plan(s, {"ectraverse": bench.EctraverseAdapter(),
+                                     "reference": bench.ReferenceAdapter()})
+    return s, tasks, skipped
+
+
+def test_token_ops_run_on_secp256k1_and_p256_unless_curves_are_named():
+    s, tasks, skipped = plan()
+    for op in bench.TOKEN_OPS:
+        assert {t.curve for t in tasks if t.op == op} == set(bench.TOKEN_CURVES)
+    assert {t.curve for t in tasks if t.op == "mul"} == set(bench.CURVES)
+    assert any("unless --curve" in line for line in skipped)
+    _, tasks, skipped = plan("--curve", "BN254", "--curve", "P-384")
+    for op in bench.TOKEN_OPS:
+        assert {t.curve for t in tasks if t.op == op} == {"BN254", "P-384"}
+    assert not any("unless --curve" in line for line in skipped)
+
+
+def test_token_op_sizes_impls_and_repeats():
+    s, tasks, _ = plan()
+    got = {(t.impl, t.op, t.size) for t in tasks if t.op in bench.TOKEN_OPS and t.curve == "P-256"}
+    assert got == {("ectraverse", "hash_to_curve", None), ("reference", "hash_to_curve", None),
+                   ("ectraverse", "hash_to_curve_batch", 10_000), ("ectraverse", "vocab", 1_000_000)}
+    assert (s.repeats, s.vocab_repeats) == (5, 1)
+    s, tasks, _ = plan("--quick")
+    got = {(t.impl, t.op, t.size) for t in tasks if t.op in bench.TOKEN_OPS and t.curve == "P-256"}
+    assert got == {("ectraverse", "hash_to_curve", None), ("reference", "hash_to_curve", None),
+                   ("ectraverse", "hash_to_curve_batch", 1_000), ("ectraverse", "vocab", 100_000)}
+    assert (s.repeats, s.vocab_repeats) == (3, 3)
+    s, _, _ = plan("--repeats", "4", "--batch-size", "500", "--vocab-tokens", "7")
+    assert (s.vocab_repeats, s.batch_sizes["hash_to_curve_batch"], s.vocab_tokens) == (4, 500, 7)
+
+
+def test_hash_to_curve_inputs_are_distinct_messages_checked_by_the_reference():
+    factory = bench._InputFactory(bench._load_params(), 1)
+    single = factory.build("secp256k1", "hash_to_curve", None)
+    assert single.items[:2] == [b"token-0", b"token-1"] and len(set(single.items)) == len(single.items)
+    batch = factory.build("secp256k1", "hash_to_curve_batch", 100)
+    assert len(batch.items) == 2 and all(len(msgs) == 100 for msgs in batch.items)
+    assert len(set(batch.items[0]) | set(batch.items[1])) == 200
+    # RFC 9380 secp256k1_XMD:SHA-256_SSWU_RO_ vector (msg "abc"), through the same reference path
+    c = bench._load_params()["secp256k1"]
+    x = bench._hash_x(c, b"abc", b"QUUX-V01-CS02-with-secp256k1_XMD:SHA-256_SSWU_RO_")
+    assert hex(x).startswith("0x3377e01eab42db29")
+
+
 def test_goals_pass_fail_and_not_measured():
     def row(impl, curve, op, us, size=None):
         return {"impl": impl, "curve": curve, "op": op, "size": size, "us_per_op": us}
@@ -260,7 +398,27 @@ def test_goals_pass_fail_and_not_measured():
                row("ectraverse", "P-256", "mul", 80.0), row("cryptography", "P-256", "mul", 50.0)]
     goals = {g["goal"]: g for g in bench._evaluate_goals(results)}
     k1 = goals["secp256k1 mul vs coincurve multiply"]
-    assert k1["status"] == "pass" and k1["ratio"] == pytest.approx(1.2)
+    assert k1["status"] == "pass" and k1["ratio"] == pytest.approx(1.2) and "1.20× slower" in k1["detail"]
     assert goals["P-256 mul vs cryptography exchange"]["status"] == "fail"
     na = goals["P-384 mul vs cryptography exchange"]
     assert na["status"] == "n.a." and na["ratio"] is None and "not measured" in na["detail"]
+
+
+def test_goals_on_time_per_message():
+    def row(impl, curve, op, us, size=None):
+        return {"impl": impl, "curve": curve, "op": op, "size": size, "us_per_op": us}
+
+    results = [row("ectraverse", "secp256k1", "hash_to_curve_batch", 30.0, 10_000),
+               row("ectraverse", "P-256", "hash_to_curve_batch", 50.0, 10_000),
+               row("reference", "secp256k1", "hash_to_curve", 900.0),
+               row("reference", "P-256", "hash_to_curve", 600.0)]
+    goals = {g["goal"]: g for g in bench._evaluate_goals(results, ("secp256k1", "P-256"))}
+    k1 = goals["secp256k1 hash_to_curve_batch per message"]
+    assert (k1["kind"], k1["status"], k1["value"], k1["ratio"]) == ("us_per_op", "pass", 30.0, None)
+    assert goals["P-256 hash_to_curve_batch per message"]["status"] == "fail"
+    k1_ref = goals["secp256k1 hash_to_curve_batch per message vs reference hash_to_curve"]
+    assert k1_ref["status"] == "pass" and k1_ref["ratio"] == pytest.approx(1 / 30)
+    assert "30.0× faster" in k1_ref["detail"]
+    p256_ref = goals["P-256 hash_to_curve_batch per message vs reference hash_to_curve"]
+    assert p256_ref["status"] == "fail" and "12.0× faster" in p256_ref["detail"]
+    assert "P-384 mul vs cryptography exchange" not in goals
