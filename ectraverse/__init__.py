@@ -4,13 +4,16 @@ Token sequences map to elements of a group built on an elliptic curve, so
 contexts compose exactly, invert exactly and never grow.  This package's
 foundation is a compiled core for prime-field curve arithmetic (named and
 custom curves, points, batches of points, multi-scalar multiplication) and the
-token layer on top of it: RFC 9380 hash-to-curve, tokenizers, vocabularies.
+token layer on top of it (RFC 9380 hash-to-curve, tokenizers, vocabularies)
+and the traversal engine (contexts, prefix states, windows, traversers).
 
 The arithmetic is variable-time: for public data, not secret keys.
 """
 
 from ectraverse import tokenizers
+from ectraverse.context import Context, ContextGroup
 from ectraverse.errors import (
+    ContextMismatchError,
     CurveMismatchError,
     EctraverseError,
     EncodingError,
@@ -24,11 +27,16 @@ from ectraverse.errors import (
 )
 from ectraverse.point import Curve, Point, PointArray, curve, curve_names, encode_to_curve, hash_to_curve
 from ectraverse.rfc9380 import expand_message_xmd, hash_to_field
+from ectraverse.traverse import ContextBatch, PrefixStates, Traversal, Traverser, WindowIndex
 from ectraverse.vocab import Vocabulary
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Context",
+    "ContextBatch",
+    "ContextGroup",
+    "ContextMismatchError",
     "Curve",
     "CurveMismatchError",
     "EctraverseError",
@@ -38,11 +46,15 @@ __all__ = [
     "NotOnCurveError",
     "Point",
     "PointArray",
+    "PrefixStates",
+    "Traversal",
+    "Traverser",
     "UnknownCurveError",
     "UnknownSuiteError",
     "UnknownTokenError",
     "Vocabulary",
     "VocabularyFileError",
+    "WindowIndex",
     "__version__",
     "curve",
     "curve_names",

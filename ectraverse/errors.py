@@ -17,6 +17,7 @@ __all__ = [
     "UnknownTokenError",
     "VocabularyFileError",
     "UnknownSuiteError",
+    "ContextMismatchError",
 ]
 
 
@@ -69,3 +70,7 @@ class VocabularyFileError(EctraverseError, ValueError):
 
 class UnknownSuiteError(EctraverseError, ValueError):
     """No hash-to-curve suite is registered under the requested ID."""
+
+
+class ContextMismatchError(EctraverseError, ValueError):
+    """Contexts (or context bytes) from different traversal engines were mixed."""

@@ -602,6 +602,23 @@ class PointArray:
             raise IndexError(f"PointArray index {i} out of range for length {m}")
         return Point._make(self._curve, self._a[i].tobytes())
 
+    def take(self, indices) -> PointArray:
+        """The points at the given indices (any sequence of ints, repeats allowed), as a new array.
+
+        Example:
+            >>> C = curve("toy61")
+            >>> A = C.multiply_generator([1, 2, 3])
+            >>> A.take([2, 0, 2])[0] == 3 * C.generator
+            True
+        """
+        idx = np.asarray(indices, dtype=np.intp)
+        if idx.ndim != 1:
+            raise ValueError("indices must be a one-dimensional sequence of ints")
+        m = len(self)
+        if idx.size and (idx.min() < -m or idx.max() >= m):
+            raise IndexError(f"PointArray indices must be in [-{m}, {m}), for length {m}")
+        return PointArray._wrap(self._curve, np.ascontiguousarray(self._a[idx]))
+
     def __iter__(self):
         c = self._curve
         for row in self._a:

@@ -17,6 +17,8 @@ MODULES = [
     "ectraverse.rfc9380",
     "ectraverse.tokenizers",
     "ectraverse.vocab",
+    "ectraverse.context",
+    "ectraverse.traverse",
 ]
 README = Path(__file__).resolve().parents[1] / "README.md"
 

@@ -1,0 +1,251 @@
+"""Contexts: elements of the group ℤ ⋉ G that token sequences map to.
+
+A context is ``C = (L, S)``: a length ``L`` (any integer; negative for inverses)
+and a point ``S`` of the curve's prime-order group ``G``.  With the engine's
+multiplier ``k`` (a scalar of large multiplicative order mod ``n``):
+
+* product (concatenation): ``(l1, S1) * (l2, S2) = (l1 + l2, k^l2 * S1 + S2)``;
+* identity ``(0, O)``; inverse ``(l, S)^-1 = (-l, -(k^-l * S))``;
+* the context of ``u1 ... uL`` is ``(L, sum k^(L-i) * P_ui)`` (Horner's rule:
+  appending token ``t`` is ``S <- k*S + P_t``), so ``C(uv) = C(u) * C(v)``.
+
+The product is associative but not commutative.  A context stores the length,
+never ``k^L``: with a secret key the multiplier stays private.
+
+Byte format (version 1), big-endian::
+
+    b"ECTX"  version (1 byte = 1)
+    curve-name length (1 byte) | curve name (ASCII)
+    engine fingerprint (16 bytes)
+    length (8 bytes, signed two's complement)
+    S: SEC1 compressed point (1 + field_bytes bytes, or the single byte 0x00 for O)
+
+The fingerprint identifies the engine (curve, namespace, multiplier) without
+revealing the multiplier: the first 16 bytes of SHA-256 over a fixed label,
+the engine tag and ``k``.
+
+Example:
+    >>> from ectraverse.point import curve
+    >>> G = ContextGroup(curve("toy61"), k=5, tag=b"demo")
+    >>> a = G.atom(curve("toy61").generator)          # one token
+    >>> ab = a * a                                     # two tokens
+    >>> (ab.length, ab.point == 5 * a.point + a.point)
+    (2, True)
+    >>> (ab * ab.inverse()) == G.identity, ab ** -1 == ab.inverse()
+    (True, True)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import operator
+
+from ectraverse.errors import ContextMismatchError, EncodingError
+from ectraverse.point import Curve, Point
+
+__all__ = ["Context", "ContextGroup", "FORMAT_MAGIC", "FORMAT_VERSION"]
+
+FORMAT_MAGIC = b"ECTX"
+FORMAT_VERSION = 1
+_FINGERPRINT_BYTES = 16
+_LENGTH_BYTES = 8
+
+
+class ContextGroup:
+    """The group ℤ ⋉ G of one engine: a curve and a multiplier ``k``.
+
+    Args:
+        curve: the curve whose prime-order group holds the points.
+        k: the multiplier, an int in [2, n - 2] (the engine checks its order).
+        tag: the engine's tag (bytes), mixed into the fingerprint.
+
+    Traversal engines build one; it is exposed for the algebra's own sake.
+    """
+
+    __slots__ = ("curve", "_k", "_kinv", "_tag", "fingerprint", "identity", "__weakref__")
+
+    def __init__(self, curve: Curve, k: int, tag: bytes):
+        if not isinstance(curve, Curve):
+            raise TypeError(f"curve must be a Curve, not {type(curve).__name__}")
+        if isinstance(k, bool) or not isinstance(k, int):
+            raise TypeError(f"k must be an int, not {type(k).__name__}")
+        if not 2 <= k <= curve.n - 2:
+            raise ValueError(f"k must be in [2, n - 2], not {k}")
+        self.curve = curve
+        self._k = k
+        self._kinv = pow(k, -1, curve.n)
+        self._tag = bytes(tag)
+        digest = hashlib.sha256(b"ectraverse-v1:fingerprint\x00" + bytes(tag) + b"\x00" + k.to_bytes(curve.scalar_bytes, "big"))
+        self.fingerprint = digest.digest()[:_FINGERPRINT_BYTES]
+        self.identity = Context._make(self, 0, curve.identity)
+
+    def power(self, length: int) -> int:
+        """``k^length mod n`` for any integer length (negative: powers of ``k^-1``)."""
+        if length >= 0:
+            return pow(self._k, length, self.curve.n)
+        return pow(self._kinv, -length, self.curve.n)
+
+    def atom(self, point: Point) -> Context:
+        """The context ``(1, point)`` of a one-token sequence."""
+        return Context._make(self, 1, point)
+
+    def context(self, length: int, point: Point) -> Context:
+        """The context ``(length, point)``; the point must be on this group's curve."""
+        if isinstance(length, bool) or not isinstance(length, int):
+            raise TypeError(f"length must be an int, not {type(length).__name__}")
+        if not isinstance(point, Point):
+            raise TypeError(f"point must be a Point, not {type(point).__name__}")
+        if point.curve != self.curve:
+            raise ContextMismatchError(f"point is on {point.curve.name!r}, not {self.curve.name!r}")
+        return Context._make(self, length, point)
+
+    def from_bytes(self, data) -> Context:
+        """Decode :meth:`Context.to_bytes` output made by this same engine.
+
+        Raises:
+            TypeError: data is not bytes-like.
+            EncodingError: malformed, truncated, or an unknown version.
+            ContextMismatchError: the bytes name another curve or engine.
+        """
+        try:
+            raw = bytes(memoryview(data).cast("B"))
+        except TypeError:
+            raise TypeError(f"context bytes must be bytes-like, not {type(data).__name__}") from None
+        head = len(FORMAT_MAGIC) + 2
+        if len(raw) < head or raw[:4] != FORMAT_MAGIC:
+            raise EncodingError(f"Context bytes must start with {FORMAT_MAGIC!r} and a version byte.")
+        if raw[4] != FORMAT_VERSION:
+            raise EncodingError(f"Context format version must be {FORMAT_VERSION}, not {raw[4]}.")
+        name_len = raw[5]
+        pos = head + name_len
+        need = pos + _FINGERPRINT_BYTES + _LENGTH_BYTES + 1
+        if len(raw) < need:
+            raise EncodingError(f"Context bytes are truncated: {len(raw)} bytes, expected at least {need}.")
+        name = raw[head:pos].decode("ascii", errors="replace")
+        if name != self.curve.name:
+            raise ContextMismatchError(f"Context bytes are for curve {name!r}, not {self.curve.name!r}.")
+        fp = raw[pos : pos + _FINGERPRINT_BYTES]
+        if fp != self.fingerprint:
+            raise ContextMismatchError(
+                f"Context bytes come from another engine (fingerprint {fp.hex()}, this engine's is {self.fingerprint.hex()})."
+            )
+        pos += _FINGERPRINT_BYTES
+        length = int.from_bytes(raw[pos : pos + _LENGTH_BYTES], "big", signed=True)
+        point = self.curve.decode(raw[pos + _LENGTH_BYTES :])
+        return Context._make(self, length, point)
+
+    def __reduce__(self):
+        # Note: the pickle holds the multiplier (secret for keyed engines).
+        return (ContextGroup, (self.curve, self._k, self._tag))
+
+    def __repr__(self) -> str:
+        return f"ContextGroup({self.curve.name}, fingerprint={self.fingerprint.hex()})"
+
+
+class Context:
+    """An element ``(length, point)`` of an engine's group ℤ ⋉ G; immutable and hashable.
+
+    ``c1 * c2`` is concatenation, ``c.inverse()`` undoes ``c``, ``c ** m`` repeats
+    it ``m`` times (any integer ``m``).  Contexts of different engines never mix.
+    """
+
+    __slots__ = ("_group", "_length", "_point")
+
+    def __init__(self, *args, **kwargs):
+        raise TypeError("Contexts come from an engine: Traversal.compose(...), engine.identity, context_from_bytes(...)")
+
+    @classmethod
+    def _make(cls, group: ContextGroup, length: int, point: Point) -> Context:
+        self = object.__new__(cls)
+        self._group = group
+        self._length = length
+        self._point = point
+        return self
+
+    @property
+    def length(self) -> int:
+        """The number of tokens (negative for inverses of sequences)."""
+        return self._length
+
+    @property
+    def point(self) -> Point:
+        """The point ``S``."""
+        return self._point
+
+    @property
+    def group(self) -> ContextGroup:
+        return self._group
+
+    def _check(self, other: Context) -> None:
+        if other._group is not self._group and other._group.fingerprint != self._group.fingerprint:
+            raise ContextMismatchError("Cannot combine contexts of different engines.")
+
+    def __mul__(self, other):
+        if not isinstance(other, Context):
+            return NotImplemented
+        self._check(other)
+        g = self._group
+        if other._length == 0:
+            shifted = self._point
+        else:
+            shifted = g.power(other._length) * self._point
+        return Context._make(g, self._length + other._length, shifted + other._point)
+
+    def inverse(self) -> Context:
+        """``(l, S)^-1 = (-l, -(k^-l * S))``: ``c * c.inverse()`` is the identity."""
+        g = self._group
+        return Context._make(g, -self._length, -(g.power(-self._length) * self._point))
+
+    def __pow__(self, m):
+        if isinstance(m, bool):
+            return NotImplemented
+        try:
+            m = operator.index(m)
+        except TypeError:
+            return NotImplemented
+        base = self if m >= 0 else self.inverse()
+        m = abs(m)
+        result = self._group.identity
+        while m:  # square-and-multiply in the group (associativity)
+            if m & 1:
+                result = result * base
+            m >>= 1
+            if m:
+                base = base * base
+        return result
+
+    def __eq__(self, other):
+        if not isinstance(other, Context):
+            return NotImplemented
+        return (
+            self._group.fingerprint == other._group.fingerprint
+            and self._length == other._length
+            and self._point == other._point
+        )
+
+    def __hash__(self):
+        return hash((self._group.fingerprint, self._length, self._point))
+
+    def __reduce__(self):
+        return (_context_from_bytes, (self._group, self.to_bytes()))
+
+    def to_bytes(self) -> bytes:
+        """The versioned byte format described in the module docstring."""
+        name = self._group.curve.name.encode("ascii")
+        return b"".join(
+            (
+                FORMAT_MAGIC,
+                bytes((FORMAT_VERSION, len(name))),
+                name,
+                self._group.fingerprint,
+                self._length.to_bytes(_LENGTH_BYTES, "big", signed=True),
+                self._point.to_bytes(),
+            )
+        )
+
+    def __repr__(self) -> str:
+        return f"Context(length={self._length}, point={self._point.to_bytes().hex()})"
+
+
+def _context_from_bytes(group: ContextGroup, data: bytes) -> Context:
+    return group.from_bytes(data)

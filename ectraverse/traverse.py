@@ -1,0 +1,537 @@
+"""The traversal engine: token sequences as contexts, with exact inverses and bounded state.
+
+A :class:`Traversal` fixes a curve, a tokenizer, a vocabulary (token ->
+generator ``P_t`` by RFC 9380 hash-to-curve) and a multiplier ``k``; it maps
+every token sequence ``u`` to the context ``C(u) = (L, sum k^(L-i) P_ui)``
+(see :mod:`ectraverse.context` for the algebra).  Because ``C`` is a
+homomorphism, ``C(uv) = C(u) * C(v)``: contexts compose exactly, invert
+exactly, and never grow.
+
+The multiplier is ``k = hash_to_field(key or "", tag)`` into ``Z_n`` (RFC 9380
+section 5.2) under the engine's tag ``ectraverse-v1:engine:<curve>:<namespace>``
+(``:keyed`` appended with a key); a candidate that is 0, +-1 or of order at
+most ``2^32`` (at most ``(n - 1) / 4`` on tiny curves) is rejected and the
+next counter value tried.
+
+Guarantees and limits (see the README): exact and deterministic; for
+sequences chosen independently of ``k``, two distinct sequences of length
+<= L collide with probability <= L / n.  Not a cryptographic hash against an
+adversary who knows ``k``; with a secret key, ``k`` stays out of contexts and
+their bytes (but not out of pickles of the engine).
+
+Example:
+    >>> eng = Traversal("secp256k1")
+    >>> ab, c = eng.compose("a b"), eng.compose("c")
+    >>> eng.compose("a b c") == ab * c
+    True
+    >>> eng.remove_prefix("a b c", "a b") == c
+    True
+    >>> eng.compose("a b") == eng.compose("b a")
+    False
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from concurrent.futures import Executor
+from functools import lru_cache
+
+import numpy as np
+
+from ectraverse import rfc9380, tokenizers
+from ectraverse.context import Context, ContextGroup
+from ectraverse.errors import ContextMismatchError
+from ectraverse.point import Curve, Point, PointArray, curve as named_curve
+from ectraverse.vocab import Vocabulary
+
+__all__ = ["Traversal", "PrefixStates", "ContextBatch", "Traverser", "WindowIndex", "derive_multiplier"]
+
+#: The smallest multiplicative order accepted for k on curves with n > 2^34.
+MIN_ORDER = 2**32
+
+
+def _order_at_most(k: int, n: int, bound: int) -> bool:
+    """True if k^e = 1 (mod n) for some 1 <= e <= bound (baby-step giant-step)."""
+    m = math.isqrt(bound) + 1
+    baby = {}
+    cur = 1
+    for j in range(m):
+        baby.setdefault(cur, j)
+        cur = cur * k % n
+    giant = cur  # k^m
+    cur = giant
+    for i in range(1, m + 1):
+        j = baby.get(cur)
+        if j is not None and 1 <= i * m - j <= bound:
+            return True
+        cur = cur * giant % n
+    return False
+
+
+@lru_cache(maxsize=256)
+def _acceptable(k: int, n: int) -> bool:
+    if k in (0, 1, n - 1):
+        return False
+    bound = MIN_ORDER if n > 4 * MIN_ORDER else (n - 1) // 4
+    return not _order_at_most(k, n, bound)
+
+
+def derive_multiplier(curve: Curve, tag: bytes, key: bytes | None = None) -> int:
+    """The engine multiplier: RFC 9380 ``hash_to_field`` into ``Z_n``, rejecting weak values.
+
+    Args:
+        curve: the engine's curve.
+        tag: the engine's domain-separation tag.
+        key: optional secret bytes; the message hashed (empty without a key).
+
+    Returns:
+        k in [2, n - 2] of multiplicative order > 2^32 (> (n - 1)/4 on tiny curves).
+    """
+    n = curve.n
+    L = (n.bit_length() + 128 + 7) // 8
+    msg = key or b""
+    for counter in range(1 << 16):
+        dst = tag if counter == 0 else tag + b":" + str(counter).encode()
+        (k,) = rfc9380.hash_to_field(msg, dst, 1, modulus=n, L=L, hash_name="sha256")
+        if _acceptable(k, n):
+            return k
+    raise ValueError(f"no multiplier of large order found for {curve.name!r}")  # pragma: no cover
+
+
+class Traversal:
+    """An engine mapping token sequences to contexts.
+
+    Args:
+        curve: a curve name or :class:`~ectraverse.point.Curve` (default secp256k1).
+        tokenizer: how strings are split: a name ("words", "whitespace",
+            "chars", "bytes"), a callable, or an object with ``encode``.
+        namespace: the vocabulary namespace (generators differ per namespace).
+        key: optional secret bytes; with a key the multiplier is secret.
+        vocabulary: a :class:`~ectraverse.vocab.Vocabulary` to use (its curve
+            and namespace must match); by default an open one is created.
+
+    Raises:
+        TypeError: key is not bytes-like, or a bad tokenizer/curve type.
+        ValueError: the vocabulary's curve or namespace differs.
+    """
+
+    def __init__(self, curve="secp256k1", *, tokenizer="words", namespace: str = "default", key=None,
+                 vocabulary: Vocabulary | None = None):
+        C = named_curve(curve) if isinstance(curve, str) else curve
+        if not isinstance(C, Curve):
+            raise TypeError(f"curve must be a curve name or a Curve, not {type(curve).__name__}")
+        if key is not None:
+            if isinstance(key, str) or not isinstance(key, (bytes, bytearray, memoryview)):
+                raise TypeError(f"key must be bytes, not {type(key).__name__}")
+            key = bytes(key)
+            if not key:
+                raise ValueError("key must not be empty (use key=None for an unkeyed engine)")
+        if vocabulary is None:
+            vocabulary = Vocabulary(C, namespace=namespace)
+        elif not isinstance(vocabulary, Vocabulary):
+            raise TypeError(f"vocabulary must be a Vocabulary, not {type(vocabulary).__name__}")
+        elif vocabulary.curve != C or vocabulary.namespace != namespace:
+            raise ValueError(
+                f"vocabulary is for ({vocabulary.curve.name!r}, namespace {vocabulary.namespace!r}), "
+                f"not ({C.name!r}, namespace {namespace!r})"
+            )
+        self._curve = C
+        self._tokenizer_spec = tokenizer
+        self._tokenize = tokenizers.resolve(tokenizer)
+        self._namespace = namespace
+        self._key = key
+        self._vocab = vocabulary
+        tag = b"ectraverse-v1:engine:" + C.name.encode() + b":" + namespace.encode() + (b":keyed" if key else b"")
+        self._group = ContextGroup(C, derive_multiplier(C, tag, key), tag)
+
+    # ---- properties -------------------------------------------------------
+
+    @property
+    def curve(self) -> Curve:
+        return self._curve
+
+    @property
+    def namespace(self) -> str:
+        return self._namespace
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        return self._vocab
+
+    @property
+    def keyed(self) -> bool:
+        """True if a secret key set the multiplier."""
+        return self._key is not None
+
+    @property
+    def fingerprint(self) -> bytes:
+        """16 bytes identifying this engine (curve, namespace, multiplier) in context bytes."""
+        return self._group.fingerprint
+
+    @property
+    def group(self) -> ContextGroup:
+        return self._group
+
+    @property
+    def identity(self) -> Context:
+        """The context of the empty sequence."""
+        return self._group.identity
+
+    def __repr__(self) -> str:
+        keyed = ", keyed" if self.keyed else ""
+        return f"Traversal({self._curve.name!r}, namespace={self._namespace!r}{keyed})"
+
+    def __reduce__(self):
+        # The pickle holds the key of a keyed engine.  Tokenizers must pickle too
+        # (names always do).
+        return (_rebuild_engine, (self._curve, self._tokenizer_spec, self._namespace, self._key, self._vocab))
+
+    # ---- tokens --------------------------------------------------------------
+
+    def tokens(self, x) -> list:
+        """Tokens of x: a str is tokenized, any other iterable is taken as tokens."""
+        if isinstance(x, str):
+            return list(self._tokenize(x))
+        if isinstance(x, (bytes, bytearray)):
+            raise TypeError("bytes are not tokens; decode them to str, or pass a list of tokens")
+        if isinstance(x, Context):
+            raise TypeError("a Context is not a token sequence")
+        return list(x)
+
+    def _ids(self, x) -> list[int]:
+        return self._vocab.add_many(self.tokens(x))
+
+    def _as_context(self, x) -> Context:
+        if isinstance(x, Context):
+            self._check(x)
+            return x
+        return self.compose(x)
+
+    def _check(self, c: Context) -> None:
+        if c.group.fingerprint != self._group.fingerprint:
+            raise ContextMismatchError("The context belongs to another engine.")
+
+    def token_context(self, token) -> Context:
+        """The context ``(1, P_token)`` of a single token."""
+        return self._group.atom(self._vocab.generator(token))
+
+    # ---- composing -------------------------------------------------------------
+
+    def _compose_ids(self, ids: Sequence[int]) -> Context:
+        L = len(ids)
+        if L == 0:
+            return self.identity
+        gens = self._vocab.generators
+        if L == 1:
+            return self._group.atom(gens[ids[0]])
+        # S = sum_t c_t P_t with c_t = sum_{i: u_i = t} k^(L-i): scalar work, then one MSM
+        n, k = self._curve.n, self._group.power(1)
+        coef: dict[int, int] = {}
+        pw = 1
+        get = coef.get
+        for t in reversed(ids):
+            coef[t] = get(t, 0) + pw
+            pw = pw * k % n
+        distinct = list(coef)
+        S = gens.take(distinct).msm([coef[t] % n for t in distinct])
+        return Context._make(self._group, L, S)
+
+    def compose(self, x) -> Context:
+        """The context of x (a str, tokenized, or a sequence of tokens).
+
+        Long inputs take the multi-scalar path: the coefficients
+        ``c_t = sum k^(L-i) mod n`` are accumulated per distinct token, then
+        one multi-scalar multiplication gives ``S``.
+
+        Raises:
+            UnknownTokenError: a token is missing from a frozen vocabulary.
+        """
+        return self._compose_ids(self._ids(x))
+
+    def context_from_bytes(self, data) -> Context:
+        """A context from :meth:`Context.to_bytes` output of this same engine.
+
+        Raises:
+            EncodingError: malformed or truncated bytes.
+            ContextMismatchError: bytes of another curve or engine.
+        """
+        return self._group.from_bytes(data)
+
+    def remove_prefix(self, whole, prefix) -> Context:
+        """``C(v)`` from ``C(uv)`` and ``C(u)`` (contexts or token sequences): ``C(u)^-1 * C(uv)``."""
+        return self._as_context(prefix).inverse() * self._as_context(whole)
+
+    def remove_suffix(self, whole, suffix) -> Context:
+        """``C(u)`` from ``C(uv)`` and ``C(v)``: ``C(uv) * C(v)^-1``."""
+        return self._as_context(whole) * self._as_context(suffix).inverse()
+
+    def compose_chunks(self, chunks: Iterable, executor: Executor | None = None) -> Context:
+        """Compose pieces independently and merge them by an ordered tree reduction.
+
+        Equal to composing the concatenation.  With an executor (for example a
+        ``concurrent.futures.ProcessPoolExecutor``), each chunk is composed in a
+        worker (the engine is pickled once per chunk).
+        """
+        chunks = list(chunks)
+        if executor is None:
+            parts = [self.compose(c) for c in chunks]
+        else:
+            futures = [executor.submit(_compose_chunk, self, c) for c in chunks]
+            parts = [f.result() for f in futures]
+        return self._reduce(parts)
+
+    def _reduce(self, parts: list[Context]) -> Context:
+        if not parts:
+            return self.identity
+        while len(parts) > 1:  # pairwise, order kept: associativity makes any grouping equal
+            parts = [parts[i] * parts[i + 1] if i + 1 < len(parts) else parts[i] for i in range(0, len(parts), 2)]
+        self._check(parts[0])
+        return parts[0]
+
+    # ---- prefix states, windows, traversers, indexes -------------------------------
+
+    def prefixes(self, x) -> PrefixStates:
+        """Prefix states of x: ``[i]`` is the context of the first i tokens (``i = 0 .. L``)."""
+        return PrefixStates(self, self._ids(x))
+
+    def traverser(self, *, history: bool = False) -> Traverser:
+        """A state machine: push tokens, pop them exactly, checkpoint and restore."""
+        return Traverser(self, history=history)
+
+    def index(self, x, max_n: int) -> WindowIndex:
+        """An index of every window of length 1..max_n of x, for phrase lookup and repeats."""
+        return WindowIndex(self, self._ids(x), max_n)
+
+    def _window_points(self, ids: Sequence[int], m: int) -> PointArray:
+        """Points of every window of length m of ids (start i = 0 .. L - m), by the recurrence
+
+            W(r)_i = k^(r-1) P_(u_i) + W(r-1)_(i+1)
+
+        over per-token tables k^e P_t (e < m), all in batches: (m - 1)(distinct)
+        scalar multiplications and (m - 1) L mixed additions."""
+        L = len(ids)
+        if not 1 <= m <= L:
+            raise ValueError(f"window length must be in [1, {L}], not {m}")
+        gens = self._vocab.generators
+        distinct, local = np.unique(np.asarray(ids, dtype=np.intp), return_inverse=True)
+        base = gens.take(distinct)
+        C = self._curve
+        W = base.take(local)
+        for r in range(2, m + 1):
+            table = base * self._group.power(r - 1)
+            table = PointArray.from_bytes(C, table.to_bytes(compressed=False))  # Z = 1: mixed additions
+            W = table.take(local[: L - r + 1]) + W[1:]
+        return W
+
+
+def _rebuild_engine(curve, tokenizer, namespace, key, vocabulary):
+    return Traversal(curve, tokenizer=tokenizer, namespace=namespace, key=key, vocabulary=vocabulary)
+
+
+def _compose_chunk(engine: Traversal, chunk) -> Context:
+    return engine.compose(chunk)
+
+
+class ContextBatch:
+    """Contexts of one common length as a batch: ``len``, indexing, ``points`` (a PointArray)."""
+
+    __slots__ = ("_group", "length", "points")
+
+    def __init__(self, group: ContextGroup, length: int, points: PointArray):
+        self._group = group
+        self.length = length
+        self.points = points
+
+    def __len__(self) -> int:
+        return len(self.points)
+
+    def __getitem__(self, i: int) -> Context:
+        return Context._make(self._group, self.length, self.points[i])
+
+    def __iter__(self):
+        for P in self.points:
+            yield Context._make(self._group, self.length, P)
+
+    def __repr__(self) -> str:
+        return f"ContextBatch({len(self)} contexts of length {self.length})"
+
+
+class PrefixStates:
+    """Contexts of every prefix of a token sequence: ``[i]`` for ``i = 0 .. L``.
+
+    ``window(i, j) = [i]^-1 * [j]`` is the context of tokens ``i .. j-1`` in
+    O(1) (one scalar multiplication); ``windows(m)`` gives every window of
+    length m as a :class:`ContextBatch` through the batch paths.
+    """
+
+    def __init__(self, engine: Traversal, ids: Sequence[int]):
+        self._engine = engine
+        self._ids = list(ids)
+        core = engine.curve._core
+        gens = engine.vocabulary.generators
+        k = engine.group.power(1)
+        raws = [core.identity_raw]
+        raw = core.identity_raw
+        for t in self._ids:  # S_i = k S_(i-1) + P_(u_i)
+            raw = core.add(core.mul(raw, k), gens._a[t].tobytes())
+            raws.append(raw)
+        self._states = PointArray._wrap(engine.curve, core.batch_from_raws(raws))
+
+    def __len__(self) -> int:
+        return len(self._states)
+
+    @property
+    def tokens_length(self) -> int:
+        return len(self._ids)
+
+    def __getitem__(self, i: int) -> Context:
+        if not -len(self) <= i < len(self):
+            raise IndexError(f"prefix index must be in [0, {len(self) - 1}], not {i}")
+        i %= len(self)
+        return Context._make(self._engine.group, i, self._states[i])
+
+    def window(self, i: int, j: int) -> Context:
+        """The context of tokens i .. j-1 (0 <= i <= j <= L): ``[i]^-1 * [j]``."""
+        L = len(self._ids)
+        if not 0 <= i <= j <= L:
+            raise IndexError(f"window bounds must satisfy 0 <= i <= j <= {L}, not ({i}, {j})")
+        # [i]^-1 [j] = (-i, -k^-i S_i)(j, S_j) = (j - i, S_j - k^(j-i) S_i): one scalar multiplication
+        g = self._engine.group
+        return Context._make(g, j - i, self._states[j] - g.power(j - i) * self._states[i])
+
+    def windows(self, m: int) -> ContextBatch:
+        """Every window of length m (starts 0 .. L - m) as a batch."""
+        return ContextBatch(self._engine.group, m, self._engine._window_points(self._ids, m))
+
+
+class Traverser:
+    """A streaming state machine over one engine: ``push``, ``pop``, ``undo``, checkpoints.
+
+    The state is one context; with ``history=False`` memory does not grow
+    with the number of tokens pushed.  ``pop(token)`` is the exact inverse of
+    ``push(token)``: ``S <- k^-1 (S - P_token)``.
+    """
+
+    __slots__ = ("_engine", "_state", "_history")
+
+    def __init__(self, engine: Traversal, *, history: bool = False):
+        self._engine = engine
+        self._state = engine.identity
+        self._history: list | None = [] if history else None
+
+    @property
+    def state(self) -> Context:
+        return self._state
+
+    def __len__(self) -> int:
+        return self._state.length
+
+    def push(self, token) -> Context:
+        """Append one token: ``S <- k S + P_token``."""
+        g = self._engine.group
+        P = self._engine.vocabulary.generator(token)
+        s = self._state
+        self._state = Context._make(g, s.length + 1, g.power(1) * s.point + P)
+        if self._history is not None:
+            self._history.append(token)
+        return self._state
+
+    def push_many(self, tokens) -> Context:
+        """Append many tokens (one composition, then one product)."""
+        toks = self._engine.tokens(tokens)
+        self._state = self._state * self._engine.compose(toks)
+        if self._history is not None:
+            self._history.extend(toks)
+        return self._state
+
+    def pop(self, token) -> Context:
+        """Remove ``token`` from the end (the exact inverse of ``push(token)``)."""
+        g = self._engine.group
+        P = self._engine.vocabulary.generator(token)
+        s = self._state
+        self._state = Context._make(g, s.length - 1, g.power(-1) * (s.point - P))
+        if self._history is not None and self._history:
+            self._history.pop()
+        return self._state
+
+    def undo(self) -> Context:
+        """Pop the last pushed token (needs ``history=True``)."""
+        if self._history is None:
+            raise ValueError("undo needs a traverser made with history=True")
+        if not self._history:
+            raise IndexError("nothing to undo")
+        return self.pop(self._history[-1])
+
+    def checkpoint(self) -> Context:
+        """The current state, to :meth:`restore` later."""
+        return self._state
+
+    def restore(self, context: Context) -> Context:
+        """Jump to a saved state (of the same engine); history is cleared."""
+        if not isinstance(context, Context):
+            raise TypeError(f"restore needs a Context, not {type(context).__name__}")
+        self._engine._check(context)
+        self._state = context
+        if self._history is not None:
+            self._history = []
+        return context
+
+
+class WindowIndex:
+    """Every window of length 1..max_n over a token stream, keyed by its context.
+
+    ``find(phrase)`` returns every start position of the phrase (one
+    composition and one dictionary lookup); ``repeats(m)`` lists the m-grams
+    that occur more than once.  The exact, algebraic counterpart of a
+    similarity-hash memory: equal contexts mean equal sequences (up to the
+    collision bound).
+    """
+
+    def __init__(self, engine: Traversal, ids: Sequence[int], max_n: int):
+        if isinstance(max_n, bool) or not isinstance(max_n, int) or max_n < 1:
+            raise ValueError(f"max_n must be a positive int, not {max_n!r}")
+        self._engine = engine
+        self._ids = list(ids)
+        self.max_n = min(max_n, len(self._ids))
+        self._table: dict[tuple[int, bytes], list[int]] = {}
+        for m in range(1, self.max_n + 1):
+            pts = engine._window_points(self._ids, m)
+            for i, key in enumerate(_encodings(pts)):
+                self._table.setdefault((m, key), []).append(i)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def find(self, phrase) -> list[int]:
+        """Start positions of the phrase (a str or token sequence) in the stream."""
+        toks = self._engine.tokens(phrase)
+        if not 1 <= len(toks) <= self.max_n:
+            raise ValueError(f"phrase length must be in [1, {self.max_n}], not {len(toks)}")
+        c = self._engine.compose(toks)
+        return list(self._table.get((len(toks), c.point.to_bytes()), ()))
+
+    def repeats(self, m: int) -> list[tuple[tuple, list[int]]]:
+        """Repeated m-grams: ``[(tokens, positions), ...]`` in order of first occurrence."""
+        if not 1 <= m <= self.max_n:
+            raise ValueError(f"m must be in [1, {self.max_n}], not {m}")
+        vocab = self._engine.vocabulary
+        out = []
+        for (length, _), positions in self._table.items():
+            if length == m and len(positions) > 1:
+                i = positions[0]
+                out.append((tuple(vocab.token(t) for t in self._ids[i : i + m]), list(positions)))
+        out.sort(key=lambda item: item[1][0])
+        return out
+
+
+def _encodings(points: PointArray) -> list[bytes]:
+    """Compressed encodings of every point, split from one batch encoding."""
+    blob = points.to_bytes()
+    nb = points.curve.field_bytes
+    out, pos = [], 0
+    while pos < len(blob):
+        size = 1 if blob[pos] == 0 else 1 + nb
+        out.append(blob[pos : pos + size])
+        pos += size
+    return out
