@@ -18,7 +18,8 @@ Byte format (version 1), big-endian::
     curve-name length (1 byte) | curve name (ASCII)
     engine fingerprint (16 bytes)
     length (8 bytes, signed two's complement)
-    S: SEC1 compressed point (1 + field_bytes bytes, or the single byte 0x00 for O)
+    S: SEC1 compressed point (1 + field_bytes bytes, or the single byte 0x00 for O);
+       the only accepted form, so every context has exactly one encoding
 
 The fingerprint identifies the engine (curve, namespace, multiplier) without
 revealing the multiplier: the first 16 bytes of SHA-256 over a fixed label,
@@ -131,7 +132,13 @@ class ContextGroup:
             )
         pos += _FINGERPRINT_BYTES
         length = int.from_bytes(raw[pos : pos + _LENGTH_BYTES], "big", signed=True)
-        point = self.curve.decode(raw[pos + _LENGTH_BYTES :])
+        enc = raw[pos + _LENGTH_BYTES :]
+        if enc[:1] == b"\x04":
+            raise EncodingError(
+                "The point of a context must be SEC1-compressed (0x02/0x03 || x) or the single byte 0x00, "
+                "not uncompressed (0x04): every context has exactly one encoding."
+            )
+        point = self.curve.decode(enc)
         return Context._make(self, length, point)
 
     def __reduce__(self):
@@ -230,7 +237,13 @@ class Context:
         return (_context_from_bytes, (self._group, self.to_bytes()))
 
     def to_bytes(self) -> bytes:
-        """The versioned byte format described in the module docstring."""
+        """The versioned byte format described in the module docstring.
+
+        Raises:
+            ValueError: the length does not fit the format's 8 signed bytes (|length| >= 2^63).
+        """
+        if not -(2**63) <= self._length < 2**63:
+            raise ValueError(f"Context bytes hold lengths in [-2^63, 2^63), not {self._length}.")
         name = self._group.curve.name.encode("ascii")
         return b"".join(
             (

@@ -225,16 +225,12 @@ class Traversal:
         gens = self._vocab.generators
         if L == 1:
             return self._group.atom(gens[ids[0]])
-        # S = sum_t c_t P_t with c_t = sum_{i: u_i = t} k^(L-i): scalar work, then one MSM
-        n, k = self._curve.n, self._group.power(1)
-        coef: dict[int, int] = {}
-        pw = 1
-        get = coef.get
-        for t in reversed(ids):
-            coef[t] = get(t, 0) + pw
-            pw = pw * k % n
-        distinct = list(coef)
-        S = gens.take(distinct).msm([coef[t] % n for t in distinct])
+        # S = sum_t c_t P_t with c_t = sum_{i: u_i = t} k^(L-i): the coefficients are
+        # accumulated in C (mod n), then one MSM over the distinct tokens
+        distinct, local = np.unique(np.asarray(ids, dtype=np.int64), return_inverse=True)
+        core = self._curve._core
+        coef = core.composition_coefficients(local, len(distinct), self._group.power(1))
+        S = Point._make(self._curve, core.batch_msm_limbs(gens.take(distinct)._a, coef))
         return Context._make(self._group, L, S)
 
     def compose(self, x) -> Context:
@@ -425,6 +421,10 @@ class Traverser:
         return self._state
 
     def __len__(self) -> int:
+        if self._state.length < 0:
+            raise ValueError(
+                f"the state has negative length {self._state.length} (more pops than pushes); read state.length"
+            )
         return self._state.length
 
     def push(self, token) -> Context:
@@ -446,12 +446,21 @@ class Traverser:
         return self._state
 
     def pop(self, token) -> Context:
-        """Remove ``token`` from the end (the exact inverse of ``push(token)``)."""
+        """Remove ``token`` from the end (the exact inverse of ``push(token)``).
+
+        Popping more than was pushed is allowed: the state is then the
+        group element of negative length (``len`` refuses it; read ``state.length``).
+
+        Raises:
+            ValueError: with history, ``token`` is not the last token pushed.
+        """
+        s = self._state
+        if self._history is not None and self._history and self._history[-1] != token:
+            raise ValueError(f"pop({token!r}) does not match the last token pushed, {self._history[-1]!r}")
         g = self._engine.group
         P = self._engine.vocabulary.generator(token)
-        s = self._state
         self._state = Context._make(g, s.length - 1, g.power(-1) * (s.point - P))
-        if self._history is not None and self._history:
+        if self._history:
             self._history.pop()
         return self._state
 
@@ -508,6 +517,9 @@ class WindowIndex:
         toks = self._engine.tokens(phrase)
         if not 1 <= len(toks) <= self.max_n:
             raise ValueError(f"phrase length must be in [1, {self.max_n}], not {len(toks)}")
+        vocab = self._engine.vocabulary
+        if any(t not in vocab for t in toks):  # an unseen token is not in the stream (and is not added)
+            return []
         c = self._engine.compose(toks)
         return list(self._table.get((len(toks), c.point.to_bytes()), ()))
 

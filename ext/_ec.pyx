@@ -13,7 +13,7 @@ exception.  Batch entry points take and return NumPy ``uint64`` arrays of shape
 The arithmetic is variable-time: do not use it on secret data.
 """
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize
-from libc.stdint cimport uint64_t, uint8_t
+from libc.stdint cimport uint64_t, uint8_t, int64_t
 from libc.stdlib cimport free
 from libc.string cimport memset, memcpy
 
@@ -476,6 +476,44 @@ cdef class CurveCore:
         cdef int rc
         if m == 0:
             return self.identity_raw
+        with nogil:
+            rc = ect_batch_msm(&self.c, o, &a[0, 0, 0], &k[0, 0], m)
+        if rc != 1:
+            raise MemoryError(f"out of memory in a {m}-point multi-scalar multiplication")
+        return out
+
+    def composition_coefficients(self, ids, Py_ssize_t D, k):
+        """(D, scalar_limbs) uint64 scalars: out[t] = sum of k^(L-1-i) over ids[i] = t, mod n.
+
+        ids: int64 array of indices in [0, D); k: a Python int.  The GIL is
+        released while C accumulates (one product and one sum per position).
+        """
+        cdef const int64_t[::1] idv = np.ascontiguousarray(ids, dtype=np.int64)
+        cdef uint64_t ks[ECT_MAXL]
+        self._scalar(k, ks)
+        out = np.zeros((max(D, 1), self.scalar_limbs), dtype=np.uint64)
+        cdef uint64_t[:, ::1] o = out
+        cdef size_t L = idv.shape[0]
+        cdef int rc
+        with nogil:
+            rc = ect_composition_coefficients(&self.c, &o[0, 0], &idv[0] if L else NULL, L, D, ks)
+        if rc != 1:
+            raise ValueError(f"token indices must be in [0, {D})")
+        return out[:D]
+
+    def batch_msm_limbs(self, A, K):
+        """Raw sum K_i A_i for scalars already as (m, scalar_limbs) uint64 limbs (each < n)."""
+        self._check_batch(A)
+        cdef size_t m = A.shape[0]
+        if K.shape != (m, self.scalar_limbs) or K.dtype != np.uint64:
+            raise ValueError(f"scalar limbs must be a uint64 array of shape ({m}, {self.scalar_limbs})")
+        if m == 0:
+            return self.identity_raw
+        cdef bytes out = self._new_raw()
+        cdef uint64_t *o = <uint64_t *>PyBytes_AS_STRING(out)
+        cdef const uint64_t[:, :, ::1] a = A
+        cdef const uint64_t[:, ::1] k = np.ascontiguousarray(K)
+        cdef int rc
         with nogil:
             rc = ect_batch_msm(&self.c, o, &a[0, 0, 0], &k[0, 0], m)
         if rc != 1:

@@ -1,7 +1,7 @@
 # cython: language_level=3
 # Declarations mirroring ext/ect_common.h and ext/ect_api.h, cimported by
 # _ec.pyx.  Only the fields and entry points that _ec.pyx uses are listed.
-from libc.stdint cimport uint64_t, uint8_t
+from libc.stdint cimport uint64_t, uint8_t, int64_t
 
 
 cdef extern from "ect_api.h" nogil:
@@ -100,5 +100,7 @@ cdef extern from "ect_api.h" nogil:
     int ect_batch_decode(const ect_curve *C, uint64_t *out, size_t max_m, const uint8_t *inp, size_t length,
                          size_t *count, size_t *offset)
     size_t ect_batch_count(const ect_curve *C, const uint8_t *inp, size_t length)
+    int ect_composition_coefficients(const ect_curve *C, uint64_t *out, const int64_t *ids, size_t L, size_t D,
+                                     const uint64_t *k)
     int ect_h2c_map(const ect_curve *C, const ect_h2c *S, uint64_t *out, const uint8_t *u, size_t m)
     int ect_h2c_clear(const ect_curve *C, const ect_h2c *S, uint64_t *out, const uint64_t *inp, size_t m)

@@ -1,0 +1,667 @@
+"""The traversal engine: prefix states, windows, chunked composition, the
+streaming traverser, the window index and the multiplier.
+
+* ``prefixes(x)[i]`` is ``C(x[:i])``; ``window(i, j)`` equals ``C(x[i:j])`` for
+  every ``i <= j`` of short inputs, and ``windows(m)`` equals composing every
+  slice of length m, for every m (hypothesis, on secp256k1, P-256, toy61 and
+  toy-plot, small and large vocabularies);
+* ``compose_chunks`` equals ``compose`` for random chunkings, empty chunks
+  included, serially and once through a two-process pool;
+* the traverser agrees with the batch composition on 5,000 tokens of real text
+  (push, push_many, pop, undo, checkpoint, restore), and against a list model
+  on random operation sequences;
+* with history off, memory does not grow over 10^6 pushes (tracemalloc); with
+  history on, it does;
+* ``WindowIndex.find`` and ``repeats`` against a brute-force scan of a few
+  hundred tokens of real text;
+* the multiplier: no small multiplicative order (checked without the code's
+  own order test), keyed and unkeyed engines differ, a key fixes the engine,
+  toy curves get k of order > (n - 1)/4 (exact orders by brute force);
+* every error path of the engine, the prefix states, the traverser and the index.
+
+"Real text" is the standard library's top-level ``*.py`` files, sorted by name
+and tokenized with ``ectraverse.tokenizers.words``.  This module runs in about
+40 s, most of it the 10^6 traced pushes.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import pathlib
+import sysconfig
+import tracemalloc
+from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import ectraverse as ect
+from ectraverse import reference, rfc9380, tokenizers
+from ectraverse.traverse import ContextBatch, Traversal, derive_multiplier
+from ectraverse.vocab import Vocabulary
+
+CURVES = ["secp256k1", "P-256", "toy61", "toy-plot"]
+TOYS = ["toy-a0", "toy-b0", "toy-h4", "toy-plot"]
+
+
+@functools.cache
+def engine(name: str, namespace: str = "default", key: bytes | None = None) -> Traversal:
+    return Traversal(name, namespace=namespace, key=key)
+
+
+SMALL_VOCAB = st.sampled_from(["a", "b", "c"])
+LARGE_VOCAB = st.one_of(
+    st.text(st.characters(codec="utf-8"), min_size=1, max_size=6),
+    st.integers(-(2**63), 2**63 - 1),
+)
+VOCABS = {"small": SMALL_VOCAB, "large": LARGE_VOCAB}
+
+
+def seqs(vocab: str, min_size: int = 0, max_size: int = 12):
+    return st.lists(VOCABS[vocab], min_size=min_size, max_size=max_size)
+
+
+@functools.cache
+def stdlib_tokens(count: int) -> tuple:
+    """The first ``count`` tokens of the stdlib's top-level *.py files, sorted by name."""
+    root = pathlib.Path(sysconfig.get_paths()["stdlib"])
+    out: list = []
+    for f in sorted(root.glob("*.py"), key=lambda f: f.name):
+        out.extend(tokenizers.words(f.read_text(encoding="utf-8")))
+        if len(out) >= count:
+            return tuple(out[:count])
+    raise AssertionError(f"the stdlib's top-level *.py files hold only {len(out)} tokens")  # pragma: no cover
+
+
+# ---- prefix states and windows ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("vocab", VOCABS)
+@pytest.mark.parametrize("name", CURVES)
+@given(data=st.data())
+def test_prefix_states_and_every_window(name, vocab, data):
+    eng = engine(name)
+    x = data.draw(seqs(vocab, max_size=9))
+    L = len(x)
+    P = eng.prefixes(x)
+    assert len(P) == L + 1 and P.tokens_length == L
+    for i in range(L + 1):
+        assert P[i] == eng.compose(x[:i])
+        assert P[i].length == i
+    assert P[-1] == eng.compose(x) and P[-(L + 1)] == eng.identity
+    for i in range(L + 1):
+        for j in range(i, L + 1):
+            w = P.window(i, j)
+            assert w == eng.compose(x[i:j]), (i, j)
+            assert w == P[i].inverse() * P[j]
+
+
+@pytest.mark.parametrize("vocab", VOCABS)
+@pytest.mark.parametrize("name", CURVES)
+@given(data=st.data())
+def test_windows_of_every_length(name, vocab, data):
+    eng = engine(name)
+    x = data.draw(seqs(vocab, min_size=1, max_size=14))
+    L = len(x)
+    P = eng.prefixes(x)
+    for m in range(1, L + 1):
+        W = P.windows(m)
+        assert isinstance(W, ContextBatch)
+        assert len(W) == L - m + 1 and W.length == m and len(W.points) == L - m + 1
+        expected = [eng.compose(x[i : i + m]) for i in range(L - m + 1)]
+        assert list(W) == expected
+        assert [W[i] for i in range(len(W))] == expected
+        assert all(c.length == m for c in W)
+
+
+def test_windows_on_a_toy_curve_with_identity_generators():
+    """On toy-plot (n = 47) some tokens hash to the identity; windows must still be right."""
+    eng = engine("toy-plot")
+    V = eng.vocabulary
+    zero = next(t for t in range(10_000) if V.generator(t).is_identity)
+    x = [1, zero, 2, zero, zero, 3, 1, zero]
+    P = eng.prefixes(x)
+    for m in range(1, len(x) + 1):
+        assert list(P.windows(m)) == [eng.compose(x[i : i + m]) for i in range(len(x) - m + 1)]
+    assert eng.index(x, 3).find([zero]) == [1, 3, 4, 7]
+
+
+def test_windows_of_real_text_match_prefix_windows():
+    eng = engine("secp256k1")
+    x = list(stdlib_tokens(300))
+    P = eng.prefixes(x)
+    for m in (1, 2, 5, 17, 64):
+        W = P.windows(m)
+        assert len(W) == 301 - m
+        for i in (0, 1, 150 - m // 2, 299 - m, 300 - m):
+            assert W[i] == P.window(i, i + m) == eng.compose(x[i : i + m])
+
+
+# ---- chunks ----------------------------------------------------------------------------------
+
+
+def chunkings(draw, x):
+    """x cut at random places (repeated cuts give empty chunks), plus empty chunks at the ends."""
+    cuts = sorted(draw(st.lists(st.integers(0, len(x)), max_size=8)))
+    bounds = [0, *cuts, len(x)]
+    chunks = [x[a:b] for a, b in itertools.pairwise(bounds)]
+    if draw(st.booleans()):
+        chunks = [[], *chunks, []]
+    return chunks
+
+
+@pytest.mark.parametrize("vocab", VOCABS)
+@pytest.mark.parametrize("name", CURVES)
+@given(data=st.data())
+def test_compose_chunks_equals_compose(name, vocab, data):
+    eng = engine(name)
+    x = data.draw(seqs(vocab, max_size=20))
+    chunks = chunkings(data.draw, x)
+    assert sum(map(len, chunks)) == len(x)
+    assert eng.compose_chunks(chunks) == eng.compose(x)
+    assert eng.compose_chunks(iter(chunks)) == eng.compose(x)
+
+
+def test_compose_chunks_edge_cases():
+    eng = engine("secp256k1")
+    assert eng.compose_chunks([]) == eng.identity
+    assert eng.compose_chunks([[], [], ""]) == eng.identity
+    assert eng.compose_chunks(["the cat", "", "sat on", "the mat"]) == eng.compose("the cat sat on the mat")
+    assert eng.compose_chunks([["a"]] * 7) == eng.compose(["a"] * 7)
+
+
+def test_compose_chunks_with_a_process_pool():
+    eng = Traversal("secp256k1", namespace="pool", key=b"pool key")
+    x = list(stdlib_tokens(400))
+    chunks = [x[:0], x[:90], x[90:91], [], x[91:250], x[250:]]
+    with ProcessPoolExecutor(2) as pool:
+        got = eng.compose_chunks(chunks, executor=pool)
+    assert got == eng.compose(x)
+    assert got.length == 400
+
+
+# ---- the traverser -----------------------------------------------------------------------------
+
+
+def test_streaming_agrees_with_batch_on_5000_tokens():
+    eng = engine("secp256k1")
+    x = list(stdlib_tokens(5000))
+    P = eng.prefixes(x)
+    whole = eng.compose(x)
+    assert P[-1] == whole
+
+    tr = eng.traverser(history=True)
+    for i, t in enumerate(x, start=1):
+        s = tr.push(t)
+        assert s == tr.state == P[i]
+    assert len(tr) == 5000 and tr.state == whole
+
+    # pop back to 3000 tokens, exactly; then undo to 2000
+    for i in range(5000, 3000, -1):
+        assert tr.pop(x[i - 1]) == P[i - 1]
+    for i in range(3000, 2000, -1):
+        assert tr.undo() == P[i - 1]
+    mark = tr.checkpoint()
+    assert mark == P[2000]
+
+    # push_many in uneven chunks (token lists) reaches the same state
+    for a, b in itertools.pairwise([2000, 2001, 2500, 2500, 4321, 5000]):
+        assert tr.push_many(x[a:b]) == P[b]
+    assert tr.state == whole
+    for _ in range(3000):  # push_many extends the history: undo walks back token by token
+        tr.undo()
+    assert tr.state == P[2000] == mark
+
+    # restore jumps and clears the history
+    tr.push_many(x[2000:2100])
+    assert tr.restore(mark) == mark == tr.state
+    with pytest.raises(IndexError, match="nothing to undo"):
+        tr.undo()
+
+    # without history: push_many of a str tokenizes it
+    plain = eng.traverser()
+    plain.push_many(x[:1234])
+    plain.push_many(" ".join(map(str, x[1234:])))  # identifiers and punctuation re-tokenize the same
+    assert plain.state == eng.compose(x[:1234] + tokenizers.words(" ".join(map(str, x[1234:]))))
+
+
+@pytest.mark.parametrize("name", ["secp256k1", "toy61", "toy-plot"])
+@given(data=st.data())
+def test_traverser_against_a_list_model(name, data):
+    """Random push / push_many / pop / undo / checkpoint / restore against a model list."""
+    eng = engine(name)
+    tr = eng.traverser(history=True)
+    model: list = []  # the sequence the state stands for
+    hist: list = []  # what undo can undo: always a suffix of model
+    saved = (eng.identity, [])
+    for _ in range(data.draw(st.integers(1, 25))):
+        op = data.draw(st.sampled_from(["push", "push_many", "pop", "undo", "checkpoint", "restore"]))
+        if op == "push":
+            t = data.draw(SMALL_VOCAB | LARGE_VOCAB)
+            tr.push(t)
+            model.append(t)
+            hist.append(t)
+        elif op == "push_many":
+            ts = data.draw(seqs("small", max_size=5))
+            tr.push_many(ts)
+            model += ts
+            hist += ts
+        elif op == "pop" and model:
+            tr.pop(model[-1])
+            model.pop()
+            if hist:
+                hist.pop()
+        elif op == "undo":
+            if hist:
+                tr.undo()
+                assert hist.pop() == model.pop()
+            else:
+                with pytest.raises(IndexError, match="nothing to undo"):
+                    tr.undo()
+        elif op == "checkpoint":
+            saved = (tr.checkpoint(), list(model))
+        elif op == "restore":
+            tr.restore(saved[0])
+            model, hist = list(saved[1]), []
+        assert tr.state == eng.compose(model)
+        assert len(tr) == len(model)
+
+
+def test_pop_is_the_inverse_of_push():
+    eng = engine("secp256k1")
+    tr = eng.traverser()
+    before = tr.push_many("x y z")
+    tr.push("w")
+    assert tr.pop("w") == before
+    # popping what was not pushed is still the group operation: (S - P_t) / k
+    tr.pop("q")
+    assert tr.state == eng.compose("x y z") * eng.token_context("q").inverse()
+    assert eng.traverser().pop("a") == eng.token_context("a").inverse()
+
+
+def test_restore_accepts_any_context_of_the_engine():
+    eng = engine("toy61")
+    tr = eng.traverser(history=True)
+    c = eng.compose("from another place")
+    assert tr.restore(c) == c and tr.state == c
+    tr.push("now")
+    assert tr.state == eng.compose("from another place now")
+    assert tr.undo() == c
+
+
+# ---- memory --------------------------------------------------------------------------------------
+
+_KIB = 1024
+_TOKENS = [f"t{i}" for i in range(16)]
+
+
+def _pushes(tr, rounds: int) -> None:
+    push = tr.push
+    for _ in range(rounds):
+        for t in _TOKENS:
+            push(t)
+
+
+def test_memory_is_flat_with_history_off():
+    """10^6 pushes on toy61: the traced memory after them is what it was after warm-up."""
+    eng = Traversal("toy61", namespace="memory")
+    tr = eng.traverser()
+    _pushes(tr, 1000)  # warm-up: generators hashed, caches filled
+    tracemalloc.start()
+    try:
+        _pushes(tr, 1000)
+        current0, peak0 = tracemalloc.get_traced_memory()
+        _pushes(tr, 62_500 - 2000)  # 10^6 pushes in all
+        current1, peak1 = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(tr) == 1_000_000
+    assert tr.state == eng.compose(_TOKENS) ** 62_500  # every push was right
+    assert peak1 - peak0 < 64 * _KIB, (peak0, peak1)
+    assert current1 - current0 < 64 * _KIB, (current0, current1)
+
+
+def test_memory_grows_with_history_on():
+    """The sanity check of the measurement: with history the list of tokens shows up."""
+    eng = Traversal("toy61", namespace="memory")
+    tr = eng.traverser(history=True)
+    _pushes(tr, 100)
+    tracemalloc.start()
+    try:
+        current0, _ = tracemalloc.get_traced_memory()
+        _pushes(tr, 5000)  # 80,000 pushes: >= 8 bytes each for the list slot
+        current1, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert current1 - current0 > 8 * 80_000 * 0.9 > 64 * _KIB
+
+
+# ---- the window index ----------------------------------------------------------------------------
+
+
+def brute_force_positions(x: list, m: int) -> dict[tuple, list[int]]:
+    positions: dict[tuple, list[int]] = defaultdict(list)
+    for i in range(len(x) - m + 1):
+        positions[tuple(x[i : i + m])].append(i)
+    return positions
+
+
+@pytest.mark.parametrize("name", ["secp256k1", "toy61"])
+def test_window_index_against_brute_force(name):
+    eng = engine(name)
+    x = list(stdlib_tokens(400))
+    ix = eng.index(x, 4)
+    assert len(ix) == 400 and ix.max_n == 4
+    for m in range(1, 5):
+        truth = brute_force_positions(x, m)
+        for gram, positions in truth.items():
+            assert ix.find(list(gram)) == positions, gram
+        expected = sorted(((g, p) for g, p in truth.items() if len(p) > 1), key=lambda item: item[1][0])
+        assert ix.repeats(m) == expected
+        assert expected  # real text repeats itself at every length up to 4
+    # phrases that do not occur: reversed bigrams that are absent, unseen tokens
+    absent = [g[::-1] for g in brute_force_positions(x, 2) if g[::-1] not in brute_force_positions(x, 2)]
+    assert absent
+    for g in absent[:50]:
+        assert ix.find(list(g)) == []
+    assert ix.find(["no-such-token-anywhere"]) == []
+    # a str phrase is tokenized
+    first = " ".join(x[:3])
+    assert ix.find(first) == brute_force_positions(x, 3)[tuple(tokenizers.words(first))]
+
+
+def test_window_index_clips_max_n():
+    eng = engine("toy61")
+    ix = eng.index("a b a b a", 99)
+    assert ix.max_n == 5 and len(ix) == 5
+    assert ix.find("a b a") == [0, 2]
+    assert ix.repeats(2) == [(("a", "b"), [0, 2]), (("b", "a"), [1, 3])]
+    assert ix.repeats(5) == []
+
+
+# ---- the multiplier -------------------------------------------------------------------------------
+
+
+def trial_factor(m: int, bound: int = 2**20) -> tuple[dict[int, int], int]:
+    """The prime factors of m below bound (with multiplicity) and the cofactor left."""
+    factors: dict[int, int] = {}
+    p = 2
+    while p < bound and m > 1:
+        while m % p == 0:
+            factors[p] = factors.get(p, 0) + 1
+            m //= p
+        p += 1 if p == 2 else 2
+    return factors, m
+
+
+def divisors(factors: dict[int, int]) -> list[int]:
+    out = [1]
+    for p, e in factors.items():
+        out = [d * p**i for d in out for i in range(e + 1)]
+    return sorted(out)
+
+
+@pytest.mark.parametrize("name", ["secp256k1", "P-256", "P-384", "toy61"])
+@pytest.mark.parametrize("key", [None, b"a key"])
+def test_multiplier_has_no_small_order(name, key):
+    """k is not 0, +-1, and k^d != 1 for every divisor d of n - 1 made of primes below 2^20.
+
+    (Every divisor of n - 1 below 2^20 is one of them; so are all the divisors of
+    the 2^20-smooth part, some far above 2^20.)"""
+    eng = engine(name, key=key)
+    n = eng.curve.n
+    k = eng.group.power(1)
+    assert k not in (0, 1, n - 1) and 2 <= k <= n - 2
+    factors, rest = trial_factor(n - 1)
+    ds = divisors(factors)
+    assert ds == [d for d in range(1, 2**20) if (n - 1) % d == 0] + [d for d in ds if d >= 2**20]
+    for d in ds:
+        assert pow(k, d, n) != 1, d
+    assert pow(k, n - 1, n) == 1  # Fermat: the order divides n - 1
+
+
+def test_toy61_multiplier_exact_order():
+    """toy61: n - 1 = 12 q with q prime, so the order of k is computed exactly."""
+    for key in (None, b"a key", b"another"):
+        eng = engine("toy61", key=key)
+        n, k = eng.curve.n, eng.group.power(1)
+        factors, q = trial_factor(n - 1)
+        assert factors == {2: 2, 3: 1} and reference.is_probable_prime(q)
+        factors[q] = 1
+        order = n - 1
+        for p in factors:
+            while order % p == 0 and pow(k, order // p, n) == 1:
+                order //= p
+        assert pow(k, order, n) == 1
+        assert order > 2**32
+
+
+def brute_force_order(k: int, n: int) -> int:
+    e, x = 1, k % n
+    while x != 1:
+        x = x * k % n
+        e += 1
+    return e
+
+
+@pytest.mark.parametrize("name", TOYS)
+def test_toy_multipliers_have_large_order(name):
+    """Exact orders by brute force, over many engines (namespaces and keys) of each toy curve."""
+    n = ect.curve(name).n
+    first_candidates_rejected = 0
+    seen = set()
+    for i in range(24):
+        key = None if i == 0 else f"key {i}".encode()
+        eng = Traversal(name, namespace=f"ns{i % 3}", key=key)
+        k = eng.group.power(1)
+        seen.add(k)
+        assert k not in (0, 1, n - 1)
+        assert brute_force_order(k, n) > (n - 1) / 4
+        tag = b"ectraverse-v1:engine:" + name.encode() + b":" + f"ns{i % 3}".encode() + (b":keyed" if key else b"")
+        L = (n.bit_length() + 128 + 7) // 8
+        (k0,) = rfc9380.hash_to_field(key or b"", tag, 1, modulus=n, L=L, hash_name="sha256")
+        first_candidates_rejected += k0 != k
+    assert len(seen) > 1
+    if name == "toy-b0":  # n = 29: 10 of the 28 units have order <= 7, so rejections happen
+        assert first_candidates_rejected > 0
+
+
+@pytest.mark.parametrize("name", ["secp256k1", "P-256", "toy61"])
+def test_multiplier_is_the_documented_hash_to_field(name):
+    C = ect.curve(name)
+    n = C.n
+    L = (n.bit_length() + 128 + 7) // 8
+    for namespace, key in (("default", None), ("default", b"k"), ("wiki", None), ("wiki", b"k")):
+        eng = engine(name, namespace, key)
+        tag = b"ectraverse-v1:engine:" + name.encode() + b":" + namespace.encode() + (b":keyed" if key else b"")
+        (k0,) = rfc9380.hash_to_field(key or b"", tag, 1, modulus=n, L=L, hash_name="sha256")
+        assert eng.group.power(1) == derive_multiplier(C, tag, key) == k0  # counter 0 accepted on big curves
+
+
+def test_keyed_and_unkeyed_engines():
+    plain = engine("secp256k1")
+    k1, k1_again = Traversal("secp256k1", key=b"k1"), Traversal("secp256k1", key=bytearray(b"k1"))
+    k2 = engine("secp256k1", key=b"k2")
+    k1_view = Traversal("secp256k1", key=memoryview(b"k1"))
+    assert plain.keyed is False and k1.keyed is True
+    assert "keyed" in repr(k1) and "keyed" not in repr(plain)
+    ks = {e.group.power(1) for e in (plain, k1, k2)}
+    fps = {e.fingerprint for e in (plain, k1, k2)}
+    assert len(ks) == 3 and len(fps) == 3
+    assert k1.fingerprint == k1_again.fingerprint == k1_view.fingerprint
+    assert k1.group.power(1) == k1_again.group.power(1)
+    assert k1.compose("a b c") == k1_again.compose("a b c") != plain.compose("a b c")
+    # the same tokens give the same generators: only the multiplier differs
+    assert k1.compose("a") == k1.token_context("a") and k1.compose("a").point == plain.compose("a").point
+    # the multiplier appears neither in context bytes nor in the fingerprint
+    k = k1.group.power(1).to_bytes(32, "big")
+    assert k not in k1.compose("a b c").to_bytes() and k[:16] != k1.fingerprint
+    # other namespaces and curves give other multipliers
+    assert engine("secp256k1", "wiki").group.power(1) != plain.group.power(1)
+
+
+# ---- error paths ---------------------------------------------------------------------------------
+
+
+def frozen_engine() -> Traversal:
+    V = Vocabulary("secp256k1", ["a", "b", "c"], frozen=True)
+    return Traversal("secp256k1", vocabulary=V)
+
+
+def test_unknown_token_in_a_frozen_vocabulary():
+    eng = frozen_engine()
+    assert eng.compose("a b c") == engine("secp256k1").compose("a b c")
+    msg = r"Token 'zebra' is not in the frozen vocabulary \(3 tokens"
+    with pytest.raises(ect.UnknownTokenError, match=msg) as info:
+        eng.compose("a zebra")
+    assert info.value.token == "zebra" and isinstance(info.value, KeyError)
+    with pytest.raises(ect.UnknownTokenError, match=msg):
+        eng.compose(["a", "b", "zebra", "c"])
+    with pytest.raises(ect.UnknownTokenError, match=msg):
+        eng.traverser().push("zebra")
+    with pytest.raises(ect.UnknownTokenError, match=msg):
+        eng.traverser().push_many("a zebra")
+    with pytest.raises(ect.UnknownTokenError, match=msg):
+        eng.traverser().pop("zebra")
+    with pytest.raises(ect.UnknownTokenError, match=msg):
+        eng.token_context("zebra")
+    with pytest.raises(ect.UnknownTokenError, match=msg):
+        eng.prefixes("a b zebra")
+    with pytest.raises(ect.UnknownTokenError, match=msg):
+        eng.index("a zebra", 2)
+    with pytest.raises(ect.UnknownTokenError, match=msg):
+        eng.remove_prefix("a b", "zebra")
+    assert len(eng.vocabulary) == 3
+    tr = eng.traverser(history=True)
+    tr.push("a")
+    with pytest.raises(ect.UnknownTokenError):
+        tr.push("zebra")
+    assert tr.state == eng.compose("a") and tr.undo() == eng.identity  # a failed push changes nothing
+
+
+@pytest.mark.parametrize(("key", "cls", "match"), [
+    ("secret", TypeError, "key must be bytes, not str"),
+    (12345, TypeError, "key must be bytes, not int"),
+    ([1, 2], TypeError, "key must be bytes, not list"),
+    (b"", ValueError, r"key must not be empty \(use key=None"),
+    (bytearray(), ValueError, "key must not be empty"),
+])
+def test_bad_keys(key, cls, match):
+    with pytest.raises(cls, match=match):
+        Traversal("toy61", key=key)
+
+
+def test_vocabulary_must_match_the_engine():
+    with pytest.raises(ValueError, match=r"vocabulary is for \('P-256', namespace 'default'\), not \('secp256k1'"):
+        Traversal("secp256k1", vocabulary=Vocabulary("P-256"))
+    with pytest.raises(ValueError, match=r"vocabulary is for \('secp256k1', namespace 'wiki'\), not \('secp256k1', namespace 'default'\)"):
+        Traversal("secp256k1", vocabulary=Vocabulary("secp256k1", namespace="wiki"))
+    with pytest.raises(TypeError, match="vocabulary must be a Vocabulary, not list"):
+        Traversal("secp256k1", vocabulary=["a", "b"])
+    V = Vocabulary("toy61", ["x"], namespace="wiki")
+    assert Traversal(ect.curve("toy61"), namespace="wiki", vocabulary=V).vocabulary is V
+
+
+def test_bad_curves():
+    with pytest.raises(TypeError, match="curve must be a curve name or a Curve, not int"):
+        Traversal(5)
+    with pytest.raises(ect.UnknownCurveError, match="Unknown curve 'nope'"):
+        Traversal("nope")
+
+
+@pytest.mark.parametrize("bad", [b"a b", bytearray(b"a b")])
+def test_bytes_are_not_tokens(bad):
+    eng = engine("secp256k1")
+    with pytest.raises(TypeError, match="bytes are not tokens; decode them to str"):
+        eng.compose(bad)
+    with pytest.raises(TypeError, match="bytes are not tokens"):
+        eng.prefixes(bad)
+    with pytest.raises(TypeError, match="bytes are not tokens"):
+        eng.traverser().push_many(bad)
+
+
+def test_contexts_are_not_token_sequences():
+    eng = engine("secp256k1")
+    with pytest.raises(TypeError, match="a Context is not a token sequence"):
+        eng.compose(eng.compose("a"))
+    with pytest.raises(TypeError, match="restore needs a Context, not str"):
+        eng.traverser().restore("a b")
+
+
+def test_window_bounds():
+    eng = engine("toy61")
+    P = eng.prefixes("a b c d")
+    for m in (0, -1, 5):
+        with pytest.raises(ValueError, match=rf"window length must be in \[1, 4\], not {m}"):
+            P.windows(m)
+    with pytest.raises(ValueError, match=r"window length must be in \[1, 0\], not 1"):
+        eng.prefixes([]).windows(1)
+    for i, j in ((2, 1), (-1, 2), (0, 5), (5, 5)):
+        with pytest.raises(IndexError, match=rf"window bounds must satisfy 0 <= i <= j <= 4, not \({i}, {j}\)"):
+            P.window(i, j)
+    for i in (5, -6):
+        with pytest.raises(IndexError, match=rf"prefix index must be in \[0, 4\], not {i}"):
+            P[i]
+    assert P.window(4, 4) == P.window(0, 0) == eng.identity
+
+
+def test_index_bounds():
+    eng = engine("toy61")
+    ix = eng.index("a b c a b", 3)
+    with pytest.raises(ValueError, match=r"phrase length must be in \[1, 3\], not 4"):
+        ix.find("a b c a")
+    with pytest.raises(ValueError, match=r"phrase length must be in \[1, 3\], not 0"):
+        ix.find([])
+    for m in (0, 4):
+        with pytest.raises(ValueError, match=rf"m must be in \[1, 3\], not {m}"):
+            ix.repeats(m)
+    for bad in (0, -2, True, 2.0, "3"):
+        with pytest.raises(ValueError, match="max_n must be a positive int, not"):
+            eng.index("a b", bad)
+
+
+def test_undo_errors():
+    eng = engine("toy61")
+    tr = eng.traverser()
+    tr.push("a")
+    with pytest.raises(ValueError, match="undo needs a traverser made with history=True"):
+        tr.undo()
+    assert tr.state == eng.compose("a")
+    tr = eng.traverser(history=True)
+    with pytest.raises(IndexError, match="nothing to undo"):
+        tr.undo()
+    tr.push("a")
+    tr.undo()
+    with pytest.raises(IndexError, match="nothing to undo"):
+        tr.undo()
+    assert tr.state == eng.identity
+
+
+def test_pop_with_history_must_match_the_last_push():
+    tr = engine("toy61").traverser(history=True)
+    tr.push("a")
+    tr.push("b")
+    with pytest.raises(ValueError, match=r"pop\('a'\) does not match the last token pushed, 'b'"):
+        tr.pop("a")
+    assert tr.pop("b") == engine("toy61").compose(["a"])
+
+
+def test_len_of_a_negative_state_says_what_happened():
+    tr = engine("toy61").traverser()
+    tr.pop("a")
+    assert tr.state.length == -1
+    with pytest.raises(ValueError, match="negative length -1"):
+        len(tr)
+
+
+def test_find_does_not_add_unseen_tokens():
+    eng = Traversal("toy61", namespace="find-unseen")
+    ix = eng.index("a b a b", 2)
+    size = len(eng.vocabulary)
+    assert ix.find("a zebra") == [] and ix.find("zebra") == []
+    assert len(eng.vocabulary) == size
+    frozen = Traversal("toy61", namespace="find-frozen", vocabulary=ect.Vocabulary("toy61", ["a", "b"], namespace="find-frozen", frozen=True))
+    assert frozen.index("a b a", 2).find("a zebra") == []
