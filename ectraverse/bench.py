@@ -45,11 +45,50 @@ Hash results are checked against :mod:`ectraverse.reference`: the x-coordinate
 of the first message's point, and for ``vocab`` the generator of the most
 frequent token.
 
+The traversal engine has five operations, run on secp256k1 unless ``--curve``
+names other curves (ectraverse alone offers them; each cell builds its own
+:class:`~ectraverse.Traversal` and checks its results against the engine
+itself, untimed):
+
+* ``compose``: ``eng.compose(tokens)``, where the tokens are the ``vocab`` corpus's
+  files joined by ``"\\n"`` and tokenized once, untimed, like the push run's
+  tokens (about 10**6 tokens; 10**5 with ``--quick``; ``--compose-tokens``),
+  warm (one untimed compose first
+  hashes the vocabulary). Reported as tokens per second, against a run of
+  ``eng.traverser().push(t)`` over the text's first 10**4 tokens
+  (``--prefix-tokens``) timed the same way, scaled to the text's length;
+  checked: the push run's state equals the compose of its tokens;
+* ``push``: one ``Traverser.push(token)``, 64 tokens per call;
+* ``window``: one ``PrefixStates.window(i, i + 8)`` on the prefix states of
+  the first 10**4 tokens, at 64 starts spread over them; checked against
+  ``compose`` of the slice;
+* ``windows``: ``PrefixStates.windows(m)`` on the same states, per window, one
+  row each for m = 8 and m = 4; checked: ``windows(m)[i] == window(i, i + m)``
+  for the first and last i;
+* ``compose_chunks``: ``eng.compose_chunks(chunks, pool)``, the compose text
+  cut at line boundaries into 2 str chunks, tokenized and composed in the
+  workers of a ``concurrent.futures.ProcessPoolExecutor(2)`` (the platform's
+  default start method), against ``eng.compose(text)`` in this process timed
+  the same way; the pool is warmed by two untimed calls (the workers have
+  started and imported everything; the engine travels with its hashed
+  vocabulary, so they hash nothing); checked: both calls equal
+  ``compose(text)``. ``--quick`` runs it too, on its 10**5-token text: with the
+  ``fork`` start method the pool starts in milliseconds, and with ``spawn`` or
+  ``forkserver`` its start-up (about a second) falls in the untimed warm-up.
+
+``compose`` and ``compose_chunks`` take about a second per call at full size,
+so they are timed 3 times (the median is reported; ``--repeats`` overrides),
+after the calibration call, which doubles as one more warm-up. The goals of
+``push`` and ``window`` compare with ectraverse's own ``mul`` on the same curve,
+and those of ``windows`` with ``window``: when they are not selected they are
+timed as well (ectraverse only), with a note.
+
 Run it as ``ectraverse bench`` (or ``python -m ectraverse.bench``)::
 
     ectraverse bench --quick
     ectraverse bench --curve secp256k1 --op mul --op mul_g --json bench.json
     ectraverse bench --op hash_to_curve_batch --op vocab --curve P-256
+    ectraverse bench --curve secp256k1 --op mul --op compose --op push --op window --op windows --op compose_chunks
 
 The table shows times and, in parentheses, each implementation's time relative
 to ectraverse's (above 1 means ectraverse is faster). A final table compares the
@@ -61,17 +100,32 @@ each result has ``impl``, ``curve``, ``op``, ``size`` (null for single
 operations, the batch length or MSM size otherwise), ``us_per_op``,
 ``ops_per_s``, ``loops``, ``repeats``, ``median_s`` and ``all_s`` (seconds per
 repeat of ``loops`` calls), plus ``ops_per_call``, ``us_per_call``, ``inputs``,
-``checked`` and ``per`` (``"op"``, ``"element"``, ``"point"``, ``"message"`` or
-``"token"``); a ``vocab`` result also has ``tokens``, ``distinct_tokens``,
-``texts``, ``tokens_per_s`` and ``us_per_distinct_token``, and its ``size`` is
-the requested number of tokens (``tokens`` is the actual count: whole files are
-taken). A cell that failed has ``error`` instead of timings.
+``checked`` and ``per`` (``"op"``, ``"element"``, ``"point"``, ``"message"``,
+``"token"`` or ``"window"``); a ``vocab`` result also has ``tokens``,
+``distinct_tokens``, ``texts``, ``tokens_per_s`` and ``us_per_distinct_token``,
+and its ``size`` is the requested number of tokens (``tokens`` is the actual
+count: whole files are taken). Engine results have ``check`` (what was
+compared); ``compose`` and ``compose_chunks`` have ``tokens``,
+``distinct_tokens``, ``texts`` and ``tokens_per_s`` as ``vocab`` (``size`` is
+the requested number of tokens), and ``speedup`` (the comparison's time over
+the operation's, for the same tokens); ``compose`` also ``compose_s`` (seconds
+per compose), ``push_tokens``, ``push_run_s`` (seconds per push run),
+``push_loops``, ``push_all_s``, ``push_us_per_token``, ``push_tokens_per_s``
+and ``push_scaled_s`` (the push run scaled to the text's tokens);
+``compose_chunks`` also ``chunks``, ``workers``, ``start_method``,
+``chunk_chars``, ``chunks_s`` (seconds per call), ``compose_s``,
+``compose_loops``, ``compose_all_s``, ``compose_us_per_token`` and
+``compose_tokens_per_s`` (compose in one process); ``window`` and ``windows``
+have ``tokens`` (of the prefix states) and ``window_length``, and ``windows``
+has ``windows`` (per call; its ``size`` is m). A cell that failed has
+``error`` instead of timings.
 The exit status is 1 if any cell failed.
 """
 
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import dataclasses
 import datetime
 import gc
@@ -80,6 +134,7 @@ import importlib.metadata
 import itertools
 import json
 import math
+import multiprocessing
 import os
 import platform
 import random
@@ -130,12 +185,29 @@ POINT_OPS = ("add", "double", "mul", "mul_g")
 SINGLE_OPS = POINT_OPS + ("hash_to_curve",)
 BATCH_OPS = ("batch_add", "batch_mul_g", "msm", "hash_to_curve_batch")
 TOKEN_OPS = ("hash_to_curve", "hash_to_curve_batch", "vocab")
+ENGINE_OPS = ("compose", "push", "window", "windows", "compose_chunks")
 OPS = ("add", "double", "mul", "mul_g", "batch_add", "batch_mul_g", "msm",
-       "hash_to_curve", "hash_to_curve_batch", "vocab")
+       "hash_to_curve", "hash_to_curve_batch", "vocab") + ENGINE_OPS
 """Operations the benchmark knows, in report order."""
 
 TOKEN_CURVES = ("secp256k1", "P-256")
 """Curves the token-layer operations (``TOKEN_OPS``) run on unless ``--curve`` is given."""
+
+ENGINE_CURVES = ("secp256k1",)
+"""Curves the engine operations (``ENGINE_OPS``) run on unless ``--curve`` is given."""
+
+WINDOW_LENGTH = 8
+"""Length of the windows of the ``window`` operation."""
+
+WINDOWS_M = (8, 4)
+"""Window lengths of the ``windows`` operation (one row each)."""
+
+CHUNK_WORKERS = 2
+"""Chunks of the ``compose_chunks`` text, and worker processes of its pool."""
+
+_BASELINE_OP = {"push": "mul", "window": "mul", "windows": "window"}
+"""The ectraverse operation each engine operation's goal compares with, on the same curve:
+planned too (and noted) when it is not selected."""
 
 _OP_HELP = {
     "add": "P + Q",
@@ -148,14 +220,25 @@ _OP_HELP = {
     "hash_to_curve": "RFC 9380 hash_to_curve of one message per call",
     "hash_to_curve_batch": "hash_to_curve_batch of distinct messages, per message",
     "vocab": "Vocabulary.from_corpus over stdlib source, then .generators; tokens/s and µs per distinct token",
+    "compose": "Traversal.compose(text) of stdlib source, warm; tokens/s, against a run of Traverser.push",
+    "push": "one Traverser.push(token)",
+    "window": f"one PrefixStates.window(i, i + {WINDOW_LENGTH})",
+    "windows": f"PrefixStates.windows(m) for m = {' and '.join(map(str, WINDOWS_M))}, per window",
+    "compose_chunks": f"Traversal.compose_chunks of the compose text in {CHUNK_WORKERS} chunks on a "
+                      f"ProcessPoolExecutor({CHUNK_WORKERS}), against compose in one process",
 }
 
 _FULL = {"min_time": 0.1, "repeats": 5, "msm_sizes": (16, 64, 256, 1024, 4096),
          "batch_add": 100_000, "batch_mul_g": 10_000, "hash_to_curve_batch": 10_000,
-         "vocab_tokens": 1_000_000, "vocab_repeats": 1, "curves": CURVES}
+         "vocab_tokens": 1_000_000, "vocab_repeats": 1, "compose_tokens": 1_000_000, "prefix_tokens": 10_000,
+         "engine_repeats": 3, "curves": CURVES}
 _QUICK = {"min_time": 0.02, "repeats": 3, "msm_sizes": (16, 256),
           "batch_add": 10_000, "batch_mul_g": 1_000, "hash_to_curve_batch": 1_000,
-          "vocab_tokens": 100_000, "vocab_repeats": 3, "curves": ("secp256k1", "P-256")}
+          "vocab_tokens": 100_000, "vocab_repeats": 3, "compose_tokens": 100_000, "prefix_tokens": 10_000,
+          "engine_repeats": 3, "curves": ("secp256k1", "P-256")}
+
+_BIG_ENGINE_OPS = ("compose", "compose_chunks")
+"""Engine operations timed ``engine_repeats`` times (3 unless ``--repeats`` is given): one call takes ~1 s."""
 
 H2C_DST = b"ectraverse-bench-v1"
 """The domain-separation tag of the hash_to_curve operations."""
@@ -274,7 +357,13 @@ class OpInputs:
     * ``hash_to_curve``: ``[msg, ...]``; ``hash_to_curve_batch``: ``[msgs, ...]``,
       one list per variant; both hashed with the DST :data:`H2C_DST`;
     * ``vocab``: the texts (str) of the corpus; ``info`` holds its ``tokens``,
-      ``distinct_tokens``, ``texts`` and ``corpus`` (where it comes from).
+      ``distinct_tokens``, ``texts`` and ``corpus`` (where it comes from);
+    * ``compose``: ``[text, prefix]``, the corpus texts joined by ``"\\n"`` and
+      the list of its first tokens (the push run); ``compose_chunks``: the
+      text cut at line boundaries into :data:`CHUNK_WORKERS` str chunks
+      (``"".join(items)`` is the text); ``info`` as for ``vocab``;
+    * ``push``, ``window``, ``windows``: the list of the first tokens of the
+      corpus text (``info["tokens"]`` of them).
 
     Points are affine ``(x, y)`` int tuples, scalars ints in ``[1, n)``.
     """
@@ -301,17 +390,40 @@ class OpInputs:
         return self._cache[0]
 
 
+def _split_at_lines(text: str, parts: int) -> list[str]:
+    """``text`` cut into ``parts`` pieces just after a newline at or past each ``len(text) * i / parts``.
+
+    ``"".join`` of the pieces is ``text``; a piece is empty only if the text
+    has no newline left to cut at.
+    """
+    cuts = [0]
+    for i in range(1, parts):
+        j = text.find("\n", max(cuts[-1], len(text) * i // parts))
+        cuts.append(len(text) if j < 0 else j + 1)
+    cuts.append(len(text))
+    return [text[a:b] for a, b in zip(cuts, cuts[1:])]
+
+
 class _InputFactory:
-    def __init__(self, params: dict[str, reference.RefCurve], seed: int) -> None:
+    def __init__(self, params: dict[str, reference.RefCurve], seed: int, prefix_tokens: int = 10_000) -> None:
         self._params = params
         self._seed = seed
+        self._prefix_size = prefix_tokens
         self._pools: dict[str, _PointPool] = {}
         self._corpora: dict[int, _Corpus] = {}
+        self._prefixes: dict[int, list[str]] = {}
 
     def _corpus(self, target: int) -> _Corpus:
         if target not in self._corpora:
             self._corpora[target] = _stdlib_corpus(target)
         return self._corpora[target]
+
+    def _prefix(self, count: int) -> list[str]:
+        """The first ``count`` tokens (all, if fewer) of the corpus texts joined by ``"\\n"``."""
+        if count not in self._prefixes:
+            corpus = self._corpus(count)
+            self._prefixes[count] = tokenizers.words("\n".join(corpus.texts))[:count]
+        return self._prefixes[count]
 
     def _rng(self, *parts: object) -> random.Random:
         return random.Random(":".join(["ectraverse-bench", str(self._seed), *map(str, parts)]))
@@ -381,6 +493,20 @@ class _InputFactory:
                     "texts": len(corpus.texts), "corpus": corpus.source}
             expected = lambda: _hash_x(c, token_message(corpus.top), domain_tag(curve))  # noqa: E731
             return OpInputs(curve, op, size, corpus.texts, c, expected, info=info)
+        elif op in ("compose", "compose_chunks"):
+            assert size is not None
+            corpus = self._corpus(size)
+            text = "\n".join(corpus.texts)
+            info = {"tokens": corpus.tokens, "distinct_tokens": corpus.distinct,
+                    "texts": len(corpus.texts), "corpus": corpus.source}
+            if op == "compose":
+                items = [text, self._prefix(min(self._prefix_size, corpus.tokens))]
+            else:
+                items = _split_at_lines(text, CHUNK_WORKERS)
+            return OpInputs(curve, op, size, items, c, info=info)
+        elif op in ("push", "window", "windows"):
+            items = self._prefix(self._prefix_size)
+            return OpInputs(curve, op, size, items, c, info={"tokens": len(items)})
         else:
             raise ValueError(f"op must be one of {', '.join(OPS)}, not {op!r}")
         return OpInputs(curve, op, size, items, c, expected)
@@ -400,12 +526,26 @@ class Case:
 
     ``probe()`` returns the x-coordinate (None for the identity) of the first
     result, for the correctness check; it is never timed.
+
+    The engine operations add: ``check()``, which raises :class:`ArithmeticError`
+    if the results disagree with one another (``check_text`` says what is
+    compared; never timed); ``baseline()``, a second callable of
+    ``baseline_ops`` operations timed in the same cell, the same way, as the
+    comparison of the cell's goal; ``info``, fields for the result row; and
+    ``close()``, which releases what the cell holds (a process pool), timed
+    or not, failed or not.
     """
 
     fn: Callable[[], object]
     ops_per_call: int
     probe: Callable[[], int | None]
     inputs: int
+    check: Callable[[], None] | None = None
+    check_text: str | None = None
+    baseline: Callable[[], object] | None = None
+    baseline_ops: int = 0
+    info: dict[str, Any] = dataclasses.field(default_factory=dict)
+    close: Callable[[], None] | None = None
 
 
 def _cycle(variants: list[Any]) -> Callable[[], Any]:
@@ -441,7 +581,8 @@ class Adapter:
     A subclass declares ``name``, ``dist`` (its distribution, for the version),
     ``modules`` (imported by :meth:`load`), ``support`` (curve -> operations),
     and implements ``_<op>(curve, items)`` returning ``(fn, probe)``
-    (``_vocab(curve, texts, progress)`` also takes a :class:`TokenProgress` or None).
+    (``_vocab(curve, texts, progress)`` also takes a :class:`TokenProgress` or None;
+    the engine operations' ``_<op>(inputs)`` return the whole :class:`Case`).
     """
 
     name = ""
@@ -487,6 +628,8 @@ class Adapter:
                 operations ignore it); None draws nothing.
         """
         items = inputs.items
+        if inputs.op in ENGINE_OPS:
+            return getattr(self, "_" + inputs.op)(inputs)
         if inputs.op == "vocab":
             fn, probe = self._vocab(inputs.curve, items, progress)
             return Case(fn, inputs.info["tokens"], probe, len(items))
@@ -515,6 +658,14 @@ class EctraverseAdapter(Adapter):
         "vocab = Vocabulary.from_corpus(texts, 'words', curve=name).generators: tokenizing, counting,",
         "ranking and hashing every distinct token in one batch; with the progress bar on, its per-text",
         "updates (one per file) are inside the timed region.",
+        "compose = Traversal(curve).compose(tokens) (the text tokenized once, untimed, as for push), vocabulary hashed; its",
+        "comparison is a run of eng.traverser().push(token) over the text's first tokens (a fresh traverser",
+        "per run); push = Traverser.push(token) over 64 tokens, one traverser kept across calls;",
+        f"window = PrefixStates.window(i, i + {WINDOW_LENGTH}) at 64 starts spread over the prefix states;",
+        "windows = PrefixStates.windows(m), one call for every window; compose_chunks =",
+        f"compose_chunks(chunks, pool) with a concurrent.futures.ProcessPoolExecutor({CHUNK_WORKERS}) (the",
+        "platform's default start method), each chunk tokenized and composed in a worker (the engine, with",
+        "its hashed vocabulary, is pickled with every chunk), against compose(text) in this process.",
     )
     missing_hint = "not importable"
 
@@ -646,6 +797,142 @@ class EctraverseAdapter(Adapter):
             return from_corpus(texts, "words", curve=curve, progress=progress).generators
 
         return build, lambda: self._px(build()[0])
+
+    # ---- the traversal engine: each cell builds its own engine and checks it against itself ----
+
+    def _engine(self, curve: str) -> Any:
+        return self.mod["ectraverse"].Traversal(curve)
+
+    @staticmethod
+    def _agree(got: Any, expected: Any, what: str) -> None:
+        if got != expected:
+            raise ArithmeticError(f"wrong result: {what}")
+
+    def _compose(self, inputs: OpInputs) -> Case:
+        text, prefix = inputs.items
+        tokens = inputs.info["tokens"]
+        eng = self._engine(inputs.curve)
+        compose, traverser = eng.compose, eng.traverser
+        token_list = eng.tokens(text)  # like the push run, compose takes the tokens: same work compared
+        whole = compose(token_list)  # the untimed warm-up: every token of the text is hashed
+
+        def fn() -> None:
+            compose(token_list)
+
+        def push_run() -> None:
+            push = traverser().push
+            for t in prefix:
+                push(t)
+
+        def check() -> None:
+            self._agree(whole.length, tokens, f"compose(tokens) has length {whole.length}, not {tokens}")
+            tr = traverser()
+            for t in prefix:
+                tr.push(t)
+            self._agree(tr.state, compose(prefix), f"pushing the first {len(prefix):,} tokens one at a time "
+                                                   "differs from composing them")
+
+        return Case(fn, tokens, lambda: None, 1, check=check,
+                    check_text="compose(tokens).length == tokens; the push run's state == compose of its tokens",
+                    baseline=push_run, baseline_ops=len(prefix), info={"push_tokens": len(prefix)})
+
+    def _push(self, inputs: OpInputs) -> Case:
+        tokens = list(inputs.items[: self.single_inputs])
+        eng = self._engine(inputs.curve)
+        eng.compose(tokens)  # hashes their generators
+        push = eng.traverser().push
+
+        def fn() -> None:
+            for t in tokens:
+                push(t)
+
+        def check() -> None:
+            tr = eng.traverser()
+            for t in tokens:
+                tr.push(t)
+            self._agree(tr.state, eng.compose(tokens), f"pushing {len(tokens)} tokens differs from composing them")
+
+        return Case(fn, len(tokens), lambda: None, len(tokens), check=check,
+                    check_text="the state after pushing the tokens == compose of them")
+
+    def _window(self, inputs: OpInputs) -> Case:
+        tokens, m = inputs.items, WINDOW_LENGTH
+        L = len(tokens)
+        if L < m:
+            raise ValueError(f"the window operation needs at least {m} tokens, not {L}")
+        eng = self._engine(inputs.curve)
+        states = eng.prefixes(tokens)
+        window = states.window
+        count = min(self.single_inputs, L - m + 1)
+        starts = [i * (L - m) // max(1, count - 1) for i in range(count)]
+
+        def fn() -> None:
+            for i in starts:
+                window(i, i + m)
+
+        def check() -> None:
+            i = starts[-1]
+            self._agree(window(i, i + m), eng.compose(tokens[i:i + m]),
+                        f"window({i}, {i + m}) differs from composing tokens {i} .. {i + m - 1}")
+
+        return Case(fn, count, lambda: None, count, check=check,
+                    check_text="window(i, i + m) == compose(tokens[i:i + m]) at the last start",
+                    info={"tokens": L, "window_length": m})
+
+    def _windows(self, inputs: OpInputs) -> Case:
+        tokens, m = inputs.items, inputs.size
+        assert m is not None
+        L = len(tokens)
+        if L < m:
+            raise ValueError(f"windows({m}) needs at least {m} tokens, not {L}")
+        eng = self._engine(inputs.curve)
+        states = eng.prefixes(tokens)
+        windows = states.windows
+
+        def fn() -> None:
+            windows(m)
+
+        def check() -> None:
+            batch = windows(m)
+            self._agree(len(batch), L - m + 1, f"windows({m}) of {L} tokens has {len(batch)} windows")
+            for i in (0, L - m):
+                self._agree(batch[i], states.window(i, i + m), f"windows({m})[{i}] differs from window({i}, {i + m})")
+
+        return Case(fn, L - m + 1, lambda: None, 1, check=check,
+                    check_text="windows(m)[i] == window(i, i + m) for the first and last i",
+                    info={"tokens": L, "window_length": m, "windows": L - m + 1})
+
+    def _compose_chunks(self, inputs: OpInputs) -> Case:
+        chunks = list(inputs.items)
+        text = "".join(chunks)
+        eng = self._engine(inputs.curve)
+        whole = eng.compose(text)  # hashes the vocabulary, which goes to the workers with the engine
+        context = multiprocessing.get_context()
+        pool = concurrent.futures.ProcessPoolExecutor(CHUNK_WORKERS, mp_context=context)
+        try:
+            # untimed warm-ups: the workers start, import ectraverse and serve a chunk each
+            warm = [eng.compose_chunks(chunks, pool) for _ in range(2)]
+        except BaseException:
+            pool.shutdown(cancel_futures=True)
+            raise
+
+        def fn() -> None:
+            eng.compose_chunks(chunks, pool)
+
+        def single() -> None:
+            eng.compose(text)
+
+        def check() -> None:
+            for c in warm:
+                self._agree(c, whole, f"compose_chunks of {len(chunks)} chunks differs from compose(text)")
+
+        return Case(fn, inputs.info["tokens"], lambda: None, len(chunks), check=check,
+                    check_text="compose_chunks(chunks, pool) == compose(text)",
+                    baseline=single, baseline_ops=inputs.info["tokens"],
+                    info={"chunks": len(chunks), "workers": CHUNK_WORKERS,
+                          "start_method": context.get_start_method(),
+                          "chunk_chars": [len(c) for c in chunks]},
+                    close=lambda: pool.shutdown(cancel_futures=True))
 
 
 class _ReferenceAPI:
@@ -1165,16 +1452,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument("--op", action="append", metavar="NAME",
                         type=_choice("operation", lambda: {_norm(o): o for o in OPS}, OPS),
                         help=f"operation to time (repeatable). {ops_help}. Default: all "
-                             f"({', '.join(TOKEN_OPS)} on {' and '.join(TOKEN_CURVES)} only, "
-                             "unless --curve is given).")
+                             f"({', '.join(TOKEN_OPS)} on {' and '.join(TOKEN_CURVES)} only and "
+                             f"{', '.join(ENGINE_OPS)} on {' and '.join(ENGINE_CURVES)} only, "
+                             "unless --curve is given). push and window also time mul, and windows "
+                             "also times window, for their goals.")
     parser.add_argument("--impl", action="append", metavar="NAME",
                         type=_choice("implementation", lambda: {_norm(a): a for a in ADAPTERS}, list(ADAPTERS)),
                         help=f"implementation to time (repeatable): {', '.join(ADAPTERS)}. "
                              "Default: all that are installed.")
     parser.add_argument("--quick", action="store_true",
                         help="a run of under a minute: secp256k1 and P-256, MSM sizes 16 and 256, "
-                             "smaller batches and vocabulary, 3 repeats of at least 0.02 s, "
-                             "reference for add, mul and hash_to_curve only")
+                             "smaller batches, vocabulary and compose text (100000 tokens), 3 repeats of "
+                             "at least 0.02 s, reference for add, mul and hash_to_curve only")
     parser.add_argument("--json", metavar="PATH", type=Path, help="also write every result to this JSON file")
     parser.add_argument("--seed", type=int, default=1, metavar="N", help="seed of the random inputs (default 1)")
     parser.add_argument("--no-progress", action="store_true",
@@ -1192,6 +1481,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
                         help="tokens of standard-library source the vocab operation builds from, whole "
                              "files by name until at least N (default 1000000, 100000 with --quick); "
                              "a build of the default size is timed once unless --repeats is given")
+    parser.add_argument("--compose-tokens", type=_positive_int, metavar="N",
+                        help="tokens of the text of compose and compose_chunks: the vocab corpus's files "
+                             "joined by newlines, whole files until at least N (default 1000000, 100000 "
+                             "with --quick); these two are timed 3 times unless --repeats is given")
+    parser.add_argument("--prefix-tokens", type=_positive_int, metavar="N",
+                        help="the first N tokens of that text make the prefix states of window and "
+                             "windows, push's tokens (the first 64) and compose's push run (at most the "
+                             "text's tokens) "
+                             f"(default 10000; at least {max(WINDOW_LENGTH, *WINDOWS_M)})")
     parser.add_argument("--details", action="store_true",
                         help="also show ops/s, loops and repeats in every table cell")
     return parser
@@ -1220,6 +1518,9 @@ class _Settings:
     batch_sizes: dict[str, int]
     vocab_tokens: int
     vocab_repeats: int
+    compose_tokens: int
+    prefix_tokens: int
+    engine_repeats: int
     explicit_curves: bool
     seed: int
     progress: bool
@@ -1232,6 +1533,9 @@ class _Settings:
         batch = args.batch_size
         if batch is not None and batch < 2:
             raise ValueError(f"--batch-size must be at least 2, not {batch}")
+        least = max(WINDOW_LENGTH, *WINDOWS_M)
+        if args.prefix_tokens is not None and args.prefix_tokens < least:
+            raise ValueError(f"--prefix-tokens must be at least {least}, not {args.prefix_tokens}")
         if args.json is not None and not args.json.parent.is_dir():
             raise ValueError(f"--json: directory {str(args.json.parent)!r} does not exist")
         return cls(
@@ -1246,6 +1550,9 @@ class _Settings:
             batch_sizes={op: batch or base[op] for op in ("batch_add", "batch_mul_g", "hash_to_curve_batch")},
             vocab_tokens=args.vocab_tokens or base["vocab_tokens"],
             vocab_repeats=args.repeats or base["vocab_repeats"],
+            compose_tokens=args.compose_tokens or base["compose_tokens"],
+            prefix_tokens=args.prefix_tokens or base["prefix_tokens"],
+            engine_repeats=args.repeats or base["engine_repeats"],
             explicit_curves=bool(args.curve),
             seed=args.seed,
             progress=not args.no_progress,
@@ -1266,28 +1573,56 @@ class _Task:
     size: int | None
 
 
+def _with_baselines(ops: Sequence[str]) -> tuple[tuple[str, ...], dict[str, list[str]]]:
+    """``ops`` plus the baselines of their goals (:data:`_BASELINE_OP`, transitively), in
+    report order, and which added operation is there for which selected ones."""
+    added: dict[str, list[str]] = {}
+    todo = list(ops)
+    while todo:
+        op = todo.pop()
+        base = _BASELINE_OP.get(op)
+        if base is not None and base not in ops:
+            if base not in added:
+                todo.append(base)
+            added.setdefault(base, []).append(op)
+    return tuple(o for o in OPS if o in ops or o in added), added
+
+
 def _plan(s: _Settings, adapters: dict[str, Adapter]) -> tuple[list[_Task], list[str]]:
     tasks, skipped = [], []
     for curve in s.curves:
+        ops = s.ops
         for op in s.ops:
-            if op in TOKEN_OPS and not s.explicit_curves and curve not in TOKEN_CURVES:
-                note = (f"{', '.join(TOKEN_OPS)}: run on {' and '.join(TOKEN_CURVES)} unless --curve "
-                        "names other curves")
-                if note not in skipped:
-                    skipped.append(note)
-                continue
+            for group, on in ((TOKEN_OPS, TOKEN_CURVES), (ENGINE_OPS, ENGINE_CURVES)):
+                if op in group and not s.explicit_curves and curve not in on:
+                    note = f"{', '.join(group)}: run on {' and '.join(on)} unless --curve names other curves"
+                    if note not in skipped:
+                        skipped.append(note)
+                    ops = tuple(o for o in ops if o != op)
+        if "ectraverse" in adapters:
+            ops, added = _with_baselines(ops)
+            for base, wanted in added.items():
+                skipped.append(f"{base} on {curve}: timed (ectraverse only) as the baseline of the "
+                               f"{' and '.join(sorted(set(wanted), key=OPS.index))} goal(s)")
+        for op in ops:
             if op == "msm":
                 sizes: tuple[int | None, ...] = s.msm_sizes
             elif op in s.batch_sizes:
                 sizes = (s.batch_sizes[op],)
             elif op == "vocab":
                 sizes = (s.vocab_tokens,)
+            elif op in _BIG_ENGINE_OPS:
+                sizes = (s.compose_tokens,)
+            elif op == "windows":
+                sizes = WINDOWS_M
             else:
                 sizes = (None,)
             for size in sizes:
                 for name, a in adapters.items():
                     if not a.supports(curve, op):
                         continue
+                    if op not in s.ops and name != "ectraverse":
+                        continue  # a baseline of an engine goal: ectraverse's own
                     if s.quick and not s.explicit_ops and a.quick_ops is not None and op not in a.quick_ops:
                         continue
                     if size is not None and a.max_size is not None and size > a.max_size:
@@ -1304,6 +1639,14 @@ def _label(op: str, size: int | None) -> str:
         return f"msm({size})"
     if op == "vocab" and size is not None:
         return f"vocab (~{size:,} tokens)"
+    if op == "compose" and size is not None:
+        return f"compose (~{size:,} tokens)"
+    if op == "compose_chunks" and size is not None:
+        return f"compose_chunks (~{size:,} tokens, {CHUNK_WORKERS} processes)"
+    if op == "window":
+        return f"window (length {WINDOW_LENGTH})"
+    if op == "windows":
+        return f"windows({size})"
     if size is not None:
         return f"{op} (n={size:,})"
     return op
@@ -1314,23 +1657,41 @@ def _per(op: str) -> str:
         return "point"
     if op in ("hash_to_curve", "hash_to_curve_batch"):
         return "message"
-    if op == "vocab":
+    if op in ("vocab", "compose", "compose_chunks"):
         return "token"
+    if op in ("window", "windows"):
+        return "window"
     return "element" if op in BATCH_OPS else "op"
 
 
-def _result_row(t: _Task, case: Case, m: Measurement, inputs: OpInputs) -> dict[str, Any]:
+def _result_row(t: _Task, case: Case, m: Measurement, inputs: OpInputs,
+                base: Measurement | None = None) -> dict[str, Any]:
     row = {
         "impl": t.impl, "curve": t.curve, "op": t.op, "size": t.size,
         "us_per_op": m.us_per_op, "ops_per_s": m.ops_per_s,
         "loops": m.loops, "repeats": m.repeats, "median_s": m.median_s, "all_s": list(m.all_s),
         "ops_per_call": case.ops_per_call, "us_per_call": m.us_per_call,
-        "inputs": case.inputs, "checked": inputs.checked, "per": _per(t.op),
+        "inputs": case.inputs, "checked": inputs.checked or case.check is not None, "per": _per(t.op),
     }
-    if t.op == "vocab":
+    if case.check_text is not None:
+        row["check"] = case.check_text
+    if t.op in ("vocab", "compose", "compose_chunks"):
         row.update(tokens=inputs.info["tokens"], distinct_tokens=inputs.info["distinct_tokens"],
-                   texts=inputs.info["texts"], corpus=inputs.info["corpus"], tokens_per_s=m.ops_per_s,
-                   us_per_distinct_token=m.us_per_call / inputs.info["distinct_tokens"])
+                   texts=inputs.info["texts"], corpus=inputs.info["corpus"], tokens_per_s=m.ops_per_s)
+    if t.op == "vocab":
+        row.update(us_per_distinct_token=m.us_per_call / inputs.info["distinct_tokens"])
+    row.update(case.info)
+    if t.op == "compose" and base is not None:
+        # the push run, per token and scaled to the compose's tokens
+        row.update(compose_s=m.us_per_call / 1e6, push_run_s=base.us_per_call / 1e6, push_loops=base.loops,
+                   push_all_s=list(base.all_s), push_us_per_token=base.us_per_op,
+                   push_tokens_per_s=base.ops_per_s, push_scaled_s=base.us_per_op * case.ops_per_call / 1e6,
+                   speedup=base.us_per_op / m.us_per_op)
+    elif t.op == "compose_chunks" and base is not None:
+        # compose(text) in this one process
+        row.update(chunks_s=m.us_per_call / 1e6, compose_s=base.us_per_call / 1e6, compose_loops=base.loops,
+                   compose_all_s=list(base.all_s), compose_us_per_token=base.us_per_op,
+                   compose_tokens_per_s=base.ops_per_s, speedup=base.us_per_op / m.us_per_op)
     return row
 
 
@@ -1362,15 +1723,24 @@ def _run_tasks(s: _Settings, tasks: list[_Task], adapters: dict[str, Adapter],
                 if op == "vocab" and show:
                     tokens = TokenProgress(progress, f"  tokenizing ({inputs.info['texts']} files)",
                                            inputs.info["tokens"])
+                case = None
                 try:
                     case = adapters[t.impl].prepare(inputs, progress=tokens)
                     got = case.probe()
                     if inputs.checked and got != inputs.expected_x():
                         raise ArithmeticError(
                             f"wrong result: x = {got!r}, expected {inputs.expected_x()!r}")
-                    m = measure(case.fn, ops_per_call=case.ops_per_call, min_time=s.min_time,
-                                repeats=s.vocab_repeats if op == "vocab" else s.repeats)
-                    results.append(_result_row(t, case, m, inputs))
+                    if case.check is not None:
+                        case.check()
+                    repeats = (s.vocab_repeats if op == "vocab" else
+                               s.engine_repeats if op in _BIG_ENGINE_OPS else s.repeats)
+                    m = measure(case.fn, ops_per_call=case.ops_per_call, min_time=s.min_time, repeats=repeats)
+                    base = None
+                    if case.baseline is not None:
+                        progress.update(bar, description=f"{t.impl} {curve} {_label(op, size)}: baseline")
+                        base = measure(case.baseline, ops_per_call=case.baseline_ops, min_time=s.min_time,
+                                       repeats=repeats)
+                    results.append(_result_row(t, case, m, inputs, base))
                 except Exception as exc:  # one failing cell must not hide the others: it is reported
                     msg = f"{type(exc).__name__}: {exc}"
                     err.print(f"[red]error[/red] {t.impl} {curve} {_label(op, size)}: {msg}",
@@ -1380,6 +1750,8 @@ def _run_tasks(s: _Settings, tasks: list[_Task], adapters: dict[str, Adapter],
                 finally:
                     if tokens is not None:
                         tokens.close()
+                    if case is not None and case.close is not None:
+                        case.close()
                 progress.advance(bar)
             del inputs
         progress.update(bar, description="done")
@@ -1395,13 +1767,18 @@ _ANY = -1  # matches the one measured size of a batch operation
 
 @dataclasses.dataclass(frozen=True)
 class _Goal:
-    """``num``'s time / ``den``'s time ≤ ``target``; or, without ``den``, ``num``'s µs per op ≤ ``target``."""
+    """``num``'s time / ``den``'s time ≤ ``target``; or, without ``den``, ``num``'s µs per op ≤ ``target``.
+
+    With ``den_field``, the comparison time is that field of ``num``'s own row
+    (µs per operation of a baseline timed in the same cell).
+    """
 
     text: str
     num: tuple[str, str, str, int | None]
     den: tuple[str, str, str, int | None] | None
     target: float
     target_text: str
+    den_field: str | None = None
 
 
 _GOALS = (
@@ -1438,6 +1815,22 @@ _GOALS = (
 )
 
 
+def _engine_goals(curve: str) -> tuple[_Goal, ...]:
+    """The goals of the engine operations on ``curve``."""
+    e = "ectraverse"
+    mul, window = (e, curve, "mul", None), (e, curve, "window", None)
+    return (
+        _Goal(f"{curve} compose per token vs Traverser.push per token", (e, curve, "compose", _ANY), None,
+              1 / 50, "≤ 1/50", den_field="push_us_per_token"),
+        _Goal(f"{curve} push vs ectraverse mul", (e, curve, "push", None), mul, 1.5, "≤ 1.5"),
+        _Goal(f"{curve} window vs ectraverse mul", window, mul, 1.5, "≤ 1.5"),
+        *(_Goal(f"{curve} windows({m}) per window vs window", (e, curve, "windows", m), window, 1 / 2, "≤ 1/2")
+          for m in WINDOWS_M),
+        _Goal(f"{curve} compose_chunks ({CHUNK_WORKERS} processes) vs compose in one process",
+              (e, curve, "compose_chunks", _ANY), None, 1 / 1.5, "≤ 1/1.5", den_field="compose_us_per_token"),
+    )
+
+
 def _find(results: list[dict[str, Any]], key: tuple[str, str, str, int | None]) -> dict[str, Any] | None:
     impl, curve, op, size = key
     for r in results:
@@ -1450,28 +1843,41 @@ def _find(results: list[dict[str, Any]], key: tuple[str, str, str, int | None]) 
 def _evaluate_goals(results: list[dict[str, Any]], curves: Sequence[str] = CURVES) -> list[dict[str, Any]]:
     """One row per goal on ``curves``: ``kind`` is ``"ratio"`` (``value`` = ``ratio`` = the
     time over the comparison's time) or ``"us_per_op"`` (``value`` = µs per operation,
-    ``ratio`` None); ``status`` is pass, fail or n.a. (not measured)."""
+    ``ratio`` None); ``status`` is pass, fail or n.a. (not measured).
+
+    The engine goals are listed for the curves of :data:`ENGINE_CURVES` and
+    for every curve with an engine operation among ``results``."""
+    engine_curves = [c for c in curves
+                     if c in ENGINE_CURVES or any(r["curve"] == c and r["op"] in ENGINE_OPS for r in results)]
     out = []
-    for g in _GOALS:
+    for g in (*_GOALS, *(g for c in engine_curves for g in _engine_goals(c))):
         if g.num[1] not in curves:
             continue
         num = _find(results, g.num)
         den = None if g.den is None else _find(results, g.den)
-        row: dict[str, Any] = {"goal": g.text, "kind": "us_per_op" if g.den is None else "ratio",
+        row: dict[str, Any] = {"goal": g.text,
+                               "kind": "us_per_op" if g.den is None and g.den_field is None else "ratio",
                                "target": g.target, "target_text": g.target_text,
                                "value": None, "ratio": None, "status": "n.a.", "detail": ""}
         missing = [f"{k[0]} {k[1]} {_label(k[2], None if k[3] == _ANY else k[3])}"
                    for k, r in ((g.num, num), (g.den, den)) if k is not None and r is None]
+        den_us = None
+        if g.den_field is not None and num is not None:
+            den_us = num.get(g.den_field)
+            if den_us is None:
+                missing.append(f"{g.den_field} of {num['impl']} {num['curve']} {_label(num['op'], num['size'])}")
+        elif den is not None:
+            den_us = den["us_per_op"]
         if missing:
             row["detail"] = "not measured: " + "; ".join(missing)
-        elif den is None:
+        elif den_us is None:
             us = num["us_per_op"]
             row.update(value=us, status="pass" if us <= g.target else "fail", detail=f"{_fmt_us(us)} per op")
         else:
-            ratio = num["us_per_op"] / den["us_per_op"]
+            ratio = num["us_per_op"] / den_us
             speed = f"{_sig3(1 / ratio)}× faster" if ratio <= 1 else f"{_sig3(ratio)}× slower"
             row.update(value=ratio, ratio=ratio, status="pass" if ratio <= g.target else "fail",
-                       detail=f"{_fmt_us(num['us_per_op'])} vs {_fmt_us(den['us_per_op'])} ({speed})")
+                       detail=f"{_fmt_us(num['us_per_op'])} vs {_fmt_us(den_us)} ({speed})")
         out.append(row)
     return out
 
@@ -1554,10 +1960,17 @@ def _meta(s: _Settings, adapters: dict[str, Adapter], unavailable: dict[str, str
                    "vocab_repeats": s.vocab_repeats, "hash_to_curve_dst": H2C_DST.decode("ascii"),
                    "hash_to_curve_messages": "b'token-<i>', distinct within and across the cycled input sets",
                    "vocab_corpus": "the stdlib's top-level *.py files by name, whole, tokenized by "
-                                   "ectraverse.tokenizers.words"},
+                                   "ectraverse.tokenizers.words",
+                   "engine_repeats": s.engine_repeats,
+                   "engine_text": "the vocab corpus's files joined by '\\n'; compose_chunks cuts it at "
+                                  f"line boundaries into {CHUNK_WORKERS} chunks",
+                   "engine_pool": f"concurrent.futures.ProcessPoolExecutor({CHUNK_WORKERS}) with the "
+                                  "platform's default start method (each row's start_method), warmed by "
+                                  "two untimed compose_chunks calls"},
         "selection": {"curves": list(s.curves), "ops": list(s.ops), "impls": list(s.impls),
                       "msm_sizes": list(s.msm_sizes), "batch_sizes": s.batch_sizes,
-                      "vocab_tokens": s.vocab_tokens},
+                      "vocab_tokens": s.vocab_tokens, "compose_tokens": s.compose_tokens,
+                      "prefix_tokens": s.prefix_tokens},
         "unavailable": unavailable,
         "skipped": skipped,
         "notes": {name: list(a.notes) for name, a in adapters.items()},
@@ -1574,6 +1987,32 @@ def _vocab_cell(r: dict[str, Any], details: bool) -> Text:
     return t
 
 
+def _speed(fast_s: float, slow_s: float) -> str:
+    return f"{_sig3(slow_s / fast_s)}× faster" if fast_s <= slow_s else f"{_sig3(fast_s / slow_s)}× slower"
+
+
+def _compose_cell(r: dict[str, Any], details: bool) -> Text:
+    t = Text(f"{_fmt_rate(r['tokens_per_s']).removesuffix('/s')} tokens/s, {_fmt_us(r['us_per_call'])} a compose")
+    if "push_scaled_s" in r:
+        t.append(f"\npush: {_fmt_rate(r['push_tokens_per_s']).removesuffix('/s')} tokens/s, "
+                 f"{_fmt_us(r['push_scaled_s'] * 1e6)} scaled ({_speed(r['compose_s'], r['push_scaled_s'])})")
+        t.append(f"\n{r['tokens']:,} tokens; push run of {r['push_tokens']:,} in {_fmt_us(r['push_run_s'] * 1e6)}",
+                 style="dim")
+    if details:
+        t.append(f"\n{r['loops']} compose(s) ×{r['repeats']}", style="dim")
+    return t
+
+
+def _chunks_cell(r: dict[str, Any], details: bool) -> Text:
+    t = Text(f"{_fmt_us(r['us_per_call'])} in {r['workers']} processes")
+    if "compose_s" in r:
+        t.append(f"\n{_fmt_us(r['compose_s'] * 1e6)} in one ({_speed(r['chunks_s'], r['compose_s'])})")
+    t.append(f"\n{r['tokens']:,} tokens, {r['chunks']} chunks, {r['start_method']}", style="dim")
+    if details:
+        t.append(f"\n{r['loops']} call(s) ×{r['repeats']}", style="dim")
+    return t
+
+
 def _cell(r: dict[str, Any] | None, base: dict[str, Any] | None, details: bool) -> Text:
     if r is None:
         return Text("—", style="dim")
@@ -1581,14 +2020,22 @@ def _cell(r: dict[str, Any] | None, base: dict[str, Any] | None, details: bool) 
         return Text("error", style="bold red")
     if r["op"] == "vocab":
         return _vocab_cell(r, details)
+    if r["op"] == "compose":
+        return _compose_cell(r, details)
+    if r["op"] == "compose_chunks":
+        return _chunks_cell(r, details)
     t = Text(_fmt_us(r["us_per_op"]))
     if r["op"] == "msm":
         t.append("/pt")
+    if r["op"] in ("window", "windows"):
+        t.append("/window")
     if base is not None and base is not r and "error" not in base:
         ratio = r["us_per_op"] / base["us_per_op"]
         t.append(f" ({_sig3(ratio)}×)", style="green" if ratio >= 1 else "yellow")
     if r["op"] == "msm":
         t.append(f"\n{_fmt_us(r['us_per_call'])} total", style="dim")
+    if r["op"] in ("window", "windows"):
+        t.append(f"\nprefix of {r['tokens']:,} tokens", style="dim")
     if details:
         t.append(f"\n{_fmt_rate(r['ops_per_s'])}, {r['loops']}×{r['ops_per_call']} ops ×{r['repeats']}",
                  style="dim")
@@ -1621,12 +2068,23 @@ def _render(out: Console, meta: dict[str, Any], results: list[dict[str, Any]],
     if {"hash_to_curve", "hash_to_curve_batch"} & set(s.ops):
         head.add_row("hash_to_curve", f"messages {method['hash_to_curve_messages']}; "
                                       f"DST {method['hash_to_curve_dst']!r}; the curve's default RFC 9380 suite")
+    if set(_BIG_ENGINE_OPS) & set(s.ops):
+        head.add_row("compose", f"compose and compose_chunks: median of {method['engine_repeats']} timed calls "
+                                "(about 1 s each at full size: few repeats) after untimed warm-ups (one compose; "
+                                "for compose_chunks also two pool calls), then their comparison (a push run "
+                                f"of the text's first {s.prefix_tokens:,} tokens, or compose in one process) "
+                                f"timed the same way; text: {method['engine_text']}; pool: {method['engine_pool']}")
+    if {"push", "window", "windows"} & set(s.ops):
+        head.add_row("engine", f"push: 64 tokens a call; window and windows: prefix states of the text's first "
+                               f"{s.prefix_tokens:,} tokens; every result checked against the engine itself "
+                               "(see each row's check)")
     out.print(head)
 
     impls = [i for i in ADAPTERS if any(r["impl"] == i for r in results)]
     out.print()
     out.print("Median time per operation (batches: per element; msm: per point, then the whole call; "
-              "hash_to_curve: per message; vocab: tokens/s and per distinct token). "
+              "hash_to_curve: per message; vocab: tokens/s and per distinct token; compose: tokens/s and "
+              "the push run; compose_chunks: the whole call; window(s): per window). "
               "(n×) = time / ectraverse's time: above 1, ectraverse is faster.", highlight=False)
     for curve in s.curves:
         rows = [r for r in results if r["curve"] == curve]
@@ -1720,7 +2178,7 @@ def run(args: argparse.Namespace, *, argv: Sequence[str] | None = None) -> int:
         err.print("ectraverse bench: nothing to measure: no installed implementation offers the "
                   "selected curves and operations")
         return 1
-    factory = _InputFactory(_load_params(), s.seed)
+    factory = _InputFactory(_load_params(), s.seed, s.prefix_tokens)
     results = _run_tasks(s, tasks, adapters, factory, err)
     goals = _evaluate_goals(results, s.curves)
     meta = _meta(s, adapters, unavailable, skipped, argv)

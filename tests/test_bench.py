@@ -17,6 +17,7 @@ from ectraverse import bench
 from ectraverse import reference as ref
 
 FAST = ["--quick", "--no-progress", "--min-time", "0.002"]
+TINY_ENGINE = ["--compose-tokens", "300", "--prefix-tokens", "40"]
 RESULT_KEYS = {"impl", "curve", "op", "size", "us_per_op", "ops_per_s", "loops", "repeats",
                "median_s", "all_s"}
 
@@ -90,7 +91,7 @@ def test_quick_run_writes_json(tmp_path, capsys):
                                  "msm_sizes": [16, 256],
                                  "batch_sizes": {"batch_add": 10000, "batch_mul_g": 1000,
                                                  "hash_to_curve_batch": 1000},
-                                 "vocab_tokens": 100000}
+                                 "vocab_tokens": 100000, "compose_tokens": 100000, "prefix_tokens": 10000}
     [r] = data["results"]
     assert (r["impl"], r["curve"], r["op"], r["size"]) == ("reference", "secp256k1", "add", None)
     check_result(r)
@@ -151,7 +152,8 @@ def test_nothing_to_measure(capsys):
 @pytest.mark.skipif(not hasattr(ectraverse, "curve"), reason="the compiled core is not built yet")
 def test_ectraverse_adapter_runs_every_op(tmp_path):
     rc, data = run_json(tmp_path, "--impl", "ectraverse", "--curve", "secp256k1", "--curve", "BLS12-381",
-                        "--msm-size", "16", "--msm-size", "64", "--batch-size", "64", "--vocab-tokens", "300")
+                        "--msm-size", "16", "--msm-size", "64", "--batch-size", "64", "--vocab-tokens", "300",
+                        *TINY_ENGINE)
     assert rc == 0
     assert {(r["curve"], r["op"]) for r in data["results"]} == {
         (c, op) for c in ("secp256k1", "BLS12-381") for op in bench.OPS}
@@ -422,3 +424,211 @@ def test_goals_on_time_per_message():
     p256_ref = goals["P-256 hash_to_curve_batch per message vs reference hash_to_curve"]
     assert p256_ref["status"] == "fail" and "12.0× faster" in p256_ref["detail"]
     assert "P-384 mul vs cryptography exchange" not in goals
+
+
+# --- the traversal engine: compose, push, window, windows, compose_chunks ------
+
+ENGINE_ARGS = ["--impl", "ectraverse", "--curve", "secp256k1", *TINY_ENGINE,
+               *(a for op in bench.ENGINE_OPS for a in ("--op", op))]
+
+
+@needs_core
+def test_engine_ops_report_their_fields_and_goals(tmp_path, capsys):
+    rc, data = run_json(tmp_path, *ENGINE_ARGS)
+    assert rc == 0
+    rows = {(r["op"], r["size"]): r for r in data["results"]}
+    corpus = bench._stdlib_corpus(300)
+    assert set(rows) == {("mul", None), ("compose", 300), ("push", None), ("window", None),
+                         ("windows", 8), ("windows", 4), ("compose_chunks", 300)}
+    for r in rows.values():
+        check_result(r)
+        assert r["checked"] is True
+    for op in bench.ENGINE_OPS:
+        assert next(r for r in data["results"] if r["op"] == op)["check"]
+
+    compose = rows["compose", 300]
+    assert compose["per"] == "token" and compose["ops_per_call"] == compose["tokens"] == corpus.tokens
+    assert (compose["texts"], compose["distinct_tokens"]) == (len(corpus.texts), corpus.distinct)
+    assert compose["tokens_per_s"] == compose["ops_per_s"] and compose["push_tokens"] == 40
+    assert compose["compose_s"] == pytest.approx(compose["us_per_call"] / 1e6)
+    assert compose["push_run_s"] == pytest.approx(statistics.median(compose["push_all_s"]) / compose["push_loops"])
+    assert compose["push_us_per_token"] == pytest.approx(compose["push_run_s"] * 1e6 / 40)
+    assert compose["push_scaled_s"] == pytest.approx(compose["push_us_per_token"] * compose["tokens"] / 1e6)
+    assert compose["speedup"] == pytest.approx(compose["push_scaled_s"] / compose["compose_s"])
+
+    push = rows["push", None]
+    n = min(bench._SINGLE_INPUTS, 40)
+    assert (push["per"], push["ops_per_call"], push["inputs"]) == ("op", n, n)
+    window = rows["window", None]
+    assert (window["per"], window["tokens"], window["window_length"]) == ("window", 40, bench.WINDOW_LENGTH)
+    assert window["ops_per_call"] == min(bench._SINGLE_INPUTS, 40 - bench.WINDOW_LENGTH + 1)
+    for m in bench.WINDOWS_M:
+        w = rows["windows", m]
+        assert (w["per"], w["tokens"], w["window_length"]) == ("window", 40, m)
+        assert w["windows"] == w["ops_per_call"] == 40 - m + 1
+
+    chunks = rows["compose_chunks", 300]
+    assert (chunks["chunks"], chunks["workers"]) == (bench.CHUNK_WORKERS, bench.CHUNK_WORKERS)
+    assert sum(chunks["chunk_chars"]) == len("\n".join(corpus.texts))
+    assert chunks["start_method"] and chunks["ops_per_call"] == chunks["tokens"] == corpus.tokens
+    assert chunks["chunks_s"] == pytest.approx(chunks["us_per_call"] / 1e6)
+    assert chunks["compose_s"] == pytest.approx(statistics.median(chunks["compose_all_s"]) / chunks["compose_loops"])
+    assert chunks["speedup"] == pytest.approx(chunks["compose_s"] / chunks["chunks_s"])
+    assert chunks["repeats"] == compose["repeats"] == 3
+
+    goals = {g["goal"]: g for g in data["goals"]}
+    expected = {
+        "secp256k1 compose per token vs Traverser.push per token": compose["us_per_op"] / compose["push_us_per_token"],
+        "secp256k1 push vs ectraverse mul": push["us_per_op"] / rows["mul", None]["us_per_op"],
+        "secp256k1 window vs ectraverse mul": window["us_per_op"] / rows["mul", None]["us_per_op"],
+        "secp256k1 windows(8) per window vs window": rows["windows", 8]["us_per_op"] / window["us_per_op"],
+        "secp256k1 windows(4) per window vs window": rows["windows", 4]["us_per_op"] / window["us_per_op"],
+        "secp256k1 compose_chunks (2 processes) vs compose in one process":
+            chunks["us_per_op"] / chunks["compose_us_per_token"],
+    }
+    for text, ratio in expected.items():
+        g = goals[text]
+        assert g["kind"] == "ratio" and g["ratio"] == pytest.approx(ratio) and g["status"] in ("pass", "fail")
+    assert goals["secp256k1 compose per token vs Traverser.push per token"]["target"] == pytest.approx(1 / 50)
+    assert data["meta"]["selection"]["compose_tokens"] == 300
+    assert data["meta"]["selection"]["prefix_tokens"] == 40
+    assert data["meta"]["method"]["engine_repeats"] == 3
+    out = capsys.readouterr().out
+    for label in ("compose (~300 tokens)", "windows(8)", "window (length 8)", "compose_chunks (~300 tokens"):
+        assert label in out
+    assert "tokens/s" in out and "in one (" in out and "timed (ectraverse only) as the baseline" in out
+
+
+@needs_core
+def test_a_wrong_engine_result_is_an_error(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(ectraverse.PrefixStates, "window", lambda self, i, j: self[j])
+    rc, data = run_json(tmp_path, "--impl", "ectraverse", "--curve", "secp256k1", "--op", "window", *TINY_ENGINE)
+    assert rc == 1
+    rows = {r["op"]: r for r in data["results"]}
+    assert "wrong result: window(" in rows["window"]["error"]
+    assert "error" not in rows["mul"]  # the baseline still runs
+    goal = next(g for g in data["goals"] if g["goal"] == "secp256k1 window vs ectraverse mul")
+    assert goal["status"] == "n.a." and "not measured: ectraverse secp256k1 window" in goal["detail"]
+    assert "wrong result" in capsys.readouterr().err
+
+
+@needs_core
+def test_compose_chunks_pool_is_shut_down_when_its_check_fails(tmp_path, monkeypatch):
+    shut = []
+
+    class Recording(bench.concurrent.futures.ProcessPoolExecutor):
+        def shutdown(self, *args, **kwargs):
+            shut.append(kwargs)
+            super().shutdown(*args, **kwargs)
+
+    monkeypatch.setattr(bench.concurrent.futures, "ProcessPoolExecutor", Recording)
+    monkeypatch.setattr(ectraverse.Traversal, "compose_chunks", lambda self, chunks, executor=None: self.identity)
+    rc, data = run_json(tmp_path, "--impl", "ectraverse", "--curve", "secp256k1", "--op", "compose_chunks",
+                        *TINY_ENGINE)
+    assert rc == 1
+    [r] = data["results"]
+    assert "wrong result: compose_chunks" in r["error"]
+    assert len(shut) == 1
+
+
+def test_engine_ops_run_on_secp256k1_unless_curves_are_named():
+    _, tasks, skipped = plan()
+    for op in bench.ENGINE_OPS:
+        assert {(t.impl, t.curve) for t in tasks if t.op == op} == {("ectraverse", "secp256k1")}
+    assert any(line.startswith("compose, push") and "unless --curve" in line for line in skipped)
+    _, tasks, skipped = plan("--curve", "P-256", "--op", "compose")
+    assert {(t.curve, t.op, t.size) for t in tasks} == {("P-256", "compose", 1_000_000)}
+    assert not skipped
+
+
+def test_engine_op_sizes_and_repeats():
+    s, tasks, _ = plan()
+    got = sorted((t.op, t.size) for t in tasks if t.op in bench.ENGINE_OPS)
+    assert got == [("compose", 1_000_000), ("compose_chunks", 1_000_000), ("push", None), ("window", None),
+                   ("windows", 4), ("windows", 8)]
+    assert (s.repeats, s.engine_repeats, s.prefix_tokens) == (5, 3, 10_000)
+    s, tasks, _ = plan("--quick")
+    got = sorted((t.op, t.size) for t in tasks if t.op in bench.ENGINE_OPS)
+    assert got == [("compose", 100_000), ("compose_chunks", 100_000), ("push", None), ("window", None),
+                   ("windows", 4), ("windows", 8)]
+    assert (s.repeats, s.engine_repeats) == (3, 3)
+    s, _, _ = plan("--repeats", "4", "--compose-tokens", "500", "--prefix-tokens", "64")
+    assert (s.engine_repeats, s.compose_tokens, s.prefix_tokens) == (4, 500, 64)
+
+
+@pytest.mark.parametrize("argv, added", [
+    (["--op", "push"], {"mul"}),
+    (["--op", "window"], {"mul"}),
+    (["--op", "windows"], {"window", "mul"}),
+    (["--op", "windows", "--op", "mul"], {"window"}),
+    (["--op", "push", "--op", "window", "--op", "mul"], set()),
+    (["--op", "compose", "--op", "compose_chunks"], set()),
+])
+def test_engine_goal_baselines_are_timed_when_not_selected(argv, added):
+    s, tasks, skipped = plan("--curve", "secp256k1", *argv)
+    extra = {t.op for t in tasks} - set(s.ops)
+    assert extra == added
+    assert all(t.impl == "ectraverse" for t in tasks if t.op in added)
+    notes = [line for line in skipped if "as the baseline of the" in line]
+    assert {line.split()[0] for line in notes} == added
+    if "mul" in s.ops:  # selected: every implementation that offers it
+        assert {t.impl for t in tasks if t.op == "mul"} == {"ectraverse", "reference"}
+
+
+def test_prefix_tokens_must_hold_a_window(capsys):
+    rc = bench.main([*FAST, "--op", "window", "--prefix-tokens", "4"])
+    assert rc == 2
+    assert "--prefix-tokens must be at least 8, not 4" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("text, parts", [
+    ("a b\nc d\ne f\ng\n", 2), ("one line, no newline", 2), ("x\n" * 10, 3), ("\n\n\n", 2),
+])
+def test_split_at_lines_cuts_after_newlines(text, parts):
+    pieces = bench._split_at_lines(text, parts)
+    assert len(pieces) == parts and "".join(pieces) == text
+    for i, piece in enumerate(pieces[:-1]):  # each cut is just after a newline, or at the end of the text
+        assert piece.endswith("\n") or not "".join(pieces[i + 1:])
+
+
+def test_engine_inputs_share_the_corpus_text():
+    factory = bench._InputFactory(bench._load_params(), 1, prefix_tokens=50)
+    compose = factory.build("secp256k1", "compose", 300)
+    text, prefix = compose.items
+    assert text == "\n".join(bench._stdlib_corpus(300).texts)
+    assert prefix == ectraverse.tokenizers.words(text)[:50]
+    chunks = factory.build("secp256k1", "compose_chunks", 300)
+    assert len(chunks.items) == bench.CHUNK_WORKERS and "".join(chunks.items) == text
+    assert chunks.items[0].endswith("\n")
+    window = factory.build("secp256k1", "window", None)
+    assert window.items == prefix and window.info == {"tokens": 50}
+    assert not compose.checked  # engine cells check themselves (Case.check)
+
+
+def test_engine_goals_from_rows():
+    def row(op, us, size=None, **extra):
+        return {"impl": "ectraverse", "curve": "secp256k1", "op": op, "size": size, "us_per_op": us, **extra}
+
+    results = [row("mul", 40.0), row("push", 44.0), row("window", 50.0), row("windows", 20.0, 8),
+               row("compose", 1.0, 1_000_000, push_us_per_token=44.0),
+               row("compose_chunks", 0.8, 1_000_000, compose_us_per_token=1.0)]
+    goals = {g["goal"]: g for g in bench._evaluate_goals(results, ("secp256k1",))}
+    c = goals["secp256k1 compose per token vs Traverser.push per token"]
+    assert c["status"] == "fail" and c["ratio"] == pytest.approx(1 / 44) and "44.0× faster" in c["detail"]
+    assert goals["secp256k1 push vs ectraverse mul"]["status"] == "pass"
+    assert goals["secp256k1 window vs ectraverse mul"]["status"] == "pass"
+    assert goals["secp256k1 windows(8) per window vs window"]["status"] == "pass"
+    na = goals["secp256k1 windows(4) per window vs window"]
+    assert na["status"] == "n.a." and "not measured: ectraverse secp256k1 windows(4)" in na["detail"]
+    chunks = goals["secp256k1 compose_chunks (2 processes) vs compose in one process"]
+    assert chunks["status"] == "fail" and chunks["ratio"] == pytest.approx(0.8)
+    # no mul row: the goals that need it say so
+    goals = {g["goal"]: g for g in bench._evaluate_goals(results[1:], ("secp256k1",))}
+    push = goals["secp256k1 push vs ectraverse mul"]
+    assert push["status"] == "n.a." and push["detail"] == "not measured: ectraverse secp256k1 mul"
+    # engine goals appear on other curves only where an engine op was measured
+    other = [dict(r, curve="P-256") for r in results]
+    names = {g["goal"] for g in bench._evaluate_goals(other, ("P-256",))}
+    assert "P-256 push vs ectraverse mul" in names
+    names = {g["goal"] for g in bench._evaluate_goals([dict(results[0], curve="P-256")], ("P-256",))}
+    assert not any("push" in n for n in names)
