@@ -1,35 +1,345 @@
 """The ``ectraverse`` console script.
 
 Subcommands:
-    curves   a table of the registered curves
-    bench    the benchmark (see :mod:`ectraverse.bench`)
+    compose          the context of a text (argument, ``-f FILE`` or stdin)
+    invert           the inverse of a context
+    concat           the product of contexts (the context of the concatenation)
+    window           a window's context, from two prefix states or from a text
+    remove-prefix    ``C(v)`` from ``C(uv)`` and ``C(u)``
+    remove-suffix    ``C(u)`` from ``C(uv)`` and ``C(v)``
+    curves           the registered curves and their hash-to-curve suites
+    hash-to-curve    RFC 9380 hash_to_curve (or encode_to_curve) of a message
+    demo             the interactive terminal demos (see :mod:`ectraverse.demos`)
+    bench            the benchmark (see :mod:`ectraverse.bench`)
 
-User errors print one line on stderr and exit 1; usage errors exit 2.
+Contexts travel between commands as the hex of :meth:`Context.to_bytes`; each
+command that reads them rebuilds the engine from the engine options
+(``--curve``, ``--tokenizer``, ``--namespace``, ``--key-file``) and decodes
+them with :meth:`Traversal.context_from_bytes`, so a context of another engine
+is refused.
+
+User errors print one line ``ectraverse: error: ...`` on stderr and exit 1;
+usage errors exit 2.  Set ``ECTRAVERSE_DEBUG=1`` to get the traceback of an
+error instead.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import stat
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from string import hexdigits
+from typing import BinaryIO
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
 import ectraverse
-from ectraverse import bench
-from ectraverse.errors import EctraverseError
+from ectraverse import bench, demos, rfc9380, tokenizers
+from ectraverse.context import Context
+from ectraverse.errors import ContextMismatchError, EctraverseError
+from ectraverse.traverse import Traversal
+
+#: Texts are read in blocks of whole lines of about this many bytes.
+BLOCK_BYTES = 1 << 20
+#: Inputs larger than this show a progress bar (when stderr is a terminal).
+PROGRESS_MIN_BYTES = 1 << 20
+
+
+class CLIError(Exception):
+    """A user error: printed as one line on stderr, exit status 1."""
+
+
+class UsageError(Exception):
+    """A usage error found after parsing: reported by the subcommand's parser, exit status 2."""
+
+
+# ---- input helpers ---------------------------------------------------------------
+
+
+def _read_key(path: str) -> bytes:
+    try:
+        key = Path(path).read_bytes()
+    except OSError as exc:
+        raise CLIError(f"cannot read key file {path!r}: {exc.strerror or exc}") from None
+    if not key:
+        raise CLIError(f"key file {path!r} is empty; a key must be at least one byte")
+    return key
+
+
+def _engine(args: argparse.Namespace) -> Traversal:
+    key = _read_key(args.key_file) if args.key_file is not None else None
+    return Traversal(args.curve, tokenizer=args.tokenizer, namespace=args.namespace, key=key)
+
+
+def _check_text(text: str, what: str) -> str:
+    """Refuse text that is not valid Unicode (undecodable bytes arrive as lone surrogates)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise CLIError(f"{what} is not valid UTF-8 text") from None
+    return text
+
+
+def _decode(data: bytes, what: str, offset: int) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CLIError(f"{what} is not valid UTF-8 text (byte {offset + exc.start}: {exc.reason})") from None
+
+
+def _line_blocks(stream: BinaryIO, what: str) -> Iterator[tuple[str, int]]:
+    """``(text, number of bytes)`` of blocks of whole lines of a UTF-8 stream.
+
+    Every built-in tokenizer yields the same tokens for a text as for its
+    pieces cut after a newline (no token holds a newline), so composing the
+    blocks and multiplying the contexts gives the context of the whole text.
+    A block is cut after the last newline of about BLOCK_BYTES read, which is
+    also a UTF-8 character boundary.
+    """
+    pending: list[bytes] = []
+    offset = 0
+    while data := stream.read(BLOCK_BYTES):
+        cut = data.rfind(b"\n") + 1
+        if cut == 0:  # no line ends here: keep reading (a list, so long lines stay linear)
+            pending.append(data)
+            continue
+        block = b"".join([*pending, data[:cut]])
+        pending = [data[cut:]]
+        yield _decode(block, what, offset), len(block)
+        offset += len(block)
+    block = b"".join(pending)
+    if block:
+        yield _decode(block, what, offset), len(block)
+
+
+def _stream_size(stream: BinaryIO) -> int | None:
+    try:
+        st = os.fstat(stream.fileno())
+    except (OSError, AttributeError, ValueError):
+        return None
+    return st.st_size if stat.S_ISREG(st.st_mode) else None
+
+
+def _compose_stream(engine: Traversal, stream: BinaryIO, what: str) -> Context:
+    """The context of a UTF-8 stream, composed block by block (exact: ``C(uv) = C(u) C(v)``)."""
+    size = _stream_size(stream)
+    acc = engine.identity
+    if size is None or size <= PROGRESS_MIN_BYTES or not sys.stderr.isatty():
+        for text, _ in _line_blocks(stream, what):
+            acc = acc * engine.compose(text)
+        return acc
+    # Imported here: only large inputs on a terminal need it.
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
+
+    columns = (TextColumn("composing"), BarColumn(), DownloadColumn(), TransferSpeedColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("compose", total=size)
+        for text, nbytes in _line_blocks(stream, what):
+            acc = acc * engine.compose(text)
+            progress.advance(task, nbytes)
+    return acc
+
+
+def _parse_hex(text: str, what: str) -> bytes:
+    digits = "".join(text.split())
+    if digits[:2].lower() == "0x":
+        digits = digits[2:]
+    if not digits:
+        raise CLIError(f"{what} is empty; expected a context in hex, as printed by 'ectraverse compose'")
+    bad = next((i for i, ch in enumerate(digits) if ch not in hexdigits), None)
+    if bad is not None:
+        raise CLIError(
+            f"{what} must be a context in hex, as printed by 'ectraverse compose', "
+            f"but has {digits[bad]!r} at position {bad}"
+        )
+    if len(digits) % 2:
+        raise CLIError(f"{what} must be a context in hex with an even number of digits, not {len(digits)}")
+    return bytes.fromhex(digits)
+
+
+def _load(args: argparse.Namespace, values: Sequence[str], names: Sequence[str]) -> tuple[Traversal, list[Context]]:
+    """The engine, and the contexts named by positional arguments: hex (``-`` reads stdin), or texts with ``--text``."""
+    if not args.text:
+        dashes = [what for value, what in zip(values, names) if value == "-"]
+        if len(dashes) > 1:
+            raise UsageError(f"only one argument can be '-' (stdin), not {' and '.join(dashes)}")
+    engine = _engine(args)
+    out = []
+    for value, what in zip(values, names):
+        if args.text:
+            out.append(engine.compose(_check_text(value, what)))
+            continue
+        if value == "-":
+            value = sys.stdin.read()
+            what = f"{what} (stdin)"
+        data = _parse_hex(value, what)
+        try:
+            out.append(engine.context_from_bytes(data))
+        except ContextMismatchError as exc:
+            raise CLIError(
+                f"{what}: {exc} Use the --curve, --namespace and --key-file it was composed with."
+            ) from None
+        except EctraverseError as exc:
+            raise CLIError(f"{what}: {exc}") from None
+    return engine, out
+
+
+# ---- output helpers --------------------------------------------------------------
+
+
+def _record(args: argparse.Namespace, engine: Traversal, ctx: Context) -> dict:
+    return {
+        "length": ctx.length,
+        "point": ctx.point.to_bytes().hex(),
+        "context": ctx.to_bytes().hex(),
+        "curve": engine.curve.name,
+        "namespace": engine.namespace,
+        "tokenizer": args.tokenizer,
+        "keyed": engine.keyed,
+        "fingerprint": engine.fingerprint.hex(),
+    }
+
+
+def _emit_json(obj) -> None:
+    print(json.dumps(obj, ensure_ascii=False))
+
+
+def _emit_context(args: argparse.Namespace, engine: Traversal, ctx: Context, **extra) -> int:
+    if args.json:
+        _emit_json({**_record(args, engine, ctx), **extra})
+    elif args.quiet:
+        print(ctx.to_bytes().hex())
+    else:
+        rows = {"length": str(ctx.length), "point": ctx.point.to_bytes().hex(), "context": ctx.to_bytes().hex(),
+                **{k: json.dumps(v, ensure_ascii=False) for k, v in extra.items()}}
+        width = max(map(len, rows))
+        for k, v in rows.items():
+            print(f"{k:<{width}}  {v}")
+    return 0
+
+
+def _console() -> Console:
+    """A console for tables on stdout: the terminal's width, or 160 columns when piped (so nothing is cut)."""
+    console = Console()
+    return console if console.is_terminal else Console(width=160)
+
+
+# ---- subcommands -----------------------------------------------------------------
+
+
+def _cmd_compose(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    if args.text is not None:
+        ctx = engine.compose(_check_text(args.text, "TEXT"))
+    elif args.file is not None and args.file != "-":
+        try:
+            f = open(args.file, "rb")
+        except OSError as exc:
+            raise CLIError(f"cannot read {args.file!r}: {exc.strerror or exc}") from None
+        with f:
+            try:
+                ctx = _compose_stream(engine, f, repr(args.file))
+            except OSError as exc:  # e.g. a directory opens but cannot be read
+                raise CLIError(f"cannot read {args.file!r}: {exc.strerror or exc}") from None
+    else:
+        if sys.stdin.isatty():
+            print("ectraverse: reading the text from stdin (end it with Ctrl-D)", file=sys.stderr)
+        ctx = _compose_stream(engine, sys.stdin.buffer, "stdin")
+    return _emit_context(args, engine, ctx)
+
+
+def _cmd_invert(args: argparse.Namespace) -> int:
+    engine, (c,) = _load(args, [args.context], ["CONTEXT"])
+    return _emit_context(args, engine, c.inverse())
+
+
+def _cmd_concat(args: argparse.Namespace) -> int:
+    engine, parts = _load(args, args.contexts, [f"CONTEXT {i}" for i in range(1, len(args.contexts) + 1)])
+    acc = parts[0]
+    for c in parts[1:]:
+        acc = acc * c
+    return _emit_context(args, engine, acc)
+
+
+def _cmd_remove_prefix(args: argparse.Namespace) -> int:
+    engine, (whole, prefix) = _load(args, [args.whole, args.part], ["WHOLE", "PREFIX"])
+    return _emit_context(args, engine, engine.remove_prefix(whole, prefix))
+
+
+def _cmd_remove_suffix(args: argparse.Namespace) -> int:
+    engine, (whole, suffix) = _load(args, [args.whole, args.part], ["WHOLE", "SUFFIX"])
+    return _emit_context(args, engine, engine.remove_suffix(whole, suffix))
+
+
+def _index(value: str, what: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise UsageError(f"{what} must be an integer, not {value!r}") from None
+
+
+def _cmd_window(args: argparse.Namespace) -> int:
+    if not args.text:
+        if len(args.items) != 2:
+            raise UsageError(f"expected two prefix-state contexts PREFIX_I PREFIX_J, got {len(args.items)} "
+                             "argument(s) (use --text TEXT I J for a window of a text)")
+        engine, (ci, cj) = _load(args, args.items, ["PREFIX_I", "PREFIX_J"])
+        return _emit_context(args, engine, ci.inverse() * cj)
+    if len(args.items) != 3:
+        raise UsageError(f"with --text, expected TEXT I J, got {len(args.items)} argument(s)")
+    i, j = _index(args.items[1], "I"), _index(args.items[2], "J")
+    text = _check_text(args.items[0], "TEXT")
+    engine = _engine(args)
+    states = engine.prefixes(text)
+    L = states.tokens_length
+    if not 0 <= i <= j <= L:
+        raise CLIError(f"window bounds must satisfy 0 <= I <= J <= {L} (the text has {L} tokens), not I={i}, J={j}")
+    tokens = engine.tokens(text)[i:j]
+    return _emit_context(args, engine, states.window(i, j), start=i, end=j, tokens=tokens)
+
+
+def _default_suite_id(C, *, random_oracle: bool = True) -> str | None:
+    try:
+        return rfc9380.default_suite(C.params, random_oracle=random_oracle).id
+    except ValueError:  # no SvdW Z for a tiny field: no suite
+        return None
 
 
 def _cmd_curves(args: argparse.Namespace) -> int:
+    curves = [ectraverse.curve(name) for name in ectraverse.curve_names()]
+    if args.json:
+        _emit_json([
+            {
+                "name": C.name,
+                "aliases": list(C.params.aliases),
+                "bits_p": C.p.bit_length(),
+                "bits_n": C.n.bit_length(),
+                "p": hex(C.p),
+                "a": hex(C.a),
+                "b": hex(C.b),
+                "n": hex(C.n),
+                "h": hex(C.h),
+                "glv": bool(C.has_glv),
+                "fixed_size_core": bool(C._core.fast_path),
+                "suite": _default_suite_id(C),
+                "suite_nu": _default_suite_id(C, random_oracle=False),
+            }
+            for C in curves
+        ])
+        return 0
     table = Table(title="ectraverse curves", title_justify="left")
     for col in ("name", "aliases", "bits(p)", "bits(n)", "h", "a", "GLV", "fixed-size core"):
         table.add_column(col)
-    for name in ectraverse.curve_names():
-        C = ectraverse.curve(name)
+    for C in curves:
         a = "-3" if C.a == C.p - 3 else str(C.a) if C.a < 1000 else f"{C.a:#x}"[:12] + "…"
         table.add_row(
-            name,
+            C.name,
             ", ".join(C.params.aliases),
             str(C.p.bit_length()),
             str(C.n.bit_length()),
@@ -38,35 +348,303 @@ def _cmd_curves(args: argparse.Namespace) -> int:
             "yes" if C.has_glv else "",
             "yes" if C._core.fast_path else "",
         )
-    Console().print(table)
+    # The suites get a table of their own: as a ninth column they would squeeze every cell at 80 columns.
+    suites = Table(title="default hash-to-curve suites (RFC 9380; vocabularies use hash_to_curve)",
+                   title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    suites.add_column("name", no_wrap=True)
+    suites.add_column("hash_to_curve", no_wrap=True)
+    suites.add_column("encode_to_curve", no_wrap=True)
+    for C in curves:
+        suites.add_row(C.name, _default_suite_id(C) or "", _default_suite_id(C, random_oracle=False) or "")
+    console = _console()
+    console.print(table)
+    console.print(suites)
     return 0
+
+
+def _cmd_hash_to_curve(args: argparse.Namespace) -> int:
+    if args.hex:
+        msg = _parse_bytes_hex(args.msg, "MSG")
+    elif args.msg == "-":
+        msg = sys.stdin.buffer.read()
+    else:
+        msg = _check_text(args.msg, "MSG").encode("utf-8")
+    dst = _check_text(args.dst, "--dst").encode("utf-8")
+    if not dst:
+        raise CLIError("--dst must not be empty (RFC 9380 section 3.1: tags must have nonzero length)")
+    if args.suite is not None:
+        suite = rfc9380.suite(args.suite)
+        if args.encode and suite.random_oracle:
+            raise CLIError(f"--encode needs a nonuniform (_NU_) suite, not {suite.id!r}")
+        C = ectraverse.curve(args.curve if args.curve is not None else suite.curve)
+    else:
+        C = ectraverse.curve(args.curve if args.curve is not None else "secp256k1")
+        suite = rfc9380.default_suite(C.params, random_oracle=not args.encode)
+    P = (C.hash_to_curve if suite.random_oracle else C.encode_to_curve)(msg, dst, suite=suite)
+    x, y = (None, None) if P.is_identity else (hex(P.x), hex(P.y))
+    record = {"curve": C.name, "suite": suite.id, "point": P.to_bytes().hex(), "x": x, "y": y}
+    if args.json:
+        _emit_json(record)
+    elif args.quiet:
+        print(record["point"])
+    else:
+        for k in ("suite", "point", "x", "y"):
+            print(f"{k:<5}  {record[k] if record[k] is not None else '(identity)'}")
+    return 0
+
+
+def _parse_bytes_hex(text: str, what: str) -> bytes:
+    digits = "".join(text.split())
+    bad = next((i for i, ch in enumerate(digits) if ch not in hexdigits), None)
+    if bad is not None:
+        raise CLIError(f"{what} must be hex with --hex, but has {digits[bad]!r} at position {bad}")
+    if len(digits) % 2:
+        raise CLIError(f"{what} must be hex with an even number of digits, not {len(digits)}")
+    return bytes.fromhex(digits)
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    if args.name is None:
+        if args.json:
+            _emit_json([{"name": n, "description": demos.DESCRIPTIONS[n], "module": demos.DEMOS[n]}
+                        for n in demos.names()])
+            return 0
+        table = Table(title="ectraverse demos", title_justify="left", caption="run one: ectraverse demo NAME [--help]",
+                      caption_justify="left")
+        table.add_column("name", style="cyan", no_wrap=True)
+        table.add_column("what it shows")
+        for n in demos.names():
+            table.add_row(n, demos.DESCRIPTIONS[n])
+        _console().print(table)
+        return 0
+    if args.json:
+        raise UsageError("--json lists the demos; it takes no NAME")
+    if args.name not in demos.DEMOS:
+        raise UsageError(f"unknown demo {args.name!r}; expected one of: {', '.join(demos.names())}")
+    module = demos.load(args.name)
+    parser = argparse.ArgumentParser(prog=f"ectraverse demo {args.name}", description=module.DESCRIPTION)
+    module.add_arguments(parser)
+    demo_args = parser.parse_args(args.demo_args)
+    return module.run(demo_args, stdin=sys.stdin, console=Console())
+
+
+# ---- the parser ------------------------------------------------------------------
+
+
+_FORMATTER = argparse.RawDescriptionHelpFormatter
+
+_TOP_EPILOG = """\
+Contexts move between commands as hex (the bytes of Context.to_bytes):
+
+  AB=$(ectraverse compose -q "a b")
+  ABC=$(ectraverse compose -q "a b c")
+  ectraverse remove-prefix "$ABC" "$AB"          # the context of "c"
+  ectraverse concat "$AB" "$(ectraverse invert -q "$AB")"   # the identity
+  ectraverse window --text "a b c d" 1 3         # the context of "b c"
+
+Every command that reads or makes contexts takes the engine options --curve,
+--tokenizer, --namespace and --key-file after its name; a context decodes only
+under the options it was composed with.  --json prints machine-readable output
+on stdout (bench's --json takes a PATH instead).  Randomness belongs to the
+demos and bench, which take --seed.
+
+Exit status: 0 on success, 1 for an error in the input (one line on stderr),
+2 for a usage error.  ECTRAVERSE_DEBUG=1 shows the traceback of an error."""
+
+
+class _RefuseKey(argparse.Action):
+    """``--key``: refused without echoing the value (a key on the command line leaks to ``ps`` and history)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        parser.error("a key is never taken on the command line, where the process list and the shell history "
+                     "show it; put it in a file and pass --key-file PATH")
+
+
+def _engine_options() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
+    g = p.add_argument_group("engine options")
+    g.add_argument("--curve", default="secp256k1", metavar="NAME",
+                   help="the curve (default secp256k1; see 'ectraverse curves')")
+    g.add_argument("--tokenizer", default="words", choices=list(tokenizers.BY_NAME),
+                   help="how texts are split into tokens (default words)")
+    g.add_argument("--namespace", default="default", metavar="NS",
+                   help="the vocabulary namespace: token generators differ per namespace (default 'default')")
+    g.add_argument("--key-file", metavar="PATH",
+                   help="a file whose bytes (all of them, a final newline included) are the engine's secret key; "
+                        "the key is never taken on the command line")
+    g.add_argument("--key", nargs="?", action=_RefuseKey, help=argparse.SUPPRESS)
+    return p
+
+
+_QUIET_HELP = "print only the context's hex (for shell variables)"
+
+
+def _output_options(*, quiet: str | None = _QUIET_HELP,
+                    json_help: str = "print one JSON object on stdout") -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
+    x = p.add_mutually_exclusive_group()
+    x.add_argument("--json", action="store_true", help=json_help)
+    if quiet:
+        x.add_argument("-q", "--quiet", action="store_true", help=quiet)
+    return p
+
+
+def _text_option(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--text", action="store_true",
+                        help=f"the arguments are texts, composed first with the engine options, instead of {what}")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ectraverse",
-        description="Elliptic-curve compositional state machine: group arithmetic, benchmarks.",
+        description="Elliptic-curve compositional state machine: token sequences as exact, invertible, "
+                    "constant-size contexts.",
+        epilog=_TOP_EPILOG,
+        formatter_class=_FORMATTER,
+        allow_abbrev=False,
     )
     parser.add_argument("--version", action="version", version=f"ectraverse {ectraverse.__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    p_curves = sub.add_parser("curves", help="list the registered curves")
-    p_curves.set_defaults(func=_cmd_curves)
+    engine_opts, out_opts = _engine_options(), _output_options()
+
+    def add(name: str, func, help: str, description: str, epilog: str | None = None, parents=(), **kw):
+        p = sub.add_parser(name, help=help, description=description, epilog=epilog, parents=list(parents),
+                           formatter_class=_FORMATTER, allow_abbrev=False, **kw)
+        p.set_defaults(func=func, parser=p)
+        return p
+
+    p = add("compose", _cmd_compose, "the context of a text",
+            "Compose a text into its context and print its length, its point (compressed SEC1 hex)\n"
+            "and the context's bytes in hex. The text is TEXT, or the UTF-8 file -f PATH, or stdin.\n"
+            "Large inputs are composed in blocks of lines, with a progress bar when stderr is a terminal.",
+            "examples:\n"
+            '  ectraverse compose "the cat sat"\n'
+            "  ectraverse compose -f book.txt --json\n"
+            '  printf "the cat" | ectraverse compose -q --curve P-256 --namespace demo',
+            parents=[engine_opts, out_opts])
+    src = p.add_mutually_exclusive_group()
+    src.add_argument("text", nargs="?", metavar="TEXT", help="the text (default: read stdin)")
+    src.add_argument("-f", "--file", metavar="PATH", help="read the text from a UTF-8 file ('-' for stdin)")
+
+    p = add("invert", _cmd_invert, "the inverse of a context",
+            "Print the inverse of a context: concat(C, invert(C)) is the identity (length 0).",
+            "examples:\n"
+            '  ectraverse invert "$(ectraverse compose -q "a b")"\n'
+            '  ectraverse invert --text "a b"',
+            parents=[engine_opts, out_opts])
+    p.add_argument("context", metavar="CONTEXT", help="a context in hex ('-' reads it from stdin)")
+    _text_option(p, "hex")
+
+    p = add("concat", _cmd_concat, "the product of contexts: the context of the concatenation",
+            "Multiply contexts in order: concat(C(u), C(v)) = C(uv). The product is associative,\n"
+            "not commutative.",
+            "examples:\n"
+            '  AB=$(ectraverse compose -q "a b"); C=$(ectraverse compose -q "c")\n'
+            '  ectraverse concat "$AB" "$C"          # == ectraverse compose "a b c"\n'
+            '  ectraverse concat --text "a b" "c"',
+            parents=[engine_opts, out_opts])
+    p.add_argument("contexts", nargs="+", metavar="CONTEXT", help="contexts in hex (one of them may be '-' for stdin)")
+    _text_option(p, "hex")
+
+    p = add("window", _cmd_window, "a window's context, from two prefix states or from a text",
+            "Print the context of a window, tokens I .. J-1 of a sequence, in one of two forms:\n\n"
+            "  window PREFIX_I PREFIX_J      from the contexts (hex) of the first I and first J tokens:\n"
+            "                                C_I^-1 * C_J, the context of tokens I .. J-1\n"
+            "  window --text TEXT I J        from a text: its prefix states, then tokens I .. J-1\n"
+            "                                (0 <= I <= J <= number of tokens); also prints the tokens",
+            "examples:\n"
+            '  ectraverse window "$(ectraverse compose -q "a b")" "$(ectraverse compose -q "a b c d")"\n'
+            '  ectraverse window --text "a b c d" 2 4      # == ectraverse compose "c d"',
+            parents=[engine_opts, out_opts],
+            usage="ectraverse window [options] PREFIX_I PREFIX_J\n"
+                  "       ectraverse window [options] --text TEXT I J")
+    p.add_argument("items", nargs="+", metavar="ARG",
+                   help="PREFIX_I PREFIX_J (hex; one may be '-'), or TEXT I J with --text")
+    p.add_argument("--text", action="store_true", help="the arguments are TEXT I J: a window of a text")
+
+    for name, func, part, side, formula in (
+        ("remove-prefix", _cmd_remove_prefix, "PREFIX", "front", "C(u)^-1 * C(uv) = C(v)"),
+        ("remove-suffix", _cmd_remove_suffix, "SUFFIX", "end", "C(uv) * C(v)^-1 = C(u)"),
+    ):
+        ex = ('ectraverse remove-prefix "$(ectraverse compose -q "a b c")" "$(ectraverse compose -q "a b")"'
+              if side == "front" else
+              'ectraverse remove-suffix "$(ectraverse compose -q "a b c")" "$(ectraverse compose -q "c")"')
+        p = add(name, func, f"strip a {part.lower()} from a context",
+                f"Remove {part} from the {side} of WHOLE: {formula}.\n"
+                f"Exact when {part} is a {part.lower()} of WHOLE; otherwise the result is still a context\n"
+                "(the group has inverses) but of no token sequence.",
+                f"examples:\n  {ex}\n  ectraverse {name} --text \"a b c\" \"{'a b' if side == 'front' else 'c'}\"",
+                parents=[engine_opts, out_opts])
+        p.add_argument("whole", metavar="WHOLE", help="the whole context in hex ('-' for stdin)")
+        p.add_argument("part", metavar=part, help=f"the {part.lower()} context in hex ('-' for stdin)")
+        _text_option(p, "hex")
+
+    add("curves", _cmd_curves, "list the registered curves and their hash-to-curve suites",
+        "A table of the registered curves (sizes, cofactor, a, GLV, the fixed-size core), and one of\n"
+        "their default RFC 9380 suites: hash_to_curve (_RO_, the one vocabularies use) and\n"
+        "encode_to_curve (_NU_).",
+        parents=[_output_options(quiet=None, json_help="print a JSON list, one object per curve, on stdout")])
+
+    p = add("hash-to-curve", _cmd_hash_to_curve, "RFC 9380 hash_to_curve of a message",
+            "Hash MSG to a point with RFC 9380 and print the suite, the point (compressed SEC1 hex)\n"
+            "and its affine coordinates. The suite is --suite, else the default suite of --curve\n"
+            "(secp256k1 if neither is given); a _NU_ suite (or --encode) gives encode_to_curve.",
+            "examples:\n"
+            "  ectraverse hash-to-curve abc --dst QUUX-V01-CS02-with-secp256k1_XMD:SHA-256_SSWU_RO_\n"
+            "  ectraverse hash-to-curve abc --dst my-app-v1 --curve P-256 --json\n"
+            "  ectraverse hash-to-curve 616263 --hex --dst my-app-v1 --suite P384_XMD:SHA-384_SSWU_NU_",
+            parents=[_output_options(quiet="print only the point's hex")])
+    p.add_argument("msg", metavar="MSG", help="the message, as UTF-8 text ('-' reads raw bytes from stdin)")
+    p.add_argument("--dst", required=True, help="the domain-separation tag (UTF-8, not empty)")
+    p.add_argument("--suite", metavar="ID",
+                   help="a suite ID (see rfc9380.suites(); 'ectraverse curves' shows the defaults)")
+    p.add_argument("--curve", metavar="NAME", help="the curve (default: the suite's, else secp256k1)")
+    p.add_argument("--encode", action="store_true", help="encode_to_curve (the nonuniform _NU_ encoding)")
+    p.add_argument("--hex", action="store_true", help="MSG is hex-encoded bytes")
+
+    p = add("demo", _cmd_demo, "the interactive terminal demos (no NAME: list them)",
+            "Without NAME, list the demos. With NAME, run that demo; the options after NAME are the\n"
+            "demo's own (see 'ectraverse demo NAME --help'), such as --curve and --seed.\n"
+            "On a terminal a demo is interactive; with stdin from a pipe or file it runs that script.",
+            "examples:\n"
+            "  ectraverse demo\n"
+            "  ectraverse demo traverse --help\n"
+            "  printf 'the cat\\n:undo\\n:quit\\n' | ectraverse demo traverse\n"
+            "  ectraverse demo algebra --seed 7 --fast",
+            parents=[_output_options(quiet=None, json_help="without NAME: print the list as JSON on stdout")])
+    p.add_argument("name", nargs="?", metavar="NAME", help=f"one of: {', '.join(demos.names())}")
+    p.add_argument("demo_args", nargs=argparse.REMAINDER, metavar="...", help="the demo's options")
+
     p_bench = sub.add_parser(
         "bench",
         help="benchmark group operations against the reference and installed peers",
         description=bench.__doc__.strip().splitlines()[0] if bench.__doc__ else None,
     )
     bench.add_arguments(p_bench)
-    p_bench.set_defaults(func=lambda a: bench.run(a))
+    p_bench.set_defaults(func=lambda a: bench.run(a), parser=p_bench)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the console script; returns the exit status."""
+    """Entry point of the console script; returns the exit status.
+
+    Usage errors raise ``SystemExit(2)``, as :mod:`argparse` does.
+    """
     args = build_parser().parse_args(argv)
+    debug = os.environ.get("ECTRAVERSE_DEBUG", "") not in ("", "0")
     try:
-        return args.func(args)
-    except (EctraverseError, OSError) as exc:
+        status = args.func(args)
+        sys.stdout.flush()
+        return status
+    except UsageError as exc:
+        args.parser.error(str(exc))  # exits 2
+    except BrokenPipeError:  # the reader went away (e.g. '| head'): stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    except (CLIError, EctraverseError, OSError, ValueError) as exc:
+        if debug:
+            raise
         print(f"ectraverse: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -1,0 +1,331 @@
+"""windows: index a real text by window contexts, find its repeated phrases, look phrases up.
+
+The text is the Zen of Python, taken from the standard library (the source of
+the ``this`` module, decoded from rot13 without importing it), or any UTF-8
+file given with ``--file``.  The engine splits it into words and punctuation
+and indexes every window of length 1 .. ``--max-n`` by its context: equal
+contexts mean equal phrases (up to the collision bound), so repeated phrases
+fall out of a dictionary, and a lookup is one composition and one dictionary
+probe.
+
+It also shows the O(1) window identity at work: from the prefix states
+``P_i = C(u[:i])``, the context of any window is ``P_i^-1 * P_j = C(u[i:j])``,
+one scalar multiplication whatever the window's length.  A repeated phrase at
+positions ``i`` and ``j`` has different prefix states but equal windows, both
+equal to ``compose(phrase)``.
+
+Commands (one per line; a prompt on a terminal, a script on any other stdin)::
+
+    PHRASE          its start positions (token indices), or "not found";
+                    phrases longer than --max-n are confirmed by O(1) windows
+    :repeats M      every phrase of M tokens that occurs more than once
+    :window I J     the window of tokens I .. J-1 from the prefix states P_I and P_J
+    :help           this list
+    :quit           leave (so does end of input)
+
+Lines starting with ``#`` are comments.  Nothing is random: a script gives
+the same output on every run.
+
+Example:
+    >>> "is better than" in zen_text()
+    True
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import codecs
+import importlib.util
+import sys
+from collections.abc import Iterator, Sequence
+from typing import TextIO
+
+from rich.console import Console
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+
+from ectraverse.context import Context
+from ectraverse.errors import EctraverseError
+from ectraverse.traverse import Traversal
+
+__all__ = ["DESCRIPTION", "add_arguments", "run", "main", "zen_text"]
+
+DESCRIPTION = "index a real text by window contexts: repeated phrases, lookups, and the O(1) window identity"
+
+_HELP = """[bold]commands[/]
+  [cyan]PHRASE[/]          its start positions, e.g. [cyan]is better than[/]
+  [cyan]:repeats M[/]      every phrase of M tokens that occurs more than once
+  [cyan]:window I J[/]     the window of tokens I .. J-1 from the prefix states P_I and P_J
+  [cyan]:help[/], [cyan]:quit[/]"""
+
+_MAX_ROWS = 40
+
+
+def zen_text() -> str:
+    """The Zen of Python, read from the standard library's ``this.py`` without importing it (which prints it).
+
+    Raises:
+        FileNotFoundError: this Python ships without ``this.py``.
+    """
+    spec = importlib.util.find_spec("this")
+    source = spec.loader.get_source("this") if spec is not None and spec.loader is not None else None
+    if source is None:
+        raise FileNotFoundError("the standard library's this.py (the Zen of Python) is missing; pass --file PATH")
+    for node in ast.parse(source).body:
+        if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+                and node.targets[0].id == "s" and isinstance(node.value, ast.Constant)):
+            return codecs.decode(node.value.value, "rot13")
+    raise FileNotFoundError("this.py holds no encoded text 's'; pass --file PATH")  # pragma: no cover
+
+
+def _hex(ctx: Context) -> str:
+    raw = ctx.point.to_bytes().hex()
+    return f"({ctx.length}, {raw if len(raw) <= 12 else raw[:12] + '…'})"
+
+
+def _positions(pos: Sequence[int], limit: int = 16) -> str:
+    shown = ", ".join(map(str, pos[:limit]))
+    return shown + (f", … ({len(pos)} in all)" if len(pos) > limit else "")
+
+
+class _Windows:
+    def __init__(self, engine: Traversal, tokens: list, max_n: int, top: int, source: str, console: Console):
+        self.engine = engine
+        self.tokens = tokens
+        self.console = console
+        self.top = top
+        self.source = source
+        self.index = engine.index(tokens, max_n)
+        self.max_n = self.index.max_n
+        self.prefixes = engine.prefixes(tokens)
+
+    # ---- the walk-through -----------------------------------------------------------
+
+    def intro(self) -> None:
+        c, L = self.console, len(self.tokens)
+        c.print(Panel.fit(
+            f"text: {escape(self.source)}\n"
+            f"{L} tokens ({len(set(self.tokens))} distinct), words and punctuation; curve "
+            f"[cyan]{self.engine.curve.name}[/]\n"
+            f"indexed: every window of length 1 .. {self.max_n} by its context (length, point); "
+            f"prefix states P_0 .. P_{L}",
+            title="windows", title_align="left"))
+        best = None
+        table = Table(title=f"repeated phrases (top {self.top} per length, by count)", title_justify="left")
+        for col in ("m", "phrase", "count", "positions"):
+            table.add_column(col)
+        for m in range(self.max_n, 1 if self.max_n > 1 else 0, -1):
+            reps = sorted(self.index.repeats(m), key=lambda r: (-len(r[1]), r[1][0]))
+            for phrase, pos in reps[: self.top]:
+                table.add_row(str(m), escape(" ".join(map(str, phrase))), str(len(pos)), _positions(pos))
+            for phrase, pos in reps:  # the phrase that saves the most tokens when its repeats are shared
+                score = (m * (len(pos) - 1), -pos[0])
+                if best is None or score > best[0]:
+                    best = (score, phrase, pos)
+            if reps and m > 2:
+                table.add_section()
+        if best is None:
+            c.print(f"No phrase of length 2 .. {self.max_n} occurs twice in this text.")
+        else:
+            c.print(table)
+            self.identity(list(best[1]), best[2][:2])
+        c.print("Type a phrase to look it up, or [cyan]:help[/].\n")
+
+    def identity(self, phrase: list, starts: Sequence[int]) -> None:
+        """The O(1) window identity P_i^-1 * P_(i+m) = compose(phrase) at each start."""
+        c, P, m = self.console, self.prefixes, len(phrase)
+        target = self.engine.compose(phrase)
+        text = escape(" ".join(map(str, phrase)))
+        table = Table(title=f"the O(1) window identity for \"{text}\" (m = {m})", title_justify="left")
+        for col in ("i", "P_i", "P_(i+m)", "P_i^-1 · P_(i+m)", "C(phrase)", "equal"):
+            table.add_column(col)
+        for i in starts:
+            w = P[i].inverse() * P[i + m]
+            table.add_row(str(i), _hex(P[i]), _hex(P[i + m]), _hex(w), _hex(target),
+                          "✓ exactly" if w == target else "✗ no")
+        c.print(table)
+        if len(starts) >= 2:
+            i, j = starts[0], starts[1]
+            same = P.window(i, i + m) == P.window(j, j + m)
+            c.print(
+                f"P_{i} ≠ P_{j} (different histories: {i} and {j} tokens), yet the windows are "
+                f"{'equal' if same else 'NOT equal'}: the same phrase gives the same context wherever it stands.  "
+                "Each window costs one scalar multiplication, P_i^-1 · P_j = (j − i, S_j − k^(j−i) · S_i), "
+                "whatever its length; no token is re-read.\n")
+
+    # ---- commands -------------------------------------------------------------------
+
+    def lookup(self, line: str) -> None:
+        toks = self.engine.tokens(line)
+        if not toks:
+            return
+        m, L = len(toks), len(self.tokens)
+        label = escape(" ".join(map(str, toks)))
+        if m <= self.max_n:
+            pos = self.index.find(toks)
+            how = ""
+        else:  # candidates from the index, each confirmed by an O(1) window
+            target = self.engine.compose(toks)
+            candidates = self.index.find(toks[: self.max_n])
+            pos = [i for i in candidates if i + m <= L and self.prefixes.window(i, i + m) == target]
+            how = f"  (longer than --max-n {self.max_n}: index candidates confirmed by O(1) windows)"
+        if not pos:
+            self.console.print(f"\"{label}\": not found{how}")
+            return
+        self.console.print(f"\"{label}\": {len(pos)} position{'s' if len(pos) != 1 else ''}: {_positions(pos)}{how}")
+        for i in pos[: self.top]:
+            before = " ".join(map(str, self.tokens[max(0, i - 4) : i]))
+            after = " ".join(map(str, self.tokens[i + m : i + m + 4]))
+            self.console.print(f"  {i:>6}  …{escape(before)} [bold]{label}[/] {escape(after)}…")
+
+    def repeats(self, m: int) -> None:
+        if not 1 <= m <= self.max_n:
+            raise ValueError(f":repeats needs M in [1, {self.max_n}] (the index's --max-n), not {m}")
+        reps = self.index.repeats(m)
+        if not reps:
+            self.console.print(f"no phrase of {m} token{'s' if m != 1 else ''} occurs twice")
+            return
+        title = f"{len(reps)} repeated phrase{'s' if len(reps) != 1 else ''} of {m} token{'s' if m != 1 else ''}"
+        table = Table(title=title, title_justify="left")
+        for col in ("phrase", "count", "positions"):
+            table.add_column(col)
+        for phrase, pos in reps[:_MAX_ROWS]:
+            table.add_row(escape(" ".join(map(str, phrase))), str(len(pos)), _positions(pos))
+        self.console.print(table)
+        if len(reps) > _MAX_ROWS:
+            self.console.print(f"… and {len(reps) - _MAX_ROWS} more")
+
+    def window(self, i: int, j: int) -> None:
+        L = len(self.tokens)
+        if not 0 <= i < j <= L:
+            raise ValueError(f":window needs 0 <= I < J <= {L}, not {i} {j}")
+        P = self.prefixes
+        w = P.window(i, j)
+        direct = self.engine.compose(self.tokens[i:j])
+        text = " ".join(map(str, self.tokens[i:j]))
+        self.console.print(f"tokens {i} .. {j - 1}: \"{escape(text if len(text) <= 200 else text[:200] + '…')}\"")
+        self.console.print(
+            f"  P_{i} = {_hex(P[i])}   P_{j} = {_hex(P[j])}\n"
+            f"  P_{i}^-1 · P_{j} = {_hex(w)}   compose(tokens {i} .. {j - 1}) = {_hex(direct)}   "
+            f"{'equal: the window identity holds' if w == direct else 'NOT equal'}")
+        if j - i <= self.max_n:
+            pos = self.index.find(self.tokens[i:j])
+            self.console.print(f"  the same window starts at: {_positions(pos)}")
+
+    def do(self, line: str) -> bool:
+        """Run one command line; False to stop."""
+        text = line.strip()
+        if not text or text.startswith("#"):
+            return True
+        if not text.startswith(":"):
+            self.lookup(text)
+            return True
+        words = text.split()
+        head, rest = words[0].lower(), words[1:]
+        if head in (":quit", ":q", ":exit"):
+            return False
+        if head == ":help":
+            self.console.print(_HELP)
+        elif head == ":repeats":
+            if len(rest) != 1 or not rest[0].isdigit():
+                raise ValueError("usage: :repeats M (a positive integer)")
+            self.repeats(int(rest[0]))
+        elif head == ":window":
+            if len(rest) != 2 or not all(r.isdigit() for r in rest):
+                raise ValueError("usage: :window I J (token positions, 0 <= I < J)")
+            self.window(int(rest[0]), int(rest[1]))
+        else:
+            raise ValueError(f"unknown command {words[0]!r}; type :help (a line without ':' is a phrase)")
+        return True
+
+
+def _positive(value: str) -> int:
+    try:
+        v = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, not {value!r}") from None
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, not {v}")
+    return v
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The demo's options: ``--file``, ``--max-n``, ``--top``, ``--curve``, and ``--seed``.
+
+    ``--seed`` is accepted like every demo's; nothing in this demo is random.
+    """
+    parser.add_argument("--file", metavar="PATH",
+                        help="a UTF-8 text to index (default: the Zen of Python, from the standard library)")
+    parser.add_argument("--max-n", type=_positive, default=6, metavar="N",
+                        help="index windows of 1 .. N tokens (default 6)")
+    parser.add_argument("--top", type=_positive, default=5, metavar="K",
+                        help="repeated phrases shown per length, and excerpts per lookup (default 5)")
+    parser.add_argument("--curve", default="secp256k1", help="the engine's curve (default secp256k1)")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="accepted for a uniform demo interface; this demo is deterministic and uses no randomness")
+
+
+def run(args: argparse.Namespace, *, stdin: TextIO, console: Console) -> int:
+    """Run the demo: index the text, show repeats and the window identity, then answer lookups.
+
+    Returns:
+        0, or 2 if the text cannot be read, holds no tokens, or the curve is unknown.
+    """
+    try:
+        if args.file:
+            with open(args.file, encoding="utf-8") as fh:
+                text, source = fh.read(), args.file
+        else:
+            text, source = zen_text(), "the Zen of Python (the standard library's this.py, rot13-decoded)"
+        engine = Traversal(args.curve)
+    except (OSError, UnicodeDecodeError, EctraverseError) as exc:
+        console.print(f"[red]windows:[/] {escape(str(exc))}")
+        return 2
+    tokens = engine.tokens(text)
+    if not tokens:
+        console.print(f"[red]windows:[/] {escape(source)} holds no tokens")
+        return 2
+    demo = _Windows(engine, tokens, args.max_n, args.top, source, console)
+    demo.intro()
+    for line in _commands(stdin, console, "windows> "):
+        try:
+            if not demo.do(line):
+                break
+        except (ValueError, IndexError) as exc:
+            console.print(f"[red]{escape(str(exc))}[/]")
+    return 0
+
+
+def _commands(stdin: TextIO, console: Console, prompt: str) -> Iterator[str]:
+    """Command lines: prompted on a terminal, echoed (``> line``) from a script; stops at end of input."""
+    interactive = stdin.isatty()
+    while True:
+        try:
+            if interactive and stdin is sys.stdin:
+                line = console.input(f"[bold]{prompt}[/]")  # input(): line editing where readline exists
+            else:
+                if interactive:
+                    console.print(f"[bold]{prompt}[/]", end="")
+                line = stdin.readline()
+                if not line:
+                    return
+                if not interactive and line.strip():
+                    console.print(f"[dim]>[/] {escape(line.strip())}")
+        except (EOFError, KeyboardInterrupt):
+            console.print()
+            return
+        yield line
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Standalone entry point (``python -m ectraverse.demos.windows``)."""
+    parser = argparse.ArgumentParser(prog="ectraverse demo windows", description=DESCRIPTION)
+    add_arguments(parser)
+    args = parser.parse_args(argv)
+    return run(args, stdin=sys.stdin, console=Console())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

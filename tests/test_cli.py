@@ -1,0 +1,526 @@
+"""The ``ectraverse`` console script, run as a real process.
+
+Every subcommand runs through ``python -m ectraverse.cli`` in a subprocess (and
+through the installed ``ectraverse`` script when one is on PATH); ``--json``
+output is parsed back and checked against the library in this process, and
+every error a user can cause is checked for its exit status (1, or 2 for
+usage errors), its single line on stderr and the absence of a traceback.
+
+The subprocesses import the same package as this process: the installed one
+when ``ectraverse`` lives in site-packages, otherwise the source tree (through
+PYTHONPATH).  They run in a temporary directory, so the current directory
+never shadows an installed package.
+"""
+
+import doctest
+import importlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+import ectraverse
+import ectraverse.demos
+from ectraverse import Traversal, rfc9380
+from ectraverse.demos import DEMOS, DESCRIPTIONS
+
+REPO = Path(__file__).resolve().parents[1]
+PACKAGE_DIR = Path(ectraverse.__file__).resolve().parent
+INSTALLED = "site-packages" in PACKAGE_DIR.parts or "dist-packages" in PACKAGE_DIR.parts
+SUBCOMMANDS = ["compose", "invert", "concat", "window", "remove-prefix", "remove-suffix", "curves",
+               "hash-to-curve", "demo", "bench"]
+SECP_DST = "QUUX-V01-CS02-with-secp256k1_XMD:SHA-256_SSWU_RO_"
+
+
+def _env() -> dict:
+    env = dict(os.environ)
+    env.pop("ECTRAVERSE_DEBUG", None)
+    if not INSTALLED:
+        root = str(PACKAGE_DIR.parent)
+        env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    return env
+
+
+ENV = _env()
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory):
+    return tmp_path_factory.mktemp("cli")
+
+
+@pytest.fixture(scope="module")
+def cli(workdir):
+    """``cli(*args, input=None, env=None)``: run the console script, return the CompletedProcess."""
+
+    def run(*args, input=None, env=None, argv0=(sys.executable, "-m", "ectraverse.cli")):
+        stdin = {"input": input} if input is not None else {"stdin": subprocess.DEVNULL}
+        return subprocess.run([*argv0, *map(str, args)], capture_output=True, text=True, env=env or ENV,
+                              cwd=workdir, timeout=300, **stdin)
+
+    return run
+
+
+def ok(r) -> str:
+    assert r.returncode == 0, f"exit {r.returncode}: {r.stderr}"
+    assert "Traceback" not in r.stderr
+    return r.stdout
+
+
+def ok_json(r):
+    out = ok(r)
+    assert r.stderr == ""
+    return json.loads(out)
+
+
+def user_error(r, *fragments) -> str:
+    """Exit 1, nothing on stdout, one line ``ectraverse: error: ...`` on stderr holding every fragment."""
+    assert r.returncode == 1, f"exit {r.returncode}, stdout {r.stdout!r}, stderr {r.stderr!r}"
+    assert r.stdout == ""
+    assert "Traceback" not in r.stderr
+    lines = r.stderr.splitlines()
+    assert len(lines) == 1, r.stderr
+    assert lines[0].startswith("ectraverse: error: "), lines[0]
+    for f in fragments:
+        assert f in lines[0], (f, lines[0])
+    return lines[0]
+
+
+def usage_error(r, *fragments) -> None:
+    assert r.returncode == 2, f"exit {r.returncode}, stderr {r.stderr!r}"
+    assert "Traceback" not in r.stderr
+    assert "usage:" in r.stderr
+    for f in fragments:
+        assert f in r.stderr, (f, r.stderr)
+
+
+def run_all(cli, argvs) -> list:
+    """Run many short invocations, a few at a time (each is mostly interpreter start-up)."""
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        return list(pool.map(lambda argv: cli(*argv), argvs))
+
+
+def hexctx(c) -> str:
+    return c.to_bytes().hex()
+
+
+@pytest.fixture(scope="module")
+def eng():
+    return Traversal()
+
+
+# ---- help and version -----------------------------------------------------------------
+
+
+def test_top_level_help_lists_every_subcommand(cli):
+    out = ok(cli("--help"))
+    for name in SUBCOMMANDS:
+        assert name in out
+    assert "Exit status" in out
+    assert ok(cli("--version")).strip() == f"ectraverse {ectraverse.__version__}"
+
+
+def test_subcommand_help(cli):
+    for name, r in zip(SUBCOMMANDS, run_all(cli, [[name, "--help"] for name in SUBCOMMANDS])):
+        assert ok(r).startswith("usage: ectraverse " + name), name
+
+
+# ---- compose ---------------------------------------------------------------------------
+
+
+def test_compose_text_human(cli, eng):
+    c = eng.compose("the cat sat")
+    lines = ok(cli("compose", "the cat sat")).splitlines()
+    assert [ln.split() for ln in lines] == [
+        ["length", "3"], ["point", c.point.to_bytes().hex()], ["context", hexctx(c)],
+    ]
+
+
+def test_compose_json_fields(cli, eng):
+    c = eng.compose("the cat sat")
+    rec = ok_json(cli("compose", "--json", "the cat sat"))
+    assert rec == {
+        "length": 3, "point": c.point.to_bytes().hex(), "context": hexctx(c), "curve": "secp256k1",
+        "namespace": "default", "tokenizer": "words", "keyed": False, "fingerprint": eng.fingerprint.hex(),
+    }
+    assert eng.context_from_bytes(bytes.fromhex(rec["context"])) == c
+
+
+def test_compose_stdin_file_and_quiet_agree(cli, eng, workdir):
+    text = "Über 2 cats,\nthen 👍🏽 dogs!\n"
+    want = hexctx(eng.compose(text))
+    path = workdir / "text.txt"
+    path.write_text(text, encoding="utf-8")
+    assert ok(cli("compose", "-q", input=text)).strip() == want
+    assert ok(cli("compose", "-q", "-f", path)).strip() == want
+    assert ok(cli("compose", "-q", "-f", "-", input=text)).strip() == want
+    assert ok(cli("compose", "-q", text)).strip() == want
+
+
+def test_compose_empty_is_the_identity(cli, eng):
+    rec = ok_json(cli("compose", "--json", input=""))
+    assert (rec["length"], rec["point"]) == (0, "00")
+    assert rec["context"] == hexctx(eng.identity)
+
+
+def test_compose_engine_options(cli):
+    text = "a b, a"
+    want = Traversal("P-256", tokenizer="chars", namespace="demo").compose(text)
+    rec = ok_json(cli("compose", "--json", "--curve", "P-256", "--tokenizer", "chars", "--namespace", "demo", text))
+    assert (rec["context"], rec["length"], rec["curve"], rec["namespace"], rec["tokenizer"]) == (
+        hexctx(want), len(text), "P-256", "demo", "chars")
+
+
+def test_compose_key_file(cli, workdir, eng):
+    key = bytes(range(256)) + b"\n"  # every byte value, and the final newline is part of the key
+    path = workdir / "secret.key"
+    path.write_bytes(key)
+    rec = ok_json(cli("compose", "--json", "--key-file", path, "a b c"))
+    keyed = Traversal(key=key)
+    assert rec["keyed"] is True
+    assert rec["context"] == hexctx(keyed.compose("a b c"))
+    assert rec["fingerprint"] == keyed.fingerprint.hex() != eng.fingerprint.hex()
+    assert key.hex() not in json.dumps(rec)
+
+
+def test_compose_large_file_in_blocks(cli, workdir):
+    """Over BLOCK_BYTES, the file is composed in blocks of lines: the product equals one composition."""
+    from ectraverse.cli import BLOCK_BYTES
+
+    line = "the quick brown fox, é 日本語 👍🏽\n"
+    text = line * (BLOCK_BYTES * 11 // 10 // len(line.encode()) + 1) + "no final newline"
+    path = workdir / "big.txt"
+    path.write_text(text, encoding="utf-8")
+    assert path.stat().st_size > BLOCK_BYTES
+    want = Traversal(tokenizer="chars").compose(text)
+    rec = ok_json(cli("compose", "--json", "--tokenizer", "chars", "-f", path))
+    assert (rec["length"], rec["context"]) == (len(text), hexctx(want))
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+def test_compose_progress_bar_on_a_terminal(workdir, eng):
+    """With stderr on a terminal, a large file shows a progress bar; stdout is unchanged."""
+    from ectraverse.cli import PROGRESS_MIN_BYTES
+
+    text = "one two three four five six\n" * (PROGRESS_MIN_BYTES // 28 + 2000)
+    path = workdir / "progress.txt"
+    path.write_text(text, encoding="utf-8")
+    master, slave = os.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "ectraverse.cli", "compose", "-q", "-f", str(path)],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave, env=ENV, cwd=workdir)
+    os.close(slave)
+    chunks = []
+
+    def drain():
+        while True:
+            try:
+                data = os.read(master, 65536)
+            except OSError:  # EIO once the child has closed the terminal
+                return
+            if not data:
+                return
+            chunks.append(data)
+
+    reader = threading.Thread(target=drain)
+    reader.start()
+    out, _ = proc.communicate(timeout=300)
+    reader.join(timeout=60)
+    os.close(master)
+    err = b"".join(chunks).decode("utf-8", "replace")
+    assert proc.returncode == 0, err
+    assert out.decode().strip() == hexctx(eng.compose(text))
+    assert "composing" in err and "Traceback" not in err
+
+
+# ---- invert, concat, remove-prefix, remove-suffix, window --------------------------------------
+
+
+def test_invert_and_concat_round_trip(cli, eng):
+    c = ok_json(cli("compose", "--json", "a b c"))["context"]
+    inv = ok_json(cli("invert", "--json", c))
+    assert inv["length"] == -3
+    assert inv["context"] == hexctx(eng.compose("a b c").inverse())
+    for pair in ((c, inv["context"]), (inv["context"], c)):
+        ident = ok_json(cli("concat", "--json", *pair))
+        assert (ident["length"], ident["point"], ident["context"]) == (0, "00", hexctx(eng.identity))
+
+
+def test_invert_reads_stdin_and_text(cli, eng):
+    want = hexctx(eng.compose("a b").inverse())
+    assert ok(cli("invert", "-q", "-", input=hexctx(eng.compose("a b")) + "\n")).strip() == want
+    assert ok(cli("invert", "-q", "--text", "a b")).strip() == want
+
+
+def test_concat_is_composition_of_the_concatenation(cli, eng):
+    parts = [hexctx(eng.compose(t)) for t in ("a b", "c", "d e f")]
+    assert ok_json(cli("concat", "--json", *parts))["context"] == hexctx(eng.compose("a b c d e f"))
+    assert ok_json(cli("concat", "--json", "--text", "a b", "c"))["context"] == hexctx(eng.compose("a b c"))
+    # hex with a 0x prefix, upper case, and spaces is accepted
+    messy = "0x" + " ".join(parts[1][i:i + 8] for i in range(0, len(parts[1]), 8)).upper()
+    assert ok_json(cli("concat", "--json", parts[0], messy))["context"] == hexctx(eng.compose("a b c"))
+
+
+def test_remove_prefix_and_suffix(cli, eng):
+    abc, ab, c = (hexctx(eng.compose(t)) for t in ("a b c", "a b", "c"))
+    assert ok_json(cli("remove-prefix", "--json", abc, ab))["context"] == c
+    assert ok_json(cli("remove-suffix", "--json", abc, c))["context"] == ab
+    assert ok_json(cli("remove-prefix", "--json", "--text", "a b c", "a b"))["context"] == c
+    assert ok_json(cli("remove-suffix", "--json", "--text", "a b c", "c"))["context"] == ab
+    assert ok(cli("remove-prefix", "-q", "-", ab, input=abc)).strip() == c
+
+
+def test_window_of_a_text(cli, eng):
+    text = "the cat sat on the mat"
+    rec = ok_json(cli("window", "--json", "--text", text, 1, 4))
+    assert rec["context"] == hexctx(eng.compose("cat sat on"))
+    assert (rec["start"], rec["end"], rec["tokens"], rec["length"]) == (1, 4, ["cat", "sat", "on"], 3)
+    empty = ok_json(cli("window", "--json", "--text", text, 2, 2))
+    assert (empty["length"], empty["tokens"], empty["context"]) == (0, [], hexctx(eng.identity))
+    human = ok(cli("window", "--text", text, 4, 6))
+    assert 'tokens   ["the", "mat"]' in human and hexctx(eng.compose("the mat")) in human
+
+
+def test_window_of_two_prefix_states(cli, eng):
+    states = eng.prefixes("a b c d e")
+    rec = ok_json(cli("window", "--json", hexctx(states[1]), hexctx(states[4])))
+    assert rec["context"] == hexctx(eng.compose("b c d")) == hexctx(states.window(1, 4))
+    # the CLI's own prefix states
+    p1, p4 = (ok(cli("compose", "-q", t)).strip() for t in ("a", "a b c d"))
+    assert ok(cli("window", "-q", p1, p4)).strip() == hexctx(eng.compose("b c d"))
+
+
+# ---- curves, hash-to-curve -------------------------------------------------------------------
+
+
+def test_curves(cli):
+    rows = ok_json(cli("curves", "--json"))
+    assert [r["name"] for r in rows] == ectraverse.curve_names()
+    for r in rows:
+        C = ectraverse.curve(r["name"])
+        assert r["suite"] == rfc9380.default_suite(C.params).id
+        assert r["suite_nu"] == rfc9380.default_suite(C.params, random_oracle=False).id
+        assert (int(r["p"], 16), int(r["n"], 16), r["bits_p"]) == (C.p, C.n, C.p.bit_length())
+    tables = ok(cli("curves"))  # piped: wide enough that no suite ID is cut
+    assert "hash-to-curve suites" in tables
+    for r in rows:
+        assert r["name"] in tables and r["suite"] in tables and r["suite_nu"] in tables
+
+
+def test_hash_to_curve_rfc9380_vector(cli):
+    rec = ok_json(cli("hash-to-curve", "--json", "abc", "--dst", SECP_DST))
+    P = ectraverse.curve("secp256k1").hash_to_curve(b"abc", SECP_DST.encode())
+    assert rec == {"curve": "secp256k1", "suite": "secp256k1_XMD:SHA-256_SSWU_RO_",
+                   "point": P.to_bytes().hex(), "x": hex(P.x), "y": hex(P.y)}
+    assert rec["x"].startswith("0x3377e01eab42db29")  # RFC 9380 appendix J.8.1, msg "abc"
+    human = ok(cli("hash-to-curve", "abc", "--dst", SECP_DST))
+    assert rec["point"] in human and rec["x"] in human and rec["y"] in human
+
+
+def test_hash_to_curve_suites_and_hex(cli):
+    dst = b"ectraverse-cli-test"
+    C = ectraverse.curve("P-384")
+    want_nu = C.encode_to_curve(b"\x00\xffabc", dst).to_bytes().hex()
+    by_suite = ok_json(cli("hash-to-curve", "--json", "00ff616263", "--hex", "--dst", dst.decode(),
+                           "--suite", "P384_XMD:SHA-384_SSWU_NU_"))
+    assert (by_suite["curve"], by_suite["point"]) == ("P-384", want_nu)
+    by_flag = ok(cli("hash-to-curve", "-q", "00ff616263", "--hex", "--dst", dst.decode(), "--curve", "P-384",
+                     "--encode"))
+    assert by_flag.strip() == want_nu
+    raw = ok(cli("hash-to-curve", "-q", "-", "--dst", dst.decode(), "--curve", "toy-plot", input="message"))
+    assert raw.strip() == ectraverse.curve("toy-plot").hash_to_curve(b"message", dst).to_bytes().hex()
+
+
+# ---- demo --------------------------------------------------------------------------------
+
+
+def test_demo_lists_the_demos(cli):
+    out = ok(cli("demo"))  # piped: wide enough that no description wraps
+    for name, description in DESCRIPTIONS.items():
+        assert name in out and description in out
+    rows = ok_json(cli("demo", "--json"))
+    assert rows == [{"name": n, "description": DESCRIPTIONS[n], "module": DEMOS[n]} for n in DEMOS]
+
+
+def test_demo_registry():
+    assert list(DEMOS) == list(DESCRIPTIONS) == ectraverse.demos.names() == ["traverse", "algebra", "cycle", "windows"]
+    result = doctest.testmod(ectraverse.demos, optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0 and result.attempted > 0
+    with pytest.raises(ValueError, match=r"Unknown demo 'nope'; expected one of: traverse, algebra, cycle, windows"):
+        ectraverse.demos.load("nope")
+    with pytest.raises(TypeError, match="demo name must be a str, not int"):
+        ectraverse.demos.load(3)
+
+
+@pytest.mark.parametrize("name", list(DEMOS))
+def test_demo_module_interface(name):
+    module = ectraverse.demos.load(name)
+    assert module is importlib.import_module(DEMOS[name])
+    assert module.DESCRIPTION == DESCRIPTIONS[name], "the registry's description must match the demo's"
+    for attr in ("add_arguments", "run", "main"):
+        assert callable(getattr(module, attr))
+
+
+# Scripts on stdin (not a terminal): deterministic output, then EOF or a quit command.
+DEMO_SCRIPTS = {
+    "traverse": (["--curve", "toy-plot"], "hello world\n:undo\n:quit\n", "state: length=1"),
+    "algebra": (["--fast", "--trials", "2", "--show", "0", "--seed", "3"], "", "closure"),
+    "cycle": ([], "+3 December\nquit\n", "March"),
+    "windows": (["--max-n", "3"], "is better than\n:quit\n", "is better than"),
+}
+
+
+@pytest.fixture(scope="module")
+def demo_outputs(cli):
+    """``ectraverse demo NAME`` run on each script, once for the tests below."""
+    return {name: cli("demo", name, *DEMO_SCRIPTS[name][0], input=DEMO_SCRIPTS[name][1]) for name in DEMOS}
+
+
+@pytest.mark.parametrize("name", list(DEMOS))
+def test_demo_runs_a_script(cli, demo_outputs, name):
+    out = ok(demo_outputs[name])
+    assert DEMO_SCRIPTS[name][2] in out
+    helped = ok(cli("demo", name, "--help"))
+    assert helped.startswith(f"usage: ectraverse demo {name}")
+
+
+@pytest.mark.skipif(not (REPO / "demos").is_dir(), reason="the demos/ launchers are not beside the tests")
+@pytest.mark.parametrize("name", list(DEMOS))
+def test_launcher_equals_the_subcommand(cli, demo_outputs, name):
+    options, script, _ = DEMO_SCRIPTS[name]
+    via_cli = ok(demo_outputs[name])
+    via_launcher = ok(cli(*options, input=script, argv0=(sys.executable, str(REPO / "demos" / f"{name}.py"))))
+    if name == "algebra":  # its table shows timings
+        assert via_cli.splitlines()[-1] == via_launcher.splitlines()[-1]
+    else:
+        assert via_cli == via_launcher
+
+
+# ---- bench -------------------------------------------------------------------------------
+
+
+def test_bench_is_mounted(cli, workdir):
+    path = workdir / "bench.json"
+    ok(cli("bench", "--quick", "--curve", "secp256k1", "--op", "add", "--impl", "ectraverse", "--min-time", "0.001",
+           "--repeats", "3", "--no-progress", "--json", path))
+    results = json.loads(path.read_text())["results"]
+    assert [(r["impl"], r["curve"], r["op"]) for r in results] == [("ectraverse", "secp256k1", "add")]
+    assert results[0]["checked"] is True
+
+
+# ---- user errors: exit 1, one line on stderr --------------------------------------------------
+
+
+def _ctx(text, **kw):
+    return hexctx(Traversal(**kw).compose(text))
+
+
+AB = _ctx("a b")
+
+USER_ERRORS = [
+    ("bad-hex", ["invert", "zz" + AB], ["CONTEXT must be a context in hex", "'z' at position 0"]),
+    ("odd-hex", ["invert", AB[:-1]], ["CONTEXT must be a context in hex with an even number of digits, not 143"]),
+    ("empty-hex", ["invert", ""], ["CONTEXT is empty"]),
+    ("not-a-context", ["concat", AB, "00ff"], ["CONTEXT 2: Context bytes must start with b'ECTX'"]),
+    ("truncated", ["invert", AB[:60]], ["CONTEXT: Context bytes are truncated"]),
+    ("other-namespace", ["remove-prefix", AB, _ctx("a", namespace="other")],
+     ["PREFIX: Context bytes come from another engine", "--namespace"]),
+    ("other-curve", ["invert", "--curve", "P-256", AB], ["Context bytes are for curve 'secp256k1', not 'P-256'"]),
+    ("keyed-engine", ["window", AB, _ctx("a b c", key=b"k")], ["PREFIX_J: Context bytes come from another engine"]),
+    ("unknown-curve", ["compose", "--curve", "nope", "x"], ["Unknown curve 'nope'; expected one of: secp256k1"]),
+    ("unknown-curve-h2c", ["hash-to-curve", "x", "--dst", "d", "--curve", "nope"], ["Unknown curve 'nope'"]),
+    ("missing-file", ["compose", "-f", "no/such/file.txt"], ["cannot read 'no/such/file.txt': No such file"]),
+    ("directory", ["compose", "-f", "."], ["cannot read '.':"]),
+    ("missing-key-file", ["compose", "--key-file", "no-such.key", "x"], ["cannot read key file 'no-such.key'"]),
+    ("window-bounds", ["window", "--text", "a b c", "2", "5"], ["0 <= I <= J <= 3", "not I=2, J=5"]),
+    ("unknown-suite", ["hash-to-curve", "x", "--dst", "d", "--suite", "NOPE_RO_"], ["Unknown hash-to-curve suite"]),
+    ("suite-curve", ["hash-to-curve", "x", "--dst", "d", "--suite", "P256_XMD:SHA-256_SSWU_RO_", "--curve", "P-384"],
+     ["is for curve 'P-256', not 'P-384'"]),
+    ("encode-ro-suite", ["hash-to-curve", "x", "--dst", "d", "--encode", "--suite", "P256_XMD:SHA-256_SSWU_RO_"],
+     ["--encode needs a nonuniform (_NU_) suite"]),
+    ("empty-dst", ["hash-to-curve", "x", "--dst", ""], ["--dst must not be empty"]),
+    ("bad-hex-msg", ["hash-to-curve", "abc", "--hex", "--dst", "d"], ["MSG must be hex with an even number of digits"]),
+]
+
+
+@pytest.fixture(scope="module")
+def user_results(cli):
+    return run_all(cli, [args for _, args, _ in USER_ERRORS])
+
+
+@pytest.mark.parametrize("i", range(len(USER_ERRORS)), ids=[c[0] for c in USER_ERRORS])
+def test_user_error(user_results, i):
+    _, args, fragments = USER_ERRORS[i]
+    user_error(user_results[i], *fragments)
+
+
+def test_user_error_from_files(cli, workdir):
+    (workdir / "empty.key").write_bytes(b"")
+    user_error(cli("compose", "--key-file", workdir / "empty.key", "x"), "key file", "is empty")
+    bad = workdir / "latin1.txt"
+    bad.write_bytes(b"caf\xe9 au lait\n")
+    user_error(cli("compose", "-f", bad), "is not valid UTF-8 text (byte 3")
+    # bad hex and a context of another engine through stdin
+    user_error(cli("invert", "-", input="not hex"), "CONTEXT (stdin) must be a context in hex")
+    user_error(cli("invert", "--namespace", "n2", "-", input=AB), "CONTEXT (stdin): Context bytes come from another")
+
+
+def test_debug_shows_the_traceback(cli):
+    r = cli("compose", "--curve", "nope", "x", env={**ENV, "ECTRAVERSE_DEBUG": "1"})
+    assert r.returncode == 1 and "Traceback" in r.stderr and "UnknownCurveError" in r.stderr
+
+
+# ---- usage errors: exit 2 ----------------------------------------------------------------------
+
+USAGE_ERRORS = [
+    ("no-command", [], ["required: COMMAND"]),
+    ("unknown-command", ["frobnicate"], ["invalid choice: 'frobnicate'"]),
+    ("unknown-tokenizer", ["compose", "--tokenizer", "bpe", "x"], ["invalid choice: 'bpe'"]),
+    ("text-and-file", ["compose", "x", "-f", "y"], ["not allowed with argument"]),
+    ("json-and-quiet", ["compose", "--json", "-q", "x"], ["not allowed with argument"]),
+    ("key-on-command-line", ["compose", "--key", "s3cret", "x"], ["never taken on the command line", "--key-file"]),
+    ("abbreviated-option", ["compose", "--key-f", "k", "x"], ["unrecognized arguments: --key-f"]),
+    ("invert-no-arg", ["invert"], ["required: CONTEXT"]),
+    ("concat-no-arg", ["concat"], ["required: CONTEXT"]),
+    ("remove-prefix-one-arg", ["remove-prefix", AB], ["required: PREFIX"]),
+    ("window-one-context", ["window", AB], ["expected two prefix-state contexts PREFIX_I PREFIX_J, got 1"]),
+    ("window-text-two-args", ["window", "--text", "a b", "1"], ["with --text, expected TEXT I J, got 2"]),
+    ("window-not-integer", ["window", "--text", "a b", "one", "2"], ["I must be an integer, not 'one'"]),
+    ("usage-before-engine", ["window", "--curve", "nope", AB], ["expected two prefix-state contexts"]),
+    ("two-stdin", ["concat", "-", "-"], ["only one argument can be '-' (stdin), not CONTEXT 1 and CONTEXT 2"]),
+    ("h2c-no-dst", ["hash-to-curve", "abc"], ["required: --dst"]),
+    ("unknown-demo", ["demo", "tetris"], ["unknown demo 'tetris'; expected one of: traverse, algebra, cycle, windows"]),
+    ("demo-json-and-name", ["demo", "--json", "cycle"], ["--json lists the demos; it takes no NAME"]),
+    ("demo-unknown-option", ["demo", "cycle", "--bogus"], ["usage: ectraverse demo cycle", "--bogus"]),
+]
+
+
+@pytest.fixture(scope="module")
+def usage_results(cli):
+    return run_all(cli, [args for _, args, _ in USAGE_ERRORS])
+
+
+@pytest.mark.parametrize("i", range(len(USAGE_ERRORS)), ids=[c[0] for c in USAGE_ERRORS])
+def test_usage_error(usage_results, i):
+    _, args, fragments = USAGE_ERRORS[i]
+    r = usage_results[i]
+    usage_error(r, *fragments)
+    assert "s3cret" not in r.stderr  # a key typed on the command line is not echoed
+
+
+# ---- the installed console script ------------------------------------------------------------
+
+
+@pytest.mark.skipif(shutil.which("ectraverse") is None, reason="no 'ectraverse' console script on PATH")
+def test_installed_console_script(cli, eng):
+    exe = shutil.which("ectraverse")
+    assert ok(cli("--version", argv0=(exe,))).strip() == f"ectraverse {ectraverse.__version__}"
+    rec = ok_json(cli("compose", "--json", "a b c", argv0=(exe,)))
+    assert rec["context"] == hexctx(eng.compose("a b c"))
+    user_error(cli("invert", "zz", argv0=(exe,)), "CONTEXT must be a context in hex")
+    usage_error(cli("window", AB, argv0=(exe,)), "PREFIX_I PREFIX_J")

@@ -1,0 +1,360 @@
+"""The ``cycle`` and ``windows`` demos, driven by scripts on stdin, with their output checked for real content.
+
+Every claim a demo prints is checked twice: in its captured output, and
+against an independent computation (the algebra directly, or a brute-force
+scan of the token list).
+"""
+
+import argparse
+import io
+import re
+
+import pytest
+from rich.console import Console
+
+from ectraverse import Traversal, curve
+from ectraverse.context import ContextGroup
+from ectraverse.demos import cycle, windows
+
+MONTHS = cycle.MONTHS
+
+
+def drive(module, argv, script, width=120):
+    """Run a demo on a script; return (exit status, output)."""
+    parser = argparse.ArgumentParser()
+    module.add_arguments(parser)
+    args = parser.parse_args(argv)
+    buf = io.StringIO()
+    status = module.run(args, stdin=io.StringIO(script), console=Console(file=buf, width=width))
+    return status, buf.getvalue()
+
+
+def after(out, command):
+    """The output printed after the echoed command line ``> command`` (up to the next echoed command)."""
+    start = out.index(f"> {command}\n") + len(command) + 3
+    nxt = out.find("\n> ", start)
+    return out[start:] if nxt < 0 else out[start : nxt + 1]
+
+
+# ---------------------------------------------------------------- cycle
+
+
+@pytest.fixture(scope="module")
+def cycle_run():
+    script = "\n".join([
+        "+3 December", "+12 May", "+13 January", "-1 January", "+25 oct", "+0 Jun",
+        "compose March October", "compose Dec Dec Dec",
+        "cycle Nov", "power 12", "collide",
+        "+3 Smarch", "bogus", "+3", "cycle",
+        "quit", "+1 January",
+    ]) + "\n"
+    return drive(cycle, [], script)
+
+
+@pytest.mark.parametrize("name", ["secp256k1", "P-256"])
+def test_order_12_root_is_exact(name):
+    n = curve(name).n
+    w = cycle.order_12_root(n)
+    assert [d for d in range(1, 13) if pow(w, d, n) == 1] == [12]
+
+
+def test_order_12_root_refuses_bad_n():
+    with pytest.raises(ValueError, match="divisible by 12"):
+        cycle.order_12_root(curve("P-384").n)
+
+
+def test_cycle_walkthrough_shows_the_wrap(cycle_run):
+    status, out = cycle_run
+    assert status == 0
+    rows = {m: line for line in out.splitlines() for m in MONTHS if re.match(rf"│ \d+\s+│ {m}\s", line)}
+    assert len(rows) == 12
+    for i, m in enumerate(MONTHS):
+        assert MONTHS[(i + 3) % 12] in rows[m].split("│")[6], rows[m]
+        assert "✓ exactly" in rows[m]
+    assert "(wrapped)" in out  # October, November, December wrap into the next year
+    assert "w^12 = 1" in out
+    assert "= M_0 = " in out and ": equal." in out
+
+
+def test_cycle_engine_multiplier_never_returns_to_one(cycle_run):
+    _, out = cycle_run
+    assert "k^d = 1 for d in 1..12: none." in out
+    power_row = re.compile(r"│ (\d+)\s+│ .*│ (yes|no)\s+│ .*│ (yes|no)\s+│$")
+    rows = [line for line in out.splitlines() if power_row.match(line)]
+    table = {int(r.split("│")[1]): r for r in rows}
+    assert set(table) >= set(range(1, 13))
+    for d in range(1, 13):
+        cells = [c.strip() for c in table[d].split("│")]
+        assert cells[3] == ("yes" if d == 12 else "no")
+        assert cells[5] == "no"
+    eng = Traversal("secp256k1")
+    assert all(eng.group.power(d) != 1 for d in range(1, 13))
+
+
+def test_cycle_bad_multiplier_collides(cycle_run):
+    _, out = cycle_run
+    bad = [line for line in out.splitlines() if "bad: w, order 12" in line]
+    good = [line for line in out.splitlines() if "engine: k" in line]
+    assert bad and all("EQUAL: collision" in line for line in bad)
+    assert good and all("different" in line and "EQUAL" not in line for line in good)
+    assert "twelve Januaries compose to (12, O, the identity point)" in out
+    # the collision the demo prints, checked directly in the algebra
+    C = curve("secp256k1")
+    eng = Traversal(C)
+    w = cycle.order_12_root(C.n)
+    G = ContextGroup(C, w, b"test")
+    u = list(MONTHS) + ["March"]
+    v = ["March"] + list(MONTHS[1:]) + ["January"]
+
+    def bad_compose(tokens):
+        ctx = G.identity
+        for t in tokens:
+            ctx = ctx * G.atom(eng.vocabulary.generator(t))
+        return ctx
+
+    assert u != v and bad_compose(u) == bad_compose(v)
+    assert eng.compose(u) != eng.compose(v)
+
+
+def test_cycle_shift_commands(cycle_run):
+    _, out = cycle_run
+    assert "= M_2 = March" in after(out, "+3 December") and "exact: equal to M_2" in after(out, "+3 December")
+    assert "wrapped forward 1 year" in after(out, "+3 December")
+    assert "= M_4 = May" in after(out, "+12 May")
+    assert "= M_1 = February" in after(out, "+13 January")
+    assert "= M_11 = December" in after(out, "-1 January") and "wrapped back" in after(out, "-1 January")
+    assert "= M_10 = November" in after(out, "+25 oct") and "wrapped forward 2 years" in after(out, "+25 oct")
+    assert "= M_5 = June" in after(out, "+0 Jun") and "wrapped" not in after(out, "+0 Jun")
+    assert "= M_11 = December" in after(out, "compose March October")
+    assert "= M_9 = October" in after(out, "compose Dec Dec Dec")  # 33 = 9 mod 12, October is M_9
+    assert "exactly back at November" in after(out, "cycle Nov")
+    assert "│ 12 │ 1 " in after(out, "power 12").replace("  ", " ").replace("  ", " ")
+    assert "EQUAL: collision" in after(out, "collide")
+
+
+def test_cycle_points_really_are_the_orbit():
+    C = curve("secp256k1")
+    n, w = C.n, cycle.order_12_root(C.n)
+    B = Traversal(C).vocabulary.generator("January")
+    M = [pow(w, i, n) * B for i in range(12)]
+    assert len({P.to_bytes() for P in M}) == 12
+    assert pow(w, 3, n) * M[11] == M[2] and pow(w, 12, n) * M[4] == M[4]
+
+
+def test_cycle_bad_input_and_quit(cycle_run):
+    _, out = cycle_run
+    assert "unknown month 'Smarch'" in after(out, "+3 Smarch")
+    assert "unknown command 'bogus'" in after(out, "bogus")
+    assert "usage" in after(out, "+3") and "usage: cycle MONTH" in after(out, "cycle")
+    assert "Traceback" not in out
+    assert "> +1 January" not in out  # nothing runs after quit
+
+
+def test_cycle_end_of_input_and_determinism():
+    first = drive(cycle, ["--curve", "P-256"], "+3 December\n")
+    second = drive(cycle, ["--curve", "P-256"], "+3 December\n")
+    assert first == second and first[0] == 0
+    assert "cycle on P-256" in first[1] and "= M_2 = March" in first[1]
+    assert "GLV" not in first[1]  # P-256 has no a = 0 endomorphism to mention
+    status, out = drive(cycle, [], "")
+    assert status == 0 and "EQUAL: collision" in out
+
+
+@pytest.mark.parametrize("name, residue", [("P-384", 6), ("P-521", 4)])
+def test_cycle_refuses_curves_without_order_12(name, residue):
+    status, out = drive(cycle, ["--curve", name], "+3 December\n")
+    assert status == 2
+    assert f"n − 1 ≡ {residue} (mod 12)" in out and "12 must divide n − 1" in out and "secp256k1" in out
+
+
+def test_cycle_unknown_curve():
+    status, out = drive(cycle, ["--curve", "no-such-curve"], "")
+    assert status == 2 and "Unknown curve 'no-such-curve'" in out
+
+
+def test_cycle_main(monkeypatch, capsys):
+    monkeypatch.setattr("sys.stdin", io.StringIO("+3 December\nquit\n"))
+    assert cycle.main([]) == 0
+    assert "= M_2 = March" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------- windows
+
+
+@pytest.fixture(scope="module")
+def zen_tokens():
+    return Traversal("secp256k1").tokens(windows.zen_text())
+
+
+def brute(tokens, phrase):
+    m = len(phrase)
+    return [i for i in range(len(tokens) - m + 1) if tokens[i : i + m] == phrase]
+
+
+def brute_repeats(tokens, m):
+    seen = {}
+    for i in range(len(tokens) - m + 1):
+        seen.setdefault(tuple(tokens[i : i + m]), []).append(i)
+    return {k: v for k, v in seen.items() if len(v) > 1}
+
+
+@pytest.fixture(scope="module")
+def windows_run():
+    script = "\n".join([
+        "is better than", "better than never", "the implementation is easy to explain , it",
+        "foo bar", "Beautiful is worse than ugly", ":repeats 3", ":repeats 5", ":window 9 12", ":window 15 18",
+        ":window 5 3", ":window x", ":repeats 9", ":nope", "# a comment", ":quit", "is better than",
+    ]) + "\n"
+    return drive(windows, [], script)
+
+
+def test_zen_text_is_the_zen():
+    text = windows.zen_text()
+    assert text.startswith("The Zen of Python, by Tim Peters")
+    assert text.count("is better than") == 7
+
+
+def test_windows_intro_repeats_match_brute_force(windows_run, zen_tokens):
+    status, out = windows_run
+    assert status == 0
+    assert f"{len(zen_tokens)} tokens ({len(set(zen_tokens))} distinct)" in out
+    target = ("is", "better", "than")
+    expected = brute_repeats(zen_tokens, 3)[target]
+    assert expected == [9, 15, 21, 27, 33, 39, 120]
+    line = next(ln for ln in out.splitlines() if re.match(r"│ 3 │ is better than\s", ln))
+    cells = [c.strip() for c in line.split("│")]
+    assert cells[3] == str(len(expected)) and cells[4] == ", ".join(map(str, expected))
+
+
+def test_windows_identity_shown(windows_run, zen_tokens):
+    _, out = windows_run
+    assert 'the O(1) window identity for "is better than" (m = 3)' in out
+    rows = [ln for ln in out.splitlines() if re.match(r"│ (9|15)\s+│ \(\d+,", ln)]
+    assert len(rows) == 2 and all("✓ exactly" in r for r in rows)
+    assert "P_9 ≠ P_15" in out and "the windows are equal" in out
+    # and in the algebra, at every position of the phrase
+    eng = Traversal("secp256k1")
+    P = eng.prefixes(zen_tokens)
+    phrase = ["is", "better", "than"]
+    target = eng.compose(phrase)
+    for i in brute(zen_tokens, phrase):
+        assert P[i].inverse() * P[i + 3] == target == P.window(i, i + 3)
+    assert P[9] != P[15]
+
+
+def test_windows_lookups(windows_run, zen_tokens):
+    _, out = windows_run
+    for phrase in ("is better than", "better than never", "the implementation is easy to explain , it"):
+        pos = brute(zen_tokens, phrase.split())
+        assert pos
+        plural = "s" if len(pos) != 1 else ""
+        expected = f'"{phrase}": {len(pos)} position{plural}: {", ".join(map(str, pos))}'
+        assert expected in " ".join(after(out, phrase).split())
+    assert "confirmed by O(1) windows" in " ".join(after(out, "the implementation is easy to explain , it").split())
+    assert '"foo bar": not found' in after(out, "foo bar")
+    assert '"Beautiful is worse than ugly": not found' in after(out, "Beautiful is worse than ugly")
+
+
+def test_windows_repeats_command(windows_run, zen_tokens):
+    _, out = windows_run
+    for m in (3, 5):
+        section = after(out, f":repeats {m}")
+        expected = brute_repeats(zen_tokens, m)
+        assert f"{len(expected)} repeated phrase" in section
+        for phrase, pos in expected.items():
+            row = rf"│ {re.escape(' '.join(phrase))}\s+│ {len(pos)}\s+│ {', '.join(map(str, pos))}\s+│"
+            assert re.search(row, section)
+
+
+def test_windows_window_command(windows_run):
+    _, out = windows_run
+    for cmd in (":window 9 12", ":window 15 18"):
+        section = " ".join(after(out, cmd).split())
+        assert 'tokens' in section and '"is better than"' in section
+        assert "equal: the window identity holds" in section
+        assert "the same window starts at: 9, 15, 21, 27, 33, 39, 120" in section
+
+
+def test_windows_bad_input_and_quit(windows_run):
+    _, out = windows_run
+    assert ":window needs 0 <= I < J" in after(out, ":window 5 3")
+    assert "usage: :window I J" in after(out, ":window x")
+    assert ":repeats needs M in [1, 6]" in after(out, ":repeats 9")
+    assert "unknown command ':nope'" in after(out, ":nope")
+    assert "Traceback" not in out
+    assert out.count("> is better than") == 1  # nothing runs after :quit
+
+
+def test_windows_every_ngram_lookup_matches_brute_force(zen_tokens):
+    """Every distinct 1..6-gram of the text, looked up through the demo, gives the brute-force positions."""
+    eng = Traversal("secp256k1")
+    grams = []
+    for m in range(1, 7):
+        for i in range(len(zen_tokens) - m + 1):
+            g = tuple(zen_tokens[i : i + m])
+            if g not in grams and eng.tokens(" ".join(g)) == list(g) and not g[0].startswith(("#", ":")):
+                grams.append(g)
+    status, out = drive(windows, ["--top", "1"], "\n".join(" ".join(g) for g in grams) + "\n", width=400)
+    assert status == 0
+    found = {}
+    for line in out.splitlines():
+        match = re.match(r'^"(.*)": (\d+) positions?: (.*)$', line)
+        if match:
+            found[match.group(1)] = (int(match.group(2)), match.group(3))
+    assert len(found) == len(grams)
+    for g in grams:
+        pos = brute(zen_tokens, list(g))
+        count, shown = found[" ".join(g)]
+        assert count == len(pos)
+        assert shown.startswith(", ".join(map(str, pos[:16])))
+
+
+def test_windows_custom_file(tmp_path):
+    path = tmp_path / "text.txt"
+    path.write_text("the cat sat on the mat . the cat sat on the hat . a cat sat\n", encoding="utf-8")
+    tokens = "the cat sat on the mat . the cat sat on the hat . a cat sat".split()
+    status, out = drive(windows, ["--file", str(path), "--max-n", "3"], "cat sat\nthe cat sat on the\ndog\n:repeats 4\n")
+    assert status == 0
+    assert f"{len(tokens)} tokens" in out
+    assert f'"cat sat": 3 positions: {", ".join(map(str, brute(tokens, ["cat", "sat"])))}' in out
+    assert '"the cat sat on the": 2 positions: 0, 7' in " ".join(out.split())
+    assert '"dog": not found' in out
+    assert ":repeats needs M in [1, 3]" in out
+    # the phrase whose repeats share the most tokens: "cat sat" (2 x 2 shared) over "the cat sat" (3 x 1)
+    assert 'the O(1) window identity for "cat sat" (m = 2)' in out
+
+
+def test_windows_file_errors(tmp_path):
+    status, out = drive(windows, ["--file", str(tmp_path / "missing.txt")], "")
+    assert status == 2 and "windows:" in out and "missing.txt" in out
+    empty = tmp_path / "empty.txt"
+    empty.write_text("  \n", encoding="utf-8")
+    status, out = drive(windows, ["--file", str(empty)], "")
+    assert status == 2 and "holds no tokens" in out
+    status, out = drive(windows, ["--file", str(tmp_path / "x.txt"), "--curve", "nope"], "")
+    assert status == 2
+
+
+def test_windows_no_repeats_and_determinism(tmp_path):
+    path = tmp_path / "plain.txt"
+    path.write_text("one two three four", encoding="utf-8")
+    status, out = drive(windows, ["--file", str(path)], "two three\n")
+    assert status == 0 and "occurs twice in this text" in out and '"two three": 1 position: 1' in out
+    assert drive(windows, [], "is better than\n") == drive(windows, [], "is better than\n")
+
+
+def test_windows_main(monkeypatch, capsys):
+    monkeypatch.setattr("sys.stdin", io.StringIO("better than\n:quit\n"))
+    assert windows.main(["--max-n", "3"]) == 0
+    assert '"better than": 8 positions' in capsys.readouterr().out
+
+
+def test_demo_interface():
+    for module in (cycle, windows):
+        assert isinstance(module.DESCRIPTION, str) and module.DESCRIPTION
+        assert callable(module.add_arguments) and callable(module.run) and callable(module.main)
+
+
+@pytest.mark.parametrize("module, script", [(cycle, "+3 December\n"), (windows, "is better than\n")])
+def test_seed_is_accepted_and_changes_nothing(module, script):
+    assert drive(module, ["--seed", "7"], script) == drive(module, [], script)
