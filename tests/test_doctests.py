@@ -19,6 +19,10 @@ MODULES = [
     "ectraverse.vocab",
     "ectraverse.context",
     "ectraverse.traverse",
+    "ectraverse.demos",
+    "ectraverse.demos.traverse",
+    "ectraverse.demos.cycle",
+    "ectraverse.demos.windows",
 ]
 README = Path(__file__).resolve().parents[1] / "README.md"
 
