@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator
 from typing import TextIO
 
 from rich.console import Console
@@ -54,6 +53,7 @@ from ectraverse.curves import glv_parameters
 from ectraverse.errors import EctraverseError
 from ectraverse.point import Curve, Point, curve as named_curve, curve_names
 from ectraverse.traverse import Traversal
+from ectraverse.demos._shell import command_lines
 
 __all__ = ["DESCRIPTION", "MONTHS", "add_arguments", "run", "main", "order_12_root"]
 
@@ -341,34 +341,13 @@ def run(args: argparse.Namespace, *, stdin: TextIO, console: Console) -> int:
         return 2
     demo = _Cycle(C, console)
     demo.intro()
-    for line in _commands(stdin, console, "cycle> "):
+    for line in command_lines(stdin, console, "cycle> "):
         try:
             if not demo.do(line):
                 break
         except ValueError as exc:
             console.print(f"[red]{escape(str(exc))}[/]")
     return 0
-
-
-def _commands(stdin: TextIO, console: Console, prompt: str) -> Iterator[str]:
-    """Command lines: prompted on a terminal, echoed (``> line``) from a script; stops at end of input."""
-    interactive = stdin.isatty()
-    while True:
-        try:
-            if interactive and stdin is sys.stdin:
-                line = console.input(f"[bold]{prompt}[/]")  # input(): line editing where readline exists
-            else:
-                if interactive:
-                    console.print(f"[bold]{prompt}[/]", end="")
-                line = stdin.readline()
-                if not line:
-                    return
-                if not interactive and line.strip():
-                    console.print(f"[dim]>[/] {escape(line.strip())}")
-        except (EOFError, KeyboardInterrupt):
-            console.print()
-            return
-        yield line
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -38,7 +38,7 @@ import ast
 import codecs
 import importlib.util
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import TextIO
 
 from rich.console import Console
@@ -49,6 +49,7 @@ from rich.table import Table
 from ectraverse.context import Context
 from ectraverse.errors import EctraverseError
 from ectraverse.traverse import Traversal
+from ectraverse.demos._shell import command_lines
 
 __all__ = ["DESCRIPTION", "add_arguments", "run", "main", "zen_text"]
 
@@ -289,34 +290,13 @@ def run(args: argparse.Namespace, *, stdin: TextIO, console: Console) -> int:
         return 2
     demo = _Windows(engine, tokens, args.max_n, args.top, source, console)
     demo.intro()
-    for line in _commands(stdin, console, "windows> "):
+    for line in command_lines(stdin, console, "windows> "):
         try:
             if not demo.do(line):
                 break
         except (ValueError, IndexError) as exc:
             console.print(f"[red]{escape(str(exc))}[/]")
     return 0
-
-
-def _commands(stdin: TextIO, console: Console, prompt: str) -> Iterator[str]:
-    """Command lines: prompted on a terminal, echoed (``> line``) from a script; stops at end of input."""
-    interactive = stdin.isatty()
-    while True:
-        try:
-            if interactive and stdin is sys.stdin:
-                line = console.input(f"[bold]{prompt}[/]")  # input(): line editing where readline exists
-            else:
-                if interactive:
-                    console.print(f"[bold]{prompt}[/]", end="")
-                line = stdin.readline()
-                if not line:
-                    return
-                if not interactive and line.strip():
-                    console.print(f"[dim]>[/] {escape(line.strip())}")
-        except (EOFError, KeyboardInterrupt):
-            console.print()
-            return
-        yield line
 
 
 def main(argv: list[str] | None = None) -> int:
