@@ -29,6 +29,7 @@ from hypothesis import settings
 
 import ectraverse as ect
 from ectraverse import reference
+from ectraverse.traverse import Traversal
 
 #: The standard named curves.
 STANDARD = ["secp256k1", "P-256", "P-384", "P-521", "BN254", "BLS12-381"]
@@ -246,3 +247,22 @@ def full_group(C) -> tuple:
 #: named tiny curves have a = 0 or generic a, so this one reaches the a = -3
 #: doubling formula exhaustively.
 MINUS3 = dict(p=43, a=-3, b=10, gx=0, gy=15, n=37)
+
+
+# ---------------------------------------------------------------------------
+# Traversal engines and token vocabularies (tests/test_context.py, test_traverse.py)
+# ---------------------------------------------------------------------------
+
+
+@functools.cache
+def engine(name: str, namespace: str = "default", key: bytes | None = None) -> Traversal:
+    """One engine per (curve, namespace, key), shared by every example (its vocabulary stays open)."""
+    return Traversal(name, namespace=namespace, key=key)
+
+
+SMALL_VOCAB = st.sampled_from(["a", "b", "c"])
+LARGE_VOCAB = st.one_of(
+    st.text(st.characters(codec="utf-8"), min_size=1, max_size=6),
+    st.integers(-(2**63), 2**63 - 1),
+)
+VOCABS = {"small": SMALL_VOCAB, "large": LARGE_VOCAB}

@@ -24,7 +24,6 @@ Error paths of the engine and the traverser are in test_traverse.py.
 
 from __future__ import annotations
 
-import functools
 import pickle
 
 import numpy as np
@@ -36,7 +35,7 @@ import ectraverse as ect
 from ectraverse import reference
 from ectraverse.context import FORMAT_MAGIC, FORMAT_VERSION, Context, ContextGroup
 from ectraverse.traverse import Traversal
-from strategies import ref, to_ref
+from strategies import SMALL_VOCAB, VOCABS, engine, ref, to_ref
 
 #: Curves for the laws that hold for every element of the group.
 CURVES = ["secp256k1", "P-256", "toy61", "toy-plot"]
@@ -46,18 +45,6 @@ BIG = ["secp256k1", "P-256", "toy61"]
 SMALL_FIELD = ["toy61", "toy-plot"]
 
 
-@functools.cache
-def engine(name: str, namespace: str = "default", key: bytes | None = None) -> Traversal:
-    """One engine per (curve, namespace, key), shared by every example (its vocabulary stays open)."""
-    return Traversal(name, namespace=namespace, key=key)
-
-
-SMALL_VOCAB = st.sampled_from(["a", "b", "c"])
-LARGE_VOCAB = st.one_of(
-    st.text(st.characters(codec="utf-8"), min_size=1, max_size=6),
-    st.integers(-(2**63), 2**63 - 1),
-)
-VOCABS = {"small": SMALL_VOCAB, "large": LARGE_VOCAB}
 
 
 def seqs(vocab: str, max_size: int = 16):

@@ -42,22 +42,12 @@ import ectraverse as ect
 from ectraverse import reference, rfc9380, tokenizers
 from ectraverse.traverse import ContextBatch, Traversal, derive_multiplier
 from ectraverse.vocab import Vocabulary
+from strategies import LARGE_VOCAB, SMALL_VOCAB, VOCABS, engine
 
 CURVES = ["secp256k1", "P-256", "toy61", "toy-plot"]
 TOYS = ["toy-a0", "toy-b0", "toy-h4", "toy-plot"]
 
 
-@functools.cache
-def engine(name: str, namespace: str = "default", key: bytes | None = None) -> Traversal:
-    return Traversal(name, namespace=namespace, key=key)
-
-
-SMALL_VOCAB = st.sampled_from(["a", "b", "c"])
-LARGE_VOCAB = st.one_of(
-    st.text(st.characters(codec="utf-8"), min_size=1, max_size=6),
-    st.integers(-(2**63), 2**63 - 1),
-)
-VOCABS = {"small": SMALL_VOCAB, "large": LARGE_VOCAB}
 
 
 def seqs(vocab: str, min_size: int = 0, max_size: int = 12):
