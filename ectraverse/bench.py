@@ -160,6 +160,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ectraverse import reference, rfc9380, tokenizers
+from ectraverse._args import positive_int
 from ectraverse.curves import named_params
 from ectraverse.vocab import domain_tag, token_message
 
@@ -1408,18 +1409,8 @@ def _choice(kind: str, table: Callable[[], dict[str, str]], shown: Sequence[str]
     return parse
 
 
-def _positive_int(value: str) -> int:
-    try:
-        n = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, not {value!r}") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, not {value!r}")
-    return n
-
-
 def _repeats(value: str) -> int:
-    n = _positive_int(value)
+    n = positive_int(value)
     if n < 3:
         raise argparse.ArgumentTypeError(f"must be at least 3 (a median needs repeats), not {value!r}")
     return n
@@ -1472,20 +1463,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
                         help="minimum duration of one repeat (default 0.1, 0.02 with --quick)")
     parser.add_argument("--repeats", type=_repeats, metavar="N",
                         help="timed repeats per cell, the median is reported (default 5, 3 with --quick)")
-    parser.add_argument("--msm-size", action="append", type=_positive_int, metavar="N",
+    parser.add_argument("--msm-size", action="append", type=positive_int, metavar="N",
                         help="MSM size (repeatable; default 16 64 256 1024 4096, 16 256 with --quick)")
-    parser.add_argument("--batch-size", type=_positive_int, metavar="N",
+    parser.add_argument("--batch-size", type=positive_int, metavar="N",
                         help="elements per batch call (default 100000 for batch_add, 10000 for "
                              "batch_mul_g and hash_to_curve_batch; 10000, 1000 and 1000 with --quick)")
-    parser.add_argument("--vocab-tokens", type=_positive_int, metavar="N",
+    parser.add_argument("--vocab-tokens", type=positive_int, metavar="N",
                         help="tokens of standard-library source the vocab operation builds from, whole "
                              "files by name until at least N (default 1000000, 100000 with --quick); "
                              "a build of the default size is timed once unless --repeats is given")
-    parser.add_argument("--compose-tokens", type=_positive_int, metavar="N",
+    parser.add_argument("--compose-tokens", type=positive_int, metavar="N",
                         help="tokens of the text of compose and compose_chunks: the vocab corpus's files "
                              "joined by newlines, whole files until at least N (default 1000000, 100000 "
                              "with --quick); these two are timed 3 times unless --repeats is given")
-    parser.add_argument("--prefix-tokens", type=_positive_int, metavar="N",
+    parser.add_argument("--prefix-tokens", type=positive_int, metavar="N",
                         help="the first N tokens of that text make the prefix states of window and "
                              "windows, push's tokens (the first 64) and compose's push run (at most the "
                              "text's tokens) "

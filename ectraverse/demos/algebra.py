@@ -40,6 +40,7 @@ from rich.text import Text
 from ectraverse.context import Context
 from ectraverse.errors import EctraverseError
 from ectraverse.traverse import Traversal
+from ectraverse._args import non_negative_int, positive_int
 
 __all__ = ["DESCRIPTION", "VOCABULARY", "LawResult", "add_arguments", "run", "main"]
 
@@ -57,23 +58,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The demo's options: ``--curve``, ``--seed``, ``--trials``, ``--show``, ``--fast``."""
     parser.add_argument("--curve", default="secp256k1", help="curve name (default secp256k1)")
     parser.add_argument("--seed", type=int, default=0, help="seed for the random sequences (default 0)")
-    parser.add_argument("--trials", type=_positive, default=25, help="random trials per law (default 25)")
-    parser.add_argument("--show", type=_non_negative, default=3, help="trials shown in detail per law (default 3)")
+    parser.add_argument("--trials", type=positive_int, default=25, help="random trials per law (default 25)")
+    parser.add_argument("--show", type=non_negative_int, default=3, help="trials shown in detail per law (default 3)")
     parser.add_argument("--fast", action="store_true", help="no pauses between laws")
-
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, not {text}")
-    return value
-
-
-def _non_negative(text: str) -> int:
-    value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be a non-negative integer, not {text}")
-    return value
 
 
 @dataclass

@@ -50,6 +50,7 @@ from ectraverse.context import Context
 from ectraverse.errors import EctraverseError
 from ectraverse.traverse import Traversal
 from ectraverse.demos._shell import command_lines
+from ectraverse._args import positive_int
 
 __all__ = ["DESCRIPTION", "add_arguments", "run", "main", "zen_text"]
 
@@ -242,16 +243,6 @@ class _Windows:
         return True
 
 
-def _positive(value: str) -> int:
-    try:
-        v = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, not {value!r}") from None
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, not {v}")
-    return v
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The demo's options: ``--file``, ``--max-n``, ``--top``, ``--curve``, and ``--seed``.
 
@@ -259,9 +250,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """
     parser.add_argument("--file", metavar="PATH",
                         help="a UTF-8 text to index (default: the Zen of Python, from the standard library)")
-    parser.add_argument("--max-n", type=_positive, default=6, metavar="N",
+    parser.add_argument("--max-n", type=positive_int, default=6, metavar="N",
                         help="index windows of 1 .. N tokens (default 6)")
-    parser.add_argument("--top", type=_positive, default=5, metavar="K",
+    parser.add_argument("--top", type=positive_int, default=5, metavar="K",
                         help="repeated phrases shown per length, and excerpts per lookup (default 5)")
     parser.add_argument("--curve", default="secp256k1", help="the engine's curve (default secp256k1)")
     parser.add_argument("--seed", type=int, default=0,
