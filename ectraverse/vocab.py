@@ -93,6 +93,7 @@ import json
 import operator
 import os
 import secrets
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -232,6 +233,28 @@ def _count(what: str, value, minimum: int) -> int:
 
 
 # ---- the vocabulary ----------------------------------------------------------------
+
+
+class _StderrProgress:
+    """A plain progress bar on stderr for ``from_corpus(progress=True)`` (no rich here)."""
+
+    def __init__(self, total: int | None, width: int = 30):
+        self.total, self.width, self.texts, self.tokens = total, width, 0, 0
+
+    def __call__(self, n_tokens: int) -> None:
+        self.texts += 1
+        self.tokens += n_tokens
+        if self.total:
+            done = self.width * self.texts // self.total
+            bar = f"[{'#' * done}{'.' * (self.width - done)}] {self.texts}/{self.total} texts"
+        else:
+            bar = f"{self.texts} texts"
+        sys.stderr.write(f"\rvocabulary {bar}, {self.tokens:,} tokens")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        sys.stderr.write("\n")
+        sys.stderr.flush()
 
 
 class Vocabulary:
@@ -496,7 +519,7 @@ class Vocabulary:
         curve: Curve | str = "secp256k1",
         namespace: str = "default",
         frozen: bool = False,
-        progress: Callable[[int], object] | None = None,
+        progress: Callable[[int], object] | bool | None = None,
     ) -> Vocabulary:
         """The vocabulary of the tokens of ``texts``, most frequent first.
 
@@ -517,9 +540,11 @@ class Vocabulary:
                 the corpus comes first).
             namespace: see :class:`Vocabulary`.
             frozen: freeze the result.
-            progress: called after each text with the number of tokens it
-                produced; this module draws nothing itself (the CLI and the
-                benchmark pass a ``rich`` progress bar's advance).
+            progress: ``True`` draws a plain progress bar on stderr (texts
+                done, tokens counted; for a sized ``texts`` also the share
+                done); or a callable, called after each text with the number
+                of tokens it produced (the benchmark passes a ``rich`` bar's
+                advance); ``None`` or ``False``: nothing.
 
         Raises:
             TypeError: texts is a str or not iterable; a text is not a str;
@@ -538,8 +563,12 @@ class Vocabulary:
         min_count = _count("min_count", min_count, 1)
         if max_size is not None:
             max_size = _count("max_size", max_size, 0)
+        if progress is True:
+            progress = _StderrProgress(len(texts) if hasattr(texts, "__len__") else None)
+        elif progress is False:
+            progress = None
         if progress is not None and not callable(progress):
-            raise TypeError(f"progress must be a callable or None, not {type(progress).__name__}")
+            raise TypeError(f"progress must be True, False, a callable or None, not {type(progress).__name__}")
         counts: Counter = Counter()
         for text in texts:
             if not isinstance(text, str):
@@ -554,6 +583,8 @@ class Vocabulary:
             counts.update(tokens)
             if progress is not None:
                 progress(len(tokens))
+        if isinstance(progress, _StderrProgress):
+            progress.close()
         for t in counts:  # type-check every distinct token, kept or not
             if t.__class__ is not str and t.__class__ is not int:
                 _as_token(t)

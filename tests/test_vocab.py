@@ -406,7 +406,7 @@ def test_from_corpus_progress_callback():
     seen = []
     Vocabulary.from_corpus(["a b c", "", "d e"], "whitespace", progress=seen.append)
     assert seen == [3, 0, 2]
-    with pytest.raises(TypeError, match="progress must be a callable or None, not int"):
+    with pytest.raises(TypeError, match="progress must be True, False, a callable or None, not int"):
         Vocabulary.from_corpus(["a"], progress=1)
 
 
@@ -638,3 +638,15 @@ def test_write_atomic_onto_a_directory(tmp_path):
     with pytest.raises(OSError):
         vocab._write_atomic(tmp_path / "d", b"x")
     assert os.listdir(tmp_path) == ["d"]
+
+
+def test_from_corpus_progress_true_draws_a_bar_on_stderr(capsys):
+    V = Vocabulary.from_corpus(["a b a", "c a"], progress=True)
+    assert list(V) == ["a", "b", "c"]
+    err = capsys.readouterr().err
+    assert "2/2 texts" in err and "5 tokens" in err and err.endswith("\n")
+
+
+def test_from_corpus_progress_must_be_callable_or_bool():
+    with pytest.raises(TypeError, match="progress must be True, False, a callable or None, not str"):
+        Vocabulary.from_corpus(["a"], progress="yes")
