@@ -364,15 +364,17 @@ def _read_until(fd, chunks, needle, timeout=15.0):
     return True
 
 
-def test_traverse_in_a_real_terminal(engines):
+def test_traverse_in_a_real_terminal(engines, tmp_path):
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
     env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "NO_COLOR", "TERM")}
     env["TERM"] = "xterm-256color"
     root = str(Path(ectraverse.__file__).resolve().parents[1])
     env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
+    # cwd outside the checkout: `python -m` puts the working directory first on sys.path, and a
+    # clean checkout's source tree has no compiled core (the installed package must be imported)
     proc = subprocess.Popen([sys.executable, "-m", "ectraverse.demos.traverse"], stdin=slave, stdout=slave,
-                            stderr=slave, env=env, start_new_session=True, close_fds=True)
+                            stderr=slave, env=env, start_new_session=True, close_fds=True, cwd=tmp_path)
     os.close(slave)
     chunks = []
     try:
