@@ -23,6 +23,14 @@ static inline void T(ect_h2c_g)(const ect_field *F, FE *r, const FE *x, const FE
     T(ect_fe_add)(F, r, &t, B);
 }
 
+/* The maps' last step: r = (x, y) with y's sign set to sgn0(u) (sgn0 = parity, m = 1). */
+static inline void T(ect_h2c_finish)(const ect_field *F, GE *r, const FE *u, const FE *x, const FE *y) {
+    r->x = *x;
+    r->y = *y;
+    if (T(ect_fe_is_odd)(F, u) != T(ect_fe_is_odd)(F, y)) T(ect_fe_neg)(F, &r->y, y);
+    r->inf = 0;
+}
+
 /* Simplified SWU, section 6.6.2, given tv1 = inv0(Z^2 u^4 + Z u^2). */
 static inline void T(ect_h2c_sswu)(const ect_curve *C, const ect_h2c *S, GE *r, const FE *u, const FE *tv1) {
     const ect_field *F = &C->fp;
@@ -67,10 +75,7 @@ static inline void T(ect_h2c_sswu)(const ect_curve *C, const ect_h2c *S, GE *r, 
         ECT_CHECK(ok);
         (void)ok;
     }
-    if (T(ect_fe_is_odd)(F, u) != T(ect_fe_is_odd)(F, &y)) T(ect_fe_neg)(F, &y, &y);
-    r->x = x;
-    r->y = y;
-    r->inf = 0;
+    T(ect_h2c_finish)(F, r, u, &x, &y);
 }
 
 /* Shallue-van de Woestijne, section 6.6.1, given tv3 = inv0((1 - c1 u^2)(1 + c1 u^2)). */
@@ -109,10 +114,7 @@ static inline void T(ect_h2c_svdw)(const ect_curve *C, const ect_h2c *S, GE *r, 
             (void)ok;
         }
     }
-    if (T(ect_fe_is_odd)(F, u) != T(ect_fe_is_odd)(F, &y)) T(ect_fe_neg)(F, &y, &y);
-    r->x = x;
-    r->y = y;
-    r->inf = 0;
+    T(ect_h2c_finish)(F, r, u, &x, &y);
 }
 
 /* Horner: r = sum coef[j] x^j for j < len. */
