@@ -437,6 +437,25 @@ cdef class CurveCore:
                 ect_batch_mul(&self.c, &o[0, 0, 0], &a[0, 0, 0], &k[0, 0], m)
         return out
 
+    def batch_mul_common(self, A, scalars):
+        """(s, m, 3, limbs): row e is k_e A_i for every i (s common scalars), affine (Z = 1)."""
+        self._check_batch(A)
+        cdef size_t m = A.shape[0]
+        scalars = list(scalars)
+        cdef size_t s = len(scalars)
+        K = self._scalars(scalars, s)
+        out = np.empty((s, m, 3, self.limbs), dtype=np.uint64)
+        cdef const uint64_t[:, :, ::1] a = A
+        cdef const uint64_t[:, ::1] k = K
+        cdef uint64_t[:, :, :, ::1] o = out
+        cdef int rc = 1
+        if m and s:
+            with nogil:
+                rc = ect_batch_mul_common(&self.c, &o[0, 0, 0, 0], &a[0, 0, 0], m, &k[0, 0], s)
+        if rc != 1:
+            raise MemoryError(f"out of memory multiplying {m} points by {s} scalars")
+        return out
+
     def batch_mul_gen(self, scalars):
         """k_i G for every scalar, as a batch."""
         self._ensure_table()

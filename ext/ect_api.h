@@ -150,6 +150,10 @@ static inline int ect_batch_add(const ect_curve *C, uint64_t *out, const uint64_
 static inline int ect_batch_mul(const ect_curve *C, uint64_t *out, const uint64_t *a, const uint64_t *k, size_t m) {
     return ECT_DISPATCH(C, ect_batch_mul, C, out, a, k, m);
 }
+static inline int ect_batch_mul_common(const ect_curve *C, uint64_t *out, const uint64_t *a, size_t m,
+                                       const uint64_t *k, size_t s) {
+    return ECT_DISPATCH(C, ect_batch_mul_common, C, out, a, m, k, s);
+}
 static inline int ect_batch_mul_gen(const ect_curve *C, const void *table, uint64_t *out, const uint64_t *k,
                                     size_t m) {
     return ECT_DISPATCH(C, ect_batch_mul_gen, C, table, out, k, m);

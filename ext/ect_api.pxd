@@ -92,6 +92,7 @@ cdef extern from "ect_api.h" nogil:
 
     int ect_batch_add(const ect_curve *C, uint64_t *out, const uint64_t *a, const uint64_t *b, size_t m, int subtract)
     int ect_batch_mul(const ect_curve *C, uint64_t *out, const uint64_t *a, const uint64_t *k, size_t m)
+    int ect_batch_mul_common(const ect_curve *C, uint64_t *out, const uint64_t *a, size_t m, const uint64_t *k, size_t s)
     int ect_batch_mul_gen(const ect_curve *C, const void *table, uint64_t *out, const uint64_t *k, size_t m)
     int ect_batch_sum(const ect_curve *C, uint64_t *out, const uint64_t *a, size_t m)
     int ect_batch_msm(const ect_curve *C, uint64_t *out, const uint64_t *a, const uint64_t *k, size_t m)

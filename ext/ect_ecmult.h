@@ -98,6 +98,43 @@ static inline double ect_cost_straus(size_t m, int bits) {
     int w = ect_wnaf_window(bits);
     return (double)bits * 8.0 + (double)m * ((double)(1 << (w - 2)) * 16.0 + (double)bits / (w + 1) * 16.0);
 }
+
+/* One NAF-recoded part of a common scalar (see ecmult_common): digits d[j] in
+ * {-1, 0, 1} applied to 2^j P, or to lambda 2^j P = (beta x, y) when beta;
+ * every digit's sign flipped when neg. */
+typedef struct {
+    const int *d;
+    int len, neg, beta;
+} ect_common_part;
+
+/* Digits per part: ect_wnaf writes bits + w + 1 entries, bits <= 64 fn.n. */
+#define ECT_COMMON_STRIDE (64 * ECT_MAXL + 4)
+
+/* Recode s scalars (plain, fn.n limbs each, every one < n) into parts:
+ * two half-length NAFs per scalar when glv, else one.  digits must hold
+ * 2 s ECT_COMMON_STRIDE ints.  Returns the number of parts. */
+static inline int ect_common_parts(const ect_curve *C, ect_common_part *parts, int *digits, const uint64_t *k,
+                                   size_t s, int glv) {
+    const int L = C->fn.n;
+    int np = 0;
+    for (size_t e = 0; e < s; e++) {
+        const uint64_t *ke = k + e * (size_t)L;
+        if (glv) {
+            uint64_t k1[ECT_MAXL], k2[ECT_MAXL];
+            int neg1, neg2;
+            ect_scalar_split_glv(C, k1, &neg1, k2, &neg2, ke);
+            int *d1 = digits + (size_t)np * ECT_COMMON_STRIDE, *d2 = d1 + ECT_COMMON_STRIDE;
+            parts[np] = (ect_common_part){d1, ect_wnaf(d1, k1, L, 2), neg1, 0};
+            parts[np + 1] = (ect_common_part){d2, ect_wnaf(d2, k2, L, 2), neg2, 1};
+            np += 2;
+        } else {
+            int *d = digits + (size_t)np * ECT_COMMON_STRIDE;
+            parts[np] = (ect_common_part){d, ect_wnaf(d, ke, L, 2), 0, 0};
+            np += 1;
+        }
+    }
+    return np;
+}
 #endif /* ECT_ECMULT_SHARED */
 
 /* Table of odd multiples tab[i] = (2i + 1) P for i < 2^(w-2), Jacobian. */
@@ -155,6 +192,126 @@ static inline void T(ect_ecmult_var)(const ect_curve *C, GEJ *r, const GEJ *P, c
         if (i < len2 && d2[i]) T(ect_add_digit)(C, &acc, tab2, d2[i], neg2);
     }
     *r = acc;
+}
+
+/* ---- many points times a few common scalars ---------------------------
+ *
+ * ecmult_common computes k_e P_i for every point P_i of a batch and every
+ * scalar k_e of a short list.  Because the scalars are shared, every point
+ * follows the same schedule, and two things become cheap:
+ *   - the doublings 2^j P_i are computed once per point and serve every k_e
+ *     (the NAF digits of k_e select which 2^j P_i to add), and
+ *   - every step runs in affine coordinates, with the inversions of all the
+ *     points' additions and doublings of one bit position shared through one
+ *     Montgomery batch inversion: about 5M + 1S per addition and 5M + 2S per
+ *     doubling, against 8M + 3S and 2M + 5S (or more) in Jacobian form.
+ * A point whose affine step would divide by zero (the accumulator equals
+ * +-2^j P_i, or 2^j P_i has order 2: never for the points of a prime-order
+ * subgroup with random-looking scalars, often on toy curves) is marked and
+ * recomputed with ecmult_var, so the result is exact for every input.
+ */
+
+/* Affine slope step: r = (x3, y3) from a = (x1, y1), lambda and x2:
+ * x3 = lambda^2 - x1 - x2, y3 = lambda (x1 - x3) - y1. */
+static inline void T(ect_ge_slope_step)(const ect_field *F, GE *r, const GE *a, const FE *lam, const FE *x2) {
+    FE x3, t;
+    T(ect_fe_sqr)(F, &x3, lam);
+    T(ect_fe_sub)(F, &x3, &x3, &a->x);
+    T(ect_fe_sub)(F, &x3, &x3, x2);
+    T(ect_fe_sub)(F, &t, &a->x, &x3);
+    T(ect_fe_mul)(F, &t, &t, lam);
+    T(ect_fe_sub)(F, &r->y, &t, &a->y);
+    r->x = x3;
+    r->inf = 0;
+}
+
+/* Work space of ecmult_common for a chunk of up to cm points and np parts. */
+typedef struct {
+    GE *acc;            /* np * cm accumulators, acc[p cm + i] */
+    GE *dbl;            /* cm points 2^j P_i */
+    FE *bx;             /* cm values beta x(2^j P_i) */
+    FE *den, *scratch;  /* (np + 1) cm denominators and the batch inversion's products */
+    uint32_t *who;      /* (np + 1) cm entries: point index i and part p (np for a doubling) */
+    uint8_t *bad;       /* cm flags: recompute point i with ecmult_var */
+} T(ect_common_ws);
+
+/* One bit position j: add digit j of every part to its accumulators, then
+ * double 2^j P_i (unless last), all with one batch inversion. */
+static inline void T(ect_common_step)(const ect_curve *C, T(ect_common_ws) *w, const GE *pts, size_t cm,
+                                      const ect_common_part *parts, int np, int j, int last) {
+    const ect_field *F = &C->fp;
+    FE beta, a3;
+    size_t cnt = 0;
+    int need_beta = 0;
+    T(ect_fe_load)(F, &beta, C->beta);
+    for (int p = 0; p < np; p++) need_beta |= parts[p].beta && j < parts[p].len && parts[p].d[j];
+    if (need_beta)
+        for (size_t i = 0; i < cm; i++) T(ect_fe_mul)(F, &w->bx[i], &w->dbl[i].x, &beta);
+    /* collect the denominators: x(addend) - x(acc), then 2 y(2^j P) */
+    for (int p = 0; p < np; p++) {
+        if (j >= parts[p].len || !parts[p].d[j]) continue;
+        const int neg = (parts[p].d[j] < 0) != (parts[p].neg != 0);
+        GE *acc = w->acc + (size_t)p * cm;
+        for (size_t i = 0; i < cm; i++) {
+            if (w->bad[i] || pts[i].inf) continue;
+            const FE *x2 = parts[p].beta ? &w->bx[i] : &w->dbl[i].x;
+            if (acc[i].inf) { /* the first digit: acc = +-addend, no inversion */
+                acc[i].x = *x2;
+                acc[i].y = w->dbl[i].y;
+                if (neg) T(ect_fe_neg)(F, &acc[i].y, &acc[i].y);
+                acc[i].inf = 0;
+                continue;
+            }
+            T(ect_fe_sub)(F, &w->den[cnt], x2, &acc[i].x);
+            if (T(ect_fe_is_zero)(F, &w->den[cnt])) {
+                w->bad[i] = 1;
+                continue;
+            }
+            w->who[2 * cnt] = (uint32_t)i;
+            w->who[2 * cnt + 1] = (uint32_t)p;
+            cnt++;
+        }
+    }
+    if (!last) {
+        for (size_t i = 0; i < cm; i++) {
+            if (w->bad[i] || pts[i].inf) continue;
+            T(ect_fe_dbl)(F, &w->den[cnt], &w->dbl[i].y);
+            if (T(ect_fe_is_zero)(F, &w->den[cnt])) {
+                w->bad[i] = 1;
+                continue;
+            }
+            w->who[2 * cnt] = (uint32_t)i;
+            w->who[2 * cnt + 1] = (uint32_t)np;
+            cnt++;
+        }
+    }
+    T(ect_fe_inv0_batch)(F, w->den, cnt, w->scratch);
+    if (C->a_kind != ECT_A_ZERO) T(ect_fe_load)(F, &a3, C->a);
+    /* apply: every addition reads 2^j P_i before any doubling overwrites it */
+    for (size_t c = 0; c < cnt; c++) {
+        const size_t i = w->who[2 * c];
+        const int p = (int)w->who[2 * c + 1];
+        if (w->bad[i]) continue; /* marked after its entry was collected */
+        FE lam, t;
+        if (p < np) {
+            GE *acc = w->acc + (size_t)p * cm + i;
+            const FE *x2 = parts[p].beta ? &w->bx[i] : &w->dbl[i].x;
+            const int neg = (parts[p].d[j] < 0) != (parts[p].neg != 0);
+            if (neg) T(ect_fe_add)(F, &t, &w->dbl[i].y, &acc->y); /* y2 - y1 with y2 = -y */
+            else T(ect_fe_sub)(F, &t, &w->dbl[i].y, &acc->y);
+            if (neg) T(ect_fe_neg)(F, &t, &t);
+            T(ect_fe_mul)(F, &lam, &t, &w->den[c]);
+            T(ect_ge_slope_step)(F, acc, acc, &lam, x2);
+        } else {
+            GE *d = &w->dbl[i];
+            T(ect_fe_sqr)(F, &lam, &d->x);
+            T(ect_fe_dbl)(F, &t, &lam);
+            T(ect_fe_add)(F, &lam, &lam, &t); /* 3 x^2 */
+            if (C->a_kind != ECT_A_ZERO) T(ect_fe_add)(F, &lam, &lam, &a3);
+            T(ect_fe_mul)(F, &lam, &lam, &w->den[c]);
+            T(ect_ge_slope_step)(F, d, d, &lam, &d->x);
+        }
+    }
 }
 
 /* Build the fixed-base table: windows x 2^(wg-1) affine points,

@@ -195,6 +195,113 @@ static int T(ect_batch_mul)(const ect_curve *C, uint64_t *out, const uint64_t *a
     return 1;
 }
 
+/* out[e m + i] = k[e] a[i] for i < m, e < s (plain scalars, fn.n limbs each):
+ * many points times a few common scalars by ecmult_common, in chunks of
+ * points; results are stored with Z = 1 (identity: Z = 0). */
+static int T(ect_batch_mul_common)(const ect_curve *C, uint64_t *out, const uint64_t *a, size_t m, const uint64_t *k,
+                                   size_t s) {
+    const ect_field *F = &C->fp;
+    const size_t rec = 3 * (size_t)F->n, L = (size_t)C->fn.n;
+    if (m == 0 || s == 0) return 1;
+    int glv = C->has_glv;
+    for (size_t e = 0; e < s; e++) glv &= ect_limbs_cmp(k + e * L, C->fn.p, (int)L) < 0;
+    const size_t np = glv ? 2 * s : s;
+    size_t cm = 65536 / (np + 1);
+    if (cm > 512) cm = 512;
+    if (cm < 64) cm = 64;
+    if (cm > m) cm = m;
+    T(ect_common_ws) w;
+    ect_common_part *parts = (ect_common_part *)malloc(sizeof(ect_common_part) * np);
+    int *digits = (int *)malloc(sizeof(int) * np * ECT_COMMON_STRIDE);
+    GE *pts = (GE *)malloc(sizeof(GE) * cm);
+    GEJ *jac = (GEJ *)malloc(sizeof(GEJ) * cm);
+    w.acc = (GE *)malloc(sizeof(GE) * np * cm);
+    w.dbl = (GE *)malloc(sizeof(GE) * cm);
+    w.bx = (FE *)malloc(sizeof(FE) * cm);
+    w.den = (FE *)malloc(sizeof(FE) * (np + 1) * cm);
+    w.scratch = (FE *)malloc(sizeof(FE) * (np + 1) * cm);
+    w.who = (uint32_t *)malloc(sizeof(uint32_t) * 2 * (np + 1) * cm);
+    w.bad = (uint8_t *)malloc(cm);
+    int rc = 1;
+    if (!parts || !digits || !pts || !jac || !w.acc || !w.dbl || !w.bx || !w.den || !w.scratch || !w.who || !w.bad) {
+        rc = ECT_ERR_NOMEM;
+        goto done;
+    }
+    const int nparts = ect_common_parts(C, parts, digits, k, s, glv);
+    int len = 0;
+    for (int p = 0; p < nparts; p++) len = parts[p].len > len ? parts[p].len : len;
+    for (size_t i0 = 0; i0 < m; i0 += cm) {
+        const size_t c = m - i0 < cm ? m - i0 : cm;
+        for (size_t i = 0; i < c; i++) T(ect_gej_load)(C, &jac[i], a + (i0 + i) * rec);
+        T(ect_ge_set_gej_batch)(C, pts, jac, c, w.scratch);
+        for (size_t i = 0; i < c; i++) {
+            w.dbl[i] = pts[i];
+            w.bad[i] = 0;
+        }
+        for (size_t q = 0; q < (size_t)nparts * c; q++) w.acc[q].inf = 1;
+        /* the accumulators of the chunk are acc[p c + i] */
+        for (int j = 0; j < len; j++) T(ect_common_step)(C, &w, pts, c, parts, nparts, j, j == len - 1);
+        if (glv) { /* k_e P_i = acc[2e] + acc[2e + 1]: one more batched affine addition */
+            size_t cnt = 0;
+            for (size_t e = 0; e < s; e++) {
+                GE *u = w.acc + 2 * e * c, *v = u + c;
+                for (size_t i = 0; i < c; i++) {
+                    if (w.bad[i] || pts[i].inf || v[i].inf) continue;
+                    if (u[i].inf) {
+                        u[i] = v[i];
+                        continue;
+                    }
+                    T(ect_fe_sub)(F, &w.den[cnt], &v[i].x, &u[i].x);
+                    if (T(ect_fe_is_zero)(F, &w.den[cnt])) {
+                        w.bad[i] = 1;
+                        continue;
+                    }
+                    w.who[2 * cnt] = (uint32_t)i;
+                    w.who[2 * cnt + 1] = (uint32_t)e;
+                    cnt++;
+                }
+            }
+            T(ect_fe_inv0_batch)(F, w.den, cnt, w.scratch);
+            for (size_t q = 0; q < cnt; q++) {
+                const size_t i = w.who[2 * q], e = w.who[2 * q + 1];
+                if (w.bad[i]) continue;
+                GE *u = w.acc + 2 * e * c + i, *v = u + c;
+                FE lam;
+                T(ect_fe_sub)(F, &lam, &v->y, &u->y);
+                T(ect_fe_mul)(F, &lam, &lam, &w.den[q]);
+                T(ect_ge_slope_step)(F, u, u, &lam, &v->x);
+            }
+        }
+        const size_t stride = glv ? 2 * c : c; /* result e is acc[e stride + i] */
+        for (size_t e = 0; e < s; e++) {
+            for (size_t i = 0; i < c; i++) {
+                GEJ r;
+                if (w.bad[i]) {
+                    T(ect_ecmult_var)(C, &r, &jac[i], k + e * L, 1);
+                } else {
+                    const GE *q = &w.acc[e * stride + i]; /* identity inputs: acc stayed inf */
+                    ECT_CHECK(q->inf || T(ect_ge_is_valid)(C, q));
+                    T(ect_gej_set_ge)(C, &r, q);
+                }
+                T(ect_gej_store)(C, out + (e * m + i0 + i) * rec, &r);
+            }
+        }
+    }
+done:
+    free(parts);
+    free(digits);
+    free(pts);
+    free(jac);
+    free(w.acc);
+    free(w.dbl);
+    free(w.bx);
+    free(w.den);
+    free(w.scratch);
+    free(w.who);
+    free(w.bad);
+    return rc;
+}
+
 /* out[i] = k[i] G. */
 static int T(ect_batch_mul_gen)(const ect_curve *C, const void *table, uint64_t *out, const uint64_t *k, size_t m) {
     const size_t rec = 3 * (size_t)C->fp.n, L = (size_t)C->fn.n;

@@ -15,7 +15,7 @@ then, because those hold slightly fewer than 10^6 tokens (995,510 on CPython
 ``site-packages``), tokenized with :func:`ectraverse.tokenizers.words` and cut
 at 10^6 tokens.
 
-Window points come from the engine's batch path, ``Traversal._window_points``
+Window points come from the engine's batch path, ``Traversal._window_levels``
 (``prefixes`` does one scalar multiplication per token, far too slow here), and
 a seeded sample of them is checked against ``compose`` so that the batch path
 cannot pass by producing distinct garbage.  Grouping is done in NumPy: the
@@ -81,9 +81,10 @@ def test_no_collisions_among_windows_of_a_million_tokens():
     assert len(eng.vocabulary) > 20_000  # a large vocabulary: real text
     rng = random.Random(20240601)
 
+    levels = eng._window_levels(ids, MAX_M)
     for m in range(1, MAX_M + 1):
         count = TOKENS - m + 1
-        W = eng._window_points(ids, m)
+        W = next(levels)
         assert len(W) == count
 
         # the batch path gives the contexts of the windows (a seeded sample, ends included)

@@ -190,6 +190,59 @@ def test_pointarray_times_scalars(name, data):
 @pytest.mark.parametrize("name", ALL)
 @examples(30)
 @given(data=st.data())
+def test_pointarray_scaled(name, data):
+    """A.scaled(ks) == [k * A for k in ks], identities and repeated points included."""
+    C = ect.curve(name)
+    O = oracle(C)
+    a = data.draw(st.lists(st.one_of(st.just(0), scalars(C)), max_size=5), "a")
+    ks = data.draw(st.lists(wide_scalars(C), max_size=4), "ks")
+    A = C.multiply_generator(a + a[:1])
+    rows = A.scaled(ks)
+    assert len(rows) == len(ks)
+    for k, row in zip(ks, rows):
+        assert row.coordinates() == [O.mul_G(x * k) for x in a + a[:1]]
+        assert row == A * k
+
+
+@pytest.mark.parametrize("name", GLV)
+def test_scaled_glv_edge_scalars(name):
+    C = ect.curve(name)
+    O = oracle(C)
+    ks = sorted(set(glv_edge_scalars(C.params)))
+    P = 0x1234567 * C.generator
+    A = ect.PointArray(C, [C.generator, P, C.identity])
+    for k, row in zip(ks, A.scaled(ks)):
+        assert row.coordinates() == [O.mul_G(k), O.mul_G(0x1234567 * k), None], k
+
+
+def test_scaled_many_points_cross_chunks():
+    """More points than one chunk of the core, and more scalars than fit its default chunk."""
+    C = ect.curve("secp256k1")
+    rng = random.Random(7)
+    A = C.multiply_generator([rng.randrange(C.n) for _ in range(1100)])
+    ks = [rng.randrange(C.n) for _ in range(3)]
+    for k, row in zip(ks, A.scaled(ks)):
+        assert row == A * k
+    B = A[:70]
+    ks = [rng.randrange(C.n) for _ in range(600)]
+    rows = B.scaled(ks)
+    for e in (0, 299, 599):
+        assert rows[e] == B * ks[e]
+
+
+def test_scaled_errors():
+    C = ect.curve("secp256k1")
+    A = C.multiply_generator([1, 2])
+    assert A.scaled([]) == []
+    assert C.multiply_generator([]).scaled([3]) == [C.multiply_generator([])]
+    for bad in ([1.0], [True], ["1"], "12", 5):
+        with pytest.raises(TypeError):
+            A.scaled(bad)
+
+
+@pytest.mark.parametrize("name", ALL)
+@examples(30)
+@given(data=st.data())
 def test_pointarray_sum(name, data):
     """Sums with duplicates, negations and identities, so additions hit every branch."""
     C = ect.curve(name)

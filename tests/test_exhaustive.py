@@ -204,6 +204,32 @@ def test_every_scalar_times_every_point(toy):
     assert (C.multiply_generator(I) * K).to_bytes(False) == _expected(encs, [k * i % n for i, k in zip(I, K)])
 
 
+def test_scaled_every_scalar_times_every_point(toy):
+    """PointArray.scaled (shared doublings, batched affine steps): on a toy curve
+    its affine additions and doublings meet +-2^j P and order-2 points all the
+    time, so the exact fallback runs as well as the fast path."""
+    C = toy
+    n = C.n
+    A, encs = _subgroup(C)
+    ks = list(range(n))
+    for k, row in zip(ks, A.scaled(ks)):
+        assert row.to_bytes(False) == _expected(encs, [k * i % n for i in range(n)]), k
+
+
+def test_common_scalars_over_the_full_group(toy):
+    """The raw core's batch_mul_common on every point of E (outside G too) equals its mul."""
+    C = toy
+    core = C._core
+    E = full_group(C)
+    raws = [core.identity_raw if P is None else jacobian_raw(C, P, 2 + i % (C.p - 2)) for i, P in enumerate(E)]
+    A = _batch(C, raws)
+    ks = list(range(C.n))
+    rows = core.batch_mul_common(A, ks)
+    for k, row in zip(ks, rows):
+        _assert_batch_is(C, np.ascontiguousarray(row), [reference.mul(ref(C), k, P) for P in E])
+        assert all(core.equal(row[i].tobytes(), core.mul(raw, k)) for i, raw in enumerate(raws))
+
+
 def test_scalars_out_of_range(toy):
     C = toy
     n = C.n

@@ -28,18 +28,20 @@ from __future__ import annotations
 
 import functools
 import itertools
+import math
 import pathlib
 import sysconfig
 import tracemalloc
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
+from unittest import mock
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 import ectraverse as ect
-from ectraverse import reference, rfc9380, tokenizers
+from ectraverse import reference, rfc9380, tokenizers, traverse
 from ectraverse.traverse import ContextBatch, Traversal, derive_multiplier
 from ectraverse.vocab import Vocabulary
 from strategies import LARGE_VOCAB, SMALL_VOCAB, VOCABS, engine
@@ -117,6 +119,25 @@ def test_windows_on_a_toy_curve_with_identity_generators():
     for m in range(1, len(x) + 1):
         assert list(P.windows(m)) == [eng.compose(x[i : i + m]) for i in range(len(x) - m + 1)]
     assert eng.index(x, 3).find([zero]) == [1, 3, 4, 7]
+
+
+@pytest.mark.parametrize("method", ["tables", "prefix"])
+@pytest.mark.parametrize("name", CURVES)
+@given(data=st.data())
+def test_both_windows_methods(name, method, data):
+    """windows(m) picks per-token tables or [i + m] - k^m [i] by cost; force each one."""
+    cost = 0 if method == "tables" else math.inf
+    eng = engine(name)
+    x = data.draw(seqs("large", min_size=1, max_size=12))
+    P = eng.prefixes(x)
+    with mock.patch.object(traverse, "_tables_cost", lambda L, distinct, m: cost):
+        for m in range(1, len(x) + 1):
+            assert list(P.windows(m)) == [P.window(i, i + m) for i in range(len(x) - m + 1)]
+
+
+def test_windows_cost_model_picks_by_repetition():
+    assert traverse._tables_cost(10_000, 1_100, 8) < traverse._prefix_cost(10_000, 8)
+    assert traverse._tables_cost(10_000, 9_000, 8) > traverse._prefix_cost(10_000, 8)
 
 
 def test_windows_of_real_text_match_prefix_windows():
