@@ -66,6 +66,7 @@ cdef void _setup_field(ect_field *F, object p) except *:
     _put(F.one, nl, R % p)
     _put(F.r2, nl, (R * R) % p)
     _put(F.pm2, nl, p - 2)
+    F.mersenne521 = p == (1 << 521) - 1
     if p % 4 == 3:
         F.p3mod4 = 1
         _put(F.sqrt_e, nl, (p + 1) // 4)

@@ -31,6 +31,7 @@ cdef extern from "ect_api.h" nogil:
         int ts_s
         uint64_t ts_c[ECT_MAXL]
         int asm_adx
+        int mersenne521
 
     ctypedef struct ect_curve:
         ect_field fp

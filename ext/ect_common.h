@@ -80,6 +80,7 @@ typedef struct {
     int ts_s;                /* s (Tonelli-Shanks only) */
     uint64_t ts_c[ECT_MAXL]; /* z^q in Montgomery form, z a non-residue */
     int asm_adx;             /* 1: 4-limb products use the MULX/ADX code (ect_field_x86.h) */
+    int mersenne521;         /* 1: p = 2^521 - 1, reduced by folding (ect_fe_redc) */
 } ect_field;
 
 /* How the curve coefficient a is handled by doubling. */

@@ -116,9 +116,64 @@ static inline void T(ect_fe_dbl)(const ect_field *F, FE *r, const FE *a) {
     T(ect_fe_add)(F, r, a, a);
 }
 
+#if ECT_N == 9
+/* REDC for p = 2^521 - 1 (P-521) without multiplications: 2^521 = 1 mod p, so
+ * t mod p is t's 521-bit digits summed (folded), and R^-1 = 2^-576 = 2^-55
+ * mod p is a rotation right by 55 bits within 521 bits.  t < 2^1152. */
+static inline void T(ect_fe_redc_m521)(FE *r, const uint64_t *t) {
+    const uint64_t M9 = 0x1FF; /* limb 8 holds bits 512 .. 520 */
+    uint64_t x[10], c;
+    /* x = (t mod 2^521) + (t >> 521), 10 limbs */
+    ect_u128 acc = 0;
+    for (int i = 0; i < 10; i++) {
+        uint64_t lo = i < 8 ? t[i] : (i == 8 ? t[8] & M9 : 0);
+        uint64_t hi = (t[8 + i] >> 9) | (i + 9 < 18 ? t[9 + i] << 55 : 0);
+        acc += (ect_u128)lo + hi;
+        x[i] = (uint64_t)acc;
+        acc >>= 64;
+    }
+    /* fold until x < 2^521 (twice at most): x = (x mod 2^521) + (x >> 521) */
+    while ((x[8] >> 9) | x[9]) {
+        c = (x[8] >> 9) | (x[9] << 55);
+        uint64_t c2 = x[9] >> 9;
+        x[8] &= M9;
+        x[9] = 0;
+        acc = (ect_u128)x[0] + c;
+        x[0] = (uint64_t)acc;
+        acc >>= 64;
+        acc += (ect_u128)x[1] + c2;
+        x[1] = (uint64_t)acc;
+        acc >>= 64;
+        for (int i = 2; i < 10 && acc; i++) {
+            acc += x[i];
+            x[i] = (uint64_t)acc;
+            acc >>= 64;
+        }
+    }
+    /* rotate right by 55 within 521 bits: (x >> 55) | ((x mod 2^55) << 466) */
+    const uint64_t low = x[0] & (((uint64_t)1 << 55) - 1);
+    for (int i = 0; i < 8; i++) r->v[i] = (x[i] >> 55) | (x[i + 1] << 9);
+    r->v[8] = x[8] >> 55;
+    r->v[7] |= low << 18;
+    r->v[8] |= low >> 46;
+    /* x = p (all ones, = 0 mod p) rotates to itself */
+    uint64_t all = r->v[8] ^ M9;
+    for (int i = 0; i < 8; i++) all |= ~r->v[i];
+    if (!all)
+        for (int i = 0; i < 9; i++) r->v[i] = 0;
+}
+#endif
+
 /* Montgomery reduction (REDC): r = t R^-1 mod p for t < p R, t given as 2 NL
  * limbs (destroyed).  Separated operand scanning: NL^2 multiplications. */
 static inline void T(ect_fe_redc)(const ect_field *F, FE *r, uint64_t *t) {
+#if ECT_N == 9
+    if (F->mersenne521) {
+        T(ect_fe_redc_m521)(r, t);
+        FE_VERIFY(F, r);
+        return;
+    }
+#endif
     uint64_t top = 0;
     for (int i = 0; i < NL; i++) {
         uint64_t m = t[i] * F->pinv; /* makes t[i] + m p[0] = 0 mod 2^64 */
