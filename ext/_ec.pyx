@@ -174,8 +174,8 @@ cdef class CurveCore:
 
     @property
     def uses_asm(self):
-        """True if field products use the x86-64 MULX/ADX assembly."""
-        return bool(self.c.fp.asm_adx)
+        """True if field products use the x86-64 MULX/ADX assembly (4- and 6-limb fields)."""
+        return bool(self.c.fp.asm_adx) and self.limbs in (4, 6)
 
     @property
     def fast_path(self):

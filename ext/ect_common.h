@@ -79,7 +79,7 @@ typedef struct {
     uint64_t sqrt_e[ECT_MAXL]; /* (p+1)/4 if p3mod4, else (q-1)/2, p-1 = q 2^s */
     int ts_s;                /* s (Tonelli-Shanks only) */
     uint64_t ts_c[ECT_MAXL]; /* z^q in Montgomery form, z a non-residue */
-    int asm_adx;             /* 1: 4-limb products use the MULX/ADX code (ect_field_x86.h) */
+    int asm_adx;             /* 1: 4- and 6-limb products use the MULX/ADX code (ect_field_x86.h) */
     int mersenne521;         /* 1: p = 2^521 - 1, reduced by folding (ect_fe_redc) */
 } ect_field;
 
@@ -187,25 +187,47 @@ static inline void ect_limbs_to_be(uint8_t *out, size_t len, const uint64_t *a, 
     }
 }
 
+/* One limb of a carry (borrow) chain: *r = a + b + c (a - b - c), returns the
+ * carry (borrow) out, 0 or 1.  On x86-64 the ADC/SBB intrinsics, which GCC and
+ * Clang turn into one carry chain; elsewhere 128-bit arithmetic. */
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <x86intrin.h>
+static inline uint64_t ect_addc(uint64_t *r, uint64_t a, uint64_t b, uint64_t c) {
+    unsigned long long out;
+    c = _addcarry_u64((unsigned char)c, a, b, &out);
+    *r = out;
+    return c;
+}
+static inline uint64_t ect_subb(uint64_t *r, uint64_t a, uint64_t b, uint64_t c) {
+    unsigned long long out;
+    c = _subborrow_u64((unsigned char)c, a, b, &out);
+    *r = out;
+    return c;
+}
+#else
+static inline uint64_t ect_addc(uint64_t *r, uint64_t a, uint64_t b, uint64_t c) {
+    ect_u128 t = (ect_u128)a + b + c;
+    *r = (uint64_t)t;
+    return (uint64_t)(t >> 64);
+}
+static inline uint64_t ect_subb(uint64_t *r, uint64_t a, uint64_t b, uint64_t c) {
+    ect_u128 t = (ect_u128)a - b - c;
+    *r = (uint64_t)t;
+    return (uint64_t)(t >> 64) & 1;
+}
+#endif
+
 /* r = a + b over nlimbs limbs, returns the carry out. */
 static inline uint64_t ect_limbs_add(uint64_t *r, const uint64_t *a, const uint64_t *b, int nlimbs) {
     uint64_t c = 0;
-    for (int i = 0; i < nlimbs; i++) {
-        ect_u128 t = (ect_u128)a[i] + b[i] + c;
-        r[i] = (uint64_t)t;
-        c = (uint64_t)(t >> 64);
-    }
+    for (int i = 0; i < nlimbs; i++) c = ect_addc(&r[i], a[i], b[i], c);
     return c;
 }
 
 /* r = a - b over nlimbs limbs, returns the borrow out (0 or 1). */
 static inline uint64_t ect_limbs_sub(uint64_t *r, const uint64_t *a, const uint64_t *b, int nlimbs) {
     uint64_t borrow = 0;
-    for (int i = 0; i < nlimbs; i++) {
-        ect_u128 t = (ect_u128)a[i] - b[i] - borrow;
-        r[i] = (uint64_t)t;
-        borrow = (uint64_t)(t >> 64) & 1;
-    }
+    for (int i = 0; i < nlimbs; i++) borrow = ect_subb(&r[i], a[i], b[i], borrow);
     return borrow;
 }
 

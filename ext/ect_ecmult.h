@@ -349,7 +349,7 @@ static inline void T(ect_ecmult_gen)(const ect_curve *C, GEJ *r, const GE *table
     const int wg = ect_gen_window(C->nbits), W = ect_gen_windows(C->nbits);
     const size_t E = (size_t)1 << (wg - 1);
     int d[64 * ECT_MAXL / 4 + 4];
-    GEJ acc;
+    GEJ acc = {{{0}}, {{0}}, {{0}}}; /* zeroed: the run-time-sized build sets NL limbs */
     ect_signed_digits(d, k, C->fn.n, wg, W);
     T(ect_gej_set_inf)(C, &acc);
     for (int i = 0; i < W; i++) {

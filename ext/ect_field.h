@@ -3,8 +3,8 @@
  * VARIABLE-TIME: the final subtractions, the inversion and the square root
  * branch on the values.  Never use this code on secret data.
  *
- * On x86-64 with BMI2 + ADX, 4-limb products, sums and differences run the
- * assembly in ect_field_x86.h when F->asm_adx is set.
+ * On x86-64 with BMI2 + ADX, 4- and 6-limb products (and 4-limb sums and
+ * differences) run the assembly in ect_field_x86.h when F->asm_adx is set.
  *
  * Template parameters, set by ect_api.h before each inclusion:
  *   ECT_N     the limb count as a constant (4, 6, 9), or 0 for the run-time-sized build
@@ -58,15 +58,14 @@ static inline int T(ect_fe_equal)(const ect_field *F, const FE *a, const FE *b) 
     return acc == 0;
 }
 
-/* r = t - p if (carry or t >= p) else t, for t < 2p given as NL limbs + carry. */
+/* r = t - p if (carry or t >= p) else t, for t < 2p given as NL limbs + carry.
+ * Selects by mask, not by branch: the choice is a coin flip for random
+ * values, and a mispredicted branch costs more than the select. */
 static inline void T(ect_fe_reduce_once)(const ect_field *F, FE *r, const uint64_t *t, uint64_t carry) {
     uint64_t d[ECT_L];
     uint64_t borrow = ect_limbs_sub(d, t, F->p, NL);
-    if (carry || !borrow) {
-        for (int i = 0; i < NL; i++) r->v[i] = d[i];
-    } else {
-        for (int i = 0; i < NL; i++) r->v[i] = t[i];
-    }
+    uint64_t keep = (uint64_t)0 - (borrow & (carry ^ 1)); /* all ones: keep t */
+    for (int i = 0; i < NL; i++) r->v[i] = (t[i] & keep) | (d[i] & ~keep);
 }
 
 /* r = a + b mod p. */
@@ -93,10 +92,10 @@ static inline void T(ect_fe_sub)(const ect_field *F, FE *r, const FE *a, const F
         return;
     }
 #endif
-    uint64_t t[ECT_L];
-    uint64_t borrow = ect_limbs_sub(t, a->v, b->v, NL);
-    if (borrow) ect_limbs_add(t, t, F->p, NL);
-    for (int i = 0; i < NL; i++) r->v[i] = t[i];
+    uint64_t t[ECT_L], pm[ECT_L];
+    uint64_t mask = (uint64_t)0 - ect_limbs_sub(t, a->v, b->v, NL); /* add p back on a borrow */
+    for (int i = 0; i < NL; i++) pm[i] = F->p[i] & mask;
+    ect_limbs_add(r->v, t, pm, NL);
     FE_VERIFY(F, r);
 }
 
@@ -193,11 +192,17 @@ static inline void T(ect_fe_redc)(const ect_field *F, FE *r, uint64_t *t) {
 }
 
 /* r = a b R^-1 mod p (Montgomery product).  Cost: 2 NL^2 word products.
- * 4-limb fields on CPUs with BMI2 + ADX take the assembly in ect_field_x86.h. */
+ * 4- and 6-limb fields on CPUs with BMI2 + ADX take the assembly in ect_field_x86.h. */
 static inline void T(ect_fe_mul)(const ect_field *F, FE *r, const FE *a, const FE *b) {
 #if ECT_ASM_X86 && ECT_N == 4
     if (F->asm_adx) {
         ect_mont_mul4_adx(r->v, a->v, b->v, F->p, &F->pinv);
+        FE_VERIFY(F, r);
+        return;
+    }
+#elif ECT_ASM_X86 && ECT_N == 6
+    if (F->asm_adx) {
+        ect_mont_mul6_adx(r->v, a->v, b->v, F->p, F->pinv);
         FE_VERIFY(F, r);
         return;
     }
@@ -220,7 +225,7 @@ static inline void T(ect_fe_mul)(const ect_field *F, FE *r, const FE *a, const F
 /* r = a^2 R^-1 mod p.  The cross products are computed once and doubled:
  * NL (NL + 1) / 2 + NL^2 word products. */
 static inline void T(ect_fe_sqr)(const ect_field *F, FE *r, const FE *a) {
-#if ECT_ASM_X86 && ECT_N == 4
+#if ECT_ASM_X86 && (ECT_N == 4 || ECT_N == 6)
     if (F->asm_adx) {
         T(ect_fe_mul)(F, r, a, a);
         return;

@@ -1,5 +1,5 @@
-/* ect_field_x86.h -- x86-64 assembly for 4-limb fields: Montgomery products
- * with MULX/ADCX/ADOX, and modular addition and subtraction.
+/* ect_field_x86.h -- x86-64 assembly: Montgomery products with MULX/ADCX/ADOX
+ * for 4- and 6-limb fields, and modular addition and subtraction for 4 limbs.
  *
  * Used only when the CPU reports BMI2 and ADX (checked at run time with
  * CPUID: ect_cpu_has_adx) and the field descriptor asks for it (asm_adx); the
@@ -114,6 +114,111 @@ static const uint64_t ect_zero_limb = 0;
 static inline void ect_mont_mul4_adx(uint64_t *r, const uint64_t *a, const uint64_t *b, const uint64_t *p,
                                      const uint64_t *pinv) {
     ECT_MONT_MUL4_ASM();
+}
+
+/* The same CIOS product for 6-limb p (P-384, BLS12-381).  t0..t7 live in
+ * r8..r15; with a, b and p in three more registers every general register
+ * but rbp and rsp is taken, so pinv and the output pointer are read from the
+ * stack.  The final subtraction works in place: t is stored, p subtracted in
+ * the registers, and the stored t reloaded (CMOVC from memory) on a borrow. */
+#define ECT_ROW6(OFF)                                                                             \
+    "movq " OFF "(%[b]), %%rdx\n\t"                                                                \
+    "xorl %%r15d, %%r15d\n\t" /* t7 = 0, CF = OF = 0 */                                            \
+    "mulxq 0(%[a]), %%rax, %%rbx\n\t"                                                              \
+    "adcxq %%rax, %%r8\n\t"                                                                        \
+    "adoxq %%rbx, %%r9\n\t"                                                                        \
+    "mulxq 8(%[a]), %%rax, %%rbx\n\t"                                                              \
+    "adcxq %%rax, %%r9\n\t"                                                                        \
+    "adoxq %%rbx, %%r10\n\t"                                                                       \
+    "mulxq 16(%[a]), %%rax, %%rbx\n\t"                                                             \
+    "adcxq %%rax, %%r10\n\t"                                                                       \
+    "adoxq %%rbx, %%r11\n\t"                                                                       \
+    "mulxq 24(%[a]), %%rax, %%rbx\n\t"                                                             \
+    "adcxq %%rax, %%r11\n\t"                                                                       \
+    "adoxq %%rbx, %%r12\n\t"                                                                       \
+    "mulxq 32(%[a]), %%rax, %%rbx\n\t"                                                             \
+    "adcxq %%rax, %%r12\n\t"                                                                       \
+    "adoxq %%rbx, %%r13\n\t"                                                                       \
+    "mulxq 40(%[a]), %%rax, %%rbx\n\t"                                                             \
+    "adcxq %%rax, %%r13\n\t"                                                                       \
+    "adoxq %%rbx, %%r14\n\t"                                                                       \
+    "adcxq %[zero], %%r14\n\t"                                                                     \
+    "adoxq %[zero], %%r15\n\t"                                                                     \
+    "adcxq %[zero], %%r15\n\t"                                                                     \
+    "movq %%r8, %%rdx\n\t"                                                                         \
+    "imulq %[pinv], %%rdx\n\t"                                                                     \
+    "xorl %%eax, %%eax\n\t"                                                                        \
+    "mulxq 0(%[p]), %%rax, %%rbx\n\t"                                                              \
+    "adcxq %%rax, %%r8\n\t"                                                                        \
+    "adoxq %%rbx, %%r9\n\t"                                                                        \
+    "mulxq 8(%[p]), %%rax, %%rbx\n\t"                                                              \
+    "adcxq %%rax, %%r9\n\t"                                                                        \
+    "adoxq %%rbx, %%r10\n\t"                                                                       \
+    "mulxq 16(%[p]), %%rax, %%rbx\n\t"                                                             \
+    "adcxq %%rax, %%r10\n\t"                                                                       \
+    "adoxq %%rbx, %%r11\n\t"                                                                       \
+    "mulxq 24(%[p]), %%rax, %%rbx\n\t"                                                             \
+    "adcxq %%rax, %%r11\n\t"                                                                       \
+    "adoxq %%rbx, %%r12\n\t"                                                                       \
+    "mulxq 32(%[p]), %%rax, %%rbx\n\t"                                                             \
+    "adcxq %%rax, %%r12\n\t"                                                                       \
+    "adoxq %%rbx, %%r13\n\t"                                                                       \
+    "mulxq 40(%[p]), %%rax, %%rbx\n\t"                                                             \
+    "adcxq %%rax, %%r13\n\t"                                                                       \
+    "adoxq %%rbx, %%r14\n\t"                                                                       \
+    "adcxq %[zero], %%r14\n\t"                                                                     \
+    "adoxq %[zero], %%r15\n\t"                                                                     \
+    "adcxq %[zero], %%r15\n\t"                                                                     \
+    "movq %%r9, %%r8\n\t"                                                                          \
+    "movq %%r10, %%r9\n\t"                                                                         \
+    "movq %%r11, %%r10\n\t"                                                                        \
+    "movq %%r12, %%r11\n\t"                                                                        \
+    "movq %%r13, %%r12\n\t"                                                                        \
+    "movq %%r14, %%r13\n\t"                                                                        \
+    "movq %%r15, %%r14\n\t"
+
+static inline void ect_mont_mul6_adx(uint64_t *r, const uint64_t *a, const uint64_t *b, const uint64_t *p,
+                                     uint64_t pinv) {
+    uint64_t *out = r;
+    __asm__ volatile("xorl %%r8d, %%r8d\n\t"
+                     "xorl %%r9d, %%r9d\n\t"
+                     "xorl %%r10d, %%r10d\n\t"
+                     "xorl %%r11d, %%r11d\n\t"
+                     "xorl %%r12d, %%r12d\n\t"
+                     "xorl %%r13d, %%r13d\n\t"
+                     "xorl %%r14d, %%r14d\n\t"
+                     ECT_ROW6("0") ECT_ROW6("8") ECT_ROW6("16") ECT_ROW6("24") ECT_ROW6("32") ECT_ROW6("40")
+                     "movq %[out], %%rax\n\t"
+                     "movq %%r8, 0(%%rax)\n\t"
+                     "movq %%r9, 8(%%rax)\n\t"
+                     "movq %%r10, 16(%%rax)\n\t"
+                     "movq %%r11, 24(%%rax)\n\t"
+                     "movq %%r12, 32(%%rax)\n\t"
+                     "movq %%r13, 40(%%rax)\n\t"
+                     "subq 0(%[p]), %%r8\n\t"
+                     "sbbq 8(%[p]), %%r9\n\t"
+                     "sbbq 16(%[p]), %%r10\n\t"
+                     "sbbq 24(%[p]), %%r11\n\t"
+                     "sbbq 32(%[p]), %%r12\n\t"
+                     "sbbq 40(%[p]), %%r13\n\t"
+                     "sbbq $0, %%r14\n\t" /* borrows only if t < p */
+                     "cmovcq 0(%%rax), %%r8\n\t"
+                     "cmovcq 8(%%rax), %%r9\n\t"
+                     "cmovcq 16(%%rax), %%r10\n\t"
+                     "cmovcq 24(%%rax), %%r11\n\t"
+                     "cmovcq 32(%%rax), %%r12\n\t"
+                     "cmovcq 40(%%rax), %%r13\n\t"
+                     "movq %%r8, 0(%%rax)\n\t"
+                     "movq %%r9, 8(%%rax)\n\t"
+                     "movq %%r10, 16(%%rax)\n\t"
+                     "movq %%r11, 24(%%rax)\n\t"
+                     "movq %%r12, 32(%%rax)\n\t"
+                     "movq %%r13, 40(%%rax)\n\t"
+                     :
+                     : [a] "r"(a), [b] "r"(b), [p] "r"(p), [pinv] "m"(pinv), [out] "m"(out),
+                       [zero] "m"(ect_zero_limb)
+                     : "rax", "rbx", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "cc",
+                       "memory");
 }
 
 /* r = a + b mod p for 4-limb p (a, b < p): ADD/ADC, then subtract p unless
