@@ -187,6 +187,15 @@ static inline void ect_limbs_to_be(uint8_t *out, size_t len, const uint64_t *a, 
     }
 }
 
+/* ECT_SCALAR(v): keeps the limb v in a general register.  Without it GCC
+ * vectorizes per-limb selects into 16-byte loads of limbs just stored one by
+ * one from the carry chain, and every such load stalls (no store forwarding). */
+#if defined(__GNUC__) || defined(__clang__)
+#define ECT_SCALAR(v) __asm__("" : "+r"(v))
+#else
+#define ECT_SCALAR(v) ((void)0)
+#endif
+
 /* One limb of a carry (borrow) chain: *r = a + b + c (a - b - c), returns the
  * carry (borrow) out, 0 or 1.  On x86-64 the ADC/SBB intrinsics, which GCC and
  * Clang turn into one carry chain; elsewhere 128-bit arithmetic. */

@@ -65,7 +65,11 @@ static inline void T(ect_fe_reduce_once)(const ect_field *F, FE *r, const uint64
     uint64_t d[ECT_L];
     uint64_t borrow = ect_limbs_sub(d, t, F->p, NL);
     uint64_t keep = (uint64_t)0 - (borrow & (carry ^ 1)); /* all ones: keep t */
-    for (int i = 0; i < NL; i++) r->v[i] = (t[i] & keep) | (d[i] & ~keep);
+    for (int i = 0; i < NL; i++) {
+        uint64_t v = (t[i] & keep) | (d[i] & ~keep);
+        ECT_SCALAR(v);
+        r->v[i] = v;
+    }
 }
 
 /* r = a + b mod p. */
@@ -94,7 +98,10 @@ static inline void T(ect_fe_sub)(const ect_field *F, FE *r, const FE *a, const F
 #endif
     uint64_t t[ECT_L], pm[ECT_L];
     uint64_t mask = (uint64_t)0 - ect_limbs_sub(t, a->v, b->v, NL); /* add p back on a borrow */
-    for (int i = 0; i < NL; i++) pm[i] = F->p[i] & mask;
+    for (int i = 0; i < NL; i++) {
+        pm[i] = F->p[i] & mask;
+        ECT_SCALAR(pm[i]);
+    }
     ect_limbs_add(r->v, t, pm, NL);
     FE_VERIFY(F, r);
 }
