@@ -742,10 +742,19 @@ class Vocabulary:
 
 
 def _unpickle(curve: Curve, namespace: str, frozen: bool, tokens: list, hashed: PointArray | None) -> Vocabulary:
-    V = Vocabulary(curve, tokens, namespace=namespace)
+    # The state is set directly (the tokens were checked when they entered the
+    # pickled vocabulary): an engine travels to every compose_chunks worker,
+    # so this runs once per chunk.
+    V = Vocabulary(curve, namespace=namespace)
+    V._tokens = list(tokens)
+    V._ids = {t: i for i, t in enumerate(V._tokens)}
+    if len(V._ids) != len(V._tokens):
+        raise ValueError("corrupt Vocabulary pickle: a token appears twice")
+    n = 0 if hashed is None else len(hashed)
     if hashed is not None:
         V._points = list(hashed)
-        del V._waiting[: len(hashed)]
+        V._array = hashed
+    V._waiting = [_message(t) for t in V._tokens[n:]]
     V._frozen = frozen
     return V
 
