@@ -32,7 +32,10 @@ Example:
 
 from __future__ import annotations
 
+import hashlib
 import math
+import pickle
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Executor
 from functools import lru_cache
@@ -267,13 +270,16 @@ class Traversal:
 
         Equal to composing the concatenation.  With an executor (for example a
         ``concurrent.futures.ProcessPoolExecutor``), each chunk is composed in a
-        worker (the engine is pickled once per chunk).
+        worker: the engine is pickled once per call and sent with every chunk,
+        and every worker thread composes on its own copy, which it keeps for
+        the next call while the engine is unchanged.
         """
         chunks = list(chunks)
         if executor is None:
             parts = [self.compose(c) for c in chunks]
         else:
-            futures = [executor.submit(_compose_chunk, self, c) for c in chunks]
+            blob = pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
+            futures = [executor.submit(_compose_chunk, blob, c) for c in chunks]
             parts = [f.result() for f in futures]
         return self._reduce(parts)
 
@@ -324,8 +330,19 @@ def _rebuild_engine(curve, tokenizer, namespace, key, vocabulary):
     return Traversal(curve, tokenizer=tokenizer, namespace=namespace, key=key, vocabulary=vocabulary)
 
 
-def _compose_chunk(engine: Traversal, chunk) -> Context:
-    return engine.compose(chunk)
+_chunk_worker = threading.local()  # .engine: (digest of the pickle, the engine unpickled from it)
+
+
+def _compose_chunk(blob: bytes, chunk) -> Context:
+    """One chunk of compose_chunks, in a worker.  Each thread composes on its
+    own copy of the engine (an open vocabulary grows as it composes, so one
+    copy must not serve two threads at once) and keeps it while the pickle it
+    came from is the same: unpickling a large vocabulary costs tens of ms."""
+    digest = hashlib.blake2b(blob, digest_size=16).digest()
+    cached = getattr(_chunk_worker, "engine", None)
+    if cached is None or cached[0] != digest:
+        cached = _chunk_worker.engine = (digest, pickle.loads(blob))
+    return cached[1].compose(chunk)
 
 
 class ContextBatch:

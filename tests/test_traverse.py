@@ -30,10 +30,11 @@ import functools
 import itertools
 import math
 import pathlib
+import pickle
 import sysconfig
 import tracemalloc
 from collections import defaultdict
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from unittest import mock
 
 import pytest
@@ -192,6 +193,29 @@ def test_compose_chunks_with_a_process_pool():
         got = eng.compose_chunks(chunks, executor=pool)
     assert got == eng.compose(x)
     assert got.length == 400
+
+
+def test_compose_chunks_with_a_thread_pool_and_an_open_vocabulary():
+    """Threads share one process: each composes on its own copy of the engine,
+    so the vocabulary never grows from two threads at once."""
+    eng = engine("secp256k1")
+    x = list(stdlib_tokens(3000))
+    chunks = [x[i:i + 150] for i in range(0, len(x), 150)]
+    with ThreadPoolExecutor(4) as pool:
+        for _ in range(2):  # the second round reuses the threads' copies
+            assert eng.compose_chunks(chunks, executor=pool) == eng.compose(x)
+
+
+def test_compose_chunk_workers_keep_their_engine_while_it_is_unchanged():
+    eng = Traversal("P-256", namespace="chunks")
+    blob = pickle.dumps(eng)
+    assert traverse._compose_chunk(blob, "a b c") == eng.compose("a b c")
+    kept = traverse._chunk_worker.engine[1]
+    assert traverse._compose_chunk(blob, "d e") == eng.compose("d e")
+    assert traverse._chunk_worker.engine[1] is kept
+    other = pickle.dumps(Traversal("P-256", namespace="other"))
+    traverse._compose_chunk(other, "a")
+    assert traverse._chunk_worker.engine[1] is not kept
 
 
 # ---- the traverser -----------------------------------------------------------------------------
