@@ -56,7 +56,8 @@ itself, untimed):
   warm (one untimed compose first
   hashes the vocabulary). Reported as tokens per second, against a run of
   ``eng.traverser().push(t)`` over the text's first 10**4 tokens
-  (``--prefix-tokens``) timed the same way, scaled to the text's length;
+  (``--prefix-tokens``) timed the same way (a goal's two sides alternate
+  repeat by repeat, :func:`measure_pair`), scaled to the text's length;
   checked: the push run's state equals the compose of its tokens;
 * ``push``: one ``Traverser.push(token)``, 64 tokens per call;
 * ``window``: one ``PrefixStates.window(i, i + 8)`` on the prefix states of
@@ -71,8 +72,9 @@ itself, untimed):
   default start method), against ``eng.compose(text)`` in this process timed
   the same way; the pool is warmed by two untimed calls (the workers have
   started and imported everything; the engine travels with its hashed
-  vocabulary, so they hash nothing); checked: both calls equal
-  ``compose(text)``. ``--quick`` runs it too, on its 10**5-token text: with the
+  vocabulary, so they hash nothing, and each keeps its unpickled copy, so
+  the timed calls pickle the engine once each but unpickle nothing);
+  checked: both calls equal ``compose(text)``. ``--quick`` runs it too, on its 10**5-token text: with the
   ``fork`` start method the pool starts in milliseconds, and with ``spawn`` or
   ``forkserver`` its start-up (about a second) falls in the untimed warm-up.
 
@@ -532,7 +534,7 @@ class Case:
     if the results disagree with one another (``check_text`` says what is
     compared; never timed); ``baseline()``, a second callable of
     ``baseline_ops`` operations timed in the same cell, the same way, as the
-    comparison of the cell's goal; ``info``, fields for the result row; and
+    comparison of the cell's goal (their repeats alternate: :func:`measure_pair`); ``info``, fields for the result row; and
     ``close()``, which releases what the cell holds (a process pool), timed
     or not, failed or not.
     """
@@ -666,7 +668,8 @@ class EctraverseAdapter(Adapter):
         "windows = PrefixStates.windows(m), one call for every window; compose_chunks =",
         f"compose_chunks(chunks, pool) with a concurrent.futures.ProcessPoolExecutor({CHUNK_WORKERS}) (the",
         "platform's default start method), each chunk tokenized and composed in a worker (the engine, with",
-        "its hashed vocabulary, is pickled with every chunk), against compose(text) in this process.",
+        "its hashed vocabulary, is pickled once per call; warm workers keep their unpickled copy), against",
+        "compose(text) in this process.",
     )
     missing_hint = "not importable"
 
@@ -1363,23 +1366,65 @@ def measure(fn: Callable[[], object], *, ops_per_call: int = 1, min_time: float 
         >>> m.repeats, m.us_per_op > 0
         (3, True)
     """
+    _check_measure_args(ops_per_call, min_time, repeats)
+    loops = _calibrate(fn, min_time, timer)
+    all_s = tuple(_time_loops(fn, loops, timer) for _ in range(repeats))
+    return Measurement(loops, ops_per_call, all_s)
+
+
+def measure_pair(fn: Callable[[], object], baseline: Callable[[], object], *, ops_per_call: int = 1,
+                 baseline_ops: int = 1, min_time: float = 0.1, repeats: int = 5,
+                 timer: Callable[[], float] = time.perf_counter) -> tuple[Measurement, Measurement]:
+    """Time ``fn`` and the ``baseline`` it is compared with, repeats alternating.
+
+    Each is calibrated as by :func:`measure`; then the repeats interleave (fn,
+    baseline, fn, baseline, ...), so a machine that speeds up or slows down
+    during the cell moves both medians alike and their ratio stays fair.
+
+    Returns:
+        (the :class:`Measurement` of fn, that of baseline).
+
+    Raises:
+        ValueError: as :func:`measure`, for either operation count.
+
+    Example:
+        >>> a, b = measure_pair(lambda: sum(range(100)), lambda: sum(range(10)), ops_per_call=100,
+        ...                     baseline_ops=10, min_time=0.001, repeats=3)
+        >>> a.repeats, b.repeats
+        (3, 3)
+    """
+    _check_measure_args(ops_per_call, min_time, repeats)
+    _check_measure_args(baseline_ops, min_time, repeats)
+    loops = _calibrate(fn, min_time, timer)
+    base_loops = _calibrate(baseline, min_time, timer)
+    runs, base_runs = [], []
+    for _ in range(repeats):
+        runs.append(_time_loops(fn, loops, timer))
+        base_runs.append(_time_loops(baseline, base_loops, timer))
+    return (Measurement(loops, ops_per_call, tuple(runs)),
+            Measurement(base_loops, baseline_ops, tuple(base_runs)))
+
+
+def _check_measure_args(ops_per_call: int, min_time: float, repeats: int) -> None:
     if ops_per_call < 1:
         raise ValueError(f"ops_per_call must be at least 1, not {ops_per_call}")
     if repeats < 1:
         raise ValueError(f"repeats must be at least 1, not {repeats}")
     if not min_time > 0:
         raise ValueError(f"min_time must be positive, not {min_time}")
+
+
+def _calibrate(fn: Callable[[], object], min_time: float, timer: Callable[[], float]) -> int:
+    """The loop count: grown until that many calls take at least min_time (these runs are discarded)."""
     loops = 1
     while True:
         t = _time_loops(fn, loops, timer)
         if t >= min_time:
-            break
+            return loops
         if t <= 0:
             loops *= 10
         else:
             loops = max(loops + 1, min(loops * 10, math.ceil(loops * min_time * 1.15 / t)))
-    all_s = tuple(_time_loops(fn, loops, timer) for _ in range(repeats))
-    return Measurement(loops, ops_per_call, all_s)
 
 
 # --------------------------------------------------------------------------
@@ -1725,12 +1770,14 @@ def _run_tasks(s: _Settings, tasks: list[_Task], adapters: dict[str, Adapter],
                         case.check()
                     repeats = (s.vocab_repeats if op == "vocab" else
                                s.engine_repeats if op in _BIG_ENGINE_OPS else s.repeats)
-                    m = measure(case.fn, ops_per_call=case.ops_per_call, min_time=s.min_time, repeats=repeats)
                     base = None
-                    if case.baseline is not None:
-                        progress.update(bar, description=f"{t.impl} {curve} {_label(op, size)}: baseline")
-                        base = measure(case.baseline, ops_per_call=case.baseline_ops, min_time=s.min_time,
-                                       repeats=repeats)
+                    if case.baseline is None:
+                        m = measure(case.fn, ops_per_call=case.ops_per_call, min_time=s.min_time, repeats=repeats)
+                    else:
+                        progress.update(bar, description=f"{t.impl} {curve} {_label(op, size)} and its baseline")
+                        m, base = measure_pair(case.fn, case.baseline, ops_per_call=case.ops_per_call,
+                                               baseline_ops=case.baseline_ops, min_time=s.min_time,
+                                               repeats=repeats)
                     results.append(_result_row(t, case, m, inputs, base))
                 except Exception as exc:  # one failing cell must not hide the others: it is reported
                     msg = f"{type(exc).__name__}: {exc}"

@@ -6,6 +6,7 @@ They never assert a speed.
 """
 
 import argparse
+import itertools
 import json
 import math
 import statistics
@@ -210,6 +211,28 @@ def test_measure_calibrates_on_a_fake_clock():
     assert m.loops >= 10 and m.repeats == 5
     assert all(t >= 0.0099 for t in m.all_s)
     assert m.us_per_op == pytest.approx(250.0)
+
+
+def test_measure_pair_alternates_its_repeats():
+    """A cell and its baseline are timed turn by turn: a clock that slows down
+    half-way slows both sides alike, so their ratio is unchanged."""
+    clock = [0.0]
+    calls = []
+    SLOWER_AFTER = 0.09  # calibration ends near 0.05 s; 8 repeats of about 0.01 s follow
+
+    def step(name, cost):
+        def fn():
+            calls.append(name)
+            # the machine gets 3x slower once the timed repeats are under way
+            clock[0] += cost * (3.0 if clock[0] > SLOWER_AFTER else 1.0)
+        return fn
+
+    a, b = bench.measure_pair(step("a", 0.001), step("b", 0.002), ops_per_call=2, baseline_ops=1,
+                              min_time=0.01, repeats=4, timer=lambda: clock[0])
+    assert a.repeats == b.repeats == 4 and a.loops >= 10 and b.loops >= 5
+    timed = calls[-(4 * (a.loops + b.loops)):]  # the calibration runs come first
+    assert [name for name, _ in itertools.groupby(timed)] == ["a", "b"] * 4
+    assert a.us_per_op / b.us_per_op == pytest.approx(0.25)
 
 
 @pytest.mark.parametrize("kwargs, message", [
