@@ -79,7 +79,8 @@ itself, untimed):
   ``forkserver`` its start-up (about a second) falls in the untimed warm-up.
 
 ``compose`` and ``compose_chunks`` take about a second per call at full size,
-so they are timed 3 times (the median is reported; ``--repeats`` overrides),
+so they are timed 5 times (3 with ``--quick``; the median is reported;
+``--repeats`` overrides),
 after the calibration call, which doubles as one more warm-up. The goals of
 ``push`` and ``window`` compare with ectraverse's own ``mul`` on the same curve,
 and those of ``windows`` with ``window``: when they are not selected they are
@@ -234,14 +235,15 @@ _OP_HELP = {
 _FULL = {"min_time": 0.1, "repeats": 5, "msm_sizes": (16, 64, 256, 1024, 4096),
          "batch_add": 100_000, "batch_mul_g": 10_000, "hash_to_curve_batch": 10_000,
          "vocab_tokens": 1_000_000, "vocab_repeats": 1, "compose_tokens": 1_000_000, "prefix_tokens": 10_000,
-         "engine_repeats": 3, "curves": CURVES}
+         "engine_repeats": 5, "curves": CURVES}
 _QUICK = {"min_time": 0.02, "repeats": 3, "msm_sizes": (16, 256),
           "batch_add": 10_000, "batch_mul_g": 1_000, "hash_to_curve_batch": 1_000,
           "vocab_tokens": 100_000, "vocab_repeats": 3, "compose_tokens": 100_000, "prefix_tokens": 10_000,
           "engine_repeats": 3, "curves": ("secp256k1", "P-256")}
 
 _BIG_ENGINE_OPS = ("compose", "compose_chunks")
-"""Engine operations timed ``engine_repeats`` times (3 unless ``--repeats`` is given): one call takes ~1 s."""
+"""Engine operations timed ``engine_repeats`` times (5, or 3 with ``--quick``, unless ``--repeats`` is
+given): one call takes ~1 s."""
 
 H2C_DST = b"ectraverse-bench-v1"
 """The domain-separation tag of the hash_to_curve operations."""
@@ -1520,7 +1522,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument("--compose-tokens", type=positive_int, metavar="N",
                         help="tokens of the text of compose and compose_chunks: the vocab corpus's files "
                              "joined by newlines, whole files until at least N (default 1000000, 100000 "
-                             "with --quick); these two are timed 3 times unless --repeats is given")
+                             "with --quick); these two are timed 5 times (3 with --quick) unless --repeats "
+                             "is given")
     parser.add_argument("--prefix-tokens", type=positive_int, metavar="N",
                         help="the first N tokens of that text make the prefix states of window and "
                              "windows, push's tokens (the first 64) and compose's push run (at most the "

@@ -569,7 +569,7 @@ def test_engine_op_sizes_and_repeats():
     got = sorted((t.op, t.size) for t in tasks if t.op in bench.ENGINE_OPS)
     assert got == [("compose", 1_000_000), ("compose_chunks", 1_000_000), ("push", None), ("window", None),
                    ("windows", 4), ("windows", 8)]
-    assert (s.repeats, s.engine_repeats, s.prefix_tokens) == (5, 3, 10_000)
+    assert (s.repeats, s.engine_repeats, s.prefix_tokens) == (5, 5, 10_000)
     s, tasks, _ = plan("--quick")
     got = sorted((t.op, t.size) for t in tasks if t.op in bench.ENGINE_OPS)
     assert got == [("compose", 100_000), ("compose_chunks", 100_000), ("push", None), ("window", None),
