@@ -3,6 +3,8 @@
 Portable flags by default.  Environment switches:
   ECTRAVERSE_NATIVE=1   add -march=native (faster on the build machine only)
   ECTRAVERSE_VERIFY=1   define ECT_VERIFY: invariant checks in every C function
+  ECTRAVERSE_NO_ASM=1   define ECT_NO_ASM: plain C only (no x86-64 assembly or
+                        carry intrinsics), the code every other CPU runs
 """
 import os
 
@@ -16,6 +18,8 @@ if os.environ.get("ECTRAVERSE_NATIVE") == "1":
     extra_compile_args.append("-march=native")
 if os.environ.get("ECTRAVERSE_VERIFY") == "1":
     define_macros.append(("ECT_VERIFY", "1"))
+if os.environ.get("ECTRAVERSE_NO_ASM") == "1":
+    define_macros.append(("ECT_NO_ASM", "1"))
 
 extensions = [
     Extension(

@@ -198,8 +198,9 @@ static inline void ect_limbs_to_be(uint8_t *out, size_t len, const uint64_t *a, 
 
 /* One limb of a carry (borrow) chain: *r = a + b + c (a - b - c), returns the
  * carry (borrow) out, 0 or 1.  On x86-64 the ADC/SBB intrinsics, which GCC and
- * Clang turn into one carry chain; elsewhere 128-bit arithmetic. */
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+ * Clang turn into one carry chain; elsewhere (and with ECT_NO_ASM) 128-bit
+ * arithmetic. */
+#if !defined(ECT_NO_ASM) && defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <x86intrin.h>
 static inline uint64_t ect_addc(uint64_t *r, uint64_t a, uint64_t b, uint64_t c) {
     unsigned long long out;

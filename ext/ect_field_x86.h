@@ -7,7 +7,7 @@
  * compare this against.  VARIABLE-TIME like the rest of the core (the final
  * subtraction uses cmov, but callers branch on values anyway).
  *
- * Build with ECTRAVERSE_NO_ASM=1 (defines ECT_NO_ASM) to leave it out.
+ * Build with ECTRAVERSE_NO_ASM=1 (setup.py defines ECT_NO_ASM) to leave it out.
  */
 #ifndef ECT_FIELD_X86_H
 #define ECT_FIELD_X86_H
@@ -104,7 +104,7 @@ static inline int ect_cpu_has_adx(void) {
                      "movq %%rcx, 16(%[r])\n\t"                                                    \
                      "movq %%rdx, 24(%[r])\n\t"                                                    \
                      :                                                                             \
-                     : [r] "r"(r), [a] "r"(a), [b] "r"(b), [p] "r"(p), [pinv] "m"(*pinv),          \
+                     : [r] "r"(r), [a] "r"(a), [b] "r"(b), [p] "r"(p), [pinv] "m"(pinv),          \
                        [zero] "m"(ect_zero_limb)                                                   \
                      : "rax", "rbx", "rcx", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "cc",   \
                        "memory")
@@ -112,7 +112,7 @@ static inline int ect_cpu_has_adx(void) {
 static const uint64_t ect_zero_limb = 0;
 
 static inline void ect_mont_mul4_adx(uint64_t *r, const uint64_t *a, const uint64_t *b, const uint64_t *p,
-                                     const uint64_t *pinv) {
+                                     uint64_t pinv) {
     ECT_MONT_MUL4_ASM();
 }
 
