@@ -74,9 +74,10 @@ itself, untimed):
   started and imported everything; the engine travels with its hashed
   vocabulary, so they hash nothing, and each keeps its unpickled copy, so
   the timed calls pickle the engine once each but unpickle nothing);
-  checked: both calls equal ``compose(text)``. ``--quick`` runs it too, on its 10**5-token text: with the
-  ``fork`` start method the pool starts in milliseconds, and with ``spawn`` or
-  ``forkserver`` its start-up (about a second) falls in the untimed warm-up.
+  checked: both calls equal ``compose(text)``. ``--quick`` runs it too, on
+  its 10**5-token text: with the ``fork`` start method the pool starts in
+  milliseconds, and with ``spawn`` or ``forkserver`` its start-up (about a
+  second) falls in the untimed warm-up.
 
 ``compose`` and ``compose_chunks`` take about a second per call at full size,
 so they are timed 5 times (3 with ``--quick``; the median is reported;
@@ -536,9 +537,9 @@ class Case:
     if the results disagree with one another (``check_text`` says what is
     compared; never timed); ``baseline()``, a second callable of
     ``baseline_ops`` operations timed in the same cell, the same way, as the
-    comparison of the cell's goal (their repeats alternate: :func:`measure_pair`); ``info``, fields for the result row; and
-    ``close()``, which releases what the cell holds (a process pool), timed
-    or not, failed or not.
+    comparison of the cell's goal (their repeats alternate: :func:`measure_pair`);
+    ``info``, fields for the result row; and ``close()``, which releases what
+    the cell holds (a process pool), timed or not, failed or not.
     """
 
     fn: Callable[[], object]

@@ -743,14 +743,14 @@ class Vocabulary:
 
 def _unpickle(curve: Curve, namespace: str, frozen: bool, tokens: list, hashed: PointArray | None) -> Vocabulary:
     # The state is set directly (the tokens were checked when they entered the
-    # pickled vocabulary): an engine travels to every compose_chunks worker,
-    # so this runs once per chunk.
+    # pickled vocabulary): engines travel to compose_chunks workers, and
+    # re-adding tens of thousands of tokens one by one cost more than the rest.
     V = Vocabulary(curve, namespace=namespace)
     V._tokens = list(tokens)
     V._ids = {t: i for i, t in enumerate(V._tokens)}
-    if len(V._ids) != len(V._tokens):
-        raise ValueError("corrupt Vocabulary pickle: a token appears twice")
     n = 0 if hashed is None else len(hashed)
+    if len(V._ids) != len(V._tokens) or n > len(V._tokens):
+        raise ValueError("corrupt Vocabulary pickle: a token appears twice, or more generators than tokens")
     if hashed is not None:
         V._points = list(hashed)
         V._array = hashed

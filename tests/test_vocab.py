@@ -282,6 +282,23 @@ def test_pickle_before_hashing():
         W.id("new")
 
 
+def test_pickle_part_hashed_keeps_the_generators_and_the_waiting_tokens():
+    V = Vocabulary(K1, ["a", 1, "b"])
+    hashed = V.generators  # the first three are hashed ...
+    V.add_many(["c", 2])  # ... these two wait
+    W = pickle.loads(pickle.dumps(V))
+    assert W == V and W.generators[:3] == hashed and W.generators == V.generators
+    assert W.id("c") == 3 and W.id("new") == 5
+
+
+def test_unpickling_refuses_an_inconsistent_state():
+    P = Vocabulary(K1, ["a", "b"]).generators
+    with pytest.raises(ValueError, match="corrupt Vocabulary pickle"):
+        vocab._unpickle(ect.curve(K1), "default", False, ["a", "a"], None)
+    with pytest.raises(ValueError, match="more generators than tokens"):
+        vocab._unpickle(ect.curve(K1), "default", False, ["a"], P)
+
+
 # ---- message and tag encodings --------------------------------------------------------
 
 
