@@ -32,23 +32,23 @@ static inline int ect_cpu_has_adx(void) {
  * Registers: t0..t5 in r8..r13; rax/rbx receive MULX products; rdx is MULX's
  * implicit operand.  r may alias a or b (it is written last). */
 
+/* One product step of a row: rdx times the limb at OFF of operand SRC (a or
+ * p), its low word added into LO on the CF chain, its high word into HI on the
+ * OF chain. */
+#define ECT_MAC(SRC, OFF, LO, HI)                                                                  \
+    "mulxq " OFF "(%[" SRC "]), %%rax, %%rbx\n\t"                                                  \
+    "adcxq %%rax, %%" LO "\n\t"                                                                    \
+    "adoxq %%rbx, %%" HI "\n\t"
+
 /* One CIOS row as assembly text. */
 #define ECT_ROW4(OFF)                                                                       \
     /* t += a * b[i]: low words on the CF chain, high words on the OF chain */                     \
     "movq " OFF "(%[b]), %%rdx\n\t"                                                                \
     "xorl %%r13d, %%r13d\n\t" /* t5 = 0, CF = OF = 0 */                                            \
-    "mulxq 0(%[a]), %%rax, %%rbx\n\t"                                                              \
-    "adcxq %%rax, %%r8\n\t"                                                                        \
-    "adoxq %%rbx, %%r9\n\t"                                                                        \
-    "mulxq 8(%[a]), %%rax, %%rbx\n\t"                                                              \
-    "adcxq %%rax, %%r9\n\t"                                                                        \
-    "adoxq %%rbx, %%r10\n\t"                                                                       \
-    "mulxq 16(%[a]), %%rax, %%rbx\n\t"                                                             \
-    "adcxq %%rax, %%r10\n\t"                                                                       \
-    "adoxq %%rbx, %%r11\n\t"                                                                       \
-    "mulxq 24(%[a]), %%rax, %%rbx\n\t"                                                             \
-    "adcxq %%rax, %%r11\n\t"                                                                       \
-    "adoxq %%rbx, %%r12\n\t"                                                                       \
+    ECT_MAC("a", "0", "r8", "r9")                                                                  \
+    ECT_MAC("a", "8", "r9", "r10")                                                                 \
+    ECT_MAC("a", "16", "r10", "r11")                                                               \
+    ECT_MAC("a", "24", "r11", "r12")                                                               \
     "adcxq %[zero], %%r12\n\t"                                                                     \
     "adoxq %[zero], %%r13\n\t"                                                                     \
     "adcxq %[zero], %%r13\n\t"                                                                     \
@@ -56,18 +56,10 @@ static inline int ect_cpu_has_adx(void) {
     "movq %%r8, %%rdx\n\t"                                                                         \
     "imulq %[pinv], %%rdx\n\t"                                                                     \
     "xorl %%eax, %%eax\n\t"                                                                        \
-    "mulxq 0(%[p]), %%rax, %%rbx\n\t"                                                              \
-    "adcxq %%rax, %%r8\n\t"                                                                        \
-    "adoxq %%rbx, %%r9\n\t"                                                                        \
-    "mulxq 8(%[p]), %%rax, %%rbx\n\t"                                                              \
-    "adcxq %%rax, %%r9\n\t"                                                                        \
-    "adoxq %%rbx, %%r10\n\t"                                                                       \
-    "mulxq 16(%[p]), %%rax, %%rbx\n\t"                                                             \
-    "adcxq %%rax, %%r10\n\t"                                                                       \
-    "adoxq %%rbx, %%r11\n\t"                                                                       \
-    "mulxq 24(%[p]), %%rax, %%rbx\n\t"                                                             \
-    "adcxq %%rax, %%r11\n\t"                                                                       \
-    "adoxq %%rbx, %%r12\n\t"                                                                       \
+    ECT_MAC("p", "0", "r8", "r9")                                                                  \
+    ECT_MAC("p", "8", "r9", "r10")                                                                 \
+    ECT_MAC("p", "16", "r10", "r11")                                                               \
+    ECT_MAC("p", "24", "r11", "r12")                                                               \
     "adcxq %[zero], %%r12\n\t"                                                                     \
     "adoxq %[zero], %%r13\n\t"                                                                     \
     "adcxq %[zero], %%r13\n\t"                                                                     \
@@ -124,48 +116,24 @@ static inline void ect_mont_mul4_adx(uint64_t *r, const uint64_t *a, const uint6
 #define ECT_ROW6(OFF)                                                                             \
     "movq " OFF "(%[b]), %%rdx\n\t"                                                                \
     "xorl %%r15d, %%r15d\n\t" /* t7 = 0, CF = OF = 0 */                                            \
-    "mulxq 0(%[a]), %%rax, %%rbx\n\t"                                                              \
-    "adcxq %%rax, %%r8\n\t"                                                                        \
-    "adoxq %%rbx, %%r9\n\t"                                                                        \
-    "mulxq 8(%[a]), %%rax, %%rbx\n\t"                                                              \
-    "adcxq %%rax, %%r9\n\t"                                                                        \
-    "adoxq %%rbx, %%r10\n\t"                                                                       \
-    "mulxq 16(%[a]), %%rax, %%rbx\n\t"                                                             \
-    "adcxq %%rax, %%r10\n\t"                                                                       \
-    "adoxq %%rbx, %%r11\n\t"                                                                       \
-    "mulxq 24(%[a]), %%rax, %%rbx\n\t"                                                             \
-    "adcxq %%rax, %%r11\n\t"                                                                       \
-    "adoxq %%rbx, %%r12\n\t"                                                                       \
-    "mulxq 32(%[a]), %%rax, %%rbx\n\t"                                                             \
-    "adcxq %%rax, %%r12\n\t"                                                                       \
-    "adoxq %%rbx, %%r13\n\t"                                                                       \
-    "mulxq 40(%[a]), %%rax, %%rbx\n\t"                                                             \
-    "adcxq %%rax, %%r13\n\t"                                                                       \
-    "adoxq %%rbx, %%r14\n\t"                                                                       \
+    ECT_MAC("a", "0", "r8", "r9")                                                                  \
+    ECT_MAC("a", "8", "r9", "r10")                                                                 \
+    ECT_MAC("a", "16", "r10", "r11")                                                               \
+    ECT_MAC("a", "24", "r11", "r12")                                                               \
+    ECT_MAC("a", "32", "r12", "r13")                                                               \
+    ECT_MAC("a", "40", "r13", "r14")                                                               \
     "adcxq %[zero], %%r14\n\t"                                                                     \
     "adoxq %[zero], %%r15\n\t"                                                                     \
     "adcxq %[zero], %%r15\n\t"                                                                     \
     "movq %%r8, %%rdx\n\t"                                                                         \
     "imulq %[pinv], %%rdx\n\t"                                                                     \
     "xorl %%eax, %%eax\n\t"                                                                        \
-    "mulxq 0(%[p]), %%rax, %%rbx\n\t"                                                              \
-    "adcxq %%rax, %%r8\n\t"                                                                        \
-    "adoxq %%rbx, %%r9\n\t"                                                                        \
-    "mulxq 8(%[p]), %%rax, %%rbx\n\t"                                                              \
-    "adcxq %%rax, %%r9\n\t"                                                                        \
-    "adoxq %%rbx, %%r10\n\t"                                                                       \
-    "mulxq 16(%[p]), %%rax, %%rbx\n\t"                                                             \
-    "adcxq %%rax, %%r10\n\t"                                                                       \
-    "adoxq %%rbx, %%r11\n\t"                                                                       \
-    "mulxq 24(%[p]), %%rax, %%rbx\n\t"                                                             \
-    "adcxq %%rax, %%r11\n\t"                                                                       \
-    "adoxq %%rbx, %%r12\n\t"                                                                       \
-    "mulxq 32(%[p]), %%rax, %%rbx\n\t"                                                             \
-    "adcxq %%rax, %%r12\n\t"                                                                       \
-    "adoxq %%rbx, %%r13\n\t"                                                                       \
-    "mulxq 40(%[p]), %%rax, %%rbx\n\t"                                                             \
-    "adcxq %%rax, %%r13\n\t"                                                                       \
-    "adoxq %%rbx, %%r14\n\t"                                                                       \
+    ECT_MAC("p", "0", "r8", "r9")                                                                  \
+    ECT_MAC("p", "8", "r9", "r10")                                                                 \
+    ECT_MAC("p", "16", "r10", "r11")                                                               \
+    ECT_MAC("p", "24", "r11", "r12")                                                               \
+    ECT_MAC("p", "32", "r12", "r13")                                                               \
+    ECT_MAC("p", "40", "r13", "r14")                                                               \
     "adcxq %[zero], %%r14\n\t"                                                                     \
     "adoxq %[zero], %%r15\n\t"                                                                     \
     "adcxq %[zero], %%r15\n\t"                                                                     \
