@@ -40,6 +40,19 @@ static inline int ect_cpu_has_adx(void) {
     "adcxq %%rax, %%" LO "\n\t"                                                                    \
     "adoxq %%rbx, %%" HI "\n\t"
 
+/* The end of a row's product run: the CF and OF chains' last carries into
+ * TOP, then into OVER (the word above it, zero before the run). */
+#define ECT_CARRY_OUT(TOP, OVER)                                                                   \
+    "adcxq %[zero], %%" TOP "\n\t"                                                                 \
+    "adoxq %[zero], %%" OVER "\n\t"                                                                \
+    "adcxq %[zero], %%" OVER "\n\t"
+
+/* m = t0 pinv into rdx, and CF = OF = 0 for the reduction's run. */
+#define ECT_M_STEP                                                                                 \
+    "movq %%r8, %%rdx\n\t"                                                                         \
+    "imulq %[pinv], %%rdx\n\t"                                                                     \
+    "xorl %%eax, %%eax\n\t"
+
 /* One CIOS row as assembly text. */
 #define ECT_ROW4(OFF)                                                                       \
     /* t += a * b[i]: low words on the CF chain, high words on the OF chain */                     \
@@ -49,20 +62,14 @@ static inline int ect_cpu_has_adx(void) {
     ECT_MAC("a", "8", "r9", "r10")                                                                 \
     ECT_MAC("a", "16", "r10", "r11")                                                               \
     ECT_MAC("a", "24", "r11", "r12")                                                               \
-    "adcxq %[zero], %%r12\n\t"                                                                     \
-    "adoxq %[zero], %%r13\n\t"                                                                     \
-    "adcxq %[zero], %%r13\n\t"                                                                     \
+    ECT_CARRY_OUT("r12", "r13")                                                                    \
     /* m = t0 pinv; t += m p (the low word becomes 0); t >>= 64 */                                 \
-    "movq %%r8, %%rdx\n\t"                                                                         \
-    "imulq %[pinv], %%rdx\n\t"                                                                     \
-    "xorl %%eax, %%eax\n\t"                                                                        \
+    ECT_M_STEP                                                                                     \
     ECT_MAC("p", "0", "r8", "r9")                                                                  \
     ECT_MAC("p", "8", "r9", "r10")                                                                 \
     ECT_MAC("p", "16", "r10", "r11")                                                               \
     ECT_MAC("p", "24", "r11", "r12")                                                               \
-    "adcxq %[zero], %%r12\n\t"                                                                     \
-    "adoxq %[zero], %%r13\n\t"                                                                     \
-    "adcxq %[zero], %%r13\n\t"                                                                     \
+    ECT_CARRY_OUT("r12", "r13")                                                                    \
     "movq %%r9, %%r8\n\t"                                                                          \
     "movq %%r10, %%r9\n\t"                                                                         \
     "movq %%r11, %%r10\n\t"                                                                        \
@@ -122,21 +129,15 @@ static inline void ect_mont_mul4_adx(uint64_t *r, const uint64_t *a, const uint6
     ECT_MAC("a", "24", "r11", "r12")                                                               \
     ECT_MAC("a", "32", "r12", "r13")                                                               \
     ECT_MAC("a", "40", "r13", "r14")                                                               \
-    "adcxq %[zero], %%r14\n\t"                                                                     \
-    "adoxq %[zero], %%r15\n\t"                                                                     \
-    "adcxq %[zero], %%r15\n\t"                                                                     \
-    "movq %%r8, %%rdx\n\t"                                                                         \
-    "imulq %[pinv], %%rdx\n\t"                                                                     \
-    "xorl %%eax, %%eax\n\t"                                                                        \
+    ECT_CARRY_OUT("r14", "r15")                                                                    \
+    ECT_M_STEP                                                                                     \
     ECT_MAC("p", "0", "r8", "r9")                                                                  \
     ECT_MAC("p", "8", "r9", "r10")                                                                 \
     ECT_MAC("p", "16", "r10", "r11")                                                               \
     ECT_MAC("p", "24", "r11", "r12")                                                               \
     ECT_MAC("p", "32", "r12", "r13")                                                               \
     ECT_MAC("p", "40", "r13", "r14")                                                               \
-    "adcxq %[zero], %%r14\n\t"                                                                     \
-    "adoxq %[zero], %%r15\n\t"                                                                     \
-    "adcxq %[zero], %%r15\n\t"                                                                     \
+    ECT_CARRY_OUT("r14", "r15")                                                                    \
     "movq %%r9, %%r8\n\t"                                                                          \
     "movq %%r10, %%r9\n\t"                                                                         \
     "movq %%r11, %%r10\n\t"                                                                        \
