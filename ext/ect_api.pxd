@@ -32,6 +32,7 @@ cdef extern from "ect_api.h" nogil:
         uint64_t ts_c[ECT_MAXL]
         int asm_adx
         int mersenne521
+        int p256
 
     ctypedef struct ect_curve:
         ect_field fp

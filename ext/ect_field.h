@@ -203,7 +203,10 @@ static inline void T(ect_fe_redc)(const ect_field *F, FE *r, uint64_t *t) {
 static inline void T(ect_fe_mul)(const ect_field *F, FE *r, const FE *a, const FE *b) {
 #if ECT_ASM_X86 && ECT_N == 4
     if (F->asm_adx) {
-        ect_mont_mul4_adx(r->v, a->v, b->v, F->p, F->pinv);
+        if (F->p256)
+            ect_mont_mul_p256_adx(r->v, a->v, b->v, F->p);
+        else
+            ect_mont_mul4_adx(r->v, a->v, b->v, F->p, F->pinv);
         FE_VERIFY(F, r);
         return;
     }

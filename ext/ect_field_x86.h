@@ -77,14 +77,13 @@ static inline int ect_cpu_has_adx(void) {
     "movq %%r13, %%r12\n\t"
 
 /* Four rows, then t < 2p: subtract p once unless that borrows. */
-#define ECT_MONT_MUL4_ASM()                                                                   \
+#define ECT_MONT_MUL4_ASM(ROW)                                                                   \
     __asm__ volatile("xorl %%r8d, %%r8d\n\t"                                                       \
                      "xorl %%r9d, %%r9d\n\t"                                                       \
                      "xorl %%r10d, %%r10d\n\t"                                                     \
                      "xorl %%r11d, %%r11d\n\t"                                                     \
                      "xorl %%r12d, %%r12d\n\t"                                                     \
-                     ECT_ROW4("0") ECT_ROW4("8") ECT_ROW4("16")               \
-                     ECT_ROW4("24")                                                         \
+                     ROW("0") ROW("8") ROW("16") ROW("24")                                                         \
                      "movq %%r8, %%rax\n\t"                                                        \
                      "subq 0(%[p]), %%rax\n\t"                                                     \
                      "movq %%r9, %%rbx\n\t"                                                        \
@@ -112,7 +111,45 @@ static const uint64_t ect_zero_limb = 0;
 
 static inline void ect_mont_mul4_adx(uint64_t *r, const uint64_t *a, const uint64_t *b, const uint64_t *p,
                                      uint64_t pinv) {
-    ECT_MONT_MUL4_ASM();
+    ECT_MONT_MUL4_ASM(ECT_ROW4);
+}
+
+/* The CIOS product for the P-256 prime p = 2^256 - 2^224 + 2^192 + 2^96 - 1.
+ * p = -1 mod 2^64, so pinv = 1 and m = t0; and m p = m 2^96 + m p3 2^192 - m
+ * with p3 = 2^64 - 2^32 + 1 (p's top limb).  So t + m p clears t0 exactly
+ * (t0 - m = 0), and the rest is m 2^32 (two shifts) in t1, t2 plus the one
+ * product m p3 in t3, t4: one MULX per row instead of four, and no IMUL on
+ * the path from one row's t0 to the next.  Otherwise as ECT_ROW4: the same
+ * registers, t < 2p after every row, the same final subtraction. */
+#define ECT_ROW_P256(OFF)                                                                          \
+    "movq " OFF "(%[b]), %%rdx\n\t"                                                                \
+    "xorl %%r13d, %%r13d\n\t" /* t5 = 0, CF = OF = 0 */                                            \
+    ECT_MAC("a", "0", "r8", "r9")                                                                  \
+    ECT_MAC("a", "8", "r9", "r10")                                                                 \
+    ECT_MAC("a", "16", "r10", "r11")                                                               \
+    ECT_MAC("a", "24", "r11", "r12")                                                               \
+    ECT_CARRY_OUT("r12", "r13")                                                                    \
+    /* m = t0: t += m 2^96 + m p3 2^192 (t0 - m = 0 needs nothing); t >>= 64 */                    \
+    "movq %%r8, %%rdx\n\t"                                                                         \
+    "movq %%r8, %%rax\n\t"                                                                         \
+    "shlq $32, %%rax\n\t"                                                                          \
+    "movq %%r8, %%rbx\n\t"                                                                         \
+    "shrq $32, %%rbx\n\t"                                                                          \
+    "mulxq 24(%[p]), %%rcx, %%rdx\n\t"                                                             \
+    "addq %%rax, %%r9\n\t"                                                                         \
+    "adcq %%rbx, %%r10\n\t"                                                                        \
+    "adcq %%rcx, %%r11\n\t"                                                                        \
+    "adcq %%rdx, %%r12\n\t"                                                                        \
+    "adcq $0, %%r13\n\t"                                                                           \
+    "movq %%r9, %%r8\n\t"                                                                          \
+    "movq %%r10, %%r9\n\t"                                                                         \
+    "movq %%r11, %%r10\n\t"                                                                        \
+    "movq %%r12, %%r11\n\t"                                                                        \
+    "movq %%r13, %%r12\n\t"
+
+static inline void ect_mont_mul_p256_adx(uint64_t *r, const uint64_t *a, const uint64_t *b, const uint64_t *p) {
+    const uint64_t pinv = 1; /* unused by the P-256 rows; ECT_MONT_MUL4_ASM names it */
+    ECT_MONT_MUL4_ASM(ECT_ROW_P256);
 }
 
 /* The same CIOS product for 6-limb p (P-384, BLS12-381).  t0..t7 live in
