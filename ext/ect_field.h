@@ -237,6 +237,13 @@ static inline void T(ect_fe_mul)(const ect_field *F, FE *r, const FE *a, const F
 static inline void T(ect_fe_sqr)(const ect_field *F, FE *r, const FE *a) {
 #if ECT_ASM_X86 && (ECT_N == 4 || ECT_N == 6)
     if (F->asm_adx) {
+#if ECT_N == 4
+        if (F->p256) {
+            ect_sqr_p256_adx(r->v, a->v);
+            FE_VERIFY(F, r);
+            return;
+        }
+#endif
         T(ect_fe_mul)(F, r, a, a);
         return;
     }

@@ -152,6 +152,111 @@ static inline void ect_mont_mul_p256_adx(uint64_t *r, const uint64_t *a, const u
     ECT_MONT_MUL4_ASM(ECT_ROW_P256);
 }
 
+/* One P-256 reduction round on the separated product (ect_sqr_p256_adx): m
+ * = M (the lowest word left), the three words above it gain m 2^32 and m p3
+ * as in ECT_ROW_P256, and M, now free, receives the word above them (the high
+ * half of m p3 plus the carry, which cannot overflow). */
+#define ECT_RED_P256(M, A, B, C)                                                                   \
+    "movq %%" M ", %%rdx\n\t"                                                                      \
+    "movq %%" M ", %%rax\n\t"                                                                      \
+    "shlq $32, %%rax\n\t"                                                                          \
+    "movq %%" M ", %%rbx\n\t"                                                                      \
+    "shrq $32, %%rbx\n\t"                                                                          \
+    "mulxq %[p3], %%rcx, %%" M "\n\t"                                                              \
+    "addq %%rax, %%" A "\n\t"                                                                      \
+    "adcq %%rbx, %%" B "\n\t"                                                                      \
+    "adcq %%rcx, %%" C "\n\t"                                                                      \
+    "adcq $0, %%" M "\n\t"
+
+static const uint64_t ect_p256_p3 = 0xffffffff00000001ULL; /* the P-256 prime's top limb */
+
+/* r = a^2 R^-1 mod the P-256 prime.  The square first (six cross products,
+ * doubled, plus four squares: 10 MULX against 16 for a product) into t0..t7
+ * (r8..r15), then four reduction rounds on its low half that leave the words
+ * to add to the high half in r8..r11, then t < 2p and one subtraction of p
+ * (its limbs as immediates, p3 from memory).  r may alias a. */
+static inline void ect_sqr_p256_adx(uint64_t *r, const uint64_t *a) {
+    __asm__ volatile(
+        /* cross products a_i a_j, i < j, into t1..t6 */
+        "movq 0(%[a]), %%rdx\n\t"
+        "mulxq 8(%[a]), %%r9, %%r10\n\t"   /* a0 a1 */
+        "mulxq 16(%[a]), %%rax, %%r11\n\t" /* a0 a2 */
+        "mulxq 24(%[a]), %%rbx, %%r12\n\t" /* a0 a3 */
+        "addq %%rax, %%r10\n\t"
+        "adcq %%rbx, %%r11\n\t"
+        "adcq $0, %%r12\n\t"
+        "movq 8(%[a]), %%rdx\n\t"
+        "mulxq 16(%[a]), %%rax, %%rbx\n\t" /* a1 a2: words 3, 4 */
+        "mulxq 24(%[a]), %%rcx, %%r13\n\t" /* a1 a3: words 4, 5 */
+        "addq %%rcx, %%rbx\n\t"
+        "adcq $0, %%r13\n\t"
+        "addq %%rax, %%r11\n\t"
+        "adcq %%rbx, %%r12\n\t"
+        "adcq $0, %%r13\n\t"
+        "movq 16(%[a]), %%rdx\n\t"
+        "mulxq 24(%[a]), %%rax, %%r14\n\t" /* a2 a3: words 5, 6 */
+        "addq %%rax, %%r13\n\t"
+        "adcq $0, %%r14\n\t"
+        "xorl %%r15d, %%r15d\n\t"
+        /* double them (t7 takes the top bit) */
+        "addq %%r9, %%r9\n\t"
+        "adcq %%r10, %%r10\n\t"
+        "adcq %%r11, %%r11\n\t"
+        "adcq %%r12, %%r12\n\t"
+        "adcq %%r13, %%r13\n\t"
+        "adcq %%r14, %%r14\n\t"
+        "adcq %%r15, %%r15\n\t"
+        /* add the squares a_i^2 on the diagonal (MULX and MOV keep CF) */
+        "movq 0(%[a]), %%rdx\n\t"
+        "mulxq %%rdx, %%r8, %%rax\n\t"
+        "addq %%rax, %%r9\n\t"
+        "movq 8(%[a]), %%rdx\n\t"
+        "mulxq %%rdx, %%rax, %%rbx\n\t"
+        "adcq %%rax, %%r10\n\t"
+        "adcq %%rbx, %%r11\n\t"
+        "movq 16(%[a]), %%rdx\n\t"
+        "mulxq %%rdx, %%rax, %%rbx\n\t"
+        "adcq %%rax, %%r12\n\t"
+        "adcq %%rbx, %%r13\n\t"
+        "movq 24(%[a]), %%rdx\n\t"
+        "mulxq %%rdx, %%rax, %%rbx\n\t"
+        "adcq %%rax, %%r14\n\t"
+        "adcq %%rbx, %%r15\n\t"
+        /* four rounds: words 4..7 to add end in r8..r11 */
+        ECT_RED_P256("r8", "r9", "r10", "r11")
+        ECT_RED_P256("r9", "r10", "r11", "r8")
+        ECT_RED_P256("r10", "r11", "r8", "r9")
+        ECT_RED_P256("r11", "r8", "r9", "r10")
+        "addq %%r8, %%r12\n\t"
+        "adcq %%r9, %%r13\n\t"
+        "adcq %%r10, %%r14\n\t"
+        "adcq %%r11, %%r15\n\t"
+        "movl $0, %%r8d\n\t"
+        "adcq $0, %%r8\n\t" /* t = r8:r15:r14:r13:r12 < 2p */
+        "movl $0xffffffff, %%r9d\n\t"
+        "movq %[p3], %%r11\n\t"
+        "movq %%r12, %%rax\n\t"
+        "movq %%r13, %%rbx\n\t"
+        "movq %%r14, %%rcx\n\t"
+        "movq %%r15, %%rdx\n\t"
+        "subq $-1, %%rax\n\t"
+        "sbbq %%r9, %%rbx\n\t"
+        "sbbq $0, %%rcx\n\t"
+        "sbbq %%r11, %%rdx\n\t"
+        "sbbq $0, %%r8\n\t" /* borrows only if t < p */
+        "cmovcq %%r12, %%rax\n\t"
+        "cmovcq %%r13, %%rbx\n\t"
+        "cmovcq %%r14, %%rcx\n\t"
+        "cmovcq %%r15, %%rdx\n\t"
+        "movq %%rax, 0(%[r])\n\t"
+        "movq %%rbx, 8(%[r])\n\t"
+        "movq %%rcx, 16(%[r])\n\t"
+        "movq %%rdx, 24(%[r])\n\t"
+        :
+        : [r] "r"(r), [a] "r"(a), [p3] "m"(ect_p256_p3)
+        : "rax", "rbx", "rcx", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "cc", "memory");
+}
+
 /* The same CIOS product for 6-limb p (P-384, BLS12-381).  t0..t7 live in
  * r8..r15; with a, b and p in three more registers every general register
  * but rbp and rsp is taken, so pinv and the output pointer are read from the
