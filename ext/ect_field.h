@@ -243,6 +243,10 @@ static inline void T(ect_fe_sqr)(const ect_field *F, FE *r, const FE *a) {
             FE_VERIFY(F, r);
             return;
         }
+#elif ECT_N == 6
+        ect_mont_sqr6_adx(r->v, a->v, F->p, F->pinv);
+        FE_VERIFY(F, r);
+        return;
 #endif
         T(ect_fe_mul)(F, r, a, a);
         return;

@@ -332,6 +332,161 @@ static inline void ect_mont_mul6_adx(uint64_t *r, const uint64_t *a, const uint6
                        "memory");
 }
 
+/* r = a^2 R^-1 mod p for 6-limb p: the square is formed first (15 cross
+ * products, doubled, plus 6 squares: 21 MULX against the product's 36) into
+ * t[12] on the stack, then reduced by six Montgomery rounds (36 MULX), where
+ * ect_mont_mul6_adx interleaves 72.  Rounds hold positions i..i+5 in
+ * r8..r13, t[i+6] in r14 and the carry into it in r15. */
+#define ECT_SQR6_CROSS(OFF, LO, HI)                                                                \
+    "mulxq " OFF "(%[a]), %%rax, %%rbx\n\t"                                                        \
+    "adcxq %%rax, %%" LO "\n\t"                                                                    \
+    "adoxq %%rbx, %%" HI "\n\t"
+#define ECT_SQR6_DIAG(OFF, K)                                                                      \
+    "movq " OFF "(%[a]), %%rdx\n\t"                                                                \
+    "mulxq %%rdx, %%rax, %%rbx\n\t"                                                                \
+    "movq 8*" K "(%[t]), %%rdx\n\t"                                                                \
+    "adcxq %%rdx, %%rdx\n\t"                                                                       \
+    "adoxq %%rax, %%rdx\n\t"                                                                       \
+    "movq %%rdx, 8*" K "(%[t])\n\t"                                                                \
+    "movq 8*" K "+8(%[t]), %%rdx\n\t"                                                              \
+    "adcxq %%rdx, %%rdx\n\t"                                                                       \
+    "adoxq %%rbx, %%rdx\n\t"                                                                       \
+    "movq %%rdx, 8*" K "+8(%[t])\n\t"
+#define ECT_SQR6_ROUND(NEXT)                                                                       \
+    "movq %%r8, %%rdx\n\t"                                                                         \
+    "imulq %[pinv], %%rdx\n\t"                                                                     \
+    "xorl %%eax, %%eax\n\t"                                                                        \
+    ECT_MAC("p", "0", "r8", "r9")                                                                  \
+    ECT_MAC("p", "8", "r9", "r10")                                                                 \
+    ECT_MAC("p", "16", "r10", "r11")                                                               \
+    ECT_MAC("p", "24", "r11", "r12")                                                               \
+    ECT_MAC("p", "32", "r12", "r13")                                                               \
+    ECT_MAC("p", "40", "r13", "r14")                                                               \
+    "adcxq %%r15, %%r14\n\t"                                                                       \
+    "movl $0, %%r15d\n\t"                                                                          \
+    "adcxq %[zero], %%r15\n\t"                                                                     \
+    "adoxq %[zero], %%r15\n\t"                                                                     \
+    "movq %%r9, %%r8\n\t"                                                                          \
+    "movq %%r10, %%r9\n\t"                                                                         \
+    "movq %%r11, %%r10\n\t"                                                                        \
+    "movq %%r12, %%r11\n\t"                                                                        \
+    "movq %%r13, %%r12\n\t"                                                                        \
+    "movq %%r14, %%r13\n\t"                                                                        \
+    NEXT
+
+static inline void ect_mont_sqr6_adx(uint64_t *r, const uint64_t *a, const uint64_t *p, uint64_t pinv) {
+    uint64_t *out = r;
+    uint64_t t[12];
+    __asm__ volatile(
+        /* row 0: a0 a1..a5 into positions 1..6 (r9..r14) */
+        "movq 0(%[a]), %%rdx\n\t"
+        "xorl %%r14d, %%r14d\n\t"
+        "mulxq 8(%[a]), %%r9, %%r10\n\t"
+        "mulxq 16(%[a]), %%rax, %%r11\n\t"
+        "mulxq 24(%[a]), %%rbx, %%r12\n\t"
+        "addq %%rax, %%r10\n\t"
+        "adcq %%rbx, %%r11\n\t"
+        "mulxq 32(%[a]), %%rax, %%r13\n\t"
+        "mulxq 40(%[a]), %%rbx, %%r14\n\t"
+        "adcq %%rax, %%r12\n\t"
+        "adcq %%rbx, %%r13\n\t"
+        "adcq $0, %%r14\n\t"
+        /* row 1: a1 a2..a5 into positions 3..7 (r11..r15) */
+        "movq 8(%[a]), %%rdx\n\t"
+        "xorl %%r15d, %%r15d\n\t"
+        ECT_SQR6_CROSS("16", "r11", "r12")
+        ECT_SQR6_CROSS("24", "r12", "r13")
+        ECT_SQR6_CROSS("32", "r13", "r14")
+        ECT_SQR6_CROSS("40", "r14", "r15")
+        "adcxq %[zero], %%r15\n\t"
+        /* positions 1..4 are final */
+        "movq %%r9, 8(%[t])\n\t"
+        "movq %%r10, 16(%[t])\n\t"
+        "movq %%r11, 24(%[t])\n\t"
+        "movq %%r12, 32(%[t])\n\t"
+        /* row 2: a2 a3..a5 into positions 5..8 (r13, r14, r15, r9) */
+        "movq 16(%[a]), %%rdx\n\t"
+        "xorl %%r9d, %%r9d\n\t"
+        ECT_SQR6_CROSS("24", "r13", "r14")
+        ECT_SQR6_CROSS("32", "r14", "r15")
+        ECT_SQR6_CROSS("40", "r15", "r9")
+        "adcxq %[zero], %%r9\n\t"
+        "movq %%r13, 40(%[t])\n\t"
+        "movq %%r14, 48(%[t])\n\t"
+        /* row 3: a3 a4, a3 a5 into positions 7..9 (r15, r9, r10) */
+        "movq 24(%[a]), %%rdx\n\t"
+        "xorl %%r10d, %%r10d\n\t"
+        ECT_SQR6_CROSS("32", "r15", "r9")
+        ECT_SQR6_CROSS("40", "r9", "r10")
+        "adcxq %[zero], %%r10\n\t"
+        "movq %%r15, 56(%[t])\n\t"
+        "movq %%r9, 64(%[t])\n\t"
+        /* row 4: a4 a5 into positions 9, 10 (r10, r11) */
+        "movq 32(%[a]), %%rdx\n\t"
+        "mulxq 40(%[a]), %%rax, %%r11\n\t"
+        "addq %%rax, %%r10\n\t"
+        "adcq $0, %%r11\n\t"
+        "movq %%r10, 72(%[t])\n\t"
+        "movq %%r11, 80(%[t])\n\t"
+        "movq $0, 0(%[t])\n\t"
+        "movq $0, 88(%[t])\n\t"
+        /* t = 2 t + the squares a_i^2 at positions 2i, 2i+1 (doubling on the
+         * CF chain, the squares on the OF chain; no carry leaves word 11) */
+        "xorl %%eax, %%eax\n\t"
+        ECT_SQR6_DIAG("0", "0")
+        ECT_SQR6_DIAG("8", "2")
+        ECT_SQR6_DIAG("16", "4")
+        ECT_SQR6_DIAG("24", "6")
+        ECT_SQR6_DIAG("32", "8")
+        ECT_SQR6_DIAG("40", "10")
+        /* six Montgomery rounds */
+        "movq 0(%[t]), %%r8\n\t"
+        "movq 8(%[t]), %%r9\n\t"
+        "movq 16(%[t]), %%r10\n\t"
+        "movq 24(%[t]), %%r11\n\t"
+        "movq 32(%[t]), %%r12\n\t"
+        "movq 40(%[t]), %%r13\n\t"
+        "movq 48(%[t]), %%r14\n\t"
+        "xorl %%r15d, %%r15d\n\t"
+        ECT_SQR6_ROUND("movq 56(%[t]), %%r14\n\t")
+        ECT_SQR6_ROUND("movq 64(%[t]), %%r14\n\t")
+        ECT_SQR6_ROUND("movq 72(%[t]), %%r14\n\t")
+        ECT_SQR6_ROUND("movq 80(%[t]), %%r14\n\t")
+        ECT_SQR6_ROUND("movq 88(%[t]), %%r14\n\t")
+        ECT_SQR6_ROUND("")
+        /* t = r15:r13..r8 < 2p: subtract p unless that borrows (as in
+         * ect_mont_mul6_adx, the stored t is reloaded on a borrow) */
+        "movq %[out], %%rax\n\t"
+        "movq %%r8, 0(%%rax)\n\t"
+        "movq %%r9, 8(%%rax)\n\t"
+        "movq %%r10, 16(%%rax)\n\t"
+        "movq %%r11, 24(%%rax)\n\t"
+        "movq %%r12, 32(%%rax)\n\t"
+        "movq %%r13, 40(%%rax)\n\t"
+        "subq 0(%[p]), %%r8\n\t"
+        "sbbq 8(%[p]), %%r9\n\t"
+        "sbbq 16(%[p]), %%r10\n\t"
+        "sbbq 24(%[p]), %%r11\n\t"
+        "sbbq 32(%[p]), %%r12\n\t"
+        "sbbq 40(%[p]), %%r13\n\t"
+        "sbbq $0, %%r15\n\t"
+        "cmovcq 0(%%rax), %%r8\n\t"
+        "cmovcq 8(%%rax), %%r9\n\t"
+        "cmovcq 16(%%rax), %%r10\n\t"
+        "cmovcq 24(%%rax), %%r11\n\t"
+        "cmovcq 32(%%rax), %%r12\n\t"
+        "cmovcq 40(%%rax), %%r13\n\t"
+        "movq %%r8, 0(%%rax)\n\t"
+        "movq %%r9, 8(%%rax)\n\t"
+        "movq %%r10, 16(%%rax)\n\t"
+        "movq %%r11, 24(%%rax)\n\t"
+        "movq %%r12, 32(%%rax)\n\t"
+        "movq %%r13, 40(%%rax)\n\t"
+        :
+        : [a] "r"(a), [t] "r"(t), [p] "r"(p), [pinv] "m"(pinv), [out] "m"(out), [zero] "m"(ect_zero_limb)
+        : "rax", "rbx", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "cc", "memory");
+}
+
 /* r = a + b mod p for 4-limb p (a, b < p): ADD/ADC, then subtract p unless
  * that borrows (CMOVC keeps the sum).  Baseline x86-64 only. */
 static inline void ect_mod_add4_x86(uint64_t *r, const uint64_t *a, const uint64_t *b, const uint64_t *p) {
