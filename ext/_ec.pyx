@@ -28,8 +28,9 @@ from ectraverse.errors import EncodingError, NotOnCurveError
 __all__ = ["CurveCore", "MapSuite", "build_info"]
 
 cdef object _ONE = 1  # a Python int: shifts of it stay arbitrary-precision
-# The P-256 prime, whose Montgomery reduction the assembly does by shifts.
+# The P-256 and P-384 primes, whose Montgomery reductions the assembly does by shifts.
 cdef object _P256_PRIME = 2**256 - 2**224 + 2**192 + 2**96 - 1
+cdef object _P384_PRIME = 2**384 - 2**128 - 2**96 + 2**32 - 1
 
 
 def _montgomery_radix(int limbs):
@@ -70,6 +71,7 @@ cdef void _setup_field(ect_field *F, object p) except *:
     _put(F.pm2, nl, p - 2)
     F.mersenne521 = p == (1 << 521) - 1
     F.p256 = p == _P256_PRIME
+    F.p384 = p == _P384_PRIME
     if p % 4 == 3:
         F.p3mod4 = 1
         _put(F.sqrt_e, nl, (p + 1) // 4)

@@ -33,6 +33,7 @@ cdef extern from "ect_api.h" nogil:
         int asm_adx
         int mersenne521
         int p256
+        int p384
 
     ctypedef struct ect_curve:
         ect_field fp

@@ -212,7 +212,10 @@ static inline void T(ect_fe_mul)(const ect_field *F, FE *r, const FE *a, const F
     }
 #elif ECT_ASM_X86 && ECT_N == 6
     if (F->asm_adx) {
-        ect_mont_mul6_adx(r->v, a->v, b->v, F->p, F->pinv);
+        if (F->p384)
+            ect_mont_mul_p384_adx(r->v, a->v, b->v);
+        else
+            ect_mont_mul6_adx(r->v, a->v, b->v, F->p, F->pinv);
         FE_VERIFY(F, r);
         return;
     }

@@ -332,6 +332,104 @@ static inline void ect_mont_mul6_adx(uint64_t *r, const uint64_t *a, const uint6
                        "memory");
 }
 
+/* The CIOS product for the P-384 prime p = 2^384 - 2^128 - 2^96 + 2^32 - 1.
+ * pinv = 2^32 + 1, so m = t0 + (t0 << 32), and m p = m 2^384 - D with
+ * D = m (2^128 + 2^96 - 2^32 + 1): with u = m << 32 and v = m >> 32 (so m 2^32
+ * = v 2^64 + u), D's words are D0 = m - u (= t0, so t0 - D0 = 0 exactly and
+ * nothing borrows out of word 0), D1 = u - v - borrow, D2 = m + v - borrow and
+ * D3 = the carry.  A row's reduction is then t -= D (words 1..7), t6 += m, t
+ * >>= 64: shifts, additions and subtractions in place of six MULX.  The
+ * product half and the invariant t < 2p are ECT_ROW6's. */
+#define ECT_ROW_P384(OFF)                                                                          \
+    "movq " OFF "(%[b]), %%rdx\n\t"                                                                \
+    "xorl %%r15d, %%r15d\n\t" /* t7 = 0, CF = OF = 0 */                                            \
+    ECT_MAC("a", "0", "r8", "r9")                                                                  \
+    ECT_MAC("a", "8", "r9", "r10")                                                                 \
+    ECT_MAC("a", "16", "r10", "r11")                                                               \
+    ECT_MAC("a", "24", "r11", "r12")                                                               \
+    ECT_MAC("a", "32", "r12", "r13")                                                               \
+    ECT_MAC("a", "40", "r13", "r14")                                                               \
+    ECT_CARRY_OUT("r14", "r15")                                                                    \
+    "movq %%r8, %%rdx\n\t"                                                                         \
+    "movq %%r8, %%rax\n\t"                                                                         \
+    "shlq $32, %%rax\n\t"                                                                          \
+    "addq %%rax, %%rdx\n\t" /* m = t0 (2^32 + 1) */                                                \
+    "movq %%rdx, %%rax\n\t"                                                                        \
+    "shlq $32, %%rax\n\t" /* u */                                                                  \
+    "movq %%rdx, %%rbx\n\t"                                                                        \
+    "shrq $32, %%rbx\n\t" /* v */                                                                  \
+    "cmpq %%rax, %%rdx\n\t" /* CF: m - u borrows */                                                \
+    "sbbq %%rbx, %%rax\n\t" /* D1 */                                                               \
+    "movq %%rdx, %%rcx\n\t"                                                                        \
+    "sbbq $0, %%rcx\n\t"                                                                           \
+    "addq %%rbx, %%rcx\n\t" /* D2 */                                                               \
+    "movl $0, %%ebx\n\t"                                                                           \
+    "adcq $0, %%rbx\n\t" /* D3 */                                                                  \
+    "subq %%rax, %%r9\n\t"                                                                         \
+    "sbbq %%rcx, %%r10\n\t"                                                                        \
+    "sbbq %%rbx, %%r11\n\t"                                                                        \
+    "sbbq $0, %%r12\n\t"                                                                           \
+    "sbbq $0, %%r13\n\t"                                                                           \
+    "sbbq $0, %%r14\n\t"                                                                           \
+    "sbbq $0, %%r15\n\t"                                                                           \
+    "addq %%rdx, %%r14\n\t"                                                                        \
+    "adcq $0, %%r15\n\t"                                                                           \
+    "movq %%r9, %%r8\n\t"                                                                          \
+    "movq %%r10, %%r9\n\t"                                                                         \
+    "movq %%r11, %%r10\n\t"                                                                        \
+    "movq %%r12, %%r11\n\t"                                                                        \
+    "movq %%r13, %%r12\n\t"                                                                        \
+    "movq %%r14, %%r13\n\t"                                                                        \
+    "movq %%r15, %%r14\n\t"
+
+/* The P-384 prime's limbs are constants, so its final subtraction takes
+ * them as immediates (p2..p5) and from rcx, rdx (p0, p1): no pointer to p. */
+static inline void ect_mont_mul_p384_adx(uint64_t *r, const uint64_t *a, const uint64_t *b) {
+    uint64_t *out = r;
+    __asm__ volatile("xorl %%r8d, %%r8d\n\t"
+                     "xorl %%r9d, %%r9d\n\t"
+                     "xorl %%r10d, %%r10d\n\t"
+                     "xorl %%r11d, %%r11d\n\t"
+                     "xorl %%r12d, %%r12d\n\t"
+                     "xorl %%r13d, %%r13d\n\t"
+                     "xorl %%r14d, %%r14d\n\t"
+                     ECT_ROW_P384("0") ECT_ROW_P384("8") ECT_ROW_P384("16") ECT_ROW_P384("24")
+                     ECT_ROW_P384("32") ECT_ROW_P384("40")
+                     "movq %[out], %%rax\n\t"
+                     "movq %%r8, 0(%%rax)\n\t"
+                     "movq %%r9, 8(%%rax)\n\t"
+                     "movq %%r10, 16(%%rax)\n\t"
+                     "movq %%r11, 24(%%rax)\n\t"
+                     "movq %%r12, 32(%%rax)\n\t"
+                     "movq %%r13, 40(%%rax)\n\t"
+                     "movl $0xffffffff, %%ecx\n\t" /* p0 */
+                     "movq %%rcx, %%rdx\n\t"
+                     "notq %%rdx\n\t" /* p1 */
+                     "subq %%rcx, %%r8\n\t"
+                     "sbbq %%rdx, %%r9\n\t"
+                     "sbbq $-2, %%r10\n\t"
+                     "sbbq $-1, %%r11\n\t"
+                     "sbbq $-1, %%r12\n\t"
+                     "sbbq $-1, %%r13\n\t"
+                     "sbbq $0, %%r14\n\t" /* borrows only if t < p */
+                     "cmovcq 0(%%rax), %%r8\n\t"
+                     "cmovcq 8(%%rax), %%r9\n\t"
+                     "cmovcq 16(%%rax), %%r10\n\t"
+                     "cmovcq 24(%%rax), %%r11\n\t"
+                     "cmovcq 32(%%rax), %%r12\n\t"
+                     "cmovcq 40(%%rax), %%r13\n\t"
+                     "movq %%r8, 0(%%rax)\n\t"
+                     "movq %%r9, 8(%%rax)\n\t"
+                     "movq %%r10, 16(%%rax)\n\t"
+                     "movq %%r11, 24(%%rax)\n\t"
+                     "movq %%r12, 32(%%rax)\n\t"
+                     "movq %%r13, 40(%%rax)\n\t"
+                     :
+                     : [a] "r"(a), [b] "r"(b), [out] "m"(out), [zero] "m"(ect_zero_limb)
+                     : "rax", "rbx", "rcx", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "cc",
+                       "memory");
+}
+
 /* r = a^2 R^-1 mod p for 6-limb p: the square is formed first (15 cross
  * products, doubled, plus 6 squares: 21 MULX against the product's 36) into
  * t[12] on the stack, then reduced by six Montgomery rounds (36 MULX), where
