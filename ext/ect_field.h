@@ -122,6 +122,20 @@ static inline void T(ect_fe_dbl)(const ect_field *F, FE *r, const FE *a) {
     T(ect_fe_add)(F, r, a, a);
 }
 
+/* r = a / 2 mod p: a >> 1 if a is even, else (a + p) >> 1 (p is odd). */
+static inline void T(ect_fe_half)(const ect_field *F, FE *r, const FE *a) {
+    uint64_t t[ECT_L], pm[ECT_L];
+    uint64_t mask = (uint64_t)0 - (a->v[0] & 1);
+    for (int i = 0; i < NL; i++) {
+        pm[i] = F->p[i] & mask;
+        ECT_SCALAR(pm[i]);
+    }
+    uint64_t c = ect_limbs_add(t, a->v, pm, NL);
+    for (int i = 0; i < NL - 1; i++) r->v[i] = (t[i] >> 1) | (t[i + 1] << 63);
+    r->v[NL - 1] = (t[NL - 1] >> 1) | (c << 63);
+    FE_VERIFY(F, r);
+}
+
 #if ECT_N == 9
 /* REDC for p = 2^521 - 1 (P-521) without multiplications: 2^521 = 1 mod p, so
  * t mod p is t's 521-bit digits summed (folded), and R^-1 = 2^-576 = 2^-55
@@ -251,6 +265,12 @@ static inline void T(ect_fe_sqr)(const ect_field *F, FE *r, const FE *a) {
         FE_VERIFY(F, r);
         return;
 #endif
+        T(ect_fe_mul)(F, r, a, a);
+        return;
+    }
+#endif
+#if ECT_N == 9
+    if (F->mersenne521) { /* the 9-limb product below is faster than this squaring */
         T(ect_fe_mul)(F, r, a, a);
         return;
     }

@@ -247,6 +247,9 @@ def full_group(C) -> tuple:
 #: named tiny curves have a = 0 or generic a, so this one reaches the a = -3
 #: doubling formula exhaustively.
 MINUS3 = dict(p=43, a=-3, b=10, gx=0, gy=15, n=37)
+# a = -3 with cofactor 4 and all three points of order 2 (2-torsion Z/2 x Z/2):
+# the a = -3 doubling must send each of them to the identity.
+MINUS3_H4 = dict(p=47, a=-3, b=3, gx=34, gy=30, n=13, h=4)
 
 
 # ---------------------------------------------------------------------------

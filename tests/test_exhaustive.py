@@ -1,7 +1,8 @@
 """Exhaustive tests on the tiny curves toy-a0 (GLV, Tonelli-Shanks), toy-b0
 (b = 0, three points of order 2), toy-h4 (cofactor 4, Z/4 torsion),
-toy-plot (p = 43), and a custom curve with a = -3 (the third doubling
-formula): every point, every pair, every scalar.
+toy-plot (p = 43), and two custom curves with a = -3 (the third doubling
+formula; one with cofactor 4 and three points of order 2): every point, every
+pair, every scalar.
 
 (a) The FULL group E(F_p), from ``reference.enumerate_points``, through the
     raw core: exactly the points of E are accepted by ``from_affine``; every
@@ -24,7 +25,7 @@ import pytest
 
 import ectraverse as ect
 from ectraverse import reference
-from strategies import MINUS3, TOYS, full_group, jacobian_raw, ref
+from strategies import MINUS3, MINUS3_H4, TOYS, full_group, jacobian_raw, ref
 
 # ---- helpers ---------------------------------------------------------------------
 
@@ -48,9 +49,13 @@ def _assert_batch_is(C, A, pts):
     assert bad.size == 0, f"{bad.size} wrong results, first at {bad[:5]}"
 
 
-@pytest.fixture(params=[*TOYS, "custom-a-3"])
+_CUSTOM = {"custom-a-3": MINUS3, "custom-a-3-h4": MINUS3_H4}
+
+
+@pytest.fixture(params=[*TOYS, *_CUSTOM])
 def toy(request):
-    C = ect.Curve("custom-a-3", **MINUS3) if request.param == "custom-a-3" else ect.curve(request.param)
+    name = request.param
+    C = ect.Curve(name, **_CUSTOM[name]) if name in _CUSTOM else ect.curve(name)
     assert C.field_bytes == 1 and C.p < 256
     return C
 
