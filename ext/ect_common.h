@@ -81,7 +81,7 @@ typedef struct {
     uint64_t ts_c[ECT_MAXL]; /* z^q in Montgomery form, z a non-residue */
     int asm_adx;             /* 1: 4- and 6-limb products use the MULX/ADX code (ect_field_x86.h) */
     int mersenne521;         /* 1: p = 2^521 - 1, reduced by folding (ect_fe_redc) */
-    int p256;                /* 1: p is the P-256 prime (the assembly reduces by shifts: ect_mont_mul_p256_adx) */
+    int p256;                /* 1: p is the P-256 prime (the assembly reduces by shifts: ect_mul_p256_adx) */
     int p384;                /* 1: p is the P-384 prime (likewise: ect_mont_mul_p384_adx) */
 } ect_field;
 

@@ -218,7 +218,7 @@ static inline void T(ect_fe_mul)(const ect_field *F, FE *r, const FE *a, const F
 #if ECT_ASM_X86 && ECT_N == 4
     if (F->asm_adx) {
         if (F->p256)
-            ect_mont_mul_p256_adx(r->v, a->v, b->v, F->p);
+            ect_mul_p256_adx(r->v, a->v, b->v);
         else
             ect_mont_mul4_adx(r->v, a->v, b->v, F->p, F->pinv);
         FE_VERIFY(F, r);

@@ -1,5 +1,8 @@
 /* ect_field_x86.h -- x86-64 assembly: Montgomery products with MULX/ADCX/ADOX
- * for 4- and 6-limb fields, and modular addition and subtraction for 4 limbs.
+ * for 4- and 6-limb fields (any odd p), a 6-limb squaring, products and
+ * squares for the P-256 and P-384 primes whose reductions use the primes'
+ * shapes (shifts in place of most multiplications), and modular addition and
+ * subtraction for 4 limbs.
  *
  * Used only when the CPU reports BMI2 and ADX (checked at run time with
  * CPUID: ect_cpu_has_adx) and the field descriptor asks for it (asm_adx); the
@@ -77,13 +80,13 @@ static inline int ect_cpu_has_adx(void) {
     "movq %%r13, %%r12\n\t"
 
 /* Four rows, then t < 2p: subtract p once unless that borrows. */
-#define ECT_MONT_MUL4_ASM(ROW)                                                                   \
+#define ECT_MONT_MUL4_ASM()                                                                   \
     __asm__ volatile("xorl %%r8d, %%r8d\n\t"                                                       \
                      "xorl %%r9d, %%r9d\n\t"                                                       \
                      "xorl %%r10d, %%r10d\n\t"                                                     \
                      "xorl %%r11d, %%r11d\n\t"                                                     \
                      "xorl %%r12d, %%r12d\n\t"                                                     \
-                     ROW("0") ROW("8") ROW("16") ROW("24")                                                         \
+                     ECT_ROW4("0") ECT_ROW4("8") ECT_ROW4("16") ECT_ROW4("24")                     \
                      "movq %%r8, %%rax\n\t"                                                        \
                      "subq 0(%[p]), %%rax\n\t"                                                     \
                      "movq %%r9, %%rbx\n\t"                                                        \
@@ -111,51 +114,19 @@ static const uint64_t ect_zero_limb = 0;
 
 static inline void ect_mont_mul4_adx(uint64_t *r, const uint64_t *a, const uint64_t *b, const uint64_t *p,
                                      uint64_t pinv) {
-    ECT_MONT_MUL4_ASM(ECT_ROW4);
+    ECT_MONT_MUL4_ASM();
 }
 
-/* The CIOS product for the P-256 prime p = 2^256 - 2^224 + 2^192 + 2^96 - 1.
- * p = -1 mod 2^64, so pinv = 1 and m = t0; and m p = m 2^96 + m p3 2^192 - m
- * with p3 = 2^64 - 2^32 + 1 (p's top limb).  So t + m p clears t0 exactly
- * (t0 - m = 0), and the rest is m 2^32 (two shifts) in t1, t2 plus the one
- * product m p3 in t3, t4: one MULX per row instead of four, and no IMUL on
- * the path from one row's t0 to the next.  Otherwise as ECT_ROW4: the same
- * registers, t < 2p after every row, the same final subtraction. */
-#define ECT_ROW_P256(OFF)                                                                          \
-    "movq " OFF "(%[b]), %%rdx\n\t"                                                                \
-    "xorl %%r13d, %%r13d\n\t" /* t5 = 0, CF = OF = 0 */                                            \
-    ECT_MAC("a", "0", "r8", "r9")                                                                  \
-    ECT_MAC("a", "8", "r9", "r10")                                                                 \
-    ECT_MAC("a", "16", "r10", "r11")                                                               \
-    ECT_MAC("a", "24", "r11", "r12")                                                               \
-    ECT_CARRY_OUT("r12", "r13")                                                                    \
-    /* m = t0: t += m 2^96 + m p3 2^192 (t0 - m = 0 needs nothing); t >>= 64 */                    \
-    "movq %%r8, %%rdx\n\t"                                                                         \
-    "movq %%r8, %%rax\n\t"                                                                         \
-    "shlq $32, %%rax\n\t"                                                                          \
-    "movq %%r8, %%rbx\n\t"                                                                         \
-    "shrq $32, %%rbx\n\t"                                                                          \
-    "mulxq 24(%[p]), %%rcx, %%rdx\n\t"                                                             \
-    "addq %%rax, %%r9\n\t"                                                                         \
-    "adcq %%rbx, %%r10\n\t"                                                                        \
-    "adcq %%rcx, %%r11\n\t"                                                                        \
-    "adcq %%rdx, %%r12\n\t"                                                                        \
-    "adcq $0, %%r13\n\t"                                                                           \
-    "movq %%r9, %%r8\n\t"                                                                          \
-    "movq %%r10, %%r9\n\t"                                                                         \
-    "movq %%r11, %%r10\n\t"                                                                        \
-    "movq %%r12, %%r11\n\t"                                                                        \
-    "movq %%r13, %%r12\n\t"
-
-static inline void ect_mont_mul_p256_adx(uint64_t *r, const uint64_t *a, const uint64_t *b, const uint64_t *p) {
-    const uint64_t pinv = 1; /* unused by the P-256 rows; ECT_MONT_MUL4_ASM names it */
-    ECT_MONT_MUL4_ASM(ECT_ROW_P256);
-}
-
-/* One P-256 reduction round on the separated product (ect_sqr_p256_adx): m
- * = M (the lowest word left), the three words above it gain m 2^32 and m p3
- * as in ECT_ROW_P256, and M, now free, receives the word above them (the high
- * half of m p3 plus the carry, which cannot overflow). */
+/* The P-256 prime p = 2^256 - 2^224 + 2^192 + 2^96 - 1 is -1 mod 2^64, so
+ * pinv = 1 and a Montgomery round's m is the lowest word itself; and m p =
+ * m 2^96 + m p3 2^192 - m with p3 = 2^64 - 2^32 + 1 (p's top limb).  So t + m p
+ * clears that word exactly (t0 - m = 0) and adds m 2^32 (two shifts) one word
+ * up and m p3 (one MULX) three words up: one MULX per round instead of four.
+ *
+ * One such round on a separated product t0..t7 in r8..r15: m = M (the lowest
+ * word left), the three words above it gain m 2^32 and m p3, and M, now free,
+ * receives the word above them (the high half of m p3 plus the carry, which
+ * cannot overflow). */
 #define ECT_RED_P256(M, A, B, C)                                                                   \
     "movq %%" M ", %%rdx\n\t"                                                                      \
     "movq %%" M ", %%rax\n\t"                                                                      \
@@ -168,14 +139,91 @@ static inline void ect_mont_mul_p256_adx(uint64_t *r, const uint64_t *a, const u
     "adcq %%rcx, %%" C "\n\t"                                                                      \
     "adcq $0, %%" M "\n\t"
 
+/* r = t R^-1 mod p for the 512-bit t in r8..r15: four rounds on its low half
+ * leave the words to add to the high half in r8..r11; the sum is below 2p, so
+ * one subtraction of p (its limbs as immediates, p3 from memory) ends it.
+ * Writes through the output pointer %[out] (read last). */
+#define ECT_REDUCE_P256                                                                            \
+    ECT_RED_P256("r8", "r9", "r10", "r11")                                                         \
+    ECT_RED_P256("r9", "r10", "r11", "r8")                                                         \
+    ECT_RED_P256("r10", "r11", "r8", "r9")                                                         \
+    ECT_RED_P256("r11", "r8", "r9", "r10")                                                         \
+    "addq %%r8, %%r12\n\t"                                                                         \
+    "adcq %%r9, %%r13\n\t"                                                                         \
+    "adcq %%r10, %%r14\n\t"                                                                        \
+    "adcq %%r11, %%r15\n\t"                                                                        \
+    "movl $0, %%r8d\n\t"                                                                           \
+    "adcq $0, %%r8\n\t" /* t = r8:r15:r14:r13:r12 < 2p */                                          \
+    "movl $0xffffffff, %%r9d\n\t"                                                                  \
+    "movq %[p3], %%r11\n\t"                                                                        \
+    "movq %%r12, %%rax\n\t"                                                                        \
+    "movq %%r13, %%rbx\n\t"                                                                        \
+    "movq %%r14, %%rcx\n\t"                                                                        \
+    "movq %%r15, %%rdx\n\t"                                                                        \
+    "subq $-1, %%rax\n\t"                                                                          \
+    "sbbq %%r9, %%rbx\n\t"                                                                         \
+    "sbbq $0, %%rcx\n\t"                                                                           \
+    "sbbq %%r11, %%rdx\n\t"                                                                        \
+    "sbbq $0, %%r8\n\t" /* borrows only if t < p */                                                \
+    "cmovcq %%r12, %%rax\n\t"                                                                      \
+    "cmovcq %%r13, %%rbx\n\t"                                                                      \
+    "cmovcq %%r14, %%rcx\n\t"                                                                      \
+    "cmovcq %%r15, %%rdx\n\t"                                                                      \
+    "movq %[out], %%r10\n\t"                                                                       \
+    "movq %%rax, 0(%%r10)\n\t"                                                                     \
+    "movq %%rbx, 8(%%r10)\n\t"                                                                     \
+    "movq %%rcx, 16(%%r10)\n\t"                                                                    \
+    "movq %%rdx, 24(%%r10)\n\t"
+
 static const uint64_t ect_p256_p3 = 0xffffffff00000001ULL; /* the P-256 prime's top limb */
 
-/* r = a^2 R^-1 mod the P-256 prime.  The square first (six cross products,
- * doubled, plus four squares: 10 MULX against 16 for a product) into t0..t7
- * (r8..r15), then four reduction rounds on its low half that leave the words
- * to add to the high half in r8..r11, then t < 2p and one subtraction of p
- * (its limbs as immediates, p3 from memory).  r may alias a. */
+/* r = a b R^-1 mod the P-256 prime: the whole product first (16 MULX, rows on
+ * the CF and OF chains) into r8..r15, then ECT_REDUCE_P256 (faster here than
+ * interleaving the rounds with the rows, CIOS-style).  r may alias a or b. */
+static inline void ect_mul_p256_adx(uint64_t *r, const uint64_t *a, const uint64_t *b) {
+    uint64_t *out = r;
+    __asm__ volatile(
+        "movq 0(%[b]), %%rdx\n\t"
+        "mulxq 0(%[a]), %%r8, %%r9\n\t"
+        "mulxq 8(%[a]), %%rax, %%r10\n\t"
+        "mulxq 16(%[a]), %%rbx, %%r11\n\t"
+        "mulxq 24(%[a]), %%rcx, %%r12\n\t"
+        "addq %%rax, %%r9\n\t"
+        "adcq %%rbx, %%r10\n\t"
+        "adcq %%rcx, %%r11\n\t"
+        "adcq $0, %%r12\n\t"
+        "movq 8(%[b]), %%rdx\n\t"
+        "xorl %%r13d, %%r13d\n\t"
+        ECT_MAC("a", "0", "r9", "r10")
+        ECT_MAC("a", "8", "r10", "r11")
+        ECT_MAC("a", "16", "r11", "r12")
+        ECT_MAC("a", "24", "r12", "r13")
+        "adcxq %[zero], %%r13\n\t"
+        "movq 16(%[b]), %%rdx\n\t"
+        "xorl %%r14d, %%r14d\n\t"
+        ECT_MAC("a", "0", "r10", "r11")
+        ECT_MAC("a", "8", "r11", "r12")
+        ECT_MAC("a", "16", "r12", "r13")
+        ECT_MAC("a", "24", "r13", "r14")
+        "adcxq %[zero], %%r14\n\t"
+        "movq 24(%[b]), %%rdx\n\t"
+        "xorl %%r15d, %%r15d\n\t"
+        ECT_MAC("a", "0", "r11", "r12")
+        ECT_MAC("a", "8", "r12", "r13")
+        ECT_MAC("a", "16", "r13", "r14")
+        ECT_MAC("a", "24", "r14", "r15")
+        "adcxq %[zero], %%r15\n\t"
+        ECT_REDUCE_P256
+        :
+        : [a] "r"(a), [b] "r"(b), [out] "m"(out), [p3] "m"(ect_p256_p3), [zero] "m"(ect_zero_limb)
+        : "rax", "rbx", "rcx", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "cc", "memory");
+}
+
+/* r = a^2 R^-1 mod the P-256 prime: the square (six cross products, doubled,
+ * plus four squares: 10 MULX) into r8..r15, then ECT_REDUCE_P256.  r may
+ * alias a. */
 static inline void ect_sqr_p256_adx(uint64_t *r, const uint64_t *a) {
+    uint64_t *out = r;
     __asm__ volatile(
         /* cross products a_i a_j, i < j, into t1..t6 */
         "movq 0(%[a]), %%rdx\n\t"
@@ -222,38 +270,9 @@ static inline void ect_sqr_p256_adx(uint64_t *r, const uint64_t *a) {
         "mulxq %%rdx, %%rax, %%rbx\n\t"
         "adcq %%rax, %%r14\n\t"
         "adcq %%rbx, %%r15\n\t"
-        /* four rounds: words 4..7 to add end in r8..r11 */
-        ECT_RED_P256("r8", "r9", "r10", "r11")
-        ECT_RED_P256("r9", "r10", "r11", "r8")
-        ECT_RED_P256("r10", "r11", "r8", "r9")
-        ECT_RED_P256("r11", "r8", "r9", "r10")
-        "addq %%r8, %%r12\n\t"
-        "adcq %%r9, %%r13\n\t"
-        "adcq %%r10, %%r14\n\t"
-        "adcq %%r11, %%r15\n\t"
-        "movl $0, %%r8d\n\t"
-        "adcq $0, %%r8\n\t" /* t = r8:r15:r14:r13:r12 < 2p */
-        "movl $0xffffffff, %%r9d\n\t"
-        "movq %[p3], %%r11\n\t"
-        "movq %%r12, %%rax\n\t"
-        "movq %%r13, %%rbx\n\t"
-        "movq %%r14, %%rcx\n\t"
-        "movq %%r15, %%rdx\n\t"
-        "subq $-1, %%rax\n\t"
-        "sbbq %%r9, %%rbx\n\t"
-        "sbbq $0, %%rcx\n\t"
-        "sbbq %%r11, %%rdx\n\t"
-        "sbbq $0, %%r8\n\t" /* borrows only if t < p */
-        "cmovcq %%r12, %%rax\n\t"
-        "cmovcq %%r13, %%rbx\n\t"
-        "cmovcq %%r14, %%rcx\n\t"
-        "cmovcq %%r15, %%rdx\n\t"
-        "movq %%rax, 0(%[r])\n\t"
-        "movq %%rbx, 8(%[r])\n\t"
-        "movq %%rcx, 16(%[r])\n\t"
-        "movq %%rdx, 24(%[r])\n\t"
+        ECT_REDUCE_P256
         :
-        : [r] "r"(r), [a] "r"(a), [p3] "m"(ect_p256_p3)
+        : [a] "r"(a), [out] "m"(out), [p3] "m"(ect_p256_p3)
         : "rax", "rbx", "rcx", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "cc", "memory");
 }
 
