@@ -131,7 +131,11 @@ static inline void T(ect_fe_half)(const ect_field *F, FE *r, const FE *a) {
         ECT_SCALAR(pm[i]);
     }
     uint64_t c = ect_limbs_add(t, a->v, pm, NL);
-    for (int i = 0; i < NL - 1; i++) r->v[i] = (t[i] >> 1) | (t[i + 1] << 63);
+    for (int i = 0; i < NL - 1; i++) {
+        uint64_t v = (t[i] >> 1) | (t[i + 1] << 63);
+        ECT_SCALAR(v); /* no vectorized shifts (see ECT_SCALAR) */
+        r->v[i] = v;
+    }
     r->v[NL - 1] = (t[NL - 1] >> 1) | (c << 63);
     FE_VERIFY(F, r);
 }
