@@ -36,6 +36,7 @@
 #undef GEJ
 #undef FE_VERIFY
 #undef GEJ_VERIFY
+#undef GEJC
 
 /* -- 4 limbs -- */
 #define ECT_SFX 4
@@ -56,6 +57,7 @@
 #undef GEJ
 #undef FE_VERIFY
 #undef GEJ_VERIFY
+#undef GEJC
 
 /* -- 6 limbs -- */
 #define ECT_SFX 6
@@ -76,6 +78,7 @@
 #undef GEJ
 #undef FE_VERIFY
 #undef GEJ_VERIFY
+#undef GEJC
 
 /* -- 9 limbs -- */
 #define ECT_SFX 9
@@ -96,6 +99,7 @@
 #undef GEJ
 #undef FE_VERIFY
 #undef GEJ_VERIFY
+#undef GEJC
 
 #define ECT_DISPATCH(C, fn, ...)                                                                   \
     ((C)->fp.n == 4 ? fn##_4(__VA_ARGS__)                                                          \

@@ -137,19 +137,39 @@ static inline int ect_common_parts(const ect_curve *C, ect_common_part *parts, i
 }
 #endif /* ECT_ECMULT_SHARED */
 
-/* Table of odd multiples tab[i] = (2i + 1) P for i < 2^(w-2), Jacobian. */
-static inline void T(ect_odd_multiples)(const ect_curve *C, GEJ *tab, const GEJ *P, int w) {
-    GEJ P2;
-    T(ect_gej_double)(C, &P2, P);
-    tab[0] = *P;
-    for (int i = 1; i < (1 << (w - 2)); i++) T(ect_gej_add)(C, &tab[i], &tab[i - 1], &P2);
+/* A table entry: a Jacobian point with its Z^2 and Z^3, so that adding it
+ * (ect_gej_add_zz) costs 10M + 4S instead of 11M + 5S. */
+typedef struct {
+    GEJ p;
+    FE zz, zzz;
+} T(ect_gejc);
+#define GEJC T(ect_gejc)
+
+static inline void T(ect_gejc_set)(const ect_curve *C, GEJC *r, const GEJ *p) {
+    r->p = *p;
+    T(ect_fe_sqr)(&C->fp, &r->zz, &p->Z);
+    T(ect_fe_mul)(&C->fp, &r->zzz, &r->zz, &p->Z);
+}
+
+/* Table of odd multiples tab[i] = (2i + 1) P for i < 2^(w-2). */
+static inline void T(ect_odd_multiples)(const ect_curve *C, GEJC *tab, const GEJ *P, int w) {
+    GEJC P2;
+    GEJ t;
+    T(ect_gej_double)(C, &t, P);
+    T(ect_gejc_set)(C, &P2, &t);
+    T(ect_gejc_set)(C, &tab[0], P);
+    for (int i = 1; i < (1 << (w - 2)); i++) {
+        T(ect_gej_add_zz)(C, &t, &tab[i - 1].p, &P2.p, &P2.zz, &P2.zzz);
+        T(ect_gejc_set)(C, &tab[i], &t);
+    }
 }
 
 /* r += d tab[|d| / 2] with the sign of d flipped when neg. */
-static inline void T(ect_add_digit)(const ect_curve *C, GEJ *r, const GEJ *tab, int d, int neg) {
-    GEJ q = tab[(d < 0 ? -d : d) >> 1];
-    if ((d < 0) != (neg != 0)) T(ect_gej_neg)(C, &q, &q);
-    T(ect_gej_add)(C, r, r, &q);
+static inline void T(ect_add_digit)(const ect_curve *C, GEJ *r, const GEJC *tab, int d, int neg) {
+    const GEJC *e = &tab[(d < 0 ? -d : d) >> 1];
+    GEJ q = e->p;
+    if ((d < 0) != (neg != 0)) T(ect_gej_neg)(C, &q, &q); /* Z, so Z^2 and Z^3, unchanged */
+    T(ect_gej_add_zz)(C, r, r, &q, &e->zz, &e->zzz);
 }
 
 /* r = k P for a plain scalar k of C->fn.n limbs (any value below 2^(64 n)).
@@ -159,7 +179,8 @@ static inline void T(ect_add_digit)(const ect_curve *C, GEJ *r, const GEJ *tab, 
 static inline void T(ect_ecmult_var)(const ect_curve *C, GEJ *r, const GEJ *P, const uint64_t *k, int allow_glv) {
     const int L = C->fn.n;
     int d1[64 * ECT_MAXL + 10], d2[64 * ECT_MAXL + 10];
-    GEJ tab1[16], tab2[16], acc = {{{0}}, {{0}}, {{0}}}; /* zeroed: the run-time-sized build sets NL limbs */
+    GEJC tab1[16], tab2[16];
+    GEJ acc = {{{0}}, {{0}}, {{0}}}; /* zeroed: the run-time-sized build sets NL limbs */
     int glv = allow_glv && C->has_glv && ect_limbs_cmp(k, C->fn.p, L) < 0;
     int len1, len2 = 0, neg1 = 0, neg2 = 0, w;
     T(ect_gej_set_inf)(C, &acc);
@@ -178,7 +199,7 @@ static inline void T(ect_ecmult_var)(const ect_curve *C, GEJ *r, const GEJ *P, c
         T(ect_fe_load)(&C->fp, &beta, C->beta);
         for (int i = 0; i < (1 << (w - 2)); i++) {
             tab2[i] = tab1[i];
-            T(ect_fe_mul)(&C->fp, &tab2[i].X, &tab1[i].X, &beta); /* lambda P = (beta X, Y, Z) */
+            T(ect_fe_mul)(&C->fp, &tab2[i].p.X, &tab1[i].p.X, &beta); /* lambda P = (beta X, Y, Z) */
         }
     } else {
         w = ect_wnaf_window(ect_limbs_bitlen(k, L));
@@ -371,7 +392,7 @@ static inline int T(ect_msm_straus)(const ect_curve *C, GEJ *r, const GE *pts, c
                                     const uint64_t *ks, int klimbs, size_t m, int bits) {
     const int w = ect_wnaf_window(bits);
     const size_t tsz = (size_t)1 << (w - 2), dl = (size_t)64 * (size_t)klimbs + (size_t)w + 1;
-    GEJ *tabs = (GEJ *)malloc(sizeof(GEJ) * tsz * (m ? m : 1));
+    GEJC *tabs = (GEJC *)malloc(sizeof(GEJC) * tsz * (m ? m : 1));
     int *digits = (int *)malloc(sizeof(int) * dl * (m ? m : 1));
     int *lens = (int *)malloc(sizeof(int) * (m ? m : 1));
     if (!tabs || !digits || !lens) {
