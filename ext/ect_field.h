@@ -259,11 +259,12 @@ static inline void T(ect_fe_sqr)(const ect_field *F, FE *r, const FE *a) {
 #if ECT_ASM_X86 && (ECT_N == 4 || ECT_N == 6)
     if (F->asm_adx) {
 #if ECT_N == 4
-        if (F->p256) {
+        if (F->p256)
             ect_sqr_p256_adx(r->v, a->v);
-            FE_VERIFY(F, r);
-            return;
-        }
+        else
+            ect_mont_sqr4_adx(r->v, a->v, F->p, F->pinv);
+        FE_VERIFY(F, r);
+        return;
 #elif ECT_N == 6
         ect_mont_sqr6_adx(r->v, a->v, F->p, F->pinv);
         FE_VERIFY(F, r);

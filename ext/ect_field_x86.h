@@ -117,6 +117,105 @@ static inline void ect_mont_mul4_adx(uint64_t *r, const uint64_t *a, const uint6
     ECT_MONT_MUL4_ASM();
 }
 
+/* r = a^2 R^-1 mod p for 4-limb p (any odd p; secp256k1 and BN254 use it):
+ * the square into t0..t7 (r8..r15) as in ect_sqr_p256_adx, then four
+ * Montgomery rounds in place, where round i adds m p (m = t_i pinv) to
+ * t_i..t_{i+4} and rcx carries into t_{i+5}: 26 MULX against the product's
+ * 32.  t < 2p ends in rcx:r15..r12. */
+#define ECT_SQR4_ROUND(T0, T1, T2, T3, T4)                                                         \
+    "movq %%" T0 ", %%rdx\n\t"                                                                     \
+    "imulq %[pinv], %%rdx\n\t"                                                                     \
+    "xorl %%eax, %%eax\n\t"                                                                        \
+    ECT_MAC("p", "0", T0, T1)                                                                      \
+    ECT_MAC("p", "8", T1, T2)                                                                      \
+    ECT_MAC("p", "16", T2, T3)                                                                     \
+    ECT_MAC("p", "24", T3, T4)                                                                     \
+    "adcxq %%rcx, %%" T4 "\n\t"                                                                    \
+    "movl $0, %%ecx\n\t"                                                                           \
+    "adcxq %[zero], %%rcx\n\t"                                                                     \
+    "adoxq %[zero], %%rcx\n\t"
+
+/* The square of a 4-limb a into r8..r15: six cross products, doubled, plus
+ * the four squares on the diagonal (10 MULX).  Uses rax, rbx, rcx, rdx. */
+#define ECT_SQUARE4                                                                                \
+    "movq 0(%[a]), %%rdx\n\t"                                                                      \
+    "mulxq 8(%[a]), %%r9, %%r10\n\t"   /* a0 a1 */                                                 \
+    "mulxq 16(%[a]), %%rax, %%r11\n\t" /* a0 a2 */                                                 \
+    "mulxq 24(%[a]), %%rbx, %%r12\n\t" /* a0 a3 */                                                 \
+    "addq %%rax, %%r10\n\t"                                                                        \
+    "adcq %%rbx, %%r11\n\t"                                                                        \
+    "adcq $0, %%r12\n\t"                                                                           \
+    "movq 8(%[a]), %%rdx\n\t"                                                                      \
+    "mulxq 16(%[a]), %%rax, %%rbx\n\t" /* a1 a2: words 3, 4 */                                     \
+    "mulxq 24(%[a]), %%rcx, %%r13\n\t" /* a1 a3: words 4, 5 */                                     \
+    "addq %%rcx, %%rbx\n\t"                                                                        \
+    "adcq $0, %%r13\n\t"                                                                           \
+    "addq %%rax, %%r11\n\t"                                                                        \
+    "adcq %%rbx, %%r12\n\t"                                                                        \
+    "adcq $0, %%r13\n\t"                                                                           \
+    "movq 16(%[a]), %%rdx\n\t"                                                                     \
+    "mulxq 24(%[a]), %%rax, %%r14\n\t" /* a2 a3: words 5, 6 */                                     \
+    "addq %%rax, %%r13\n\t"                                                                        \
+    "adcq $0, %%r14\n\t"                                                                           \
+    "xorl %%r15d, %%r15d\n\t"                                                                      \
+    /* double them (t7 takes the top bit) */                                                       \
+    "addq %%r9, %%r9\n\t"                                                                          \
+    "adcq %%r10, %%r10\n\t"                                                                        \
+    "adcq %%r11, %%r11\n\t"                                                                        \
+    "adcq %%r12, %%r12\n\t"                                                                        \
+    "adcq %%r13, %%r13\n\t"                                                                        \
+    "adcq %%r14, %%r14\n\t"                                                                        \
+    "adcq %%r15, %%r15\n\t"                                                                        \
+    /* add the squares a_i^2 on the diagonal (MULX and MOV keep CF) */                             \
+    "movq 0(%[a]), %%rdx\n\t"                                                                      \
+    "mulxq %%rdx, %%r8, %%rax\n\t"                                                                 \
+    "addq %%rax, %%r9\n\t"                                                                         \
+    "movq 8(%[a]), %%rdx\n\t"                                                                      \
+    "mulxq %%rdx, %%rax, %%rbx\n\t"                                                                \
+    "adcq %%rax, %%r10\n\t"                                                                        \
+    "adcq %%rbx, %%r11\n\t"                                                                        \
+    "movq 16(%[a]), %%rdx\n\t"                                                                     \
+    "mulxq %%rdx, %%rax, %%rbx\n\t"                                                                \
+    "adcq %%rax, %%r12\n\t"                                                                        \
+    "adcq %%rbx, %%r13\n\t"                                                                        \
+    "movq 24(%[a]), %%rdx\n\t"                                                                     \
+    "mulxq %%rdx, %%rax, %%rbx\n\t"                                                                \
+    "adcq %%rax, %%r14\n\t"                                                                        \
+    "adcq %%rbx, %%r15\n\t"
+
+static inline void ect_mont_sqr4_adx(uint64_t *r, const uint64_t *a, const uint64_t *p, uint64_t pinv) {
+    uint64_t *out = r;
+    __asm__ volatile(
+        ECT_SQUARE4
+        "xorl %%ecx, %%ecx\n\t"
+        ECT_SQR4_ROUND("r8", "r9", "r10", "r11", "r12")
+        ECT_SQR4_ROUND("r9", "r10", "r11", "r12", "r13")
+        ECT_SQR4_ROUND("r10", "r11", "r12", "r13", "r14")
+        ECT_SQR4_ROUND("r11", "r12", "r13", "r14", "r15")
+        /* t = rcx:r15..r12 < 2p: subtract p unless that borrows */
+        "movq %%r12, %%rax\n\t"
+        "subq 0(%[p]), %%rax\n\t"
+        "movq %%r13, %%rbx\n\t"
+        "sbbq 8(%[p]), %%rbx\n\t"
+        "movq %%r14, %%rdx\n\t"
+        "sbbq 16(%[p]), %%rdx\n\t"
+        "movq %%r15, %%r8\n\t"
+        "sbbq 24(%[p]), %%r8\n\t"
+        "sbbq $0, %%rcx\n\t" /* borrows only if t < p */
+        "cmovcq %%r12, %%rax\n\t"
+        "cmovcq %%r13, %%rbx\n\t"
+        "cmovcq %%r14, %%rdx\n\t"
+        "cmovcq %%r15, %%r8\n\t"
+        "movq %[out], %%r9\n\t"
+        "movq %%rax, 0(%%r9)\n\t"
+        "movq %%rbx, 8(%%r9)\n\t"
+        "movq %%rdx, 16(%%r9)\n\t"
+        "movq %%r8, 24(%%r9)\n\t"
+        :
+        : [a] "r"(a), [p] "r"(p), [pinv] "m"(pinv), [out] "m"(out), [zero] "m"(ect_zero_limb)
+        : "rax", "rbx", "rcx", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "cc", "memory");
+}
+
 /* The P-256 prime p = 2^256 - 2^224 + 2^192 + 2^96 - 1 is -1 mod 2^64, so
  * pinv = 1 and a Montgomery round's m is the lowest word itself; and m p =
  * m 2^96 + m p3 2^192 - m with p3 = 2^64 - 2^32 + 1 (p's top limb).  So t + m p
@@ -225,51 +324,7 @@ static inline void ect_mul_p256_adx(uint64_t *r, const uint64_t *a, const uint64
 static inline void ect_sqr_p256_adx(uint64_t *r, const uint64_t *a) {
     uint64_t *out = r;
     __asm__ volatile(
-        /* cross products a_i a_j, i < j, into t1..t6 */
-        "movq 0(%[a]), %%rdx\n\t"
-        "mulxq 8(%[a]), %%r9, %%r10\n\t"   /* a0 a1 */
-        "mulxq 16(%[a]), %%rax, %%r11\n\t" /* a0 a2 */
-        "mulxq 24(%[a]), %%rbx, %%r12\n\t" /* a0 a3 */
-        "addq %%rax, %%r10\n\t"
-        "adcq %%rbx, %%r11\n\t"
-        "adcq $0, %%r12\n\t"
-        "movq 8(%[a]), %%rdx\n\t"
-        "mulxq 16(%[a]), %%rax, %%rbx\n\t" /* a1 a2: words 3, 4 */
-        "mulxq 24(%[a]), %%rcx, %%r13\n\t" /* a1 a3: words 4, 5 */
-        "addq %%rcx, %%rbx\n\t"
-        "adcq $0, %%r13\n\t"
-        "addq %%rax, %%r11\n\t"
-        "adcq %%rbx, %%r12\n\t"
-        "adcq $0, %%r13\n\t"
-        "movq 16(%[a]), %%rdx\n\t"
-        "mulxq 24(%[a]), %%rax, %%r14\n\t" /* a2 a3: words 5, 6 */
-        "addq %%rax, %%r13\n\t"
-        "adcq $0, %%r14\n\t"
-        "xorl %%r15d, %%r15d\n\t"
-        /* double them (t7 takes the top bit) */
-        "addq %%r9, %%r9\n\t"
-        "adcq %%r10, %%r10\n\t"
-        "adcq %%r11, %%r11\n\t"
-        "adcq %%r12, %%r12\n\t"
-        "adcq %%r13, %%r13\n\t"
-        "adcq %%r14, %%r14\n\t"
-        "adcq %%r15, %%r15\n\t"
-        /* add the squares a_i^2 on the diagonal (MULX and MOV keep CF) */
-        "movq 0(%[a]), %%rdx\n\t"
-        "mulxq %%rdx, %%r8, %%rax\n\t"
-        "addq %%rax, %%r9\n\t"
-        "movq 8(%[a]), %%rdx\n\t"
-        "mulxq %%rdx, %%rax, %%rbx\n\t"
-        "adcq %%rax, %%r10\n\t"
-        "adcq %%rbx, %%r11\n\t"
-        "movq 16(%[a]), %%rdx\n\t"
-        "mulxq %%rdx, %%rax, %%rbx\n\t"
-        "adcq %%rax, %%r12\n\t"
-        "adcq %%rbx, %%r13\n\t"
-        "movq 24(%[a]), %%rdx\n\t"
-        "mulxq %%rdx, %%rax, %%rbx\n\t"
-        "adcq %%rax, %%r14\n\t"
-        "adcq %%rbx, %%r15\n\t"
+        ECT_SQUARE4
         ECT_REDUCE_P256
         :
         : [a] "r"(a), [out] "m"(out), [p3] "m"(ect_p256_p3)
