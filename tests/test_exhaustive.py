@@ -106,6 +106,11 @@ def test_every_pair_of_E(toy):
     _assert_batch_is(C, core.batch_add(A, B, False), [reference.add(R, E[i], E[j]) for i, j in zip(I, J)])
     negs = [reference.neg(R, P) for P in E]
     _assert_batch_is(C, core.batch_add(A, B, True), [reference.add(R, E[i], negs[j]) for i, j in zip(I, J)])
+    # both operands with Z = 1: the affine path with its shared inversion (equal x,
+    # the identity and Z != 1 fall back to the Jacobian addition)
+    A1 = np.ascontiguousarray(_batch(C, left)[J])
+    _assert_batch_is(C, core.batch_add(A, A1, False), [reference.add(R, E[i], E[j]) for i, j in zip(I, J)])
+    _assert_batch_is(C, core.batch_add(A, A1, True), [reference.add(R, E[i], negs[j]) for i, j in zip(I, J)])
     # single-point entry points, on the same pairs
     for i in range(N):
         for j in range(N):
