@@ -3,8 +3,9 @@
  * VARIABLE-TIME: the final subtractions, the inversion and the square root
  * branch on the values.  Never use this code on secret data.
  *
- * On x86-64 with BMI2 + ADX, 4- and 6-limb products (and 4-limb sums and
- * differences) run the assembly in ect_field_x86.h when F->asm_adx is set.
+ * On x86-64 with BMI2 + ADX, 4- and 6-limb products and squares (and 4-limb
+ * sums and differences) run the assembly in ect_field_x86.h when F->asm_adx
+ * is set; the P-256 and P-384 primes (F->p256, F->p384) have their own.
  *
  * Template parameters, set by ect_api.h before each inclusion:
  *   ECT_N     the limb count as a constant (4, 6, 9), or 0 for the run-time-sized build
@@ -254,7 +255,7 @@ static inline void T(ect_fe_mul)(const ect_field *F, FE *r, const FE *a, const F
 }
 
 /* r = a^2 R^-1 mod p.  The cross products are computed once and doubled:
- * NL (NL + 1) / 2 + NL^2 word products. */
+ * NL (NL + 1) / 2 + NL^2 word products (the assembly does the same). */
 static inline void T(ect_fe_sqr)(const ect_field *F, FE *r, const FE *a) {
 #if ECT_ASM_X86 && (ECT_N == 4 || ECT_N == 6)
     if (F->asm_adx) {
@@ -263,14 +264,10 @@ static inline void T(ect_fe_sqr)(const ect_field *F, FE *r, const FE *a) {
             ect_sqr_p256_adx(r->v, a->v);
         else
             ect_mont_sqr4_adx(r->v, a->v, F->p, F->pinv);
-        FE_VERIFY(F, r);
-        return;
-#elif ECT_N == 6
+#else
         ect_mont_sqr6_adx(r->v, a->v, F->p, F->pinv);
-        FE_VERIFY(F, r);
-        return;
 #endif
-        T(ect_fe_mul)(F, r, a, a);
+        FE_VERIFY(F, r);
         return;
     }
 #endif

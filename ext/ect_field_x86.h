@@ -118,7 +118,7 @@ static inline void ect_mont_mul4_adx(uint64_t *r, const uint64_t *a, const uint6
 }
 
 /* r = a^2 R^-1 mod p for 4-limb p (any odd p; secp256k1 and BN254 use it):
- * the square into t0..t7 (r8..r15) as in ect_sqr_p256_adx, then four
+ * the square into t0..t7 (r8..r15) by ECT_SQUARE4 (below), then four
  * Montgomery rounds in place, where round i adds m p (m = t_i pinv) to
  * t_i..t_{i+4} and rcx carries into t_{i+5}: 26 MULX against the product's
  * 32.  t < 2p ends in rcx:r15..r12. */
@@ -274,6 +274,17 @@ static inline void ect_mont_sqr4_adx(uint64_t *r, const uint64_t *a, const uint6
     "movq %%rcx, 16(%%r10)\n\t"                                                                    \
     "movq %%rdx, 24(%%r10)\n\t"
 
+/* Row i > 0 of a 4x4 product: t_i..t_{i+4} (T0..T4, T4 zero before) += a b[i]
+ * (b[i] at OFF), low words on the CF chain, high words on the OF chain. */
+#define ECT_PROD_ROW4(OFF, T0, T1, T2, T3, T4)                                                     \
+    "movq " OFF "(%[b]), %%rdx\n\t"                                                                \
+    "xorl %%" T4 "d, %%" T4 "d\n\t"                                                                \
+    ECT_MAC("a", "0", T0, T1)                                                                      \
+    ECT_MAC("a", "8", T1, T2)                                                                      \
+    ECT_MAC("a", "16", T2, T3)                                                                     \
+    ECT_MAC("a", "24", T3, T4)                                                                     \
+    "adcxq %[zero], %%" T4 "\n\t"
+
 static const uint64_t ect_p256_p3 = 0xffffffff00000001ULL; /* the P-256 prime's top limb */
 
 /* r = a b R^-1 mod the P-256 prime: the whole product first (16 MULX, rows on
@@ -291,27 +302,9 @@ static inline void ect_mul_p256_adx(uint64_t *r, const uint64_t *a, const uint64
         "adcq %%rbx, %%r10\n\t"
         "adcq %%rcx, %%r11\n\t"
         "adcq $0, %%r12\n\t"
-        "movq 8(%[b]), %%rdx\n\t"
-        "xorl %%r13d, %%r13d\n\t"
-        ECT_MAC("a", "0", "r9", "r10")
-        ECT_MAC("a", "8", "r10", "r11")
-        ECT_MAC("a", "16", "r11", "r12")
-        ECT_MAC("a", "24", "r12", "r13")
-        "adcxq %[zero], %%r13\n\t"
-        "movq 16(%[b]), %%rdx\n\t"
-        "xorl %%r14d, %%r14d\n\t"
-        ECT_MAC("a", "0", "r10", "r11")
-        ECT_MAC("a", "8", "r11", "r12")
-        ECT_MAC("a", "16", "r12", "r13")
-        ECT_MAC("a", "24", "r13", "r14")
-        "adcxq %[zero], %%r14\n\t"
-        "movq 24(%[b]), %%rdx\n\t"
-        "xorl %%r15d, %%r15d\n\t"
-        ECT_MAC("a", "0", "r11", "r12")
-        ECT_MAC("a", "8", "r12", "r13")
-        ECT_MAC("a", "16", "r13", "r14")
-        ECT_MAC("a", "24", "r14", "r15")
-        "adcxq %[zero], %%r15\n\t"
+        ECT_PROD_ROW4("8", "r9", "r10", "r11", "r12", "r13")
+        ECT_PROD_ROW4("16", "r10", "r11", "r12", "r13", "r14")
+        ECT_PROD_ROW4("24", "r11", "r12", "r13", "r14", "r15")
         ECT_REDUCE_P256
         :
         : [a] "r"(a), [b] "r"(b), [out] "m"(out), [p3] "m"(ect_p256_p3), [zero] "m"(ect_zero_limb)
