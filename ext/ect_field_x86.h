@@ -324,6 +324,32 @@ static inline void ect_sqr_p256_adx(uint64_t *r, const uint64_t *a) {
         : "rax", "rbx", "rcx", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "cc", "memory");
 }
 
+/* The 6-limb products' ending: t (r8..r13) is stored through rax, p is
+ * subtracted in the registers (ECT_T6_SUB_P, then the top word's borrow), and
+ * on a borrow (t < p) the stored t is reloaded (CMOVC from memory) before the
+ * final store. */
+#define ECT_T6_STORE                                                                               \
+    "movq %%r8, 0(%%rax)\n\t"                                                                      \
+    "movq %%r9, 8(%%rax)\n\t"                                                                      \
+    "movq %%r10, 16(%%rax)\n\t"                                                                    \
+    "movq %%r11, 24(%%rax)\n\t"                                                                    \
+    "movq %%r12, 32(%%rax)\n\t"                                                                    \
+    "movq %%r13, 40(%%rax)\n\t"
+#define ECT_T6_SUB_P                                                                               \
+    "subq 0(%[p]), %%r8\n\t"                                                                       \
+    "sbbq 8(%[p]), %%r9\n\t"                                                                       \
+    "sbbq 16(%[p]), %%r10\n\t"                                                                     \
+    "sbbq 24(%[p]), %%r11\n\t"                                                                     \
+    "sbbq 32(%[p]), %%r12\n\t"                                                                     \
+    "sbbq 40(%[p]), %%r13\n\t"
+#define ECT_T6_KEEP_IF_BORROW                                                                      \
+    "cmovcq 0(%%rax), %%r8\n\t"                                                                    \
+    "cmovcq 8(%%rax), %%r9\n\t"                                                                    \
+    "cmovcq 16(%%rax), %%r10\n\t"                                                                  \
+    "cmovcq 24(%%rax), %%r11\n\t"                                                                  \
+    "cmovcq 32(%%rax), %%r12\n\t"                                                                  \
+    "cmovcq 40(%%rax), %%r13\n\t"
+
 /* The same CIOS product for 6-limb p (P-384, BLS12-381).  t0..t7 live in
  * r8..r15; with a, b and p in three more registers every general register
  * but rbp and rsp is taken, so pinv and the output pointer are read from the
@@ -367,31 +393,11 @@ static inline void ect_mont_mul6_adx(uint64_t *r, const uint64_t *a, const uint6
                      "xorl %%r14d, %%r14d\n\t"
                      ECT_ROW6("0") ECT_ROW6("8") ECT_ROW6("16") ECT_ROW6("24") ECT_ROW6("32") ECT_ROW6("40")
                      "movq %[out], %%rax\n\t"
-                     "movq %%r8, 0(%%rax)\n\t"
-                     "movq %%r9, 8(%%rax)\n\t"
-                     "movq %%r10, 16(%%rax)\n\t"
-                     "movq %%r11, 24(%%rax)\n\t"
-                     "movq %%r12, 32(%%rax)\n\t"
-                     "movq %%r13, 40(%%rax)\n\t"
-                     "subq 0(%[p]), %%r8\n\t"
-                     "sbbq 8(%[p]), %%r9\n\t"
-                     "sbbq 16(%[p]), %%r10\n\t"
-                     "sbbq 24(%[p]), %%r11\n\t"
-                     "sbbq 32(%[p]), %%r12\n\t"
-                     "sbbq 40(%[p]), %%r13\n\t"
+                     ECT_T6_STORE
+                     ECT_T6_SUB_P
                      "sbbq $0, %%r14\n\t" /* borrows only if t < p */
-                     "cmovcq 0(%%rax), %%r8\n\t"
-                     "cmovcq 8(%%rax), %%r9\n\t"
-                     "cmovcq 16(%%rax), %%r10\n\t"
-                     "cmovcq 24(%%rax), %%r11\n\t"
-                     "cmovcq 32(%%rax), %%r12\n\t"
-                     "cmovcq 40(%%rax), %%r13\n\t"
-                     "movq %%r8, 0(%%rax)\n\t"
-                     "movq %%r9, 8(%%rax)\n\t"
-                     "movq %%r10, 16(%%rax)\n\t"
-                     "movq %%r11, 24(%%rax)\n\t"
-                     "movq %%r12, 32(%%rax)\n\t"
-                     "movq %%r13, 40(%%rax)\n\t"
+                     ECT_T6_KEEP_IF_BORROW
+                     ECT_T6_STORE
                      :
                      : [a] "r"(a), [b] "r"(b), [p] "r"(p), [pinv] "m"(pinv), [out] "m"(out),
                        [zero] "m"(ect_zero_limb)
@@ -463,12 +469,7 @@ static inline void ect_mont_mul_p384_adx(uint64_t *r, const uint64_t *a, const u
                      ECT_ROW_P384("0") ECT_ROW_P384("8") ECT_ROW_P384("16") ECT_ROW_P384("24")
                      ECT_ROW_P384("32") ECT_ROW_P384("40")
                      "movq %[out], %%rax\n\t"
-                     "movq %%r8, 0(%%rax)\n\t"
-                     "movq %%r9, 8(%%rax)\n\t"
-                     "movq %%r10, 16(%%rax)\n\t"
-                     "movq %%r11, 24(%%rax)\n\t"
-                     "movq %%r12, 32(%%rax)\n\t"
-                     "movq %%r13, 40(%%rax)\n\t"
+                     ECT_T6_STORE
                      "movl $0xffffffff, %%ecx\n\t" /* p0 */
                      "movq %%rcx, %%rdx\n\t"
                      "notq %%rdx\n\t" /* p1 */
@@ -479,18 +480,8 @@ static inline void ect_mont_mul_p384_adx(uint64_t *r, const uint64_t *a, const u
                      "sbbq $-1, %%r12\n\t"
                      "sbbq $-1, %%r13\n\t"
                      "sbbq $0, %%r14\n\t" /* borrows only if t < p */
-                     "cmovcq 0(%%rax), %%r8\n\t"
-                     "cmovcq 8(%%rax), %%r9\n\t"
-                     "cmovcq 16(%%rax), %%r10\n\t"
-                     "cmovcq 24(%%rax), %%r11\n\t"
-                     "cmovcq 32(%%rax), %%r12\n\t"
-                     "cmovcq 40(%%rax), %%r13\n\t"
-                     "movq %%r8, 0(%%rax)\n\t"
-                     "movq %%r9, 8(%%rax)\n\t"
-                     "movq %%r10, 16(%%rax)\n\t"
-                     "movq %%r11, 24(%%rax)\n\t"
-                     "movq %%r12, 32(%%rax)\n\t"
-                     "movq %%r13, 40(%%rax)\n\t"
+                     ECT_T6_KEEP_IF_BORROW
+                     ECT_T6_STORE
                      :
                      : [a] "r"(a), [b] "r"(b), [out] "m"(out), [zero] "m"(ect_zero_limb)
                      : "rax", "rbx", "rcx", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "cc",
@@ -622,31 +613,11 @@ static inline void ect_mont_sqr6_adx(uint64_t *r, const uint64_t *a, const uint6
         /* t = r15:r13..r8 < 2p: subtract p unless that borrows (as in
          * ect_mont_mul6_adx, the stored t is reloaded on a borrow) */
         "movq %[out], %%rax\n\t"
-        "movq %%r8, 0(%%rax)\n\t"
-        "movq %%r9, 8(%%rax)\n\t"
-        "movq %%r10, 16(%%rax)\n\t"
-        "movq %%r11, 24(%%rax)\n\t"
-        "movq %%r12, 32(%%rax)\n\t"
-        "movq %%r13, 40(%%rax)\n\t"
-        "subq 0(%[p]), %%r8\n\t"
-        "sbbq 8(%[p]), %%r9\n\t"
-        "sbbq 16(%[p]), %%r10\n\t"
-        "sbbq 24(%[p]), %%r11\n\t"
-        "sbbq 32(%[p]), %%r12\n\t"
-        "sbbq 40(%[p]), %%r13\n\t"
+        ECT_T6_STORE
+        ECT_T6_SUB_P
         "sbbq $0, %%r15\n\t"
-        "cmovcq 0(%%rax), %%r8\n\t"
-        "cmovcq 8(%%rax), %%r9\n\t"
-        "cmovcq 16(%%rax), %%r10\n\t"
-        "cmovcq 24(%%rax), %%r11\n\t"
-        "cmovcq 32(%%rax), %%r12\n\t"
-        "cmovcq 40(%%rax), %%r13\n\t"
-        "movq %%r8, 0(%%rax)\n\t"
-        "movq %%r9, 8(%%rax)\n\t"
-        "movq %%r10, 16(%%rax)\n\t"
-        "movq %%r11, 24(%%rax)\n\t"
-        "movq %%r12, 32(%%rax)\n\t"
-        "movq %%r13, 40(%%rax)\n\t"
+        ECT_T6_KEEP_IF_BORROW
+        ECT_T6_STORE
         :
         : [a] "r"(a), [t] "r"(t), [p] "r"(p), [pinv] "m"(pinv), [out] "m"(out), [zero] "m"(ect_zero_limb)
         : "rax", "rbx", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "cc", "memory");
