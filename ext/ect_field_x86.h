@@ -493,10 +493,6 @@ static inline void ect_mont_mul_p384_adx(uint64_t *r, const uint64_t *a, const u
  * t[12] on the stack, then reduced by six Montgomery rounds (36 MULX), where
  * ect_mont_mul6_adx interleaves 72.  Rounds hold positions i..i+5 in
  * r8..r13, t[i+6] in r14 and the carry into it in r15. */
-#define ECT_SQR6_CROSS(OFF, LO, HI)                                                                \
-    "mulxq " OFF "(%[a]), %%rax, %%rbx\n\t"                                                        \
-    "adcxq %%rax, %%" LO "\n\t"                                                                    \
-    "adoxq %%rbx, %%" HI "\n\t"
 #define ECT_SQR6_DIAG(OFF, K)                                                                      \
     "movq " OFF "(%[a]), %%rdx\n\t"                                                                \
     "mulxq %%rdx, %%rax, %%rbx\n\t"                                                                \
@@ -550,10 +546,10 @@ static inline void ect_mont_sqr6_adx(uint64_t *r, const uint64_t *a, const uint6
         /* row 1: a1 a2..a5 into positions 3..7 (r11..r15) */
         "movq 8(%[a]), %%rdx\n\t"
         "xorl %%r15d, %%r15d\n\t"
-        ECT_SQR6_CROSS("16", "r11", "r12")
-        ECT_SQR6_CROSS("24", "r12", "r13")
-        ECT_SQR6_CROSS("32", "r13", "r14")
-        ECT_SQR6_CROSS("40", "r14", "r15")
+        ECT_MAC("a", "16", "r11", "r12")
+        ECT_MAC("a", "24", "r12", "r13")
+        ECT_MAC("a", "32", "r13", "r14")
+        ECT_MAC("a", "40", "r14", "r15")
         "adcxq %[zero], %%r15\n\t"
         /* positions 1..4 are final */
         "movq %%r9, 8(%[t])\n\t"
@@ -563,17 +559,17 @@ static inline void ect_mont_sqr6_adx(uint64_t *r, const uint64_t *a, const uint6
         /* row 2: a2 a3..a5 into positions 5..8 (r13, r14, r15, r9) */
         "movq 16(%[a]), %%rdx\n\t"
         "xorl %%r9d, %%r9d\n\t"
-        ECT_SQR6_CROSS("24", "r13", "r14")
-        ECT_SQR6_CROSS("32", "r14", "r15")
-        ECT_SQR6_CROSS("40", "r15", "r9")
+        ECT_MAC("a", "24", "r13", "r14")
+        ECT_MAC("a", "32", "r14", "r15")
+        ECT_MAC("a", "40", "r15", "r9")
         "adcxq %[zero], %%r9\n\t"
         "movq %%r13, 40(%[t])\n\t"
         "movq %%r14, 48(%[t])\n\t"
         /* row 3: a3 a4, a3 a5 into positions 7..9 (r15, r9, r10) */
         "movq 24(%[a]), %%rdx\n\t"
         "xorl %%r10d, %%r10d\n\t"
-        ECT_SQR6_CROSS("32", "r15", "r9")
-        ECT_SQR6_CROSS("40", "r9", "r10")
+        ECT_MAC("a", "32", "r15", "r9")
+        ECT_MAC("a", "40", "r9", "r10")
         "adcxq %[zero], %%r10\n\t"
         "movq %%r15, 56(%[t])\n\t"
         "movq %%r9, 64(%[t])\n\t"
