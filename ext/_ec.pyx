@@ -101,8 +101,9 @@ cdef class CurveCore:
         glv: ``None``, or ``(beta, lam, a1, b1, a2, b2)``: (x, y) -> (beta x, y)
             acts as multiplication by lam on the subgroup, and (a1, b1),
             (a2, b2) is a short basis of {(x, y): x + y lam = 0 mod n}.
-        portable: use the portable C field code even where the x86-64
-            MULX/ADX assembly is available (the tests compare the two).
+        portable: use the generic C field code: no x86-64 MULX/ADX
+            assembly even where it is available, and no prime-specific
+            product (P-521's radix-2^58 folding); the tests compare the two.
 
     The caller (``ectraverse.point.Curve``) validates the parameters; this
     class trusts them.
@@ -127,6 +128,8 @@ cdef class CurveCore:
         _setup_field(&self.c.fp, p)
         _setup_field(&self.c.fn, n)
         self.c.fp.asm_adx = 0 if portable else ect_asm_available()
+        if portable:
+            self.c.fp.mersenne521 = 0
         self.limbs = self.c.fp.n
         self.scalar_limbs = self.c.fn.n
         self.field_bytes = self.c.fp.nbytes

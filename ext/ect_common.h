@@ -80,7 +80,7 @@ typedef struct {
     int ts_s;                /* s (Tonelli-Shanks only) */
     uint64_t ts_c[ECT_MAXL]; /* z^q in Montgomery form, z a non-residue */
     int asm_adx;             /* 1: 4- and 6-limb products use the MULX/ADX code (ect_field_x86.h) */
-    int mersenne521;         /* 1: p = 2^521 - 1, reduced by folding (ect_fe_redc) */
+    int mersenne521;         /* 1: p = 2^521 - 1: radix-2^58 products, reduced by folding (ect_fe_mul_m521) */
     int p256;                /* 1: p is the P-256 prime (the assembly reduces by shifts: ect_mul_p256_adx) */
     int p384;                /* 1: p is the P-384 prime (likewise: ect_mont_mul_p384_adx) */
 } ect_field;
@@ -196,6 +196,17 @@ static inline void ect_limbs_to_be(uint8_t *out, size_t len, const uint64_t *a, 
 #define ECT_SCALAR(v) __asm__("" : "+r"(v))
 #else
 #define ECT_SCALAR(v) ((void)0)
+#endif
+
+/* ECT_UNROLL: unroll the next loop fully.  GCC's heuristics leave nested
+ * loops with triangular bounds rolled, and the P-521 products need their 9 x 9
+ * digit products laid out in registers. */
+#if defined(__clang__)
+#define ECT_UNROLL _Pragma("unroll")
+#elif defined(__GNUC__)
+#define ECT_UNROLL _Pragma("GCC unroll 16")
+#else
+#define ECT_UNROLL
 #endif
 
 /* One limb of a carry (borrow) chain: *r = a + b + c (a - b - c), returns the

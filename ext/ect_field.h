@@ -5,7 +5,8 @@
  *
  * On x86-64 with BMI2 + ADX, 4- and 6-limb products and squares (and 4-limb
  * sums and differences) run the assembly in ect_field_x86.h when F->asm_adx
- * is set; the P-256 and P-384 primes (F->p256, F->p384) have their own.
+ * is set; the P-256 and P-384 primes (F->p256, F->p384) have their own, and
+ * P-521 (F->mersenne521) multiplies in radix 2^58 and reduces by folding.
  *
  * Template parameters, set by ect_api.h before each inclusion:
  *   ECT_N     the limb count as a constant (4, 6, 9), or 0 for the run-time-sized build
@@ -142,28 +143,20 @@ static inline void T(ect_fe_half)(const ect_field *F, FE *r, const FE *a) {
 }
 
 #if ECT_N == 9
-/* REDC for p = 2^521 - 1 (P-521) without multiplications: 2^521 = 1 mod p, so
- * t mod p is t's 521-bit digits summed (folded), and R^-1 = 2^-576 = 2^-55
- * mod p is a rotation right by 55 bits within 521 bits.  t < 2^1152. */
-static inline void T(ect_fe_redc_m521)(FE *r, const uint64_t *t) {
-    const uint64_t M9 = 0x1FF; /* limb 8 holds bits 512 .. 520 */
-    uint64_t x[10], c;
-    /* x = (t mod 2^521) + (t >> 521), 10 limbs */
-    ect_u128 acc = 0;
-    for (int i = 0; i < 10; i++) {
-        uint64_t lo = i < 8 ? t[i] : (i == 8 ? t[8] & M9 : 0);
-        uint64_t hi = (t[8 + i] >> 9) | (i + 9 < 18 ? t[9 + i] << 55 : 0);
-        acc += (ect_u128)lo + hi;
-        x[i] = (uint64_t)acc;
-        acc >>= 64;
-    }
+/* P-521 (p = 2^521 - 1).  2^521 = 1 mod p, so a value's 521-bit digits can
+ * be summed (folded) instead of reduced, and the Montgomery factor
+ * R^-1 = 2^-576 = 2^-55 mod p is a rotation right by 55 bits within 521 bits.
+ * No multiplication is spent on reduction. */
+#define ECT_M521_TOP 0x1FF /* limb 8 holds bits 512 .. 520 */
+
+/* r = x 2^-55 mod p, fully reduced, for x < 2^640 given as 10 limbs. */
+static inline void T(ect_m521_fold_rotate)(FE *r, uint64_t *x) {
     /* fold until x < 2^521 (twice at most): x = (x mod 2^521) + (x >> 521) */
     while ((x[8] >> 9) | x[9]) {
-        c = (x[8] >> 9) | (x[9] << 55);
-        uint64_t c2 = x[9] >> 9;
-        x[8] &= M9;
+        uint64_t c = (x[8] >> 9) | (x[9] << 55), c2 = x[9] >> 9;
+        x[8] &= ECT_M521_TOP;
         x[9] = 0;
-        acc = (ect_u128)x[0] + c;
+        ect_u128 acc = (ect_u128)x[0] + c;
         x[0] = (uint64_t)acc;
         acc >>= 64;
         acc += (ect_u128)x[1] + c2;
@@ -182,10 +175,106 @@ static inline void T(ect_fe_redc_m521)(FE *r, const uint64_t *t) {
     r->v[7] |= low << 18;
     r->v[8] |= low >> 46;
     /* x = p (all ones, = 0 mod p) rotates to itself */
-    uint64_t all = r->v[8] ^ M9;
+    uint64_t all = r->v[8] ^ ECT_M521_TOP;
     for (int i = 0; i < 8; i++) all |= ~r->v[i];
     if (!all)
         for (int i = 0; i < 9; i++) r->v[i] = 0;
+}
+
+/* REDC: r = t R^-1 mod p for t < 2^1152 (18 limbs). */
+static inline void T(ect_fe_redc_m521)(FE *r, const uint64_t *t) {
+    uint64_t x[10];
+    /* x = (t mod 2^521) + (t >> 521), 10 limbs */
+    ect_u128 acc = 0;
+    for (int i = 0; i < 10; i++) {
+        uint64_t lo = i < 8 ? t[i] : (i == 8 ? t[8] & ECT_M521_TOP : 0);
+        uint64_t hi = (t[8 + i] >> 9) | (i + 9 < 18 ? t[9 + i] << 55 : 0);
+        acc += (ect_u128)lo + hi;
+        x[i] = (uint64_t)acc;
+        acc >>= 64;
+    }
+    T(ect_m521_fold_rotate)(r, x);
+}
+
+/* Products in radix 2^58, as OpenSSL's ecp_nistp521.c does: a 521-bit value
+ * is 9 digits of 58 bits, a digit product fits in 116 bits and a column of
+ * nine of them in 128, so columns accumulate without carries; and
+ * 2^522 = 2 mod p, so column k + 9 folds into column k doubled.  The digits
+ * are split off the 64-bit limbs on entry and joined back on exit, so the
+ * representation elsewhere stays 9 limbs of 64 bits.  a < 2^521. */
+#define ECT_M58 ((((uint64_t)1) << 58) - 1)
+static inline void T(ect_m521_digits)(uint64_t *d, const uint64_t *a) {
+    d[0] = a[0] & ECT_M58;
+    for (int k = 1; k < 9; k++) { /* digit k starts at bit 58 k, inside limb w, and ends in limb w + 1 */
+        const int w = 58 * k / 64, s = 58 * k % 64;
+        d[k] = ((a[w] >> s) | (a[w + 1] << (64 - s))) & ECT_M58;
+    }
+}
+
+/* r = (sum of cols[k] 2^(58 k), k < 9) 2^-55 mod p, for columns < 2^122. */
+static inline void T(ect_m521_join)(FE *r, ect_u128 *cols) {
+    uint64_t v[9], x[10];
+    ect_u128 c = 0;
+    for (int k = 0; k < 9; k++) {
+        c += cols[k];
+        v[k] = (uint64_t)c & ECT_M58;
+        c >>= 58;
+    }
+    /* value = v + c 2^522 = v + 2 c mod p (c < 2^65) */
+    x[0] = v[0] | (v[1] << 58);
+    for (int w = 1; w < 9; w++) { /* limb w starts inside digit k at offset o <= 48, ends in digit k + 1 */
+        const int k = 64 * w / 58, o = 64 * w % 58;
+        x[w] = (v[k] >> o) | (k + 1 < 9 ? v[k + 1] << (58 - o) : 0);
+    }
+    x[9] = 0;
+    c <<= 1;
+    uint64_t carry = ect_addc(&x[0], x[0], (uint64_t)c, 0);
+    carry = ect_addc(&x[1], x[1], (uint64_t)(c >> 64), carry);
+    for (int w = 2; w < 10; w++) carry = ect_addc(&x[w], x[w], 0, carry);
+    T(ect_m521_fold_rotate)(r, x);
+}
+
+/* r = a b 2^-576 mod p: 81 digit products. */
+static inline void T(ect_fe_mul_m521)(FE *r, const FE *a, const FE *b) {
+    uint64_t A[9], B[9], B2[9];
+    ect_u128 cols[9];
+    T(ect_m521_digits)(A, a->v);
+    T(ect_m521_digits)(B, b->v);
+    for (int j = 0; j < 9; j++) B2[j] = B[j] << 1;
+    ECT_UNROLL
+    for (int k = 0; k < 9; k++) {
+        ect_u128 s = 0;
+        ECT_UNROLL
+        for (int i = 0; i <= k; i++) s += (ect_u128)A[i] * B[k - i];
+        ECT_UNROLL
+        for (int i = k + 1; i < 9; i++) s += (ect_u128)A[i] * B2[k + 9 - i];
+        cols[k] = s;
+    }
+    T(ect_m521_join)(r, cols);
+}
+
+/* r = a^2 2^-576 mod p: 45 digit products (a_i a_j for i < j once, doubled). */
+static inline void T(ect_fe_sqr_m521)(FE *r, const FE *a) {
+    uint64_t A[9], A2[9], A4[9];
+    ect_u128 cols[9];
+    T(ect_m521_digits)(A, a->v);
+    for (int j = 0; j < 9; j++) {
+        A2[j] = A[j] << 1;
+        A4[j] = A[j] << 2;
+    }
+    ECT_UNROLL
+    for (int k = 0; k < 9; k++) {
+        ect_u128 s = 0;
+        /* column k: i + j = k, then (folded, times 2) i + j = k + 9 */
+        ECT_UNROLL
+        for (int i = 0; 2 * i < k; i++) s += (ect_u128)A[i] * A2[k - i];
+        if (k % 2 == 0) s += (ect_u128)A[k / 2] * A[k / 2];
+        ECT_UNROLL
+        for (int i = k + 1; 2 * i < k + 9; i++) s += (ect_u128)A[i] * A4[k + 9 - i];
+        if (k % 2 == 1) s += (ect_u128)A[(k + 9) / 2] * A2[(k + 9) / 2];
+        cols[k] = s;
+    }
+    T(ect_m521_join)(r, cols);
 }
 #endif
 
@@ -238,6 +327,12 @@ static inline void T(ect_fe_mul)(const ect_field *F, FE *r, const FE *a, const F
         FE_VERIFY(F, r);
         return;
     }
+#elif ECT_N == 9
+    if (F->mersenne521) {
+        T(ect_fe_mul_m521)(r, a, b);
+        FE_VERIFY(F, r);
+        return;
+    }
 #endif
     uint64_t t[2 * ECT_L];
     for (int i = 0; i < NL; i++) t[i] = 0;
@@ -272,8 +367,9 @@ static inline void T(ect_fe_sqr)(const ect_field *F, FE *r, const FE *a) {
     }
 #endif
 #if ECT_N == 9
-    if (F->mersenne521) { /* the 9-limb product below is faster than this squaring */
-        T(ect_fe_mul)(F, r, a, a);
+    if (F->mersenne521) {
+        T(ect_fe_sqr_m521)(r, a);
+        FE_VERIFY(F, r);
         return;
     }
 #endif
