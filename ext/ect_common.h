@@ -209,6 +209,14 @@ static inline void ect_limbs_to_be(uint8_t *out, size_t len, const uint64_t *a, 
 #define ECT_UNROLL
 #endif
 
+/* ECT_ALWAYS_INLINE: inline even where GCC's size heuristics would not (the
+ * 4- and 6-limb field operations, see ect_field.h). */
+#if defined(__GNUC__) || defined(__clang__)
+#define ECT_ALWAYS_INLINE static inline __attribute__((always_inline))
+#else
+#define ECT_ALWAYS_INLINE static inline
+#endif
+
 /* One limb of a carry (borrow) chain: *r = a + b + c (a - b - c), returns the
  * carry (borrow) out, 0 or 1.  On x86-64 the ADC/SBB intrinsics, which GCC and
  * Clang turn into one carry chain; elsewhere (and with ECT_NO_ASM) 128-bit

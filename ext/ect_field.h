@@ -25,6 +25,18 @@ typedef struct {
     uint64_t v[ECT_L];
 } T(ect_fe);
 
+/* The 4-limb products, squares, sums and differences dispatch to assembly on
+ * x86-64 and are forced inline: called, each one saves and restores the
+ * callee-saved registers its assembly clobbers; inlined into a point formula,
+ * the formula saves them once.  Their portable bodies (*_portable) stay
+ * ordinary functions, so the inlined code is only the dispatch and the
+ * assembly. */
+#if ECT_N == 4
+#define ECT_FE_INLINE ECT_ALWAYS_INLINE
+#else
+#define ECT_FE_INLINE static inline
+#endif
+
 #define FE T(ect_fe)
 
 /* Invariant check: a is fully reduced. */
@@ -74,30 +86,24 @@ static inline void T(ect_fe_reduce_once)(const ect_field *F, FE *r, const uint64
     }
 }
 
-/* r = a + b mod p. */
-static inline void T(ect_fe_add)(const ect_field *F, FE *r, const FE *a, const FE *b) {
-#if ECT_ASM_X86 && ECT_N == 4
-    if (F->asm_adx) {
-        ect_mod_add4_x86(r->v, a->v, b->v, F->p);
-        FE_VERIFY(F, r);
-        return;
-    }
-#endif
+static inline void T(ect_fe_add_portable)(const ect_field *F, FE *r, const FE *a, const FE *b) {
     uint64_t t[ECT_L];
     uint64_t c = ect_limbs_add(t, a->v, b->v, NL);
     T(ect_fe_reduce_once)(F, r, t, c);
+}
+
+/* r = a + b mod p. */
+ECT_FE_INLINE void T(ect_fe_add)(const ect_field *F, FE *r, const FE *a, const FE *b) {
+#if ECT_ASM_X86 && ECT_N == 4
+    if (F->asm_adx)
+        ect_mod_add4_x86(r->v, a->v, b->v, F->p);
+    else
+#endif
+        T(ect_fe_add_portable)(F, r, a, b);
     FE_VERIFY(F, r);
 }
 
-/* r = a - b mod p. */
-static inline void T(ect_fe_sub)(const ect_field *F, FE *r, const FE *a, const FE *b) {
-#if ECT_ASM_X86 && ECT_N == 4
-    if (F->asm_adx) {
-        ect_mod_sub4_x86(r->v, a->v, b->v, F->p);
-        FE_VERIFY(F, r);
-        return;
-    }
-#endif
+static inline void T(ect_fe_sub_portable)(const ect_field *F, FE *r, const FE *a, const FE *b) {
     uint64_t t[ECT_L], pm[ECT_L];
     uint64_t mask = (uint64_t)0 - ect_limbs_sub(t, a->v, b->v, NL); /* add p back on a borrow */
     for (int i = 0; i < NL; i++) {
@@ -105,6 +111,16 @@ static inline void T(ect_fe_sub)(const ect_field *F, FE *r, const FE *a, const F
         ECT_SCALAR(pm[i]);
     }
     ect_limbs_add(r->v, t, pm, NL);
+}
+
+/* r = a - b mod p. */
+ECT_FE_INLINE void T(ect_fe_sub)(const ect_field *F, FE *r, const FE *a, const FE *b) {
+#if ECT_ASM_X86 && ECT_N == 4
+    if (F->asm_adx)
+        ect_mod_sub4_x86(r->v, a->v, b->v, F->p);
+    else
+#endif
+        T(ect_fe_sub_portable)(F, r, a, b);
     FE_VERIFY(F, r);
 }
 
@@ -120,12 +136,12 @@ static inline void T(ect_fe_neg)(const ect_field *F, FE *r, const FE *a) {
 }
 
 /* r = 2a mod p. */
-static inline void T(ect_fe_dbl)(const ect_field *F, FE *r, const FE *a) {
+ECT_FE_INLINE void T(ect_fe_dbl)(const ect_field *F, FE *r, const FE *a) {
     T(ect_fe_add)(F, r, a, a);
 }
 
 /* r = a / 2 mod p: a >> 1 if a is even, else (a + p) >> 1 (p is odd). */
-static inline void T(ect_fe_half)(const ect_field *F, FE *r, const FE *a) {
+ECT_FE_INLINE void T(ect_fe_half)(const ect_field *F, FE *r, const FE *a) {
     uint64_t t[ECT_L], pm[ECT_L];
     uint64_t mask = (uint64_t)0 - (a->v[0] & 1);
     for (int i = 0; i < NL; i++) {
@@ -306,34 +322,8 @@ static inline void T(ect_fe_redc)(const ect_field *F, FE *r, uint64_t *t) {
     FE_VERIFY(F, r);
 }
 
-/* r = a b R^-1 mod p (Montgomery product).  Cost: 2 NL^2 word products.
- * 4- and 6-limb fields on CPUs with BMI2 + ADX take the assembly in ect_field_x86.h. */
-static inline void T(ect_fe_mul)(const ect_field *F, FE *r, const FE *a, const FE *b) {
-#if ECT_ASM_X86 && ECT_N == 4
-    if (F->asm_adx) {
-        if (F->p256)
-            ect_mul_p256_adx(r->v, a->v, b->v);
-        else
-            ect_mont_mul4_adx(r->v, a->v, b->v, F->p, F->pinv);
-        FE_VERIFY(F, r);
-        return;
-    }
-#elif ECT_ASM_X86 && ECT_N == 6
-    if (F->asm_adx) {
-        if (F->p384)
-            ect_mont_mul_p384_adx(r->v, a->v, b->v);
-        else
-            ect_mont_mul6_adx(r->v, a->v, b->v, F->p, F->pinv);
-        FE_VERIFY(F, r);
-        return;
-    }
-#elif ECT_N == 9
-    if (F->mersenne521) {
-        T(ect_fe_mul_m521)(r, a, b);
-        FE_VERIFY(F, r);
-        return;
-    }
-#endif
+/* The products and squares in portable C: schoolbook, then REDC. */
+static inline void T(ect_fe_mul_portable)(const ect_field *F, FE *r, const FE *a, const FE *b) {
     uint64_t t[2 * ECT_L];
     for (int i = 0; i < NL; i++) t[i] = 0;
     for (int i = 0; i < NL; i++) {
@@ -349,30 +339,9 @@ static inline void T(ect_fe_mul)(const ect_field *F, FE *r, const FE *a, const F
     T(ect_fe_redc)(F, r, t);
 }
 
-/* r = a^2 R^-1 mod p.  The cross products are computed once and doubled:
- * NL (NL + 1) / 2 + NL^2 word products (the assembly does the same). */
-static inline void T(ect_fe_sqr)(const ect_field *F, FE *r, const FE *a) {
-#if ECT_ASM_X86 && (ECT_N == 4 || ECT_N == 6)
-    if (F->asm_adx) {
-#if ECT_N == 4
-        if (F->p256)
-            ect_sqr_p256_adx(r->v, a->v);
-        else
-            ect_mont_sqr4_adx(r->v, a->v, F->p, F->pinv);
-#else
-        ect_mont_sqr6_adx(r->v, a->v, F->p, F->pinv);
-#endif
-        FE_VERIFY(F, r);
-        return;
-    }
-#endif
-#if ECT_N == 9
-    if (F->mersenne521) {
-        T(ect_fe_sqr_m521)(r, a);
-        FE_VERIFY(F, r);
-        return;
-    }
-#endif
+/* The cross products are computed once and doubled: NL (NL + 1) / 2 + NL^2
+ * word products. */
+static inline void T(ect_fe_sqr_portable)(const ect_field *F, FE *r, const FE *a) {
     uint64_t t[2 * ECT_L];
     for (int i = 0; i < 2 * NL; i++) t[i] = 0;
     /* cross products a_i a_j, i < j */
@@ -403,6 +372,52 @@ static inline void T(ect_fe_sqr)(const ect_field *F, FE *r, const FE *a) {
         c = (uint64_t)(acc >> 64);
     }
     T(ect_fe_redc)(F, r, t);
+}
+
+/* r = a b R^-1 mod p (Montgomery product).  4- and 6-limb fields on CPUs with
+ * BMI2 + ADX take the assembly in ect_field_x86.h, P-521 its radix-2^58
+ * product, everything else the portable code. */
+ECT_FE_INLINE void T(ect_fe_mul)(const ect_field *F, FE *r, const FE *a, const FE *b) {
+#if ECT_ASM_X86 && ECT_N == 4
+    if (F->asm_adx && F->p256)
+        ect_mul_p256_adx(r->v, a->v, b->v);
+    else if (F->asm_adx)
+        ect_mont_mul4_adx(r->v, a->v, b->v, F->p, F->pinv);
+    else
+#elif ECT_ASM_X86 && ECT_N == 6
+    if (F->asm_adx && F->p384)
+        ect_mont_mul_p384_adx(r->v, a->v, b->v);
+    else if (F->asm_adx)
+        ect_mont_mul6_adx(r->v, a->v, b->v, F->p, F->pinv);
+    else
+#elif ECT_N == 9
+    if (F->mersenne521)
+        T(ect_fe_mul_m521)(r, a, b);
+    else
+#endif
+        T(ect_fe_mul_portable)(F, r, a, b);
+    FE_VERIFY(F, r);
+}
+
+/* r = a^2 R^-1 mod p, dispatched as ect_fe_mul. */
+ECT_FE_INLINE void T(ect_fe_sqr)(const ect_field *F, FE *r, const FE *a) {
+#if ECT_ASM_X86 && ECT_N == 4
+    if (F->asm_adx && F->p256)
+        ect_sqr_p256_adx(r->v, a->v);
+    else if (F->asm_adx)
+        ect_mont_sqr4_adx(r->v, a->v, F->p, F->pinv);
+    else
+#elif ECT_ASM_X86 && ECT_N == 6
+    if (F->asm_adx)
+        ect_mont_sqr6_adx(r->v, a->v, F->p, F->pinv);
+    else
+#elif ECT_N == 9
+    if (F->mersenne521)
+        T(ect_fe_sqr_m521)(r, a);
+    else
+#endif
+        T(ect_fe_sqr_portable)(F, r, a);
+    FE_VERIFY(F, r);
 }
 
 /* r = a in Montgomery form, for a plain value a < p. */
@@ -540,3 +555,5 @@ static inline int T(ect_fe_sqrt)(const ect_field *F, FE *r, const FE *a) {
     *r = x;
     return 1;
 }
+
+#undef ECT_FE_INLINE

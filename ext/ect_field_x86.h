@@ -112,7 +112,7 @@ static inline int ect_cpu_has_adx(void) {
 
 static const uint64_t ect_zero_limb = 0;
 
-static inline void ect_mont_mul4_adx(uint64_t *r, const uint64_t *a, const uint64_t *b, const uint64_t *p,
+ECT_ALWAYS_INLINE void ect_mont_mul4_adx(uint64_t *r, const uint64_t *a, const uint64_t *b, const uint64_t *p,
                                      uint64_t pinv) {
     ECT_MONT_MUL4_ASM();
 }
@@ -183,7 +183,7 @@ static inline void ect_mont_mul4_adx(uint64_t *r, const uint64_t *a, const uint6
     "adcq %%rax, %%r14\n\t"                                                                        \
     "adcq %%rbx, %%r15\n\t"
 
-static inline void ect_mont_sqr4_adx(uint64_t *r, const uint64_t *a, const uint64_t *p, uint64_t pinv) {
+ECT_ALWAYS_INLINE void ect_mont_sqr4_adx(uint64_t *r, const uint64_t *a, const uint64_t *p, uint64_t pinv) {
     uint64_t *out = r;
     __asm__ volatile(
         ECT_SQUARE4
@@ -290,7 +290,7 @@ static const uint64_t ect_p256_p3 = 0xffffffff00000001ULL; /* the P-256 prime's 
 /* r = a b R^-1 mod the P-256 prime: the whole product first (16 MULX, rows on
  * the CF and OF chains) into r8..r15, then ECT_REDUCE_P256 (faster here than
  * interleaving the rounds with the rows, CIOS-style).  r may alias a or b. */
-static inline void ect_mul_p256_adx(uint64_t *r, const uint64_t *a, const uint64_t *b) {
+ECT_ALWAYS_INLINE void ect_mul_p256_adx(uint64_t *r, const uint64_t *a, const uint64_t *b) {
     uint64_t *out = r;
     __asm__ volatile(
         "movq 0(%[b]), %%rdx\n\t"
@@ -314,7 +314,7 @@ static inline void ect_mul_p256_adx(uint64_t *r, const uint64_t *a, const uint64
 /* r = a^2 R^-1 mod the P-256 prime: the square (six cross products, doubled,
  * plus four squares: 10 MULX) into r8..r15, then ECT_REDUCE_P256.  r may
  * alias a. */
-static inline void ect_sqr_p256_adx(uint64_t *r, const uint64_t *a) {
+ECT_ALWAYS_INLINE void ect_sqr_p256_adx(uint64_t *r, const uint64_t *a) {
     uint64_t *out = r;
     __asm__ volatile(
         ECT_SQUARE4
@@ -381,7 +381,7 @@ static inline void ect_sqr_p256_adx(uint64_t *r, const uint64_t *a) {
     "movq %%r14, %%r13\n\t"                                                                        \
     "movq %%r15, %%r14\n\t"
 
-static inline void ect_mont_mul6_adx(uint64_t *r, const uint64_t *a, const uint64_t *b, const uint64_t *p,
+ECT_ALWAYS_INLINE void ect_mont_mul6_adx(uint64_t *r, const uint64_t *a, const uint64_t *b, const uint64_t *p,
                                      uint64_t pinv) {
     uint64_t *out = r;
     __asm__ volatile("xorl %%r8d, %%r8d\n\t"
@@ -457,7 +457,7 @@ static inline void ect_mont_mul6_adx(uint64_t *r, const uint64_t *a, const uint6
 
 /* The P-384 prime's limbs are constants, so its final subtraction takes
  * them as immediates (p2..p5) and from rcx, rdx (p0, p1): no pointer to p. */
-static inline void ect_mont_mul_p384_adx(uint64_t *r, const uint64_t *a, const uint64_t *b) {
+ECT_ALWAYS_INLINE void ect_mont_mul_p384_adx(uint64_t *r, const uint64_t *a, const uint64_t *b) {
     uint64_t *out = r;
     __asm__ volatile("xorl %%r8d, %%r8d\n\t"
                      "xorl %%r9d, %%r9d\n\t"
@@ -526,7 +526,7 @@ static inline void ect_mont_mul_p384_adx(uint64_t *r, const uint64_t *a, const u
     "movq %%r14, %%r13\n\t"                                                                        \
     NEXT
 
-static inline void ect_mont_sqr6_adx(uint64_t *r, const uint64_t *a, const uint64_t *p, uint64_t pinv) {
+ECT_ALWAYS_INLINE void ect_mont_sqr6_adx(uint64_t *r, const uint64_t *a, const uint64_t *p, uint64_t pinv) {
     uint64_t *out = r;
     uint64_t t[12];
     __asm__ volatile(
@@ -621,7 +621,7 @@ static inline void ect_mont_sqr6_adx(uint64_t *r, const uint64_t *a, const uint6
 
 /* r = a + b mod p for 4-limb p (a, b < p): ADD/ADC, then subtract p unless
  * that borrows (CMOVC keeps the sum).  Baseline x86-64 only. */
-static inline void ect_mod_add4_x86(uint64_t *r, const uint64_t *a, const uint64_t *b, const uint64_t *p) {
+ECT_ALWAYS_INLINE void ect_mod_add4_x86(uint64_t *r, const uint64_t *a, const uint64_t *b, const uint64_t *p) {
     __asm__ volatile(
         "movq 0(%[a]), %%r8\n\t"
         "movq 8(%[a]), %%r9\n\t"
@@ -657,7 +657,7 @@ static inline void ect_mod_add4_x86(uint64_t *r, const uint64_t *a, const uint64
 
 /* r = a - b mod p for 4-limb p (a, b < p): SUB/SBB, then add p masked by the
  * borrow.  Baseline x86-64 only. */
-static inline void ect_mod_sub4_x86(uint64_t *r, const uint64_t *a, const uint64_t *b, const uint64_t *p) {
+ECT_ALWAYS_INLINE void ect_mod_sub4_x86(uint64_t *r, const uint64_t *a, const uint64_t *b, const uint64_t *p) {
     __asm__ volatile(
         "movq 0(%[a]), %%r8\n\t"
         "movq 8(%[a]), %%r9\n\t"
