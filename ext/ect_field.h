@@ -227,26 +227,30 @@ static inline void T(ect_m521_digits)(uint64_t *d, const uint64_t *a) {
     }
 }
 
-/* r = (sum of cols[k] 2^(58 k), k < 9) 2^-55 mod p, for columns < 2^122. */
-static inline void T(ect_m521_join)(FE *r, ect_u128 *cols) {
-    uint64_t v[9], x[10];
-    ect_u128 c = 0;
-    for (int k = 0; k < 9; k++) {
-        c += cols[k];
-        v[k] = (uint64_t)c & ECT_M58;
-        c >>= 58;
+/* r = (sum of cols[k] 2^(58 k), k < 9) 2^-55 mod p, for cols[0..7] < 2^121
+ * and cols[8] < 2^120 (the products below stay under 2^120.1 and 2^119.2).
+ * One carry step, done for every digit at once: digit k keeps its low 58 bits
+ * and gains the bits of column k - 1 above them (column 8's, at 2^522 = 2,
+ * go to digit 0 doubled); every e_k is then below 2^64.  The e_k of even k
+ * do not overlap, nor those of odd k, so each set is placed into 64-bit limbs
+ * by shifts alone and one addition joins the two: no serial carry chain
+ * through the columns. */
+static inline void T(ect_m521_join)(FE *r, const ect_u128 *cols) {
+    uint64_t e[9], x[10] = {0}, odd[10] = {0};
+    ECT_CHECK((cols[8] >> 120) == 0);
+    e[0] = ((uint64_t)cols[0] & ECT_M58) + ((uint64_t)(cols[8] >> 58) << 1);
+    for (int k = 1; k < 9; k++) {
+        ECT_CHECK((cols[k - 1] >> 121) == 0);
+        e[k] = ((uint64_t)cols[k] & ECT_M58) + (uint64_t)(cols[k - 1] >> 58);
     }
-    /* value = v + c 2^522 = v + 2 c mod p (c < 2^65) */
-    x[0] = v[0] | (v[1] << 58);
-    for (int w = 1; w < 9; w++) { /* limb w starts inside digit k at offset o <= 48, ends in digit k + 1 */
-        const int k = 64 * w / 58, o = 64 * w % 58;
-        x[w] = (v[k] >> o) | (k + 1 < 9 ? v[k + 1] << (58 - o) : 0);
+    ECT_UNROLL
+    for (int k = 0; k < 9; k++) { /* e_k spans bits [58 k, 58 k + 64) */
+        uint64_t *dst = k % 2 ? odd : x;
+        const int w = 58 * k / 64, s = 58 * k % 64;
+        dst[w] |= e[k] << s;
+        if (s) dst[w + 1] |= e[k] >> (64 - s);
     }
-    x[9] = 0;
-    c <<= 1;
-    uint64_t carry = ect_addc(&x[0], x[0], (uint64_t)c, 0);
-    carry = ect_addc(&x[1], x[1], (uint64_t)(c >> 64), carry);
-    for (int w = 2; w < 10; w++) carry = ect_addc(&x[w], x[w], 0, carry);
+    ect_limbs_add(x, x, odd, 10); /* below 2^528: no carry out */
     T(ect_m521_fold_rotate)(r, x);
 }
 
