@@ -210,7 +210,7 @@ static inline void ect_limbs_to_be(uint8_t *out, size_t len, const uint64_t *a, 
 #endif
 
 /* ECT_ALWAYS_INLINE: inline even where GCC's size heuristics would not (the
- * 4- and 6-limb field operations, see ect_field.h). */
+ * assembly helpers and the 4-limb field operations, see ect_field.h). */
 #if defined(__GNUC__) || defined(__clang__)
 #define ECT_ALWAYS_INLINE static inline __attribute__((always_inline))
 #else
