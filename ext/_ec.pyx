@@ -72,6 +72,7 @@ cdef void _setup_field(ect_field *F, object p) except *:
     F.mersenne521 = p == (1 << 521) - 1
     F.p256 = p == _P256_PRIME
     F.p384 = p == _P384_PRIME
+    F.pm4 = nl == 4 and p >> 64 == (1 << 192) - 1  # p = 2^256 - c, c < 2^64
     if p % 4 == 3:
         F.p3mod4 = 1
         _put(F.sqrt_e, nl, (p + 1) // 4)

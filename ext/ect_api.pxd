@@ -34,6 +34,7 @@ cdef extern from "ect_api.h" nogil:
         int mersenne521
         int p256
         int p384
+        int pm4
 
     ctypedef struct ect_curve:
         ect_field fp

@@ -83,6 +83,7 @@ typedef struct {
     int mersenne521;         /* 1: p = 2^521 - 1: radix-2^58 products, reduced by folding (ect_fe_mul_m521) */
     int p256;                /* 1: p is the P-256 prime (the assembly reduces by shifts: ect_mul_p256_adx) */
     int p384;                /* 1: p is the P-384 prime (likewise: ect_mont_mul_p384_adx) */
+    int pm4;                 /* 1: p = 2^256 - c, c < 2^64 (secp256k1): rounds multiply by c (ect_mul_pm4_adx) */
 } ect_field;
 
 /* How the curve coefficient a is handled by doubling. */

@@ -5,7 +5,8 @@
  *
  * On x86-64 with BMI2 + ADX, 4- and 6-limb products and squares (and 4-limb
  * sums and differences) run the assembly in ect_field_x86.h when F->asm_adx
- * is set; the P-256 and P-384 primes (F->p256, F->p384) have their own, and
+ * is set; the P-256 and P-384 primes (F->p256, F->p384) and the primes
+ * 2^256 - c with c < 2^64 (F->pm4: secp256k1) have their own reductions.
  * P-521 (F->mersenne521) multiplies in radix 2^58 and reduces by folding.
  *
  * Template parameters, set by ect_api.h before each inclusion:
@@ -385,6 +386,8 @@ ECT_FE_INLINE void T(ect_fe_mul)(const ect_field *F, FE *r, const FE *a, const F
 #if ECT_ASM_X86 && ECT_N == 4
     if (F->asm_adx && F->p256)
         ect_mul_p256_adx(r->v, a->v, b->v);
+    else if (F->asm_adx && F->pm4)
+        ect_mul_pm4_adx(r->v, a->v, b->v, F->pinv, 0 - F->p[0]);
     else if (F->asm_adx)
         ect_mont_mul4_adx(r->v, a->v, b->v, F->p, F->pinv);
     else
@@ -408,6 +411,8 @@ ECT_FE_INLINE void T(ect_fe_sqr)(const ect_field *F, FE *r, const FE *a) {
 #if ECT_ASM_X86 && ECT_N == 4
     if (F->asm_adx && F->p256)
         ect_sqr_p256_adx(r->v, a->v);
+    else if (F->asm_adx && F->pm4)
+        ect_sqr_pm4_adx(r->v, a->v, F->pinv, 0 - F->p[0]);
     else if (F->asm_adx)
         ect_mont_sqr4_adx(r->v, a->v, F->p, F->pinv);
     else

@@ -1,8 +1,8 @@
 /* ect_field_x86.h -- x86-64 assembly: Montgomery products with MULX/ADCX/ADOX
  * for 4- and 6-limb fields (any odd p), a 6-limb squaring, products and
- * squares for the P-256 and P-384 primes whose reductions use the primes'
- * shapes (shifts in place of most multiplications), and modular addition and
- * subtraction for 4 limbs.
+ * squares whose reductions use the prime's shape (P-256 and P-384: shifts in
+ * place of most multiplications; 2^256 - c, as secp256k1: one MULX by c per
+ * round), and modular addition and subtraction for 4 limbs.
  *
  * Used only when the CPU reports BMI2 and ADX (checked at run time with
  * CPUID: ect_cpu_has_adx) and the field descriptor asks for it (asm_adx); the
@@ -285,26 +285,31 @@ ECT_ALWAYS_INLINE void ect_mont_sqr4_adx(uint64_t *r, const uint64_t *a, const u
     ECT_MAC("a", "24", T3, T4)                                                                     \
     "adcxq %[zero], %%" T4 "\n\t"
 
+/* The product of 4-limb a and b into r8..r15 (16 MULX, rows on the CF and OF
+ * chains).  Uses rax, rbx, rcx, rdx. */
+#define ECT_PRODUCT4                                                                               \
+    "movq 0(%[b]), %%rdx\n\t"                                                                      \
+    "mulxq 0(%[a]), %%r8, %%r9\n\t"                                                                \
+    "mulxq 8(%[a]), %%rax, %%r10\n\t"                                                              \
+    "mulxq 16(%[a]), %%rbx, %%r11\n\t"                                                             \
+    "mulxq 24(%[a]), %%rcx, %%r12\n\t"                                                             \
+    "addq %%rax, %%r9\n\t"                                                                         \
+    "adcq %%rbx, %%r10\n\t"                                                                        \
+    "adcq %%rcx, %%r11\n\t"                                                                        \
+    "adcq $0, %%r12\n\t"                                                                           \
+    ECT_PROD_ROW4("8", "r9", "r10", "r11", "r12", "r13")                                           \
+    ECT_PROD_ROW4("16", "r10", "r11", "r12", "r13", "r14")                                         \
+    ECT_PROD_ROW4("24", "r11", "r12", "r13", "r14", "r15")
+
 static const uint64_t ect_p256_p3 = 0xffffffff00000001ULL; /* the P-256 prime's top limb */
 
-/* r = a b R^-1 mod the P-256 prime: the whole product first (16 MULX, rows on
- * the CF and OF chains) into r8..r15, then ECT_REDUCE_P256 (faster here than
- * interleaving the rounds with the rows, CIOS-style).  r may alias a or b. */
+/* r = a b R^-1 mod the P-256 prime: the whole product first (ECT_PRODUCT4),
+ * then ECT_REDUCE_P256 (faster here than interleaving the rounds with the
+ * rows, CIOS-style).  r may alias a or b. */
 ECT_ALWAYS_INLINE void ect_mul_p256_adx(uint64_t *r, const uint64_t *a, const uint64_t *b) {
     uint64_t *out = r;
     __asm__ volatile(
-        "movq 0(%[b]), %%rdx\n\t"
-        "mulxq 0(%[a]), %%r8, %%r9\n\t"
-        "mulxq 8(%[a]), %%rax, %%r10\n\t"
-        "mulxq 16(%[a]), %%rbx, %%r11\n\t"
-        "mulxq 24(%[a]), %%rcx, %%r12\n\t"
-        "addq %%rax, %%r9\n\t"
-        "adcq %%rbx, %%r10\n\t"
-        "adcq %%rcx, %%r11\n\t"
-        "adcq $0, %%r12\n\t"
-        ECT_PROD_ROW4("8", "r9", "r10", "r11", "r12", "r13")
-        ECT_PROD_ROW4("16", "r10", "r11", "r12", "r13", "r14")
-        ECT_PROD_ROW4("24", "r11", "r12", "r13", "r14", "r15")
+        ECT_PRODUCT4
         ECT_REDUCE_P256
         :
         : [a] "r"(a), [b] "r"(b), [out] "m"(out), [p3] "m"(ect_p256_p3), [zero] "m"(ect_zero_limb)
@@ -321,6 +326,94 @@ ECT_ALWAYS_INLINE void ect_sqr_p256_adx(uint64_t *r, const uint64_t *a) {
         ECT_REDUCE_P256
         :
         : [a] "r"(a), [out] "m"(out), [p3] "m"(ect_p256_p3)
+        : "rax", "rbx", "rcx", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "cc", "memory");
+}
+
+/* Primes p = 2^256 - c with c < 2^64 (secp256k1: c = 2^32 + 977).  Then
+ * pinv = c^-1 mod 2^64 and m p = m 2^256 - m c: a Montgomery round's m = t_i
+ * pinv makes the low word of m c equal t_i, so the round only subtracts the
+ * high word of m c one word up (one MULX, where the generic round has four)
+ * and owes m at 2^(256 + 64 i).  Rounds in place on the product t0..t7 in
+ * r8..r15: t_i, now zero, keeps m_i; the borrows out of the low half, and the
+ * last round's high word, add up to Q in rcx.  Then
+ *   t R^-1 = (t + M p) / 2^256 = t_hi + M - Q < 2p   (M = m_3..m_0),
+ * and t - p = t + c - 2^256, so adding c decides the final subtraction.
+ * Writes through the output pointer %[out]; %[c] and %[pinv] in memory. */
+#define ECT_PM4_ROUND(T)                                                                           \
+    "movq %%" T ", %%rdx\n\t"                                                                      \
+    "imulq %[pinv], %%rdx\n\t"                                                                     \
+    "movq %%rdx, %%" T "\n\t"                                                                      \
+    "mulxq %[c], %%rax, %%rbx\n\t" /* rax = the round's t_i: it cancels */
+#define ECT_REDUCE_PM4                                                                             \
+    ECT_PM4_ROUND("r8")                                                                        \
+    "xorl %%ecx, %%ecx\n\t"                                                                        \
+    "subq %%rbx, %%r9\n\t"                                                                         \
+    "sbbq $0, %%r10\n\t"                                                                           \
+    "sbbq $0, %%r11\n\t"                                                                           \
+    "adcq $0, %%rcx\n\t"                                                                           \
+    ECT_PM4_ROUND("r9")                                                                        \
+    "subq %%rbx, %%r10\n\t"                                                                        \
+    "sbbq $0, %%r11\n\t"                                                                           \
+    "adcq $0, %%rcx\n\t"                                                                           \
+    ECT_PM4_ROUND("r10")                                                                       \
+    "subq %%rbx, %%r11\n\t"                                                                        \
+    "adcq $0, %%rcx\n\t"                                                                           \
+    ECT_PM4_ROUND("r11")                                                                       \
+    "addq %%rbx, %%rcx\n\t"                                                                        \
+    /* t = t_hi + M - Q in rax:r15..r12 */                                                         \
+    "addq %%r8, %%r12\n\t"                                                                         \
+    "adcq %%r9, %%r13\n\t"                                                                         \
+    "adcq %%r10, %%r14\n\t"                                                                        \
+    "adcq %%r11, %%r15\n\t"                                                                        \
+    "movl $0, %%eax\n\t"                                                                           \
+    "adcq $0, %%rax\n\t"                                                                           \
+    "subq %%rcx, %%r12\n\t"                                                                        \
+    "sbbq $0, %%r13\n\t"                                                                           \
+    "sbbq $0, %%r14\n\t"                                                                           \
+    "sbbq $0, %%r15\n\t"                                                                           \
+    "sbbq $0, %%rax\n\t"                                                                           \
+    /* t + c: a carry into rax (nonzero) means t >= p, and t - p is the low words */               \
+    "movq %%r12, %%r8\n\t"                                                                         \
+    "movq %%r13, %%r9\n\t"                                                                         \
+    "movq %%r14, %%r10\n\t"                                                                        \
+    "movq %%r15, %%r11\n\t"                                                                        \
+    "addq %[c], %%r8\n\t"                                                                          \
+    "adcq $0, %%r9\n\t"                                                                            \
+    "adcq $0, %%r10\n\t"                                                                           \
+    "adcq $0, %%r11\n\t"                                                                           \
+    "adcq $0, %%rax\n\t"                                                                           \
+    "cmovnzq %%r8, %%r12\n\t"                                                                      \
+    "cmovnzq %%r9, %%r13\n\t"                                                                      \
+    "cmovnzq %%r10, %%r14\n\t"                                                                     \
+    "cmovnzq %%r11, %%r15\n\t"                                                                     \
+    "movq %[out], %%rax\n\t"                                                                       \
+    "movq %%r12, 0(%%rax)\n\t"                                                                     \
+    "movq %%r13, 8(%%rax)\n\t"                                                                     \
+    "movq %%r14, 16(%%rax)\n\t"                                                                    \
+    "movq %%r15, 24(%%rax)\n\t"
+
+/* r = a b R^-1 mod p = 2^256 - c: ECT_PRODUCT4, then ECT_REDUCE_PM4 (20 MULX
+ * against the generic product's 32).  r may alias a or b. */
+ECT_ALWAYS_INLINE void ect_mul_pm4_adx(uint64_t *r, const uint64_t *a, const uint64_t *b, uint64_t pinv,
+                                       uint64_t c) {
+    uint64_t *out = r;
+    __asm__ volatile(
+        ECT_PRODUCT4
+        ECT_REDUCE_PM4
+        :
+        : [a] "r"(a), [b] "r"(b), [out] "m"(out), [pinv] "m"(pinv), [c] "m"(c), [zero] "m"(ect_zero_limb)
+        : "rax", "rbx", "rcx", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "cc", "memory");
+}
+
+/* r = a^2 R^-1 mod p = 2^256 - c: ECT_SQUARE4, then ECT_REDUCE_PM4 (14 MULX
+ * against 26).  r may alias a. */
+ECT_ALWAYS_INLINE void ect_sqr_pm4_adx(uint64_t *r, const uint64_t *a, uint64_t pinv, uint64_t c) {
+    uint64_t *out = r;
+    __asm__ volatile(
+        ECT_SQUARE4
+        ECT_REDUCE_PM4
+        :
+        : [a] "r"(a), [out] "m"(out), [pinv] "m"(pinv), [c] "m"(c)
         : "rax", "rbx", "rcx", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "cc", "memory");
 }
 
