@@ -264,3 +264,30 @@ def test_portable_field_code_matches_default(name):
         assert C._core.encode(C._core.double(a)) == port.encode(port.double(b))
         enc = C._core.encode(a)
         assert port.equal(port.decode(enc), C._core.decode(enc))
+
+
+def test_pseudo_mersenne_reduction_on_another_prime():
+    """The 4-limb reduction for p = 2^256 - c (secp256k1's c = 2^32 + 977) holds
+    for any c < 2^64: on y^2 = x^3 + 7 over p = 2^256 - 189, the default core
+    (assembly where available) and the portable core agree with the oracle's
+    double-and-add.  The core does not need the group order for k < n, so n is
+    only a prime bound on the scalars here."""
+    p = (1 << 256) - 189
+    n = ect.curve("secp256k1").n
+    rng = random.Random("pseudo-mersenne-189")
+    while True:  # a point: p = 3 mod 4, so a square root is one power
+        x = rng.randrange(p)
+        rhs = (x * x * x + 7) % p
+        y = pow(rhs, (p + 1) // 4, p)
+        if y * y % p == rhs:
+            break
+    O = reference.RefCurve("pm189", p=p, a=0, b=7, n=n, h=1, gx=x, gy=y)
+    fast = _ec.CurveCore("pm189", p, 0, 7, x, y, n)
+    port = _ec.CurveCore("pm189", p, 0, 7, x, y, n, portable=True)
+    G = fast.from_affine(x, y)
+    for k in [1, 2, 3, n - 1, (1 << 255) + 1, *(rng.randrange(1, n) for _ in range(20))]:
+        want = reference.mul(O, k, (x, y))
+        a, b = fast.mul(G, k), port.mul(port.from_affine(x, y), k)
+        assert fast.affine(a) == port.affine(b) == want
+        assert fast.affine(fast.add(a, G)) == reference.add(O, want, (x, y))
+        assert fast.affine(fast.double(a)) == reference.add(O, want, want)
