@@ -113,7 +113,7 @@ static inline int ect_cpu_has_adx(void) {
 static const uint64_t ect_zero_limb = 0;
 
 ECT_ALWAYS_INLINE void ect_mont_mul4_adx(uint64_t *r, const uint64_t *a, const uint64_t *b, const uint64_t *p,
-                                     uint64_t pinv) {
+                                         uint64_t pinv) {
     ECT_MONT_MUL4_ASM();
 }
 
@@ -345,20 +345,20 @@ ECT_ALWAYS_INLINE void ect_sqr_p256_adx(uint64_t *r, const uint64_t *a) {
     "movq %%rdx, %%" T "\n\t"                                                                      \
     "mulxq %[c], %%rax, %%rbx\n\t" /* rax = the round's t_i: it cancels */
 #define ECT_REDUCE_PM4                                                                             \
-    ECT_PM4_ROUND("r8")                                                                        \
+    ECT_PM4_ROUND("r8")                                                                            \
     "xorl %%ecx, %%ecx\n\t"                                                                        \
     "subq %%rbx, %%r9\n\t"                                                                         \
     "sbbq $0, %%r10\n\t"                                                                           \
     "sbbq $0, %%r11\n\t"                                                                           \
     "adcq $0, %%rcx\n\t"                                                                           \
-    ECT_PM4_ROUND("r9")                                                                        \
+    ECT_PM4_ROUND("r9")                                                                            \
     "subq %%rbx, %%r10\n\t"                                                                        \
     "sbbq $0, %%r11\n\t"                                                                           \
     "adcq $0, %%rcx\n\t"                                                                           \
-    ECT_PM4_ROUND("r10")                                                                       \
+    ECT_PM4_ROUND("r10")                                                                           \
     "subq %%rbx, %%r11\n\t"                                                                        \
     "adcq $0, %%rcx\n\t"                                                                           \
-    ECT_PM4_ROUND("r11")                                                                       \
+    ECT_PM4_ROUND("r11")                                                                           \
     "addq %%rbx, %%rcx\n\t"                                                                        \
     /* t = t_hi + M - Q in rax:r15..r12 */                                                         \
     "addq %%r8, %%r12\n\t"                                                                         \
@@ -475,7 +475,7 @@ ECT_ALWAYS_INLINE void ect_sqr_pm4_adx(uint64_t *r, const uint64_t *a, uint64_t 
     "movq %%r15, %%r14\n\t"
 
 ECT_ALWAYS_INLINE void ect_mont_mul6_adx(uint64_t *r, const uint64_t *a, const uint64_t *b, const uint64_t *p,
-                                     uint64_t pinv) {
+                                         uint64_t pinv) {
     uint64_t *out = r;
     __asm__ volatile("xorl %%r8d, %%r8d\n\t"
                      "xorl %%r9d, %%r9d\n\t"
