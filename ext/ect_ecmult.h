@@ -261,7 +261,7 @@ typedef struct {
 static inline void T(ect_common_step)(const ect_curve *C, T(ect_common_ws) *w, const GE *pts, size_t cm,
                                       const ect_common_part *parts, int np, int j, int last) {
     const ect_field *F = &C->fp;
-    FE beta, a3;
+    FE beta, a3 = {{0}}; /* a3 is read only when a != 0 */
     size_t cnt = 0;
     int need_beta = 0;
     T(ect_fe_load)(F, &beta, C->beta);

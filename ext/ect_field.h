@@ -161,13 +161,15 @@ ECT_FE_INLINE void T(ect_fe_half)(const ect_field *F, FE *r, const FE *a) {
 
 #if ECT_N == 9
 /* P-521 (p = 2^521 - 1).  2^521 = 1 mod p, so a value's 521-bit digits can
- * be summed (folded) instead of reduced, and the Montgomery factor
- * R^-1 = 2^-576 = 2^-55 mod p is a rotation right by 55 bits within 521 bits.
- * No multiplication is spent on reduction. */
+ * be summed (folded) instead of reduced, and multiplying by a power of 2 is a
+ * rotation within 521 bits: the Montgomery factor R^-1 = 2^-576 = 2^-55 mod p
+ * rotates right by 55, R = 2^55 right by 466.  No multiplication is spent on
+ * reduction. */
 #define ECT_M521_TOP 0x1FF /* limb 8 holds bits 512 .. 520 */
 
-/* r = x 2^-55 mod p, fully reduced, for x < 2^640 given as 10 limbs. */
-static inline void T(ect_m521_fold_rotate)(FE *r, uint64_t *x) {
+/* x = x mod p as a value below 2^521 (p itself may remain: it rotates to
+ * itself and ect_m521_rotr maps it to 0), for x < 2^640 given as 10 limbs. */
+static inline void T(ect_m521_fold)(uint64_t *x) {
     /* fold until x < 2^521 (twice at most): x = (x mod 2^521) + (x >> 521) */
     while ((x[8] >> 9) | x[9]) {
         uint64_t c = (x[8] >> 9) | (x[9] << 55), c2 = x[9] >> 9;
@@ -185,12 +187,18 @@ static inline void T(ect_m521_fold_rotate)(FE *r, uint64_t *x) {
             acc >>= 64;
         }
     }
-    /* rotate right by 55 within 521 bits: (x >> 55) | ((x mod 2^55) << 466) */
-    const uint64_t low = x[0] & (((uint64_t)1 << 55) - 1);
-    for (int i = 0; i < 8; i++) r->v[i] = (x[i] >> 55) | (x[i + 1] << 9);
-    r->v[8] = x[8] >> 55;
-    r->v[7] |= low << 18;
-    r->v[8] |= low >> 46;
+}
+
+/* r = x 2^-s mod p, fully reduced, for x < 2^521 in 10 limbs (x[9] = 0) and
+ * a constant 0 < s < 521: x rotated right by s bits within 521 bits. */
+static inline void T(ect_m521_rotr)(FE *r, const uint64_t *x, const int s) {
+    for (int i = 0; i < 9; i++) { /* bits [64 i, 64 i + 64) of the result start at bit s + 64 i of x, cyclically */
+        const int b = (s + 64 * i) % 521, w = b / 64, o = b % 64;
+        uint64_t v = (x[w] >> o) | (o ? x[w + 1] << (64 - o) : 0);
+        if (b + 64 > 521) v |= x[0] << (521 - b); /* the window wraps to bit 0 */
+        r->v[i] = v;
+    }
+    r->v[8] &= ECT_M521_TOP;
     /* x = p (all ones, = 0 mod p) rotates to itself */
     uint64_t all = r->v[8] ^ ECT_M521_TOP;
     for (int i = 0; i < 8; i++) all |= ~r->v[i];
@@ -210,16 +218,28 @@ static inline void T(ect_fe_redc_m521)(FE *r, const uint64_t *t) {
         x[i] = (uint64_t)acc;
         acc >>= 64;
     }
-    T(ect_m521_fold_rotate)(r, x);
+    T(ect_m521_fold)(x);
+    T(ect_m521_rotr)(r, x, 55);
 }
 
 /* Products in radix 2^58, as OpenSSL's ecp_nistp521.c does: a 521-bit value
  * is 9 digits of 58 bits, a digit product fits in 116 bits and a column of
  * nine of them in 128, so columns accumulate without carries; and
- * 2^522 = 2 mod p, so column k + 9 folds into column k doubled.  The digits
- * are split off the 64-bit limbs on entry and joined back on exit, so the
- * representation elsewhere stays 9 limbs of 64 bits.  a < 2^521. */
+ * 2^522 = 2 mod p, so column k + 9 folds into column k doubled.
+ *
+ * Field products (ect_fe_mul_m521) split the digits off the 64-bit limbs on
+ * entry and join them back on exit, so the representation elsewhere stays
+ * 9 limbs of 64 bits.  The P-521 doubling (ect_gej_double_m521) stays in
+ * digits throughout (ect_m58: plain values, not Montgomery form, digits
+ * above 58 bits allowed), with the bounds written next to each step and
+ * checked under ECT_VERIFY. */
 #define ECT_M58 ((((uint64_t)1) << 58) - 1)
+
+typedef struct {
+    uint64_t d[9];
+} T(ect_m58);
+
+/* The 58-bit digits of a < 2^522 (9 limbs). */
 static inline void T(ect_m521_digits)(uint64_t *d, const uint64_t *a) {
     d[0] = a[0] & ECT_M58;
     for (int k = 1; k < 9; k++) { /* digit k starts at bit 58 k, inside limb w, and ends in limb w + 1 */
@@ -228,39 +248,20 @@ static inline void T(ect_m521_digits)(uint64_t *d, const uint64_t *a) {
     }
 }
 
-/* r = (sum of cols[k] 2^(58 k), k < 9) 2^-55 mod p, for cols[0..7] < 2^121
- * and cols[8] < 2^120 (the products below stay under 2^120.1 and 2^119.2).
- * One carry step, done for every digit at once: digit k keeps its low 58 bits
- * and gains the bits of column k - 1 above them (column 8's, at 2^522 = 2,
- * go to digit 0 doubled); every e_k is then below 2^64.  The e_k of even k
- * do not overlap, nor those of odd k, so each set is placed into 64-bit limbs
- * by shifts alone and one addition joins the two: no serial carry chain
- * through the columns. */
-static inline void T(ect_m521_join)(FE *r, const ect_u128 *cols) {
-    uint64_t e[9], x[10] = {0}, odd[10] = {0};
-    ECT_CHECK((cols[8] >> 120) == 0);
-    e[0] = ((uint64_t)cols[0] & ECT_M58) + ((uint64_t)(cols[8] >> 58) << 1);
-    for (int k = 1; k < 9; k++) {
-        ECT_CHECK((cols[k - 1] >> 121) == 0);
-        e[k] = ((uint64_t)cols[k] & ECT_M58) + (uint64_t)(cols[k - 1] >> 58);
-    }
-    ECT_UNROLL
-    for (int k = 0; k < 9; k++) { /* e_k spans bits [58 k, 58 k + 64) */
-        uint64_t *dst = k % 2 ? odd : x;
-        const int w = 58 * k / 64, s = 58 * k % 64;
-        dst[w] |= e[k] << s;
-        if (s) dst[w + 1] |= e[k] >> (64 - s);
-    }
-    ect_limbs_add(x, x, odd, 10); /* below 2^528: no carry out */
-    T(ect_m521_fold_rotate)(r, x);
+/* Largest digit, for the ECT_VERIFY bound checks. */
+static inline uint64_t T(ect_m58_max)(const uint64_t *d) {
+    uint64_t m = 0;
+    for (int k = 0; k < 9; k++) m = d[k] > m ? d[k] : m;
+    return m;
 }
 
-/* r = a b 2^-576 mod p: 81 digit products. */
-static inline void T(ect_fe_mul_m521)(FE *r, const FE *a, const FE *b) {
-    uint64_t A[9], B[9], B2[9];
-    ect_u128 cols[9];
-    T(ect_m521_digits)(A, a->v);
-    T(ect_m521_digits)(B, b->v);
+/* cols[k] = column k of a b with columns 9..16 folded (doubled) into 0..7.
+ * The columns stay below 2^128 when max(a) max(b) < 2^123 (nine products, one
+ * factor doubled), and b's digits must be below 2^63. */
+static inline void T(ect_m58_cols_mul)(ect_u128 *cols, const uint64_t *A, const uint64_t *B) {
+    uint64_t B2[9];
+    ECT_CHECK(T(ect_m58_max)(B) >> 63 == 0);
+    ECT_CHECK(((ect_u128)T(ect_m58_max)(A) * T(ect_m58_max)(B)) >> 123 == 0);
     for (int j = 0; j < 9; j++) B2[j] = B[j] << 1;
     ECT_UNROLL
     for (int k = 0; k < 9; k++) {
@@ -271,14 +272,16 @@ static inline void T(ect_fe_mul_m521)(FE *r, const FE *a, const FE *b) {
         for (int i = k + 1; i < 9; i++) s += (ect_u128)A[i] * B2[k + 9 - i];
         cols[k] = s;
     }
-    T(ect_m521_join)(r, cols);
 }
 
-/* r = a^2 2^-576 mod p: 45 digit products (a_i a_j for i < j once, doubled). */
-static inline void T(ect_fe_sqr_m521)(FE *r, const FE *a) {
-    uint64_t A[9], A2[9], A4[9];
-    ect_u128 cols[9];
-    T(ect_m521_digits)(A, a->v);
+/* The same for a^2: 45 digit products (a_i a_j for i < j once, doubled).
+ * Below 2^128 when max(a)^2 < 2^123 (at most five products per column, the
+ * largest a_i 4 a_j); a's digits must be below 2^62. */
+static inline void T(ect_m58_cols_sqr)(ect_u128 *cols, const uint64_t *A) {
+    uint64_t A2[9], A4[9];
+    const uint64_t m = T(ect_m58_max)(A);
+    ECT_CHECK(m >> 62 == 0 && ((ect_u128)m * m) >> 123 == 0);
+    (void)m;
     for (int j = 0; j < 9; j++) {
         A2[j] = A[j] << 1;
         A4[j] = A[j] << 2;
@@ -295,6 +298,118 @@ static inline void T(ect_fe_sqr_m521)(FE *r, const FE *a) {
         if (k % 2 == 1) s += (ect_u128)A[(k + 9) / 2] * A2[(k + 9) / 2];
         cols[k] = s;
     }
+}
+
+/* e[k] = the low 58 bits of v[k] plus the bits of v[k - 1] above them (v[8]'s,
+ * at 2^522 = 2, go to e[0] doubled): one carry step, every digit at once. */
+#define ECT_M58_CARRY_STEP(e, v, LO, HI)                                                           \
+    do {                                                                                           \
+        (e)[0] = LO((v)[0]) + (HI((v)[8]) << 1);                                                   \
+        for (int k_ = 1; k_ < 9; k_++) (e)[k_] = LO((v)[k_]) + HI((v)[k_ - 1]);                   \
+    } while (0)
+#define ECT_M58_LO(x) ((uint64_t)(x) & ECT_M58)
+#define ECT_M58_HI(x) ((x) >> 58)
+
+/* Digits below 2^58 + 2^14 ("tight") from columns below 2^127.2 (what the
+ * checks in the column functions allow): two carry steps, the first leaving
+ * e_k < 2^58 + 2^70.2. */
+static inline void T(ect_m58_carry)(T(ect_m58) *r, const ect_u128 *cols) {
+    ect_u128 e[9];
+    ECT_M58_CARRY_STEP(e, cols, ECT_M58_LO, ECT_M58_HI);
+    ECT_M58_CARRY_STEP(r->d, e, ECT_M58_LO, (uint64_t)ECT_M58_HI);
+}
+
+/* r = a b and r = a^2 (mod p) on digits. */
+static inline void T(ect_m58_mul)(T(ect_m58) *r, const T(ect_m58) *a, const T(ect_m58) *b) {
+    ect_u128 cols[9];
+    T(ect_m58_cols_mul)(cols, a->d, b->d);
+    T(ect_m58_carry)(r, cols);
+}
+static inline void T(ect_m58_sqr)(T(ect_m58) *r, const T(ect_m58) *a) {
+    ect_u128 cols[9];
+    T(ect_m58_cols_sqr)(cols, a->d);
+    T(ect_m58_carry)(r, cols);
+}
+
+/* r = a + b, r = m a (small m) and r = a + K p - b (K a power of two with
+ * K p's digits, K (2^58 - 1) and K (2^57 - 1) for the top one, at least b's):
+ * digit by digit, no carries. */
+static inline void T(ect_m58_add)(T(ect_m58) *r, const T(ect_m58) *a, const T(ect_m58) *b) {
+    for (int k = 0; k < 9; k++) r->d[k] = a->d[k] + b->d[k];
+}
+static inline void T(ect_m58_scale)(T(ect_m58) *r, const T(ect_m58) *a, uint64_t m) {
+    for (int k = 0; k < 9; k++) r->d[k] = a->d[k] * m;
+}
+static inline void T(ect_m58_sub)(T(ect_m58) *r, const T(ect_m58) *a, const T(ect_m58) *b, uint64_t K) {
+    for (int k = 0; k < 9; k++) {
+        const uint64_t kp = K * (k < 8 ? ECT_M58 : ECT_M58 >> 1);
+        ECT_CHECK(b->d[k] <= kp && a->d[k] + kp >= a->d[k]);
+        r->d[k] = a->d[k] + kp - b->d[k];
+    }
+}
+
+/* Digits of the plain value of a (Montgomery form in): a R^-1 = a 2^-55. */
+static inline void T(ect_m58_from_fe)(T(ect_m58) *r, const FE *a) {
+    uint64_t x[10];
+    FE plain;
+    for (int i = 0; i < 9; i++) x[i] = a->v[i];
+    x[9] = 0;
+    T(ect_m521_rotr)(&plain, x, 55);
+    T(ect_m521_digits)(r->d, plain.v);
+}
+
+/* r = the digits' value in Montgomery form (times R = 2^55), fully reduced,
+ * for digits below 2^64.  After one carry step every e_k < 2^58 + 2^6; the
+ * e_k of even k do not overlap, nor those of odd k, so each set is placed into
+ * 64-bit limbs by shifts alone and one addition joins the two. */
+static inline void T(ect_m58_to_fe)(FE *r, const T(ect_m58) *a) {
+    uint64_t e[9], x[10] = {0}, odd[10] = {0};
+    ECT_M58_CARRY_STEP(e, a->d, ECT_M58_LO, ECT_M58_HI);
+    ECT_UNROLL
+    for (int k = 0; k < 9; k++) { /* e_k spans bits [58 k, 58 k + 64) */
+        uint64_t *dst = k % 2 ? odd : x;
+        const int w = 58 * k / 64, s = 58 * k % 64;
+        dst[w] |= e[k] << s;
+        if (s) dst[w + 1] |= e[k] >> (64 - s);
+    }
+    ect_limbs_add(x, x, odd, 10); /* below 2^528: no carry out */
+    T(ect_m521_fold)(x);
+    T(ect_m521_rotr)(r, x, 466);
+}
+
+/* r = a b 2^-576 mod p (Montgomery product of canonical a, b): 81 digit
+ * products; the columns are joined as in ect_m58_to_fe, rotated by 2^-55. */
+static inline void T(ect_m521_join)(FE *r, const ect_u128 *cols) {
+    uint64_t x[10] = {0}, odd[10] = {0};
+    T(ect_m58) e;
+    /* columns < 2^120.1 here (digits < 2^58): one step leaves e_k < 2^64 */
+    ECT_CHECK((cols[8] >> 120) == 0);
+    for (int k = 0; k < 8; k++) ECT_CHECK((cols[k] >> 121) == 0);
+    ECT_M58_CARRY_STEP(e.d, cols, ECT_M58_LO, (uint64_t)ECT_M58_HI);
+    ECT_UNROLL
+    for (int k = 0; k < 9; k++) {
+        uint64_t *dst = k % 2 ? odd : x;
+        const int w = 58 * k / 64, s = 58 * k % 64;
+        dst[w] |= e.d[k] << s;
+        if (s) dst[w + 1] |= e.d[k] >> (64 - s);
+    }
+    ect_limbs_add(x, x, odd, 10);
+    T(ect_m521_fold)(x);
+    T(ect_m521_rotr)(r, x, 55);
+}
+static inline void T(ect_fe_mul_m521)(FE *r, const FE *a, const FE *b) {
+    uint64_t A[9], B[9];
+    ect_u128 cols[9];
+    T(ect_m521_digits)(A, a->v);
+    T(ect_m521_digits)(B, b->v);
+    T(ect_m58_cols_mul)(cols, A, B);
+    T(ect_m521_join)(r, cols);
+}
+static inline void T(ect_fe_sqr_m521)(FE *r, const FE *a) {
+    uint64_t A[9];
+    ect_u128 cols[9];
+    T(ect_m521_digits)(A, a->v);
+    T(ect_m58_cols_sqr)(cols, A);
     T(ect_m521_join)(r, cols);
 }
 #endif

@@ -117,6 +117,41 @@ static inline int T(ect_gej_is_valid)(const ect_curve *C, const GEJ *p) {
 
 /* r = 2a.  A point with Y = 0 (order 2) doubles to the identity because
  * Z3 = 2 Y1 Z1 = 0 in all three formulas. */
+#if ECT_N == 9
+/* Doubling on P-521 (a = -3), dbl-2001-b on gamma = Y^2 (4M + 4S), in radix
+ * 2^58 digits from the three conversions in to the three out (ect_m58 in
+ * ect_field.h).  T below means "tight": digits < 2^58 + 2^14, what products
+ * return; each subtraction adds the smallest K p whose digits cover the
+ * subtrahend's, and each product's operands keep max(a) max(b) < 2^123. */
+static inline void T(ect_gej_double_m521)(const ect_curve *C, GEJ *r, const GEJ *a) {
+    T(ect_m58) X, Y, Z, delta, gamma, g, beta4, t, u, alpha, X3, Y3, Z3;
+    T(ect_m58_from_fe)(&X, &a->X); /* digits < 2^58 */
+    T(ect_m58_from_fe)(&Y, &a->Y);
+    T(ect_m58_from_fe)(&Z, &a->Z);
+    T(ect_m58_sqr)(&delta, &Z);             /* delta = Z^2, T */
+    T(ect_m58_sqr)(&gamma, &Y);             /* gamma = Y^2, T */
+    T(ect_m58_scale)(&g, &gamma, 4);        /* 4 gamma < 2^60.1 */
+    T(ect_m58_mul)(&beta4, &X, &g);         /* 4 beta = 4 X gamma, T */
+    T(ect_m58_sub)(&t, &X, &delta, 4);      /* X - delta < 2^60.4 */
+    T(ect_m58_add)(&u, &X, &delta);         /* X + delta < 2^59.1 */
+    T(ect_m58_mul)(&alpha, &t, &u);
+    T(ect_m58_scale)(&alpha, &alpha, 3);    /* alpha = 3 (X - delta)(X + delta) < 2^59.6 */
+    T(ect_m58_mul)(&Z3, &Y, &Z);
+    T(ect_m58_scale)(&Z3, &Z3, 2);          /* Z3 = 2 Y Z */
+    T(ect_m58_sqr)(&X3, &alpha);
+    T(ect_m58_scale)(&t, &beta4, 2);        /* 8 beta < 2^59.1 */
+    T(ect_m58_sub)(&X3, &X3, &t, 8);        /* X3 = alpha^2 - 8 beta < 2^61.1 */
+    T(ect_m58_sub)(&t, &beta4, &X3, 16);    /* 4 beta - X3 < 2^62.1 */
+    T(ect_m58_mul)(&Y3, &alpha, &t);
+    T(ect_m58_sqr)(&u, &gamma);
+    T(ect_m58_scale)(&u, &u, 8);            /* 8 gamma^2 < 2^61.1 */
+    T(ect_m58_sub)(&Y3, &Y3, &u, 32);       /* Y3 = alpha (4 beta - X3) - 8 gamma^2 < 2^63.1 */
+    T(ect_m58_to_fe)(&r->X, &X3);
+    T(ect_m58_to_fe)(&r->Y, &Y3);
+    T(ect_m58_to_fe)(&r->Z, &Z3);
+}
+#endif
+
 static inline void T(ect_gej_double)(const ect_curve *C, GEJ *r, const GEJ *a) {
     const ect_field *F = &C->fp;
     GEJ_VERIFY(C, a);
@@ -124,6 +159,13 @@ static inline void T(ect_gej_double)(const ect_curve *C, GEJ *r, const GEJ *a) {
         T(ect_gej_set_inf)(C, r);
         return;
     }
+#if ECT_N == 9
+    if (F->mersenne521 && C->a_kind == ECT_A_MINUS3) {
+        T(ect_gej_double_m521)(C, r, a);
+        GEJ_VERIFY(C, r);
+        return;
+    }
+#endif
     if (C->a_kind == ECT_A_ZERO) {
         /* dbl-2009-l, a = 0: 2M + 5S */
         FE A, B, Cc, D, E, Fv, t, Z3;
