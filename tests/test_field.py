@@ -291,3 +291,21 @@ def test_pseudo_mersenne_reduction_on_another_prime():
         assert fast.affine(a) == port.affine(b) == want
         assert fast.affine(fast.add(a, G)) == reference.add(O, want, (x, y))
         assert fast.affine(fast.double(a)) == reference.add(O, want, want)
+
+
+def test_p521_doubling_in_digits_on_edge_coordinates():
+    """P-521 doubles in radix-2^58 digits with lazy reduction; on Jacobian
+    inputs whose coordinates are edge values (stored as 0, 1, p - 1 and the
+    like, all-ones digits) it agrees with the generic Montgomery doubling."""
+    C = ect.curve("P-521")
+    port = _portable_core(C)
+    p = C.p
+    Rinv = pow(1 << (64 * C._core.limbs), -1, p)
+    edges = [1, p - 1, 2, (p - 1) // 2, (p + 1) // 2, Rinv, p - Rinv, 2 * Rinv % p]
+    rng = random.Random("p521-digits")
+    pts = [(C.params.gx, C.params.gy), *((P.x, P.y) for P in (C.generator * rng.randrange(1, C.n) for _ in range(3)))]
+    for xy in pts:
+        for z in edges:
+            raw = jacobian_raw(C, xy, z)
+            a, b = C._core.double(raw), port.double(raw)
+            assert C._core.encode(a) == port.encode(b) == reference.encode(ref(C), reference.double(ref(C), xy))
