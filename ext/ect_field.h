@@ -358,44 +358,41 @@ static inline void T(ect_m58_from_fe)(T(ect_m58) *r, const FE *a) {
     T(ect_m521_digits)(r->d, plain.v);
 }
 
-/* r = the digits' value in Montgomery form (times R = 2^55), fully reduced,
- * for digits below 2^64.  After one carry step every e_k < 2^58 + 2^6; the
- * e_k of even k do not overlap, nor those of odd k, so each set is placed into
- * 64-bit limbs by shifts alone and one addition joins the two. */
-static inline void T(ect_m58_to_fe)(FE *r, const T(ect_m58) *a) {
-    uint64_t e[9], x[10] = {0}, odd[10] = {0};
-    ECT_M58_CARRY_STEP(e, a->d, ECT_M58_LO, ECT_M58_HI);
-    ECT_UNROLL
-    for (int k = 0; k < 9; k++) { /* e_k spans bits [58 k, 58 k + 64) */
-        uint64_t *dst = k % 2 ? odd : x;
-        const int w = 58 * k / 64, s = 58 * k % 64;
-        dst[w] |= e[k] << s;
-        if (s) dst[w + 1] |= e[k] >> (64 - s);
-    }
-    ect_limbs_add(x, x, odd, 10); /* below 2^528: no carry out */
-    T(ect_m521_fold)(x);
-    T(ect_m521_rotr)(r, x, 466);
-}
-
-/* r = a b 2^-576 mod p (Montgomery product of canonical a, b): 81 digit
- * products; the columns are joined as in ect_m58_to_fe, rotated by 2^-55. */
-static inline void T(ect_m521_join)(FE *r, const ect_u128 *cols) {
+/* r = (sum of e[k] 2^(58 k)) 2^-s mod p, fully reduced, for e[k] < 2^64.
+ * The e_k of even k do not overlap, nor those of odd k (each spans bits
+ * [58 k, 58 k + 64)), so each set is placed into 64-bit limbs by shifts
+ * alone and one addition joins the two: no serial carry chain. */
+static inline void T(ect_m521_join)(FE *r, const uint64_t *e, const int s) {
     uint64_t x[10] = {0}, odd[10] = {0};
-    T(ect_m58) e;
-    /* columns < 2^120.1 here (digits < 2^58): one step leaves e_k < 2^64 */
-    ECT_CHECK((cols[8] >> 120) == 0);
-    for (int k = 0; k < 8; k++) ECT_CHECK((cols[k] >> 121) == 0);
-    ECT_M58_CARRY_STEP(e.d, cols, ECT_M58_LO, (uint64_t)ECT_M58_HI);
     ECT_UNROLL
     for (int k = 0; k < 9; k++) {
         uint64_t *dst = k % 2 ? odd : x;
-        const int w = 58 * k / 64, s = 58 * k % 64;
-        dst[w] |= e.d[k] << s;
-        if (s) dst[w + 1] |= e.d[k] >> (64 - s);
+        const int w = 58 * k / 64, o = 58 * k % 64;
+        dst[w] |= e[k] << o;
+        if (o) dst[w + 1] |= e[k] >> (64 - o);
     }
-    ect_limbs_add(x, x, odd, 10);
+    ect_limbs_add(x, x, odd, 10); /* below 2^528: no carry out */
     T(ect_m521_fold)(x);
-    T(ect_m521_rotr)(r, x, 55);
+    T(ect_m521_rotr)(r, x, s);
+}
+
+/* r = the digits' value in Montgomery form (times R = 2^55 = 2^-466), fully
+ * reduced, for digits below 2^64: one carry step leaves e_k < 2^58 + 2^7. */
+static inline void T(ect_m58_to_fe)(FE *r, const T(ect_m58) *a) {
+    uint64_t e[9];
+    ECT_M58_CARRY_STEP(e, a->d, ECT_M58_LO, ECT_M58_HI);
+    T(ect_m521_join)(r, e, 466);
+}
+
+/* r = a b 2^-576 mod p and r = a^2 2^-576 mod p (Montgomery products of
+ * canonical a, b): the columns stay below 2^120.1 (digits < 2^58), so one
+ * carry step leaves e_k < 2^64, then they are joined rotated by 2^-55. */
+static inline void T(ect_m521_cols_to_fe)(FE *r, const ect_u128 *cols) {
+    uint64_t e[9];
+    ECT_CHECK((cols[8] >> 120) == 0);
+    for (int k = 0; k < 8; k++) ECT_CHECK((cols[k] >> 121) == 0);
+    ECT_M58_CARRY_STEP(e, cols, ECT_M58_LO, (uint64_t)ECT_M58_HI);
+    T(ect_m521_join)(r, e, 55);
 }
 static inline void T(ect_fe_mul_m521)(FE *r, const FE *a, const FE *b) {
     uint64_t A[9], B[9];
@@ -403,14 +400,14 @@ static inline void T(ect_fe_mul_m521)(FE *r, const FE *a, const FE *b) {
     T(ect_m521_digits)(A, a->v);
     T(ect_m521_digits)(B, b->v);
     T(ect_m58_cols_mul)(cols, A, B);
-    T(ect_m521_join)(r, cols);
+    T(ect_m521_cols_to_fe)(r, cols);
 }
 static inline void T(ect_fe_sqr_m521)(FE *r, const FE *a) {
     uint64_t A[9];
     ect_u128 cols[9];
     T(ect_m521_digits)(A, a->v);
     T(ect_m58_cols_sqr)(cols, A);
-    T(ect_m521_join)(r, cols);
+    T(ect_m521_cols_to_fe)(r, cols);
 }
 #endif
 
