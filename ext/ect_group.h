@@ -115,8 +115,6 @@ static inline int T(ect_gej_is_valid)(const ect_curve *C, const GEJ *p) {
 
 #define GEJ_VERIFY(C, p) ECT_CHECK(T(ect_gej_is_valid)((C), (p)))
 
-/* r = 2a.  A point with Y = 0 (order 2) doubles to the identity because
- * Z3 = 2 Y1 Z1 = 0 in all three formulas. */
 #if ECT_N == 9
 /* Doubling on P-521 (a = -3), dbl-2001-b on gamma = Y^2 (4M + 4S), in radix
  * 2^58 digits from the three conversions in to the three out (ect_m58 in
@@ -152,6 +150,8 @@ static inline void T(ect_gej_double_m521)(const ect_curve *C, GEJ *r, const GEJ 
 }
 #endif
 
+/* r = 2a.  A point with Y = 0 (order 2) doubles to the identity because
+ * Z3 = 2 Y1 Z1 = 0 in every formula below (P-521's digit one too). */
 static inline void T(ect_gej_double)(const ect_curve *C, GEJ *r, const GEJ *a) {
     const ect_field *F = &C->fp;
     GEJ_VERIFY(C, a);

@@ -224,12 +224,17 @@ def curve_names(names=BIG) -> st.SearchStrategy[str]:
     return st.sampled_from(list(names))
 
 
-def z_values(C: ect.Curve) -> st.SearchStrategy[int]:
-    """Nonzero Jacobian Z: 1, -1, 2, (p +- 1)/2, the values stored as Montgomery 1 and -1, and random."""
+def z_edges(C: ect.Curve) -> list[int]:
+    """Nonzero edge Jacobian Z: 1, -1, 2, (p +- 1)/2 and the values stored as Montgomery 1 and -1."""
     p = C.p
     Rinv = pow(1 << (64 * C._core.limbs), -1, p)
     edges = [1, p - 1, 2, (p - 1) // 2, (p + 1) // 2, Rinv, p - Rinv, 2 * Rinv % p]
-    return st.one_of(st.sampled_from([z for z in edges if z % p]), st.integers(1, p - 1))
+    return [z for z in edges if z % p]
+
+
+def z_values(C: ect.Curve) -> st.SearchStrategy[int]:
+    """Nonzero Jacobian Z: the edges of z_edges, and random."""
+    return st.one_of(st.sampled_from(z_edges(C)), st.integers(1, C.p - 1))
 
 
 @functools.cache
