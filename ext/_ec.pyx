@@ -19,13 +19,14 @@ from libc.string cimport memset, memcpy
 
 from ect_api cimport *
 
+import math
 import operator
 
 import numpy as np
 
 from ectraverse.errors import EncodingError, NotOnCurveError
 
-__all__ = ["CurveCore", "MapSuite", "build_info"]
+__all__ = ["CurveCore", "MapSuite", "build_info", "m521v_field"]
 
 cdef object _ONE = 1  # a Python int: shifts of it stay arbitrary-precision
 # The P-256 and P-384 primes, whose Montgomery reductions the assembly does by shifts.
@@ -43,11 +44,57 @@ def build_info():
 
     Returns:
         dict: ``{"verify": bool, "max_limbs": 9, "fast_limbs": [4, 6, 9],
-        "asm_adx": bool}`` (asm_adx: the MULX/ADX field code is built in and
-        this CPU supports it).
+        "asm_adx": bool, "avx512_m521": bool}`` (asm_adx: the MULX/ADX field
+        code is built in and this CPU supports it; avx512_m521: likewise for
+        P-521's AVX-512 IFMA scalar multiplication).
     """
     return {"verify": bool(ect_verify_build()), "max_limbs": ECT_MAXL, "fast_limbs": [4, 6, 9],
-            "asm_adx": bool(ect_asm_available())}
+            "asm_adx": bool(ect_asm_available()), "avx512_m521": bool(ect_avx512_m521_available())}
+
+
+_M521V_OPS = {"add": 0, "sub": 1, "mul": 2, "is_zero": 3}
+
+
+cdef void _m521v_limbs(str name, object src, uint64_t *dst) except *:
+    """Check and copy one operand of m521v_field."""
+    cdef int i
+    src = list(src)
+    if (len(src) != 11 or any(type(v) is not int or not 0 <= v < (_ONE << 52) for v in src[:10])
+            or type(src[10]) is not int or not 0 <= src[10] <= 4):
+        raise ValueError(f"{name} must be 11 ints, limbs 0..9 below 2^52 and limb 10 at most 4, not {src!r}")
+    for i in range(11):
+        dst[i] = src[i]
+
+
+def m521v_field(str op, a, b=None):
+    """One P-521 field operation of the AVX-512 IFMA code, for the tests.
+
+    Args:
+        op: ``"add"``, ``"sub"``, ``"mul"`` (of a and b) or ``"is_zero"`` (of a).
+        a, b: elements in that code's representation: 11 limbs of radix 2^52
+            (least significant first), limbs 0..9 below 2^52, limb 10 at most 4.
+
+    Returns:
+        list[int] | bool: the result's 11 limbs (the same representation), or
+        for ``"is_zero"`` whether a is 0 mod 2^521 - 1.
+
+    Raises:
+        ValueError: an unknown op, or limbs outside that representation.
+        RuntimeError: the code is not built in or this CPU lacks AVX-512 IFMA.
+    """
+    cdef uint64_t x[11]
+    cdef uint64_t y[11]
+    cdef uint64_t r[11]
+    cdef int i
+    if op not in _M521V_OPS:
+        raise ValueError(f"op must be one of {sorted(_M521V_OPS)}, not {op!r}")
+    _m521v_limbs("a", a, x)
+    _m521v_limbs("b", a if b is None else b, y)
+    if not ect_m521v_field(_M521V_OPS[op], r, x, y):
+        raise RuntimeError("the AVX-512 IFMA P-521 code is not available on this build or CPU")
+    if op == "is_zero":
+        return bool(r[0])
+    return [r[i] for i in range(11)]
 
 
 cdef void _put(uint64_t *dst, int nlimbs, object value) except *:
@@ -103,8 +150,9 @@ cdef class CurveCore:
             acts as multiplication by lam on the subgroup, and (a1, b1),
             (a2, b2) is a short basis of {(x, y): x + y lam = 0 mod n}.
         portable: use the generic C field code: no x86-64 MULX/ADX
-            assembly even where it is available, and no prime-specific
-            product (P-521's radix-2^58 folding); the tests compare the two.
+            assembly even where it is available, no prime-specific product
+            (P-521's radix-2^58 folding) and no AVX-512 IFMA scalar
+            multiplication (P-521); the tests compare the two.
 
     The caller (``ectraverse.point.Curve``) validates the parameters; this
     class trusts them.
@@ -131,6 +179,10 @@ cdef class CurveCore:
         self.c.fp.asm_adx = 0 if portable else ect_asm_available()
         if portable:
             self.c.fp.mersenne521 = 0
+        # P-521's AVX-512 k*P needs a = -3 and prime order (no point but the
+        # identity has Y = 0): 2n > p + 1 + 2 sqrt(p) >= #E (Hasse) makes h = 1.
+        self.c.fp.avx512_m521 = (self.c.fp.mersenne521 and a == p - 3 and 2 * n > p + 3 + 2 * math.isqrt(p)
+                                 and ect_avx512_m521_available())
         self.limbs = self.c.fp.n
         self.scalar_limbs = self.c.fn.n
         self.field_bytes = self.c.fp.nbytes
@@ -185,6 +237,11 @@ cdef class CurveCore:
     def uses_asm(self):
         """True if field products use the x86-64 MULX/ADX assembly (4- and 6-limb fields)."""
         return bool(self.c.fp.asm_adx) and self.limbs in (4, 6)
+
+    @property
+    def uses_avx512(self):
+        """True if k*P runs on AVX-512 IFMA (P-521 on CPUs that have it)."""
+        return bool(self.c.fp.avx512_m521)
 
     @property
     def fast_path(self):
@@ -269,6 +326,22 @@ cdef class CurveCore:
         cdef uint64_t ks[ECT_MAXL]
         cdef bytes out = self._new_raw()
         self._scalar(k, ks)
+        ect_mul(&self.c, <uint64_t *>PyBytes_AS_STRING(out), self._raw(a), ks)
+        return out
+
+    def mul_wide(self, bytes a, k):
+        """Raw k a for an int 0 <= k < 2^(64 scalar_limbs), not reduced mod n.
+
+        The core's own contract, which subgroup checks (n a) and cofactor
+        clearing rely on; the tests use it to reach scalars >= n.
+        """
+        cdef uint64_t ks[ECT_MAXL]
+        cdef bytes out = self._new_raw()
+        cdef int L = self.scalar_limbs
+        if type(k) is not int or not 0 <= k < (_ONE << (64 * L)):
+            raise ValueError(f"k must be an int in [0, 2^{64 * L}), not {k!r}")
+        cdef bytes b = k.to_bytes(8 * L, "big")
+        ect_limbs_from_be(ks, L, <const uint8_t *>PyBytes_AS_STRING(b), 8 * L)
         ect_mul(&self.c, <uint64_t *>PyBytes_AS_STRING(out), self._raw(a), ks)
         return out
 

@@ -87,6 +87,7 @@
 #define NL 9
 #include "ect_field.h"
 #include "ect_group.h"
+#include "ect_m521_avx512.h"
 #include "ect_ecmult.h"
 #include "ect_ops.h"
 #include "ect_h2c.h"
@@ -109,6 +110,25 @@
 static inline int ect_fast_path(const ect_curve *C) { return C->fp.n == 4 || C->fp.n == 6 || C->fp.n == 9; }
 static inline int ect_verify_build(void) { return ECT_VERIFY_ON; }
 static inline int ect_asm_available(void) { return ECT_ASM_X86 && ect_cpu_has_adx(); }
+/* 1 if P-521's k P can run on AVX-512 IFMA here (built in, and this CPU and OS support it). */
+static inline int ect_avx512_m521_available(void) {
+#if ECT_AVX512_M521
+    return ect_cpu_has_avx512ifma();
+#else
+    return 0;
+#endif
+}
+/* The AVX-512 P-521 field operations, for the tests: returns 0 if they are not available here. */
+static inline int ect_m521v_field(int op, uint64_t *r, const uint64_t *a, const uint64_t *b) {
+#if ECT_AVX512_M521
+    if (!ect_cpu_has_avx512ifma()) return 0;
+    ect_m521v_field_op(op, r, a, b);
+    return 1;
+#else
+    (void)op, (void)r, (void)a, (void)b;
+    return 0;
+#endif
+}
 
 static inline int ect_add(const ect_curve *C, uint64_t *out, const uint64_t *a, const uint64_t *b) {
     return ECT_DISPATCH(C, ect_op_add, C, out, a, b);

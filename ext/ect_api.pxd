@@ -35,6 +35,7 @@ cdef extern from "ect_api.h" nogil:
         int p256
         int p384
         int pm4
+        int avx512_m521
 
     ctypedef struct ect_curve:
         ect_field fp
@@ -79,6 +80,8 @@ cdef extern from "ect_api.h" nogil:
     int ect_fast_path(const ect_curve *C)
     int ect_verify_build()
     int ect_asm_available()
+    int ect_avx512_m521_available()
+    int ect_m521v_field(int op, uint64_t *r, const uint64_t *a, const uint64_t *b)
 
     int ect_add(const ect_curve *C, uint64_t *out, const uint64_t *a, const uint64_t *b)
     int ect_double(const ect_curve *C, uint64_t *out, const uint64_t *a)

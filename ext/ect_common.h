@@ -84,6 +84,7 @@ typedef struct {
     int p256;                /* 1: p is the P-256 prime (the assembly reduces by shifts: ect_mul_p256_adx) */
     int p384;                /* 1: p is the P-384 prime (likewise: ect_mont_mul_p384_adx) */
     int pm4;                 /* 1: p = 2^256 - c, c < 2^64 (secp256k1): rounds multiply by c (ect_mul_pm4_adx) */
+    int avx512_m521;         /* 1: k P runs on AVX-512 IFMA (ect_m521_avx512.h): p = 2^521 - 1, a = -3, prime order */
 } ect_field;
 
 /* How the curve coefficient a is handled by doubling. */

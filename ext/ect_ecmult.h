@@ -177,6 +177,12 @@ static inline void T(ect_add_digit)(const ect_curve *C, GEJ *r, const GEJC *tab,
  * as lambda only on the order-n subgroup, so points that may lie outside it
  * (cofactor clearing, subgroup checks) must pass allow_glv = 0. */
 static inline void T(ect_ecmult_var)(const ect_curve *C, GEJ *r, const GEJ *P, const uint64_t *k, int allow_glv) {
+#if ECT_N == 9 && ECT_AVX512_M521
+    if (C->fp.avx512_m521) { /* P-521 on AVX-512 IFMA (ect_m521_avx512.h) */
+        ect_ecmult_var_m521v(C, r, P, k);
+        return;
+    }
+#endif
     const int L = C->fn.n;
     int d1[64 * ECT_MAXL + 10], d2[64 * ECT_MAXL + 10];
     GEJC tab1[16], tab2[16];

@@ -28,7 +28,8 @@ import hypothesis.strategies as st
 from hypothesis import settings
 
 import ectraverse as ect
-from ectraverse import reference
+from ectraverse import _ec, reference
+from ectraverse.curves import glv_parameters
 from ectraverse.traverse import Traversal
 
 #: The standard named curves.
@@ -79,6 +80,16 @@ def raw_to_ref(C: ect.Curve, raw: bytes):
 def from_ref(C: ect.Curve, xy) -> bytes:
     """The raw core point (Z = 1) of an oracle tuple, through ``from_affine``."""
     return C._core.identity_raw if xy is None else C._core.from_affine(*xy)
+
+
+def portable_core(C: ect.Curve):
+    """A second core for C forced onto the portable C code (``portable=True``):
+    no assembly, no prime-specific products, no AVX-512; the tests compare it
+    with the curve's own core."""
+    prm = C.params
+    g = glv_parameters(prm)
+    glv = None if g is None else (g.beta, g.lam, g.a1, g.b1, g.a2, g.b2)
+    return _ec.CurveCore(prm.name, prm.p, prm.a, prm.b, prm.gx, prm.gy, prm.n, glv, portable=True)
 
 
 def jacobian_raw(C: ect.Curve, xy, z: int) -> bytes:

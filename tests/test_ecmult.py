@@ -28,7 +28,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import ectraverse as ect
-from ectraverse import reference
+from ectraverse import _ec, reference
 from strategies import (
     ALL,
     BIG,
@@ -37,11 +37,14 @@ from strategies import (
     examples,
     full_group,
     glv_edge_scalars,
+    jacobian_raw,
     oracle,
+    portable_core,
     ref,
     scalars,
     to_ref,
     wide_scalars,
+    z_edges,
 )
 
 CHEAP = [*TOYS, "toy61"]  # reference.mul is fast enough here to call per example
@@ -415,3 +418,118 @@ def test_batch_encode_decode_round_trip(name, data):
     assert back.coordinates() == pts
     assert [P.to_bytes() for P in back] == [reference.encode(R, p) for p in pts]
     assert ect.PointArray.from_bytes(C, b"").coordinates() == []
+
+
+# ---------------------------------------------------------------------------
+# P-521's k*P on AVX-512 IFMA (ext/ect_m521_avx512.h), where the CPU has it:
+# against the portable core (radix-2^58-free generic C) and the oracle.
+# ---------------------------------------------------------------------------
+
+P521_AVX512 = pytest.mark.skipif(not _ec.build_info()["avx512_m521"], reason="no AVX-512 IFMA on this build or CPU")
+
+
+def test_avx512_path_is_taken_exactly_for_p521():
+    assert ect.curve("P-521")._core.uses_avx512 == _ec.build_info()["avx512_m521"]
+    assert not portable_core(ect.curve("P-521")).uses_avx512
+    assert not any(ect.curve(name)._core.uses_avx512 for name in ALL if name != "P-521")
+
+
+def _wnaf(k: int, w: int) -> list[int]:
+    """ect_wnaf (ext/ect_common.h), digit i at index i."""
+    bits = k.bit_length()
+    digits = [0] * (bits + w + 1)
+    carry = bit = 0
+    while bit < bits:
+        if (k >> bit) & 1 == carry:
+            bit += 1
+            continue
+        now = min(w, bits - bit)
+        word = ((k >> bit) & ((1 << now) - 1)) + carry
+        carry = (word >> (w - 1)) & 1
+        digits[bit] = word - (carry << w)
+        bit += now
+    if carry:
+        digits[bit] = 1
+    return digits
+
+
+def _wnaf_window(bits: int) -> int:
+    """ect_wnaf_window (ext/ect_ecmult.h)."""
+    return 2 if bits <= 16 else 4 if bits <= 64 else 5 if bits <= 300 else 6
+
+
+def _additions_meeting_the_entry(k: int, n: int) -> set[str]:
+    """Replay the wNAF loop on multiples of P mod n: "double" when an addition
+    adds acc to itself, "identity" when it adds acc to its negative."""
+    seen, acc = set(), None
+    for d in reversed(_wnaf(k, _wnaf_window(k.bit_length()))):
+        if acc is not None:
+            acc = 2 * acc % n
+        if d:
+            if acc is not None and acc == d % n:
+                seen.add("double")
+            if acc is not None and acc == -d % n:
+                seen.add("identity")
+            acc = d % n if acc is None else (acc + d) % n
+            acc = None if acc == 0 else acc
+    return seen
+
+
+def _meeting_scalars(n: int) -> dict[str, list[int]]:
+    """Scalars (>= n, below 2^576) whose last addition meets acc = +-entry:
+    k = A 2^s + d with A 2^s = +-d mod n; and multiples of n, whose last
+    addition gives the identity, and scalars that pass through it."""
+    out = {"double": [], "identity": []}
+    for s in (6, 7, 20, 54):
+        for d in (1, 3, 31, -1, -29):
+            for sign, kind in ((1, "double"), (-1, "identity")):
+                A = sign * d * pow(2, -s, n) % n
+                out[kind].append(A * 2**s + d)
+    out["identity"] += [n, 3 * n, n << 20]
+    out["through"] = [(n << 20) + 5, (n << 30) + n - 1, (n << 40) + (1 << 300) + 7]
+    return out
+
+
+@P521_AVX512
+def test_p521_avx512_additions_that_meet_the_entry():
+    """The vector addition's H = 0 cases (acc = entry: a doubling; acc =
+    -entry: the identity), and the identity in the middle of the loop, reached
+    with scalars >= n through mul_wide; each case's premise is replayed first."""
+    C = ect.curve("P-521")
+    port, R, O = portable_core(C), ref(C), oracle(C)
+    P = C.generator * 0x1234567
+    cases = _meeting_scalars(C.n)
+    for kind in ("double", "identity"):
+        for k in cases[kind]:
+            assert kind in _additions_meeting_the_entry(k, C.n), (kind, k)
+    for k in cases["double"] + cases["identity"] + cases["through"]:
+        got = C._core.mul_wide(P._raw, k)
+        assert C._core.encode(got) == port.encode(port.mul_wide(P._raw, k)), k
+        want = O.mul_G(k * 0x1234567)
+        assert C._core.encode(got) == reference.encode(R, want), k
+
+
+@P521_AVX512
+def test_p521_avx512_on_edge_jacobian_inputs_and_digits():
+    """Inputs with edge Z (Montgomery 1 and -1, (p +- 1)/2, ...) and scalars
+    using every table entry with both signs, a first digit of either sign, and
+    the smallest windows: equal to the portable core."""
+    C = ect.curve("P-521")
+    port = portable_core(C)
+    rng = random.Random("p521-avx512-edges")
+    pts = [(C.params.gx, C.params.gy), *((Q.x, Q.y) for Q in (C.generator * rng.randrange(1, C.n) for _ in range(2)))]
+    ks = [1, 2, 3, 5, 31, 33, 63, 64, 65, (1 << 16) - 1, 1 << 16, (1 << 64) + 1, (1 << 300) - 1, C.n - 1, C.n - 31]
+    ks += [(d << 500) + e for d in range(1, 32, 2) for e in (d, -d)] + [rng.randrange(C.n) for _ in range(8)]
+    for xy in pts:
+        for z in z_edges(C):
+            raw = jacobian_raw(C, xy, z)
+            for k in ks:
+                assert C._core.encode(C._core.mul(raw, k)) == port.encode(port.mul(raw, k)), (xy, z, k)
+
+
+def test_mul_wide_rejects_out_of_range_scalars():
+    core = ect.curve("P-521")._core
+    G = ect.curve("P-521").generator._raw
+    for k in (-1, 1 << 576, 1.0, True):
+        with pytest.raises(ValueError, match=r"k must be an int in \[0, 2\^576\)"):
+            core.mul_wide(G, k)

@@ -26,7 +26,20 @@ from hypothesis import strategies as st
 
 import ectraverse as ect
 from ectraverse import _ec, reference
-from strategies import ALL, BIG, TOYS, TWO_TORSION, examples, jacobian_raw, points, raw_to_ref, ref, z_edges, z_values
+from strategies import (
+    ALL,
+    BIG,
+    TOYS,
+    TWO_TORSION,
+    examples,
+    jacobian_raw,
+    points,
+    portable_core,
+    raw_to_ref,
+    ref,
+    z_edges,
+    z_values,
+)
 
 TONELLI_SHANKS = ["toy-a0", "toy-b0", "toy61"]
 
@@ -238,19 +251,10 @@ def test_y_zero_compressed_matches_reference(name):
 # ---------------------------------------------------------------------------
 
 
-def _portable_core(C):
-    from ectraverse.curves import glv_parameters
-
-    prm = C.params
-    g = glv_parameters(prm)
-    glv = None if g is None else (g.beta, g.lam, g.a1, g.b1, g.a2, g.b2)
-    return _ec.CurveCore(prm.name, prm.p, prm.a, prm.b, prm.gx, prm.gy, prm.n, glv, portable=True)
-
-
 @pytest.mark.parametrize("name", ["secp256k1", "P-256", "BN254", "P-384", "BLS12-381", "P-521", "toy61"])
 def test_portable_field_code_matches_default(name):
     C = ect.curve(name)
-    port = _portable_core(C)
+    port = portable_core(C)
     assert not port.uses_asm
     assert C._core.uses_asm == (_ec.build_info()["asm_adx"] and name not in ("P-521", "toy61"))  # 4 and 6 limbs only
     rng = random.Random(f"portable-{name}")
@@ -298,7 +302,7 @@ def test_p521_doubling_in_digits_on_edge_coordinates():
     inputs whose coordinates are edge values (stored as 0, 1, p - 1 and the
     like, all-ones digits) it agrees with the generic Montgomery doubling."""
     C = ect.curve("P-521")
-    port = _portable_core(C)
+    port = portable_core(C)
     rng = random.Random("p521-digits")
     pts = [(C.params.gx, C.params.gy), *((P.x, P.y) for P in (C.generator * rng.randrange(1, C.n) for _ in range(3)))]
     for xy in pts:
@@ -306,3 +310,102 @@ def test_p521_doubling_in_digits_on_edge_coordinates():
             raw = jacobian_raw(C, xy, z)
             a, b = C._core.double(raw), port.double(raw)
             assert C._core.encode(a) == port.encode(b) == reference.encode(ref(C), reference.double(ref(C), xy))
+
+
+# ---------------------------------------------------------------------------
+# P-521's AVX-512 IFMA field code (ect_m521_avx512.h), through _ec.m521v_field:
+# 11 limbs of radix 2^52, normalized (limbs 0..9 below 2^52, limb 10 <= 4).
+# Its k*P is compared with the portable core in test_ecmult.py.
+# ---------------------------------------------------------------------------
+
+P521 = (1 << 521) - 1
+M52 = (1 << 52) - 1
+needs_avx512 = pytest.mark.skipif(not _ec.build_info()["avx512_m521"], reason="no AVX-512 IFMA on this build or CPU")
+
+
+def _limbs52(v: int) -> list[int]:
+    """v < 5 2^520 as normalized limbs."""
+    return [(v >> (52 * i)) & M52 for i in range(10)] + [v >> 520]
+
+
+def _value52(limbs: list[int]) -> int:
+    return sum(v << (52 * i) for i, v in enumerate(limbs))
+
+
+def _assert_normalized(limbs: list[int]):
+    assert len(limbs) == 11 and all(0 <= v <= M52 for v in limbs[:10]) and 0 <= limbs[10] <= 4, limbs
+
+
+def _edge_values52() -> list[int]:
+    """Values whose limbs sit at the representation's edges: 0, p, 2p and
+    their neighbours, all-ones limbs, limb 10 at 4, single bits at limb
+    boundaries."""
+    top = 5 << 520
+    vals = [0, 1, 2, P521 - 1, P521, P521 + 1, 2 * P521 - 1, 2 * P521, 2 * P521 + 1, top - 1, (1 << 520) - 1,
+            1 << 520, (1 << 521) + M52, M52, M52 << 52, 1 << 51, (1 << 468) - 1]
+    vals += [(1 << (52 * i)) - 1 for i in range(1, 11)] + [1 << (52 * i - 1) for i in range(1, 11)]
+    return [v for v in vals if v < top]
+
+
+@needs_avx512
+def test_m521v_field_ops_match_integers():
+    """add, sub and mul of edge and random normalized operands are the
+    integers' results mod p, normalized again."""
+    rng = random.Random("m521v-field")
+    vals = _edge_values52() + [rng.randrange(5 << 520) for _ in range(60)] + [rng.randrange(P521) for _ in range(60)]
+    pairs = [(a, b) for a in _edge_values52() for b in _edge_values52()]
+    pairs += [(rng.choice(vals), rng.choice(vals)) for _ in range(2000)]
+    for a, b in pairs:
+        A, B = _limbs52(a), _limbs52(b)
+        for op, want in (("add", a + b), ("sub", a - b), ("mul", a * b)):
+            got = _ec.m521v_field(op, A, B)
+            _assert_normalized(got)
+            assert _value52(got) % P521 == want % P521, (op, hex(a), hex(b))
+
+
+@needs_avx512
+def test_m521v_carries_through_every_limb():
+    """Sums whose carry runs through all eleven limbs: the vector carry steps
+    move a carry one limb per step, so these are right only if the scalar
+    carry loop (ect_f52_carry_slow) ran and was right."""
+    cases = [
+        ([M52] * 10 + [1], [1] + [0] * 10),          # p + 1 = 1
+        ([M52] * 10 + [4], [1] + [0] * 10),          # 2^520 (limb 10 wraps) + ...
+        ([M52] * 10 + [0], [1] + [0] * 10),          # 2^520
+        ([M52] * 10 + [3], [M52] * 10 + [1]),        # both at the top
+        ([0] * 10 + [0], [M52] * 10 + [1]),          # 0 + p
+    ]
+    for a, b in cases:
+        got = _ec.m521v_field("add", a, b)
+        _assert_normalized(got)
+        assert _value52(got) % P521 == (_value52(a) + _value52(b)) % P521, (a, b)
+    got = _ec.m521v_field("add", [M52] * 10 + [1], [1] + [0] * 10)
+    assert got == [1] + [0] * 10
+
+
+@needs_avx512
+def test_m521v_is_zero():
+    """0, p and 2p (each one limb pattern in the normalized range) are zero;
+    their neighbours and random values are not."""
+    for v in (0, P521, 2 * P521):
+        assert _ec.m521v_field("is_zero", _limbs52(v)) is True
+    rng = random.Random("m521v-zero")
+    for v in [1, P521 - 1, P521 + 1, 2 * P521 - 1, 2 * P521 + 1, (5 << 520) - 1, *(rng.randrange(1, P521) for _ in range(50))]:
+        assert _ec.m521v_field("is_zero", _limbs52(v)) is False, hex(v)
+
+
+@needs_avx512
+@pytest.mark.parametrize(
+    ("args", "match"),
+    [
+        (("pow", [0] * 11, [0] * 11), "op must be one of"),
+        (("add", [0] * 10, [0] * 11), "a must be 11 ints"),
+        (("add", [0] * 11, [1 << 52] + [0] * 10), "b must be 11 ints"),
+        (("mul", [0] * 10 + [5], [0] * 11), "limb 10 at most 4"),
+        (("mul", [0] * 10 + [-1], [0] * 11), "limb 10 at most 4"),
+        (("add", [0.0] * 11, [0] * 11), "a must be 11 ints"),
+    ],
+)
+def test_m521v_field_rejects_bad_operands(args, match):
+    with pytest.raises(ValueError, match=match):
+        _ec.m521v_field(*args)
