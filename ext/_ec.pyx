@@ -60,8 +60,8 @@ cdef void _m521v_limbs(str name, object src, uint64_t *dst) except *:
     cdef int i
     src = list(src)
     if (len(src) != 11 or any(type(v) is not int or not 0 <= v < (_ONE << 52) for v in src[:10])
-            or type(src[10]) is not int or not 0 <= src[10] <= 4):
-        raise ValueError(f"{name} must be 11 ints, limbs 0..9 below 2^52 and limb 10 at most 4, not {src!r}")
+            or type(src[10]) is not int or not 0 <= src[10] < 128):
+        raise ValueError(f"{name} must be 11 ints, limbs 0..9 below 2^52 and limb 10 below 2^7, not {src!r}")
     for i in range(11):
         dst[i] = src[i]
 
@@ -72,7 +72,7 @@ def m521v_field(str op, a, b=None):
     Args:
         op: ``"add"``, ``"sub"``, ``"mul"`` (of a and b) or ``"is_zero"`` (of a).
         a, b: elements in that code's representation: 11 limbs of radix 2^52
-            (least significant first), limbs 0..9 below 2^52, limb 10 at most 4.
+            (least significant first), limbs 0..9 below 2^52, limb 10 below 2^7.
 
     Returns:
         list[int] | bool: the result's 11 limbs (the same representation), or

@@ -19,7 +19,7 @@
  * Montgomery form), sum l_i 2^(52 i), congruent to the element mod p.  Limbs
  * 0..7 are v[0]'s lanes, limbs 8..10 are v[1]'s lanes 0..2, lanes 3..7 of v[1]
  * are zero.  Every ect_f52 a function takes or returns is NORMALIZED:
- *     l_0 .. l_9 < 2^52,   l_10 <= 4      (so the value is below 5 2^520 < 3p)
+ *     l_0 .. l_9 < 2^52,   l_10 < 2^7     (so the value is below 2^527)
  * vpmadd52luq / vpmadd52huq multiply the low 52 bits of each 64-bit lane and
  * add the low (high) 52 bits of the 104-bit product to the destination lane,
  * so normalized limbs are exactly what they need, and columns of products
@@ -30,9 +30,12 @@
  * 2^(52 k) = 2^(52 (k - 11) + 51) mod p, so it folds into columns k - 11 (its
  * low bit, times 2^51) and k - 10 (the rest).  A carry step moves every
  * limb's bits above 52 into the next limb at once (lanes shifted by one
- * permutation); two steps leave every limb below 2^52 except with
- * probability about 2^-40 per call, and a check sends those cases to a scalar
- * carry loop (ect_f52_carry_slow, tested on crafted inputs).
+ * permutation).  Every result takes one step, which leaves limbs 0..9 below
+ * 2^52 except with probability below 2^-38 per call (limb 0 receives limb
+ * 10's high bits, up to 2^13); a check sends those cases to a scalar carry
+ * loop (ect_f52_carry_slow, tested on crafted inputs).  Limb 10 is then at
+ * most 1 plus the carry out of limb 9, far below 2^7 for the wide values
+ * formed here.
  */
 #if ECT_ASM_X86 && ECT_N == 9 && (defined(__GNUC__) || defined(__clang__))
 #define ECT_AVX512_M521 1
@@ -62,7 +65,7 @@ typedef union {
 /* Invariant check (VERIFY builds): a is normalized. */
 static inline void ect_f52_verify(const ect_f52 *a) {
     for (int i = 0; i < 10; i++) ECT_CHECK(a->l[i] <= ECT_M52);
-    ECT_CHECK(a->l[10] <= 4);
+    ECT_CHECK(a->l[10] < (1 << 7));
     for (int i = 11; i < 16; i++) ECT_CHECK(a->l[i] == 0);
     (void)a;
 }
@@ -75,7 +78,8 @@ static inline void ect_f52_verify(const ect_f52 *a) {
 /* The scalar carry loop for the rare cases the vector steps leave a limb at
  * or above 2^52: carry through limbs 0..9, wrap limb 10's bits above bit 0
  * into limb 0, repeat until every limb 0..9 is below 2^52.  Input: l_0..l_9
- * below 2^63 and l_10 below 2^16 (no overflow); output normalized. */
+ * below 2^63 and l_10 below 2^16 (no overflow); output normalized, limb 10 at
+ * most 2. */
 static void __attribute__((noinline)) ect_f52_carry_slow(uint64_t *l) {
     int again;
     do {
@@ -88,7 +92,7 @@ static void __attribute__((noinline)) ect_f52_carry_slow(uint64_t *l) {
         again = 0;
         for (int i = 0; i < 10; i++) again |= l[i] > ECT_M52;
     } while (again);
-    ECT_CHECK(l[10] <= 4);
+    ECT_CHECK(l[10] <= 2);
 }
 
 /* One carry step on the 11 limbs in (R0, R1): limb i keeps its low 52 bits
@@ -108,37 +112,43 @@ ECT_AVX512_INLINE void ect_f52_carry_step(__m512i *R0, __m512i *R1) {
     *R1 = _mm512_add_epi64(t1, _mm512_maskz_permutex2var_epi64(0x07, h0, up1, h1));
 }
 
-/* r = (R0, R1) normalized after `steps` carry steps (1 or 2), or by the
- * scalar loop when a limb 0..9 is still at or above 2^52.  With one step the
- * limbs 0..9 must be below 2^54 (so the new limb 10 is at most 1 + 3); with
- * two, below 2^63 and limb 10 below 2^13. */
-ECT_AVX512_INLINE void ect_f52_normalize(ect_f52 *r, __m512i R0, __m512i R1, const int steps) {
+/* r = the wide value (R0, R1) normalized: one carry step, then the scalar
+ * loop if a limb 0..9 is still at or above 2^52.  The wide limbs 0..9 must be
+ * below 2^58 (so the new limb 10 is below 1 + 2^6) and limb 10 below 2^14. */
+ECT_AVX512_INLINE void ect_f52_normalize(ect_f52 *r, __m512i R0, __m512i R1) {
 #ifdef ECT_VERIFY
     {
         ect_f52 w;
         w.v[0] = R0;
         w.v[1] = R1;
-        for (int i = 0; i < 10; i++) ECT_CHECK((w.l[i] >> (steps == 1 ? 54 : 63)) == 0);
-        ECT_CHECK(w.l[10] < (1 << 13));
+        for (int i = 0; i < 10; i++) ECT_CHECK((w.l[i] >> 58) == 0);
+        ECT_CHECK(w.l[10] < (1 << 14));
         for (int i = 11; i < 16; i++) ECT_CHECK(w.l[i] == 0);
     }
 #endif
     ect_f52_carry_step(&R0, &R1);
-    if (steps == 2) ect_f52_carry_step(&R0, &R1);
     const __m512i top = _mm512_set1_epi64((long long)ECT_M52);
     const __mmask8 over = _mm512_cmpgt_epu64_mask(R0, top) | _mm512_cmpgt_epu64_mask(R1, top);
+    if (__builtin_expect(over != 0, 0)) { /* by value: r itself never has its address taken */
+        ect_f52 t;
+        t.v[0] = R0;
+        t.v[1] = R1;
+        ect_f52_carry_slow(t.l);
+        R0 = t.v[0];
+        R1 = t.v[1];
+    }
     r->v[0] = R0;
     r->v[1] = R1;
-    if (__builtin_expect(over != 0, 0)) ect_f52_carry_slow(r->l);
     F52_VERIFY(r);
 }
 
-/* 3p with every limb 0..9 at least 2^53 - 3 and limb 10 = 4: a - b + 3p has
- * no negative limb for normalized b.  3p = 3 2^521 - 3 = (2^53 - 3) +
- * (2^53 - 2)(2^52 + ... + 2^468) + 4 2^520. */
-#define ECT_F52_3P0 _mm512_set_epi64(0x1ffffffffffffe, 0x1ffffffffffffe, 0x1ffffffffffffe, 0x1ffffffffffffe, \
-                                     0x1ffffffffffffe, 0x1ffffffffffffe, 0x1ffffffffffffe, 0x1ffffffffffffd)
-#define ECT_F52_3P1 _mm512_set_epi64(0, 0, 0, 0, 0, 4, 0x1ffffffffffffe, 0x1ffffffffffffe)
+/* Q = 65p with limbs 0..9 at least 2^53 - 65 and limb 10 = 128: a + Q - b has
+ * no negative limb for normalized b.  Q = 2p + 63 (2^521 - 1): 2p's limbs
+ * (2^53 - 2 in 0..9, 2 in 10) with 2 63 added to limb 10 (2^521 = 2 2^520)
+ * and 63 taken from limb 0. */
+#define ECT_F52_Q0 _mm512_set_epi64(0x1ffffffffffffe, 0x1ffffffffffffe, 0x1ffffffffffffe, 0x1ffffffffffffe, \
+                                    0x1ffffffffffffe, 0x1ffffffffffffe, 0x1ffffffffffffe, 0x1fffffffffffbf)
+#define ECT_F52_Q1 _mm512_set_epi64(0, 0, 0, 0, 0, 128, 0x1ffffffffffffe, 0x1ffffffffffffe)
 
 /* m x for a small constant m (shifts and additions; m is a constant after inlining). */
 ECT_AVX512_INLINE __m512i ect_v_mulc(__m512i x, const int m) {
@@ -151,27 +161,28 @@ ECT_AVX512_INLINE __m512i ect_v_mulc(__m512i x, const int m) {
     return acc;
 }
 
-/* r = ma a + mb b + k3p 3p - mc c (constant multipliers, mc <= k3p; mb or mc
- * may be 0 with b or c any element), normalized.  The wide limbs are below
- * (ma + mb + 2 k3p) 2^52 and never negative; one carry step when that is at
- * most 2^54, else two (the multipliers here keep it far below 2^63). */
+/* r = ma a + mb b + kq Q - mc c (constant multipliers, mc <= kq; mb or mc
+ * may be 0 with b or c any element), normalized.  The wide limbs are never
+ * negative (mc c <= kq Q limb by limb), limbs 0..9 are below
+ * (ma + mb + 2 kq) 2^52 and limb 10 below 2^7 (ma + mb + kq), well inside
+ * ect_f52_normalize's bounds for the small multipliers used here. */
 ECT_AVX512_INLINE void ect_f52_comb(ect_f52 *r, const int ma, const ect_f52 *a, const int mb, const ect_f52 *b,
-                                    const int k3p, const int mc, const ect_f52 *c) {
+                                    const int kq, const int mc, const ect_f52 *c) {
     __m512i R0 = ect_v_mulc(a->v[0], ma), R1 = ect_v_mulc(a->v[1], ma);
     if (mb) {
         R0 = _mm512_add_epi64(R0, ect_v_mulc(b->v[0], mb));
         R1 = _mm512_add_epi64(R1, ect_v_mulc(b->v[1], mb));
     }
-    if (k3p) {
-        R0 = _mm512_add_epi64(R0, ect_v_mulc(ECT_F52_3P0, k3p));
-        R1 = _mm512_add_epi64(R1, ect_v_mulc(ECT_F52_3P1, k3p));
+    if (kq) {
+        R0 = _mm512_add_epi64(R0, ect_v_mulc(ECT_F52_Q0, kq));
+        R1 = _mm512_add_epi64(R1, ect_v_mulc(ECT_F52_Q1, kq));
     }
-    if (mc) { /* mc c <= mc (2^52 - 1, 4) <= k3p 3p limb by limb: the caller sets k3p >= mc */
+    if (mc) {
         R0 = _mm512_sub_epi64(R0, ect_v_mulc(c->v[0], mc));
         R1 = _mm512_sub_epi64(R1, ect_v_mulc(c->v[1], mc));
     }
-    ECT_CHECK(mc <= k3p && ma + mb + 2 * k3p < 1024);
-    ect_f52_normalize(r, R0, R1, ma + mb + 2 * k3p <= 4 ? 1 : 2);
+    ECT_CHECK(mc <= kq && ma + mb + 2 * kq < 64);
+    ect_f52_normalize(r, R0, R1);
 }
 
 ECT_AVX512_INLINE void ect_f52_add(ect_f52 *r, const ect_f52 *a, const ect_f52 *b) {
@@ -182,71 +193,129 @@ ECT_AVX512_INLINE void ect_f52_sub(ect_f52 *r, const ect_f52 *a, const ect_f52 *
     ect_f52_comb(r, 1, a, 0, a, 1, 1, b);
 }
 
-/* Window o of b: lane j holds b's limb j + o (zero outside 0..10), for
- * -7 <= o <= 10, from B0 = limbs 0..7 and B1 = limbs 8..10 by one VALIGNQ. */
+/* ---- products --------------------------------------------------------------
+ * Columns: a product's column k (weight 2^(52 k)) sums lo(a_i b_j) over
+ * i + j = k and hi(a_i b_j) over i + j = k - 1.  Block c is the vector of
+ * columns 8c .. 8c + 7 (c = 0, 1, 2).  Window o of b holds b's limb l + o in
+ * lane l (zero outside 0..10), so broadcast a_i times window o lands a_i
+ * b_(l+o) in lane l: column 8c + l when i = 8c - o for the low halves and
+ * i = 8c - o - 1 for the high halves.  Eighteen windows (o = -7 .. 10, one
+ * VALIGNQ each from b's two vectors) serve every block, and every product
+ * with the same b.  Each block spreads its terms over a few accumulators so
+ * that the dependency chains stay short. */
+
+/* Window o of b (B0 = limbs 0..7, B1 = limbs 8..10, Z = 0), -7 <= o <= 10.
+ * (Unaligned loads from a zero-padded copy of b would leave the shuffle ports
+ * free, but every such load misses store forwarding: three times slower.) */
 #define ECT_F52_WINDOW(o)                                                                          \
     ((o) < 0 ? _mm512_alignr_epi64(B0, Z, ((o) + 8) & 7)                                           \
              : (o) == 0 ? B0                                                                       \
                         : (o) < 8 ? _mm512_alignr_epi64(B1, B0, (o) & 7)                           \
                                   : (o) == 8 ? B1 : _mm512_alignr_epi64(Z, B1, ((o) - 8) & 7))
 
-/* Block c holds columns 8c .. 8c + 7.  With window o, limb i = 8c - o of a
- * times the window puts a_i b_j in lane 8c + ... - i + i = column i + j, so
- * the low halves (weight 2^(52 (i + j))) of block c come from i = 8c - o; the
- * high halves (weight 2^(52 (i + j + 1))) from i = 8c - o - 1.  Each block
- * spreads its terms over K accumulators to shorten the chains. */
-#define ECT_F52_TERM(c, K, o, HI)                                                                  \
+/* Column accumulators of one product: blocks 0, 1, 2 over 3, 4, 2 registers. */
+typedef struct {
+    __m512i c0[3], c1[4], c2[2];
+} ect_f52_cols;
+
+ECT_AVX512_INLINE void ect_f52_cols_zero(ect_f52_cols *A) {
+    for (int i = 0; i < 3; i++) A->c0[i] = _mm512_setzero_si512();
+    for (int i = 0; i < 4; i++) A->c1[i] = _mm512_setzero_si512();
+    for (int i = 0; i < 2; i++) A->c2[i] = _mm512_setzero_si512();
+}
+
+/* acc += lo or hi (a_i W), in the lanes of mask m only. */
+ECT_AVX512_INLINE void ect_f52_madd(__m512i *acc, const ect_f52 *a, const int i, const __m512i W, const int hi,
+                                    const __mmask8 m) {
+    const __m512i ai = _mm512_set1_epi64((long long)a->l[i]); /* a load, not a shuffle: the shuffle ports are busy */
+    if (m == 0xFF)
+        *acc = hi ? _mm512_madd52hi_epu64(*acc, ai, W) : _mm512_madd52lo_epu64(*acc, ai, W);
+    else
+        *acc = hi ? _mm512_mask_madd52hi_epu64(*acc, m, ai, W) : _mm512_mask_madd52lo_epu64(*acc, m, ai, W);
+}
+
+/* The terms of a b (all lanes) that window o contributes to block c. */
+#define ECT_F52_ACC(A, blk, i, HI) (&(A)->c##blk[(2 * (i) + (HI)) % (int)(sizeof((A)->c##blk) / sizeof(__m512i))])
+#define ECT_F52_MUL_TERM(A, a, blk, o, HI)                                                         \
     do {                                                                                           \
-        const int i_ = 8 * (c) - (o) - (HI);                                                       \
-        if (i_ >= 0 && i_ <= 10) {                                                                 \
-            const __m512i ai = _mm512_set1_epi64((long long)a->l[i_]);                             \
-            __m512i *acc = &A##c[(2 * i_ + (HI)) % (K)];                                           \
-            *acc = (HI) ? _mm512_madd52hi_epu64(*acc, ai, W) : _mm512_madd52lo_epu64(*acc, ai, W);  \
-        }                                                                                          \
+        const int i_ = 8 * (blk) - (o) - (HI);                                                     \
+        if (i_ >= 0 && i_ <= 10) ect_f52_madd(ECT_F52_ACC(A, blk, i_, HI), (a), i_, W, (HI), 0xFF); \
     } while (0)
-#define ECT_F52_WINDOW_TERMS(o)                                                                    \
+#define ECT_F52_MUL_TERMS(A, a, o)                                                                 \
     do {                                                                                           \
-        const __m512i W = ECT_F52_WINDOW(o);                                                       \
-        ECT_F52_TERM(0, 3, o, 0);                                                                  \
-        ECT_F52_TERM(0, 3, o, 1);                                                                  \
-        ECT_F52_TERM(1, 4, o, 0);                                                                  \
-        ECT_F52_TERM(1, 4, o, 1);                                                                  \
-        ECT_F52_TERM(2, 2, o, 0);                                                                  \
-        ECT_F52_TERM(2, 2, o, 1);                                                                  \
+        ECT_F52_MUL_TERM(A, a, 0, o, 0);                                                           \
+        ECT_F52_MUL_TERM(A, a, 0, o, 1);                                                           \
+        ECT_F52_MUL_TERM(A, a, 1, o, 0);                                                           \
+        ECT_F52_MUL_TERM(A, a, 1, o, 1);                                                           \
+        ECT_F52_MUL_TERM(A, a, 2, o, 0);                                                           \
+        ECT_F52_MUL_TERM(A, a, 2, o, 1);                                                           \
     } while (0)
 
-/* r = a b mod p, normalized.  The 121 limb products in 48 IFMA instructions
- * (8 lanes each) over 18 windows of b; columns 0..21 in three vectors, each
- * below 22 2^52 < 2^57 (a_10, b_10 <= 4 make column 21, hi(a_10 b_10), zero);
- * then the fold (above) to 11 limbs below 2^58, and two carry steps.
- * r may alias a or b. */
-ECT_AVX512_INLINE void ect_f52_mul(ect_f52 *r, const ect_f52 *a, const ect_f52 *b) {
-    F52_VERIFY(a);
-    F52_VERIFY(b);
-    const __m512i Z = _mm512_setzero_si512(), B0 = b->v[0], B1 = b->v[1];
-    __m512i A0[3] = {Z, Z, Z}, A1[4] = {Z, Z, Z, Z}, A2[2] = {Z, Z};
-    ECT_F52_WINDOW_TERMS(-7);
-    ECT_F52_WINDOW_TERMS(-6);
-    ECT_F52_WINDOW_TERMS(-5);
-    ECT_F52_WINDOW_TERMS(-4);
-    ECT_F52_WINDOW_TERMS(-3);
-    ECT_F52_WINDOW_TERMS(-2);
-    ECT_F52_WINDOW_TERMS(-1);
-    ECT_F52_WINDOW_TERMS(0);
-    ECT_F52_WINDOW_TERMS(1);
-    ECT_F52_WINDOW_TERMS(2);
-    ECT_F52_WINDOW_TERMS(3);
-    ECT_F52_WINDOW_TERMS(4);
-    ECT_F52_WINDOW_TERMS(5);
-    ECT_F52_WINDOW_TERMS(6);
-    ECT_F52_WINDOW_TERMS(7);
-    ECT_F52_WINDOW_TERMS(8);
-    ECT_F52_WINDOW_TERMS(9);
-    ECT_F52_WINDOW_TERMS(10);
-    /* columns 0..7, 8..15, 16..23 */
-    const __m512i C0 = _mm512_add_epi64(_mm512_add_epi64(A0[0], A0[1]), A0[2]);
-    const __m512i C1 = _mm512_add_epi64(_mm512_add_epi64(A1[0], A1[1]), _mm512_add_epi64(A1[2], A1[3]));
-    const __m512i C2 = _mm512_add_epi64(A2[0], A2[1]);
+/* The cross terms a_i a_j, i < j, of a^2 that window o (of a itself)
+ * contributes to block c: lane l holds j = l + o, so the lanes with j > i are
+ * l > 8c - 2o (low halves, i = 8c - o) and l >= 8c - 2o (high halves,
+ * i = 8c - o - 1); lanes past j = 10 hold zeros and are skipped when a
+ * whole term would be. */
+#define ECT_F52_SQR_TERM(A, a, blk, o, HI)                                                         \
+    do {                                                                                           \
+        const int i_ = 8 * (blk) - (o) - (HI), first_ = 8 * (blk) - 2 * (o) + 1 - (HI);            \
+        const int last_ = 10 - (o) < 7 ? 10 - (o) : 7;                                             \
+        if (i_ >= 0 && i_ <= 10 && first_ <= last_)                                                \
+            ect_f52_madd(ECT_F52_ACC(A, blk, i_, HI), (a), i_, W, (HI),                           \
+                         first_ <= 0 ? 0xFF : (__mmask8)(0xFF << (first_ & 7)));                       \
+    } while (0)
+#define ECT_F52_SQR_TERMS(A, a, o)                                                                 \
+    do {                                                                                           \
+        ECT_F52_SQR_TERM(A, a, 0, o, 0);                                                           \
+        ECT_F52_SQR_TERM(A, a, 0, o, 1);                                                           \
+        ECT_F52_SQR_TERM(A, a, 1, o, 0);                                                           \
+        ECT_F52_SQR_TERM(A, a, 1, o, 1);                                                           \
+        ECT_F52_SQR_TERM(A, a, 2, o, 0);                                                           \
+        ECT_F52_SQR_TERM(A, a, 2, o, 1);                                                           \
+    } while (0)
+
+/* Every window, in order; BODY(o) uses W. */
+#define ECT_F52_EACH_WINDOW(BODY)                                                                  \
+    do {                                                                                           \
+        _Pragma("GCC diagnostic push") _Pragma("GCC diagnostic ignored \"-Warray-bounds\"")       \
+        { const __m512i W = ECT_F52_WINDOW(-7); BODY(-7); }                                        \
+        { const __m512i W = ECT_F52_WINDOW(-6); BODY(-6); }                                        \
+        { const __m512i W = ECT_F52_WINDOW(-5); BODY(-5); }                                        \
+        { const __m512i W = ECT_F52_WINDOW(-4); BODY(-4); }                                        \
+        { const __m512i W = ECT_F52_WINDOW(-3); BODY(-3); }                                        \
+        { const __m512i W = ECT_F52_WINDOW(-2); BODY(-2); }                                        \
+        { const __m512i W = ECT_F52_WINDOW(-1); BODY(-1); }                                        \
+        { const __m512i W = ECT_F52_WINDOW(0); BODY(0); }                                          \
+        { const __m512i W = ECT_F52_WINDOW(1); BODY(1); }                                          \
+        { const __m512i W = ECT_F52_WINDOW(2); BODY(2); }                                          \
+        { const __m512i W = ECT_F52_WINDOW(3); BODY(3); }                                          \
+        { const __m512i W = ECT_F52_WINDOW(4); BODY(4); }                                          \
+        { const __m512i W = ECT_F52_WINDOW(5); BODY(5); }                                          \
+        { const __m512i W = ECT_F52_WINDOW(6); BODY(6); }                                          \
+        { const __m512i W = ECT_F52_WINDOW(7); BODY(7); }                                          \
+        { const __m512i W = ECT_F52_WINDOW(8); BODY(8); }                                          \
+        { const __m512i W = ECT_F52_WINDOW(9); BODY(9); }                                          \
+        { const __m512i W = ECT_F52_WINDOW(10); BODY(10); }                                        \
+        _Pragma("GCC diagnostic pop")                                                              \
+    } while (0)
+
+/* r = the columns in A reduced: blocks summed, then columns 0..21 (each below
+ * 22 2^52 < 2^57; a_10, b_10 < 2^7 make column 21, hi(a_10 b_10), zero and
+ * column 20 below 2^15) folded to limbs 0..9 below 2^57.2 and limb 10 below
+ * 2^14, then normalized.  The fold: G = columns 10..20 and H = columns
+ * 11..21 in lanes 0..10; limb m gets column m (m <= 9; limb 10 keeps column
+ * 10's low bit), column m + 10 halved (G) and the low bit of column m + 11 at
+ * bit 51 (H). */
+ECT_AVX512_INLINE void ect_f52_cols_reduce(ect_f52 *r, const ect_f52_cols *A, const __m512i *diag) {
+    const __m512i Z = _mm512_setzero_si512();
+    __m512i C0 = _mm512_add_epi64(_mm512_add_epi64(A->c0[0], A->c0[1]), A->c0[2]);
+    __m512i C1 = _mm512_add_epi64(_mm512_add_epi64(A->c1[0], A->c1[1]), _mm512_add_epi64(A->c1[2], A->c1[3]));
+    __m512i C2 = _mm512_add_epi64(A->c2[0], A->c2[1]);
+    if (diag) { /* a square: the cross terms count twice, plus the diagonal */
+        C0 = _mm512_add_epi64(_mm512_slli_epi64(C0, 1), diag[0]);
+        C1 = _mm512_add_epi64(_mm512_slli_epi64(C1, 1), diag[1]);
+        C2 = _mm512_add_epi64(_mm512_slli_epi64(C2, 1), diag[2]);
+    }
 #ifdef ECT_VERIFY
     {
         ect_f52 w;
@@ -254,39 +323,70 @@ ECT_AVX512_INLINE void ect_f52_mul(ect_f52 *r, const ect_f52 *a, const ect_f52 *
         ECT_CHECK(w.l[5] == 0 && w.l[6] == 0 && w.l[7] == 0);
     }
 #endif
-    /* G: columns 10..20 in lanes 0..10.  Limb m gets column m (m <= 9; limb
-     * 10 keeps column 10's low bit), column m + 10 halved, and the low bit of
-     * column m + 11 at bit 51 (D shifted down one lane). */
-    const __m512i G0 = _mm512_alignr_epi64(C2, C1, 2), G1 = _mm512_alignr_epi64(Z, C2, 2);
+    const __m512i G0 = _mm512_alignr_epi64(C2, C1, 2), G1 = _mm512_alignr_epi64(Z, C2, 2); /* columns 10.. */
+    const __m512i H0 = _mm512_alignr_epi64(C2, C1, 3), H1 = _mm512_alignr_epi64(Z, C2, 3); /* columns 11.. */
     const __m512i one = _mm512_set1_epi64(1);
-    const __m512i D0 = _mm512_slli_epi64(_mm512_and_si512(G0, one), 51);
-    const __m512i D1 = _mm512_slli_epi64(_mm512_and_si512(G1, one), 51);
     const __m512i low1 = _mm512_set_epi64(0, 0, 0, 0, 0, 1, -1, -1); /* columns 8, 9 and column 10's low bit */
-    __m512i R0 = _mm512_add_epi64(_mm512_add_epi64(C0, _mm512_srli_epi64(G0, 1)), _mm512_alignr_epi64(D1, D0, 1));
-    __m512i R1 = _mm512_add_epi64(_mm512_add_epi64(_mm512_and_si512(C1, low1), _mm512_srli_epi64(G1, 1)),
-                                  _mm512_alignr_epi64(Z, D1, 1));
-    ect_f52_normalize(r, R0, R1, 2);
+    const __m512i R0 = _mm512_add_epi64(_mm512_add_epi64(C0, _mm512_srli_epi64(G0, 1)),
+                                        _mm512_slli_epi64(_mm512_and_si512(H0, one), 51));
+    const __m512i R1 = _mm512_add_epi64(_mm512_add_epi64(_mm512_and_si512(C1, low1), _mm512_srli_epi64(G1, 1)),
+                                        _mm512_slli_epi64(_mm512_and_si512(H1, one), 51));
+    ect_f52_normalize(r, R0, R1);
 }
 
-/* r = a^2 mod p (the product's code: one operand's windows serve both). */
-ECT_AVX512_INLINE void ect_f52_sqr(ect_f52 *r, const ect_f52 *a) { ect_f52_mul(r, a, a); }
+/* The diagonal of a^2 as columns: lo(a_i^2) in column 2i, hi(a_i^2) in
+ * column 2i + 1 (4 IFMA, then the two halves interleaved). */
+ECT_AVX512_INLINE void ect_f52_diag(__m512i *diag, const ect_f52 *a) {
+    const __m512i Z = _mm512_setzero_si512();
+    const __m512i lo0 = _mm512_madd52lo_epu64(Z, a->v[0], a->v[0]), hi0 = _mm512_madd52hi_epu64(Z, a->v[0], a->v[0]);
+    const __m512i lo1 = _mm512_madd52lo_epu64(Z, a->v[1], a->v[1]), hi1 = _mm512_madd52hi_epu64(Z, a->v[1], a->v[1]);
+    const __m512i even = _mm512_set_epi64(11, 3, 10, 2, 9, 1, 8, 0), odd = _mm512_set_epi64(15, 7, 14, 6, 13, 5, 12, 4);
+    diag[0] = _mm512_permutex2var_epi64(lo0, even, hi0);
+    diag[1] = _mm512_permutex2var_epi64(lo0, odd, hi0);
+    diag[2] = _mm512_permutex2var_epi64(lo1, even, hi1); /* lanes 6, 7: limb 11 of a, zero */
+}
 
-/* 1 if a = 0 mod p: a normalized is below 3p, so it is 0, p or 2p, each with
- * one limb pattern (p: 2^52 - 1 in limbs 0..9, 1 in limb 10; 2p = 2^522 - 2:
- * 2^52 - 2, then 2^52 - 1, then 3). */
+/* r = a b mod p, normalized: 48 IFMA over b's 18 windows.  r may alias a or b. */
+ECT_AVX512_INLINE void ect_f52_mul(ect_f52 *r, const ect_f52 *a, const ect_f52 *b) {
+    const __m512i Z = _mm512_setzero_si512(), B0 = b->v[0], B1 = b->v[1];
+    ect_f52_cols A;
+    F52_VERIFY(a);
+    F52_VERIFY(b);
+    ect_f52_cols_zero(&A);
+#define ECT_F52_BODY(o) ECT_F52_MUL_TERMS(&A, a, o)
+    ECT_F52_EACH_WINDOW(ECT_F52_BODY);
+#undef ECT_F52_BODY
+    ect_f52_cols_reduce(r, &A, NULL);
+}
+
+/* r = a^2 mod p, normalized: the 55 cross products once (32 masked IFMA over
+ * a's windows), doubled, plus the diagonal (4 IFMA).  r may alias a. */
+ECT_AVX512_INLINE void ect_f52_sqr(ect_f52 *r, const ect_f52 *a) {
+    const __m512i Z = _mm512_setzero_si512(), B0 = a->v[0], B1 = a->v[1];
+    ect_f52_cols A;
+    __m512i diag[3];
+    F52_VERIFY(a);
+    ect_f52_cols_zero(&A);
+    ect_f52_diag(diag, a);
+#define ECT_F52_BODY(o) ECT_F52_SQR_TERMS(&A, a, o)
+    ECT_F52_EACH_WINDOW(ECT_F52_BODY);
+#undef ECT_F52_BODY
+    ect_f52_cols_reduce(r, &A, diag);
+}
+
+/* 1 if a = 0 mod p.  Normalized once more (limb 10's bits above bit 0 wrap
+ * to limb 0), a is below 3 2^520 < 3p with limb 10 at most 2, so it is 0 or
+ * p, each with one limb pattern (p: 2^52 - 1 in limbs 0..9, 1 in limb 10). */
 ECT_AVX512_INLINE int ect_f52_is_zero(const ect_f52 *a) {
     const __m512i Z = _mm512_setzero_si512();
     const __m512i ones = _mm512_set1_epi64((long long)ECT_M52);
     const __m512i p1 = _mm512_set_epi64(0, 0, 0, 0, 0, 1, (long long)ECT_M52, (long long)ECT_M52);
-    const __m512i q0 = _mm512_set_epi64((long long)ECT_M52, (long long)ECT_M52, (long long)ECT_M52,
-                                        (long long)ECT_M52, (long long)ECT_M52, (long long)ECT_M52,
-                                        (long long)ECT_M52, (long long)ECT_M52 - 1);
-    const __m512i q1 = _mm512_set_epi64(0, 0, 0, 0, 0, 3, (long long)ECT_M52, (long long)ECT_M52);
-    const __m512i v0 = a->v[0], v1 = a->v[1];
+    ect_f52 b;
     F52_VERIFY(a);
-    return (_mm512_cmpeq_epi64_mask(v0, Z) & _mm512_cmpeq_epi64_mask(v1, Z)) == 0xFF ||
-           (_mm512_cmpeq_epi64_mask(v0, ones) & _mm512_cmpeq_epi64_mask(v1, p1)) == 0xFF ||
-           (_mm512_cmpeq_epi64_mask(v0, q0) & _mm512_cmpeq_epi64_mask(v1, q1)) == 0xFF;
+    ect_f52_normalize(&b, a->v[0], a->v[1]);
+    ECT_CHECK(b.l[10] <= 2);
+    return (_mm512_cmpeq_epi64_mask(b.v[0], Z) & _mm512_cmpeq_epi64_mask(b.v[1], Z)) == 0xFF ||
+           (_mm512_cmpeq_epi64_mask(b.v[0], ones) & _mm512_cmpeq_epi64_mask(b.v[1], p1)) == 0xFF;
 }
 
 /* r = the plain value of a (Montgomery form, canonical) in radix 2^52. */
@@ -307,7 +407,7 @@ static inline void ect_f52_from_fe(ect_f52 *r, const ect_fe_9 *a) {
 }
 
 /* r = a in Montgomery form (times R = 2^576 = 2^55 mod p), fully reduced: the
- * limbs (disjoint bit ranges, limb 10 below 2^3) joined into 64-bit words,
+ * limbs (disjoint bit ranges, limb 10 below 2^7) joined into 64-bit words,
  * folded below 2^521 and rotated. */
 static inline void ect_f52_to_fe(ect_fe_9 *r, const ect_f52 *a) {
     uint64_t x[10] = {0};
@@ -484,8 +584,12 @@ static ECT_AVX512_TARGET void ect_m521v_field_op(int op, uint64_t *r, const uint
 }
 
 #undef ECT_F52_WINDOW
-#undef ECT_F52_TERM
-#undef ECT_F52_WINDOW_TERMS
+#undef ECT_F52_ACC
+#undef ECT_F52_MUL_TERM
+#undef ECT_F52_MUL_TERMS
+#undef ECT_F52_SQR_TERM
+#undef ECT_F52_SQR_TERMS
+#undef ECT_F52_EACH_WINDOW
 #else
 #define ECT_AVX512_M521 0
 #endif

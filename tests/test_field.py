@@ -314,7 +314,7 @@ def test_p521_doubling_in_digits_on_edge_coordinates():
 
 # ---------------------------------------------------------------------------
 # P-521's AVX-512 IFMA field code (ect_m521_avx512.h), through _ec.m521v_field:
-# 11 limbs of radix 2^52, normalized (limbs 0..9 below 2^52, limb 10 <= 4).
+# 11 limbs of radix 2^52, normalized (limbs 0..9 below 2^52, limb 10 below 2^7).
 # Its k*P is compared with the portable core in test_ecmult.py.
 # ---------------------------------------------------------------------------
 
@@ -324,7 +324,7 @@ needs_avx512 = pytest.mark.skipif(not _ec.build_info()["avx512_m521"], reason="n
 
 
 def _limbs52(v: int) -> list[int]:
-    """v < 5 2^520 as normalized limbs."""
+    """v < 2^527 as normalized limbs."""
     return [(v >> (52 * i)) & M52 for i in range(10)] + [v >> 520]
 
 
@@ -333,15 +333,16 @@ def _value52(limbs: list[int]) -> int:
 
 
 def _assert_normalized(limbs: list[int]):
-    assert len(limbs) == 11 and all(0 <= v <= M52 for v in limbs[:10]) and 0 <= limbs[10] <= 4, limbs
+    assert len(limbs) == 11 and all(0 <= v <= M52 for v in limbs[:10]) and 0 <= limbs[10] < 128, limbs
 
 
 def _edge_values52() -> list[int]:
-    """Values whose limbs sit at the representation's edges: 0, p, 2p and
-    their neighbours, all-ones limbs, limb 10 at 4, single bits at limb
-    boundaries."""
-    top = 5 << 520
+    """Values whose limbs sit at the representation's edges: 0, p, 2p, 63p and
+    their neighbours, all-ones limbs, limb 10 at its largest, single bits at
+    limb boundaries."""
+    top = 1 << 527
     vals = [0, 1, 2, P521 - 1, P521, P521 + 1, 2 * P521 - 1, 2 * P521, 2 * P521 + 1, top - 1, (1 << 520) - 1,
+            63 * P521, 63 * P521 + 1, 63 * P521 - 1, 127 << 520,
             1 << 520, (1 << 521) + M52, M52, M52 << 52, 1 << 51, (1 << 468) - 1]
     vals += [(1 << (52 * i)) - 1 for i in range(1, 11)] + [1 << (52 * i - 1) for i in range(1, 11)]
     return [v for v in vals if v < top]
@@ -352,7 +353,7 @@ def test_m521v_field_ops_match_integers():
     """add, sub and mul of edge and random normalized operands are the
     integers' results mod p, normalized again."""
     rng = random.Random("m521v-field")
-    vals = _edge_values52() + [rng.randrange(5 << 520) for _ in range(60)] + [rng.randrange(P521) for _ in range(60)]
+    vals = _edge_values52() + [rng.randrange(1 << 527) for _ in range(60)] + [rng.randrange(P521) for _ in range(60)]
     pairs = [(a, b) for a in _edge_values52() for b in _edge_values52()]
     pairs += [(rng.choice(vals), rng.choice(vals)) for _ in range(2000)]
     for a, b in pairs:
@@ -369,11 +370,11 @@ def test_m521v_carries_through_every_limb():
     move a carry one limb per step, so these are right only if the scalar
     carry loop (ect_f52_carry_slow) ran and was right."""
     cases = [
-        ([M52] * 10 + [1], [1] + [0] * 10),          # p + 1 = 1
-        ([M52] * 10 + [4], [1] + [0] * 10),          # 2^520 (limb 10 wraps) + ...
-        ([M52] * 10 + [0], [1] + [0] * 10),          # 2^520
-        ([M52] * 10 + [3], [M52] * 10 + [1]),        # both at the top
-        ([0] * 10 + [0], [M52] * 10 + [1]),          # 0 + p
+        ([M52] * 10 + [1], [1] + [0] * 10),  # p + 1 = 1
+        ([M52] * 10 + [127], [1] + [0] * 10),  # limb 10 at its largest wraps into limb 0 too
+        ([M52] * 10 + [0], [1] + [0] * 10),  # 2^520
+        ([M52] * 10 + [127], [M52] * 10 + [127]),  # both at the top
+        ([0] * 10 + [0], [M52] * 10 + [1]),  # 0 + p
     ]
     for a, b in cases:
         got = _ec.m521v_field("add", a, b)
@@ -385,12 +386,13 @@ def test_m521v_carries_through_every_limb():
 
 @needs_avx512
 def test_m521v_is_zero():
-    """0, p and 2p (each one limb pattern in the normalized range) are zero;
-    their neighbours and random values are not."""
-    for v in (0, P521, 2 * P521):
+    """Multiples of p in the normalized range are zero; their neighbours and
+    random values are not."""
+    for v in (0, P521, 2 * P521, 3 * P521, 63 * P521, 64 * P521):
         assert _ec.m521v_field("is_zero", _limbs52(v)) is True
     rng = random.Random("m521v-zero")
-    for v in [1, P521 - 1, P521 + 1, 2 * P521 - 1, 2 * P521 + 1, (5 << 520) - 1, *(rng.randrange(1, P521) for _ in range(50))]:
+    near = [m * P521 + d for m in (0, 1, 2, 63, 64) for d in (-1, 1) if m * P521 + d > 0]
+    for v in [*near, (1 << 527) - 1, *(rng.randrange(1, P521) for _ in range(50))]:
         assert _ec.m521v_field("is_zero", _limbs52(v)) is False, hex(v)
 
 
@@ -401,8 +403,8 @@ def test_m521v_is_zero():
         (("pow", [0] * 11, [0] * 11), "op must be one of"),
         (("add", [0] * 10, [0] * 11), "a must be 11 ints"),
         (("add", [0] * 11, [1 << 52] + [0] * 10), "b must be 11 ints"),
-        (("mul", [0] * 10 + [5], [0] * 11), "limb 10 at most 4"),
-        (("mul", [0] * 10 + [-1], [0] * 11), "limb 10 at most 4"),
+        (("mul", [0] * 10 + [128], [0] * 11), "limb 10 below 2\\^7"),
+        (("mul", [0] * 10 + [-1], [0] * 11), "limb 10 below 2\\^7"),
         (("add", [0.0] * 11, [0] * 11), "a must be 11 ints"),
     ],
 )
