@@ -52,7 +52,7 @@ def build_info():
             "asm_adx": bool(ect_asm_available()), "avx512_m521": bool(ect_avx512_m521_available())}
 
 
-_M521V_OPS = {"add": 0, "sub": 1, "mul": 2, "is_zero": 3}
+_M521V_OPS = {"add": 0, "sub": 1, "mul": 2, "is_zero": 3, "sqr": 4}
 
 
 cdef void _m521v_limbs(str name, object src, uint64_t *dst) except *:
@@ -70,7 +70,8 @@ def m521v_field(str op, a, b=None):
     """One P-521 field operation of the AVX-512 IFMA code, for the tests.
 
     Args:
-        op: ``"add"``, ``"sub"``, ``"mul"`` (of a and b) or ``"is_zero"`` (of a).
+        op: ``"add"``, ``"sub"``, ``"mul"`` (of a and b), ``"sqr"`` or
+            ``"is_zero"`` (of a).
         a, b: elements in that code's representation: 11 limbs of radix 2^52
             (least significant first), limbs 0..9 below 2^52, limb 10 below 2^7.
 

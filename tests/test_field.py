@@ -350,7 +350,7 @@ def _edge_values52() -> list[int]:
 
 @needs_avx512
 def test_m521v_field_ops_match_integers():
-    """add, sub and mul of edge and random normalized operands are the
+    """add, sub, mul and sqr of edge and random normalized operands are the
     integers' results mod p, normalized again."""
     rng = random.Random("m521v-field")
     vals = _edge_values52() + [rng.randrange(1 << 527) for _ in range(60)] + [rng.randrange(P521) for _ in range(60)]
@@ -358,7 +358,7 @@ def test_m521v_field_ops_match_integers():
     pairs += [(rng.choice(vals), rng.choice(vals)) for _ in range(2000)]
     for a, b in pairs:
         A, B = _limbs52(a), _limbs52(b)
-        for op, want in (("add", a + b), ("sub", a - b), ("mul", a * b)):
+        for op, want in (("add", a + b), ("sub", a - b), ("mul", a * b), ("sqr", a * a)):
             got = _ec.m521v_field(op, A, B)
             _assert_normalized(got)
             assert _value52(got) % P521 == want % P521, (op, hex(a), hex(b))
