@@ -3,8 +3,8 @@
 Portable flags by default.  Environment switches:
   ECTRAVERSE_NATIVE=1   add -march=native (faster on the build machine only)
   ECTRAVERSE_VERIFY=1   define ECT_VERIFY: invariant checks in every C function
-  ECTRAVERSE_NO_ASM=1   define ECT_NO_ASM: plain C only (no x86-64 assembly or
-                        carry intrinsics), the code every other CPU runs
+  ECTRAVERSE_NO_ASM=1   define ECT_NO_ASM: plain C only (no x86-64 assembly,
+                        carry intrinsics or AVX-512), the code every other CPU runs
 """
 import os
 

@@ -7,9 +7,10 @@
  * a = -3 and prime order (P-521), when the field descriptor's avx512_m521
  * flag is set: by the Python layer, on CPUs with AVX-512F and AVX-512 IFMA
  * enabled by the operating system (ect_cpu_has_avx512ifma).  The functions
- * carry a target attribute, so the rest of the core stays portable; the
- * radix-2^58 code of ect_field.h and ect_group.h is the fallback and the
- * reference the tests compare this against.  Left out with ECT_NO_ASM.
+ * carry a target attribute, so the rest of the core stays portable.  The
+ * fallback is the radix-2^58 code of ect_field.h and ect_group.h; the tests
+ * compare this with integers (field operations, through ect_m521v_field_op)
+ * and with the portable core (k P).  Left out with ECT_NO_ASM.
  *
  * Included by ect_api.h inside the 9-limb instantiation, after ect_group.h:
  * it converts from and to ect_fe_9 / ect_gej_9 with the P-521 fold and
@@ -97,8 +98,9 @@ static void __attribute__((noinline)) ect_f52_carry_slow(uint64_t *l) {
 
 /* One carry step on the 11 limbs in (R0, R1): limb i keeps its low 52 bits
  * (limb 10: its low bit) and receives limb i-1's bits above them (limb 0:
- * limb 10's bits above bit 0, as 2^521 = 1).  For limbs 0..9 below 2^64 - 2^12
- * and limb 10 below 2^13, no lane overflows. */
+ * limb 10's bits above bit 0, as 2^521 = 1).  For limbs 0..9 below 2^63 and
+ * limb 10 below 2^14 (ect_f52_normalize's bounds are tighter), no lane
+ * overflows. */
 ECT_AVX512_INLINE void ect_f52_carry_step(__m512i *R0, __m512i *R1) {
     const __m512i mask0 = _mm512_set1_epi64((long long)ECT_M52);
     const __m512i mask1 = _mm512_set_epi64(0, 0, 0, 0, 0, 1, (long long)ECT_M52, (long long)ECT_M52);
@@ -343,7 +345,7 @@ ECT_AVX512_INLINE void ect_f52_diag(__m512i *diag, const ect_f52 *a) {
     const __m512i even = _mm512_set_epi64(11, 3, 10, 2, 9, 1, 8, 0), odd = _mm512_set_epi64(15, 7, 14, 6, 13, 5, 12, 4);
     diag[0] = _mm512_permutex2var_epi64(lo0, even, hi0);
     diag[1] = _mm512_permutex2var_epi64(lo0, odd, hi0);
-    diag[2] = _mm512_permutex2var_epi64(lo1, even, hi1); /* lanes 6, 7: limb 11 of a, zero */
+    diag[2] = _mm512_permutex2var_epi64(lo1, even, hi1); /* lanes 6, 7 come from v[1]'s zero lane 3 */
 }
 
 /* r = a b mod p, normalized: 48 IFMA over b's 18 windows.  r may alias a or b. */
@@ -375,8 +377,8 @@ ECT_AVX512_INLINE void ect_f52_sqr(ect_f52 *r, const ect_f52 *a) {
 }
 
 /* 1 if a = 0 mod p.  Normalized once more (limb 10's bits above bit 0 wrap
- * to limb 0), a is below 3 2^520 < 3p with limb 10 at most 2, so it is 0 or
- * p, each with one limb pattern (p: 2^52 - 1 in limbs 0..9, 1 in limb 10). */
+ * to limb 0), a has limb 10 at most 2, so it is below 3 2^520 < 2p: it is 0
+ * or p, each with one limb pattern (p: 2^52 - 1 in limbs 0..9, 1 in limb 10). */
 ECT_AVX512_INLINE int ect_f52_is_zero(const ect_f52 *a) {
     const __m512i Z = _mm512_setzero_si512();
     const __m512i ones = _mm512_set1_epi64((long long)ECT_M52);

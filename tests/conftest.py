@@ -30,7 +30,8 @@ def pytest_report_header(config):
     info = _ec.build_info()
     return [
         f"ectraverse {ectraverse.__version__} from {os.path.dirname(ectraverse.__file__)}",
-        f"compiled core: {_ec.__file__}  verify={info['verify']}  fast limbs={info['fast_limbs']}",
+        f"compiled core: {_ec.__file__}  verify={info['verify']}  fast limbs={info['fast_limbs']}"
+        f"  asm_adx={info['asm_adx']}  avx512_m521={info['avx512_m521']}",
         f"python {sys.version.split()[0]} on {platform.machine()}, numpy {np.__version__}",
         f"hypothesis profile: {settings._current_profile}",
     ]
