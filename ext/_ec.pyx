@@ -53,6 +53,7 @@ def build_info():
 
 
 _M521V_OPS = {"add": 0, "sub": 1, "mul": 2, "is_zero": 3, "sqr": 4}
+_FIELD_OPS = {"add": 0, "sub": 1, "mul": 2, "sqr": 3, "half": 4, "neg": 5, "dbl": 6}  # ECT_FOP_* (ect_ops.h)
 
 
 cdef void _m521v_limbs(str name, object src, uint64_t *dst) except *:
@@ -321,6 +322,36 @@ cdef class CurveCore:
         ect_neg(&self.c, o, self._raw(b))
         ect_add(&self.c, o, self._raw(a), o)
         return out
+
+    def field_op(self, str op, a, b=0):
+        """One base-field operation on internal values, for the tests.
+
+        Args:
+            op: ``"add"``, ``"sub"``, ``"mul"`` (a b R^-1: the Montgomery
+                product), ``"sqr"`` (a^2 R^-1), ``"half"``, ``"neg"`` or ``"dbl"``.
+            a, b: ints in [0, p): values as the core holds them (x R mod p for
+                the element x, R = 2^(64 limbs)); b only for add, sub and mul.
+
+        Returns:
+            int: the result in the same form, through the code the point
+            formulas run (assembly where this core uses it).
+
+        Raises:
+            ValueError: an unknown op, or a or b outside [0, p).
+        """
+        cdef uint64_t x[ECT_MAXL]
+        cdef uint64_t y[ECT_MAXL]
+        cdef uint64_t r[ECT_MAXL]
+        cdef int i
+        if op not in _FIELD_OPS:
+            raise ValueError(f"op must be one of {sorted(_FIELD_OPS)}, not {op!r}")
+        for name, v in (("a", a), ("b", b)):
+            if type(v) is not int or not 0 <= v < self.p:
+                raise ValueError(f"{name} must be an int in [0, p), not {v!r}")
+        _put(x, self.limbs, a)
+        _put(y, self.limbs, b)
+        ect_field_op(&self.c, _FIELD_OPS[op], r, x, y)
+        return sum(int(r[i]) << (64 * i) for i in range(self.limbs))
 
     def mul(self, bytes a, k):
         """Raw (k mod n) a, for a Python int k."""

@@ -130,6 +130,9 @@ static inline int ect_m521v_field(int op, uint64_t *r, const uint64_t *a, const 
 #endif
 }
 
+static inline int ect_field_op(const ect_curve *C, int op, uint64_t *out, const uint64_t *a, const uint64_t *b) {
+    return ECT_DISPATCH(C, ect_op_field, C, op, out, a, b);
+}
 static inline int ect_add(const ect_curve *C, uint64_t *out, const uint64_t *a, const uint64_t *b) {
     return ECT_DISPATCH(C, ect_op_add, C, out, a, b);
 }

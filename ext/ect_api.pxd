@@ -83,6 +83,7 @@ cdef extern from "ect_api.h" nogil:
     int ect_avx512_m521_available()
     int ect_m521v_field(int op, uint64_t *r, const uint64_t *a, const uint64_t *b)
 
+    int ect_field_op(const ect_curve *C, int op, uint64_t *out, const uint64_t *a, const uint64_t *b)
     int ect_add(const ect_curve *C, uint64_t *out, const uint64_t *a, const uint64_t *b)
     int ect_double(const ect_curve *C, uint64_t *out, const uint64_t *a)
     int ect_neg(const ect_curve *C, uint64_t *out, const uint64_t *a)

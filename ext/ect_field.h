@@ -3,8 +3,8 @@
  * VARIABLE-TIME: the final subtractions, the inversion and the square root
  * branch on the values.  Never use this code on secret data.
  *
- * On x86-64 with BMI2 + ADX, 4- and 6-limb products and squares (and 4-limb
- * sums and differences) run the assembly in ect_field_x86.h when F->asm_adx
+ * On x86-64 with BMI2 + ADX, 4- and 6-limb products, squares, sums and
+ * differences run the assembly in ect_field_x86.h when F->asm_adx
  * is set; the P-256 and P-384 primes (F->p256, F->p384) and the primes
  * 2^256 - c with c < 2^64 (F->pm4: secp256k1) have their own reductions.
  * P-521 (F->mersenne521) multiplies in radix 2^58 and reduces by folding.
@@ -26,13 +26,13 @@ typedef struct {
     uint64_t v[ECT_L];
 } T(ect_fe);
 
-/* The 4-limb products, squares, sums and differences dispatch to assembly on
- * x86-64 and are forced inline: called, each one saves and restores the
- * callee-saved registers its assembly clobbers; inlined into a point formula,
- * the formula saves them once.  Their portable bodies (*_portable) stay
- * ordinary functions, so the inlined code is only the dispatch and the
- * assembly. */
-#if ECT_N == 4
+/* The 4- and 6-limb products, squares, sums and differences dispatch to
+ * assembly on x86-64 and are forced inline: called, each one saves and
+ * restores the callee-saved registers its assembly clobbers; inlined into a
+ * point formula, the formula saves them once.  Their portable bodies
+ * (*_portable) stay ordinary functions, so the inlined code is only the
+ * dispatch and the assembly. */
+#if ECT_N == 4 || ECT_N == 6
 #define ECT_FE_INLINE ECT_ALWAYS_INLINE
 #else
 #define ECT_FE_INLINE static inline
@@ -99,6 +99,10 @@ ECT_FE_INLINE void T(ect_fe_add)(const ect_field *F, FE *r, const FE *a, const F
     if (F->asm_adx)
         ect_mod_add4_x86(r->v, a->v, b->v, F->p);
     else
+#elif ECT_ASM_X86 && ECT_N == 6
+    if (F->asm_adx)
+        ect_mod_add6_x86(r->v, a->v, b->v, F->p);
+    else
 #endif
         T(ect_fe_add_portable)(F, r, a, b);
     FE_VERIFY(F, r);
@@ -119,6 +123,10 @@ ECT_FE_INLINE void T(ect_fe_sub)(const ect_field *F, FE *r, const FE *a, const F
 #if ECT_ASM_X86 && ECT_N == 4
     if (F->asm_adx)
         ect_mod_sub4_x86(r->v, a->v, b->v, F->p);
+    else
+#elif ECT_ASM_X86 && ECT_N == 6
+    if (F->asm_adx)
+        ect_mod_sub6_x86(r->v, a->v, b->v, F->p);
     else
 #endif
         T(ect_fe_sub_portable)(F, r, a, b);
@@ -529,7 +537,9 @@ ECT_FE_INLINE void T(ect_fe_sqr)(const ect_field *F, FE *r, const FE *a) {
         ect_mont_sqr4_adx(r->v, a->v, F->p, F->pinv);
     else
 #elif ECT_ASM_X86 && ECT_N == 6
-    if (F->asm_adx)
+    if (F->asm_adx && F->p384)
+        ect_mont_sqr_p384_adx(r->v, a->v);
+    else if (F->asm_adx)
         ect_mont_sqr6_adx(r->v, a->v, F->p, F->pinv);
     else
 #elif ECT_N == 9

@@ -2,7 +2,7 @@
  * for 4- and 6-limb fields (any odd p), a 6-limb squaring, products and
  * squares whose reductions use the prime's shape (P-256 and P-384: shifts in
  * place of most multiplications; 2^256 - c, as secp256k1: one MULX by c per
- * round), and modular addition and subtraction for 4 limbs.
+ * round), and modular addition and subtraction for 4 and 6 limbs.
  *
  * Used only when the CPU reports BMI2 and ADX (checked at run time with
  * CPUID: ect_cpu_has_adx) and the field descriptor asks for it (asm_adx); the
@@ -506,16 +506,10 @@ ECT_ALWAYS_INLINE void ect_mont_mul6_adx(uint64_t *r, const uint64_t *a, const u
  * D3 = the carry.  A row's reduction is then t -= D (words 1..7), t6 += m, t
  * >>= 64: shifts, additions and subtractions in place of six MULX.  The
  * product half and the invariant t < 2p are ECT_ROW6's. */
-#define ECT_ROW_P384(OFF)                                                                          \
-    "movq " OFF "(%[b]), %%rdx\n\t"                                                                \
-    "xorl %%r15d, %%r15d\n\t" /* t7 = 0, CF = OF = 0 */                                            \
-    ECT_MAC("a", "0", "r8", "r9")                                                                  \
-    ECT_MAC("a", "8", "r9", "r10")                                                                 \
-    ECT_MAC("a", "16", "r10", "r11")                                                               \
-    ECT_MAC("a", "24", "r11", "r12")                                                               \
-    ECT_MAC("a", "32", "r12", "r13")                                                               \
-    ECT_MAC("a", "40", "r13", "r14")                                                               \
-    ECT_CARRY_OUT("r14", "r15")                                                                    \
+/* One P-384 round on positions i..i+7 in r8..r15 (words above i + 7 are
+ * zero or, in a squaring, not yet added): t -= D, t_{i+6} += m, as above;
+ * t_i becomes zero and r8 may be overwritten. */
+#define ECT_RED_P384                                                                               \
     "movq %%r8, %%rdx\n\t"                                                                         \
     "movq %%r8, %%rax\n\t"                                                                         \
     "shlq $32, %%rax\n\t"                                                                          \
@@ -539,7 +533,19 @@ ECT_ALWAYS_INLINE void ect_mont_mul6_adx(uint64_t *r, const uint64_t *a, const u
     "sbbq $0, %%r14\n\t"                                                                           \
     "sbbq $0, %%r15\n\t"                                                                           \
     "addq %%rdx, %%r14\n\t"                                                                        \
-    "adcq $0, %%r15\n\t"                                                                           \
+    "adcq $0, %%r15\n\t"
+
+#define ECT_ROW_P384(OFF)                                                                          \
+    "movq " OFF "(%[b]), %%rdx\n\t"                                                                \
+    "xorl %%r15d, %%r15d\n\t" /* t7 = 0, CF = OF = 0 */                                            \
+    ECT_MAC("a", "0", "r8", "r9")                                                                  \
+    ECT_MAC("a", "8", "r9", "r10")                                                                 \
+    ECT_MAC("a", "16", "r10", "r11")                                                               \
+    ECT_MAC("a", "24", "r11", "r12")                                                               \
+    ECT_MAC("a", "32", "r12", "r13")                                                               \
+    ECT_MAC("a", "40", "r13", "r14")                                                               \
+    ECT_CARRY_OUT("r14", "r15")                                                                    \
+    ECT_RED_P384                                                                                   \
     "movq %%r9, %%r8\n\t"                                                                          \
     "movq %%r10, %%r9\n\t"                                                                         \
     "movq %%r11, %%r10\n\t"                                                                        \
@@ -548,8 +554,20 @@ ECT_ALWAYS_INLINE void ect_mont_mul6_adx(uint64_t *r, const uint64_t *a, const u
     "movq %%r14, %%r13\n\t"                                                                        \
     "movq %%r15, %%r14\n\t"
 
-/* The P-384 prime's limbs are constants, so its final subtraction takes
- * them as immediates (p2..p5) and from rcx, rdx (p0, p1): no pointer to p. */
+/* t (r8..r13) - p for the P-384 prime, whose limbs are constants: p2..p5 as
+ * immediates, p0 and p1 from rcx and rdx, so no pointer to p.  The caller
+ * takes the last borrow into its carry word. */
+#define ECT_P384_SUB_P                                                                             \
+    "movl $0xffffffff, %%ecx\n\t" /* p0 */                                                         \
+    "movq %%rcx, %%rdx\n\t"                                                                        \
+    "notq %%rdx\n\t" /* p1 */                                                                      \
+    "subq %%rcx, %%r8\n\t"                                                                         \
+    "sbbq %%rdx, %%r9\n\t"                                                                         \
+    "sbbq $-2, %%r10\n\t"                                                                          \
+    "sbbq $-1, %%r11\n\t"                                                                          \
+    "sbbq $-1, %%r12\n\t"                                                                          \
+    "sbbq $-1, %%r13\n\t"
+
 ECT_ALWAYS_INLINE void ect_mont_mul_p384_adx(uint64_t *r, const uint64_t *a, const uint64_t *b) {
     uint64_t *out = r;
     __asm__ volatile("xorl %%r8d, %%r8d\n\t"
@@ -563,15 +581,7 @@ ECT_ALWAYS_INLINE void ect_mont_mul_p384_adx(uint64_t *r, const uint64_t *a, con
                      ECT_ROW_P384("32") ECT_ROW_P384("40")
                      "movq %[out], %%rax\n\t"
                      ECT_T6_STORE
-                     "movl $0xffffffff, %%ecx\n\t" /* p0 */
-                     "movq %%rcx, %%rdx\n\t"
-                     "notq %%rdx\n\t" /* p1 */
-                     "subq %%rcx, %%r8\n\t"
-                     "sbbq %%rdx, %%r9\n\t"
-                     "sbbq $-2, %%r10\n\t"
-                     "sbbq $-1, %%r11\n\t"
-                     "sbbq $-1, %%r12\n\t"
-                     "sbbq $-1, %%r13\n\t"
+                     ECT_P384_SUB_P
                      "sbbq $0, %%r14\n\t" /* borrows only if t < p */
                      ECT_T6_KEEP_IF_BORROW
                      ECT_T6_STORE
@@ -619,71 +629,76 @@ ECT_ALWAYS_INLINE void ect_mont_mul_p384_adx(uint64_t *r, const uint64_t *a, con
     "movq %%r14, %%r13\n\t"                                                                        \
     NEXT
 
+/* The square of a 6-limb a into t[0..11] at %[t]: 15 cross products,
+ * doubled, plus 6 squares (21 MULX).  Uses rax, rbx, rdx, r8..r15. */
+#define ECT_SQUARE6                                                                                \
+    /* row 0: a0 a1..a5 into positions 1..6 (r9..r14) */                                           \
+    "movq 0(%[a]), %%rdx\n\t"                                                                      \
+    "xorl %%r14d, %%r14d\n\t"                                                                      \
+    "mulxq 8(%[a]), %%r9, %%r10\n\t"                                                               \
+    "mulxq 16(%[a]), %%rax, %%r11\n\t"                                                             \
+    "mulxq 24(%[a]), %%rbx, %%r12\n\t"                                                             \
+    "addq %%rax, %%r10\n\t"                                                                        \
+    "adcq %%rbx, %%r11\n\t"                                                                        \
+    "mulxq 32(%[a]), %%rax, %%r13\n\t"                                                             \
+    "mulxq 40(%[a]), %%rbx, %%r14\n\t"                                                             \
+    "adcq %%rax, %%r12\n\t"                                                                        \
+    "adcq %%rbx, %%r13\n\t"                                                                        \
+    "adcq $0, %%r14\n\t"                                                                           \
+    /* row 1: a1 a2..a5 into positions 3..7 (r11..r15) */                                          \
+    "movq 8(%[a]), %%rdx\n\t"                                                                      \
+    "xorl %%r15d, %%r15d\n\t"                                                                      \
+    ECT_MAC("a", "16", "r11", "r12")                                                               \
+    ECT_MAC("a", "24", "r12", "r13")                                                               \
+    ECT_MAC("a", "32", "r13", "r14")                                                               \
+    ECT_MAC("a", "40", "r14", "r15")                                                               \
+    "adcxq %[zero], %%r15\n\t"                                                                     \
+    /* positions 1..4 are final */                                                                 \
+    "movq %%r9, 8(%[t])\n\t"                                                                       \
+    "movq %%r10, 16(%[t])\n\t"                                                                     \
+    "movq %%r11, 24(%[t])\n\t"                                                                     \
+    "movq %%r12, 32(%[t])\n\t"                                                                     \
+    /* row 2: a2 a3..a5 into positions 5..8 (r13, r14, r15, r9) */                                 \
+    "movq 16(%[a]), %%rdx\n\t"                                                                     \
+    "xorl %%r9d, %%r9d\n\t"                                                                        \
+    ECT_MAC("a", "24", "r13", "r14")                                                               \
+    ECT_MAC("a", "32", "r14", "r15")                                                               \
+    ECT_MAC("a", "40", "r15", "r9")                                                                \
+    "adcxq %[zero], %%r9\n\t"                                                                      \
+    "movq %%r13, 40(%[t])\n\t"                                                                     \
+    "movq %%r14, 48(%[t])\n\t"                                                                     \
+    /* row 3: a3 a4, a3 a5 into positions 7..9 (r15, r9, r10) */                                   \
+    "movq 24(%[a]), %%rdx\n\t"                                                                     \
+    "xorl %%r10d, %%r10d\n\t"                                                                      \
+    ECT_MAC("a", "32", "r15", "r9")                                                                \
+    ECT_MAC("a", "40", "r9", "r10")                                                                \
+    "adcxq %[zero], %%r10\n\t"                                                                     \
+    "movq %%r15, 56(%[t])\n\t"                                                                     \
+    "movq %%r9, 64(%[t])\n\t"                                                                      \
+    /* row 4: a4 a5 into positions 9, 10 (r10, r11) */                                             \
+    "movq 32(%[a]), %%rdx\n\t"                                                                     \
+    "mulxq 40(%[a]), %%rax, %%r11\n\t"                                                             \
+    "addq %%rax, %%r10\n\t"                                                                        \
+    "adcq $0, %%r11\n\t"                                                                           \
+    "movq %%r10, 72(%[t])\n\t"                                                                     \
+    "movq %%r11, 80(%[t])\n\t"                                                                     \
+    "movq $0, 0(%[t])\n\t"                                                                         \
+    "movq $0, 88(%[t])\n\t"                                                                        \
+    /* t = 2 t + the squares a_i^2 at positions 2i, 2i+1 (doubling on the                          \
+     * CF chain, the squares on the OF chain; no carry leaves word 11) */                          \
+    "xorl %%eax, %%eax\n\t"                                                                        \
+    ECT_SQR6_DIAG("0", "0")                                                                        \
+    ECT_SQR6_DIAG("8", "2")                                                                        \
+    ECT_SQR6_DIAG("16", "4")                                                                       \
+    ECT_SQR6_DIAG("24", "6")                                                                       \
+    ECT_SQR6_DIAG("32", "8")                                                                       \
+    ECT_SQR6_DIAG("40", "10")
+
 ECT_ALWAYS_INLINE void ect_mont_sqr6_adx(uint64_t *r, const uint64_t *a, const uint64_t *p, uint64_t pinv) {
     uint64_t *out = r;
     uint64_t t[12];
     __asm__ volatile(
-        /* row 0: a0 a1..a5 into positions 1..6 (r9..r14) */
-        "movq 0(%[a]), %%rdx\n\t"
-        "xorl %%r14d, %%r14d\n\t"
-        "mulxq 8(%[a]), %%r9, %%r10\n\t"
-        "mulxq 16(%[a]), %%rax, %%r11\n\t"
-        "mulxq 24(%[a]), %%rbx, %%r12\n\t"
-        "addq %%rax, %%r10\n\t"
-        "adcq %%rbx, %%r11\n\t"
-        "mulxq 32(%[a]), %%rax, %%r13\n\t"
-        "mulxq 40(%[a]), %%rbx, %%r14\n\t"
-        "adcq %%rax, %%r12\n\t"
-        "adcq %%rbx, %%r13\n\t"
-        "adcq $0, %%r14\n\t"
-        /* row 1: a1 a2..a5 into positions 3..7 (r11..r15) */
-        "movq 8(%[a]), %%rdx\n\t"
-        "xorl %%r15d, %%r15d\n\t"
-        ECT_MAC("a", "16", "r11", "r12")
-        ECT_MAC("a", "24", "r12", "r13")
-        ECT_MAC("a", "32", "r13", "r14")
-        ECT_MAC("a", "40", "r14", "r15")
-        "adcxq %[zero], %%r15\n\t"
-        /* positions 1..4 are final */
-        "movq %%r9, 8(%[t])\n\t"
-        "movq %%r10, 16(%[t])\n\t"
-        "movq %%r11, 24(%[t])\n\t"
-        "movq %%r12, 32(%[t])\n\t"
-        /* row 2: a2 a3..a5 into positions 5..8 (r13, r14, r15, r9) */
-        "movq 16(%[a]), %%rdx\n\t"
-        "xorl %%r9d, %%r9d\n\t"
-        ECT_MAC("a", "24", "r13", "r14")
-        ECT_MAC("a", "32", "r14", "r15")
-        ECT_MAC("a", "40", "r15", "r9")
-        "adcxq %[zero], %%r9\n\t"
-        "movq %%r13, 40(%[t])\n\t"
-        "movq %%r14, 48(%[t])\n\t"
-        /* row 3: a3 a4, a3 a5 into positions 7..9 (r15, r9, r10) */
-        "movq 24(%[a]), %%rdx\n\t"
-        "xorl %%r10d, %%r10d\n\t"
-        ECT_MAC("a", "32", "r15", "r9")
-        ECT_MAC("a", "40", "r9", "r10")
-        "adcxq %[zero], %%r10\n\t"
-        "movq %%r15, 56(%[t])\n\t"
-        "movq %%r9, 64(%[t])\n\t"
-        /* row 4: a4 a5 into positions 9, 10 (r10, r11) */
-        "movq 32(%[a]), %%rdx\n\t"
-        "mulxq 40(%[a]), %%rax, %%r11\n\t"
-        "addq %%rax, %%r10\n\t"
-        "adcq $0, %%r11\n\t"
-        "movq %%r10, 72(%[t])\n\t"
-        "movq %%r11, 80(%[t])\n\t"
-        "movq $0, 0(%[t])\n\t"
-        "movq $0, 88(%[t])\n\t"
-        /* t = 2 t + the squares a_i^2 at positions 2i, 2i+1 (doubling on the
-         * CF chain, the squares on the OF chain; no carry leaves word 11) */
-        "xorl %%eax, %%eax\n\t"
-        ECT_SQR6_DIAG("0", "0")
-        ECT_SQR6_DIAG("8", "2")
-        ECT_SQR6_DIAG("16", "4")
-        ECT_SQR6_DIAG("24", "6")
-        ECT_SQR6_DIAG("32", "8")
-        ECT_SQR6_DIAG("40", "10")
+        ECT_SQUARE6
         /* six Montgomery rounds */
         "movq 0(%[t]), %%r8\n\t"
         "movq 8(%[t]), %%r9\n\t"
@@ -710,6 +725,55 @@ ECT_ALWAYS_INLINE void ect_mont_sqr6_adx(uint64_t *r, const uint64_t *a, const u
         :
         : [a] "r"(a), [t] "r"(t), [p] "r"(p), [pinv] "m"(pinv), [out] "m"(out), [zero] "m"(ect_zero_limb)
         : "rax", "rbx", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "cc", "memory");
+}
+
+/* r = a^2 R^-1 mod the P-384 prime: ECT_SQUARE6, then six rounds of
+ * ECT_RED_P384 in place of ECT_SQR6_ROUND's (no MULX, and m takes a shift
+ * and an addition where the generic round waits for IMUL).  Rounds hold
+ * positions i..i+5 in r8..r13, t[i+6] in r14 and the carry into it in r15
+ * (zero or one: the window plus m p is below 2^449).  r may alias a. */
+#define ECT_SQR_P384_ROUND(NEXT)                                                                   \
+    "addq %%r15, %%r14\n\t" /* the carry into t_{i+6} */                                           \
+    "movl $0, %%r15d\n\t"                                                                          \
+    "adcq $0, %%r15\n\t"                                                                           \
+    ECT_RED_P384                                                                                   \
+    "movq %%r9, %%r8\n\t"                                                                          \
+    "movq %%r10, %%r9\n\t"                                                                         \
+    "movq %%r11, %%r10\n\t"                                                                        \
+    "movq %%r12, %%r11\n\t"                                                                        \
+    "movq %%r13, %%r12\n\t"                                                                        \
+    "movq %%r14, %%r13\n\t"                                                                        \
+    NEXT
+
+ECT_ALWAYS_INLINE void ect_mont_sqr_p384_adx(uint64_t *r, const uint64_t *a) {
+    uint64_t *out = r;
+    uint64_t t[12];
+    __asm__ volatile(
+        ECT_SQUARE6
+        "movq 0(%[t]), %%r8\n\t"
+        "movq 8(%[t]), %%r9\n\t"
+        "movq 16(%[t]), %%r10\n\t"
+        "movq 24(%[t]), %%r11\n\t"
+        "movq 32(%[t]), %%r12\n\t"
+        "movq 40(%[t]), %%r13\n\t"
+        "movq 48(%[t]), %%r14\n\t"
+        "xorl %%r15d, %%r15d\n\t"
+        ECT_SQR_P384_ROUND("movq 56(%[t]), %%r14\n\t")
+        ECT_SQR_P384_ROUND("movq 64(%[t]), %%r14\n\t")
+        ECT_SQR_P384_ROUND("movq 72(%[t]), %%r14\n\t")
+        ECT_SQR_P384_ROUND("movq 80(%[t]), %%r14\n\t")
+        ECT_SQR_P384_ROUND("movq 88(%[t]), %%r14\n\t")
+        ECT_SQR_P384_ROUND("")
+        /* t = r15:r13..r8 < 2p: subtract p unless that borrows */
+        "movq %[out], %%rax\n\t"
+        ECT_T6_STORE
+        ECT_P384_SUB_P
+        "sbbq $0, %%r15\n\t"
+        ECT_T6_KEEP_IF_BORROW
+        ECT_T6_STORE
+        :
+        : [a] "r"(a), [t] "r"(t), [out] "m"(out), [zero] "m"(ect_zero_limb)
+        : "rax", "rbx", "rcx", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "cc", "memory");
 }
 
 /* r = a + b mod p for 4-limb p (a, b < p): ADD/ADC, then subtract p unless
@@ -780,6 +844,81 @@ ECT_ALWAYS_INLINE void ect_mod_sub4_x86(uint64_t *r, const uint64_t *a, const ui
         :
         : [r] "r"(r), [a] "r"(a), [b] "r"(b), [p] "r"(p)
         : "rax", "rbx", "rcx", "rdx", "rsi", "r8", "r9", "r10", "r11", "cc", "memory");
+}
+
+/* r = a + b mod p for 6-limb p (a, b < p): ADD/ADC into r8..r13, the sum
+ * stored, p subtracted in the registers, and the stored sum reloaded (CMOVC)
+ * on a borrow, as the 6-limb products end.  r may alias a or b.  Baseline
+ * x86-64 only. */
+ECT_ALWAYS_INLINE void ect_mod_add6_x86(uint64_t *r, const uint64_t *a, const uint64_t *b, const uint64_t *p) {
+    __asm__ volatile(
+        "movq 0(%[a]), %%r8\n\t"
+        "movq 8(%[a]), %%r9\n\t"
+        "movq 16(%[a]), %%r10\n\t"
+        "movq 24(%[a]), %%r11\n\t"
+        "movq 32(%[a]), %%r12\n\t"
+        "movq 40(%[a]), %%r13\n\t"
+        "xorl %%ecx, %%ecx\n\t"
+        "addq 0(%[b]), %%r8\n\t"
+        "adcq 8(%[b]), %%r9\n\t"
+        "adcq 16(%[b]), %%r10\n\t"
+        "adcq 24(%[b]), %%r11\n\t"
+        "adcq 32(%[b]), %%r12\n\t"
+        "adcq 40(%[b]), %%r13\n\t"
+        "adcq $0, %%rcx\n\t" /* carry out of the sum */
+        "movq %[r], %%rax\n\t"
+        ECT_T6_STORE
+        ECT_T6_SUB_P
+        "sbbq $0, %%rcx\n\t" /* borrows only if sum < p */
+        ECT_T6_KEEP_IF_BORROW
+        ECT_T6_STORE
+        :
+        : [r] "r"(r), [a] "r"(a), [b] "r"(b), [p] "r"(p)
+        : "rax", "rcx", "r8", "r9", "r10", "r11", "r12", "r13", "cc", "memory");
+}
+
+/* r = a - b mod p for 6-limb p (a, b < p): SUB/SBB, then p added on a
+ * borrow: CMOVC picks p's limb or zero and ADOX adds it on the OF chain, so
+ * the borrow in CF survives the whole run.  r may alias a or b.  Baseline
+ * x86-64 only but for ADOX (the asm_adx CPUs). */
+ECT_ALWAYS_INLINE void ect_mod_sub6_x86(uint64_t *r, const uint64_t *a, const uint64_t *b, const uint64_t *p) {
+    __asm__ volatile(
+        "movq 0(%[a]), %%r8\n\t"
+        "movq 8(%[a]), %%r9\n\t"
+        "movq 16(%[a]), %%r10\n\t"
+        "movq 24(%[a]), %%r11\n\t"
+        "movq 32(%[a]), %%r12\n\t"
+        "movq 40(%[a]), %%r13\n\t"
+        "subq 0(%[b]), %%r8\n\t"
+        "sbbq 8(%[b]), %%r9\n\t"
+        "sbbq 16(%[b]), %%r10\n\t"
+        "sbbq 24(%[b]), %%r11\n\t"
+        "sbbq 32(%[b]), %%r12\n\t"
+        "sbbq 40(%[b]), %%r13\n\t"
+        "sbbq %%rcx, %%rcx\n\t" /* 0 - CF: keeps CF, clears OF */
+        "movl $0, %%eax\n\t"
+        "cmovcq 0(%[p]), %%rax\n\t"
+        "adoxq %%rax, %%r8\n\t"
+        "movl $0, %%eax\n\t"
+        "cmovcq 8(%[p]), %%rax\n\t"
+        "adoxq %%rax, %%r9\n\t"
+        "movl $0, %%eax\n\t"
+        "cmovcq 16(%[p]), %%rax\n\t"
+        "adoxq %%rax, %%r10\n\t"
+        "movl $0, %%eax\n\t"
+        "cmovcq 24(%[p]), %%rax\n\t"
+        "adoxq %%rax, %%r11\n\t"
+        "movl $0, %%eax\n\t"
+        "cmovcq 32(%[p]), %%rax\n\t"
+        "adoxq %%rax, %%r12\n\t"
+        "movl $0, %%eax\n\t"
+        "cmovcq 40(%[p]), %%rax\n\t"
+        "adoxq %%rax, %%r13\n\t"
+        "movq %[r], %%rax\n\t"
+        ECT_T6_STORE
+        :
+        : [r] "r"(r), [a] "r"(a), [b] "r"(b), [p] "r"(p)
+        : "rax", "rcx", "r8", "r9", "r10", "r11", "r12", "r13", "cc", "memory");
 }
 
 #else

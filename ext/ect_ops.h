@@ -48,6 +48,39 @@ static int T(ect_op_is_valid)(const ect_curve *C, const uint64_t *a) {
     return T(ect_gej_is_valid)(C, &p);
 }
 
+/* One base-field operation on internal values (Montgomery form, fp.n limbs,
+ * each < p), for the tests: out = a + b, a - b, a b R^-1, a^2 R^-1, a / 2,
+ * -a or 2a (ECT_FOP_*), through the dispatch the point formulas use.
+ * Returns 0 for an unknown op. */
+#ifndef ECT_FOP
+#define ECT_FOP
+#define ECT_FOP_ADD 0
+#define ECT_FOP_SUB 1
+#define ECT_FOP_MUL 2
+#define ECT_FOP_SQR 3
+#define ECT_FOP_HALF 4
+#define ECT_FOP_NEG 5
+#define ECT_FOP_DBL 6
+#endif
+static int T(ect_op_field)(const ect_curve *C, int op, uint64_t *out, const uint64_t *a, const uint64_t *b) {
+    const ect_field *F = &C->fp;
+    FE x = {{0}}, y = {{0}}, r = {{0}}; /* zeroed: the run-time-sized build only fills NL limbs */
+    T(ect_fe_load)(F, &x, a);
+    T(ect_fe_load)(F, &y, b);
+    switch (op) {
+    case ECT_FOP_ADD: T(ect_fe_add)(F, &r, &x, &y); break;
+    case ECT_FOP_SUB: T(ect_fe_sub)(F, &r, &x, &y); break;
+    case ECT_FOP_MUL: T(ect_fe_mul)(F, &r, &x, &y); break;
+    case ECT_FOP_SQR: T(ect_fe_sqr)(F, &r, &x); break;
+    case ECT_FOP_HALF: T(ect_fe_half)(F, &r, &x); break;
+    case ECT_FOP_NEG: T(ect_fe_neg)(F, &r, &x); break;
+    case ECT_FOP_DBL: T(ect_fe_dbl)(F, &r, &x); break;
+    default: return 0;
+    }
+    T(ect_fe_store)(F, out, &r);
+    return 1;
+}
+
 /* out = k a (k plain, any value < 2^(64 fn.n)). */
 static int T(ect_op_mul)(const ect_curve *C, uint64_t *out, const uint64_t *a, const uint64_t *k) {
     GEJ p;

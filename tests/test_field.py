@@ -11,6 +11,10 @@ through point operations, equals the oracle ``reference``.
   (1, -1, 2, (p+-1)/2, the Z stored as Montgomery 1 / -1) and random z.
 * Mul/sqr/add/sub: after long random chains of add/sub/double/neg in the core,
   the affine coordinates equal the oracle's at every step.
+* Each field operation (``CurveCore.field_op``: the dispatch the formulas
+  run, assembly included) equals integer arithmetic on every pair of edge
+  values (0, 1, p - 1, (p +- 1)/2, all-ones and single-bit limbs, values just
+  below p) and on random values, for the default and the portable core.
 * Coordinates >= p are rejected, never reduced.
 * ``x`` whose only root is y = 0 (the 2-torsion of toy-b0 and toy-h4):
   ``02 || x`` decodes to ``(x, 0)`` and ``03 || x`` is rejected, as in the oracle.
@@ -198,6 +202,49 @@ def test_long_chains_of_operations(name, ops):
         assert raw_to_ref(C, regs[i]) == want[i], (op, i, k)
     for r, w in zip(regs, want):
         assert core.encode(r, True) == reference.encode(R, w, True)
+
+
+def _field_edges(p: int, limbs: int) -> list[int]:
+    """Internal field values whose limbs sit at carry and borrow boundaries."""
+    vals = {0, 1, 2, 3, p - 1, p - 2, p - 3, (p - 1) // 2, (p + 1) // 2, (p + 3) // 2}
+    for k in range(1, 64 * limbs):
+        for v in ((1 << k) - 1, 1 << k, p - (1 << k), p - (1 << k) + 1) if k % 32 == 0 or k % 64 == 63 else ():
+            vals.add(v)
+    for i in range(limbs):
+        vals.add(((1 << 64) - 1) << (64 * i))  # one all-ones limb
+    return sorted(v for v in vals if 0 <= v < p)
+
+
+def _field_want(op: str, a: int, b: int, p: int, rinv: int) -> int:
+    return {
+        "add": lambda: (a + b) % p,
+        "sub": lambda: (a - b) % p,
+        "mul": lambda: a * b * rinv % p,
+        "sqr": lambda: a * a * rinv % p,
+        "half": lambda: a * pow(2, -1, p) % p,
+        "neg": lambda: -a % p,
+        "dbl": lambda: 2 * a % p,
+    }[op]()
+
+
+@pytest.mark.parametrize("name", ["secp256k1", "P-256", "BN254", "P-384", "BLS12-381", "P-521", "toy61", "toy-h4"])
+def test_field_operations_match_integers(name):
+    C = ect.curve(name)
+    p, limbs = C.p, C._core.limbs
+    rinv = pow(1 << (64 * limbs), -1, p)
+    edges = _field_edges(p, limbs)
+    rng = random.Random(f"field-{name}")
+    pairs = [(a, b) for a in edges for b in edges] + [(rng.randrange(p), rng.randrange(p)) for _ in range(300)]
+    for core in (C._core, portable_core(C)):
+        for op in ("add", "sub", "mul", "sqr", "half", "neg", "dbl"):
+            for a, b in pairs:
+                assert core.field_op(op, a, b) == _field_want(op, a, b, p, rinv), (core.uses_asm, op, hex(a), hex(b))
+
+
+@pytest.mark.parametrize("args", [("pow", 1, 1), ("add", -1, 0), ("add", 0, 1 << 400), ("mul", 1.0, 1), ("sqr", True, 0)])
+def test_field_op_rejects_bad_operands(args):
+    with pytest.raises(ValueError, match="must be"):
+        ect.curve("P-384")._core.field_op(*args)
 
 
 @pytest.mark.parametrize("name", ALL)
