@@ -53,7 +53,7 @@ def build_info():
 
 
 _M521V_OPS = {"add": 0, "sub": 1, "mul": 2, "is_zero": 3, "sqr": 4}
-_FIELD_OPS = {"add": 0, "sub": 1, "mul": 2, "sqr": 3, "half": 4, "neg": 5, "dbl": 6}  # ECT_FOP_* (ect_ops.h)
+_FIELD_OPS = {"add": 0, "sub": 1, "mul": 2, "sqr": 3, "half": 4, "neg": 5, "dbl": 6}  # ECT_FOP_* (ect_common.h)
 
 
 cdef void _m521v_limbs(str name, object src, uint64_t *dst) except *:

@@ -87,6 +87,15 @@ typedef struct {
     int avx512_m521;         /* 1: k P runs on AVX-512 IFMA (ect_m521_avx512.h): p = 2^521 - 1, a = -3, prime order */
 } ect_field;
 
+/* Base-field operations of ect_op_field (ect_ops.h), the tests' view of the field code. */
+#define ECT_FOP_ADD 0
+#define ECT_FOP_SUB 1
+#define ECT_FOP_MUL 2
+#define ECT_FOP_SQR 3
+#define ECT_FOP_HALF 4
+#define ECT_FOP_NEG 5
+#define ECT_FOP_DBL 6
+
 /* How the curve coefficient a is handled by doubling. */
 #define ECT_A_ZERO 0
 #define ECT_A_MINUS3 1

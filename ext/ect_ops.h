@@ -52,16 +52,6 @@ static int T(ect_op_is_valid)(const ect_curve *C, const uint64_t *a) {
  * each < p), for the tests: out = a + b, a - b, a b R^-1, a^2 R^-1, a / 2,
  * -a or 2a (ECT_FOP_*), through the dispatch the point formulas use.
  * Returns 0 for an unknown op. */
-#ifndef ECT_FOP
-#define ECT_FOP
-#define ECT_FOP_ADD 0
-#define ECT_FOP_SUB 1
-#define ECT_FOP_MUL 2
-#define ECT_FOP_SQR 3
-#define ECT_FOP_HALF 4
-#define ECT_FOP_NEG 5
-#define ECT_FOP_DBL 6
-#endif
 static int T(ect_op_field)(const ect_curve *C, int op, uint64_t *out, const uint64_t *a, const uint64_t *b) {
     const ect_field *F = &C->fp;
     FE x = {{0}}, y = {{0}}, r = {{0}}; /* zeroed: the run-time-sized build only fills NL limbs */
