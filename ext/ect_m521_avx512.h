@@ -243,15 +243,6 @@ ECT_AVX512_INLINE void ect_f52_madd(__m512i *acc, const ect_f52 *a, const int i,
         const int i_ = 8 * (blk) - (o) - (HI);                                                     \
         if (i_ >= 0 && i_ <= 10) ect_f52_madd(ECT_F52_ACC(A, blk, i_, HI), (a), i_, W, (HI), 0xFF); \
     } while (0)
-#define ECT_F52_MUL_TERMS(A, a, o)                                                                 \
-    do {                                                                                           \
-        ECT_F52_MUL_TERM(A, a, 0, o, 0);                                                           \
-        ECT_F52_MUL_TERM(A, a, 0, o, 1);                                                           \
-        ECT_F52_MUL_TERM(A, a, 1, o, 0);                                                           \
-        ECT_F52_MUL_TERM(A, a, 1, o, 1);                                                           \
-        ECT_F52_MUL_TERM(A, a, 2, o, 0);                                                           \
-        ECT_F52_MUL_TERM(A, a, 2, o, 1);                                                           \
-    } while (0)
 
 /* The cross terms a_i a_j, i < j, of a^2 that window o (of a itself)
  * contributes to block c: lane l holds j = l + o, so the lanes with j > i are
@@ -266,14 +257,16 @@ ECT_AVX512_INLINE void ect_f52_madd(__m512i *acc, const ect_f52 *a, const int i,
             ect_f52_madd(ECT_F52_ACC(A, blk, i_, HI), (a), i_, W, (HI),                           \
                          first_ <= 0 ? 0xFF : (__mmask8)(0xFF << (first_ & 7)));                       \
     } while (0)
-#define ECT_F52_SQR_TERMS(A, a, o)                                                                 \
+
+/* TERM(A, a, block, o, half) for every block (0, 1, 2) and half (low, high) of window o. */
+#define ECT_F52_TERMS(TERM, A, a, o)                                                               \
     do {                                                                                           \
-        ECT_F52_SQR_TERM(A, a, 0, o, 0);                                                           \
-        ECT_F52_SQR_TERM(A, a, 0, o, 1);                                                           \
-        ECT_F52_SQR_TERM(A, a, 1, o, 0);                                                           \
-        ECT_F52_SQR_TERM(A, a, 1, o, 1);                                                           \
-        ECT_F52_SQR_TERM(A, a, 2, o, 0);                                                           \
-        ECT_F52_SQR_TERM(A, a, 2, o, 1);                                                           \
+        TERM(A, a, 0, o, 0);                                                                       \
+        TERM(A, a, 0, o, 1);                                                                       \
+        TERM(A, a, 1, o, 0);                                                                       \
+        TERM(A, a, 1, o, 1);                                                                       \
+        TERM(A, a, 2, o, 0);                                                                       \
+        TERM(A, a, 2, o, 1);                                                                       \
     } while (0)
 
 /* Every window, in order; BODY(o) uses W. */
@@ -355,7 +348,7 @@ ECT_AVX512_INLINE void ect_f52_mul(ect_f52 *r, const ect_f52 *a, const ect_f52 *
     F52_VERIFY(a);
     F52_VERIFY(b);
     ect_f52_cols_zero(&A);
-#define ECT_F52_BODY(o) ECT_F52_MUL_TERMS(&A, a, o)
+#define ECT_F52_BODY(o) ECT_F52_TERMS(ECT_F52_MUL_TERM, &A, a, o)
     ECT_F52_EACH_WINDOW(ECT_F52_BODY);
 #undef ECT_F52_BODY
     ect_f52_cols_reduce(r, &A, NULL);
@@ -370,7 +363,7 @@ ECT_AVX512_INLINE void ect_f52_sqr(ect_f52 *r, const ect_f52 *a) {
     F52_VERIFY(a);
     ect_f52_cols_zero(&A);
     ect_f52_diag(diag, a);
-#define ECT_F52_BODY(o) ECT_F52_SQR_TERMS(&A, a, o)
+#define ECT_F52_BODY(o) ECT_F52_TERMS(ECT_F52_SQR_TERM, &A, a, o)
     ECT_F52_EACH_WINDOW(ECT_F52_BODY);
 #undef ECT_F52_BODY
     ect_f52_cols_reduce(r, &A, diag);
@@ -589,9 +582,8 @@ static ECT_AVX512_TARGET void ect_m521v_field_op(int op, uint64_t *r, const uint
 #undef ECT_F52_WINDOW
 #undef ECT_F52_ACC
 #undef ECT_F52_MUL_TERM
-#undef ECT_F52_MUL_TERMS
 #undef ECT_F52_SQR_TERM
-#undef ECT_F52_SQR_TERMS
+#undef ECT_F52_TERMS
 #undef ECT_F52_EACH_WINDOW
 #else
 #define ECT_AVX512_M521 0
