@@ -3,9 +3,10 @@
 Named curves are facts read from ``ectraverse/data/curves.json`` (a copy of the
 project's standard parameter file: SEC 2, EIP-196/197 and the pairing-friendly
 curves draft, each entry citing its source) and ``data/toy_curves.json`` (tiny
-curves for demos and exhaustive tests).  ``data/field_info.json`` stores a
-primitive element of each field with the factorisation of ``p - 1`` that proves
-it, so ``galois.GF(p)`` can be built without searching.
+curves for demos and exhaustive tests).  ``data/field_info.json``, beside
+them, stores a primitive element of each field with the factorisation of
+``p - 1`` that proves it, so that the tests can build ``galois.GF(p)`` without
+searching; the library itself does not read it.
 
 This module knows nothing about points; :mod:`ectraverse.point` builds the
 group (``Curve``) on top of a :class:`CurveParams`.
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
@@ -46,7 +47,6 @@ class CurveParams:
         aliases: other accepted names.
         note: what the curve is for (toy curves) or a caveat.
         source: where the numbers come from.
-        primitive_element: a generator of ``F_p^*``, when known.
     """
 
     name: str
@@ -60,7 +60,6 @@ class CurveParams:
     aliases: tuple[str, ...] = ()
     note: str = ""
     source: str = ""
-    primitive_element: int | None = field(default=None, compare=False)
 
     @property
     def field_bytes(self) -> int:
@@ -72,11 +71,6 @@ class CurveParams:
         """Bytes of one big-endian scalar: ``ceil(bits(n) / 8)``."""
         return (self.n.bit_length() + 7) // 8
 
-    @property
-    def is_toy(self) -> bool:
-        """True for the tiny demonstration curves (no security at all)."""
-        return self.name.startswith("toy")
-
 
 def _read_json(filename: str) -> dict:
     return json.loads(resources.files("ectraverse").joinpath("data", filename).read_text("utf-8"))
@@ -85,11 +79,9 @@ def _read_json(filename: str) -> dict:
 @cache
 def _registry() -> tuple[dict[str, CurveParams], dict[str, str]]:
     """(canonical name -> params, folded alias -> canonical name)."""
-    info = _read_json("field_info.json")
     params: dict[str, CurveParams] = {}
     for filename in ("curves.json", "toy_curves.json"):
         for name, d in _read_json(filename)["curves"].items():
-            prim = info.get(name, {}).get("primitive_element")
             params[name] = CurveParams(
                 name=name,
                 p=int(d["p"], 16),
@@ -102,7 +94,6 @@ def _registry() -> tuple[dict[str, CurveParams], dict[str, str]]:
                 aliases=tuple(d.get("aliases", ())),
                 note=d.get("note", ""),
                 source=d.get("source", ""),
-                primitive_element=int(prim, 16) if prim else None,
             )
     folded: dict[str, str] = {}
     for name, prm in params.items():
