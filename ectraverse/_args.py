@@ -1,10 +1,84 @@
-"""Argument types shared by the command-line front ends (cli, bench, demos)."""
+"""Argument parsing shared by the command-line front ends (cli, bench, demos).
+
+:class:`ArgumentParser` is :class:`argparse.ArgumentParser` that never echoes
+the value of an option it does not know: ``--ke=SECRET`` is reported as
+``unrecognized option --ke (values are not echoed)``, because a mistyped
+secret must not end up on the screen, in a log or in a CI transcript.
+"""
 
 from __future__ import annotations
 
 import argparse
+import re
+from collections.abc import Sequence
 
-__all__ = ["positive_int", "non_negative_int"]
+__all__ = ["ArgumentParser", "positive_int", "non_negative_int", "unrecognized"]
+
+
+def _option_name(arg: str) -> str:
+    """The option part of an argument: ``--name`` before any ``=``, or ``-x`` of ``-xVALUE``."""
+    return arg.split("=", 1)[0] if arg.startswith("--") else arg[:2]
+
+
+def unrecognized(extras: Sequence[str]) -> str:
+    """The error for arguments a parser did not recognise, naming options only, never a value.
+
+    Args:
+        extras: the leftover arguments of ``parse_known_args``.
+
+    Returns:
+        One sentence: the option names, and how many other arguments there were.
+
+    Example:
+        >>> unrecognized(["--ke=SECRET", "x", "-kSECRET"])
+        'unrecognized options --ke, -k and 1 other argument (values are not echoed)'
+        >>> unrecognized(["SECRET", "more"])
+        'unrecognized arguments: 2 (values are not echoed)'
+    """
+    names = list(dict.fromkeys(_option_name(a) for a in extras if a.startswith("-") and len(a) > 1))
+    others = sum(1 for a in extras if not (a.startswith("-") and len(a) > 1))
+    if not names:
+        return f"unrecognized arguments: {others} (values are not echoed)"
+    label = "option" if len(names) == 1 else "options"
+    tail = f" and {others} other argument{'s' if others > 1 else ''}" if others else ""
+    return f"unrecognized {label} {', '.join(names)}{tail} (values are not echoed)"
+
+
+# argparse messages that quote a whole argument, value included.
+_ECHOES = (
+    (re.compile(r"ignored explicit argument .*"), "takes no value (values are not echoed)"),
+    (re.compile(r"ambiguous option: (\S+) could match"),
+     lambda m: f"ambiguous option: {_option_name(m.group(1))} could match"),
+)
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """An :class:`argparse.ArgumentParser` whose errors never echo an argument's value.
+
+    Unrecognised arguments are reported by option name (and the others by
+    count), and argparse's messages that quote a whole ``--option=value``
+    argument are cut to the option name.  Sub-parsers made by
+    ``add_subparsers`` are of this class too.
+
+    Example:
+        >>> p = ArgumentParser(prog="demo", allow_abbrev=False)
+        >>> _ = p.add_argument("--key-file")
+        >>> p.parse_args(["--ke=SECRET"])
+        Traceback (most recent call last):
+        ...
+        SystemExit: 2
+    """
+
+    def parse_args(self, args=None, namespace=None):
+        namespace, extras = self.parse_known_args(args, namespace)
+        if extras:
+            self.error(unrecognized(extras))
+        return namespace
+
+    def error(self, message: str):
+        for pattern, replacement in _ECHOES:
+            message = pattern.sub(replacement, message)
+        super().error(message)
 
 
 def _int(value: str, what: str) -> int:

@@ -164,7 +164,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ectraverse import reference, rfc9380, tokenizers
-from ectraverse._args import positive_int
+from ectraverse._args import ArgumentParser, positive_int
 from ectraverse.curves import named_params
 from ectraverse.vocab import domain_tag, token_message
 
@@ -1537,7 +1537,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
 
 def build_parser(prog: str = "ectraverse bench") -> argparse.ArgumentParser:
     """The benchmark's own argument parser."""
-    parser = argparse.ArgumentParser(
+    parser = ArgumentParser(
         prog=prog,
         description="Time ectraverse, its pure-Python reference and the installed peer libraries "
                     "(coincurve, cryptography, fastecdsa, py_ecc) side by side, per curve and operation.",

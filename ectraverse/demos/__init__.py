@@ -16,8 +16,9 @@ Every demo is a module ``ectraverse.demos.<name>`` offering:
     ``demos/`` directory.
 
 Run one as ``ectraverse demo NAME [options]`` or ``python demos/NAME.py
-[options]``; ``ectraverse demo`` lists them.  This module imports no demo (and
-no ``rich``) until :func:`load` is called.
+[options]``; ``ectraverse demo`` lists them.  Both parse the options with
+:func:`build_parser`.  This module imports no demo (and no ``rich``) until
+:func:`load` is called.
 
 Example:
     >>> names()
@@ -35,7 +36,9 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-__all__ = ["DEMOS", "DESCRIPTIONS", "names", "load"]
+from ectraverse._args import ArgumentParser
+
+__all__ = ["DEMOS", "DESCRIPTIONS", "names", "load", "build_parser"]
 
 #: Demo name -> the module that implements it.
 DEMOS: dict[str, str] = {
@@ -80,3 +83,25 @@ def load(name: str) -> ModuleType:
     if module is None:
         raise ValueError(f"Unknown demo {name!r}; expected one of: {', '.join(DEMOS)}.")
     return importlib.import_module(module)
+
+
+def build_parser(name: str) -> ArgumentParser:
+    """The argument parser of the demo ``name``: its own options, with ``ectraverse demo NAME`` as its prog.
+
+    Like every parser of the command line, it reports an unrecognised option
+    by name and never echoes its value.
+
+    Args:
+        name: a name from :func:`names`.
+
+    Raises:
+        TypeError, ValueError: as :func:`load`.
+
+    Example:
+        >>> build_parser("algebra").parse_args(["--seed", "7"]).seed
+        7
+    """
+    module = load(name)
+    parser = ArgumentParser(prog=f"ectraverse demo {name}", description=module.DESCRIPTION, allow_abbrev=False)
+    module.add_arguments(parser)
+    return parser

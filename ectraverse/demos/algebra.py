@@ -37,6 +37,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from ectraverse import demos
 from ectraverse.context import Context
 from ectraverse.errors import EctraverseError
 from ectraverse.traverse import Traversal
@@ -275,9 +276,7 @@ def _summary(results: list[LawResult]) -> Table:
 
 def main(argv: list[str] | None = None) -> int:
     """Standalone entry point: ``python -m ectraverse.demos.algebra [--curve NAME] [--seed N]``."""
-    parser = argparse.ArgumentParser(prog="ectraverse demo algebra", description=DESCRIPTION)
-    add_arguments(parser)
-    args = parser.parse_args(argv)
+    args = demos.build_parser("algebra").parse_args(argv)
     return run(args, stdin=sys.stdin, console=Console())
 
 

@@ -48,6 +48,7 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
+from ectraverse import demos
 from ectraverse.context import ContextGroup
 from ectraverse.curves import glv_parameters
 from ectraverse.errors import EctraverseError
@@ -352,9 +353,7 @@ def run(args: argparse.Namespace, *, stdin: TextIO, console: Console) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Standalone entry point (``python -m ectraverse.demos.cycle``)."""
-    parser = argparse.ArgumentParser(prog="ectraverse demo cycle", description=DESCRIPTION)
-    add_arguments(parser)
-    args = parser.parse_args(argv)
+    args = demos.build_parser("cycle").parse_args(argv)
     return run(args, stdin=sys.stdin, console=Console())
 
 

@@ -54,6 +54,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from ectraverse import demos
 from ectraverse.context import Context
 from ectraverse.errors import EctraverseError
 from ectraverse.point import Curve, Point
@@ -706,9 +707,7 @@ def _interactive(repl: Repl, stdin: TextIO, console: Console) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Standalone entry point: ``python -m ectraverse.demos.traverse [--curve NAME]``."""
-    parser = argparse.ArgumentParser(prog="ectraverse demo traverse", description=DESCRIPTION)
-    add_arguments(parser)
-    args = parser.parse_args(argv)
+    args = demos.build_parser("traverse").parse_args(argv)
     return run(args, stdin=sys.stdin, console=Console())
 
 

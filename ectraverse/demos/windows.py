@@ -46,6 +46,7 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
+from ectraverse import demos
 from ectraverse.context import Context
 from ectraverse.errors import EctraverseError
 from ectraverse.traverse import Traversal
@@ -292,9 +293,7 @@ def run(args: argparse.Namespace, *, stdin: TextIO, console: Console) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Standalone entry point (``python -m ectraverse.demos.windows``)."""
-    parser = argparse.ArgumentParser(prog="ectraverse demo windows", description=DESCRIPTION)
-    add_arguments(parser)
-    args = parser.parse_args(argv)
+    args = demos.build_parser("windows").parse_args(argv)
     return run(args, stdin=sys.stdin, console=Console())
 
 
