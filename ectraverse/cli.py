@@ -16,18 +16,30 @@ Contexts travel between commands as the hex of :meth:`Context.to_bytes`; each
 command that reads them rebuilds the engine from the engine options
 (``--curve``, ``--tokenizer``, ``--namespace``, ``--key-file``) and decodes
 them with :meth:`Traversal.context_from_bytes`, so a context of another engine
-is refused.
+is refused.  The engine options belong to the context commands
+(:data:`ENGINE_COMMANDS`); ``hash-to-curve`` takes ``--curve``, ``curves``
+none, and ``demo NAME`` and ``bench`` their own.
 
-User errors print one line ``ectraverse: error: ...`` on stderr and exit 1;
-usage errors exit 2.  Set ``ECTRAVERSE_DEBUG=1`` to get the traceback of an
+``compose`` streams a file or stdin in blocks of :data:`BLOCK_BYTES`, whatever
+its line structure, each cut after its last token boundary (whitespace for the
+``words`` and ``whitespace`` tokenizers, any character for ``chars`` and
+``bytes``), and multiplies the blocks' contexts; a run without whitespace
+longer than :data:`MAX_RUN_CHARS` characters is refused, so memory stays
+bounded.  A key file holds at most :data:`KEY_MAX_BYTES` bytes.  Unrecognised
+options are reported by name, never with their values.
+
+User errors (running out of memory included) print one line
+``ectraverse: error: ...`` on stderr and exit 1; usage errors exit 2.  Set ``ECTRAVERSE_DEBUG=1`` to get the traceback of an
 error instead.
 """
 
 from __future__ import annotations
 
 import argparse
+import codecs
 import json
 import os
+import re
 import stat
 import sys
 from collections.abc import Iterator, Sequence
@@ -41,14 +53,24 @@ from rich.table import Table
 
 import ectraverse
 from ectraverse import bench, demos, rfc9380, tokenizers
+from ectraverse._args import ArgumentParser, unrecognized
 from ectraverse.context import Context
 from ectraverse.errors import ContextMismatchError, EctraverseError
 from ectraverse.traverse import Traversal
 
-#: Texts are read in blocks of whole lines of about this many bytes.
+#: Texts are read in blocks of this many bytes; each block is cut after its last token boundary.
 BLOCK_BYTES = 1 << 20
+#: The longest run of text without a token boundary that compose accepts (characters): a
+#: run is held whole until its boundary arrives, so a longer one is refused, which bounds memory.
+MAX_RUN_CHARS = 1 << 22
+#: Key files hold at most this many bytes.
+KEY_MAX_BYTES = 4096
+#: A context's hex read from stdin has at most this many characters.
+CONTEXT_HEX_MAX = 1 << 16
 #: Inputs larger than this show a progress bar (when stderr is a terminal).
 PROGRESS_MIN_BYTES = 1 << 20
+#: The subcommands that build an engine, so take --curve, --tokenizer, --namespace and --key-file.
+ENGINE_COMMANDS = ("compose", "invert", "concat", "window", "remove-prefix", "remove-suffix")
 
 
 class CLIError(Exception):
@@ -64,11 +86,14 @@ class UsageError(Exception):
 
 def _read_key(path: str) -> bytes:
     try:
-        key = Path(path).read_bytes()
+        with open(path, "rb") as f:
+            key = f.read(KEY_MAX_BYTES + 1)  # no more: /dev/zero or a mistaken big file is refused, not loaded
     except OSError as exc:
         raise CLIError(f"cannot read key file {path!r}: {exc.strerror or exc}") from None
     if not key:
         raise CLIError(f"key file {path!r} is empty; a key must be at least one byte")
+    if len(key) > KEY_MAX_BYTES:
+        raise CLIError(f"key file {path!r} must hold at most {KEY_MAX_BYTES} bytes, not more")
     return key
 
 
@@ -86,36 +111,68 @@ def _check_text(text: str, what: str) -> str:
     return text
 
 
-def _decode(data: bytes, what: str, offset: int) -> str:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise CLIError(f"{what} is not valid UTF-8 text (byte {offset + exc.start}: {exc.reason})") from None
+_LAST_SPACE = re.compile(r"\s\S*\Z")
 
 
-def _line_blocks(stream: BinaryIO, what: str) -> Iterator[tuple[str, int]]:
-    """``(text, number of bytes)`` of blocks of whole lines of a UTF-8 stream.
+def _after_last_space(text: str) -> int:
+    """The index just after the last whitespace character of text, 0 if it has none."""
+    m = _LAST_SPACE.search(text)
+    return 0 if m is None else m.start() + 1
 
-    Every built-in tokenizer yields the same tokens for a text as for its
-    pieces cut after a newline (no token holds a newline), so composing the
-    blocks and multiplying the contexts gives the context of the whole text.
-    A block is cut after the last newline of about BLOCK_BYTES read, which is
-    also a UTF-8 character boundary.
+
+#: Where each built-in tokenizer lets a text be cut so that the tokens of the pieces are the
+#: tokens of the whole (see ectraverse.tokenizers): no ``words`` or ``whitespace`` token holds
+#: a whitespace character, and ``chars`` and ``bytes`` tokens never span a character boundary
+#: (the stream is decoded before it is cut, so a cut is never inside a UTF-8 sequence).
+#: Each function returns the index of the last such cut in a piece of text.
+_CUTS = {"words": _after_last_space, "whitespace": _after_last_space, "chars": len, "bytes": len}
+
+
+def _text_blocks(stream: BinaryIO, what: str, tokenizer: str) -> Iterator[tuple[str, int]]:
+    """``(text, bytes read so far)`` for successive pieces of a UTF-8 stream, each ending on a token boundary.
+
+    The stream is read BLOCK_BYTES at a time whatever its line structure, and
+    each block is cut after its last token boundary for ``tokenizer``
+    (:data:`_CUTS`); the rest waits for the next block.  Composing the pieces
+    and multiplying their contexts gives the context of the whole text.
+
+    Raises:
+        CLIError: the text is not UTF-8, or a run without a token boundary is
+            longer than MAX_RUN_CHARS characters.
     """
-    pending: list[bytes] = []
-    offset = 0
-    while data := stream.read(BLOCK_BYTES):
-        cut = data.rfind(b"\n") + 1
-        if cut == 0:  # no line ends here: keep reading (a list, so long lines stay linear)
-            pending.append(data)
+    cut = _CUTS[tokenizer]
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    run: list[str] = []  # the text after the last cut
+    run_chars = 0
+    run_start = 0  # its first byte
+    read = 0
+    while True:
+        data = stream.read(BLOCK_BYTES)
+        held = len(decoder.getstate()[0])  # bytes of a character cut by the last block
+        try:
+            text = decoder.decode(data, final=not data)
+        except UnicodeDecodeError as exc:
+            raise CLIError(f"{what} is not valid UTF-8 text (byte {read - held + exc.start}: {exc.reason})") from None
+        read += len(data)
+        if not data:
+            rest = "".join([*run, text])
+            if rest:
+                yield rest, read
+            return
+        k = cut(text)
+        if k:
+            yield "".join([*run, text[:k]]), read
+            run, run_chars = [text[k:]], len(text) - k
+            run_start = read - len(decoder.getstate()[0]) - len(run[0].encode("utf-8"))
             continue
-        block = b"".join([*pending, data[:cut]])
-        pending = [data[cut:]]
-        yield _decode(block, what, offset), len(block)
-        offset += len(block)
-    block = b"".join(pending)
-    if block:
-        yield _decode(block, what, offset), len(block)
+        run.append(text)
+        run_chars += len(text)
+        if run_chars > MAX_RUN_CHARS:
+            raise CLIError(
+                f"{what}: a run of text without whitespace must be at most {MAX_RUN_CHARS} characters "
+                f"with --tokenizer {tokenizer}, not longer (one starts at byte {run_start}); the text is "
+                "composed in pieces cut at whitespace, and --tokenizer chars or bytes can cut it anywhere"
+            )
 
 
 def _stream_size(stream: BinaryIO) -> int | None:
@@ -126,12 +183,12 @@ def _stream_size(stream: BinaryIO) -> int | None:
     return st.st_size if stat.S_ISREG(st.st_mode) else None
 
 
-def _compose_stream(engine: Traversal, stream: BinaryIO, what: str) -> Context:
-    """The context of a UTF-8 stream, composed block by block (exact: ``C(uv) = C(u) C(v)``)."""
+def _compose_stream(engine: Traversal, stream: BinaryIO, what: str, tokenizer: str) -> Context:
+    """The context of a UTF-8 stream, composed piece by piece (exact: ``C(uv) = C(u) C(v)``)."""
     size = _stream_size(stream)
     acc = engine.identity
     if size is None or size <= PROGRESS_MIN_BYTES or not sys.stderr.isatty():
-        for text, _ in _line_blocks(stream, what):
+        for text, _ in _text_blocks(stream, what, tokenizer):
             acc = acc * engine.compose(text)
         return acc
     # Imported here: only large inputs on a terminal need it.
@@ -140,9 +197,9 @@ def _compose_stream(engine: Traversal, stream: BinaryIO, what: str) -> Context:
     columns = (TextColumn("composing"), BarColumn(), DownloadColumn(), TransferSpeedColumn(), TimeRemainingColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task("compose", total=size)
-        for text, nbytes in _line_blocks(stream, what):
+        for text, read in _text_blocks(stream, what, tokenizer):
             acc = acc * engine.compose(text)
-            progress.advance(task, nbytes)
+            progress.update(task, completed=read)
     return acc
 
 
@@ -176,8 +233,10 @@ def _load(args: argparse.Namespace, values: Sequence[str], names: Sequence[str])
             out.append(engine.compose(_check_text(value, what)))
             continue
         if value == "-":
-            value = sys.stdin.read()
             what = f"{what} (stdin)"
+            value = sys.stdin.read(CONTEXT_HEX_MAX + 1)
+            if len(value) > CONTEXT_HEX_MAX:
+                raise CLIError(f"{what} must be a context in hex of at most {CONTEXT_HEX_MAX} characters, not more")
         data = _parse_hex(value, what)
         try:
             out.append(engine.context_from_bytes(data))
@@ -244,13 +303,13 @@ def _cmd_compose(args: argparse.Namespace) -> int:
             raise CLIError(f"cannot read {args.file!r}: {exc.strerror or exc}") from None
         with f:
             try:
-                ctx = _compose_stream(engine, f, repr(args.file))
+                ctx = _compose_stream(engine, f, repr(args.file), args.tokenizer)
             except OSError as exc:  # e.g. a directory opens but cannot be read
                 raise CLIError(f"cannot read {args.file!r}: {exc.strerror or exc}") from None
     else:
         if sys.stdin.isatty():
             print("ectraverse: reading the text from stdin (end it with Ctrl-D)", file=sys.stderr)
-        ctx = _compose_stream(engine, sys.stdin.buffer, "stdin")
+        ctx = _compose_stream(engine, sys.stdin.buffer, "stdin", args.tokenizer)
     return _emit_context(args, engine, ctx)
 
 
@@ -422,9 +481,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     if args.name not in demos.DEMOS:
         raise UsageError(f"unknown demo {args.name!r}; expected one of: {', '.join(demos.names())}")
     module = demos.load(args.name)
-    parser = argparse.ArgumentParser(prog=f"ectraverse demo {args.name}", description=module.DESCRIPTION)
-    module.add_arguments(parser)
-    demo_args = parser.parse_args(args.demo_args)
+    demo_args = demos.build_parser(args.name).parse_args(args.demo_args)
     return module.run(demo_args, stdin=sys.stdin, console=Console())
 
 
@@ -442,11 +499,14 @@ Contexts move between commands as hex (the bytes of Context.to_bytes):
   ectraverse concat "$AB" "$(ectraverse invert -q "$AB")"   # the identity
   ectraverse window --text "a b c d" 1 3         # the context of "b c"
 
-Every command that reads or makes contexts takes the engine options --curve,
---tokenizer, --namespace and --key-file after its name; a context decodes only
-under the options it was composed with.  --json prints machine-readable output
-on stdout (bench's --json takes a PATH instead).  Randomness belongs to the
-demos and bench, which take --seed.
+The context commands (compose, invert, concat, window, remove-prefix and
+remove-suffix) take the engine options --curve, --tokenizer, --namespace and
+--key-file after their name; a context decodes only under the options it was
+composed with.  hash-to-curve takes --curve (or --suite); curves takes none; a
+demo takes its own options after its NAME (ectraverse demo NAME --help), and
+bench its own.  --json prints machine-readable output on stdout (bench's --json
+takes a PATH instead).  Randomness belongs to the demos and bench, which take
+--seed.  An unrecognised option is reported by its name, never with its value.
 
 Exit status: 0 on success, 1 for an error in the input (one line on stderr),
 2 for a usage error.  ECTRAVERSE_DEBUG=1 shows the traceback of an error."""
@@ -461,7 +521,7 @@ class _RefuseKey(argparse.Action):
 
 
 def _engine_options() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
+    p = ArgumentParser(add_help=False, allow_abbrev=False)
     g = p.add_argument_group("engine options")
     g.add_argument("--curve", default="secp256k1", metavar="NAME",
                    help="the curve (default secp256k1; see 'ectraverse curves')")
@@ -470,8 +530,8 @@ def _engine_options() -> argparse.ArgumentParser:
     g.add_argument("--namespace", default="default", metavar="NS",
                    help="the vocabulary namespace: token generators differ per namespace (default 'default')")
     g.add_argument("--key-file", metavar="PATH",
-                   help="a file whose bytes (all of them, a final newline included) are the engine's secret key; "
-                        "the key is never taken on the command line")
+                   help=f"a file whose bytes (all of them, a final newline included; at most {KEY_MAX_BYTES}) are "
+                        "the engine's secret key; the key is never taken on the command line")
     g.add_argument("--key", nargs="?", action=_RefuseKey, help=argparse.SUPPRESS)
     return p
 
@@ -481,7 +541,7 @@ _QUIET_HELP = "print only the context's hex (for shell variables)"
 
 def _output_options(*, quiet: str | None = _QUIET_HELP,
                     json_help: str = "print one JSON object on stdout") -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
+    p = ArgumentParser(add_help=False, allow_abbrev=False)
     x = p.add_mutually_exclusive_group()
     x.add_argument("--json", action="store_true", help=json_help)
     if quiet:
@@ -495,7 +555,7 @@ def _text_option(parser: argparse.ArgumentParser, what: str) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = ArgumentParser(
         prog="ectraverse",
         description="Elliptic-curve compositional state machine: token sequences as exact, invertible, "
                     "constant-size contexts.",
@@ -516,7 +576,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("compose", _cmd_compose, "the context of a text",
             "Compose a text into its context and print its length, its point (compressed SEC1 hex)\n"
             "and the context's bytes in hex. The text is TEXT, or the UTF-8 file -f PATH, or stdin.\n"
-            "Large inputs are composed in blocks of lines, with a progress bar when stderr is a terminal.",
+            f"Files and stdin are read in blocks of {BLOCK_BYTES} bytes cut at token boundaries, whatever\n"
+            "the lines, with a progress bar for large files when stderr is a terminal; with --tokenizer\n"
+            f"words or whitespace, a run without whitespace may be at most {MAX_RUN_CHARS} characters.",
             "examples:\n"
             '  ectraverse compose "the cat sat"\n'
             "  ectraverse compose -f book.txt --json\n"
@@ -625,12 +687,28 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _check_before_command(parser: argparse.ArgumentParser, argv: Sequence[str]) -> None:
+    """Refuse an option before COMMAND (only -h, --help and --version go there), by name.
+
+    Left to argparse, ``--opt VALUE compose`` would take VALUE for the COMMAND
+    and echo it as an invalid choice; VALUE may be a secret.
+    """
+    for arg in argv:
+        if not arg.startswith("-") or arg in ("-", "--"):
+            return
+        if arg not in ("-h", "--help", "--version"):
+            parser.error(f"{unrecognized([arg])}; options go after the COMMAND")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit status.
 
     Usage errors raise ``SystemExit(2)``, as :mod:`argparse` does.
     """
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    _check_before_command(parser, argv)
+    args = parser.parse_args(argv)
     debug = os.environ.get("ECTRAVERSE_DEBUG", "") not in ("", "0")
     try:
         status = args.func(args)
@@ -646,6 +724,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if debug:
             raise
         print(f"ectraverse: error: {exc}", file=sys.stderr)
+        return 1
+    except MemoryError:
+        if debug:
+            raise
+        print("ectraverse: error: out of memory; the input or a parameter is too large for this machine",
+              file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("ectraverse: interrupted", file=sys.stderr)

@@ -190,7 +190,7 @@ def test_compose_key_file(cli, workdir, eng):
 
 
 def test_compose_large_file_in_blocks(cli, workdir):
-    """Over BLOCK_BYTES, the file is composed in blocks of lines: the product equals one composition."""
+    """Over BLOCK_BYTES, the file is composed in blocks: the product equals one composition."""
     from ectraverse.cli import BLOCK_BYTES
 
     line = "the quick brown fox, é 日本語 👍🏽\n"
@@ -445,6 +445,11 @@ USER_ERRORS = [
      ["--encode needs a nonuniform (_NU_) suite"]),
     ("empty-dst", ["hash-to-curve", "x", "--dst", ""], ["--dst must not be empty"]),
     ("bad-hex-msg", ["hash-to-curve", "abc", "--hex", "--dst", "d"], ["MSG must be hex with an even number of digits"]),
+    # endless inputs: refused after a bounded read, never a MemoryError traceback
+    ("dev-zero", ["compose", "-f", "/dev/zero"],
+     ["'/dev/zero': a run of text without whitespace must be at most 4194304 characters with --tokenizer words"]),
+    ("dev-zero-key", ["compose", "--key-file", "/dev/zero", "x"],
+     ["key file '/dev/zero' must hold at most 4096 bytes, not more"]),
 ]
 
 
@@ -484,7 +489,7 @@ USAGE_ERRORS = [
     ("text-and-file", ["compose", "x", "-f", "y"], ["not allowed with argument"]),
     ("json-and-quiet", ["compose", "--json", "-q", "x"], ["not allowed with argument"]),
     ("key-on-command-line", ["compose", "--key", "s3cret", "x"], ["never taken on the command line", "--key-file"]),
-    ("abbreviated-option", ["compose", "--key-f", "k", "x"], ["unrecognized arguments: --key-f"]),
+    ("abbreviated-option", ["compose", "--key-f", "k", "x"], ["unrecognized option --key-f and 1 other argument (values are not echoed)"]),
     ("invert-no-arg", ["invert"], ["required: CONTEXT"]),
     ("concat-no-arg", ["concat"], ["required: CONTEXT"]),
     ("remove-prefix-one-arg", ["remove-prefix", AB], ["required: PREFIX"]),
@@ -511,6 +516,51 @@ def test_usage_error(usage_results, i):
     r = usage_results[i]
     usage_error(r, *fragments)
     assert "s3cret" not in r.stderr  # a key typed on the command line is not echoed
+
+
+# ---- a value is never echoed --------------------------------------------------------------
+
+SECRET = "SECRET-7f3a"
+NO_ECHO = [
+    ["--key=" + SECRET, "compose", "x"],
+    ["--ke", SECRET, "compose", "x"],  # an option before COMMAND: its value must not become an echoed COMMAND
+    ["curves", "--key=" + SECRET],
+    ["curves", "--key", SECRET],
+    ["hash-to-curve", "abc", "--dst", "d", "--key=" + SECRET],
+    ["hash-to-curve", "abc", "--dst", "d", "--key", SECRET],
+    ["demo", "--key=" + SECRET],
+    ["demo", "algebra", "--key=" + SECRET],
+    ["demo", "traverse", "--key", SECRET],
+    ["demo", "cycle", "-k" + SECRET],
+    ["compose", "--ke=" + SECRET, "x"],
+    ["compose", "--key=" + SECRET, "x"],
+    ["invert", "--keyfile=" + SECRET, AB],
+    ["window", "--text", "--k=" + SECRET, "a b", "0", "1"],
+    ["compose", "--json=" + SECRET, "x"],  # a flag given a value
+    ["compose", "-q" + SECRET, "x"],
+    ["bench", "--key=" + SECRET],
+]
+
+
+@pytest.fixture(scope="module")
+def no_echo_results(cli):
+    return run_all(cli, NO_ECHO)
+
+
+@pytest.mark.parametrize("i", range(len(NO_ECHO)), ids=[" ".join(a) for a in NO_ECHO])
+def test_an_option_value_is_never_echoed(no_echo_results, i):
+    r = no_echo_results[i]
+    usage_error(r)
+    assert SECRET not in r.stdout and SECRET not in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_unrecognized_options_are_named(cli):
+    usage_error(cli("curves", "--ke=" + SECRET), "unrecognized option --ke (values are not echoed)")
+    usage_error(cli("--ke", SECRET, "compose"), "unrecognized option --ke (values are not echoed); "
+                                               "options go after the COMMAND")
+    usage_error(cli("demo", "algebra", "--key", SECRET), "usage: ectraverse demo algebra",
+                "unrecognized option --key and 1 other argument (values are not echoed)")
 
 
 # ---- the installed console script ------------------------------------------------------------

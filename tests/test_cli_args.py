@@ -1,0 +1,84 @@
+"""Argument parsing of the command-line front ends (``ectraverse._args``), in process.
+
+No value of an unrecognised option is ever printed, on any parser (the CLI,
+its subcommands, each demo's own parser, bench's); and the help says exactly
+which subcommands take the engine options.
+"""
+
+import doctest
+import re
+
+import pytest
+
+from ectraverse import _args, bench, cli, demos
+
+SECRET = "SECRET-91c2"
+
+
+def test_doctests():
+    assert doctest.testmod(_args).failed == 0
+
+
+@pytest.mark.parametrize("extras, message", [
+    (["--ke=" + SECRET], "unrecognized option --ke (values are not echoed)"),
+    (["--key", SECRET], "unrecognized option --key and 1 other argument (values are not echoed)"),
+    (["-k" + SECRET, "--x=" + SECRET, "--x", SECRET, SECRET],
+     "unrecognized options -k, --x and 2 other arguments (values are not echoed)"),
+    ([SECRET], "unrecognized arguments: 1 (values are not echoed)"),
+])
+def test_unrecognized_names_options_only(extras, message):
+    assert _args.unrecognized(extras) == message
+
+
+def _parsers():
+    yield "ectraverse", cli.build_parser(), []
+    for name in demos.names():
+        yield f"demo {name}", demos.build_parser(name), []
+    yield "bench", bench.build_parser(), []
+
+
+@pytest.mark.parametrize("argv", [["--key=" + SECRET], ["--ke", SECRET], ["-k" + SECRET], ["--k=" + SECRET, SECRET]])
+@pytest.mark.parametrize("which", ["ectraverse"] + [f"demo {n}" for n in demos.names()] + ["bench"])
+def test_no_parser_echoes_a_value(which, argv, capsys):
+    parser = next(p for name, p, _ in _parsers() if name == which)
+    if which == "ectraverse":
+        argv = ["curves", *argv]
+    with pytest.raises(SystemExit) as exc:
+        parser.parse_args(argv)
+    assert exc.value.code == 2
+    captured = capsys.readouterr()
+    assert SECRET not in captured.out + captured.err
+    assert "values are not echoed" in captured.err
+
+
+@pytest.mark.parametrize("name", demos.names())
+def test_demo_launchers_do_not_echo(name, capsys):
+    with pytest.raises(SystemExit) as exc:
+        demos.load(name).main(["--key=" + SECRET])
+    assert exc.value.code == 2
+    captured = capsys.readouterr()
+    assert SECRET not in captured.out + captured.err
+    assert f"ectraverse demo {name}: error: unrecognized option --key (values are not echoed)" in captured.err
+
+
+def test_a_flag_given_a_value_does_not_echo_it(capsys):
+    with pytest.raises(SystemExit):
+        cli.build_parser().parse_args(["compose", "--json=" + SECRET, "x"])
+    err = capsys.readouterr().err
+    assert SECRET not in err and "argument --json: takes no value (values are not echoed)" in err
+
+
+def test_engine_options_are_taken_where_the_help_says():
+    parser = cli.build_parser()
+    (sub,) = [a for a in parser._actions if a.dest == "command"]
+    takes = {name for name, p in sub.choices.items() if "--key-file" in p._option_string_actions}
+    assert takes == set(cli.ENGINE_COMMANDS)
+    for name in cli.ENGINE_COMMANDS:
+        assert {"--curve", "--tokenizer", "--namespace", "--key-file"} <= set(sub.choices[name]._option_string_actions)
+    assert "--curve" in sub.choices["hash-to-curve"]._option_string_actions
+    assert not {"--curve", "--tokenizer", "--namespace"} & set(sub.choices["curves"]._option_string_actions)
+    epilog = " ".join(parser.epilog.split())
+    listed = ", ".join(cli.ENGINE_COMMANDS[:-1]) + " and " + cli.ENGINE_COMMANDS[-1]
+    assert (f"The context commands ({listed}) take the engine options --curve, --tokenizer, --namespace and "
+            "--key-file") in epilog
+    assert not re.search(r"\bevery (sub)?command\b", epilog, re.IGNORECASE)
