@@ -1,4 +1,4 @@
-"""The examples in the docstrings and in the README run and print what they show.
+"""The examples in the docstrings, the README and docs/*.md run and print what they show.
 
 They run against the installed package (not the source tree), like every test.
 """
@@ -24,7 +24,13 @@ MODULES = [
     "ectraverse.demos.cycle",
     "ectraverse.demos.windows",
 ]
-README = Path(__file__).resolve().parents[1] / "README.md"
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
+# The Markdown files whose examples CI runs with `python -m doctest` (.ci/run): the README,
+# and every page under docs/ that shows a Python prompt.
+DOC_FILES = [README] + sorted(
+    p for p in (ROOT / "docs").glob("*.md") if any(line.lstrip().startswith(">>> ") for line in p.read_text("utf-8").splitlines())
+)
 
 
 @pytest.mark.parametrize("name", MODULES)
@@ -36,15 +42,11 @@ def test_module_doctests(name):
         assert result.attempted > 0, f"{name} has no doctest examples"
 
 
-def test_readme_examples():
-    if not README.exists():
-        pytest.skip("README.md is not beside the tests (installed without the source tree)")
-    text = README.read_text("utf-8")
-    parser = doctest.DocTestParser()
-    blocks = [b.split("```", 1)[0] for b in text.split("```python")[1:]]
-    examples = [ex for block in blocks for ex in parser.get_examples(block)]
-    assert examples, "the README shows no Python examples"
-    test = doctest.DocTest(examples, {}, "README.md", str(README), 0, None)
-    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
-    runner.run(test)
-    assert runner.failures == 0, f"{runner.failures} README example(s) failed"
+@pytest.mark.parametrize("path", DOC_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_markdown_examples(path):
+    """The examples in the README and docs/*.md, checked as `python -m doctest FILE` checks them."""
+    if not path.exists():
+        pytest.skip(f"{path.name} is not beside the tests (installed without the source tree)")
+    result = doctest.testfile(str(path), module_relative=False, encoding="utf-8")
+    assert result.attempted > 0, f"{path.name} shows no Python examples"
+    assert result.failed == 0, f"{result.failed} example(s) failed in {path.name}"
