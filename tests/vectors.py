@@ -1,12 +1,11 @@
-"""Find and read the external test vectors (described in ``vectors/README.md``).
+"""Find and read the external test vectors (described in ``tests/vectors_data/README.md``).
 
 This is a plain helper module, not a pytest plugin: it defines no fixtures.
 The vectors directory is the first of these that exists:
 
 1. the directory named by the environment variable ``ECTRAVERSE_VECTORS``
    (if the variable is set, no other place is tried);
-2. ``<repo>/../shared/vectors``, the shared checkout next to this repository;
-3. ``<repo>/tests/vectors_data``, a copy kept inside the repository.
+2. ``<repo>/tests/vectors_data``, the copy kept inside the repository.
 
 If none exists, :data:`VECTORS_DIR` is ``None`` and :data:`MISSING_REASON`
 says where we looked. A test module that needs the vectors skips itself at
@@ -35,7 +34,6 @@ __all__ = ["ENV_VAR", "VECTORS_DIR", "MISSING_REASON", "load_json", "parse_bigin
 ENV_VAR = "ECTRAVERSE_VECTORS"
 
 _TESTS_DIR = pathlib.Path(__file__).resolve().parent
-_REPO_DIR = _TESTS_DIR.parent
 
 
 def _locate() -> tuple[pathlib.Path | None, str]:
@@ -46,7 +44,7 @@ def _locate() -> tuple[pathlib.Path | None, str]:
         if path.is_dir():
             return path.resolve(), ""
         return None, f"{ENV_VAR} is set to {env!r}, which is not a directory"
-    candidates = [_REPO_DIR.parent / "shared" / "vectors", _TESTS_DIR / "vectors_data"]
+    candidates = [_TESTS_DIR / "vectors_data"]
     for path in candidates:
         if path.is_dir():
             return path.resolve(), ""
