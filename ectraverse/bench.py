@@ -1545,6 +1545,22 @@ def build_parser(prog: str = "ectraverse bench") -> argparse.ArgumentParser:
     return add_arguments(parser)
 
 
+def _check_writable(path: Path) -> None:
+    """Refuse a ``--json`` path that could not be written, before anything is timed.
+
+    Raises:
+        ValueError: path is a directory, its directory does not exist, or it
+            (or its directory, for a new file) is not writable.
+    """
+    if path.is_dir():
+        raise ValueError(f"--json must be a file path, not the directory {str(path)!r}")
+    if not path.parent.is_dir():
+        raise ValueError(f"--json: directory {str(path.parent)!r} does not exist")
+    target = path if path.exists() else path.parent
+    if not os.access(target, os.W_OK):
+        raise ValueError(f"--json must be a writable path, not {str(path)!r} ({str(target)!r} is read-only)")
+
+
 @dataclasses.dataclass
 class _Settings:
     curves: tuple[str, ...]
@@ -1576,8 +1592,8 @@ class _Settings:
         least = max(WINDOW_LENGTH, *WINDOWS_M)
         if args.prefix_tokens is not None and args.prefix_tokens < least:
             raise ValueError(f"--prefix-tokens must be at least {least}, not {args.prefix_tokens}")
-        if args.json is not None and not args.json.parent.is_dir():
-            raise ValueError(f"--json: directory {str(args.json.parent)!r} does not exist")
+        if args.json is not None:
+            _check_writable(args.json)
         return cls(
             curves=tuple(c for c in CURVES if c in args.curve) if args.curve else base["curves"],
             ops=tuple(o for o in OPS if o in args.op) if args.op else OPS,
@@ -1928,21 +1944,39 @@ def _evaluate_goals(results: list[dict[str, Any]], curves: Sequence[str] = CURVE
 # Report
 # --------------------------------------------------------------------------
 
-def _sig3(v: float) -> str:
+def _sig(v: float, sig: int) -> str:
+    """v with ``sig`` significant digits, in fixed-point notation."""
     if v == 0 or not math.isfinite(v):
         return f"{v:g}"
-    digits = max(0, 2 - math.floor(math.log10(abs(v))))
+    digits = max(0, sig - 1 - math.floor(math.log10(abs(v))))
     return f"{v:.{digits}f}"
 
 
-def _fmt_us(us: float) -> str:
+def _sig3(v: float) -> str:
+    return _sig(v, 3)
+
+
+def _fmt_us(us: float, sig: int = 3) -> str:
+    """A time in µs with ``sig`` significant digits, in the unit (s, ms, µs, ns) that shows it best."""
     if us >= 999_500:
-        return f"{_sig3(us / 1e6)} s"
+        return f"{_sig(us / 1e6, sig)} s"
     if us >= 999.5:
-        return f"{_sig3(us / 1e3)} ms"
+        return f"{_sig(us / 1e3, sig)} ms"
     if us >= 0.9995:
-        return f"{_sig3(us)} µs"
-    return f"{_sig3(us * 1e3)} ns"
+        return f"{_sig(us, sig)} µs"
+    return f"{_sig(us * 1e3, sig)} ns"
+
+
+def _goal_measured(goal: dict[str, Any]) -> str:
+    """A goal row's measured value, with the significant digits (at least 3) that put it on the side
+    of the target its status says: a failing 0.02004 against 1/50 shows as 0.02004, not 0.0200."""
+    value, target = goal["value"], goal["target"]
+    if value is None:
+        return "—"
+    sig = 3
+    while sig < 17 and math.isfinite(value) and (float(f"{value:.{sig - 1}e}") <= target) != (value <= target):
+        sig += 1
+    return _fmt_us(value, sig) if goal["kind"] == "us_per_op" else _sig(value, sig)
 
 
 def _fmt_rate(ops: float) -> str:
@@ -2166,11 +2200,7 @@ def _render(out: Console, meta: dict[str, Any], results: list[dict[str, Any]],
     gt.add_column("detail", style="dim")
     style = {"pass": "bold green", "fail": "bold red", "n.a.": "dim"}
     for g in goals:
-        if g["value"] is None:
-            measured = "—"
-        else:
-            measured = _fmt_us(g["value"]) if g["kind"] == "us_per_op" else _sig3(g["value"])
-        gt.add_row(g["goal"], g["target_text"], measured,
+        gt.add_row(g["goal"], g["target_text"], _goal_measured(g),
                    Text(g["status"], style=style[g["status"]]), g["detail"])
     out.print()
     out.print(gt)
@@ -2200,7 +2230,7 @@ def run(args: argparse.Namespace, *, argv: Sequence[str] | None = None) -> int:
     try:
         s = _Settings.from_args(args)
     except ValueError as exc:
-        err.print(f"ectraverse bench: error: {exc}")
+        err.print(f"ectraverse bench: error: {escape(str(exc))}", highlight=False)
         return 2
     adapters: dict[str, Adapter] = {}
     unavailable: dict[str, str] = {}
@@ -2213,7 +2243,7 @@ def run(args: argparse.Namespace, *, argv: Sequence[str] | None = None) -> int:
             continue
         adapters[name] = a
     for name, why in unavailable.items():
-        err.print(f"ectraverse bench: {name}: {why}; skipped", highlight=False)
+        err.print(f"ectraverse bench: {name}: {escape(why)}; skipped", highlight=False)
 
     tasks, skipped = _plan(s, adapters)
     if not tasks:

@@ -27,6 +27,7 @@ Example:
 from __future__ import annotations
 
 import operator
+import threading
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -268,7 +269,12 @@ class Curve:
 
     def _map(self, s: rfc9380.Suite) -> _ec.MapSuite:
         ms = self._maps.get(s.id)
-        if ms is None:
+        if ms is not None:
+            return ms
+        with _LAZY_LOCK:
+            ms = self._maps.get(s.id)
+            if ms is not None:
+                return ms
             prm = self._params
             if s.map == "SSWU":
                 c1, c2 = rfc9380.sswu_constants(s, prm)
@@ -356,6 +362,9 @@ def curve(name: str) -> Curve:
     """The named curve (built once, then shared); aliases and case are accepted.
 
     Names: ``secp256k1``, ``P-256`` (``secp256r1``, ``prime256v1``), ``P-384``
+# Guards the lazily grown state of this module: the named-curve registry and each
+# curve's hash-to-curve maps (readers that find what they need take no lock).
+_LAZY_LOCK = threading.RLock()
     (``secp384r1``), ``P-521`` (``secp521r1``), ``BN254`` (``alt_bn128``, its
     G1), ``BLS12-381`` (its G1), and the toy curves ``toy-a0``, ``toy-b0``,
     ``toy-h4``, ``toy-plot``, ``toy61``.
@@ -370,7 +379,10 @@ def curve(name: str) -> Curve:
     params = named_params(name)
     found = _NAMED.get(params.name)
     if found is None:
-        found = _NAMED[params.name] = Curve._from_params(params)
+        with _LAZY_LOCK:  # one Curve per name, even when threads ask at once
+            found = _NAMED.get(params.name)
+            if found is None:
+                found = _NAMED[params.name] = Curve._from_params(params)
     return found
 
 
@@ -611,13 +623,25 @@ class PointArray:
             >>> A.take([2, 0, 2])[0] == 3 * C.generator
             True
         """
-        idx = np.asarray(indices, dtype=np.intp)
-        if idx.ndim != 1:
-            raise ValueError("indices must be a one-dimensional sequence of ints")
-        m = len(self)
-        if idx.size and (idx.min() < -m or idx.max() >= m):
-            raise IndexError(f"PointArray indices must be in [-{m}, {m}), for length {m}")
-        return PointArray._wrap(self._curve, np.ascontiguousarray(self._a[idx]))
+        return PointArray._wrap(self._curve, np.ascontiguousarray(self._a[_checked_indices(indices, len(self))]))
+
+    def concat(self, other: PointArray) -> PointArray:
+        """The points of this array followed by those of ``other``, as a new array.
+
+        Raises:
+            TypeError: other is not a PointArray.
+            CurveMismatchError: other is on another curve.
+
+        Example:
+            >>> C = curve("toy61")
+            >>> A = C.multiply_generator([1, 2]).concat(C.multiply_generator([3]))
+            >>> len(A), A[2] == 3 * C.generator
+            (3, True)
+        """
+        if not isinstance(other, PointArray):
+            raise TypeError(f"concat needs a PointArray, not {type(other).__name__}")
+        other._check_curve(self._curve)
+        return PointArray._wrap(self._curve, np.concatenate((self._a, other._a)))
 
     def __iter__(self):
         c = self._curve

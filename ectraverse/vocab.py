@@ -42,7 +42,15 @@ Generators are computed lazily and cached: the first call that needs one
 in one ``curve.hash_to_curve_batch`` call (a single waiting token goes
 through ``curve.hash_to_curve``).  So building a vocabulary (``add_many``,
 ``from_corpus``) is bookkeeping only, and the hashing is paid once, in a batch.
-A Vocabulary is not safe to grow from several threads at once.
+
+Threads:
+    A Vocabulary is safe to share between threads.  Growth (a new token's id,
+    the batched hashing, the generator array) happens under one lock, so ids
+    stay dense and every token has exactly one generator whatever the
+    interleaving; lookups of tokens already present and reads of an array
+    already built take no lock, so a warmed or frozen vocabulary does not
+    serialise its readers.  Which of two threads gives its new token the
+    smaller id is up to the scheduler.
 
 File format (:meth:`Vocabulary.save`, :meth:`Vocabulary.load`), version 1:
     UTF-8 JSON, one object::
@@ -94,6 +102,7 @@ import operator
 import os
 import secrets
 import sys
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -288,7 +297,7 @@ class Vocabulary:
         (['a', 'b', 5], Vocabulary(secp256k1, 3 tokens, namespace='demo'))
     """
 
-    __slots__ = ("_curve", "_namespace", "_dst", "_frozen", "_tokens", "_ids", "_points", "_waiting", "_array")
+    __slots__ = ("_curve", "_namespace", "_dst", "_frozen", "_tokens", "_ids", "_hashed", "_lock")
 
     def __init__(
         self,
@@ -304,11 +313,13 @@ class Vocabulary:
         self._namespace = _check_namespace(namespace)
         self._dst = domain_tag(self._curve, namespace)
         self._frozen = False
+        # Growth appends to _tokens first and publishes the id in _ids second, and
+        # replaces _hashed (the generators of tokens 0 .. len(_hashed) - 1) whole,
+        # all under _lock; readers that find what they need take no lock.
         self._tokens: list[Token] = []
         self._ids: dict[Token, int] = {}
-        self._points: list[Point] = []  # generators of tokens 0 .. len(_points) - 1
-        self._waiting: list[bytes] = []  # messages of the tokens after those, not hashed yet
-        self._array: PointArray | None = None
+        self._hashed = PointArray(self._curve)
+        self._lock = threading.Lock()
         if tokens is not None:
             _tokens_check(tokens)
             self._lookup_many(tokens)
@@ -346,7 +357,8 @@ class Vocabulary:
         Returns:
             this vocabulary, for chaining.
         """
-        self._frozen = True
+        with self._lock:
+            self._frozen = True
         return self
 
     # ---- token <-> id ------------------------------------------------------
@@ -358,15 +370,18 @@ class Vocabulary:
             token=token,
         )
 
-    def _new(self, token: Token) -> int:
-        """Give token (checked by _as_token, not present) the next id."""
+    def _lookup_locked(self, token) -> int:
+        """The id of token, adding it if new; the caller holds ``_lock``."""
+        token = _as_token(token)
+        i = self._ids.get(token)
+        if i is not None:
+            return i
         if self._frozen:
             raise self._unknown(token)
         message = _message(token)
         i = len(self._tokens)
         self._tokens.append(token)
-        self._ids[token] = i
-        self._waiting.append(message)
+        self._ids[token] = i  # published last: a reader that finds the id finds the token
         return i
 
     def _lookup(self, token) -> int:
@@ -375,17 +390,19 @@ class Vocabulary:
             i = self._ids.get(token)
             if i is not None:
                 return i
-        token = _as_token(token)
-        i = self._ids.get(token)
-        return self._new(token) if i is None else i
+        with self._lock:
+            return self._lookup_locked(token)
 
     def _lookup_many(self, tokens: Iterable) -> list[int]:
-        ids = self._ids
-        out = []
-        for t in tokens:
-            cls = t.__class__
-            i = ids.get(t) if cls is str or cls is int else None
-            out.append(self._lookup(t) if i is None else i)
+        if tokens.__class__ is not list:
+            tokens = list(tokens)
+        get = self._ids.get
+        out = [get(t) if t.__class__ is str or t.__class__ is int else None for t in tokens]
+        if None in out:  # unseen tokens (or ones to convert): added in order, under the lock
+            with self._lock:
+                for j, i in enumerate(out):
+                    if i is None:
+                        out[j] = self._lookup_locked(tokens[j])
         return out
 
     def id(self, token: Token) -> int:
@@ -462,16 +479,22 @@ class Vocabulary:
 
     # ---- generators ----------------------------------------------------------
 
-    def _hash_waiting(self) -> None:
-        messages = self._waiting
-        if not messages:
-            return
-        if len(messages) == 1:
-            points = [self._curve.hash_to_curve(messages[0], self._dst)]
-        else:
-            points = list(self._curve.hash_to_curve_batch(messages, self._dst))
-        self._points.extend(points)
-        self._waiting = []
+    def _all_hashed(self) -> PointArray:
+        """The generators of every token, hashing those still waiting (in one batch) first."""
+        hashed = self._hashed
+        if len(hashed) == len(self._tokens):
+            return hashed
+        with self._lock:
+            hashed = self._hashed
+            waiting = self._tokens[len(hashed) :]
+            if waiting:
+                C, messages = self._curve, [_message(t) for t in waiting]
+                if len(messages) == 1:
+                    fresh = PointArray(C, [C.hash_to_curve(messages[0], self._dst)])
+                else:
+                    fresh = C.hash_to_curve_batch(messages, self._dst)
+                hashed = self._hashed = hashed.concat(fresh)
+            return hashed
 
     def generator(self, token: Token) -> Point:
         """The generator of token: ``curve.hash_to_curve(token_message(token), dst)``, cached.
@@ -488,9 +511,8 @@ class Vocabulary:
             True
         """
         i = self._lookup(token)
-        if i >= len(self._points):
-            self._hash_waiting()
-        return self._points[i]
+        hashed = self._hashed
+        return (hashed if i < len(hashed) else self._all_hashed())[i]
 
     @property
     def generators(self) -> PointArray:
@@ -501,10 +523,7 @@ class Vocabulary:
             >>> G, G[0].to_bytes().hex()[:16], G[1] == G.curve.hash_to_curve(b"i42", b"ectraverse-v1:secp256k1:default")
             (PointArray(secp256k1, 2 points), '03fed3240b58c860', True)
         """
-        self._hash_waiting()
-        if self._array is None or len(self._array) != len(self._points):
-            self._array = PointArray(self._curve, self._points)
-        return self._array
+        return self._all_hashed()
 
     # ---- building from text ----------------------------------------------------
 
@@ -606,7 +625,10 @@ class Vocabulary:
         """
         C = self._curve
         prm = C.params
-        gens = self.generators
+        with self._lock:  # one consistent snapshot (hashing below never adds a token)
+            frozen = self._frozen
+        gens = self._all_hashed()
+        tokens = self._tokens[: len(gens)]
         width = 1 + C.field_bytes
         blob = gens.to_bytes()
         if len(blob) == width * len(gens):
@@ -737,8 +759,9 @@ class Vocabulary:
         return f"Vocabulary({self._curve.name}, {len(self._tokens)} tokens, namespace={self._namespace!r}{frozen})"
 
     def __reduce__(self):
-        hashed = PointArray(self._curve, self._points) if self._points else None
-        return (_unpickle, (self._curve, self._namespace, self._frozen, self._tokens, hashed))
+        with self._lock:  # tokens and generators from one moment
+            state = (self._frozen, list(self._tokens), self._hashed)
+        return (_unpickle, (self._curve, self._namespace, *state))
 
 
 def _unpickle(curve: Curve, namespace: str, frozen: bool, tokens: list, hashed: PointArray | None) -> Vocabulary:
@@ -748,13 +771,12 @@ def _unpickle(curve: Curve, namespace: str, frozen: bool, tokens: list, hashed: 
     V = Vocabulary(curve, namespace=namespace)
     V._tokens = list(tokens)
     V._ids = {t: i for i, t in enumerate(V._tokens)}
-    n = 0 if hashed is None else len(hashed)
-    if len(V._ids) != len(V._tokens) or n > len(V._tokens):
-        raise ValueError("corrupt Vocabulary pickle: a token appears twice, or more generators than tokens")
-    if hashed is not None:
-        V._points = list(hashed)
-        V._array = hashed
-    V._waiting = [_message(t) for t in V._tokens[n:]]
+    if hashed is not None:  # (None in pickles of earlier versions with nothing hashed)
+        V._hashed = hashed
+    if len(V._ids) != len(V._tokens) or len(V._hashed) > len(V._tokens) or V._hashed.curve != curve:
+        raise ValueError(
+            "corrupt Vocabulary pickle: a token appears twice, more generators than tokens, or another curve"
+        )
     V._frozen = frozen
     return V
 

@@ -134,13 +134,27 @@ def test_missing_peer_is_skipped_with_a_note(tmp_path, monkeypatch, capsys):
     assert rc == 0
     assert "not installed" in data["meta"]["unavailable"]["coincurve"]
     assert {r["impl"] for r in data["results"]} == {"reference"}
-    assert "coincurve: not installed" in capsys.readouterr().err
+    captured = capsys.readouterr()
+    # rich markup must not swallow the extra's name
+    assert "coincurve: not installed (pip install 'ectraverse[bench]'); skipped" in captured.err
+    assert "coincurve: not installed (pip install 'ectraverse[bench]'); skipped" in captured.out
 
 
 def test_json_directory_must_exist(tmp_path, capsys):
     rc = bench.main([*FAST, "--op", "add", "--json", str(tmp_path / "missing" / "bench.json")])
     assert rc == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_json_path_is_checked_before_anything_is_timed(tmp_path, monkeypatch, capsys):
+    def never(*args, **kwargs):
+        raise AssertionError("the benchmark ran before --json was checked")
+
+    monkeypatch.setattr(bench, "_run_tasks", never)
+    rc = bench.main([*FAST, "--op", "add", "--json", str(tmp_path)])
+    assert rc == 2
+    err = capsys.readouterr().err
+    assert err == f"ectraverse bench: error: --json must be a file path, not the directory {str(tmp_path)!r}\n"
 
 
 def test_nothing_to_measure(capsys):
@@ -427,6 +441,26 @@ def test_goals_pass_fail_and_not_measured():
     assert goals["P-256 mul vs cryptography exchange"]["status"] == "fail"
     na = goals["P-384 mul vs cryptography exchange"]
     assert na["status"] == "n.a." and na["ratio"] is None and "not measured" in na["detail"]
+
+
+@pytest.mark.parametrize("kind, value, target, status, shown", [
+    ("ratio", 0.02004, 1 / 50, "fail", "0.02004"),      # 3 digits would read 0.0200: a pass
+    ("ratio", 0.0200000001, 1 / 50, "fail", "0.0200000001"),
+    ("ratio", 0.02, 1 / 50, "pass", "0.0200"),
+    ("ratio", 0.0199996, 1 / 50, "pass", "0.0200"),     # equal to the target as shown: a pass, and it passes
+    ("ratio", 0.33334, 1 / 3, "fail", "0.33334"),
+    ("ratio", 1.2, 1.5, "pass", "1.20"),
+    ("us_per_op", 40.04, 40.0, "fail", "40.04 µs"),
+    ("us_per_op", 30.0, 40.0, "pass", "30.0 µs"),
+])
+def test_goal_table_shows_a_fail_apart_from_its_target(kind, value, target, status, shown):
+    row = {"goal": "synthetic", "kind": kind, "target": target, "target_text": "≤ x", "value": value,
+           "ratio": value if kind == "ratio" else None, "status": status, "detail": ""}
+    assert ("pass" if value <= target else "fail") == status
+    assert bench._goal_measured(row) == shown
+    number = float(shown.split()[0])
+    assert (number <= target) == (status == "pass")  # what the reader sees agrees with the status
+    assert bench._goal_measured({**row, "value": None}) == "—"
 
 
 def test_goals_on_time_per_message():

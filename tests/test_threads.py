@@ -1,0 +1,172 @@
+"""Shared objects under threads: engines, vocabularies, curves and point arrays.
+
+Each test starts 8 threads at one barrier on one shared, fresh object and
+compares every result with a single-threaded computation, then checks the
+shared object is still consistent and still right.  The interpreter's switch
+interval is cut to a microsecond meanwhile, so threads interleave inside the
+code under test: before the vocabulary's growth was locked, the engine test
+gave wrong contexts for most lists and left more generators than tokens.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import threading
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+
+import ectraverse as ect
+from ectraverse import point as point_module
+
+THREADS = 8
+
+
+@pytest.fixture
+def fast_switching():
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(old)
+
+
+def run_threads(work: Callable[[int], object], jobs: int) -> list:
+    """work(j) for j in range(jobs), spread over THREADS threads started together; results in j order."""
+    results: list = [None] * jobs
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(THREADS)
+
+    def worker(t: int) -> None:
+        barrier.wait()
+        try:
+            for j in range(t, jobs, THREADS):
+                results[j] = work(j)
+        except BaseException as exc:  # handed to the main thread, which raises it
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(t,)) for t in range(THREADS)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    if errors:
+        raise errors[0]
+    return results
+
+
+def token_lists(count: int, length: int, seed: int) -> list[list[str]]:
+    """count lists of length tokens; about half of each list's tokens are its own."""
+    rng = random.Random(seed)
+    shared = [f"w{i}" for i in range(40)]
+    return [[rng.choice(shared) if rng.random() < 0.5 else f"t{j}-{i}" for i in range(length)] for j in range(count)]
+
+
+def assert_vocabulary_consistent(V: ect.Vocabulary) -> None:
+    tokens = list(V)
+    assert len(set(tokens)) == len(tokens) == len(V)
+    assert [V.id(t) for t in tokens] == list(range(len(tokens)))
+    G = V.generators
+    assert len(G) == len(V)
+    expected = V.curve.hash_to_curve_batch([ect.vocab.token_message(t) for t in tokens], V.dst)
+    assert G == expected
+
+
+@pytest.mark.parametrize("name", ["secp256k1", "toy61"])
+def test_one_open_engine_composes_from_8_threads(name, fast_switching):
+    lists = token_lists(64, 50, seed=15)
+    shared = ect.Traversal(name, namespace="threads")
+    got = run_threads(lambda j: shared.compose(lists[j]), len(lists))
+    alone = ect.Traversal(name, namespace="threads")
+    assert got == [alone.compose(x) for x in lists]
+    assert_vocabulary_consistent(shared.vocabulary)
+    assert set(shared.vocabulary) == set(alone.vocabulary)
+    # still right afterwards, single-threaded, with old and new tokens
+    for x in lists[:4] + [["never", "seen", "before", "w1"]]:
+        assert shared.compose(x) == alone.compose(x)
+        assert shared.prefixes(x).window(1, 3) == alone.compose(x[1:3])
+
+
+def test_prefix_states_windows_and_traversers_from_8_threads(fast_switching):
+    lists = token_lists(32, 12, seed=16)
+    shared = ect.Traversal("P-256", namespace="threads")
+
+    def work(j: int):
+        x = lists[j]
+        tr = shared.traverser(history=True)  # one traverser per thread: a Traverser is one state
+        for t in x:
+            tr.push(t)
+        tr.undo()
+        return shared.prefixes(x).window(2, 7), shared.index(x, 2).find(x[3:5]), tr.state
+
+    got = run_threads(work, len(lists))
+    alone = ect.Traversal("P-256", namespace="threads")
+    for x, (window, found, state) in zip(lists, got):
+        assert window == alone.compose(x[2:7])
+        assert 3 in found
+        assert state == alone.compose(x[:-1])
+    assert_vocabulary_consistent(shared.vocabulary)
+
+
+def test_one_vocabulary_grows_from_8_threads(fast_switching):
+    lists = token_lists(64, 30, seed=17)
+    V = ect.Vocabulary("secp256k1", namespace="threads")
+
+    def work(j: int):
+        ids = V.add_many(lists[j])
+        return ids, V.generator(lists[j][0]), len(V.generators) >= max(ids) + 1
+
+    got = run_threads(work, len(lists))
+    assert_vocabulary_consistent(V)
+    for x, (ids, first, covered) in zip(lists, got):
+        assert [V.token(i) for i in ids] == x  # every id handed out names its token
+        assert first == V.generators[ids[0]] and covered
+
+
+def test_frozen_vocabulary_reads_from_8_threads(fast_switching):
+    lists = token_lists(16, 40, seed=18)
+    V = ect.Vocabulary("P-256", [t for x in lists for t in x], frozen=True)
+    expected = [V.ids(x) for x in lists]
+    got = run_threads(lambda j: (V.ids(lists[j % 16]), "missing" in V), 64)
+    assert [ids for ids, _ in got] == [expected[j % 16] for j in range(64)]
+    assert not any(missing for _, missing in got)
+    with pytest.raises(ect.UnknownTokenError):
+        V.id("missing")
+
+
+def test_a_fresh_curve_builds_its_lazy_state_once_from_8_threads(fast_switching):
+    """The fixed-base table (k * G) and the hash-to-curve maps are built on first use."""
+    P256 = ect.curve("P-256")
+    C = ect.Curve("fresh", p=P256.p, a=P256.a, b=P256.b, gx=P256.generator.x, gy=P256.generator.y, n=P256.n)
+    scalars = [random.Random(19).randrange(P256.n) for _ in range(64)]
+    dst = b"ectraverse-test-threads"
+
+    def work(j: int):
+        return (scalars[j] * C.generator).to_bytes(), C.hash_to_curve(b"m%d" % j, dst).to_bytes()
+
+    got = run_threads(work, 64)
+    for j, (kG, h) in enumerate(got):
+        assert kG == (scalars[j] * P256.generator).to_bytes()
+        assert h == P256.hash_to_curve(b"m%d" % j, dst).to_bytes()
+    assert len(C._maps) == 1
+
+
+def test_named_curves_are_built_once_from_8_threads(monkeypatch, fast_switching):
+    monkeypatch.setattr(point_module, "_NAMED", {})
+    got = run_threads(lambda j: ect.curve(["P-384", "secp384r1"][j % 2]), 32)
+    assert all(C is got[0] for C in got)
+
+
+def test_one_point_array_from_8_threads(fast_switching):
+    C = ect.curve("secp256k1")
+    A = C.multiply_generator(range(1, 201))
+    scalars = [random.Random(20).randrange(C.n) for _ in range(200)]
+    expected = ((A + A).to_bytes(), A.msm(scalars), A.take(np.arange(199, -1, -3)).to_bytes(), A.sum())
+
+    def work(j: int):
+        return (A + A).to_bytes(), A.msm(scalars), A.take(np.arange(199, -1, -3)).to_bytes(), A.sum()
+
+    assert run_threads(work, 32) == [expected] * 32
