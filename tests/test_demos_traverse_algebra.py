@@ -291,7 +291,8 @@ def test_algebra_checks_every_law_and_all_pass(algebra_run):
     assert "FAIL" not in out and "Traceback" not in out
     for number, law in enumerate(LAWS, 1):
         assert f"{number}. {law}: " in out
-        assert f"{law}: 12/12 passed (and 9 more trials)" in out
+        # the counts cannot be misread: 12 trials in all, 3 of them in the table
+        assert f"{law}: 12 of 12 trials passed (3 of them shown above)" in out
         row = next(ln for ln in out.splitlines() if ln.startswith(f"│ {law} "))
         cells = [c.strip() for c in row.strip("│").split("│")]
         assert cells[0] == law and cells[2:4] == ["12", "12"] and cells[4].endswith(" ms"), cells
@@ -328,12 +329,21 @@ def test_algebra_is_deterministic_per_seed():
 def test_algebra_on_a_toy_curve_only_order_can_collide():
     status, out = drive(algebra, ["--curve", "toy-plot", "--trials", "60"], "", width=160)
     for law in LAWS[:4] + ["powers"]:
-        assert f"{law}: 60/60 passed" in out
+        assert f"{law}: 60 of 60 trials passed (3 of them shown above)" in out
     if status == 1:  # a genuine collision among 47 points, explained
         assert "1 law(s) failed: non-commutativity" in out
         assert "These are genuine collisions, not broken laws: with n = 47" in out
     else:
         assert status == 0
+
+
+def test_algebra_tally_wording():
+    assert doctest.testmod(algebra, optionflags=doctest.ELLIPSIS).failed == 0
+    _, out = drive(algebra, ["--trials", "2", "--show", "5", "--fast"], "", width=160)
+    assert "closure: 2 of 2 trials passed (all shown above)" in out
+    _, out = drive(algebra, ["--trials", "1", "--show", "0", "--fast"], "", width=160)
+    assert "closure: 1 of 1 trial passed\n" in out
+    assert "more trials" not in out
 
 
 def test_algebra_unknown_curve():

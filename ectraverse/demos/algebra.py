@@ -238,10 +238,8 @@ def _check_law(console: Console, tour: _Tour, number: int, name: str, statement:
     result.seconds = time.perf_counter() - start
     if table.row_count:
         console.print(table)
-    rest = args.trials - table.row_count
-    more = f" (and {rest} more trials)" if rest > 0 else ""
     style = "green" if result.ok else "bold red"
-    console.print(Text(f"{name}: {result.passed}/{result.trials} passed{more}", style=style))
+    console.print(Text(f"{name}: {_tally(result, table.row_count)}", style=style))
     if not result.ok and name == "non-commutativity":
         n = tour.eng.curve.n
         console.print(Text(
@@ -249,6 +247,21 @@ def _check_law(console: Console, tour: _Tour, number: int, name: str, statement:
             f"distinct sequences of length <= L land on the same context with probability at most L/n "
             f"(about 1/n = 1/{n} each for random ones). On a 256-bit curve that is below 2^-250.", style="yellow"))
     return result
+
+
+def _tally(result: LawResult, shown: int) -> str:
+    """How many trials passed, out of how many, and how many of them the table showed.
+
+    Example:
+        >>> _tally(LawResult("closure", "", trials=25, passed=25), 3)
+        '25 of 25 trials passed (3 of them shown above)'
+        >>> _tally(LawResult("order", "", trials=2, passed=1), 2)
+        '1 of 2 trials passed (all shown above)'
+    """
+    counted = f"{result.passed} of {result.trials} trial{'s' if result.trials != 1 else ''} passed"
+    if shown == 0:
+        return counted
+    return f"{counted} ({'all' if shown == result.trials else f'{shown} of them'} shown above)"
 
 
 def _commuting_note(console: Console, engine: Traversal) -> None:
