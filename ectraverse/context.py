@@ -12,18 +12,25 @@ multiplier ``k`` (a scalar of large multiplicative order mod ``n``):
 The product is associative but not commutative.  A context stores the length,
 never ``k^L``: with a secret key the multiplier stays private.
 
+Keyed groups (``secret=True``, built by keyed engines) keep ``k`` out of every
+object a context reaches and out of every pickle: :meth:`ContextGroup.power`
+refuses, and a keyed group pickles as its fingerprint alone, so a pickled
+context is rebound on loading to the live keyed group with that fingerprint
+(build the engine first) and refuses to load without one.  Inside the process
+Python can reach any attribute: the promise is about what leaves it.
+
 Byte format (version 1), big-endian::
 
     b"ECTX"  version (1 byte = 1)
-    curve-name length (1 byte) | curve name (ASCII)
+    curve-name length (1 byte) | curve name (UTF-8, at most 255 bytes)
     engine fingerprint (16 bytes)
     length (8 bytes, signed two's complement)
     S: SEC1 compressed point (1 + field_bytes bytes, or the single byte 0x00 for O);
        the only accepted form, so every context has exactly one encoding
 
-The fingerprint identifies the engine (curve, namespace, multiplier) without
-revealing the multiplier: the first 16 bytes of SHA-256 over a fixed label,
-the engine tag and ``k``.
+The fingerprint identifies the engine (its tag, which names the curve, the
+namespace and the tokenizer, and ``k``) without revealing the multiplier: the
+first 16 bytes of SHA-256 over a fixed label, the tag and ``k``.
 
 Example:
     >>> from ectraverse.point import curve
@@ -40,6 +47,8 @@ from __future__ import annotations
 
 import hashlib
 import operator
+import threading
+import weakref
 
 from ectraverse.errors import ContextMismatchError, EncodingError
 from ectraverse.point import Curve, Point
@@ -52,6 +61,12 @@ _FINGERPRINT_BYTES = 16
 _LENGTH_BYTES = 8
 
 
+# Keyed groups alive in this process, by fingerprint: what a pickled keyed context
+# is rebound to when it is loaded (its pickle holds the fingerprint, never k).
+_LIVE_KEYED: weakref.WeakValueDictionary[bytes, ContextGroup] = weakref.WeakValueDictionary()
+_LIVE_KEYED_LOCK = threading.Lock()
+
+
 class ContextGroup:
     """The group ℤ ⋉ G of one engine: a curve and a multiplier ``k``.
 
@@ -59,13 +74,19 @@ class ContextGroup:
         curve: the curve whose prime-order group holds the points.
         k: the multiplier, an int in [2, n - 2] (the engine checks its order).
         tag: the engine's tag (bytes), mixed into the fingerprint.
+        secret: ``k`` is secret (a keyed engine's): :meth:`power` refuses, and
+            the group pickles as its fingerprint, rebound on loading to the
+            live keyed group with that fingerprint.
+        byte_form: contexts have a byte form (:meth:`Context.to_bytes`, and
+            pickles, which use it); False for engines whose tokenizer has no
+            name, whose fingerprint names nothing another process could match.
 
     Traversal engines build one; it is exposed for the algebra's own sake.
     """
 
-    __slots__ = ("curve", "_k", "_kinv", "_tag", "fingerprint", "identity", "__weakref__")
+    __slots__ = ("curve", "_k", "_kinv", "_tag", "_secret", "_byte_form", "fingerprint", "identity", "__weakref__")
 
-    def __init__(self, curve: Curve, k: int, tag: bytes):
+    def __init__(self, curve: Curve, k: int, tag: bytes, *, secret: bool = False, byte_form: bool = True):
         if not isinstance(curve, Curve):
             raise TypeError(f"curve must be a Curve, not {type(curve).__name__}")
         if isinstance(k, bool) or not isinstance(k, int):
@@ -76,12 +97,33 @@ class ContextGroup:
         self._k = k
         self._kinv = pow(k, -1, curve.n)
         self._tag = bytes(tag)
+        self._secret = bool(secret)
+        self._byte_form = bool(byte_form)
         digest = hashlib.sha256(b"ectraverse-v1:fingerprint\x00" + bytes(tag) + b"\x00" + k.to_bytes(curve.scalar_bytes, "big"))
         self.fingerprint = digest.digest()[:_FINGERPRINT_BYTES]
         self.identity = Context._make(self, 0, curve.identity)
+        if self._secret:
+            with _LIVE_KEYED_LOCK:
+                _LIVE_KEYED[self.fingerprint] = self
+
+    @property
+    def secret(self) -> bool:
+        """True if ``k`` is secret (the group of a keyed engine)."""
+        return self._secret
 
     def power(self, length: int) -> int:
-        """``k^length mod n`` for any integer length (negative: powers of ``k^-1``)."""
+        """``k^length mod n`` for any integer length (negative: powers of ``k^-1``).
+
+        Raises:
+            TypeError: the group is keyed (its multiplier is secret), or
+                length is not an int.
+        """
+        if self._secret:
+            raise TypeError("power() is not available on a keyed engine's group: its multiplier is secret.")
+        return self._power(_int("length", length))
+
+    def _power(self, length: int) -> int:
+        """``k^length mod n`` (for the algebra inside this package, keyed or not)."""
         if length >= 0:
             return pow(self._k, length, self.curve.n)
         return pow(self._kinv, -length, self.curve.n)
@@ -109,7 +151,7 @@ class ContextGroup:
             ContextMismatchError: the bytes name another curve or engine.
         """
         try:
-            raw = bytes(memoryview(data).cast("B"))
+            raw = memoryview(data).tobytes()  # any buffer, whatever its layout
         except TypeError:
             raise TypeError(f"context bytes must be bytes-like, not {type(data).__name__}") from None
         head = len(FORMAT_MAGIC) + 2
@@ -122,7 +164,7 @@ class ContextGroup:
         need = pos + _FINGERPRINT_BYTES + _LENGTH_BYTES + 1
         if len(raw) < need:
             raise EncodingError(f"Context bytes are truncated: {len(raw)} bytes, expected at least {need}.")
-        name = raw[head:pos].decode("ascii", errors="replace")
+        name = raw[head:pos].decode("utf-8", errors="replace")
         if name != self.curve.name:
             raise ContextMismatchError(f"Context bytes are for curve {name!r}, not {self.curve.name!r}.")
         fp = raw[pos : pos + _FINGERPRINT_BYTES]
@@ -142,11 +184,46 @@ class ContextGroup:
         return Context._make(self, length, point)
 
     def __reduce__(self):
-        # Note: the pickle holds the multiplier (secret for keyed engines).
+        if self._secret:  # the fingerprint only: k never leaves the process
+            return (_live_keyed_group, (self.fingerprint,))
+        if not self._byte_form:
+            raise TypeError(_NO_BYTE_FORM)
         return (ContextGroup, (self.curve, self._k, self._tag))
 
     def __repr__(self) -> str:
-        return f"ContextGroup({self.curve.name}, fingerprint={self.fingerprint.hex()})"
+        keyed = ", keyed" if self._secret else ""
+        return f"ContextGroup({self.curve.name}, fingerprint={self.fingerprint.hex()}{keyed})"
+
+
+_NO_BYTE_FORM = (
+    "Contexts of an engine whose custom tokenizer has no name have no byte form and do not pickle: "
+    "name it, Traversal(..., tokenizer=f, tokenizer_name='...')."
+)
+
+
+def _live_keyed_group(fingerprint: bytes) -> ContextGroup:
+    """The live keyed group with this fingerprint (what a keyed group's pickle loads as)."""
+    with _LIVE_KEYED_LOCK:
+        group = _LIVE_KEYED.get(fingerprint)
+    if group is None:
+        raise ContextMismatchError(
+            f"No keyed engine with fingerprint {fingerprint.hex()} is alive in this process: a keyed context's "
+            "pickle holds no key, so build the engine (Traversal(..., key=...)) before loading it, or send "
+            "context bytes and decode them with engine.context_from_bytes."
+        )
+    return group
+
+
+def _int(what: str, value) -> int:
+    """value as an int (NumPy integers accepted); TypeError for bool, float and the rest."""
+    if value.__class__ is int:
+        return value
+    if not isinstance(value, bool):
+        try:
+            return operator.index(value)
+        except TypeError:
+            pass
+    raise TypeError(f"{what} must be an int, not {type(value).__name__}")
 
 
 class Context:
@@ -184,8 +261,11 @@ class Context:
         return self._group
 
     def _check(self, other: Context) -> None:
-        if other._group is not self._group and other._group.fingerprint != self._group.fingerprint:
-            raise ContextMismatchError("Cannot combine contexts of different engines.")
+        mine, theirs = self._group.fingerprint, other._group.fingerprint
+        if other._group is not self._group and theirs != mine:
+            raise ContextMismatchError(
+                f"Cannot combine contexts of different engines (fingerprints {mine.hex()} and {theirs.hex()})."
+            )
 
     def __mul__(self, other):
         if not isinstance(other, Context):
@@ -195,13 +275,13 @@ class Context:
         if other._length == 0:
             shifted = self._point
         else:
-            shifted = g.power(other._length) * self._point
+            shifted = g._power(other._length) * self._point
         return Context._make(g, self._length + other._length, shifted + other._point)
 
     def inverse(self) -> Context:
         """``(l, S)^-1 = (-l, -(k^-l * S))``: ``c * c.inverse()`` is the identity."""
         g = self._group
-        return Context._make(g, -self._length, -(g.power(-self._length) * self._point))
+        return Context._make(g, -self._length, -(g._power(-self._length) * self._point))
 
     def __pow__(self, m):
         if isinstance(m, bool):
@@ -241,10 +321,13 @@ class Context:
 
         Raises:
             ValueError: the length does not fit the format's 8 signed bytes (|length| >= 2^63).
+            TypeError: the engine's custom tokenizer has no name (no byte form).
         """
+        if not self._group._byte_form:
+            raise TypeError(_NO_BYTE_FORM)
         if not -(2**63) <= self._length < 2**63:
             raise ValueError(f"Context bytes hold lengths in [-2^63, 2^63), not {self._length}.")
-        name = self._group.curve.name.encode("ascii")
+        name = self._group.curve.name.encode("utf-8")
         return b"".join(
             (
                 FORMAT_MAGIC,

@@ -55,10 +55,10 @@ import operator
 import re
 import sys
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cache
 
-__all__ = ["words", "whitespace", "chars", "bytes_tokens", "resolve", "BY_NAME", "Tokenizer"]
+__all__ = ["words", "whitespace", "chars", "bytes_tokens", "resolve", "token_list", "BY_NAME", "Tokenizer"]
 
 #: What :func:`resolve` returns: a function from a text to its tokens.
 Tokenizer = Callable[[str], list]
@@ -235,6 +235,38 @@ class _EncodeIds:
 
     def __repr__(self) -> str:
         return f"encode_ids({type(self.encoder).__name__})"
+
+
+def token_list(tokenize: Tokenizer, text: str, spec: object = None) -> list:
+    """``tokenize(text)`` as a list, refusing a result that is not a sequence of tokens.
+
+    A tokenizer that returns a ``str`` (or bytes) is a mistake that would
+    otherwise pass silently, as a sequence of one-character tokens.  The
+    tokens themselves are checked where they are used (the vocabulary).
+
+    Args:
+        tokenize: a tokenizer function (what :func:`resolve` returns).
+        text: the text.
+        spec: what the user gave as the tokenizer, for the message (default: tokenize).
+
+    Raises:
+        TypeError: the tokenizer returned a str, bytes or a non-iterable.
+
+    Example:
+        >>> token_list(str.split, "a b")
+        ['a', 'b']
+        >>> token_list(str.strip, " a b ")
+        Traceback (most recent call last):
+        ...
+        TypeError: tokenizer <method 'strip' of 'str' objects> must return a list of tokens, not str
+    """
+    tokens = tokenize(text)
+    if tokens.__class__ is not list:
+        if isinstance(tokens, _STRINGS) or not isinstance(tokens, Iterable):
+            shown = tokenize if spec is None else spec
+            raise TypeError(f"tokenizer {shown!r} must return a list of tokens, not {type(tokens).__name__}")
+        tokens = list(tokens)
+    return tokens
 
 
 def resolve(tokenizer: str | Callable[[str], list] | object = "words") -> Tokenizer:

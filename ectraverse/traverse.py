@@ -13,11 +13,24 @@ section 5.2) under the engine's tag ``ectraverse-v1:engine:<curve>:<namespace>``
 most ``2^32`` (at most ``(n - 1) / 4`` on tiny curves) is rejected and the
 next counter value tried.
 
+The engine's fingerprint (in every context's bytes) names what maps input to
+contexts: the curve, the namespace, the tokenizer and ``k``.  A built-in
+tokenizer is named by its name; a custom one needs ``tokenizer_name=`` for its
+contexts to have a byte form (and to pickle); without one, the engine is an
+identity of this process only.
+
 Guarantees and limits (see the README): exact and deterministic; for
 sequences chosen independently of ``k``, two distinct sequences of length
 <= L collide with probability <= L / n.  Not a cryptographic hash against an
-adversary who knows ``k``; with a secret key, ``k`` stays out of contexts and
-their bytes (but not out of pickles of the engine).
+adversary who knows ``k``.  With a secret key, ``k`` stays out of contexts,
+their bytes, their pickles and the public API; the engine itself (and its
+pickle, which :meth:`Traversal.compose_chunks` sends to workers) holds the key,
+and a :class:`Traverser`, :class:`PrefixStates` or :class:`WindowIndex` of a
+keyed engine refuses to pickle, since it holds the engine.
+
+Threads: a Traversal (with its vocabulary, curve and point arrays) is safe to
+share between threads; a :class:`Traverser` is one mutable state, for one
+thread at a time.
 
 Example:
     >>> eng = Traversal("secp256k1")
@@ -34,7 +47,9 @@ from __future__ import annotations
 
 import hashlib
 import math
+import operator
 import pickle
+import secrets
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Executor
@@ -109,6 +124,11 @@ class Traversal:
         curve: a curve name or :class:`~ectraverse.point.Curve` (default secp256k1).
         tokenizer: how strings are split: a name ("words", "whitespace",
             "chars", "bytes"), a callable, or an object with ``encode``.
+        tokenizer_name: a name for a custom tokenizer, put in the engine's
+            fingerprint: engines that share it (and curve, namespace and key)
+            exchange contexts, so give one name to one tokenization.  Without
+            it, a custom tokenizer's engine is an identity of this process
+            only: its contexts have no byte form and do not pickle.
         namespace: the vocabulary namespace (generators differ per namespace).
         key: optional secret bytes; with a key the multiplier is secret.
         vocabulary: a :class:`~ectraverse.vocab.Vocabulary` to use (its curve
@@ -116,11 +136,12 @@ class Traversal:
 
     Raises:
         TypeError: key is not bytes-like, or a bad tokenizer/curve type.
-        ValueError: the vocabulary's curve or namespace differs.
+        ValueError: the vocabulary's curve or namespace differs; a
+            tokenizer_name for a built-in tokenizer, or an empty one.
     """
 
-    def __init__(self, curve="secp256k1", *, tokenizer="words", namespace: str = "default", key=None,
-                 vocabulary: Vocabulary | None = None):
+    def __init__(self, curve="secp256k1", *, tokenizer="words", tokenizer_name: str | None = None,
+                 namespace: str = "default", key=None, vocabulary: Vocabulary | None = None):
         C = named_curve(curve) if isinstance(curve, str) else curve
         if not isinstance(C, Curve):
             raise TypeError(f"curve must be a curve name or a Curve, not {type(curve).__name__}")
@@ -141,12 +162,17 @@ class Traversal:
             )
         self._curve = C
         self._tokenizer_spec = tokenizer
+        self._tokenizer_name = tokenizer_name
         self._tokenize = tokenizers.resolve(tokenizer)
         self._namespace = namespace
         self._key = key
         self._vocab = vocabulary
         tag = b"ectraverse-v1:engine:" + C.name.encode() + b":" + namespace.encode() + (b":keyed" if key else b"")
-        self._group = ContextGroup(C, derive_multiplier(C, tag, key), tag)
+        named = _tokenizer_identity(tokenizer, tokenizer_name)
+        # the fingerprint's tag names the tokenizer too; k comes from the engine tag alone
+        ident = named if named is not None else b"unnamed:" + secrets.token_bytes(16)
+        self._group = ContextGroup(C, derive_multiplier(C, tag, key), tag + b"\x00tokenizer:" + ident,
+                                   secret=key is not None, byte_form=named is not None)
 
     # ---- properties -------------------------------------------------------
 
@@ -188,14 +214,15 @@ class Traversal:
     def __reduce__(self):
         # The pickle holds the key of a keyed engine.  Tokenizers must pickle too
         # (names always do).
-        return (_rebuild_engine, (self._curve, self._tokenizer_spec, self._namespace, self._key, self._vocab))
+        return (_rebuild_engine, (self._curve, self._tokenizer_spec, self._tokenizer_name, self._namespace,
+                                  self._key, self._vocab))
 
     # ---- tokens --------------------------------------------------------------
 
     def tokens(self, x) -> list:
         """Tokens of x: a str is tokenized, any other iterable is taken as tokens."""
         if isinstance(x, str):
-            return list(self._tokenize(x))
+            return tokenizers.token_list(self._tokenize, x, self._tokenizer_spec)
         if isinstance(x, (bytes, bytearray)):
             raise TypeError("bytes are not tokens; decode them to str, or pass a list of tokens")
         if isinstance(x, Context):
@@ -212,8 +239,11 @@ class Traversal:
         return self.compose(x)
 
     def _check(self, c: Context) -> None:
-        if c.group.fingerprint != self._group.fingerprint:
-            raise ContextMismatchError("The context belongs to another engine.")
+        theirs, mine = c.group.fingerprint, self._group.fingerprint
+        if theirs != mine:
+            raise ContextMismatchError(
+                f"The context belongs to another engine (fingerprint {theirs.hex()}, this engine's is {mine.hex()})."
+            )
 
     def token_context(self, token) -> Context:
         """The context ``(1, P_token)`` of a single token."""
@@ -232,7 +262,7 @@ class Traversal:
         # accumulated in C (mod n), then one MSM over the distinct tokens
         distinct, local = np.unique(np.asarray(ids, dtype=np.int64), return_inverse=True)
         core = self._curve._core
-        coef = core.composition_coefficients(local, len(distinct), self._group.power(1))
+        coef = core.composition_coefficients(local, len(distinct), self._group._power(1))
         S = Point._make(self._curve, core.batch_msm_limbs(gens.take(distinct)._a, coef))
         return Context._make(self._group, L, S)
 
@@ -257,22 +287,64 @@ class Traversal:
         """
         return self._group.from_bytes(data)
 
+    def _part(self, whole, part, what: str) -> tuple[Context, Context]:
+        w, p = self._as_context(whole), self._as_context(part)
+        if 0 <= w.length < p.length:
+            raise ValueError(
+                f"A {what} of a sequence of {w.length} tokens has at most {w.length} tokens, not {p.length}."
+            )
+        return w, p
+
     def remove_prefix(self, whole, prefix) -> Context:
-        """``C(v)`` from ``C(uv)`` and ``C(u)`` (contexts or token sequences): ``C(u)^-1 * C(uv)``."""
-        return self._as_context(prefix).inverse() * self._as_context(whole)
+        """``C(v)`` from ``C(uv)`` and ``C(u)`` (contexts or token sequences): ``C(u)^-1 * C(uv)``.
+
+        The group cannot tell whether ``prefix`` really is a prefix of
+        ``whole``: if it is not, the result is a valid group element that is
+        the context of no sequence (its length may even be negative).  What
+        can be refused is: a prefix longer than the whole.
+
+        Raises:
+            ValueError: the prefix is longer than the whole.
+            ContextMismatchError: a context of another engine.
+        """
+        w, p = self._part(whole, prefix, "prefix")
+        return p.inverse() * w
 
     def remove_suffix(self, whole, suffix) -> Context:
-        """``C(u)`` from ``C(uv)`` and ``C(v)``: ``C(uv) * C(v)^-1``."""
-        return self._as_context(whole) * self._as_context(suffix).inverse()
+        """``C(u)`` from ``C(uv)`` and ``C(v)``: ``C(uv) * C(v)^-1``.
+
+        As with :meth:`remove_prefix`, a ``suffix`` that is not one gives the
+        context of no sequence; a suffix longer than the whole is refused.
+
+        Raises:
+            ValueError: the suffix is longer than the whole.
+            ContextMismatchError: a context of another engine.
+        """
+        w, s = self._part(whole, suffix, "suffix")
+        return w * s.inverse()
 
     def compose_chunks(self, chunks: Iterable, executor: Executor | None = None) -> Context:
         """Compose pieces independently and merge them by an ordered tree reduction.
 
-        Equal to composing the concatenation.  With an executor (for example a
-        ``concurrent.futures.ProcessPoolExecutor``), each chunk is composed in a
-        worker: the engine is pickled once per call and sent with every chunk,
-        and every worker thread composes on its own copy, which it keeps for
-        the next call while the engine is unchanged.
+        Equal to composing the concatenation of the chunks' token sequences:
+        so for text, every chunk must end on a token boundary.  A chunk cut
+        inside a word gives two tokens where the whole text has one.  With
+        the ``words`` and ``whitespace`` tokenizers, cut text just after a
+        whitespace character (lines of a file do); with ``chars``, anywhere;
+        with ``bytes``, between characters.  Lists of tokens may be cut anywhere.
+
+        With an executor (for example a ``concurrent.futures.ProcessPoolExecutor``),
+        each chunk is composed in a worker: the engine is pickled once per
+        call and sent with every chunk (a keyed engine's pickle holds its
+        key), every worker thread composes on its own copy, which it keeps for
+        the next call while the engine is unchanged, and each chunk comes back
+        as its length and point.
+
+        Example:
+            >>> eng = Traversal("secp256k1")
+            >>> lines = ["the cat\\n", "sat on\\n", "the mat\\n"]
+            >>> eng.compose_chunks(lines) == eng.compose("".join(lines))
+            True
         """
         chunks = list(chunks)
         if executor is None:
@@ -280,7 +352,7 @@ class Traversal:
         else:
             blob = pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
             futures = [executor.submit(_compose_chunk, blob, c) for c in chunks]
-            parts = [f.result() for f in futures]
+            parts = [self._group.context(*f.result()) for f in futures]
         return self._reduce(parts)
 
     def _reduce(self, parts: list[Context]) -> Context:
@@ -318,7 +390,7 @@ class Traversal:
             raise ValueError(f"window length must be in [1, {L}], not {m}")
         distinct, local = np.unique(np.asarray(ids, dtype=np.intp), return_inverse=True)
         base = self._vocab.generators.take(distinct)
-        tables = base.scaled([self._group.power(e) for e in range(1, m)])  # affine: mixed additions
+        tables = base.scaled([self._group._power(e) for e in range(1, m)])  # affine: mixed additions
         W = base.take(local)
         yield W
         for r in range(2, m + 1):
@@ -326,23 +398,49 @@ class Traversal:
             yield W
 
 
-def _rebuild_engine(curve, tokenizer, namespace, key, vocabulary):
-    return Traversal(curve, tokenizer=tokenizer, namespace=namespace, key=key, vocabulary=vocabulary)
+def _rebuild_engine(curve, tokenizer, tokenizer_name, namespace, key, vocabulary):
+    return Traversal(curve, tokenizer=tokenizer, tokenizer_name=tokenizer_name, namespace=namespace, key=key,
+                     vocabulary=vocabulary)
+
+
+def _tokenizer_identity(tokenizer, name) -> bytes | None:
+    """What the fingerprint says of the tokenizer: a built-in's name, ``custom:`` and a
+    custom tokenizer's given name, or None for a custom tokenizer without one."""
+    if isinstance(tokenizer, str):
+        if name is not None:
+            raise ValueError(f"tokenizer_name is for custom tokenizers; {tokenizer!r} is named already")
+        return b"builtin:" + tokenizer.encode()
+    if name is None:
+        return None
+    if not isinstance(name, str):
+        raise TypeError(f"tokenizer_name must be a str, not {type(name).__name__}")
+    if not name:
+        raise ValueError("tokenizer_name must not be empty")
+    return b"custom:" + name.encode("utf-8", errors="surrogatepass")
 
 
 _chunk_worker = threading.local()  # .engine: (digest of the pickle, the engine unpickled from it)
 
 
-def _compose_chunk(blob: bytes, chunk) -> Context:
-    """One chunk of compose_chunks, in a worker.  Each thread composes on its
-    own copy of the engine (an open vocabulary grows as it composes, so one
-    copy must not serve two threads at once) and keeps it while the pickle it
+def _compose_chunk(blob: bytes, chunk) -> tuple[int, Point]:
+    """One chunk of compose_chunks, in a worker: its length and point.  Each
+    thread composes on its own copy of the engine (vocabulary growth would
+    serialise the threads of a shared one) and keeps it while the pickle it
     came from is the same: unpickling a large vocabulary costs tens of ms."""
     digest = hashlib.blake2b(blob, digest_size=16).digest()
     cached = getattr(_chunk_worker, "engine", None)
     if cached is None or cached[0] != digest:
         cached = _chunk_worker.engine = (digest, pickle.loads(blob))
-    return cached[1].compose(chunk)
+    c = cached[1].compose(chunk)
+    return c.length, c.point
+
+
+def _refuse_keyed_pickle(engine: Traversal, what: str) -> None:
+    if engine.keyed:
+        raise TypeError(
+            f"A {what} of a keyed engine does not pickle: it holds the engine, and the engine holds the key. "
+            "Pickle its contexts (they pickle without the key) or send their bytes instead."
+        )
 
 
 class ContextBatch:
@@ -368,6 +466,9 @@ class ContextBatch:
     def __repr__(self) -> str:
         return f"ContextBatch({len(self)} contexts of length {self.length})"
 
+    def __reduce__(self):
+        return (ContextBatch, (self._group, self.length, self.points))
+
 
 class PrefixStates:
     """Contexts of every prefix of a token sequence: ``[i]`` for ``i = 0 .. L``.
@@ -382,7 +483,7 @@ class PrefixStates:
         self._ids = list(ids)
         core = engine.curve._core
         gens = engine.vocabulary.generators
-        k = engine.group.power(1)
+        k = engine.group._power(1)
         raws = [core.identity_raw]
         raw = core.identity_raw
         for t in self._ids:  # S_i = k S_(i-1) + P_(u_i)
@@ -398,19 +499,30 @@ class PrefixStates:
         return len(self._ids)
 
     def __getitem__(self, i: int) -> Context:
+        i = _index("prefix index", i)
         if not -len(self) <= i < len(self):
             raise IndexError(f"prefix index must be in [0, {len(self) - 1}], not {i}")
         i %= len(self)
         return Context._make(self._engine.group, i, self._states[i])
 
     def window(self, i: int, j: int) -> Context:
-        """The context of tokens i .. j-1 (0 <= i <= j <= L): ``[i]^-1 * [j]``."""
+        """The context of tokens i .. j-1 (0 <= i <= j <= L): ``[i]^-1 * [j]``.
+
+        Raises:
+            TypeError: i or j is not an int.
+            IndexError: the bounds are not 0 <= i <= j <= L.
+        """
+        i, j = _index("window bound i", i), _index("window bound j", j)
         L = len(self._ids)
         if not 0 <= i <= j <= L:
             raise IndexError(f"window bounds must satisfy 0 <= i <= j <= {L}, not ({i}, {j})")
         # [i]^-1 [j] = (-i, -k^-i S_i)(j, S_j) = (j - i, S_j - k^(j-i) S_i): one scalar multiplication
         g = self._engine.group
-        return Context._make(g, j - i, self._states[j] - g.power(j - i) * self._states[i])
+        return Context._make(g, j - i, self._states[j] - g._power(j - i) * self._states[i])
+
+    def __getstate__(self):
+        _refuse_keyed_pickle(self._engine, "PrefixStates")
+        return self.__dict__
 
     def windows(self, m: int) -> ContextBatch:
         """Every window of length m (starts 0 .. L - m) as a batch.
@@ -430,7 +542,7 @@ class PrefixStates:
             *_, W = self._engine._window_levels(self._ids, m)
         else:
             S = self._states
-            [shifted] = S[: L - m + 1].scaled([g.power(m)])
+            [shifted] = S[: L - m + 1].scaled([g._power(m)])
             W = S[m:] - shifted
         return ContextBatch(g, m, W)
 
@@ -482,7 +594,7 @@ class Traverser:
         g = self._engine.group
         P = self._engine.vocabulary.generator(token)
         s = self._state
-        self._state = Context._make(g, s.length + 1, g.power(1) * s.point + P)
+        self._state = Context._make(g, s.length + 1, g._power(1) * s.point + P)
         if self._history is not None:
             self._history.append(token)
         return self._state
@@ -509,7 +621,7 @@ class Traverser:
             raise ValueError(f"pop({token!r}) does not match the last token pushed, {self._history[-1]!r}")
         g = self._engine.group
         P = self._engine.vocabulary.generator(token)
-        self._state = Context._make(g, s.length - 1, g.power(-1) * (s.point - P))
+        self._state = Context._make(g, s.length - 1, g._power(-1) * (s.point - P))
         if self._history:
             self._history.pop()
         return self._state
@@ -535,6 +647,10 @@ class Traverser:
         if self._history is not None:
             self._history = []
         return context
+
+    def __getstate__(self):
+        _refuse_keyed_pickle(self._engine, "Traverser")
+        return super().__getstate__()
 
 
 class WindowIndex:
@@ -563,6 +679,10 @@ class WindowIndex:
     def __len__(self) -> int:
         return len(self._ids)
 
+    def __getstate__(self):
+        _refuse_keyed_pickle(self._engine, "WindowIndex")
+        return self.__dict__
+
     def find(self, phrase) -> list[int]:
         """Start positions of the phrase (a str or token sequence) in the stream."""
         toks = self._engine.tokens(phrase)
@@ -586,6 +706,18 @@ class WindowIndex:
                 out.append((tuple(vocab.token(t) for t in self._ids[i : i + m]), list(positions)))
         out.sort(key=lambda item: item[1][0])
         return out
+
+
+def _index(what: str, value) -> int:
+    """value as an int index; TypeError for bool, float, str and the rest."""
+    if value.__class__ is int:
+        return value
+    if not isinstance(value, bool):
+        try:
+            return operator.index(value)
+        except TypeError:
+            pass
+    raise TypeError(f"{what} must be an int, not {type(value).__name__}")
 
 
 def _encodings(points: PointArray) -> list[bytes]:

@@ -1,4 +1,4 @@
-"""The context algebra of DESIGN.md §1 on random token sequences.
+"""The context algebra of docs/design.md §1 on random token sequences.
 
 ``C(u) = (L, sum k^(L-i) P_ui)`` is a monoid homomorphism into the group
 Z ⋉ G.  Checked here, by hypothesis, on secp256k1, P-256, toy61 and toy-plot
@@ -53,7 +53,7 @@ def seqs(vocab: str, max_size: int = 16):
 
 def horner(eng: Traversal, tokens) -> tuple[int, ect.Point]:
     """The definition, token by token: ``S <- k S + P_t``."""
-    k = eng.group.power(1)
+    k = eng.group._power(1)
     S = eng.curve.identity
     for t in tokens:
         S = k * S + eng.vocabulary.generator(t)
@@ -79,7 +79,7 @@ def test_compose_is_the_explicit_sum_by_reference_arithmetic(name, u):
     """``S = sum_i k^(L-i) P_ui`` term by term with Python ints (no Horner, no MSM)."""
     eng = engine(name)
     R = ref(eng.curve)
-    k, n, L = eng.group.power(1), eng.curve.n, len(u)
+    k, n, L = eng.group._power(1), eng.curve.n, len(u)
     S = None
     for i, t in enumerate(u, start=1):
         S = reference.add(R, S, reference.mul(R, pow(k, L - i, n), to_ref(eng.vocabulary.generator(t))))
@@ -187,7 +187,7 @@ def test_remove_prefix_and_suffix(name, vocab, data):
     assert eng.remove_suffix(u + v, v) == cu
     assert eng.remove_prefix(cuv, u) == eng.remove_prefix(u + v, cu) == cv
     assert eng.remove_suffix(cuv, v) == eng.remove_suffix(u + v, cv) == cu
-    # the formulas of DESIGN.md
+    # the formulas of docs/design.md §1
     assert cu.inverse() * cuv == cv
     assert cuv * cv.inverse() == cu
 
@@ -281,7 +281,7 @@ def test_bytes_layout(name):
     if not c.point.is_identity:
         assert len(raw) == len(head) + 8 + 1 + C.field_bytes
     if name == "secp256k1":
-        assert len(raw) - len(head) == 41  # length + compressed point: DESIGN.md's 41 bytes
+        assert len(raw) - len(head) == 41  # length + compressed point: docs/design.md's 41 bytes
 
 
 def test_large_lengths_round_trip():
@@ -309,7 +309,7 @@ def test_pickle_contexts_and_engines(name, key):
     eng2 = pickle.loads(pickle.dumps(eng))
     assert eng2.keyed == (key is not None)
     assert eng2.fingerprint == eng.fingerprint
-    assert eng2.group.power(1) == eng.group.power(1)
+    assert eng2.group._power(1) == eng.group._power(1)
     assert eng2.vocabulary == eng.vocabulary
     assert eng2.compose(text) == c
     assert eng2.compose("new tokens here") == eng.compose("new tokens here")
@@ -392,12 +392,52 @@ def test_mixing_engines(mine, other):
 
 
 def test_engines_with_the_same_parameters_mix():
-    """Same curve, namespace and key: the same engine, whatever the tokenizer or object identity."""
-    a = Traversal("toy61", namespace="same", key=b"k")
+    """Same curve, namespace, key and tokenizer: the same engine, whatever the object identity."""
+    a = Traversal("toy61", namespace="same", key=b"k", tokenizer="whitespace")
     b = Traversal("toy61", namespace="same", key=b"k", tokenizer="whitespace")
     assert a.fingerprint == b.fingerprint
     assert a.compose(["x", "y"]) * b.compose(["z"]) == b.compose(["x", "y", "z"])
     assert b.context_from_bytes(a.compose("x").to_bytes()) == a.compose("x")
+
+
+def test_the_fingerprint_names_the_tokenizer():
+    """A context composed with one tokenizer never decodes under another (issue 15, item 8)."""
+    words, chars = Traversal("secp256k1"), Traversal("secp256k1", tokenizer="chars")
+    assert words.fingerprint != chars.fingerprint
+    with pytest.raises(ect.ContextMismatchError, match="come from another engine"):
+        words.context_from_bytes(chars.compose("ab").to_bytes())
+    with pytest.raises(ect.ContextMismatchError, match="different engines"):
+        words.compose("a") * chars.compose("a")
+    # the points agree (same generators and multiplier): only the map from text differs
+    assert words.compose(["a", "b"]).point == chars.compose(["a", "b"]).point
+
+
+def test_custom_tokenizers_need_a_name_for_bytes():
+    def split(text):
+        return text.split()
+
+    named = Traversal("secp256k1", tokenizer=split, tokenizer_name="split-v1")
+    again = Traversal("secp256k1", tokenizer=str.split, tokenizer_name="split-v1")
+    other = Traversal("secp256k1", tokenizer=split, tokenizer_name="split-v2")
+    assert named.fingerprint == again.fingerprint != other.fingerprint
+    assert named.fingerprint != Traversal("secp256k1", tokenizer="whitespace").fingerprint
+    c = named.compose("a b")
+    assert again.context_from_bytes(c.to_bytes()) == c
+    assert pickle.loads(pickle.dumps(c)) == c
+    unnamed = Traversal("secp256k1", tokenizer=split)
+    u = unnamed.compose("a b")
+    assert u * u == unnamed.compose("a b a b") and u.point == c.point
+    for refused in (lambda: u.to_bytes(), lambda: pickle.dumps(u), lambda: pickle.dumps(unnamed.group)):
+        with pytest.raises(TypeError, match="tokenizer_name="):
+            refused()
+    # two engines with unnamed tokenizers are two identities, even with the same function
+    assert Traversal("secp256k1", tokenizer=split).fingerprint != unnamed.fingerprint
+    with pytest.raises(ValueError, match="tokenizer_name is for custom tokenizers"):
+        Traversal("secp256k1", tokenizer="words", tokenizer_name="words")
+    with pytest.raises(ValueError, match="must not be empty"):
+        Traversal("secp256k1", tokenizer=split, tokenizer_name="")
+    with pytest.raises(TypeError, match="tokenizer_name must be a str, not bytes"):
+        Traversal("secp256k1", tokenizer=split, tokenizer_name=b"x")
 
 
 def _layout(c: Context) -> tuple[bytes, int]:
