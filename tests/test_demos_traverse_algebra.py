@@ -53,6 +53,7 @@ def blocks(out):
             command, lines = line[2:], []
         elif line.startswith("state: "):
             result.append((command, lines, line))
+            lines = []  # what follows a state line before the next command (the final plot) is no command's
         else:
             lines.append(line.strip())
     return result
@@ -271,6 +272,70 @@ def test_plot_shows_the_whole_group_the_state_and_its_trail(engines):
     assert any(ln.startswith("│ 3O└") for ln in moved)  # the empty sequence, three steps ago
     status, out = drive(tv, ["--curve", "secp256k1"], ":plot\n")
     assert printed_for(out, ":plot")[0].startswith("error: no plot on 'secp256k1'")
+
+
+def test_a_script_shows_the_plot_at_its_start_and_end(engines):
+    """Piped input shows the whole group without typing :plot: at the start, and at the end with the trail."""
+    status, out = drive(tv, [], "a b c\n:quit\n")
+    assert status == 0
+    assert out.count("toy-plot: all 47 points of y² = x³ + x + 3 over F_43") == 2
+    first = blocks(out)[0][1]  # printed before the first state line
+    rows = grid_lines(first)
+    assert len(rows) == 22 and sum(r.count("▀") + r.count("▄") + 2 * r.count("█") for r in rows) == 46
+    assert any(ln.startswith("│ @O└") for ln in first)
+    end = out[out.rindex("state: "):].splitlines()  # after the last state line: the final plot, then bye
+    P = engines["toy-plot"].compose("a b c").point
+    rows = grid_lines(end)
+    assert len(rows) == 22 and rows[21 - P.y // 2][P.x] == "@"
+    assert any(ln.startswith("│ 3O└") for ln in end)  # the trail: the empty sequence, three steps ago
+    assert end[-1] == "bye"
+    _, out = drive(tv, ["--curve", "secp256k1"], "a b c\n")
+    assert "points of" not in out and "error" not in out
+
+
+def _screen(width, height, script):
+    buf = io.StringIO()
+    console = Console(file=buf, width=width, height=height, force_terminal=False)
+    repl = tv.Repl(tv.Session(Traversal("toy-plot")), console)
+    for line in script:
+        repl.handle(line)
+    console.print(repl.screen())
+    return buf.getvalue().splitlines()
+
+
+@pytest.mark.parametrize("script", [
+    [],
+    ["the cat sat on the mat"],
+    [" ".join(f"w{i}" for i in range(40)), ":window 1 3"],  # a long log and a result panel
+])
+def test_the_screen_fits_80_by_24(script, engines):
+    """With the prompt line below it, the screen fits 24 rows: the header, the state and a plot, all whole."""
+    lines = _screen(80, 24, script)
+    assert len(lines) <= 23, "\n".join(lines)
+    assert all(len(ln) <= 80 for ln in lines)
+    assert lines[0].startswith("ectraverse traverse  type words")
+    screen = "\n".join(lines)
+    c = engines["toy-plot"].compose(" ".join(ln for ln in script if not ln.startswith(":")))
+    assert "state C(u) = (length, point)" in screen
+    assert re.search(rf"length\s+{c.length}\b", screen) and re.search(r"point\s+" + c.point.to_bytes().hex(), screen)
+    assert "toy-plot: all 47 points" in screen and "@ state" in screen
+    assert "╭─ toy-plot" in screen and "└" + "─" * 22 in screen  # the whole compact plot, its top and its axis
+    assert screen.count("@") == 2  # the state in the plot, and the legend
+
+
+def test_a_large_terminal_gets_the_full_plot():
+    screen = "\n".join(_screen(120, 40, ["the cat"]))
+    assert "toy-plot: all 47 points of y² = x³ + x + 3 over F_43" in screen and "└" + "─" * 43 in screen
+
+
+def test_the_compact_plot_draws_every_point_and_marks_the_state(engines):
+    plot = tv.GroupPlot(engines["toy-plot"].curve)
+    text = plot.render_compact(engines["toy-plot"].identity.point, []).plain
+    dots = sum(bin(ord(ch) - 0x2800).count("1") for ch in text if 0x2800 < ord(ch) <= 0x28FF)
+    assert dots == 46 and "@O└" in text  # every affine point is a dot; the identity is the corner
+    P = engines["toy-plot"].compose("a b").point
+    rows = [ln[3:] for ln in plot.render_compact(P, []).plain.splitlines()[:11]]
+    assert rows[10 - P.y // 4][P.x // 2] == "@"
 
 
 def test_session_doctest():

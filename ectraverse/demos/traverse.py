@@ -5,7 +5,9 @@ Type text and each of its tokens is pushed, one by one, onto a traverser:
 hex) and a log of every step; on the toy curve ``toy-plot`` (p = 43, a group of
 prime order 47, so every curve point is in it) a plot shows the whole group
 with the current state and its recent trail.  On a real curve
-(``--curve secp256k1``) the state panel is shown without a plot.
+(``--curve secp256k1``) the state panel is shown without a plot.  The screen
+fits the terminal: where the 43 x 22 plot does not fit (an 80 x 24 terminal),
+a compact one (braille dots, 22 x 11) takes its place beside the state.
 
 A line that starts with ``:`` is a command; any other line is text to push:
 
@@ -21,7 +23,8 @@ A line that starts with ``:`` is a command; any other line is text to push:
 ``:write PATH``        write the state to a file: context bytes in hex, then its tokens (JSON)
 ``:read PATH [NAME]``  read such a file (checked) and save it as NAME (default: the file's stem)
 ``:tokens``            the current token sequence, numbered (for ``:window``)
-``:plot``              draw the plot (toy curves; it is always on screen in a terminal)
+``:plot``              draw the plot (toy curves; it is always on screen in a terminal,
+                       and a script prints it at its start and its end)
 ``:reset``             back to the empty sequence (clears the undo stack)
 ``:help``              this list
 ``:quit``              leave (also ``:q``, ``:exit``, end of input, Ctrl-D)
@@ -31,6 +34,8 @@ In a terminal the demo redraws a full-screen layout after every line.  When
 stdin is not a terminal it reads the lines as a script and prints, after each
 one, the echoed line, the log entries it added, any result, and a one-line
 state (``state: length=L point=HEX ...``): deterministic, so tests can drive it.
+On a toy curve a script also prints the plot at its start (the whole group,
+the state at the identity) and at its end (the final state and its trail).
 Errors in commands print one line and the demo goes on.
 
 Example (a script)::
@@ -358,8 +363,61 @@ class GroupPlot:
         text.append(" points at upper/lower y   O identity")
         return text
 
-    def title(self) -> str:
+    #: Braille dot bits by (column, row from the top) within a 2 x 4 cell.
+    _DOTS = {(0, 0): 0x01, (0, 1): 0x02, (0, 2): 0x04, (1, 0): 0x08, (1, 1): 0x10, (1, 2): 0x20,
+             (0, 3): 0x40, (1, 3): 0x80}
+
+    def render_compact(self, state: Point, trail: list[Point]) -> Text:
+        """The same plot at half the width and half the height: a braille cell holds 2 x 4 grid points.
+
+        ``@`` and the trail digits mark the cell holding the state and the earlier states.
+        """
+        def cell(where):
+            return "O" if where == "O" else (where[0] // 2, where[1] // 4)
+
+        marks: dict[object, tuple[str, str]] = {}
+        for age in range(len(trail), 0, -1):
+            marks[cell(_where(trail[age - 1]))] = (str(age), _TRAIL_STYLES[min(age, len(_TRAIL_STYLES)) - 1])
+        marks[cell(_where(state))] = ("@", "bold red")
+        p = self.p
+        cols, rows = (p + 1) // 2, (p + 3) // 4
+        dots = [[0] * cols for _ in range(rows)]
+        for x, y in self.points:
+            dots[y // 4][x // 2] |= self._DOTS[(x % 2, 3 - y % 4)]
+        text = Text(no_wrap=True)
+        for row in range(rows - 1, -1, -1):
+            lo = 4 * row
+            text.append(f"{lo:>2}" if lo % 20 == 0 else "  ", style="dim")
+            text.append("│", style="dim")
+            for col in range(cols):
+                mark = marks.get((col, row))
+                if mark is not None:
+                    text.append(*mark)
+                elif dots[row][col]:
+                    text.append(chr(0x2800 + dots[row][col]), style="cyan")
+                else:
+                    text.append(" ")
+            text.append("\n")
+        corner = marks.get("O")
+        text.append(*(corner if corner is not None else (" ", "")))
+        text.append("O", style="bold")
+        text.append("└" + "─" * cols + "\n", style="dim")
+        axis = [" "] * cols
+        for x0 in range(0, p, 20):
+            for d, ch in enumerate(str(x0)):
+                if x0 // 2 + d < cols:
+                    axis[x0 // 2 + d] = ch
+        text.append("   " + "".join(axis) + "\n", style="dim")
+        text.append("@", style="bold red")
+        text.append(" state  ")
+        text.append("1-8", style="yellow")
+        text.append(" trail")
+        return text
+
+    def title(self, compact: bool = False) -> str:
         c = self.curve
+        if compact:
+            return f"{c.name}: all {c.n} points"
         ax = "" if c.a == 0 else " + x" if c.a == 1 else f" + {c.a}x"
         b = "" if c.b == 0 else f" + {c.b}"
         return f"{c.name}: all {c.n} points of y² = x³{ax}{b} over F_{c.p}"
@@ -586,32 +644,43 @@ class Repl:
         body = Text("\n".join(e.text() for e in entries) or "(type some words)", no_wrap=True, overflow="ellipsis")
         return Panel(body, title="log", title_align="left", border_style="blue")
 
-    def plot_panel(self) -> Panel:
+    def plot_panel(self, compact: bool = False) -> Panel:
+        """The plot of the whole group with the state and its trail; ``compact``: the braille version."""
         s = self.session
-        body = self.plot.render(s.state.point, [c.point for c in s.trail])
-        return Panel(body, title=self.plot.title(), title_align="left", border_style="cyan", expand=False)
+        draw = self.plot.render_compact if compact else self.plot.render
+        body = draw(s.state.point, [c.point for c in s.trail])
+        return Panel(body, title=self.plot.title(compact), title_align="left", border_style="cyan", expand=False)
 
     def screen(self) -> RenderableType:
-        """The full-screen layout for a terminal: state, result and log beside the plot.
+        """The full-screen layout for a terminal: the header, and state, result and log beside the plot.
 
-        The log gets the rows left over, so the screen fits the terminal when
-        it can; a terminal too narrow for the plot beside the panels stacks them.
+        It fits the terminal when it can: the plot is the full one if it fits,
+        else the compact one; a terminal too narrow for the plot beside the
+        panels stacks them; the log gets the rows left over.  With the prompt
+        line below it, an 80 x 24 terminal shows the header, the state and the
+        compact plot whole.
         """
         console = self.console
         header = Text.assemble(("ectraverse traverse", "bold"), "  type words to push them; ",
                                (":help", "bold"), " for commands, ", (":quit", "bold"), " to leave")
         msg = Panel(Group(*self.messages), title="result", title_align="left",
                     border_style="red" if self.error else "white") if self.messages else None
-        state = self.state_panel()
-        plot = self.plot_panel() if self.plot is not None else None
-        plot_width = console.measure(plot).maximum if plot is not None else 0
-        side = plot is not None and console.width - plot_width >= 50
-        left_width = console.width - plot_width if side else console.width
-        above_log = [state] + ([msg] if msg is not None else [])
-        used = 2 + sum(self._height(r, left_width) for r in above_log)  # + header and prompt
-        if plot is not None and not side:
-            used += self._height(plot, console.width)
-        rows = console.height - used - 2  # the log panel's borders
+        above_log = [self.state_panel()] + ([msg] if msg is not None else [])
+        chrome = self._height(header, console.width) + 1  # the header, and the prompt below the screen
+        plot = None
+        for compact in ((False, True) if self.plot is not None else ()):
+            plot = self.plot_panel(compact)
+            plot_width = console.measure(plot).maximum
+            side = console.width - plot_width >= 50
+            plot_rows = self._height(plot, plot_width if side else console.width)
+            left_width = console.width - plot_width if side else console.width
+            left_rows = sum(self._height(r, left_width) for r in above_log)
+            if chrome + (max(left_rows, plot_rows) if side else left_rows + plot_rows) <= console.height:
+                break
+        if plot is None:
+            side, plot_rows = False, 0
+            left_rows = sum(self._height(r, console.width) for r in above_log)
+        rows = console.height - chrome - left_rows - (0 if side else plot_rows) - 2  # the log panel's borders
         left = above_log + ([self.log_panel(rows)] if rows >= 1 else [])
         if plot is None:
             return Group(header, *left)
@@ -657,7 +726,10 @@ def _script(repl: Repl, stdin: TextIO, console: Console) -> int:
     curve = repl.session.engine.curve
     console.print(Text(f"ectraverse traverse on {curve.name} (n has {curve.n.bit_length()} bits); "
                        f"lines starting with ':' are commands (:help)"), soft_wrap=True)
+    if repl.plot is not None:
+        console.print(repl.plot_panel())
     console.print(repl.state_line(), soft_wrap=True)
+    keep = True
     for raw in stdin:
         line = raw.rstrip("\r\n")
         if not line.strip():
@@ -670,9 +742,12 @@ def _script(repl: Repl, stdin: TextIO, console: Console) -> int:
         for m in repl.messages:
             console.print(_indent(m), soft_wrap=isinstance(m, Text))
         if not keep:
-            console.print("bye")
-            return 0
+            break
         console.print(repl.state_line(), soft_wrap=True)
+    if repl.plot is not None:
+        console.print(repl.plot_panel())
+    if not keep:
+        console.print("bye")
     return 0
 
 
