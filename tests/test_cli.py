@@ -203,6 +203,20 @@ def test_compose_large_file_in_blocks(cli, workdir):
     assert (rec["length"], rec["context"]) == (len(text), hexctx(want))
 
 
+def test_compose_newline_free_file_in_blocks(cli, workdir):
+    """A file over BLOCK_BYTES without one newline streams too (cut at whitespace), to the whole text's context."""
+    from ectraverse.cli import BLOCK_BYTES
+
+    words = "the quick brown fox, é 日本語 👍🏽 a\u3000b\tc "
+    text = words * (BLOCK_BYTES * 11 // 10 // len(words.encode()) + 1) + "end"
+    path = workdir / "flat.txt"
+    path.write_text(text, encoding="utf-8")
+    assert path.stat().st_size > BLOCK_BYTES and "\n" not in text
+    rec = ok_json(cli("compose", "--json", "-f", path))
+    want = Traversal().compose(text)
+    assert (rec["length"], rec["context"]) == (want.length, hexctx(want))
+
+
 @pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
 def test_compose_progress_bar_on_a_terminal(workdir, eng):
     """With stderr on a terminal, a large file shows a progress bar; stdout is unchanged."""
