@@ -242,7 +242,7 @@ def _load(args: argparse.Namespace, values: Sequence[str], names: Sequence[str])
             out.append(engine.context_from_bytes(data))
         except ContextMismatchError as exc:
             raise CLIError(
-                f"{what}: {exc} Use the --curve, --namespace and --key-file it was composed with."
+                f"{what}: {exc} Use the --curve, --tokenizer, --namespace and --key-file it was composed with."
             ) from None
         except EctraverseError as exc:
             raise CLIError(f"{what}: {exc}") from None

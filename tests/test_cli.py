@@ -446,6 +446,8 @@ USER_ERRORS = [
      ["PREFIX: Context bytes come from another engine", "--namespace"]),
     ("other-curve", ["invert", "--curve", "P-256", AB], ["Context bytes are for curve 'secp256k1', not 'P-256'"]),
     ("keyed-engine", ["window", AB, _ctx("a b c", key=b"k")], ["PREFIX_J: Context bytes come from another engine"]),
+    ("other-tokenizer", ["invert", _ctx("a b", tokenizer="chars")],
+     ["CONTEXT: Context bytes come from another engine", "Use the --curve, --tokenizer, --namespace and --key-file"]),
     ("unknown-curve", ["compose", "--curve", "nope", "x"], ["Unknown curve 'nope'; expected one of: secp256k1"]),
     ("unknown-curve-h2c", ["hash-to-curve", "x", "--dst", "d", "--curve", "nope"], ["Unknown curve 'nope'"]),
     ("missing-file", ["compose", "-f", "no/such/file.txt"], ["cannot read 'no/such/file.txt': No such file"]),
