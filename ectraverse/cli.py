@@ -43,7 +43,6 @@ import re
 import stat
 import sys
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 from string import hexdigits
 from typing import BinaryIO
 
