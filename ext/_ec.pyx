@@ -99,6 +99,23 @@ def m521v_field(str op, a, b=None):
     return [r[i] for i in range(11)]
 
 
+cdef bytes _private_bytes(object data, str what):
+    """The bytes of a bytes-like object as an immutable private copy (bytes itself as it is).
+
+    Entry points that release the GIL read this copy, never the caller's
+    buffer, which another thread could rewrite meanwhile.  Any buffer is
+    accepted, whatever its layout (a non-contiguous array gives its elements'
+    bytes in C order).
+    """
+    if type(data) is bytes:
+        return data
+    try:
+        view = memoryview(data)
+    except TypeError:
+        raise TypeError(f"{what} must be bytes-like, not {type(data).__name__}") from None
+    return view.tobytes()
+
+
 cdef void _put(uint64_t *dst, int nlimbs, object value) except *:
     """Store the non-negative Python int value (< 2^(64 nlimbs)) as limbs."""
     cdef bytes b = value.to_bytes(nlimbs * 8, "big")
@@ -446,12 +463,8 @@ cdef class CurveCore:
 
     def decode(self, data):
         """Raw point from a SEC1 encoding (bytes-like); EncodingError or NotOnCurveError."""
-        cdef const uint8_t[::1] view
+        cdef const uint8_t[::1] view = _private_bytes(data, "encoded point")
         cdef bytes out = self._new_raw()
-        try:
-            view = memoryview(data).cast("B")
-        except TypeError:
-            raise TypeError(f"encoded point must be bytes-like, not {type(data).__name__}") from None
         cdef size_t ln = view.shape[0]
         cdef int rc
         if ln == 0:
@@ -622,7 +635,7 @@ cdef class CurveCore:
         ids: int64 array of indices in [0, D); k: a Python int.  The GIL is
         released while C accumulates (one product and one sum per position).
         """
-        cdef const int64_t[::1] idv = np.ascontiguousarray(ids, dtype=np.int64)
+        cdef const int64_t[::1] idv = np.array(ids, dtype=np.int64)  # a private copy: read without the GIL
         cdef uint64_t ks[ECT_MAXL]
         self._scalar(k, ks)
         out = np.zeros((max(D, 1), self.scalar_limbs), dtype=np.uint64)
@@ -631,6 +644,8 @@ cdef class CurveCore:
         cdef int rc
         with nogil:
             rc = ect_composition_coefficients(&self.c, &o[0, 0], &idv[0] if L else NULL, L, D, ks)
+        if rc == ECT_ERR_NOMEM:
+            raise MemoryError(f"out of memory accumulating the coefficients of {D} distinct tokens")
         if rc != 1:
             raise ValueError(f"token indices must be in [0, {D})")
         return out[:D]
@@ -699,13 +714,12 @@ cdef class CurveCore:
         """A batch from concatenated SEC1 encodings (bytes-like).
 
         Raises EncodingError / NotOnCurveError naming the index of the first
-        bad record.
+        bad record.  The records are counted and decoded from one private
+        copy of data (no copy for bytes), so a buffer rewritten by another
+        thread during the call cannot leave points undecoded.
         """
-        cdef const uint8_t[::1] view
-        try:
-            view = memoryview(data).cast("B")
-        except TypeError:
-            raise TypeError(f"encoded points must be bytes-like, not {type(data).__name__}") from None
+        cdef bytes blob = _private_bytes(data, "encoded points")
+        cdef const uint8_t[::1] view = blob
         cdef size_t ln = view.shape[0]
         cdef size_t count = 0, offset = 0
         cdef int rc
@@ -726,6 +740,8 @@ cdef class CurveCore:
             head = bytes(view[offset:offset + 1 + 2 * self.field_bytes])
             err = self._decode_error(rc, head, len(head))
             raise type(err)(f"point {count} (byte {offset}): {err}")
+        if count != m:  # cannot happen on an immutable copy; checked so that it never passes unseen
+            raise RuntimeError(f"decoded {count} points where {m} were counted")
         return out
 
     def batch_in_subgroup(self, A):

@@ -215,7 +215,7 @@ static inline int ect_h2c_clear(const ect_curve *C, const ect_h2c *S, uint64_t *
 /* Coefficients of a composition (ectraverse.traverse): for the token indices
  * ids[0 .. L) (each < D) and the plain scalar k, out[t] = sum of k^(L-1-i)
  * over the positions i with ids[i] = t, mod n, as plain scalars of fn.n limbs.
- * Returns 1, or 0 if an index is out of range.  Montgomery arithmetic mod n
+ * Returns 1, 0 if an index is out of range, or ECT_ERR_NOMEM.  Montgomery arithmetic mod n
  * (run-time-sized build): one product and one sum per position. */
 static inline int ect_composition_coefficients(const ect_curve *C, uint64_t *out, const int64_t *ids, size_t L,
                                                size_t D, const uint64_t *k) {
@@ -223,7 +223,7 @@ static inline int ect_composition_coefficients(const ect_curve *C, uint64_t *out
     const size_t w = (size_t)Fn->n;
     ect_fe_g km, pw, t;
     ect_fe_g *acc = (ect_fe_g *)calloc(D ? D : 1, sizeof(ect_fe_g));
-    if (!acc) return 0;
+    if (!acc) return ECT_ERR_NOMEM;
     for (size_t i = 0; i < L; i++) {
         if (ids[i] < 0 || (size_t)ids[i] >= D) {
             free(acc);
