@@ -20,26 +20,26 @@ is refused.  The engine options belong to the context commands
 (:data:`ENGINE_COMMANDS`); ``hash-to-curve`` takes ``--curve``, ``curves``
 none, and ``demo NAME`` and ``bench`` their own.
 
-``compose`` streams a file or stdin in blocks of :data:`BLOCK_BYTES`, whatever
-its line structure, each cut after its last token boundary (whitespace for the
-``words`` and ``whitespace`` tokenizers, any character for ``chars`` and
-``bytes``), and multiplies the blocks' contexts; a run without whitespace
-longer than :data:`MAX_RUN_CHARS` characters is refused, so memory stays
-bounded.  A key file holds at most :data:`KEY_MAX_BYTES` bytes.  Unrecognised
-options are reported by name, never with their values.
+``compose`` streams a file or stdin through :meth:`Traversal.compose_stream`:
+blocks of ``tokenizers.BLOCK_SIZE`` bytes, whatever the line structure, each
+cut after its last token boundary (whitespace for the ``words`` and
+``whitespace`` tokenizers, any character for ``chars`` and ``bytes``), whose
+contexts multiply to the whole's; a run without whitespace longer than
+``tokenizers.MAX_RUN`` characters is refused, so memory stays bounded.  A key
+file holds at most :data:`KEY_MAX_BYTES` bytes.  Unrecognised options are
+reported by name, never with their values.
 
 User errors (running out of memory included) print one line
-``ectraverse: error: ...`` on stderr and exit 1; usage errors exit 2.  Set ``ECTRAVERSE_DEBUG=1`` to get the traceback of an
+``ectraverse: error: ...`` on stderr and exit 1; usage errors exit 2.  Set
+``ECTRAVERSE_DEBUG=1`` to get the traceback of an
 error instead.
 """
 
 from __future__ import annotations
 
 import argparse
-import codecs
 import json
 import os
-import re
 import stat
 import sys
 from collections.abc import Iterator, Sequence
@@ -57,11 +57,6 @@ from ectraverse.context import Context
 from ectraverse.errors import ContextMismatchError, EctraverseError
 from ectraverse.traverse import Traversal
 
-#: Texts are read in blocks of this many bytes; each block is cut after its last token boundary.
-BLOCK_BYTES = 1 << 20
-#: The longest run of text without a token boundary that compose accepts (characters): a
-#: run is held whole until its boundary arrives, so a longer one is refused, which bounds memory.
-MAX_RUN_CHARS = 1 << 22
 #: Key files hold at most this many bytes.
 KEY_MAX_BYTES = 4096
 #: A context's hex read from stdin has at most this many characters.
@@ -110,70 +105,6 @@ def _check_text(text: str, what: str) -> str:
     return text
 
 
-_LAST_SPACE = re.compile(r"\s\S*\Z")
-
-
-def _after_last_space(text: str) -> int:
-    """The index just after the last whitespace character of text, 0 if it has none."""
-    m = _LAST_SPACE.search(text)
-    return 0 if m is None else m.start() + 1
-
-
-#: Where each built-in tokenizer lets a text be cut so that the tokens of the pieces are the
-#: tokens of the whole (see ectraverse.tokenizers): no ``words`` or ``whitespace`` token holds
-#: a whitespace character, and ``chars`` and ``bytes`` tokens never span a character boundary
-#: (the stream is decoded before it is cut, so a cut is never inside a UTF-8 sequence).
-#: Each function returns the index of the last such cut in a piece of text.
-_CUTS = {"words": _after_last_space, "whitespace": _after_last_space, "chars": len, "bytes": len}
-
-
-def _text_blocks(stream: BinaryIO, what: str, tokenizer: str) -> Iterator[tuple[str, int]]:
-    """``(text, bytes read so far)`` for successive pieces of a UTF-8 stream, each ending on a token boundary.
-
-    The stream is read BLOCK_BYTES at a time whatever its line structure, and
-    each block is cut after its last token boundary for ``tokenizer``
-    (:data:`_CUTS`); the rest waits for the next block.  Composing the pieces
-    and multiplying their contexts gives the context of the whole text.
-
-    Raises:
-        CLIError: the text is not UTF-8, or a run without a token boundary is
-            longer than MAX_RUN_CHARS characters.
-    """
-    cut = _CUTS[tokenizer]
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    run: list[str] = []  # the text after the last cut
-    run_chars = 0
-    run_start = 0  # its first byte
-    read = 0
-    while True:
-        data = stream.read(BLOCK_BYTES)
-        held = len(decoder.getstate()[0])  # bytes of a character cut by the last block
-        try:
-            text = decoder.decode(data, final=not data)
-        except UnicodeDecodeError as exc:
-            raise CLIError(f"{what} is not valid UTF-8 text (byte {read - held + exc.start}: {exc.reason})") from None
-        read += len(data)
-        if not data:
-            rest = "".join([*run, text])
-            if rest:
-                yield rest, read
-            return
-        k = cut(text)
-        if k:
-            yield "".join([*run, text[:k]]), read
-            run, run_chars = [text[k:]], len(text) - k
-            run_start = read - len(decoder.getstate()[0]) - len(run[0].encode("utf-8"))
-            continue
-        run.append(text)
-        run_chars += len(text)
-        if run_chars > MAX_RUN_CHARS:
-            raise CLIError(
-                f"{what}: a run of text without whitespace must be at most {MAX_RUN_CHARS} characters "
-                f"with --tokenizer {tokenizer}, not longer (one starts at byte {run_start}); the text is "
-                "composed in pieces cut at whitespace, and --tokenizer chars or bytes can cut it anywhere"
-            )
-
-
 def _stream_size(stream: BinaryIO) -> int | None:
     try:
         st = os.fstat(stream.fileno())
@@ -182,24 +113,23 @@ def _stream_size(stream: BinaryIO) -> int | None:
     return st.st_size if stat.S_ISREG(st.st_mode) else None
 
 
-def _compose_stream(engine: Traversal, stream: BinaryIO, what: str, tokenizer: str) -> Context:
-    """The context of a UTF-8 stream, composed piece by piece (exact: ``C(uv) = C(u) C(v)``)."""
+def _compose_stream(engine: Traversal, stream: BinaryIO, what: str) -> Context:
+    """The context of a UTF-8 stream, composed in pieces cut at token boundaries (``Traversal.compose_stream``)."""
     size = _stream_size(stream)
-    acc = engine.identity
-    if size is None or size <= PROGRESS_MIN_BYTES or not sys.stderr.isatty():
-        for text, _ in _text_blocks(stream, what, tokenizer):
-            acc = acc * engine.compose(text)
-        return acc
-    # Imported here: only large inputs on a terminal need it.
-    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
+    try:
+        if size is None or size <= PROGRESS_MIN_BYTES or not sys.stderr.isatty():
+            return engine.compose_stream(stream)
+        # Imported here: only large inputs on a terminal need it.
+        from rich.progress import (BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn,
+                                   TransferSpeedColumn)
 
-    columns = (TextColumn("composing"), BarColumn(), DownloadColumn(), TransferSpeedColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
-        task = progress.add_task("compose", total=size)
-        for text, read in _text_blocks(stream, what, tokenizer):
-            acc = acc * engine.compose(text)
-            progress.update(task, completed=read)
-    return acc
+        columns = (TextColumn("composing"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
+                   TimeRemainingColumn())
+        with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+            task = progress.add_task("compose", total=size)
+            return engine.compose_stream(stream, progress=lambda done: progress.update(task, completed=done))
+    except ValueError as exc:  # not UTF-8, or a run without a token boundary too long to hold
+        raise CLIError(f"{what}: {exc}") from None
 
 
 def _parse_hex(text: str, what: str) -> bytes:
@@ -302,13 +232,13 @@ def _cmd_compose(args: argparse.Namespace) -> int:
             raise CLIError(f"cannot read {args.file!r}: {exc.strerror or exc}") from None
         with f:
             try:
-                ctx = _compose_stream(engine, f, repr(args.file), args.tokenizer)
+                ctx = _compose_stream(engine, f, repr(args.file))
             except OSError as exc:  # e.g. a directory opens but cannot be read
                 raise CLIError(f"cannot read {args.file!r}: {exc.strerror or exc}") from None
     else:
         if sys.stdin.isatty():
             print("ectraverse: reading the text from stdin (end it with Ctrl-D)", file=sys.stderr)
-        ctx = _compose_stream(engine, sys.stdin.buffer, "stdin", args.tokenizer)
+        ctx = _compose_stream(engine, sys.stdin.buffer, "stdin")
     return _emit_context(args, engine, ctx)
 
 
@@ -575,9 +505,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("compose", _cmd_compose, "the context of a text",
             "Compose a text into its context and print its length, its point (compressed SEC1 hex)\n"
             "and the context's bytes in hex. The text is TEXT, or the UTF-8 file -f PATH, or stdin.\n"
-            f"Files and stdin are read in blocks of {BLOCK_BYTES} bytes cut at token boundaries, whatever\n"
-            "the lines, with a progress bar for large files when stderr is a terminal; with --tokenizer\n"
-            f"words or whitespace, a run without whitespace may be at most {MAX_RUN_CHARS} characters.",
+            f"Files and stdin are read in blocks of {tokenizers.BLOCK_SIZE} bytes cut at token boundaries,\n"
+            "whatever the lines, with a progress bar for large files when stderr is a terminal; with\n"
+            f"--tokenizer words or whitespace, a run without whitespace may be at most {tokenizers.MAX_RUN}\n"
+            "characters.",
             "examples:\n"
             '  ectraverse compose "the cat sat"\n'
             "  ectraverse compose -f book.txt --json\n"

@@ -51,20 +51,25 @@ Example:
 
 from __future__ import annotations
 
+import codecs
 import operator
 import re
 import sys
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 
-__all__ = ["words", "whitespace", "chars", "bytes_tokens", "resolve", "token_list", "BY_NAME", "Tokenizer"]
+__all__ = [
+    "words", "whitespace", "chars", "bytes_tokens", "resolve", "token_list", "text_blocks", "pieces", "BY_NAME",
+    "Tokenizer", "LAST_CUT", "BLOCK_SIZE", "MAX_RUN",
+]
 
 #: What :func:`resolve` returns: a function from a text to its tokens.
 Tokenizer = Callable[[str], list]
 
 # Captured before the module global ``bytes`` is rebound at the end of the module.
 _STRINGS = (str, bytes, bytearray)
+_BINARY = (bytes, bytearray, memoryview)
 
 
 def _check_text(text) -> None:
@@ -235,6 +240,138 @@ class _EncodeIds:
 
     def __repr__(self) -> str:
         return f"encode_ids({type(self.encoder).__name__})"
+
+
+_LAST_SPACE = re.compile(r"\s\S*\Z")
+
+
+def _after_last_space(text: str) -> int:
+    """The index just after the last whitespace character of text, 0 if it has none."""
+    m = _LAST_SPACE.search(text)
+    return 0 if m is None else m.start() + 1
+
+
+#: Where each built-in tokenizer lets a text be cut so that the tokens of the
+#: pieces are the tokens of the whole: no ``words`` or ``whitespace`` token
+#: holds a whitespace character, and ``chars`` and ``bytes`` tokens never span
+#: a character boundary.  Each function gives the index of the last such cut
+#: in a piece of text (0: none).
+LAST_CUT: dict[str, Callable[[str], int]] = {
+    "words": _after_last_space,
+    "whitespace": _after_last_space,
+    "chars": len,
+    "bytes": len,
+}
+
+#: :func:`pieces` reads a file this many bytes (or characters) at a time.
+BLOCK_SIZE = 1 << 20
+#: The longest run of text without a cut point that :func:`pieces` holds (characters).
+MAX_RUN = 1 << 22
+
+
+def text_blocks(source) -> Iterator[tuple[str, int]]:
+    """``(text, consumed)`` for each block of a binary file (UTF-8), a text file or an iterable of str.
+
+    Files are read :data:`BLOCK_SIZE` at a time; ``consumed`` counts the bytes
+    (binary files) or characters (text) read so far.  The blocks are cut
+    anywhere: :func:`pieces` cuts them at token boundaries.
+
+    Raises:
+        TypeError: source is neither a file object nor an iterable of str.
+        ValueError: the bytes are not UTF-8 (the message names the byte).
+    """
+    read = getattr(source, "read", None)
+    if read is None:
+        if isinstance(source, _STRINGS) or not isinstance(source, Iterable):
+            raise TypeError(f"source must be a file object or an iterable of str, not {type(source).__name__}")
+        done = 0
+        for block in source:
+            if not isinstance(block, str):
+                raise TypeError(f"the blocks of source must be str, not {type(block).__name__}")
+            done += len(block)
+            yield block, done
+        return
+    decoder = None
+    done = 0
+    while True:
+        data = read(BLOCK_SIZE)
+        if decoder is None:
+            if isinstance(data, _BINARY):
+                decoder = codecs.getincrementaldecoder("utf-8")()
+            elif not isinstance(data, str):
+                raise TypeError(f"source.read() must return bytes or str, not {type(data).__name__}")
+        if isinstance(data, str):
+            done += len(data)
+            if not data:
+                return
+            yield data, done
+            continue
+        held = len(decoder.getstate()[0])  # bytes of a character cut by the previous block
+        try:
+            text = decoder.decode(data, final=not data)
+        except UnicodeDecodeError as exc:
+            raise ValueError(f"The text is not valid UTF-8 (byte {done - held + exc.start}: {exc.reason}).") from None
+        done += len(data)
+        if text:
+            yield text, done
+        if not data:
+            return
+
+
+def pieces(source, tokenizer: str = "words") -> Iterator[tuple[str, int]]:
+    """Successive pieces of a text stream, each ending on a token boundary of a built-in tokenizer.
+
+    The stream is read :data:`BLOCK_SIZE` at a time, whatever its line
+    structure, and each block is cut after its last token boundary
+    (:data:`LAST_CUT`); the rest waits for the next block.  The tokens of the
+    pieces, in order, are the tokens of the whole text, so memory stays
+    bounded while the contexts of the pieces multiply to the whole's.
+
+    Args:
+        source: a binary file (decoded as UTF-8), a text file, or an
+            iterable of str blocks (cut anywhere).
+        tokenizer: the name of a built-in tokenizer.
+
+    Yields:
+        ``(piece, consumed)``: the text, and the bytes (binary files) or
+        characters (text) consumed so far, for a progress bar.
+
+    Raises:
+        TypeError: source is not a file object or an iterable of str.
+        ValueError: an unknown tokenizer name; the bytes are not UTF-8; or a
+            run of text without a cut point is longer than :data:`MAX_RUN`
+            characters (it would be held whole).
+
+    Example:
+        >>> import io
+        >>> [p for p, _ in pieces(["the ca", "t sat", " on"])]
+        ['the ', 'cat ', 'sat ', 'on']
+        >>> [p for p, _ in pieces(io.BytesIO("é b".encode()), "chars")]
+        ['é b']
+    """
+    cut = LAST_CUT.get(tokenizer) if isinstance(tokenizer, str) else None
+    if cut is None:
+        raise ValueError(f"tokenizer must be one of {', '.join(LAST_CUT)}, not {tokenizer!r}")
+    run: list[str] = []  # the text after the last cut
+    run_chars = 0
+    consumed = 0
+    for text, consumed in text_blocks(source):
+        k = cut(text)
+        if k:
+            yield "".join([*run, text[:k]]), consumed
+            run, run_chars = [text[k:]], len(text) - k
+            continue
+        run.append(text)
+        run_chars += len(text)
+        if run_chars > MAX_RUN:
+            raise ValueError(
+                f"A run of text without whitespace must be at most {MAX_RUN} characters with tokenizer "
+                f"{tokenizer!r}, not longer: the text is composed in pieces cut at whitespace, and the "
+                "chars or bytes tokenizers can cut it anywhere."
+            )
+    rest = "".join(run)
+    if rest:
+        yield rest, consumed
 
 
 def token_list(tokenize: Tokenizer, text: str, spec: object = None) -> list:

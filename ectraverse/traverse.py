@@ -355,6 +355,50 @@ class Traversal:
             parts = [self._group.context(*f.result()) for f in futures]
         return self._reduce(parts)
 
+    def compose_stream(self, source, *, progress=None) -> Context:
+        """The context of a text stream, composed piece by piece in bounded memory.
+
+        With a built-in tokenizer, the stream is read in blocks whatever its
+        line structure and cut at token boundaries
+        (:func:`ectraverse.tokenizers.pieces`), so the result is exactly
+        ``compose`` of the whole text.  A custom tokenizer's boundaries are
+        unknown: give it an iterable of text blocks that each end on a token
+        boundary, which are composed as given.
+
+        Args:
+            source: a binary file (read as UTF-8), a text file, or an
+                iterable of str blocks.
+            progress: a callable, called after each piece with the bytes
+                (binary files) or characters consumed so far; or None.
+
+        Raises:
+            TypeError: source is not a file object or an iterable of str; a
+                file with a custom tokenizer.
+            ValueError: the bytes are not UTF-8, or a run without a token
+                boundary is longer than ``tokenizers.MAX_RUN`` characters.
+
+        Example:
+            >>> import io
+            >>> eng = Traversal("secp256k1")
+            >>> eng.compose_stream(io.StringIO("the cat sat on the mat")) == eng.compose("the cat sat on the mat")
+            True
+        """
+        if isinstance(self._tokenizer_spec, str):
+            parts = tokenizers.pieces(source, self._tokenizer_spec)
+        elif hasattr(source, "read"):
+            raise TypeError(
+                "a file cannot be cut at a custom tokenizer's token boundaries: pass an iterable of text "
+                "blocks that each end on one"
+            )
+        else:
+            parts = tokenizers.text_blocks(source)
+        acc = self.identity
+        for text, consumed in parts:
+            acc = acc * self.compose(text)
+            if progress is not None:
+                progress(consumed)
+        return acc
+
     def _reduce(self, parts: list[Context]) -> Context:
         if not parts:
             return self.identity

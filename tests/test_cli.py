@@ -190,28 +190,28 @@ def test_compose_key_file(cli, workdir, eng):
 
 
 def test_compose_large_file_in_blocks(cli, workdir):
-    """Over BLOCK_BYTES, the file is composed in blocks: the product equals one composition."""
-    from ectraverse.cli import BLOCK_BYTES
+    """Over BLOCK_SIZE, the file is composed in blocks: the product equals one composition."""
+    from ectraverse.tokenizers import BLOCK_SIZE
 
     line = "the quick brown fox, é 日本語 👍🏽\n"
-    text = line * (BLOCK_BYTES * 11 // 10 // len(line.encode()) + 1) + "no final newline"
+    text = line * (BLOCK_SIZE * 11 // 10 // len(line.encode()) + 1) + "no final newline"
     path = workdir / "big.txt"
     path.write_text(text, encoding="utf-8")
-    assert path.stat().st_size > BLOCK_BYTES
+    assert path.stat().st_size > BLOCK_SIZE
     want = Traversal(tokenizer="chars").compose(text)
     rec = ok_json(cli("compose", "--json", "--tokenizer", "chars", "-f", path))
     assert (rec["length"], rec["context"]) == (len(text), hexctx(want))
 
 
 def test_compose_newline_free_file_in_blocks(cli, workdir):
-    """A file over BLOCK_BYTES without one newline streams too (cut at whitespace), to the whole text's context."""
-    from ectraverse.cli import BLOCK_BYTES
+    """A file over BLOCK_SIZE without one newline streams too (cut at whitespace), to the whole text's context."""
+    from ectraverse.tokenizers import BLOCK_SIZE
 
     words = "the quick brown fox, é 日本語 👍🏽 a\u3000b\tc "
-    text = words * (BLOCK_BYTES * 11 // 10 // len(words.encode()) + 1) + "end"
+    text = words * (BLOCK_SIZE * 11 // 10 // len(words.encode()) + 1) + "end"
     path = workdir / "flat.txt"
     path.write_text(text, encoding="utf-8")
-    assert path.stat().st_size > BLOCK_BYTES and "\n" not in text
+    assert path.stat().st_size > BLOCK_SIZE and "\n" not in text
     rec = ok_json(cli("compose", "--json", "-f", path))
     want = Traversal().compose(text)
     assert (rec["length"], rec["context"]) == (want.length, hexctx(want))
@@ -463,7 +463,7 @@ USER_ERRORS = [
     ("bad-hex-msg", ["hash-to-curve", "abc", "--hex", "--dst", "d"], ["MSG must be hex with an even number of digits"]),
     # endless inputs: refused after a bounded read, never a MemoryError traceback
     ("dev-zero", ["compose", "-f", "/dev/zero"],
-     ["'/dev/zero': a run of text without whitespace must be at most 4194304 characters with --tokenizer words"]),
+     ["'/dev/zero': A run of text without whitespace must be at most 4194304 characters with tokenizer 'words'"]),
     ("dev-zero-key", ["compose", "--key-file", "/dev/zero", "x"],
      ["key file '/dev/zero' must hold at most 4096 bytes, not more"]),
 ]
@@ -485,7 +485,7 @@ def test_user_error_from_files(cli, workdir):
     user_error(cli("compose", "--key-file", workdir / "empty.key", "x"), "key file", "is empty")
     bad = workdir / "latin1.txt"
     bad.write_bytes(b"caf\xe9 au lait\n")
-    user_error(cli("compose", "-f", bad), "is not valid UTF-8 text (byte 3")
+    user_error(cli("compose", "-f", bad), "The text is not valid UTF-8 (byte 3")
     # bad hex and a context of another engine through stdin
     user_error(cli("invert", "-", input="not hex"), "CONTEXT (stdin) must be a context in hex")
     user_error(cli("invert", "--namespace", "n2", "-", input=AB), "CONTEXT (stdin): Context bytes come from another")
