@@ -183,6 +183,22 @@ class ContextGroup:
         point = self.curve.decode(enc)
         return Context._make(self, length, point)
 
+    def from_hex(self, text: str) -> Context:
+        """Decode :meth:`Context.hex` output made by this same engine (whitespace between bytes is ignored).
+
+        Raises:
+            TypeError: text is not a str.
+            EncodingError: not hex, or not a context's bytes (see :meth:`from_bytes`).
+            ContextMismatchError: the bytes name another curve or engine.
+        """
+        if not isinstance(text, str):
+            raise TypeError(f"context hex must be a str, not {type(text).__name__}")
+        try:
+            data = bytes.fromhex(text)
+        except ValueError as exc:
+            raise EncodingError(f"Context hex must be pairs of hexadecimal digits: {exc}.") from None
+        return self.from_bytes(data)
+
     def __reduce__(self):
         if self._secret:  # the fingerprint only: k never leaves the process
             return (_live_keyed_group, (self.fingerprint,))
@@ -338,6 +354,18 @@ class Context:
                 self._point.to_bytes(),
             )
         )
+
+    def hex(self) -> str:
+        """``to_bytes().hex()``: the form the command line prints; ``engine.context_from_hex`` reads it.
+
+        Example:
+            >>> from ectraverse.point import curve
+            >>> G = ContextGroup(curve("toy61"), k=5, tag=b"demo")
+            >>> c = G.atom(curve("toy61").generator)
+            >>> G.from_hex(c.hex()) == c, c.hex()[:8]
+            (True, '45435458')
+        """
+        return self.to_bytes().hex()
 
     def __repr__(self) -> str:
         return f"Context(length={self._length}, point={self._point.to_bytes().hex()})"

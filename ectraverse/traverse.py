@@ -121,7 +121,8 @@ class Traversal:
     """An engine mapping token sequences to contexts.
 
     Args:
-        curve: a curve name or :class:`~ectraverse.point.Curve` (default secp256k1).
+        curve: a curve name or :class:`~ectraverse.point.Curve` (default: the
+            vocabulary's curve, else secp256k1).
         tokenizer: how strings are split: a name ("words", "whitespace",
             "chars", "bytes"), a callable, or an object with ``encode``.
         tokenizer_name: a name for a custom tokenizer, put in the engine's
@@ -129,10 +130,12 @@ class Traversal:
             exchange contexts, so give one name to one tokenization.  Without
             it, a custom tokenizer's engine is an identity of this process
             only: its contexts have no byte form and do not pickle.
-        namespace: the vocabulary namespace (generators differ per namespace).
+        namespace: the vocabulary namespace (generators differ per namespace;
+            default: the vocabulary's, else "default").
         key: optional secret bytes; with a key the multiplier is secret.
-        vocabulary: a :class:`~ectraverse.vocab.Vocabulary` to use (its curve
-            and namespace must match); by default an open one is created.
+        vocabulary: a :class:`~ectraverse.vocab.Vocabulary` to use, whose
+            curve and namespace the engine takes (given ones must match); by
+            default an open one is created.
 
     Raises:
         TypeError: key is not bytes-like, or a bad tokenizer/curve type.
@@ -140,11 +143,18 @@ class Traversal:
             tokenizer_name for a built-in tokenizer, or an empty one.
     """
 
-    def __init__(self, curve="secp256k1", *, tokenizer="words", tokenizer_name: str | None = None,
-                 namespace: str = "default", key=None, vocabulary: Vocabulary | None = None):
-        C = named_curve(curve) if isinstance(curve, str) else curve
-        if not isinstance(C, Curve):
-            raise TypeError(f"curve must be a curve name or a Curve, not {type(curve).__name__}")
+    def __init__(self, curve: Curve | str | None = None, *, tokenizer="words", tokenizer_name: str | None = None,
+                 namespace: str | None = None, key=None, vocabulary: Vocabulary | None = None):
+        if vocabulary is not None and not isinstance(vocabulary, Vocabulary):
+            raise TypeError(f"vocabulary must be a Vocabulary, not {type(vocabulary).__name__}")
+        if curve is None:
+            C = vocabulary.curve if vocabulary is not None else named_curve("secp256k1")
+        else:
+            C = named_curve(curve) if isinstance(curve, str) else curve
+            if not isinstance(C, Curve):
+                raise TypeError(f"curve must be a curve name or a Curve, not {type(curve).__name__}")
+        if namespace is None:
+            namespace = vocabulary.namespace if vocabulary is not None else "default"
         if key is not None:
             if isinstance(key, str) or not isinstance(key, (bytes, bytearray, memoryview)):
                 raise TypeError(f"key must be bytes, not {type(key).__name__}")
@@ -153,12 +163,10 @@ class Traversal:
                 raise ValueError("key must not be empty (use key=None for an unkeyed engine)")
         if vocabulary is None:
             vocabulary = Vocabulary(C, namespace=namespace)
-        elif not isinstance(vocabulary, Vocabulary):
-            raise TypeError(f"vocabulary must be a Vocabulary, not {type(vocabulary).__name__}")
         elif vocabulary.curve != C or vocabulary.namespace != namespace:
             raise ValueError(
                 f"vocabulary is for ({vocabulary.curve.name!r}, namespace {vocabulary.namespace!r}), "
-                f"not ({C.name!r}, namespace {namespace!r})"
+                f"not ({C.name!r}, namespace {namespace!r}); leave curve and namespace out to take the vocabulary's"
             )
         self._curve = C
         self._tokenizer_spec = tokenizer
@@ -208,8 +216,10 @@ class Traversal:
         return self._group.identity
 
     def __repr__(self) -> str:
+        name = self._tokenizer_spec if isinstance(self._tokenizer_spec, str) else self._tokenizer_name
+        tok = "" if name == "words" else f", tokenizer={'unnamed' if name is None else repr(name)}"
         keyed = ", keyed" if self.keyed else ""
-        return f"Traversal({self._curve.name!r}, namespace={self._namespace!r}{keyed})"
+        return f"Traversal({self._curve.name!r}, namespace={self._namespace!r}{tok}{keyed})"
 
     def __reduce__(self):
         # The pickle holds the key of a keyed engine.  Tokenizers must pickle too
@@ -286,6 +296,16 @@ class Traversal:
             ContextMismatchError: bytes of another curve or engine.
         """
         return self._group.from_bytes(data)
+
+    def context_from_hex(self, text: str) -> Context:
+        """A context from :meth:`Context.hex` output of this same engine.
+
+        Raises:
+            TypeError: text is not a str.
+            EncodingError: not hex, or malformed or truncated bytes.
+            ContextMismatchError: bytes of another curve or engine.
+        """
+        return self._group.from_hex(text)
 
     def _part(self, whole, part, what: str) -> tuple[Context, Context]:
         w, p = self._as_context(whole), self._as_context(part)
@@ -540,7 +560,11 @@ class PrefixStates:
 
     @property
     def tokens_length(self) -> int:
+        """L, the number of tokens (``len`` is L + 1, the number of prefixes)."""
         return len(self._ids)
+
+    def __repr__(self) -> str:
+        return f"PrefixStates({len(self._ids)} tokens, {len(self)} prefixes, {self._engine!r})"
 
     def __getitem__(self, i: int) -> Context:
         i = _index("prefix index", i)
@@ -626,6 +650,10 @@ class Traverser:
     def state(self) -> Context:
         return self._state
 
+    def __repr__(self) -> str:
+        history = "" if self._history is None else f", history of {len(self._history)} tokens"
+        return f"Traverser(length={self._state.length}{history}, {self._engine!r})"
+
     def __len__(self) -> int:
         if self._state.length < 0:
             raise ValueError(
@@ -704,7 +732,13 @@ class WindowIndex:
     composition and one dictionary lookup); ``repeats(m)`` lists the m-grams
     that occur more than once.  The exact, algebraic counterpart of a
     similarity-hash memory: equal contexts mean equal sequences (up to the
-    collision bound).
+    collision bound).  ``len(index)`` is the number of tokens indexed; the
+    index keeps one entry per distinct window and length (docs/costs.md).
+
+    Example:
+        >>> ix = Traversal("secp256k1").index("a b a b c", 2)
+        >>> len(ix), ix.find("a b"), ix
+        (5, [0, 2], WindowIndex(5 tokens, windows of length 1..2, Traversal('secp256k1', namespace='default')))
     """
 
     def __init__(self, engine: Traversal, ids: Sequence[int], max_n: int):
@@ -721,7 +755,11 @@ class WindowIndex:
                 self._table.setdefault((m, key), []).append(i)
 
     def __len__(self) -> int:
+        """The number of tokens indexed (not the number of windows)."""
         return len(self._ids)
+
+    def __repr__(self) -> str:
+        return f"WindowIndex({len(self._ids)} tokens, windows of length 1..{self.max_n}, {self._engine!r})"
 
     def __getstate__(self):
         _refuse_keyed_pickle(self._engine, "WindowIndex")

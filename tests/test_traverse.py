@@ -593,11 +593,20 @@ def test_vocabulary_must_match_the_engine():
     with pytest.raises(ValueError, match=r"vocabulary is for \('P-256', namespace 'default'\), not \('secp256k1'"):
         Traversal("secp256k1", vocabulary=Vocabulary("P-256"))
     with pytest.raises(ValueError, match=r"vocabulary is for \('secp256k1', namespace 'wiki'\), not \('secp256k1', namespace 'default'\)"):
-        Traversal("secp256k1", vocabulary=Vocabulary("secp256k1", namespace="wiki"))
+        Traversal("secp256k1", namespace="default", vocabulary=Vocabulary("secp256k1", namespace="wiki"))
     with pytest.raises(TypeError, match="vocabulary must be a Vocabulary, not list"):
         Traversal("secp256k1", vocabulary=["a", "b"])
     V = Vocabulary("toy61", ["x"], namespace="wiki")
     assert Traversal(ect.curve("toy61"), namespace="wiki", vocabulary=V).vocabulary is V
+
+
+def test_the_engine_takes_curve_and_namespace_from_its_vocabulary():
+    V = Vocabulary("P-256", ["x", "y"], namespace="wiki")
+    eng = Traversal(vocabulary=V)
+    assert (eng.curve, eng.namespace, eng.vocabulary) == (ect.curve("P-256"), "wiki", V)
+    assert eng.fingerprint == Traversal("P-256", namespace="wiki").fingerprint
+    assert Traversal("P-256", vocabulary=V).namespace == "wiki" and Traversal(namespace="wiki", vocabulary=V).curve == V.curve
+    assert (Traversal().curve.name, Traversal().namespace) == ("secp256k1", "default")
 
 
 def test_bad_curves():
@@ -700,3 +709,29 @@ def test_find_does_not_add_unseen_tokens():
     assert len(eng.vocabulary) == size
     frozen = Traversal("toy61", namespace="find-frozen", vocabulary=ect.Vocabulary("toy61", ["a", "b"], namespace="find-frozen", frozen=True))
     assert frozen.index("a b a", 2).find("a zebra") == []
+
+
+def test_contexts_as_hex_and_back():
+    eng = Traversal("P-256", namespace="hex")
+    c = eng.compose("the cat sat")
+    assert c.hex() == c.to_bytes().hex()
+    assert eng.context_from_hex(c.hex()) == c == eng.context_from_hex(" ".join(c.hex()[i:i + 2] for i in range(0, 144, 2)))
+    with pytest.raises(ect.EncodingError, match="Context hex must be pairs of hexadecimal digits"):
+        eng.context_from_hex(c.hex()[:-1])
+    with pytest.raises(TypeError, match="context hex must be a str, not bytes"):
+        eng.context_from_hex(c.to_bytes())
+    with pytest.raises(ect.ContextMismatchError, match="come from another engine"):
+        Traversal("P-256").context_from_hex(c.hex())
+
+
+def test_reprs_say_what_the_objects_hold():
+    eng = Traversal("toy61", namespace="r", tokenizer="chars")
+    assert repr(eng) == "Traversal('toy61', namespace='r', tokenizer='chars')"
+    assert repr(Traversal("toy61", tokenizer=str.split)).endswith("tokenizer=unnamed)")
+    tr = eng.traverser(history=True)
+    tr.push_many("ab")
+    assert repr(tr) == f"Traverser(length=2, history of 2 tokens, {eng!r})"
+    assert repr(eng.traverser()) == f"Traverser(length=0, {eng!r})"
+    assert repr(eng.prefixes("abc")) == f"PrefixStates(3 tokens, 4 prefixes, {eng!r})"
+    ix = eng.index("abcab", 3)
+    assert repr(ix) == f"WindowIndex(5 tokens, windows of length 1..3, {eng!r})" and len(ix) == 5
