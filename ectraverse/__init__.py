@@ -10,6 +10,8 @@ and the traversal engine (contexts, prefix states, windows, traversers).
 The arithmetic is variable-time: for public data, not secret keys.
 """
 
+from importlib import metadata as _metadata
+
 from ectraverse import tokenizers
 from ectraverse.context import Context, ContextGroup
 from ectraverse.errors import (
@@ -30,7 +32,10 @@ from ectraverse.rfc9380 import expand_message_xmd, hash_to_field
 from ectraverse.traverse import ContextBatch, PrefixStates, Traversal, Traverser, WindowIndex
 from ectraverse.vocab import Vocabulary
 
-__version__ = "0.1.0"
+try:  # the one version literal is pyproject.toml's; an unbuilt or in-place checkout has no metadata
+    __version__ = _metadata.version("ectraverse")
+except _metadata.PackageNotFoundError:  # pragma: no cover - only outside an installed package
+    __version__ = "0+unknown"
 
 __all__ = [
     "Context",
