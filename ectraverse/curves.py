@@ -133,44 +133,212 @@ def named_params(name: str) -> CurveParams:
 
 
 def validate_params(prm: CurveParams) -> None:
-    """Check that custom parameters define a usable prime-order group.
+    """Check that custom parameters define a usable prime-order group, or refuse them.
 
-    Checks, in order: p is a prime > 3 of at most 576 bits; a, b, gx, gy lie
-    in [0, p); 4a^3 + 27b^2 != 0 mod p; G is on the curve; n is an odd prime;
-    n*G is the identity; h >= 1 and h*n lies in the Hasse interval
-    |p + 1 - h*n| <= 2*sqrt(p).
+    Cheap checks come first, so that oversized or hostile numbers are refused
+    in milliseconds, before any primality test or scalar multiplication:
+
+    1. the name is a non-empty ``str``, valid Unicode (no lone surrogate), of
+       at most 255 bytes in UTF-8 (contexts store it after a one-byte length);
+    2. p, n and h have at most 576 bits (:data:`MAX_FIELD_BITS`; a larger h
+       could not pass step 7 anyway) and p > 3;
+    3. p is prime (:func:`reference.is_probable_prime`, Baillie-PSW strength);
+    4. a, b, gx, gy lie in [0, p);
+    5. 4a^3 + 27b^2 != 0 mod p, and G = (gx, gy) is on the curve;
+    6. n is an odd prime;
+    7. h >= 1 and h*n lies in the Hasse interval, ``|p + 1 - h*n| <= 2*sqrt(p)``;
+    8. n*G is the identity, so G (not the identity) has order n and n divides #E;
+    9. #E = h*n, proved, or the curve is refused:
+
+       * if ``n > 4*sqrt(p)`` (every registered curve), steps 7 and 8 prove
+         it: #E is a multiple of n in the Hasse interval, which is narrower
+         than n, so it holds only one;
+       * else if p < 2^16, the points are counted (a few ms);
+       * else points P are sampled at x = 0, 1, 2, ... (those with a square
+         root, the smaller y: deterministic), and each must satisfy
+         ``h*n*P = O``.  #E and h*n are then both multiples, in the Hasse
+         interval, of L = lcm(n, orders of the sampled points), and they
+         are proved equal as soon as h*n is the only multiple of L there
+         (always once ``L > 4*sqrt(p)``).  Computing the orders needs h
+         factored: trial division below 2^16 must leave 1 or a prime.  If
+         it does not, or if 8 points leave other multiples of L in the
+         interval (a group of small exponent, such as nearly
+         ``Z/m x Z/m``), the curve is refused rather than accepted unproved.
+
+    Steps 8 and 9 use the reference arithmetic (Python ints): about 50 ms per
+    scalar multiplication on a 521-bit curve.  Step 9 costs nothing when
+    ``n > 4*sqrt(p)``; with a large p and a small n it takes a few scalar
+    multiplications per prime factor of h.  Messages show numbers of up to
+    64 bits in decimal, larger ones in hex, and too large ones by their size.
 
     Raises:
+        TypeError: the name is not a str.
         InvalidCurveError: naming the first check that fails.
-    """
-    import galois  # slow to import; only custom curves need it
 
-    p, a, b, n, h = prm.p, prm.a, prm.b, prm.n, prm.h
+    Example:
+        >>> bad = CurveParams("bad", p=43, a=1, b=3, gx=2, gy=20, n=47, h=2)
+        >>> validate_params(bad)
+        Traceback (most recent call last):
+        ...
+        ectraverse.errors.InvalidCurveError: h*n = 94 for curve 'bad' is outside the Hasse interval [31, 57].
+    """
+    _check_name(prm.name)
+    p, a, b, gx, gy, n, h = prm.p, prm.a, prm.b, prm.gx, prm.gy, prm.n, prm.h
     label = f"curve {prm.name!r}"
-    if p <= 3 or not galois.is_prime(p):
-        raise InvalidCurveError(f"p of {label} must be a prime greater than 3, not {p}.")
-    if p.bit_length() > MAX_FIELD_BITS:
-        raise InvalidCurveError(f"p of {label} must have at most {MAX_FIELD_BITS} bits, not {p.bit_length()}.")
-    for what, value in (("a", a), ("b", b), ("gx", gx := prm.gx), ("gy", gy := prm.gy)):
+    for what, value in (("p", p), ("n", n), ("h", h)):
+        if value.bit_length() > MAX_FIELD_BITS:
+            raise InvalidCurveError(
+                f"{what} of {label} must have at most {MAX_FIELD_BITS} bits, not {value.bit_length()}."
+            )
+    if p <= 3 or not reference.is_probable_prime(p):
+        raise InvalidCurveError(f"p of {label} must be a prime greater than 3, not {_number(p)}.")
+    for what, value in (("a", a), ("b", b), ("gx", gx), ("gy", gy)):
         if not 0 <= value < p:
-            raise InvalidCurveError(f"{what} of {label} must be in [0, p), not {value}.")
+            raise InvalidCurveError(f"{what} of {label} must be in [0, p), not {_number(value)}.")
     if (4 * a**3 + 27 * b**2) % p == 0:
         raise InvalidCurveError(f"{label} is singular: 4a^3 + 27b^2 = 0 mod p.")
     if (gy * gy - (gx**3 + a * gx + b)) % p:
         raise InvalidCurveError(f"generator ({gx:#x}, {gy:#x}) is not on {label}.")
-    if n < 3 or not galois.is_prime(n):
-        raise InvalidCurveError(f"n of {label} must be an odd prime, not {n}.")
+    if n < 3 or not reference.is_probable_prime(n):
+        raise InvalidCurveError(f"n of {label} must be an odd prime, not {_number(n)}.")
     if h < 1:
-        raise InvalidCurveError(f"cofactor h of {label} must be >= 1, not {h}.")
-    order = h * n
-    if (p + 1 - order) ** 2 > 4 * p:
+        raise InvalidCurveError(f"cofactor h of {label} must be >= 1, not {_number(h)}.")
+    order, width = h * n, math.isqrt(4 * p)  # |p + 1 - h*n| <= 2 sqrt(p)  <=>  |p + 1 - h*n| <= isqrt(4p)
+    if not p + 1 - width <= order <= p + 1 + width:
         raise InvalidCurveError(
-            f"h*n = {order} for {label} is outside the Hasse interval "
-            f"[{p + 1 - math.isqrt(4 * p)}, {p + 1 + math.isqrt(4 * p)}]."
+            f"h*n = {_number(order)} for {label} is outside the Hasse interval "
+            f"[{_number(p + 1 - width)}, {_number(p + 1 + width)}]."
         )
     ref = reference.RefCurve(prm.name, p=p, a=a, b=b, n=n, h=h, gx=gx, gy=gy)
-    if reference.mul(ref, n, (gx, gy)) is not None:
-        raise InvalidCurveError(f"n*G is not the identity on {label}: G does not have order {n}.")
+    if reference.mul(ref, n, ref.G) is not None:
+        raise InvalidCurveError(f"n*G is not the identity on {label}: G does not have order {_number(n)}.")
+    if n * n <= 16 * p:
+        _check_group_order(ref, label)
+
+
+#: Below this p, validate_params counts the points of the curve (step 9).
+_COUNT_LIMIT = 1 << 16
+#: Curve points sampled when the Hasse interval alone does not fix #E (validate_params, step 9).
+_SAMPLED_POINTS = 8
+#: The cofactor is factored by trial division below this bound (validate_params, step 9).
+_TRIAL_DIVISION_BOUND = 1 << 16
+
+
+def _check_group_order(ref: reference.RefCurve, label: str) -> None:
+    """Step 9 of validate_params for ``n <= 4*sqrt(p)``: prove #E = h*n, or refuse."""
+    p, n, h = ref.p, ref.n, ref.h
+    order, width = h * n, math.isqrt(4 * p)
+    if p < _COUNT_LIMIT:
+        count = _count_points(p, ref.a, ref.b)
+        if count != order:
+            raise InvalidCurveError(f"{label} has {count} points, not h*n = {order}: the cofactor h = {h} is wrong.")
+        return
+    lo, hi = p + 1 - width, p + 1 + width  # the Hasse interval, which holds #E and (checked before) h*n
+    factors = _factor(h)
+    if factors is not None:
+        factors[n] = factors.get(n, 0) + 1
+    lcm, sampled = n, 0
+    for x in range(16 * _SAMPLED_POINTS):  # half the x have points: 8 points all but surely
+        y = reference.sqrt_mod(x**3 + ref.a * x + ref.b, p)
+        if y is None:
+            continue
+        if reference.mul(ref, order, (x, y)) is not None:
+            raise InvalidCurveError(
+                f"h*n does not annihilate the point ({x:#x}, {y:#x}) of {label}: #E != h*n, so the cofactor "
+                f"h = {_number(h)} is wrong."
+            )
+        if factors is not None:
+            lcm = math.lcm(lcm, _point_order(ref, (x, y), factors))
+            if order - lcm < lo and order + lcm > hi:
+                return  # #E, a multiple of lcm in [lo, hi], can only be h*n
+        sampled += 1
+        if sampled == _SAMPLED_POINTS:
+            break
+    why = (
+        f"h = {_number(h)} has no factorisation by trial division below 2^16 (the part left is composite)"
+        if factors is None
+        else f"the Hasse interval holds several multiples of {_number(lcm)}, the least common multiple of n and "
+        f"of the orders of {sampled} sampled points"
+    )
+    raise InvalidCurveError(
+        f"cannot verify the cofactor of {label}: n <= 4*sqrt(p), so h*n in the Hasse interval does not fix #E, "
+        f"and {why}."
+    )
+
+
+def _count_points(p: int, a: int, b: int) -> int:
+    """#E of ``y^2 = x^3 + a*x + b`` over a small prime field: 1 + the number of roots y of each x."""
+    is_square = bytearray(p)
+    for y in range(p):
+        is_square[y * y % p] = 1
+    count = 1
+    for x in range(p):
+        v = (x * x * x + a * x + b) % p
+        count += 1 if v == 0 else 2 * is_square[v]
+    return count
+
+
+def _factor(m: int) -> dict[int, int] | None:
+    """{prime: exponent} of ``m >= 1`` if trial division below 2^16 leaves 1 or a prime, else None."""
+    factors: dict[int, int] = {}
+    d = 2
+    while d < _TRIAL_DIVISION_BOUND and d * d <= m:
+        while m % d == 0:
+            factors[d] = factors.get(d, 0) + 1
+            m //= d
+        d += 1 if d == 2 else 2
+    if m > 1:
+        if not reference.is_probable_prime(m):
+            return None
+        factors[m] = factors.get(m, 0) + 1
+    return factors
+
+
+def _point_order(ref: reference.RefCurve, P: tuple[int, int], factors: dict[int, int]) -> int:
+    """The order of P, given the factorisation ``{q: e}`` of a multiple of it."""
+    order = math.prod(q**e for q, e in factors.items())
+    for q, e in factors.items():
+        order //= q**e
+        R = reference.mul(ref, order, P)
+        while R is not None:
+            R = reference.mul(ref, q, R)
+            order *= q
+    return order
+
+
+#: Integers of more bits are shown in messages by their size only.
+_SHOWN_BITS = 2 * MAX_FIELD_BITS
+
+
+def _number(value: int) -> str:
+    """value for a message: decimal up to 64 bits, hex up to 1152 bits, else its size.
+
+    Never a long decimal: int -> str is quadratic, and refused above 4300 digits.
+    """
+    bits = value.bit_length()
+    if bits <= 64:
+        return str(value)
+    if bits <= _SHOWN_BITS:
+        return hex(value)
+    return f"{'a negative' if value < 0 else 'an'} integer of {bits} bits"
+
+
+#: Longest curve name, in UTF-8 bytes: a context's bytes store it after a one-byte length.
+MAX_NAME_BYTES = 255
+
+
+def _check_name(name) -> None:
+    """A curve name is a non-empty str, valid Unicode, of at most 255 bytes in UTF-8."""
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a str, not {type(name).__name__}")
+    try:
+        size = len(name.encode("utf-8"))
+    except UnicodeEncodeError as exc:
+        raise InvalidCurveError(
+            f"a curve name must be valid Unicode, not a str with a lone surrogate at index {exc.start}."
+        ) from None
+    if not 1 <= size <= MAX_NAME_BYTES:
+        raise InvalidCurveError(f"a curve name must have 1 to {MAX_NAME_BYTES} bytes in UTF-8, not {size}.")
 
 
 @cache

@@ -33,7 +33,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 from ectraverse import _ec, rfc9380
-from ectraverse.curves import CurveParams, curve_names, glv_parameters, named_params, validate_params
+from ectraverse.curves import MAX_FIELD_BITS, CurveParams, curve_names, glv_parameters, named_params, validate_params
 from ectraverse.errors import CurveMismatchError, NotInSubgroupError
 
 __all__ = ["Curve", "Point", "PointArray", "curve", "curve_names", "hash_to_curve", "encode_to_curve"]
@@ -78,15 +78,17 @@ class Curve:
     a custom curve.
 
     Args:
-        name: a label for messages and ``repr``.
+        name: a label for messages and ``repr``: a non-empty ``str`` of at
+            most 255 bytes in UTF-8 (contexts store it with a one-byte length).
         p, a, b: field prime and coefficients (``a`` and ``b`` are reduced mod p).
         gx, gy: a generator of the order-``n`` subgroup.
         n: the prime order of the generator.
         h: the cofactor ``#E / n``.
 
     Raises:
-        TypeError: if a parameter is not an int.
-        InvalidCurveError: if a check fails (see ``curves.validate_params``).
+        TypeError: if a parameter is not an int, or the name not a str.
+        InvalidCurveError: if a check fails (see ``curves.validate_params``);
+            oversized numbers are refused before any costly check.
 
     Example:
         >>> C = Curve(name="tiny", p=43, a=1, b=3, gx=2, gy=20, n=47)
@@ -105,9 +107,7 @@ class Curve:
         for key, value in values.items():
             if isinstance(value, bool) or not isinstance(value, int):
                 raise TypeError(f"{key} must be an int, not {type(value).__name__}")
-        if not isinstance(name, str):
-            raise TypeError(f"name must be a str, not {type(name).__name__}")
-        if p > 3:
+        if 3 < p and p.bit_length() <= MAX_FIELD_BITS:  # validate_params refuses any other p, cheaply
             a, b = a % p, b % p
         params = CurveParams(name=name, p=p, a=a, b=b, gx=gx, gy=gy, n=n, h=h)
         validate_params(params)

@@ -672,12 +672,21 @@ class Vocabulary:
 
         Raises:
             OSError: the file cannot be read.
-            VocabularyFileError: the file is not UTF-8 JSON (truncated, say);
-                not a vocabulary file or of another version; for another
-                curve or namespace than requested; malformed (a field missing
-                or of the wrong type, a bad or repeated token, a size that does
-                not match); or a stored generator differs from the recomputed
-                one (the message names the first such token).
+            VocabularyFileError: the file is not UTF-8 JSON (truncated, or
+                nested too deeply to read, say); not a vocabulary file or of
+                another version; for another curve or namespace than
+                requested; its custom curve is invalid; malformed (a field
+                missing or of the wrong type, a bad or repeated token, a size
+                that does not match, a generator that is not a hex string of
+                the curve's length); or a stored generator differs from the
+                recomputed one (the message names the first such token).
+
+        Hostile files: every check that needs no hashing runs first, so a
+        malformed file is refused in time linear in its size; a custom curve
+        with oversized numbers (over 576 bits) is refused before any
+        primality test (see ``curves.validate_params``).  There is no size
+        limit: a well-formed file costs one hash to the curve per token, and
+        memory a few times the file's size while it is read.
         """
         if frozen is not None and not isinstance(frozen, bool):
             raise TypeError(f"frozen must be a bool or None, not {type(frozen).__name__}")
@@ -696,13 +705,15 @@ class Vocabulary:
         if not isinstance(ns, str):
             raise fail(f"'namespace' must be a str, not {_json_type(ns)}.")
         if namespace is not None and ns != namespace:
-            raise fail(f"the vocabulary is for namespace {ns!r}, not {namespace!r}.")
+            raise fail(f"the vocabulary is for namespace {_shown(ns)}, not {namespace!r}.")
         try:
             dst = domain_tag(C, ns)
         except ValueError as exc:
             raise fail(f"bad namespace: {exc}.") from None
         if data["dst"] != dst.decode("utf-8"):
-            raise fail(f"'dst' is {data['dst']!r}; curve {C.name!r} and namespace {ns!r} give {dst.decode()!r}.")
+            raise fail(
+                f"'dst' is {_shown(data['dst'])}; curve {C.name!r} and namespace {ns!r} give {dst.decode()!r}."
+            )
         stored_frozen = data["frozen"]
         if not isinstance(stored_frozen, bool):
             raise fail(f"'frozen' must be true or false, not {_json_type(stored_frozen)}.")
@@ -727,8 +738,14 @@ class Vocabulary:
             if j != i:
                 raise fail(f"token {t!r} appears twice (ids {j} and {i}).")
 
-        computed = V.generators
         width = 1 + C.field_bytes
+        for i, h in enumerate(hexes):  # the shape of every generator before the costly hashing below
+            if not isinstance(h, str) or (len(h) != 2 * width and h != "00"):
+                raise fail(
+                    f"the stored generator of token {V._tokens[i]!r} (id {i}) must be a hex string of {2 * width} "
+                    f"digits ('00' for the identity), not {_shown(h)}."
+                )
+        computed = V.generators
         blob = computed.to_bytes()
         fixed = len(blob) == width * len(computed)
         for i, h in enumerate(hexes):
@@ -794,6 +811,15 @@ def _json_type(value) -> str:
     )
 
 
+def _shown(value) -> str:
+    """A value read from a file, for a message: a str's repr cut to 80 characters, else its JSON type."""
+    if not isinstance(value, str):
+        return _json_type(value)
+    if len(value) <= 80:
+        return repr(value)
+    return f"{value[:80]!r}... ({len(value)} characters)"
+
+
 _FIELDS = ("curve", "curve_params", "namespace", "dst", "frozen", "size", "tokens", "generators")
 
 
@@ -810,6 +836,8 @@ def _parse(label: str, raw: bytes) -> dict:
         ) from None
     except ValueError as exc:  # e.g. an integer too long to convert
         raise VocabularyFileError(f"{label}: not valid JSON ({exc}).") from None
+    except RecursionError:
+        raise VocabularyFileError(f"{label}: not a vocabulary file (JSON nested too deeply to read).") from None
     if not isinstance(data, dict) or data.get("format") != FILE_FORMAT:
         raise VocabularyFileError(f"{label}: not an ectraverse vocabulary file (no \"format\": {FILE_FORMAT!r}).")
     version = data.get("version")
@@ -839,14 +867,14 @@ def _file_curve(fail: Callable[[str], VocabularyFileError], data: dict, want: Cu
                 raise ValueError
             params[key] = int(value, 16)
         except ValueError:
-            raise fail(f"curve_params[{key!r}] must be a hex string like '0x1f', not {value!r}.") from None
+            raise fail(f"curve_params[{key!r}] must be a hex string like '0x1f', not {_shown(value)}.") from None
 
     def numbers(C: Curve) -> dict[str, int]:
         return {key: getattr(C.params, key) for key in _PARAM_KEYS}
 
     if want is not None:
         if want.name != name:
-            raise fail(f"the vocabulary is for curve {name!r}, not {want.name!r}.")
+            raise fail(f"the vocabulary is for curve {_shown(name)}, not {want.name!r}.")
         if numbers(want) != params:
             raise fail(f"the vocabulary is for a curve named {name!r} with other parameters than the one given.")
         return want
@@ -856,7 +884,7 @@ def _file_curve(fail: Callable[[str], VocabularyFileError], data: dict, want: Cu
         try:
             return Curve(name, **params)
         except EctraverseError as exc:
-            raise fail(f"its custom curve {name!r} is invalid: {exc}") from None
+            raise fail(f"its custom curve {_shown(name)} is invalid: {exc}") from None
     if C.name != name or numbers(C) != params:
         raise fail(f"its parameters for curve {name!r} differ from the registered curve {C.name!r}.")
     return C

@@ -12,7 +12,9 @@ mismatches, indexing; the identity's coordinates; ``PointArray.from_bytes``
 naming the index of a bad record; pickling; immutability and hashing.
 
 SEC1 decode errors of single points, non-bytes input to ``decode`` and the
-BLS12-381 subgroup check are in test_encoding.py and are not repeated here.
+BLS12-381 subgroup check are in test_encoding.py, and the cofactor check,
+oversized numbers, curve names and hostile vocabulary files in
+test_curve_validation.py; they are not repeated here.
 """
 
 from __future__ import annotations
