@@ -68,7 +68,13 @@ def _scalar_list(scalars) -> Sequence:
     """scalars as a sequence (not a str or bytes); TypeError otherwise."""
     if isinstance(scalars, (str, bytes, bytearray)) or not isinstance(scalars, Iterable):
         raise TypeError(f"scalars must be a sequence of ints, not {type(scalars).__name__}")
-    return scalars if isinstance(scalars, (Sequence, np.ndarray)) else list(scalars)
+    if isinstance(scalars, np.ndarray):
+        if scalars.ndim != 1:
+            raise (TypeError if scalars.ndim == 0 else ValueError)(
+                f"scalars must be a one-dimensional sequence of ints, not a {scalars.ndim}-dimensional array"
+            )
+        return scalars
+    return scalars if isinstance(scalars, Sequence) else list(scalars)
 
 
 class Curve:
@@ -356,15 +362,15 @@ def encode_to_curve(msg: bytes, dst: bytes, suite: str) -> Point:
 
 
 _NAMED: dict[str, Curve] = {}
+# Guards the lazily grown state of this module: the named-curve registry and each
+# curve's hash-to-curve maps (readers that find what they need take no lock).
+_LAZY_LOCK = threading.RLock()
 
 
 def curve(name: str) -> Curve:
     """The named curve (built once, then shared); aliases and case are accepted.
 
     Names: ``secp256k1``, ``P-256`` (``secp256r1``, ``prime256v1``), ``P-384``
-# Guards the lazily grown state of this module: the named-curve registry and each
-# curve's hash-to-curve maps (readers that find what they need take no lock).
-_LAZY_LOCK = threading.RLock()
     (``secp384r1``), ``P-521`` (``secp521r1``), ``BN254`` (``alt_bn128``, its
     G1), ``BLS12-381`` (its G1), and the toy curves ``toy-a0``, ``toy-b0``,
     ``toy-h4``, ``toy-plot``, ``toy61``.
@@ -388,6 +394,38 @@ _LAZY_LOCK = threading.RLock()
 
 def _custom_curve(name, p, a, b, gx, gy, n, h):
     return Curve(name, p=p, a=a, b=b, gx=gx, gy=gy, n=n, h=h)
+
+
+def _checked_indices(indices, m: int) -> np.ndarray:
+    """indices (ints in [-m, m), or a boolean mask of length m) as an intp array; see PointArray.take."""
+    if isinstance(indices, (str, bytes, bytearray)):
+        raise TypeError(f"indices must be ints, not {type(indices).__name__}")
+    if not isinstance(indices, np.ndarray):
+        indices = list(indices)
+        kinds = {type(i) is bool or isinstance(i, np.bool_) for i in indices}
+        if len(kinds) > 1:
+            raise TypeError("indices must be all ints or all booleans (a mask), not a mix of both")
+    idx = np.asarray(indices)
+    if idx.ndim != 1:
+        raise ValueError(f"indices must be one-dimensional, not {idx.ndim}-dimensional")
+    if idx.dtype == np.bool_:
+        if idx.shape[0] != m:
+            raise IndexError(f"a boolean mask must have one entry per point ({m}), not {idx.shape[0]}")
+        return np.flatnonzero(idx)
+    if idx.size == 0:
+        return np.empty(0, dtype=np.intp)
+    if idx.dtype.kind == "O":  # ints too large for any integer dtype, or other objects
+        for i in idx:
+            _coordinate("indices", i)  # TypeError for what is not an int
+        lo, hi = min(idx), max(idx)
+    elif idx.dtype.kind in "iu":
+        lo, hi = int(idx.min()), int(idx.max())  # compared as Python ints: no wrap-around
+    else:
+        raise TypeError(f"indices must be ints, not {idx.dtype}")
+    if lo < -m or hi >= m:
+        bad = lo if lo < -m else hi
+        raise IndexError(f"PointArray indices must be in [-{m}, {m}) for length {m}, not {bad}")
+    return idx.astype(np.intp)
 
 
 def _same_curve(c1: Curve, c2: Curve) -> None:
@@ -615,13 +653,24 @@ class PointArray:
         return Point._make(self._curve, self._a[i].tobytes())
 
     def take(self, indices) -> PointArray:
-        """The points at the given indices (any sequence of ints, repeats allowed), as a new array.
+        """The points at the given indices, as a new array.
+
+        Args:
+            indices: a one-dimensional sequence or NumPy array of ints in
+                ``[-len, len)`` (negative counts from the end, repeats
+                allowed), or a boolean mask of length ``len`` (as NumPy).
+
+        Raises:
+            TypeError: indices that are not ints (floats, strs) or ints mixed
+                with booleans.
+            ValueError: not one-dimensional.
+            IndexError: an index out of range, or a mask of another length.
 
         Example:
             >>> C = curve("toy61")
             >>> A = C.multiply_generator([1, 2, 3])
-            >>> A.take([2, 0, 2])[0] == 3 * C.generator
-            True
+            >>> A.take([2, 0, 2])[0] == 3 * C.generator, len(A.take([True, False, True]))
+            (True, 2)
         """
         return PointArray._wrap(self._curve, np.ascontiguousarray(self._a[_checked_indices(indices, len(self))]))
 
@@ -678,6 +727,11 @@ class PointArray:
     def __mul__(self, scalars):
         if isinstance(scalars, (str, bytes, bytearray)):
             raise TypeError(f"scalars must be ints, not {type(scalars).__name__}")
+        if isinstance(scalars, np.ndarray):
+            if scalars.ndim == 0:  # one scalar, as NumPy broadcasts it
+                scalars = scalars.item()
+            else:
+                scalars = _scalar_list(scalars)
         if not isinstance(scalars, (Sequence, np.ndarray)):
             k = _scalar(scalars)  # one int for every element
             if k is None:

@@ -4,7 +4,7 @@ A :class:`Vocabulary` numbers tokens ``0, 1, 2, ...`` in the order they are
 added and maps each to its *generator*, a point of the curve's prime-order
 group obtained by hashing the token to the curve (RFC 9380).  Nobody knows a
 discrete-log relation between two generators, which is what the contexts built
-on them rely on (see DESIGN.md).
+on them rely on (see docs/design.md §3.4).
 
 Tokens:
     A token is a ``str`` or an ``int`` in ``[-2**63, 2**63)``.  ``bool``,
@@ -378,7 +378,7 @@ class Vocabulary:
             return i
         if self._frozen:
             raise self._unknown(token)
-        message = _message(token)
+        _message(token)  # refuses a lone surrogate before the token is added
         i = len(self._tokens)
         self._tokens.append(token)
         self._ids[token] = i  # published last: a reader that finds the id finds the token
@@ -592,13 +592,7 @@ class Vocabulary:
         for text in texts:
             if not isinstance(text, str):
                 raise TypeError(f"texts must hold str, not {type(text).__name__}")
-            tokens = tokenize(text)
-            if tokens.__class__ is not list:
-                if isinstance(tokens, (str, bytes, bytearray)) or not isinstance(tokens, Iterable):
-                    raise TypeError(
-                        f"tokenizer {tokenizer!r} must return a list of tokens, not {type(tokens).__name__}"
-                    )
-                tokens = list(tokens)
+            tokens = tokenizers.token_list(tokenize, text, tokenizer)
             counts.update(tokens)
             if progress is not None:
                 progress(len(tokens))
@@ -642,9 +636,9 @@ class Vocabulary:
             "curve_params": {key: hex(getattr(prm, key)) for key in _PARAM_KEYS},
             "namespace": self._namespace,
             "dst": self._dst.decode("utf-8"),
-            "frozen": self._frozen,
-            "size": len(self._tokens),
-            "tokens": self._tokens,
+            "frozen": frozen,
+            "size": len(tokens),
+            "tokens": tokens,
             "generators": hexes,
         }
         text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
