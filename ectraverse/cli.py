@@ -314,7 +314,7 @@ def _cmd_curves(args: argparse.Namespace) -> int:
                 "n": hex(C.n),
                 "h": hex(C.h),
                 "glv": bool(C.has_glv),
-                "fixed_size_core": bool(C._core.fast_path),
+                "fixed_size_core": bool(C.fixed_size_field),
                 "suite": _default_suite_id(C),
                 "suite_nu": _default_suite_id(C, random_oracle=False),
             }
@@ -334,7 +334,7 @@ def _cmd_curves(args: argparse.Namespace) -> int:
             str(C.h) if C.h < 1000 else f"{C.h:#x}"[:12] + "…",
             a,
             "yes" if C.has_glv else "",
-            "yes" if C._core.fast_path else "",
+            "yes" if C.fixed_size_field else "",
         )
     # The suites get a table of their own: as a ninth column they would squeeze every cell at 80 columns.
     suites = Table(title="default hash-to-curve suites (RFC 9380; vocabularies use hash_to_curve)",

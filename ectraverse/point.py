@@ -27,12 +27,21 @@ Example:
 from __future__ import annotations
 
 import operator
+import os
 import threading
 from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from ectraverse import _ec, rfc9380
+try:
+    from ectraverse import _ec
+except ImportError as exc:  # the compiled core is missing: say what to do, not "circular import"
+    raise ImportError(
+        f"ectraverse's compiled core (ectraverse._ec) is not built in {os.path.dirname(os.path.dirname(__file__))!r}. "
+        "Install the package (pip install .) and run from outside the checkout, or build the core in "
+        "place: python setup.py build_ext --inplace"
+    ) from exc
+from ectraverse import rfc9380
 from ectraverse.curves import MAX_FIELD_BITS, CurveParams, curve_names, glv_parameters, named_params, validate_params
 from ectraverse.errors import CurveMismatchError, NotInSubgroupError
 
@@ -53,7 +62,7 @@ def _scalar(k):
         return None
 
 
-def _coordinate(what: str, v) -> int:
+def _as_int(what: str, v) -> int:
     if v.__class__ is int:
         return v
     if not isinstance(v, bool):
@@ -190,6 +199,11 @@ class Curve:
         """True if scalar multiplication splits scalars with the GLV endomorphism."""
         return self._core.has_glv
 
+    @property
+    def fixed_size_field(self) -> bool:
+        """True if the field's size has a compiled build of its own (256, 384 or 521 bits: unrolled limbs)."""
+        return self._core.fast_path
+
     def __repr__(self) -> str:
         return f"Curve({self.name!r})"
 
@@ -219,7 +233,7 @@ class Curve:
             NotOnCurveError: if (x, y) is not on the curve (or out of [0, p)).
             NotInSubgroupError: if the cofactor is > 1 and the point is outside ``G``.
         """
-        x, y = _coordinate("x", x), _coordinate("y", y)
+        x, y = _as_int("x", x), _as_int("y", y)
         return self._checked(self._core.from_affine(x, y))
 
     def decode(self, data) -> Point:
@@ -416,7 +430,7 @@ def _checked_indices(indices, m: int) -> np.ndarray:
         return np.empty(0, dtype=np.intp)
     if idx.dtype.kind == "O":  # ints too large for any integer dtype, or other objects
         for i in idx:
-            _coordinate("indices", i)  # TypeError for what is not an int
+            _as_int("indices", i)  # TypeError for what is not an int
         lo, hi = min(idx), max(idx)
     elif idx.dtype.kind in "iu":
         lo, hi = int(idx.min()), int(idx.max())  # compared as Python ints: no wrap-around
@@ -742,6 +756,65 @@ class PointArray:
         return PointArray._wrap(self._curve, self._curve._core.batch_mul(self._a, scalars))
 
     __rmul__ = __mul__
+
+    def horner(self, indices, k: int) -> Point:
+        """``sum(k^(L-1-i) * self[indices[i]])``, the polynomial with these points as digits, at k.
+
+        Horner's rule in the group (``S <- k S + self[t]`` for each index in
+        order), computed as one multi-scalar multiplication over the distinct
+        indices: the coefficient of each is accumulated mod n in C.  This is
+        a context's point, with the vocabulary's generators as ``self``.
+
+        Args:
+            indices: a one-dimensional sequence or array of ints in ``[0, len)``.
+            k: the multiplier (an int; reduced mod n).
+
+        Raises:
+            TypeError: k or an index is not an int.
+            IndexError: an index out of range.
+
+        Example:
+            >>> C = curve("toy61")
+            >>> A = C.multiply_generator([1, 2, 3])
+            >>> A.horner([2, 0, 2], 5) == 25 * A[2] + 5 * A[0] + A[2]
+            True
+        """
+        k = _as_int("k", k)
+        idx = _checked_indices(indices, len(self))
+        L = idx.shape[0]
+        if L == 0:
+            return self._curve.identity
+        if L == 1:
+            return self[idx[0]]
+        if idx.min() < 0:  # negative indices count from the end, as everywhere else
+            idx %= len(self)
+        distinct, local = np.unique(idx, return_inverse=True)
+        core = self._curve._core
+        coef = core.composition_coefficients(local, len(distinct), k)
+        return Point._make(self._curve, core.batch_msm_limbs(np.ascontiguousarray(self._a[distinct]), coef))
+
+    def horner_prefixes(self, indices, k: int) -> PointArray:
+        """The points of every prefix: ``[0]`` is the identity, ``[i] = k * [i-1] + self[indices[i-1]]``.
+
+        ``result[i] == self.horner(indices[:i], k)`` for ``i = 0 .. L``; one
+        scalar multiplication and one addition per index.
+
+        Example:
+            >>> C = curve("toy61")
+            >>> A = C.multiply_generator([1, 2])
+            >>> S = A.horner_prefixes([1, 0, 1], 7)
+            >>> len(S), S[3] == A.horner([1, 0, 1], 7)
+            (4, True)
+        """
+        k = _as_int("k", k)
+        idx = _checked_indices(indices, len(self))
+        core = self._curve._core
+        raw = core.identity_raw
+        raws = [raw]
+        for t in idx.tolist():  # S_i = k S_(i-1) + P_(u_i)
+            raw = core.add(core.mul(raw, k), self._a[t].tobytes())
+            raws.append(raw)
+        return PointArray._wrap(self._curve, core.batch_from_raws(raws))
 
     def scaled(self, scalars: Iterable[int]) -> list[PointArray]:
         """``[k * self for k in scalars]``, computed together: many points times a few common scalars.

@@ -265,15 +265,8 @@ class Traversal:
         L = len(ids)
         if L == 0:
             return self.identity
-        gens = self._vocab.generators
-        if L == 1:
-            return self._group.atom(gens[ids[0]])
-        # S = sum_t c_t P_t with c_t = sum_{i: u_i = t} k^(L-i): the coefficients are
-        # accumulated in C (mod n), then one MSM over the distinct tokens
-        distinct, local = np.unique(np.asarray(ids, dtype=np.int64), return_inverse=True)
-        core = self._curve._core
-        coef = core.composition_coefficients(local, len(distinct), self._group._power(1))
-        S = Point._make(self._curve, core.batch_msm_limbs(gens.take(distinct)._a, coef))
+        # S = sum_t c_t P_t with c_t = sum_{i: u_i = t} k^(L-i): one MSM over the distinct tokens
+        S = self._vocab.generators.horner(np.asarray(ids, dtype=np.intp), self._group._power(1))
         return Context._make(self._group, L, S)
 
     def compose(self, x) -> Context:
@@ -545,15 +538,7 @@ class PrefixStates:
     def __init__(self, engine: Traversal, ids: Sequence[int]):
         self._engine = engine
         self._ids = list(ids)
-        core = engine.curve._core
-        gens = engine.vocabulary.generators
-        k = engine.group._power(1)
-        raws = [core.identity_raw]
-        raw = core.identity_raw
-        for t in self._ids:  # S_i = k S_(i-1) + P_(u_i)
-            raw = core.add(core.mul(raw, k), gens._a[t].tobytes())
-            raws.append(raw)
-        self._states = PointArray._wrap(engine.curve, core.batch_from_raws(raws))
+        self._states = engine.vocabulary.generators.horner_prefixes(self._ids, engine.group._power(1))
 
     def __len__(self) -> int:
         return len(self._states)

@@ -168,3 +168,35 @@ def test_composition_coefficients_report_a_failed_allocation_as_memory_error():
     assert "MemoryError: out of memory accumulating the coefficients of 6000000 distinct tokens" in out.stdout, (
         out.stdout + out.stderr
     )
+
+
+# ---- Horner's rule over an array: the engine's door to the core ---------------------------------
+
+
+@pytest.mark.parametrize("name", ["secp256k1", "P-384", "toy61"])
+def test_horner_and_its_prefixes_equal_the_naive_sums(name):
+    import random
+
+    curve = ect.curve(name)
+    B = curve.multiply_generator(range(3, 13))
+    rng = random.Random(7)
+    k = rng.randrange(2, curve.n - 1)
+    for L in (0, 1, 2, 17):
+        idx = [rng.randrange(10) for _ in range(L)]
+        naive = curve.identity
+        for t in idx:
+            naive = k * naive + B[t]
+        assert B.horner(idx, k) == naive == B.horner(np.array(idx, dtype=np.uint16), k)
+        states = B.horner_prefixes(idx, k)
+        assert len(states) == L + 1 and states[L] == naive and states[0] == curve.identity
+    assert B.horner([-1, 0], k) == B.horner([9, 0], k)
+
+
+def test_horner_refuses_bad_indices_and_multipliers():
+    B = C.multiply_generator([1, 2])
+    with pytest.raises(IndexError, match=r"must be in \[-2, 2\) for length 2, not 2"):
+        B.horner([0, 2], 5)
+    with pytest.raises(TypeError, match="k must be an int, not float"):
+        B.horner([0, 1], 5.0)
+    with pytest.raises(IndexError):
+        B.horner_prefixes([3], 5)

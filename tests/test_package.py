@@ -26,3 +26,18 @@ def test_version_comes_from_the_package_metadata():
 def test_every_public_name_imports():
     for name in ectraverse.__all__:
         assert getattr(ectraverse, name) is not None, name
+
+
+def test_an_unbuilt_copy_says_how_to_build_it(tmp_path):
+    """Importing from a checkout whose core is not built names the fix, not a circular import."""
+    import shutil
+    import subprocess
+    import sys
+
+    source = pathlib.Path(ectraverse.__file__).parent
+    shutil.copytree(source, tmp_path / "ectraverse", ignore=shutil.ignore_patterns("_ec*.so", "_ec*.pyd", "__pycache__"))
+    out = subprocess.run([sys.executable, "-c", "import ectraverse"], cwd=tmp_path, capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 1
+    assert "ectraverse's compiled core (ectraverse._ec) is not built in" in out.stderr
+    assert "python setup.py build_ext --inplace" in out.stderr and "circular import" not in out.stderr.splitlines()[-1]
