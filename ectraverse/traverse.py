@@ -177,9 +177,13 @@ class Traversal:
         self._vocab = vocabulary
         tag = b"ectraverse-v1:engine:" + C.name.encode() + b":" + namespace.encode() + (b":keyed" if key else b"")
         named = _tokenizer_identity(tokenizer, tokenizer_name)
-        # the fingerprint's tag names the tokenizer too; k comes from the engine tag alone
+        # the fingerprint's tag names the tokenizer too (and the vocabulary, when it maps unseen
+        # tokens to an unknown token); k comes from the engine tag alone
         ident = named if named is not None else b"unnamed:" + secrets.token_bytes(16)
-        self._group = ContextGroup(C, derive_multiplier(C, tag, key), tag + b"\x00tokenizer:" + ident,
+        fingerprint_tag = tag + b"\x00tokenizer:" + ident
+        if vocabulary.unknown is not None:
+            fingerprint_tag += b"\x00vocabulary:" + vocabulary.digest()
+        self._group = ContextGroup(C, derive_multiplier(C, tag, key), fingerprint_tag,
                                    secret=key is not None, byte_form=named is not None)
 
     # ---- properties -------------------------------------------------------

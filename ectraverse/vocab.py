@@ -37,6 +37,15 @@ Open and frozen:
     raises :class:`~ectraverse.errors.UnknownTokenError` naming it;
     ``token in vocab`` never adds.
 
+Unknown token:
+    A frozen vocabulary may name one of its tokens the *unknown* token
+    (``unknown="[UNK]"``, given when it is built frozen: the constructor,
+    ``from_corpus`` or ``load``), which then stands for every token not in
+    it, as tokenizers do with ``[UNK]``: ``id`` and ``generator`` of an
+    unseen token give the unknown token's.  Off by default.  An engine over
+    such a vocabulary puts the vocabulary itself in its fingerprint, since
+    the map from text to contexts now depends on which tokens it holds.
+
 Generators are computed lazily and cached: the first call that needs one
 (``generator``, ``generators``, ``save``) hashes every token still waiting,
 in one ``curve.hash_to_curve_batch`` call (a single waiting token goes
@@ -71,7 +80,9 @@ File format (:meth:`Vocabulary.save`, :meth:`Vocabulary.load`), version 1:
         }
 
     ``tokens`` are in id order; a JSON string is a ``str`` token, a JSON
-    integer an ``int`` token.  ``generators[i]`` is the compressed SEC1
+    integer an ``int`` token.  A frozen vocabulary with an unknown token also
+    has ``"unknown": TOKEN`` (one of ``tokens``); other files have no such
+    field.  ``generators[i]`` is the compressed SEC1
     encoding (hex; ``"00"`` for the identity) of token ``i``'s generator.
     Loading recomputes every generator from the tokens and the tag and
     compares it with the stored one, so a file for another curve or
@@ -97,6 +108,7 @@ Example:
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import operator
 import os
@@ -276,18 +288,22 @@ class Vocabulary:
         namespace: names this vocabulary's generators: two namespaces never
             share one (a non-empty str without ``":"``).
         frozen: if True, unseen tokens raise ``UnknownTokenError`` instead of
-            being added.
+            being added (or map to ``unknown``).
+        unknown: a token standing for every token not in the vocabulary
+            (added after ``tokens`` if it is not among them); only with
+            ``frozen=True``.  None (the default): unseen tokens raise.
 
     Raises:
         TypeError: a curve, namespace, token or flag of the wrong type
             (``tokens`` given as a single str, too).
         ValueError: a bad namespace, an int token out of range, a str token
-            with a lone surrogate.
+            with a lone surrogate; ``unknown`` without ``frozen=True``.
         UnknownCurveError: an unknown curve name.
 
     ``len(V)``, ``token in V``, ``iter(V)`` (tokens in id order) and ``==``
-    (same curve, namespace and tokens in the same order; ``frozen`` is not
-    compared) work as expected.  Pickling keeps the computed generators.
+    (same curve, namespace, tokens in the same order and unknown token;
+    ``frozen`` is not compared) work as expected.  Pickling keeps the
+    computed generators.
 
     Example:
         >>> V = Vocabulary("secp256k1", namespace="demo")
@@ -295,9 +311,12 @@ class Vocabulary:
         [0, 1, 0, 2]
         >>> list(V), V
         (['a', 'b', 5], Vocabulary(secp256k1, 3 tokens, namespace='demo'))
+        >>> U = Vocabulary("secp256k1", ["a", "b"], frozen=True, unknown="[UNK]")
+        >>> U.ids(["a", "zebra"]), U.unknown, "zebra" in U
+        ([0, 2], '[UNK]', False)
     """
 
-    __slots__ = ("_curve", "_namespace", "_dst", "_frozen", "_tokens", "_ids", "_hashed", "_lock")
+    __slots__ = ("_curve", "_namespace", "_dst", "_frozen", "_unknown_id", "_tokens", "_ids", "_hashed", "_lock")
 
     def __init__(
         self,
@@ -306,13 +325,17 @@ class Vocabulary:
         *,
         namespace: str = "default",
         frozen: bool = False,
+        unknown: Token | None = None,
     ):
         if not isinstance(frozen, bool):
             raise TypeError(f"frozen must be a bool, not {type(frozen).__name__}")
+        if unknown is not None and not frozen:
+            raise ValueError("unknown is for frozen vocabularies: pass frozen=True with it")
         self._curve = _as_curve(curve)
         self._namespace = _check_namespace(namespace)
         self._dst = domain_tag(self._curve, namespace)
         self._frozen = False
+        self._unknown_id: int | None = None
         # Growth appends to _tokens first and publishes the id in _ids second, and
         # replaces _hashed (the generators of tokens 0 .. len(_hashed) - 1) whole,
         # all under _lock; readers that find what they need take no lock.
@@ -323,6 +346,8 @@ class Vocabulary:
         if tokens is not None:
             _tokens_check(tokens)
             self._lookup_many(tokens)
+        if unknown is not None:
+            self._unknown_id = self._lookup(unknown)
         self._frozen = frozen
 
     # ---- properties --------------------------------------------------------
@@ -345,6 +370,11 @@ class Vocabulary:
     def frozen(self) -> bool:
         """True if unseen tokens raise ``UnknownTokenError`` instead of being added."""
         return self._frozen
+
+    @property
+    def unknown(self) -> Token | None:
+        """The token standing for every token not in this frozen vocabulary, or None."""
+        return None if self._unknown_id is None else self._tokens[self._unknown_id]
 
     @property
     def tokens(self) -> tuple[Token, ...]:
@@ -377,6 +407,8 @@ class Vocabulary:
         if i is not None:
             return i
         if self._frozen:
+            if self._unknown_id is not None:
+                return self._unknown_id
             raise self._unknown(token)
         _message(token)  # refuses a lone surrogate before the token is added
         i = len(self._tokens)
@@ -477,6 +509,25 @@ class Vocabulary:
     def __iter__(self) -> Iterator[Token]:
         return iter(self._tokens)
 
+    def digest(self) -> bytes:
+        """32 bytes naming this vocabulary's contents: its tag, its tokens in id order and its unknown token.
+
+        Engines over a vocabulary with an unknown token put this in their
+        fingerprint (such a vocabulary is frozen, so it never changes).
+
+        Example:
+            >>> Vocabulary("P-256", ["a"]).digest() == Vocabulary("P-256", ["a"]).digest() != Vocabulary("P-256").digest()
+            True
+        """
+        h = hashlib.sha256(b"ectraverse-v1:vocabulary\x00" + self._dst)
+        with self._lock:
+            tokens, unknown_id = list(self._tokens), self._unknown_id
+        for t in tokens:
+            m = _message(t)
+            h.update(len(m).to_bytes(8, "big") + m)
+        h.update(b"\x00unknown:" + (b"-" if unknown_id is None else str(unknown_id).encode()))
+        return h.digest()
+
     # ---- generators ----------------------------------------------------------
 
     def _all_hashed(self) -> PointArray:
@@ -538,6 +589,7 @@ class Vocabulary:
         curve: Curve | str = "secp256k1",
         namespace: str = "default",
         frozen: bool = False,
+        unknown: Token | None = None,
         progress: Callable[[int], object] | bool | None = None,
     ) -> Vocabulary:
         """The vocabulary of the tokens of ``texts``, most frequent first.
@@ -559,6 +611,8 @@ class Vocabulary:
                 the corpus comes first).
             namespace: see :class:`Vocabulary`.
             frozen: freeze the result.
+            unknown: the unknown token of the frozen result (see
+                :class:`Vocabulary`), added last if the corpus did not keep it.
             progress: ``True`` draws a plain progress bar on stderr (texts
                 done, tokens counted; for a sized ``texts`` also the share
                 done); or a callable, called after each text with the number
@@ -605,7 +659,7 @@ class Vocabulary:
         kept = [t for t, c in ranked if c >= min_count]
         if max_size is not None:
             del kept[max_size:]
-        return cls(curve, kept, namespace=namespace, frozen=frozen)
+        return cls(curve, kept, namespace=namespace, frozen=frozen, unknown=unknown)
 
     # ---- files -------------------------------------------------------------------
 
@@ -620,7 +674,7 @@ class Vocabulary:
         C = self._curve
         prm = C.params
         with self._lock:  # one consistent snapshot (hashing below never adds a token)
-            frozen = self._frozen
+            frozen, unknown = self._frozen, self.unknown
         gens = self._all_hashed()
         tokens = self._tokens[: len(gens)]
         width = 1 + C.field_bytes
@@ -641,6 +695,8 @@ class Vocabulary:
             "tokens": tokens,
             "generators": hexes,
         }
+        if unknown is not None:  # written only when set: other files keep the original layout
+            data["unknown"] = unknown
         text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
         _write_atomic(path, text.encode("utf-8"))
 
@@ -662,7 +718,9 @@ class Vocabulary:
                 name (its parameters must match), else a custom curve built
                 and validated from the stored parameters.
             namespace: if given, the file must have this namespace.
-            frozen: override the stored ``frozen`` flag (None keeps it).
+            frozen: override the stored ``frozen`` flag (None keeps it);
+                ``frozen=False`` reopens the vocabulary, and its unknown
+                token, if it has one, becomes an ordinary token.
 
         Raises:
             OSError: the file cannot be read.
@@ -672,8 +730,10 @@ class Vocabulary:
                 requested; its custom curve is invalid; malformed (a field
                 missing or of the wrong type, a bad or repeated token, a size
                 that does not match, a generator that is not a hex string of
-                the curve's length); or a stored generator differs from the
-                recomputed one (the message names the first such token).
+                the curve's length, an unknown token that is not one of its
+                tokens or in an open vocabulary); or a stored generator
+                differs from the recomputed one (the message names the first
+                such token).
 
         Hostile files: every check that needs no hashing runs first, so a
         malformed file is refused in time linear in its size; a custom curve
@@ -749,7 +809,15 @@ class Vocabulary:
                     f"the stored generator of token {V._tokens[i]!r} (id {i}) does not match the token's hash "
                     "to the curve: the file was altered, or written by an incompatible version."
                 )
+        unknown = data.get("unknown")  # optional: files written before it was added have none
+        if unknown is not None:
+            if isinstance(unknown, bool) or not isinstance(unknown, (str, int)) or unknown not in V._ids:
+                raise fail(f"'unknown' must be null or one of the tokens, not {_shown(unknown)}.")
+            if not stored_frozen:
+                raise fail("'unknown' is set, but the vocabulary is not frozen: an unknown token needs a frozen one.")
         V._frozen = stored_frozen if frozen is None else frozen
+        if V._frozen and unknown is not None:
+            V._unknown_id = V._ids[unknown]
         return V
 
     # ---- protocol --------------------------------------------------------------
@@ -761,21 +829,27 @@ class Vocabulary:
             self._curve == other._curve
             and self._namespace == other._namespace
             and self._tokens == other._tokens  # 1 != "1", and bools never get in
+            and self._unknown_id == other._unknown_id
         )
 
     __hash__ = None  # mutable
 
     def __repr__(self) -> str:
         frozen = ", frozen" if self._frozen else ""
-        return f"Vocabulary({self._curve.name}, {len(self._tokens)} tokens, namespace={self._namespace!r}{frozen})"
+        unknown = "" if self._unknown_id is None else f", unknown={self.unknown!r}"
+        return (
+            f"Vocabulary({self._curve.name}, {len(self._tokens)} tokens, namespace={self._namespace!r}{frozen}{unknown})"
+        )
 
     def __reduce__(self):
         with self._lock:  # tokens and generators from one moment
-            state = (self._frozen, list(self._tokens), self._hashed)
+            state = (self._frozen, list(self._tokens), self._hashed, self._unknown_id)
         return (_unpickle, (self._curve, self._namespace, *state))
 
 
-def _unpickle(curve: Curve, namespace: str, frozen: bool, tokens: list, hashed: PointArray | None) -> Vocabulary:
+def _unpickle(
+    curve: Curve, namespace: str, frozen: bool, tokens: list, hashed: PointArray | None, unknown_id: int | None = None
+) -> Vocabulary:
     # The state is set directly (the tokens were checked when they entered the
     # pickled vocabulary): engines travel to compose_chunks workers, and
     # re-adding tens of thousands of tokens one by one cost more than the rest.
@@ -784,11 +858,18 @@ def _unpickle(curve: Curve, namespace: str, frozen: bool, tokens: list, hashed: 
     V._ids = {t: i for i, t in enumerate(V._tokens)}
     if hashed is not None:  # (None in pickles of earlier versions with nothing hashed)
         V._hashed = hashed
-    if len(V._ids) != len(V._tokens) or len(V._hashed) > len(V._tokens) or V._hashed.curve != curve:
+    if (
+        len(V._ids) != len(V._tokens)
+        or len(V._hashed) > len(V._tokens)
+        or V._hashed.curve != curve
+        or not (unknown_id is None or (frozen and 0 <= unknown_id < len(V._tokens)))
+    ):
         raise ValueError(
-            "corrupt Vocabulary pickle: a token appears twice, more generators than tokens, or another curve"
+            "corrupt Vocabulary pickle: a token appears twice, more generators than tokens, another curve, "
+            "or an unknown token that is not one of its tokens"
         )
     V._frozen = frozen
+    V._unknown_id = unknown_id
     return V
 
 

@@ -667,3 +667,61 @@ def test_from_corpus_progress_true_draws_a_bar_on_stderr(capsys):
 def test_from_corpus_progress_must_be_callable_or_bool():
     with pytest.raises(TypeError, match="progress must be True, False, a callable or None, not str"):
         Vocabulary.from_corpus(["a"], progress="yes")
+
+
+# ---- the unknown token ------------------------------------------------------------------------
+
+
+def test_an_unknown_token_stands_for_every_unseen_token():
+    V = Vocabulary("secp256k1", ["a", "b"], frozen=True, unknown="[UNK]")
+    assert list(V) == ["a", "b", "[UNK]"] and V.unknown == "[UNK]" and V.frozen
+    assert V.ids(["a", "zebra", "b", "yak"]) == [0, 2, 1, 2] and len(V) == 3
+    assert V.generator("zebra") == V.generator("[UNK]") and "zebra" not in V
+    assert repr(V) == "Vocabulary(secp256k1, 3 tokens, namespace='default', frozen, unknown='[UNK]')"
+    already = Vocabulary("secp256k1", ["<unk>", "a"], frozen=True, unknown="<unk>")
+    assert list(already) == ["<unk>", "a"] and already.id("nope") == 0
+    assert Vocabulary("secp256k1", ["a", "b"], frozen=True) != V
+    with pytest.raises(ValueError, match="unknown is for frozen vocabularies: pass frozen=True with it"):
+        Vocabulary("secp256k1", ["a"], unknown="[UNK]")
+    with pytest.raises(TypeError, match="tokens must be str or int, not float"):
+        Vocabulary("secp256k1", ["a"], frozen=True, unknown=1.5)
+
+
+def test_a_corpus_vocabulary_with_min_count_composes_its_own_corpus():
+    corpus = ["the cat sat on the mat", "the dog sat"]
+    V = Vocabulary.from_corpus(corpus, min_count=2, frozen=True, unknown="[UNK]")
+    assert list(V) == ["the", "sat", "[UNK]"]
+    eng = ect.Traversal(vocabulary=V)
+    c = eng.compose(corpus[0])
+    assert c == eng.compose(["the", "[UNK]", "sat", "[UNK]", "the", "[UNK]"]) and c.length == 6
+    with pytest.raises(UnknownTokenError, match="'cat' is not in the frozen vocabulary"):
+        ect.Traversal(vocabulary=Vocabulary.from_corpus(corpus, min_count=2, frozen=True)).compose(corpus[0])
+
+
+def test_an_engine_over_an_unknown_token_names_its_vocabulary_in_the_fingerprint():
+    V = Vocabulary("P-256", ["a", "b"], frozen=True, unknown="[UNK]")
+    W = Vocabulary("P-256", ["a", "c"], frozen=True, unknown="[UNK]")
+    fps = {ect.Traversal(vocabulary=X).fingerprint for X in (V, W, Vocabulary("P-256"))}
+    assert len(fps) == 3  # "c" means itself under W and [UNK] under V: their contexts must not mix
+    same = Vocabulary("P-256", ["a", "b"], frozen=True, unknown="[UNK]")
+    assert ect.Traversal(vocabulary=same).fingerprint == ect.Traversal(vocabulary=V).fingerprint
+    assert V.digest() == same.digest() != W.digest()
+
+
+def test_the_unknown_token_survives_files_and_pickles(tmp_path):
+    V = Vocabulary("secp256k1", ["a", 7], frozen=True, unknown="[UNK]")
+    path = tmp_path / "v.json"
+    V.save(path)
+    assert json.loads(path.read_text("utf-8"))["unknown"] == "[UNK]"
+    back = Vocabulary.load(path)
+    assert back == V and back.unknown == "[UNK]" and back.id("zzz") == 2
+    reopened = Vocabulary.load(path, frozen=False)
+    assert reopened.unknown is None and reopened.id("zzz") == 3
+    assert pickle.loads(pickle.dumps(V)) == V and pickle.loads(pickle.dumps(V)).id("q") == 2
+    data = json.loads(path.read_text("utf-8"))
+    for unknown, frozen, match in (("nope", True, "'unknown' must be null or one of the tokens, not 'nope'"),
+                                   (True, True, "'unknown' must be null or one of the tokens, not a boolean"),
+                                   ("[UNK]", False, "'unknown' is set, but the vocabulary is not frozen")):
+        path.write_text(json.dumps({**data, "unknown": unknown, "frozen": frozen}), "utf-8")
+        with pytest.raises(VocabularyFileError, match=match):
+            Vocabulary.load(path)
