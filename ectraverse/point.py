@@ -442,6 +442,20 @@ def _checked_indices(indices, m: int) -> np.ndarray:
     return idx.astype(np.intp)
 
 
+def _distinct(idx: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray]:
+    """(the distinct values of idx in [0, m), ascending; each position's index among them), like
+    ``np.unique(idx, return_inverse=True)``: by marking and remapping in O(L + m) when idx is long
+    against m (no sort), else by NumPy's sort."""
+    if idx.shape[0] * 8 < m:
+        return np.unique(idx, return_inverse=True)
+    seen = np.zeros(m, dtype=bool)
+    seen[idx] = True
+    distinct = np.flatnonzero(seen)
+    remap = np.empty(m, dtype=np.intp)
+    remap[distinct] = np.arange(distinct.shape[0])
+    return distinct, remap[idx]
+
+
 def _same_curve(c1: Curve, c2: Curve) -> None:
     if c1 is not c2 and c1._params != c2._params:
         raise CurveMismatchError(f"Cannot combine points of {c1.name!r} and {c2.name!r}.")
@@ -788,7 +802,7 @@ class PointArray:
             return self[idx[0]]
         if idx.min() < 0:  # negative indices count from the end, as everywhere else
             idx %= len(self)
-        distinct, local = np.unique(idx, return_inverse=True)
+        distinct, local = _distinct(idx, len(self))
         core = self._curve._core
         coef = core.composition_coefficients(local, len(distinct), k)
         return Point._make(self._curve, core.batch_msm_limbs(np.ascontiguousarray(self._a[distinct]), coef))

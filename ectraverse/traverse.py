@@ -61,7 +61,7 @@ from ectraverse import rfc9380, tokenizers
 from ectraverse.context import Context, ContextGroup
 from ectraverse.errors import ContextMismatchError
 from ectraverse.point import Curve, Point, PointArray, curve as named_curve
-from ectraverse.vocab import Vocabulary
+from ectraverse.vocab import Vocabulary, int_token_array
 
 __all__ = ["Traversal", "PrefixStates", "ContextBatch", "Traverser", "WindowIndex", "derive_multiplier"]
 
@@ -234,16 +234,21 @@ class Traversal:
     # ---- tokens --------------------------------------------------------------
 
     def tokens(self, x) -> list:
-        """Tokens of x: a str is tokenized, any other iterable is taken as tokens."""
+        """Tokens of x: a str is tokenized, a NumPy integer array is int tokens, any other iterable is taken as tokens."""
         if isinstance(x, str):
             return tokenizers.token_list(self._tokenize, x, self._tokenizer_spec)
+        if isinstance(x, np.ndarray):
+            return int_token_array(x).tolist()
         if isinstance(x, (bytes, bytearray)):
             raise TypeError("bytes are not tokens; decode them to str, or pass a list of tokens")
         if isinstance(x, Context):
             raise TypeError("a Context is not a token sequence")
         return list(x)
 
-    def _ids(self, x) -> list[int]:
+    def _ids(self, x) -> list[int] | np.ndarray:
+        """Vocabulary ids of x's tokens: an array for a NumPy array of int tokens (no Python object per token)."""
+        if isinstance(x, np.ndarray):
+            return self._vocab.array_ids(x)
         return self._vocab.add_many(self.tokens(x))
 
     def _as_context(self, x) -> Context:
@@ -265,7 +270,7 @@ class Traversal:
 
     # ---- composing -------------------------------------------------------------
 
-    def _compose_ids(self, ids: Sequence[int]) -> Context:
+    def _compose_ids(self, ids: Sequence[int] | np.ndarray) -> Context:
         L = len(ids)
         if L == 0:
             return self.identity
@@ -274,7 +279,7 @@ class Traversal:
         return Context._make(self._group, L, S)
 
     def compose(self, x) -> Context:
-        """The context of x (a str, tokenized, or a sequence of tokens).
+        """The context of x (a str, tokenized; a sequence of tokens; or a NumPy array of int tokens).
 
         Long inputs take the multi-scalar path: the coefficients
         ``c_t = sum k^(L-i) mod n`` are accumulated per distinct token, then
@@ -541,7 +546,7 @@ class PrefixStates:
 
     def __init__(self, engine: Traversal, ids: Sequence[int]):
         self._engine = engine
-        self._ids = list(ids)
+        self._ids = ids.tolist() if isinstance(ids, np.ndarray) else list(ids)
         self._states = engine.vocabulary.generators.horner_prefixes(self._ids, engine.group._power(1))
 
     def __len__(self) -> int:
@@ -662,6 +667,9 @@ class Traverser:
 
     def push_many(self, tokens) -> Context:
         """Append many tokens (one composition, then one product)."""
+        if isinstance(tokens, np.ndarray) and self._history is None:  # int tokens, no Python object per token
+            self._state = self._state * self._engine.compose(tokens)
+            return self._state
         toks = self._engine.tokens(tokens)
         self._state = self._state * self._engine.compose(toks)
         if self._history is not None:
@@ -734,7 +742,7 @@ class WindowIndex:
         if isinstance(max_n, bool) or not isinstance(max_n, int) or max_n < 1:
             raise ValueError(f"max_n must be a positive int, not {max_n!r}")
         self._engine = engine
-        self._ids = list(ids)
+        self._ids = ids.tolist() if isinstance(ids, np.ndarray) else list(ids)
         self.max_n = min(max_n, len(self._ids))
         self._table: dict[tuple[int, bytes], list[int]] = {}
         levels = engine._window_levels(self._ids, self.max_n)

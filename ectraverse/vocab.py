@@ -119,12 +119,16 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+import numpy as np
+
 from ectraverse import tokenizers
 from ectraverse.errors import EctraverseError, UnknownCurveError, UnknownTokenError, VocabularyFileError
 from ectraverse.point import Curve, Point, PointArray
 from ectraverse.point import curve as named_curve
 
-__all__ = ["Vocabulary", "Token", "token_message", "domain_tag", "FILE_FORMAT", "FILE_VERSION", "DST_PREFIX"]
+__all__ = [
+    "Vocabulary", "Token", "int_token_array", "token_message", "domain_tag", "FILE_FORMAT", "FILE_VERSION", "DST_PREFIX"
+]
 
 #: A token: a ``str``, or an ``int`` in ``[-2**63, 2**63)``.
 Token = str | int
@@ -137,6 +141,8 @@ FILE_VERSION = 1
 DST_PREFIX = b"ectraverse-v1:"
 
 _INT_MIN, _INT_MAX = -(2**63), 2**63
+#: array_ids keeps a table of int tokens below this value (8 bytes each).
+_INT_TABLE_MAX = 1 << 22
 _PARAM_KEYS = ("p", "a", "b", "gx", "gy", "n", "h")
 
 
@@ -160,6 +166,24 @@ def _as_token(token) -> Token:
         except TypeError:
             pass
     raise TypeError(f"tokens must be str or int, not {type(token).__name__}")
+
+
+def int_token_array(values) -> np.ndarray:
+    """values, checked as a one-dimensional NumPy array of int tokens (any integer dtype, not bool).
+
+    Raises:
+        TypeError: not a NumPy array, or not of an integer dtype.
+        ValueError: not one-dimensional, or a value of 2**63 or more.
+    """
+    if not isinstance(values, np.ndarray):
+        raise TypeError(f"values must be a NumPy array of ints, not {type(values).__name__}")
+    if values.dtype.kind not in "iu":
+        raise TypeError(f"values must be a NumPy array of ints, not of {values.dtype}")
+    if values.ndim != 1:
+        raise ValueError(f"values must be one-dimensional, not {values.ndim}-dimensional")
+    if values.dtype.kind == "u" and values.size and int(values.max()) >= _INT_MAX:
+        raise ValueError(f"int tokens must be in [-2**63, 2**63), not {int(values.max())}")
+    return values
 
 
 def _message(token: Token) -> bytes:
@@ -316,7 +340,9 @@ class Vocabulary:
         ([0, 2], '[UNK]', False)
     """
 
-    __slots__ = ("_curve", "_namespace", "_dst", "_frozen", "_unknown_id", "_tokens", "_ids", "_hashed", "_lock")
+    __slots__ = (
+        "_curve", "_namespace", "_dst", "_frozen", "_unknown_id", "_tokens", "_ids", "_int_table", "_hashed", "_lock"
+    )
 
     def __init__(
         self,
@@ -341,6 +367,7 @@ class Vocabulary:
         # all under _lock; readers that find what they need take no lock.
         self._tokens: list[Token] = []
         self._ids: dict[Token, int] = {}
+        self._int_table: np.ndarray | None = None  # int token -> id (-1: none), for array_ids; built on first use
         self._hashed = PointArray(self._curve)
         self._lock = threading.Lock()
         if tokens is not None:
@@ -413,7 +440,10 @@ class Vocabulary:
         _message(token)  # refuses a lone surrogate before the token is added
         i = len(self._tokens)
         self._tokens.append(token)
-        self._ids[token] = i  # published last: a reader that finds the id finds the token
+        self._ids[token] = i  # published after the token: a reader that finds the id finds the token
+        table = self._int_table
+        if table is not None and token.__class__ is int and 0 <= token < len(table):
+            table[token] = i
         return i
 
     def _lookup(self, token) -> int:
@@ -436,6 +466,66 @@ class Vocabulary:
                     if i is None:
                         out[j] = self._lookup_locked(tokens[j])
         return out
+
+    def array_ids(self, values) -> np.ndarray:
+        """The ids of int tokens given as a one-dimensional NumPy integer array, without a Python object per token.
+
+        Token ids from Hugging Face tokenizers, tiktoken or any integer coding
+        map to this vocabulary's ids through an array (a table from token to
+        id, grown to the largest token seen, up to ``2**22``); an open
+        vocabulary adds unseen tokens in order of first appearance, exactly as
+        :meth:`ids` of the same tokens as a list would.  Values outside
+        ``[0, 2**22)`` take the per-token path.
+
+        Raises:
+            TypeError: values is not an array of integers (bool included).
+            ValueError: not one-dimensional, or an int outside [-2**63, 2**63).
+            UnknownTokenError: frozen, and a token is not in the vocabulary
+                (without an unknown token).
+
+        Example:
+            >>> import numpy as np
+            >>> V = Vocabulary("secp256k1", [7])
+            >>> V.array_ids(np.array([5, 7, 5, 9])), list(V)
+            (array([1, 0, 1, 2]), [7, 5, 9])
+        """
+        a = int_token_array(values)
+        if a.size == 0:
+            return np.empty(0, dtype=np.int64)
+        lo, hi = int(a.min()), int(a.max())
+        if lo < 0 or hi >= _INT_TABLE_MAX:
+            return np.array(self._lookup_many(a.tolist()), dtype=np.int64)
+        table = self._int_table
+        if table is not None and hi < len(table):
+            ids = table[a]
+            if ids.min() >= 0:  # every token known: no lock, no Python object per token
+                return ids
+        with self._lock:
+            table = self._int_table
+            if table is None or hi >= len(table):
+                table = self._int_table = self._grown_table(hi + 1)
+            ids = table[a]
+            missing = ids < 0
+            if missing.any():
+                vals = a[missing]
+                distinct, first = np.unique(vals, return_index=True)
+                for v in distinct[np.argsort(first)].tolist():  # new tokens in order of first appearance
+                    if table[v] < 0:
+                        j = self._lookup_locked(v)  # adds it (open), or gives the unknown token's id
+                        table[v] = j if self._tokens[j] == v else -1
+                ids = table[a]
+                if (ids < 0).any():  # only the unknown token maps unseen values (it is never cached)
+                    ids = np.where(ids < 0, self._unknown_id, ids)
+            return ids
+
+    def _grown_table(self, size: int) -> np.ndarray:
+        """A token -> id table for the ints in [0, size), from the tokens so far; the caller holds _lock."""
+        size = max(size, 2 * len(self._int_table) if self._int_table is not None else 0)
+        table = np.full(min(size, _INT_TABLE_MAX), -1, dtype=np.int64)
+        for t, i in self._ids.items():
+            if t.__class__ is int and 0 <= t < len(table):
+                table[t] = i
+        return table
 
     def id(self, token: Token) -> int:
         """The id of token; an open vocabulary gives an unseen token the next id.

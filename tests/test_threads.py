@@ -170,3 +170,16 @@ def test_one_point_array_from_8_threads(fast_switching):
         return (A + A).to_bytes(), A.msm(scalars), A.take(np.arange(199, -1, -3)).to_bytes(), A.sum()
 
     assert run_threads(work, 32) == [expected] * 32
+
+
+def test_arrays_of_int_tokens_from_8_threads(fast_switching):
+    """The vocabulary's token -> id table grows under its lock while other threads read it."""
+    rng = random.Random(21)
+    arrays = [np.array([rng.randrange(j * 50, j * 50 + 400) for _ in range(60)], dtype=np.int64) for j in range(64)]
+    shared = ect.Traversal("secp256k1", namespace="threads")
+    got = run_threads(lambda j: shared.compose(arrays[j]), len(arrays))
+    alone = ect.Traversal("secp256k1", namespace="threads")
+    assert got == [alone.compose(a.tolist()) for a in arrays]
+    assert_vocabulary_consistent(shared.vocabulary)
+    V = shared.vocabulary
+    assert all((V.array_ids(a) == np.array(V.ids(a.tolist()))).all() for a in arrays)

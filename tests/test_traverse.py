@@ -37,8 +37,9 @@ from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from unittest import mock
 
+import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ectraverse as ect
@@ -735,3 +736,54 @@ def test_reprs_say_what_the_objects_hold():
     assert repr(eng.prefixes("abc")) == f"PrefixStates(3 tokens, 4 prefixes, {eng!r})"
     ix = eng.index("abcab", 3)
     assert repr(ix) == f"WindowIndex(5 tokens, windows of length 1..3, {eng!r})" and len(ix) == 5
+
+
+# ---- token ids as NumPy arrays ------------------------------------------------------------------
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(0, 300), max_size=60), st.sampled_from([np.int64, np.uint32, np.int16]))
+def test_arrays_of_int_tokens_compose_as_their_lists(values, dtype):
+    """The array path (a table from token to id, no Python object per token) equals the list path,
+    new tokens included: ids come in the same order of first appearance."""
+    by_array, by_list = Traversal("toy61", namespace="arr"), Traversal("toy61", namespace="arr")
+    arr = np.array(values, dtype=dtype)
+    assert by_array.compose(arr) == by_list.compose(values)
+    assert list(by_array.vocabulary) == list(by_list.vocabulary)
+    assert by_array.compose(arr[::-1]) == by_list.compose(values[::-1])  # a strided view
+
+
+def test_every_engine_entry_takes_an_array_of_int_tokens():
+    eng = Traversal("secp256k1", namespace="arr")
+    values = [5, 9, 5, 2**40, 17, 5, 9, 3]  # one value past the table: the per-token path
+    arr = np.array(values, dtype=np.int64)
+    assert eng.compose(arr) == eng.compose(values)
+    assert eng.prefixes(arr).window(2, 6) == eng.compose(values[2:6])
+    assert eng.index(arr, 2).find([5, 9]) == [0, 5]
+    assert list(eng.prefixes(arr).windows(3)) == list(eng.prefixes(values).windows(3))
+    tr = eng.traverser()
+    tr.push_many(arr[:4])
+    assert tr.push_many(arr[4:]) == eng.compose(values)
+    assert eng.tokens(arr) == values and all(type(t) is int for t in eng.tokens(arr))
+    neg = np.array([-3, 4, -3], dtype=np.int8)
+    assert eng.compose(neg) == eng.compose([-3, 4, -3])
+
+
+def test_array_ids_in_frozen_vocabularies():
+    V = Vocabulary("secp256k1", [10, 20], frozen=True)
+    assert V.array_ids(np.array([20, 10, 20])).tolist() == [1, 0, 1]
+    with pytest.raises(ect.UnknownTokenError, match="Token 30 is not in the frozen vocabulary"):
+        V.array_ids(np.array([10, 30]))
+    U = Vocabulary("secp256k1", [10, 20], frozen=True, unknown=-1)
+    assert U.array_ids(np.array([20, 30, 10, 31, 30])).tolist() == [1, 2, 0, 2, 2] and len(U) == 3
+
+
+@pytest.mark.parametrize("bad, cls, match", [
+    (np.array([1.0, 2.0]), TypeError, "values must be a NumPy array of ints, not of float64"),
+    (np.array([True, False]), TypeError, "not of bool"),
+    (np.array([[1, 2]]), ValueError, "values must be one-dimensional, not 2-dimensional"),
+    (np.array([2**63], dtype=np.uint64), ValueError, r"int tokens must be in \[-2\*\*63, 2\*\*63\)"),
+])
+def test_arrays_that_are_not_int_tokens_are_refused(bad, cls, match):
+    with pytest.raises(cls, match=match):
+        Traversal("secp256k1").compose(bad)
