@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from ectraverse import reference
+from ectraverse import numbertheory
 from ectraverse.errors import InvalidCurveError, UnknownCurveError
 
 __all__ = ["CurveParams", "named_params", "curve_names", "validate_params", "glv_parameters"]
@@ -142,7 +142,8 @@ def validate_params(prm: CurveParams) -> None:
        at most 255 bytes in UTF-8 (contexts store it after a one-byte length);
     2. p, n and h have at most 576 bits (:data:`MAX_FIELD_BITS`; a larger h
        could not pass step 7 anyway) and p > 3;
-    3. p is prime (:func:`reference.is_probable_prime`, Baillie-PSW strength);
+    3. p is prime (:func:`numbertheory.is_probable_prime`: exact below 3.3e24,
+       wrong with probability at most 2^-64 above);
     4. a, b, gx, gy lie in [0, p);
     5. 4a^3 + 27b^2 != 0 mod p, and G = (gx, gy) is on the curve;
     6. n is an odd prime;
@@ -165,8 +166,8 @@ def validate_params(prm: CurveParams) -> None:
          interval (a group of small exponent, such as nearly
          ``Z/m x Z/m``), the curve is refused rather than accepted unproved.
 
-    Steps 8 and 9 use the reference arithmetic (Python ints): about 50 ms per
-    scalar multiplication on a 521-bit curve.  Step 9 costs nothing when
+    Steps 8 and 9 multiply in Python ints (:func:`numbertheory.ec_mul`, in
+    Jacobian coordinates): about 10 ms per scalar multiplication on a 521-bit curve.  Step 9 costs nothing when
     ``n > 4*sqrt(p)``; with a large p and a small n it takes a few scalar
     multiplications per prime factor of h.  Messages show numbers of up to
     64 bits in decimal, larger ones in hex, and too large ones by their size.
@@ -190,7 +191,7 @@ def validate_params(prm: CurveParams) -> None:
             raise InvalidCurveError(
                 f"{what} of {label} must have at most {MAX_FIELD_BITS} bits, not {value.bit_length()}."
             )
-    if p <= 3 or not reference.is_probable_prime(p):
+    if p <= 3 or not numbertheory.is_probable_prime(p):
         raise InvalidCurveError(f"p of {label} must be a prime greater than 3, not {_number(p)}.")
     for what, value in (("a", a), ("b", b), ("gx", gx), ("gy", gy)):
         if not 0 <= value < p:
@@ -199,7 +200,7 @@ def validate_params(prm: CurveParams) -> None:
         raise InvalidCurveError(f"{label} is singular: 4a^3 + 27b^2 = 0 mod p.")
     if (gy * gy - (gx**3 + a * gx + b)) % p:
         raise InvalidCurveError(f"generator ({gx:#x}, {gy:#x}) is not on {label}.")
-    if n < 3 or not reference.is_probable_prime(n):
+    if n < 3 or not numbertheory.is_probable_prime(n):
         raise InvalidCurveError(f"n of {label} must be an odd prime, not {_number(n)}.")
     if h < 1:
         raise InvalidCurveError(f"cofactor h of {label} must be >= 1, not {_number(h)}.")
@@ -209,11 +210,10 @@ def validate_params(prm: CurveParams) -> None:
             f"h*n = {_number(order)} for {label} is outside the Hasse interval "
             f"[{_number(p + 1 - width)}, {_number(p + 1 + width)}]."
         )
-    ref = reference.RefCurve(prm.name, p=p, a=a, b=b, n=n, h=h, gx=gx, gy=gy)
-    if reference.mul(ref, n, ref.G) is not None:
+    if numbertheory.ec_mul(p, a, n, (gx, gy)) is not None:
         raise InvalidCurveError(f"n*G is not the identity on {label}: G does not have order {_number(n)}.")
     if n * n <= 16 * p:
-        _check_group_order(ref, label)
+        _check_group_order(prm, label)
 
 
 #: Below this p, validate_params counts the points of the curve (step 9).
@@ -224,12 +224,12 @@ _SAMPLED_POINTS = 8
 _TRIAL_DIVISION_BOUND = 1 << 16
 
 
-def _check_group_order(ref: reference.RefCurve, label: str) -> None:
+def _check_group_order(prm: CurveParams, label: str) -> None:
     """Step 9 of validate_params for ``n <= 4*sqrt(p)``: prove #E = h*n, or refuse."""
-    p, n, h = ref.p, ref.n, ref.h
+    p, a, n, h = prm.p, prm.a, prm.n, prm.h
     order, width = h * n, math.isqrt(4 * p)
     if p < _COUNT_LIMIT:
-        count = _count_points(p, ref.a, ref.b)
+        count = _count_points(p, a, prm.b)
         if count != order:
             raise InvalidCurveError(f"{label} has {count} points, not h*n = {order}: the cofactor h = {h} is wrong.")
         return
@@ -239,16 +239,16 @@ def _check_group_order(ref: reference.RefCurve, label: str) -> None:
         factors[n] = factors.get(n, 0) + 1
     lcm, sampled = n, 0
     for x in range(16 * _SAMPLED_POINTS):  # half the x have points: 8 points all but surely
-        y = reference.sqrt_mod(x**3 + ref.a * x + ref.b, p)
+        y = numbertheory.sqrt_mod(x**3 + a * x + prm.b, p)
         if y is None:
             continue
-        if reference.mul(ref, order, (x, y)) is not None:
+        if numbertheory.ec_mul(p, a, order, (x, y)) is not None:
             raise InvalidCurveError(
                 f"h*n does not annihilate the point ({x:#x}, {y:#x}) of {label}: #E != h*n, so the cofactor "
                 f"h = {_number(h)} is wrong."
             )
         if factors is not None:
-            lcm = math.lcm(lcm, _point_order(ref, (x, y), factors))
+            lcm = math.lcm(lcm, _point_order(p, a, (x, y), factors))
             if order - lcm < lo and order + lcm > hi:
                 return  # #E, a multiple of lcm in [lo, hi], can only be h*n
         sampled += 1
@@ -288,20 +288,20 @@ def _factor(m: int) -> dict[int, int] | None:
             m //= d
         d += 1 if d == 2 else 2
     if m > 1:
-        if not reference.is_probable_prime(m):
+        if not numbertheory.is_probable_prime(m):
             return None
         factors[m] = factors.get(m, 0) + 1
     return factors
 
 
-def _point_order(ref: reference.RefCurve, P: tuple[int, int], factors: dict[int, int]) -> int:
-    """The order of P, given the factorisation ``{q: e}`` of a multiple of it."""
+def _point_order(p: int, a: int, P: tuple[int, int], factors: dict[int, int]) -> int:
+    """The order of the point P of ``y^2 = x^3 + a*x + b``, given the factorisation ``{q: e}`` of a multiple of it."""
     order = math.prod(q**e for q, e in factors.items())
     for q, e in factors.items():
         order //= q**e
-        R = reference.mul(ref, order, P)
+        R = numbertheory.ec_mul(p, a, order, P)
         while R is not None:
-            R = reference.mul(ref, q, R)
+            R = numbertheory.ec_mul(p, a, q, R)
             order *= q
     return order
 
@@ -342,7 +342,12 @@ def _check_name(name) -> None:
 
 
 @cache
-def glv_parameters(prm: CurveParams) -> reference.GLVParameters | None:
-    """The GLV endomorphism of an a = 0 curve (see ``reference.glv_parameters``)."""
-    ref = reference.RefCurve(prm.name, p=prm.p, a=prm.a, b=prm.b, n=prm.n, h=prm.h, gx=prm.gx, gy=prm.gy)
-    return reference.glv_parameters(ref)
+def glv_parameters(prm: CurveParams) -> numbertheory.GLVParameters | None:
+    """The GLV endomorphism of an a = 0 curve, computed once per curve (see :func:`numbertheory.glv_parameters`).
+
+    Example:
+        >>> g = glv_parameters(named_params("secp256k1"))
+        >>> hex(g.beta)[:10], glv_parameters(named_params("P-256")) is None
+        ('0x7ae96a2b', True)
+    """
+    return numbertheory.glv_parameters(prm.p, prm.a, prm.n, prm.gx, prm.gy)

@@ -24,7 +24,8 @@ import math
 import pytest
 
 import ectraverse as ect
-from ectraverse import curves, reference
+from ectraverse import curves, numbertheory, reference
+from ectraverse.curves import CurveParams
 from ectraverse.errors import InvalidCurveError, VocabularyFileError
 
 TOY_PLOT = dict(p=43, a=1, b=3, gx=2, gy=20, n=47)  # n > 4*sqrt(p): the Hasse interval fixes #E
@@ -42,19 +43,15 @@ SMALL = dict(p=47, a=47 - 3, b=3, gx=34, gy=30, n=13)
 SPLIT = dict(p=69857, a=2, b=0, gx=22559, gy=43432, n=5, h=118**2)
 
 
-def _ref(C: ect.Curve) -> reference.RefCurve:
-    prm = C.params
-    return reference.RefCurve(prm.name, p=prm.p, a=prm.a, b=prm.b, n=prm.n, h=prm.h, gx=prm.gx, gy=prm.gy)
-
-
 def _forbid(monkeypatch, *names):
-    """Make the named reference functions, and galois' primality test, fail the test if called."""
+    """Make the named functions of ``numbertheory`` (validation's arithmetic), and galois' primality test,
+    fail the test if called."""
 
     def forbidden(*args, **kwargs):
         raise AssertionError("validation reached a costly step for input a cheap check should refuse")
 
     for name in names:
-        monkeypatch.setattr(reference, name, forbidden)
+        monkeypatch.setattr(numbertheory, name, forbidden)
     if "is_probable_prime" in names:  # the primality test validation used before (26 s for 11,213 bits)
         monkeypatch.setattr(pytest.importorskip("galois"), "is_prime", forbidden)
 
@@ -73,7 +70,7 @@ def test_wrong_cofactor_with_small_n_is_refused():
 
 def test_true_cofactor_with_small_n_is_accepted_and_hashes_land_in_the_subgroup():
     C = ect.Curve("w", **W, h=W_H)
-    R = _ref(C)
+    R = C.params
     hashed = C.hash_to_curve_batch([b"token %d" % i for i in range(16)], b"ectraverse-test")
     assert all(reference.in_subgroup(R, (P.x, P.y)) for P in hashed)
     assert not any(P.is_identity for P in hashed)
@@ -99,7 +96,7 @@ def test_every_cofactor_of_every_small_curve(monkeypatch, p, path):
         for b in range(p):
             if (4 * a**3 + 27 * b**2) % p == 0:
                 continue
-            R = reference.RefCurve("t", p=p, a=a, b=b, n=1, h=1, gx=0, gy=0)
+            R = CurveParams("t", p=p, a=a, b=b, gx=0, gy=0, n=1)
             points = reference.enumerate_points(R)[1:]
             order = len(points) + 1
             for n in (q for q in range(3, 4 * math.isqrt(p) + 1) if order % q == 0 and reference.is_probable_prime(q)):
@@ -129,7 +126,7 @@ def test_cofactor_that_trial_division_cannot_factor_is_refused(monkeypatch):
 
 
 def test_group_of_small_exponent_is_refused_as_unprovable():
-    assert reference.group_order(reference.RefCurve("split", **SPLIT)) == SPLIT["n"] * SPLIT["h"]  # a true h
+    assert reference.group_order(CurveParams("split", **SPLIT)) == SPLIT["n"] * SPLIT["h"]  # a true h
     expected = r"cannot verify the cofactor of curve 'split'.* holds several multiples of 590, the least common"
     with pytest.raises(InvalidCurveError, match=expected):
         ect.Curve("split", **SPLIT)
@@ -170,7 +167,7 @@ P576, N577 = 2**576 - 789, 2**576 + 243
     ],
 )
 def test_oversized_numbers_are_refused_before_any_costly_step(monkeypatch, changes, pattern):
-    _forbid(monkeypatch, "is_probable_prime", "mul")
+    _forbid(monkeypatch, "is_probable_prime", "ec_mul")
     with pytest.raises(InvalidCurveError, match=pattern):
         ect.Curve("x", **{**TOY_PLOT, **changes})
 
@@ -200,7 +197,7 @@ def test_coefficients_are_reduced_only_modulo_a_valid_p(monkeypatch):
     C = ect.Curve("x", **{**TOY_PLOT, "a": 1 + 43 * HUGE, "b": 3 - 43 * HUGE})
     assert (C.a, C.b) == (1, 3)
     # with an oversized p, a and b are left as given (no division by a huge p) and p is refused
-    _forbid(monkeypatch, "is_probable_prime", "mul")
+    _forbid(monkeypatch, "is_probable_prime", "ec_mul")
     with pytest.raises(InvalidCurveError, match="p of curve 'x' must have at most 576 bits"):
         ect.Curve("x", **{**TOY_PLOT, "p": 2**20000 + 1, "a": 2**40000})
 
@@ -227,7 +224,7 @@ def _custom(name, **params):
 
 def test_file_with_an_oversized_prime_is_refused_before_any_costly_step(tmp_path, monkeypatch):
     path = _vocabulary_file(tmp_path, **_custom("crafted", p=2**11213 - 1))
-    _forbid(monkeypatch, "is_probable_prime", "mul")
+    _forbid(monkeypatch, "is_probable_prime", "ec_mul")
     expected = r"v\.json: its custom curve 'crafted' is invalid: p of curve 'crafted' must have at most 576 bits, not 11213"
     with pytest.raises(VocabularyFileError, match=expected):
         ect.Vocabulary.load(path)
@@ -238,7 +235,7 @@ def test_file_with_a_huge_hex_number_is_refused(tmp_path, monkeypatch):
     d = json.loads(path.read_text("utf-8"))
     d["curve_params"]["gy"] = "0x" + "f" * 1_000_000
     path.write_text(json.dumps(d), "utf-8")
-    _forbid(monkeypatch, "mul")
+    _forbid(monkeypatch, "ec_mul")
     with pytest.raises(VocabularyFileError, match=r"gy of curve 'crafted' must be in \[0, p\), not an integer of "
                        r"4000000 bits\.") as info:
         ect.Vocabulary.load(path)
