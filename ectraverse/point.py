@@ -297,9 +297,7 @@ class Curve:
                 return ms
             prm = self._params
             if s.map == "SSWU":
-                c1, c2 = rfc9380.sswu_constants(s, prm)
-                c3 = s.map_b * pow(s.Z * s.map_a, -1, prm.p) % prm.p  # x1 when inv0(...) = 0
-                consts = (c1, c2, c3, 0)
+                consts = (*rfc9380.sswu_constants(s, prm), 0)
             else:
                 consts = rfc9380.svdw_constants(s, prm)
             ms = self._maps[s.id] = _ec.MapSuite(self._core, s.map, s.map_a, s.map_b, s.Z, *consts, s.iso, s.h_eff)

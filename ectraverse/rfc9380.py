@@ -46,9 +46,9 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from ectraverse import reference
 from ectraverse.curves import CurveParams, curve_names, named_params
 from ectraverse.errors import CurveMismatchError, UnknownSuiteError
+from ectraverse.numbertheory import is_square, sgn0, sqrt_mod
 
 __all__ = [
     "Suite",
@@ -406,10 +406,10 @@ def _svdw_criteria(p: int, A: int, B: int, Z: int) -> str | None:
     if h == 0:
         return "-(3 Z^2 + 4 A) / (4 g(Z)) = 0"
     # 3. -(3 * Z^2 + 4 * A) / (4 * g(Z)) is square in F.
-    if not reference.is_square(h, p):
+    if not is_square(h, p):
         return "-(3 Z^2 + 4 A) / (4 g(Z)) is not a square"
     # 4. At least one of g(Z) and g(-Z / 2) is square in F.
-    if not (reference.is_square(gz, p) or reference.is_square(g(-Z * pow(2, -1, p)), p)):
+    if not (is_square(gz, p) or is_square(g(-Z * pow(2, -1, p)), p)):
         return "neither g(Z) nor g(-Z / 2) is a square"
     return None
 
@@ -623,7 +623,7 @@ def _check_fits(s: Suite, prm: CurveParams) -> None:
     else:  # a custom SSWU suite: what can be checked without the isogeny
         if s.iso is None and (s.map_a, s.map_b) != (prm.a, prm.b):
             problem = "its map_a, map_b differ from a, b and it has no isogeny"
-        elif s.map_a % p == 0 or s.map_b % p == 0 or reference.is_square(s.Z, p):
+        elif s.map_a % p == 0 or s.map_b % p == 0 or is_square(s.Z, p):
             problem = "SSWU needs map_a, map_b != 0 and a non-square Z"
         else:
             return
@@ -659,30 +659,31 @@ def svdw_constants(suite: Suite, params: CurveParams) -> tuple[int, int, int, in
     p, A, Z = params.p, suite.map_a, suite.Z
     gz = (Z * Z * Z + A * Z + suite.map_b) % p
     den = (3 * Z * Z + 4 * A) % p
-    c3 = reference.sqrt_mod(-gz * den, p)
+    c3 = sqrt_mod(-gz * den, p)
     if c3 is None:  # pragma: no cover - _check_fits ran the criteria
         raise ValueError(f"-g(Z) (3 Z^2 + 4 A) is not a square for suite {suite.id!r}.")
-    if reference.sgn0(c3):
+    if sgn0(c3):
         c3 = p - c3
     return gz, (-Z) * pow(2, -1, p) % p, c3, -4 * gz * pow(den, -1, p) % p
 
 
-def sswu_constants(suite: Suite, params: CurveParams) -> tuple[int, int]:
+def sswu_constants(suite: Suite, params: CurveParams) -> tuple[int, int, int]:
     """Constants of the SSWU map for ``p = 3 (mod 4)``, on the curve it targets (``E'`` if isogenous).
 
-    ``c1 = -B / A`` (step 2 of RFC 9380 section 6.6.2) and
+    ``c1 = -B / A`` (step 2 of RFC 9380 section 6.6.2);
     ``c2 = sqrt(-Z^3)`` with ``sgn0(c2) == 0``: since ``x2 = Z u^2 x1``,
     ``g(x2) = Z^3 u^6 g(x1)``, so when ``g(x1)`` is not a square,
     ``y2 = c2 * u^3 * sqrt(-g(x1))``. ``-Z^3`` is a square exactly when
     ``p = 3 (mod 4)`` (``Z`` is a non-square), which holds for all five curves
-    with a standard suite.
+    with a standard suite;
+    ``c3 = B / (Z A)``, the ``x1`` of step 3 (when ``inv0`` gives 0).
 
     Args:
         suite: An SSWU suite.
         params: Its curve ``E``.
 
     Returns:
-        ``(c1, c2)``, with ``A``, ``B`` = ``suite.map_a``, ``suite.map_b``.
+        ``(c1, c2, c3)``, with ``A``, ``B`` = ``suite.map_a``, ``suite.map_b``.
 
     Raises:
         ValueError: If the suite's map is not SSWU, or ``p != 3 (mod 4)``.
@@ -690,9 +691,9 @@ def sswu_constants(suite: Suite, params: CurveParams) -> tuple[int, int]:
 
     Example:
         >>> prm = named_params("P-256")
-        >>> c1, c2 = sswu_constants(default_suite(prm), prm)
-        >>> (c2 * c2 + pow(-10, 3)) % prm.p, c2 % 2
-        (0, 0)
+        >>> c1, c2, c3 = sswu_constants(default_suite(prm), prm)
+        >>> (c2 * c2 + pow(-10, 3)) % prm.p, c2 % 2, c3 * -10 * (prm.p - 3) % prm.p == prm.b
+        (0, 0, True)
     """
     if not isinstance(suite, Suite) or suite.map != "SSWU":
         raise ValueError(f"sswu_constants needs an SSWU suite, not {getattr(suite, 'id', suite)!r}.")
@@ -701,12 +702,12 @@ def sswu_constants(suite: Suite, params: CurveParams) -> tuple[int, int]:
     if p % 4 != 3:
         raise ValueError(f"sswu_constants needs p = 3 (mod 4), not p = {p % 4} (mod 4) for {params.name!r}.")
     A, B, Z = suite.map_a % p, suite.map_b % p, suite.Z % p
-    c2 = reference.sqrt_mod(-Z * Z * Z, p)
+    c2 = sqrt_mod(-Z * Z * Z, p)
     if c2 is None:  # pragma: no cover - Z is a non-square and p = 3 mod 4
         raise ValueError(f"-Z^3 is not a square for suite {suite.id!r}.")
-    if reference.sgn0(c2):
+    if sgn0(c2):
         c2 = p - c2
-    return (-B) * pow(A, -1, p) % p, c2
+    return (-B) * pow(A, -1, p) % p, c2, B * pow(Z * A, -1, p) % p
 
 
 def field_elements(suite: Suite, params: CurveParams, msgs: Sequence[bytes], dst: bytes) -> list[list[int]]:
