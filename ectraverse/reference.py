@@ -4,15 +4,20 @@ This module is the independent reference that the compiled core and the
 public classes are checked against. It uses nothing but Python integers and
 the formulas of the textbook (affine coordinates, one modular inversion per
 group operation, plain double-and-add), and it imports nothing from the rest
-of ``ectraverse`` so that a bug there cannot hide a bug here.
+of ``ectraverse`` so that a bug there cannot hide a bug here. The library's
+own number theory (square roots, primality, the GLV constants) is
+``ectraverse.numbertheory``, written apart from this module's; the tests
+compare the two.
 
 Conventions:
 
-* A curve is a :class:`RefCurve`: ``y^2 = x^3 + a*x + b`` over ``GF(p)`` with
-  a base point ``G = (gx, gy)`` of prime order ``n`` and cofactor ``h``. The
-  functions only read the attributes ``p``, ``a``, ``b`` (and ``n``, ``gx``,
-  ``gy``, ``name`` where they need them), so any object with those attributes
-  works too.
+* A curve is ``y^2 = x^3 + a*x + b`` over ``GF(p)`` with a base point
+  ``G = (gx, gy)`` of prime order ``n`` and cofactor ``h``. The functions only
+  read the attributes ``p``, ``a``, ``b`` (and ``n``, ``gx``, ``gy``, ``name``
+  where they need them), so they take the library's one curve-parameter type,
+  ``ectraverse.curves.CurveParams``, as the tests give it. :class:`RefCurve`
+  and :func:`load_curves` remain only until the benchmark and the last tests
+  that build curves with them take a ``CurveParams`` (issue 18).
 * A point is a tuple ``(x, y)`` of integers with ``0 <= x, y < p``; the point
   at infinity (the group identity, O) is ``None``. There is no other identity
   and no ``(0, 0)`` sentinel: ``(0, 0)`` is an ordinary affine point whenever
@@ -864,8 +869,8 @@ def group_order(C) -> int:
 
 # ---------------------------------------------------------------------------
 # GLV endomorphism (Gallant, Lambert, Vanstone, CRYPTO 2001; Hankerson,
-# Menezes, Vanstone, "Guide to Elliptic Curve Cryptography", section 3.5 and
-# algorithm 3.74)
+# Menezes, Vanstone, "Guide to Elliptic Curve Cryptography", section 3.5),
+# derived here through sqrt(-3) and Lagrange-Gauss reduction
 # ---------------------------------------------------------------------------
 
 
@@ -901,41 +906,43 @@ class GLVParameters:
     bound: int
 
 
-def _nontrivial_cube_roots_of_unity(m: int) -> Tuple[int, int]:
-    """The two roots of ``x^2 + x + 1`` modulo a prime ``m ≡ 1 (mod 3)``, smaller first."""
-    for g in range(2, m):
-        w = pow(g, (m - 1) // 3, m)
-        if w != 1:
-            break
-    else:  # pragma: no cover - every prime m = 1 (mod 3) has non-cubes
-        raise ArithmeticError(f"no nontrivial cube root of unity modulo {m}")
-    w2 = w * w % m
-    return (min(w, w2), max(w, w2))
+def _cube_roots_of_unity(m: int) -> Tuple[int, int]:
+    """The roots of ``x^2 + x + 1`` modulo a prime ``m = 1 (mod 3)``, smaller first: ``(-1 ± sqrt(-3)) / 2``."""
+    r = sqrt_mod(-3, m)
+    if r is None:  # pragma: no cover - -3 is a square modulo every prime m = 1 (mod 3)
+        raise ArithmeticError(f"-3 is not a square modulo {m}")
+    half = inv_mod(2, m)
+    w1, w2 = (-1 + r) * half % m, (-1 - r) * half % m
+    return (min(w1, w2), max(w1, w2))
 
 
 def _glv_basis(n: int, lam: int) -> Tuple[int, int, int, int]:
-    """Short basis of ``{(x, y): x + y*lam ≡ 0 mod n}`` by extended Euclid.
+    """A reduced basis of ``{(x, y): x + y*lam ≡ 0 mod n}``, by Lagrange-Gauss reduction.
 
-    Hankerson, Menezes, Vanstone, "Guide to Elliptic Curve Cryptography",
-    algorithm 3.74.
+    Starts from the basis ``(n, 0), (-lam, 1)`` and reduces it as Gauss
+    reduced binary quadratic forms: subtract the nearest-integer multiple of
+    the shorter vector from the longer one until the shorter stays shorter.
+    (The library derives its basis with the extended Euclidean algorithm
+    instead, in ``ectraverse.numbertheory``.)
     """
-    # r_i = s_i*n + t_i*lam, so (r_i, -t_i) is in the lattice for every i.
-    rs, ts = [n, lam], [0, 1]
-    while rs[-1] != 0:
-        q = rs[-2] // rs[-1]
-        rs.append(rs[-2] - q * rs[-1])
-        ts.append(ts[-2] - q * ts[-1])
-    # l = the largest index with r_l >= sqrt(n).
-    l = max(i for i, r in enumerate(rs) if r * r >= n)
-    a1, b1 = rs[l + 1], -ts[l + 1]
-    cands = [(rs[l], -ts[l])]
-    if l + 2 < len(rs):
-        cands.append((rs[l + 2], -ts[l + 2]))
-    a2, b2 = min(cands, key=lambda v: v[0] * v[0] + v[1] * v[1])
+
+    def dot(u: Tuple[int, int], v: Tuple[int, int]) -> int:
+        return u[0] * v[0] + u[1] * v[1]
+
+    u, v = (n, 0), (-lam % n, 1)
+    if dot(u, u) < dot(v, v):
+        u, v = v, u
+    while True:  # invariant: |v| <= |u|
+        q = _round_div(dot(u, v), dot(v, v))
+        u = (u[0] - q * v[0], u[1] - q * v[1])
+        if dot(u, u) >= dot(v, v):
+            break
+        u, v = v, u
+    (a1, b1), (a2, b2) = v, u
     det = a1 * b2 - a2 * b1
     if det == -n:
         a2, b2 = -a2, -b2
-    elif det != n:  # pragma: no cover - consecutive Euclid rows always form a basis
+    elif det != n:  # pragma: no cover - reduction steps keep the determinant
         raise ArithmeticError(f"GLV basis has determinant {det}, not ±{n}")
     return a1, b1, a2, b2
 
@@ -949,7 +956,11 @@ def glv_parameters(C) -> Optional[GLVParameters]:
     ``lam``). ``beta`` is the smaller nontrivial cube root of unity modulo ``p``;
     of the two nontrivial cube roots of unity modulo ``n`` the one with
     ``lam*G == (beta*gx mod p, gy)`` is taken. The lattice basis comes from the
-    extended Euclidean algorithm on ``(n, lam)``.
+    Lagrange-Gauss reduction of ``(n, 0), (-lam, 1)``.
+
+    This is the oracle's derivation, written apart from the library's
+    (``ectraverse.numbertheory.glv_parameters``: cube roots as powers of a
+    non-cube, the basis by extended Euclid); the tests compare the two.
 
     Args:
         C: A curve with attributes ``p, a, n, gx, gy``.
@@ -975,11 +986,11 @@ def glv_parameters(C) -> Optional[GLVParameters]:
     p, n = C.p, C.n
     if C.a % p != 0 or p % 3 != 1 or n % 3 != 1:
         return None
-    beta = _nontrivial_cube_roots_of_unity(p)[0]
+    beta = _cube_roots_of_unity(p)[0]
     G = (C.gx, C.gy)
     _check(C, G)
     target = (beta * C.gx % p, C.gy)
-    for lam in _nontrivial_cube_roots_of_unity(n):
+    for lam in _cube_roots_of_unity(n):
         if _mul(C, lam, G) == target:
             break
     else:

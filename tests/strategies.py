@@ -173,8 +173,9 @@ def _edge_scalars(params) -> tuple[int, ...]:
 
 def glv_edge_scalars(params) -> list[int]:
     """For a GLV curve: scalars near small combinations ``a + b*lambda`` and near the
-    rounding boundaries of the split (``b*k/n`` close to a half-integer)."""
-    g = reference.glv_parameters(_ref_of(params))
+    rounding boundaries of the split (``b*k/n`` close to a half-integer).  The parameters are the
+    library's (``curves.glv_parameters``, the basis the core splits with), not the oracle's own."""
+    g = glv_parameters(params)
     if g is None:
         return []
     n, lam = params.n, g.lam
