@@ -2275,6 +2275,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     return run(args, argv=argv)
 
-
-if __name__ == "__main__":
-    sys.exit(main())
