@@ -132,20 +132,25 @@ def _compose_stream(engine: Traversal, stream: BinaryIO, what: str) -> Context:
         raise CLIError(f"{what}: {exc}") from None
 
 
-def _parse_hex(text: str, what: str) -> bytes:
+def _parse_hex(text: str, what: str, *, context: bool = True) -> bytes:
+    """Bytes from hex digits (whitespace ignored), or a one-line CLIError naming ``what``.
+
+    ``context=True``: a context as 'ectraverse compose' prints it (a ``0x`` prefix
+    is allowed, empty is refused); ``context=False``: the bytes of ``--hex MSG``
+    (no prefix; empty is the empty message).
+    """
     digits = "".join(text.split())
-    if digits[:2].lower() == "0x":
+    if context and digits[:2].lower() == "0x":
         digits = digits[2:]
-    if not digits:
+    if context and not digits:
         raise CLIError(f"{what} is empty; expected a context in hex, as printed by 'ectraverse compose'")
+    kind = "a context in hex" if context else "hex"
     bad = next((i for i, ch in enumerate(digits) if ch not in hexdigits), None)
     if bad is not None:
-        raise CLIError(
-            f"{what} must be a context in hex, as printed by 'ectraverse compose', "
-            f"but has {digits[bad]!r} at position {bad}"
-        )
+        how = "a context in hex, as printed by 'ectraverse compose'," if context else "hex with --hex,"
+        raise CLIError(f"{what} must be {how} but has {digits[bad]!r} at position {bad}")
     if len(digits) % 2:
-        raise CLIError(f"{what} must be a context in hex with an even number of digits, not {len(digits)}")
+        raise CLIError(f"{what} must be {kind} with an even number of digits, not {len(digits)}")
     return bytes.fromhex(digits)
 
 
@@ -352,7 +357,7 @@ def _cmd_curves(args: argparse.Namespace) -> int:
 
 def _cmd_hash_to_curve(args: argparse.Namespace) -> int:
     if args.hex:
-        msg = _parse_bytes_hex(args.msg, "MSG")
+        msg = _parse_hex(args.msg, "MSG", context=False)
     elif args.msg == "-":
         msg = sys.stdin.buffer.read()
     else:
@@ -379,16 +384,6 @@ def _cmd_hash_to_curve(args: argparse.Namespace) -> int:
         for k in ("suite", "point", "x", "y"):
             print(f"{k:<5}  {record[k] if record[k] is not None else '(identity)'}")
     return 0
-
-
-def _parse_bytes_hex(text: str, what: str) -> bytes:
-    digits = "".join(text.split())
-    bad = next((i for i, ch in enumerate(digits) if ch not in hexdigits), None)
-    if bad is not None:
-        raise CLIError(f"{what} must be hex with --hex, but has {digits[bad]!r} at position {bad}")
-    if len(digits) % 2:
-        raise CLIError(f"{what} must be hex with an even number of digits, not {len(digits)}")
-    return bytes.fromhex(digits)
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
