@@ -25,6 +25,7 @@ import operator
 import numpy as np
 
 from ectraverse.errors import EncodingError, NotOnCurveError
+from ectraverse.numbertheory import sqrt_constants
 
 __all__ = ["CurveCore", "MapSuite", "build_info", "m521v_field"]
 
@@ -139,22 +140,18 @@ cdef void _setup_field(ect_field *F, object p) except *:
     F.p256 = p == _P256_PRIME
     F.p384 = p == _P384_PRIME
     F.pm4 = nl == 4 and p >> 64 == (1 << 192) - 1  # p = 2^256 - c, c < 2^64
-    if p % 4 == 3:
+    # ect_fe_sqrt's constants, computed once, in ectraverse.numbertheory (whose
+    # sqrt_mod is this algorithm in Python): a^((p+1)/4) for p = 3 mod 4, else
+    # Tonelli-Shanks from a^((q-1)/2) with c = z^q, p - 1 = q 2^s.
+    k = sqrt_constants(p)
+    _put(F.sqrt_e, nl, k.exponent)
+    if k.s == 1:
         F.p3mod4 = 1
-        _put(F.sqrt_e, nl, (p + 1) // 4)
         F.ts_s = 0
     else:
         F.p3mod4 = 0
-        q, s = p - 1, 0
-        while q % 2 == 0:
-            q //= 2
-            s += 1
-        z = 2
-        while pow(z, (p - 1) // 2, p) != p - 1:
-            z += 1
-        F.ts_s = s
-        _put(F.sqrt_e, nl, (q - 1) // 2)
-        _put(F.ts_c, nl, (pow(z, q, p) * R) % p)
+        F.ts_s = k.s
+        _put(F.ts_c, nl, (k.c * R) % p)
 
 
 cdef class CurveCore:
