@@ -8,7 +8,7 @@ from pathlib import Path
 if importlib.util.find_spec("ectraverse") is None:  # a checkout, not installed: use the package beside this folder
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from ectraverse.demos import algebra  # noqa: E402
+from ectraverse import demos  # noqa: E402
 
 if __name__ == "__main__":
-    sys.exit(algebra.main(sys.argv[1:]))
+    sys.exit(demos.main("algebra", sys.argv[1:]))

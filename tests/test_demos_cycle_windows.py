@@ -14,6 +14,7 @@ from rich.console import Console
 
 from ectraverse import Traversal, curve
 from ectraverse.context import ContextGroup
+from ectraverse import demos
 from ectraverse.demos import cycle, windows
 
 MONTHS = cycle.MONTHS
@@ -174,7 +175,7 @@ def test_cycle_unknown_curve():
 
 def test_cycle_main(monkeypatch, capsys):
     monkeypatch.setattr("sys.stdin", io.StringIO("+3 December\nquit\n"))
-    assert cycle.main([]) == 0
+    assert demos.main("cycle", []) == 0
     assert "= M_2 = March" in capsys.readouterr().out
 
 
@@ -345,14 +346,33 @@ def test_windows_no_repeats_and_determinism(tmp_path):
 
 def test_windows_main(monkeypatch, capsys):
     monkeypatch.setattr("sys.stdin", io.StringIO("better than\n:quit\n"))
-    assert windows.main(["--max-n", "3"]) == 0
+    assert demos.main("windows", ["--max-n", "3"]) == 0
     assert '"better than": 8 positions' in capsys.readouterr().out
 
 
 def test_demo_interface():
     for module in (cycle, windows):
         assert isinstance(module.DESCRIPTION, str) and module.DESCRIPTION
-        assert callable(module.add_arguments) and callable(module.run) and callable(module.main)
+        assert callable(module.add_arguments) and callable(module.run)
+        assert not hasattr(module, "main")  # one entry point for every demo: demos.main(name, argv)
+
+
+def test_demos_use_public_names_only():
+    """No demo imports a private module of the library or reads a private attribute of another object
+    (``self._x`` is a demo's own business; its package's ``demos._shell`` helper is the demos' own)."""
+    import ast
+    import pathlib
+
+    for path in pathlib.Path(demos.__file__).parent.glob("*.py"):
+        tree = ast.parse(path.read_text("utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                parts = node.module.split(".")
+                private = [p for p in parts[1:] if p.startswith("_")]
+                assert private in ([], ["_shell"]) or path.name == "__init__.py", (path.name, node.module)
+                assert not any(a.name.startswith("_") for a in node.names), (path.name, node.module)
+            if isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__"):
+                assert isinstance(node.value, ast.Name) and node.value.id == "self", (path.name, node.attr, node.lineno)
 
 
 @pytest.mark.parametrize("module, script", [(cycle, "+3 December\n"), (windows, "is better than\n")])

@@ -10,15 +10,15 @@ Every demo is a module ``ectraverse.demos.<name>`` offering:
 ``run(args, *, stdin, console) -> int``
     runs the demo: interactively when ``stdin`` is a terminal, otherwise as a
     script read line by line, deterministically (seeded by ``--seed``);
-    returns the exit status;
-``main(argv=None) -> int``
-    the standalone entry point used by the launchers in the repository's
-    ``demos/`` directory.
+    returns the exit status.
 
-Run one as ``ectraverse demo NAME [options]`` or ``python demos/NAME.py
-[options]``; ``ectraverse demo`` lists them.  Both parse the options with
-:func:`build_parser`.  This module imports no demo (and no ``rich``) until
-:func:`load` is called.
+Run one as ``ectraverse demo NAME [options]``, ``python demos/NAME.py
+[options]`` or ``python -m ectraverse.demos.NAME [options]``; ``ectraverse
+demo`` lists them.  Each parses the options with :func:`build_parser`; the
+last two run through :func:`main`, the one standalone entry point.  A demo
+uses the public API only, and the argument types :func:`positive_int` and
+:func:`non_negative_int` from here.  This module imports no demo (and no
+``rich``) until :func:`load` or :func:`main` is called.
 
 Example:
     >>> names()
@@ -34,11 +34,12 @@ Example:
 from __future__ import annotations
 
 import importlib
+import sys
 from types import ModuleType
 
-from ectraverse._args import ArgumentParser
+from ectraverse._args import ArgumentParser, non_negative_int, positive_int
 
-__all__ = ["DEMOS", "DESCRIPTIONS", "names", "load", "build_parser"]
+__all__ = ["DEMOS", "DESCRIPTIONS", "names", "load", "build_parser", "main", "positive_int", "non_negative_int"]
 
 #: Demo name -> the module that implements it.
 DEMOS: dict[str, str] = {
@@ -71,7 +72,7 @@ def load(name: str) -> ModuleType:
         name: a name from :func:`names`.
 
     Returns:
-        The demo's module (``DESCRIPTION``, ``add_arguments``, ``run``, ``main``).
+        The demo's module (``DESCRIPTION``, ``add_arguments``, ``run``).
 
     Raises:
         TypeError: name is not a str.
@@ -105,3 +106,26 @@ def build_parser(name: str) -> ArgumentParser:
     parser = ArgumentParser(prog=f"ectraverse demo {name}", description=module.DESCRIPTION, allow_abbrev=False)
     module.add_arguments(parser)
     return parser
+
+
+def main(name: str, argv: list[str] | None = None) -> int:
+    """Run the demo ``name`` as a program: the entry point of ``python demos/NAME.py`` and ``python -m``.
+
+    Parses ``argv`` (default ``sys.argv[1:]``) with :func:`build_parser`, then
+    runs the demo on ``sys.stdin`` with a rich console on ``sys.stdout``.
+
+    Args:
+        name: a name from :func:`names`.
+        argv: the options, without the program name.
+
+    Returns:
+        The demo's exit status.
+
+    Raises:
+        TypeError, ValueError: as :func:`load`.
+        SystemExit: for ``--help`` and for bad options (status 2), as argparse does.
+    """
+    from rich.console import Console  # rich only once a demo runs: listing the demos must not import it
+
+    args = build_parser(name).parse_args(argv)
+    return load(name).run(args, stdin=sys.stdin, console=Console())

@@ -38,10 +38,10 @@ from rich.table import Table
 from rich.text import Text
 
 from ectraverse import demos
+from ectraverse.demos import non_negative_int, positive_int
 from ectraverse.context import Context
 from ectraverse.errors import EctraverseError
 from ectraverse.traverse import Traversal
-from ectraverse._args import non_negative_int, positive_int
 
 __all__ = ["DESCRIPTION", "VOCABULARY", "LawResult", "add_arguments", "run", "main"]
 
@@ -287,11 +287,5 @@ def _summary(results: list[LawResult]) -> Table:
     return table
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Standalone entry point: ``python -m ectraverse.demos.algebra [--curve NAME] [--seed N]``."""
-    args = demos.build_parser("algebra").parse_args(argv)
-    return run(args, stdin=sys.stdin, console=Console())
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(demos.main("algebra"))

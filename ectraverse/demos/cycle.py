@@ -351,11 +351,5 @@ def run(args: argparse.Namespace, *, stdin: TextIO, console: Console) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Standalone entry point (``python -m ectraverse.demos.cycle``)."""
-    args = demos.build_parser("cycle").parse_args(argv)
-    return run(args, stdin=sys.stdin, console=Console())
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(demos.main("cycle"))

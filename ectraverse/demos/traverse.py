@@ -780,11 +780,5 @@ def _interactive(repl: Repl, stdin: TextIO, console: Console) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Standalone entry point: ``python -m ectraverse.demos.traverse [--curve NAME]``."""
-    args = demos.build_parser("traverse").parse_args(argv)
-    return run(args, stdin=sys.stdin, console=Console())
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(demos.main("traverse"))

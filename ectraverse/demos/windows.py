@@ -47,11 +47,11 @@ from rich.panel import Panel
 from rich.table import Table
 
 from ectraverse import demos
+from ectraverse.demos import positive_int
 from ectraverse.context import Context
 from ectraverse.errors import EctraverseError
 from ectraverse.traverse import Traversal
 from ectraverse.demos._shell import command_lines
-from ectraverse._args import positive_int
 
 __all__ = ["DESCRIPTION", "add_arguments", "run", "main", "zen_text"]
 
@@ -291,11 +291,5 @@ def run(args: argparse.Namespace, *, stdin: TextIO, console: Console) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Standalone entry point (``python -m ectraverse.demos.windows``)."""
-    args = demos.build_parser("windows").parse_args(argv)
-    return run(args, stdin=sys.stdin, console=Console())
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(demos.main("windows"))
