@@ -15,6 +15,9 @@ import pytest
 
 import ectraverse
 from ectraverse import bench
+from ectraverse.bench import adapters, args, ops, runner
+from ectraverse.bench import goals as bench_goals
+from ectraverse.bench import inputs as bench_inputs
 from ectraverse import reference as ref
 
 FAST = ["--quick", "--no-progress", "--min-time", "0.002"]
@@ -51,14 +54,14 @@ class FakeAdapter(bench.Adapter):
     lie = False
 
     def _add(self, curve, items):
-        c = bench._load_params()[curve]
+        c = bench_inputs.load_curves()[curve]
 
         def fn():
             for P, Q in items:
-                bench._add(c, P, Q)
+                bench_inputs._add(c, P, Q)
 
         def probe():
-            return 12345 if self.lie else bench._add(c, *items[0])[0]
+            return 12345 if self.lie else bench_inputs._add(c, *items[0])[0]
 
         return fn, probe
 
@@ -125,7 +128,7 @@ def test_wrong_result_is_an_error(tmp_path, fake, monkeypatch, capsys):
 
 
 def test_missing_peer_is_skipped_with_a_note(tmp_path, monkeypatch, capsys):
-    class Missing(bench.CoincurveAdapter):
+    class Missing(adapters.CoincurveAdapter):
         modules = ("ectraverse_test_no_such_module",)
 
     monkeypatch.setitem(bench.ADAPTERS, "coincurve", Missing)
@@ -150,7 +153,7 @@ def test_json_path_is_checked_before_anything_is_timed(tmp_path, monkeypatch, ca
     def never(*args, **kwargs):
         raise AssertionError("the benchmark ran before --json was checked")
 
-    monkeypatch.setattr(bench, "_run_tasks", never)
+    monkeypatch.setattr(runner, "_run_tasks", never)
     rc = bench.main([*FAST, "--op", "add", "--json", str(tmp_path)])
     assert rc == 2
     err = capsys.readouterr().err
@@ -260,22 +263,22 @@ def test_measure_rejects_bad_arguments(kwargs, message):
 
 
 def test_inputs_are_seeded_and_valid():
-    params = bench._load_params()
-    a = bench._InputFactory(params, 1).build("BLS12-381", "mul", None)
-    b = bench._InputFactory(params, 1).build("BLS12-381", "mul", None)
-    c = bench._InputFactory(params, 2).build("BLS12-381", "mul", None)
+    params = bench_inputs.load_curves()
+    a = bench_inputs.InputFactory(params, 1).build("BLS12-381", ops.OPS["mul"], None)
+    b = bench_inputs.InputFactory(params, 1).build("BLS12-381", ops.OPS["mul"], None)
+    c = bench_inputs.InputFactory(params, 2).build("BLS12-381", ops.OPS["mul"], None)
     assert a.items == b.items != c.items
     curve = params["BLS12-381"]
     for k, (x, y) in a.items:
         assert 1 <= k < curve.n
         assert (y * y - x ** 3 - curve.a * x - curve.b) % curve.p == 0
     # pool points are multiples of G: in the order-n subgroup despite h > 1
-    assert bench._mul(curve, curve.n, a.items[0][1]) is None
+    assert bench_inputs._mul(curve, curve.n, a.items[0][1]) is None
 
 
 def test_batch_inputs_never_add_a_point_to_itself():
-    factory = bench._InputFactory(bench._load_params(), 1)
-    inputs = factory.build("secp256k1", "batch_add", 50)
+    factory = bench_inputs.InputFactory(bench_inputs.load_curves(), 1)
+    inputs = factory.build("secp256k1", ops.OPS["batch_add"], 50)
     assert len(inputs.items) == 2
     for Ps, Qs in inputs.items:
         assert len(Ps) == len(Qs) == 50
@@ -284,13 +287,13 @@ def test_batch_inputs_never_add_a_point_to_itself():
 
 @pytest.mark.parametrize("name", ["secp256k1", "P-521", "BLS12-381"])
 def test_local_arithmetic_agrees_with_reference(name):
-    c = bench._load_params()[name]
+    c = bench_inputs.load_curves()[name]
     C = ref.load_curves()[name]
     k1, k2 = 0x1234_5678_9ABC_DEF0 ** 3 % c.n, c.n - 5
-    P, Q = bench._mul(c, k1, (c.gx, c.gy)), bench._mul(c, k2, (c.gx, c.gy))
+    P, Q = bench_inputs._mul(c, k1, (c.gx, c.gy)), bench_inputs._mul(c, k2, (c.gx, c.gy))
     assert P == ref.mul(C, k1, C.G) and Q == ref.mul(C, k2, C.G)
-    assert bench._add(c, P, Q) == ref.add(C, P, Q)
-    assert bench._add(c, P, P) == ref.double(C, P)
+    assert bench_inputs._add(c, P, Q) == ref.add(C, P, Q)
+    assert bench_inputs._add(c, P, P) == ref.double(C, P)
 
 
 needs_core = pytest.mark.skipif(not hasattr(ectraverse, "curve"), reason="the compiled core is not built yet")
@@ -309,8 +312,8 @@ def test_hash_to_curve_ops_report_per_message(tmp_path, capsys):
     for r in rows.values():
         check_result(r)
         assert r["checked"] is True and r["per"] == "message"
-    assert rows["ectraverse", "hash_to_curve"]["ops_per_call"] == bench._SINGLE_INPUTS
-    assert rows["reference", "hash_to_curve"]["ops_per_call"] == bench.ReferenceAdapter.single_inputs
+    assert rows["ectraverse", "hash_to_curve"]["ops_per_call"] == bench_inputs.SINGLE_INPUTS
+    assert rows["reference", "hash_to_curve"]["ops_per_call"] == adapters.ReferenceAdapter.single_inputs
     batch = rows["ectraverse", "hash_to_curve_batch"]
     assert batch["size"] == batch["ops_per_call"] == 32
     assert data["meta"]["method"]["hash_to_curve_dst"] == "ectraverse-bench-v1"
@@ -336,7 +339,7 @@ def test_vocab_op_reports_tokens_per_s_and_per_distinct_token(tmp_path, capsys):
     assert r["tokens"] >= 2000 and r["ops_per_call"] == r["tokens"]
     assert r["tokens_per_s"] == r["ops_per_s"]
     assert r["us_per_distinct_token"] == pytest.approx(r["us_per_call"] / r["distinct_tokens"])
-    corpus = bench._stdlib_corpus(2000)
+    corpus = bench_inputs._stdlib_corpus(2000)
     assert (r["texts"], r["tokens"]) == (len(corpus.texts), corpus.tokens)
     V = ectraverse.Vocabulary.from_corpus(corpus.texts, "words", curve="secp256k1")
     assert r["distinct_tokens"] == len(V) and V.token(0) == corpus.top
@@ -347,7 +350,7 @@ def test_vocab_op_reports_tokens_per_s_and_per_distinct_token(tmp_path, capsys):
 
 @needs_core
 def test_vocab_build_reports_its_tokenizing():
-    inputs = bench._InputFactory(bench._load_params(), 1).build("P-256", "vocab", 1000)
+    inputs = bench_inputs.InputFactory(bench_inputs.load_curves(), 1).build("P-256", ops.OPS["vocab"], 1000)
 
     class Recorder:
         def __init__(self):
@@ -360,7 +363,7 @@ def test_vocab_build_reports_its_tokenizing():
             self.tokens.append(n)
 
     rec = Recorder()
-    adapter = bench.EctraverseAdapter()
+    adapter = adapters.EctraverseAdapter()
     adapter.load()
     case = adapter.prepare(inputs, progress=rec)
     assert case.ops_per_call == inputs.info["tokens"] and case.inputs == inputs.info["texts"]
@@ -372,7 +375,7 @@ def test_vocab_build_reports_its_tokenizing():
 def test_vocab_corpus_that_cannot_be_read_is_a_cell_error(tmp_path, monkeypatch, capsys):
     empty = tmp_path / "stdlib"
     empty.mkdir()
-    monkeypatch.setattr(bench.sysconfig, "get_paths", lambda: {"stdlib": str(empty)})
+    monkeypatch.setattr(bench_inputs.sysconfig, "get_paths", lambda: {"stdlib": str(empty)})
     rc, data = run_json(tmp_path, "--impl", "ectraverse", "--curve", "secp256k1", "--op", "vocab",
                         "--op", "add")
     assert rc == 1
@@ -383,49 +386,49 @@ def test_vocab_corpus_that_cannot_be_read_is_a_cell_error(tmp_path, monkeypatch,
 
 
 def plan(*argv):
-    s = bench._Settings.from_args(bench.build_parser().parse_args(list(argv)))
-    tasks, skipped = bench._plan(s, {"ectraverse": bench.EctraverseAdapter(),
-                                     "reference": bench.ReferenceAdapter()})
+    s = args.Settings.from_args(bench.build_parser().parse_args(list(argv)))
+    tasks, skipped = runner._plan(s, {"ectraverse": adapters.EctraverseAdapter(),
+                                     "reference": adapters.ReferenceAdapter()})
     return s, tasks, skipped
 
 
 def test_token_ops_run_on_secp256k1_and_p256_unless_curves_are_named():
     s, tasks, skipped = plan()
-    for op in bench.TOKEN_OPS:
-        assert {t.curve for t in tasks if t.op == op} == set(bench.TOKEN_CURVES)
+    for op in ops.ops_of_layer("token"):
+        assert {t.curve for t in tasks if t.op == op} == set(ops.TOKEN_CURVES)
     assert {t.curve for t in tasks if t.op == "mul"} == set(bench.CURVES)
     assert any("unless --curve" in line for line in skipped)
     _, tasks, skipped = plan("--curve", "BN254", "--curve", "P-384")
-    for op in bench.TOKEN_OPS:
+    for op in ops.ops_of_layer("token"):
         assert {t.curve for t in tasks if t.op == op} == {"BN254", "P-384"}
     assert not any("unless --curve" in line for line in skipped)
 
 
 def test_token_op_sizes_impls_and_repeats():
     s, tasks, _ = plan()
-    got = {(t.impl, t.op, t.size) for t in tasks if t.op in bench.TOKEN_OPS and t.curve == "P-256"}
+    got = {(t.impl, t.op, t.size) for t in tasks if t.op in ops.ops_of_layer("token") and t.curve == "P-256"}
     assert got == {("ectraverse", "hash_to_curve", None), ("reference", "hash_to_curve", None),
                    ("ectraverse", "hash_to_curve_batch", 10_000), ("ectraverse", "vocab", 1_000_000)}
-    assert (s.repeats, s.vocab_repeats) == (5, 1)
+    assert (s.repeats, s.repeats_of["vocab"]) == (5, 1)
     s, tasks, _ = plan("--quick")
-    got = {(t.impl, t.op, t.size) for t in tasks if t.op in bench.TOKEN_OPS and t.curve == "P-256"}
+    got = {(t.impl, t.op, t.size) for t in tasks if t.op in ops.ops_of_layer("token") and t.curve == "P-256"}
     assert got == {("ectraverse", "hash_to_curve", None), ("reference", "hash_to_curve", None),
                    ("ectraverse", "hash_to_curve_batch", 1_000), ("ectraverse", "vocab", 100_000)}
-    assert (s.repeats, s.vocab_repeats) == (3, 3)
+    assert (s.repeats, s.repeats_of["vocab"]) == (3, 3)
     s, _, _ = plan("--repeats", "4", "--batch-size", "500", "--vocab-tokens", "7")
-    assert (s.vocab_repeats, s.batch_sizes["hash_to_curve_batch"], s.vocab_tokens) == (4, 500, 7)
+    assert (s.repeats_of["vocab"], s.sizes["hash_to_curve_batch"], s.sizes["vocab"]) == (4, (500,), (7,))
 
 
 def test_hash_to_curve_inputs_are_distinct_messages_checked_by_the_reference():
-    factory = bench._InputFactory(bench._load_params(), 1)
-    single = factory.build("secp256k1", "hash_to_curve", None)
+    factory = bench_inputs.InputFactory(bench_inputs.load_curves(), 1)
+    single = factory.build("secp256k1", ops.OPS["hash_to_curve"], None)
     assert single.items[:2] == [b"token-0", b"token-1"] and len(set(single.items)) == len(single.items)
-    batch = factory.build("secp256k1", "hash_to_curve_batch", 100)
+    batch = factory.build("secp256k1", ops.OPS["hash_to_curve_batch"], 100)
     assert len(batch.items) == 2 and all(len(msgs) == 100 for msgs in batch.items)
     assert len(set(batch.items[0]) | set(batch.items[1])) == 200
     # RFC 9380 secp256k1_XMD:SHA-256_SSWU_RO_ vector (msg "abc"), through the same reference path
-    c = bench._load_params()["secp256k1"]
-    x = bench._hash_x(c, b"abc", b"QUUX-V01-CS02-with-secp256k1_XMD:SHA-256_SSWU_RO_")
+    c = bench_inputs.load_curves()["secp256k1"]
+    x = bench_inputs._hash_x(c, b"abc", b"QUUX-V01-CS02-with-secp256k1_XMD:SHA-256_SSWU_RO_")
     assert hex(x).startswith("0x3377e01eab42db29")
 
 
@@ -435,7 +438,7 @@ def test_goals_pass_fail_and_not_measured():
 
     results = [row("ectraverse", "secp256k1", "mul", 30.0), row("coincurve", "secp256k1", "mul", 25.0),
                row("ectraverse", "P-256", "mul", 80.0), row("cryptography", "P-256", "mul", 50.0)]
-    goals = {g["goal"]: g for g in bench._evaluate_goals(results)}
+    goals = {g["goal"]: g for g in bench_goals.evaluate(results)}
     k1 = goals["secp256k1 mul vs coincurve multiply"]
     assert k1["status"] == "pass" and k1["ratio"] == pytest.approx(1.2) and "1.20× slower" in k1["detail"]
     assert goals["P-256 mul vs cryptography exchange"]["status"] == "fail"
@@ -457,10 +460,10 @@ def test_goal_table_shows_a_fail_apart_from_its_target(kind, value, target, stat
     row = {"goal": "synthetic", "kind": kind, "target": target, "target_text": "≤ x", "value": value,
            "ratio": value if kind == "ratio" else None, "status": status, "detail": ""}
     assert ("pass" if value <= target else "fail") == status
-    assert bench._goal_measured(row) == shown
+    assert bench_goals.measured_text(row) == shown
     number = float(shown.split()[0])
     assert (number <= target) == (status == "pass")  # what the reader sees agrees with the status
-    assert bench._goal_measured({**row, "value": None}) == "—"
+    assert bench_goals.measured_text({**row, "value": None}) == "—"
 
 
 def test_goals_on_time_per_message():
@@ -471,7 +474,7 @@ def test_goals_on_time_per_message():
                row("ectraverse", "P-256", "hash_to_curve_batch", 50.0, 10_000),
                row("reference", "secp256k1", "hash_to_curve", 900.0),
                row("reference", "P-256", "hash_to_curve", 600.0)]
-    goals = {g["goal"]: g for g in bench._evaluate_goals(results, ("secp256k1", "P-256"))}
+    goals = {g["goal"]: g for g in bench_goals.evaluate(results, ("secp256k1", "P-256"))}
     k1 = goals["secp256k1 hash_to_curve_batch per message"]
     assert (k1["kind"], k1["status"], k1["value"], k1["ratio"]) == ("us_per_op", "pass", 30.0, None)
     assert goals["P-256 hash_to_curve_batch per message"]["status"] == "fail"
@@ -486,7 +489,7 @@ def test_goals_on_time_per_message():
 # --- the traversal engine: compose, push, window, windows, compose_chunks ------
 
 ENGINE_ARGS = ["--impl", "ectraverse", "--curve", "secp256k1", *TINY_ENGINE,
-               *(a for op in bench.ENGINE_OPS for a in ("--op", op))]
+               *(a for op in ops.ops_of_layer("engine") for a in ("--op", op))]
 
 
 @needs_core
@@ -494,13 +497,13 @@ def test_engine_ops_report_their_fields_and_goals(tmp_path, capsys):
     rc, data = run_json(tmp_path, *ENGINE_ARGS)
     assert rc == 0
     rows = {(r["op"], r["size"]): r for r in data["results"]}
-    corpus = bench._stdlib_corpus(300)
+    corpus = bench_inputs._stdlib_corpus(300)
     assert set(rows) == {("mul", None), ("compose", 300), ("push", None), ("window", None),
                          ("windows", 8), ("windows", 4), ("compose_chunks", 300)}
     for r in rows.values():
         check_result(r)
         assert r["checked"] is True
-    for op in bench.ENGINE_OPS:
+    for op in ops.ops_of_layer("engine"):
         assert next(r for r in data["results"] if r["op"] == op)["check"]
 
     compose = rows["compose", 300]
@@ -514,18 +517,18 @@ def test_engine_ops_report_their_fields_and_goals(tmp_path, capsys):
     assert compose["speedup"] == pytest.approx(compose["push_scaled_s"] / compose["compose_s"])
 
     push = rows["push", None]
-    n = min(bench._SINGLE_INPUTS, 40)
+    n = min(bench_inputs.SINGLE_INPUTS, 40)
     assert (push["per"], push["ops_per_call"], push["inputs"]) == ("op", n, n)
     window = rows["window", None]
-    assert (window["per"], window["tokens"], window["window_length"]) == ("window", 40, bench.WINDOW_LENGTH)
-    assert window["ops_per_call"] == min(bench._SINGLE_INPUTS, 40 - bench.WINDOW_LENGTH + 1)
-    for m in bench.WINDOWS_M:
+    assert (window["per"], window["tokens"], window["window_length"]) == ("window", 40, bench_inputs.WINDOW_LENGTH)
+    assert window["ops_per_call"] == min(bench_inputs.SINGLE_INPUTS, 40 - bench_inputs.WINDOW_LENGTH + 1)
+    for m in bench_inputs.WINDOWS_M:
         w = rows["windows", m]
         assert (w["per"], w["tokens"], w["window_length"]) == ("window", 40, m)
         assert w["windows"] == w["ops_per_call"] == 40 - m + 1
 
     chunks = rows["compose_chunks", 300]
-    assert (chunks["chunks"], chunks["workers"]) == (bench.CHUNK_WORKERS, bench.CHUNK_WORKERS)
+    assert (chunks["chunks"], chunks["workers"]) == (bench_inputs.CHUNK_WORKERS, bench_inputs.CHUNK_WORKERS)
     assert sum(chunks["chunk_chars"]) == len("\n".join(corpus.texts))
     assert chunks["start_method"] and chunks["ops_per_call"] == chunks["tokens"] == corpus.tokens
     assert chunks["chunks_s"] == pytest.approx(chunks["us_per_call"] / 1e6)
@@ -573,12 +576,12 @@ def test_a_wrong_engine_result_is_an_error(tmp_path, monkeypatch, capsys):
 def test_compose_chunks_pool_is_shut_down_when_its_check_fails(tmp_path, monkeypatch):
     shut = []
 
-    class Recording(bench.concurrent.futures.ProcessPoolExecutor):
+    class Recording(adapters.concurrent.futures.ProcessPoolExecutor):
         def shutdown(self, *args, **kwargs):
             shut.append(kwargs)
             super().shutdown(*args, **kwargs)
 
-    monkeypatch.setattr(bench.concurrent.futures, "ProcessPoolExecutor", Recording)
+    monkeypatch.setattr(adapters.concurrent.futures, "ProcessPoolExecutor", Recording)
     monkeypatch.setattr(ectraverse.Traversal, "compose_chunks", lambda self, chunks, executor=None: self.identity)
     rc, data = run_json(tmp_path, "--impl", "ectraverse", "--curve", "secp256k1", "--op", "compose_chunks",
                         *TINY_ENGINE)
@@ -590,7 +593,7 @@ def test_compose_chunks_pool_is_shut_down_when_its_check_fails(tmp_path, monkeyp
 
 def test_engine_ops_run_on_secp256k1_unless_curves_are_named():
     _, tasks, skipped = plan()
-    for op in bench.ENGINE_OPS:
+    for op in ops.ops_of_layer("engine"):
         assert {(t.impl, t.curve) for t in tasks if t.op == op} == {("ectraverse", "secp256k1")}
     assert any(line.startswith("compose, push") and "unless --curve" in line for line in skipped)
     _, tasks, skipped = plan("--curve", "P-256", "--op", "compose")
@@ -600,17 +603,17 @@ def test_engine_ops_run_on_secp256k1_unless_curves_are_named():
 
 def test_engine_op_sizes_and_repeats():
     s, tasks, _ = plan()
-    got = sorted((t.op, t.size) for t in tasks if t.op in bench.ENGINE_OPS)
+    got = sorted((t.op, t.size) for t in tasks if t.op in ops.ops_of_layer("engine"))
     assert got == [("compose", 1_000_000), ("compose_chunks", 1_000_000), ("push", None), ("window", None),
                    ("windows", 4), ("windows", 8)]
-    assert (s.repeats, s.engine_repeats, s.prefix_tokens) == (5, 5, 10_000)
+    assert (s.repeats, s.repeats_of["compose"], s.prefix_tokens) == (5, 5, 10_000)
     s, tasks, _ = plan("--quick")
-    got = sorted((t.op, t.size) for t in tasks if t.op in bench.ENGINE_OPS)
+    got = sorted((t.op, t.size) for t in tasks if t.op in ops.ops_of_layer("engine"))
     assert got == [("compose", 100_000), ("compose_chunks", 100_000), ("push", None), ("window", None),
                    ("windows", 4), ("windows", 8)]
-    assert (s.repeats, s.engine_repeats) == (3, 3)
+    assert (s.repeats, s.repeats_of["compose"]) == (3, 3)
     s, _, _ = plan("--repeats", "4", "--compose-tokens", "500", "--prefix-tokens", "64")
-    assert (s.engine_repeats, s.compose_tokens, s.prefix_tokens) == (4, 500, 64)
+    assert (s.repeats_of["compose"], s.sizes["compose"], s.prefix_tokens) == (4, (500,), 64)
 
 
 @pytest.mark.parametrize("argv, added", [
@@ -642,22 +645,22 @@ def test_prefix_tokens_must_hold_a_window(capsys):
     ("a b\nc d\ne f\ng\n", 2), ("one line, no newline", 2), ("x\n" * 10, 3), ("\n\n\n", 2),
 ])
 def test_split_at_lines_cuts_after_newlines(text, parts):
-    pieces = bench._split_at_lines(text, parts)
+    pieces = bench_inputs._split_at_lines(text, parts)
     assert len(pieces) == parts and "".join(pieces) == text
     for i, piece in enumerate(pieces[:-1]):  # each cut is just after a newline, or at the end of the text
         assert piece.endswith("\n") or not "".join(pieces[i + 1:])
 
 
 def test_engine_inputs_share_the_corpus_text():
-    factory = bench._InputFactory(bench._load_params(), 1, prefix_tokens=50)
-    compose = factory.build("secp256k1", "compose", 300)
+    factory = bench_inputs.InputFactory(bench_inputs.load_curves(), 1, prefix_tokens=50)
+    compose = factory.build("secp256k1", ops.OPS["compose"], 300)
     text, prefix = compose.items
-    assert text == "\n".join(bench._stdlib_corpus(300).texts)
+    assert text == "\n".join(bench_inputs._stdlib_corpus(300).texts)
     assert prefix == ectraverse.tokenizers.words(text)[:50]
-    chunks = factory.build("secp256k1", "compose_chunks", 300)
-    assert len(chunks.items) == bench.CHUNK_WORKERS and "".join(chunks.items) == text
+    chunks = factory.build("secp256k1", ops.OPS["compose_chunks"], 300)
+    assert len(chunks.items) == bench_inputs.CHUNK_WORKERS and "".join(chunks.items) == text
     assert chunks.items[0].endswith("\n")
-    window = factory.build("secp256k1", "window", None)
+    window = factory.build("secp256k1", ops.OPS["window"], None)
     assert window.items == prefix and window.info == {"tokens": 50}
     assert not compose.checked  # engine cells check themselves (Case.check)
 
@@ -669,7 +672,7 @@ def test_engine_goals_from_rows():
     results = [row("mul", 40.0), row("push", 44.0), row("window", 50.0), row("windows", 20.0, 8),
                row("compose", 1.0, 1_000_000, push_us_per_token=44.0),
                row("compose_chunks", 0.8, 1_000_000, compose_us_per_token=1.0)]
-    goals = {g["goal"]: g for g in bench._evaluate_goals(results, ("secp256k1",))}
+    goals = {g["goal"]: g for g in bench_goals.evaluate(results, ("secp256k1",))}
     c = goals["secp256k1 compose per token vs Traverser.push per token"]
     assert c["status"] == "fail" and c["ratio"] == pytest.approx(1 / 44) and "44.0× faster" in c["detail"]
     assert goals["secp256k1 push vs ectraverse mul"]["status"] == "pass"
@@ -680,12 +683,12 @@ def test_engine_goals_from_rows():
     chunks = goals["secp256k1 compose_chunks (2 processes) vs compose in one process"]
     assert chunks["status"] == "fail" and chunks["ratio"] == pytest.approx(0.8)
     # no mul row: the goals that need it say so
-    goals = {g["goal"]: g for g in bench._evaluate_goals(results[1:], ("secp256k1",))}
+    goals = {g["goal"]: g for g in bench_goals.evaluate(results[1:], ("secp256k1",))}
     push = goals["secp256k1 push vs ectraverse mul"]
     assert push["status"] == "n.a." and push["detail"] == "not measured: ectraverse secp256k1 mul"
     # engine goals appear on other curves only where an engine op was measured
     other = [dict(r, curve="P-256") for r in results]
-    names = {g["goal"] for g in bench._evaluate_goals(other, ("P-256",))}
+    names = {g["goal"] for g in bench_goals.evaluate(other, ("P-256",))}
     assert "P-256 push vs ectraverse mul" in names
-    names = {g["goal"] for g in bench._evaluate_goals([dict(results[0], curve="P-256")], ("P-256",))}
+    names = {g["goal"] for g in bench_goals.evaluate([dict(results[0], curve="P-256")], ("P-256",))}
     assert not any("push" in n for n in names)
