@@ -51,7 +51,7 @@ from rich.console import Console
 from rich.table import Table
 
 import ectraverse
-from ectraverse import bench, demos, rfc9380, tokenizers
+from ectraverse import demos, rfc9380, tokenizers
 from ectraverse._args import ArgumentParser, unrecognized
 from ectraverse.context import Context
 from ectraverse.errors import ContextMismatchError, EctraverseError
@@ -386,6 +386,12 @@ def _cmd_hash_to_curve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_bench(args: argparse.Namespace) -> int:
+    from ectraverse import bench  # the benchmark loads only when it runs: the other commands start faster
+
+    return bench.main(args.bench_args)
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     if args.name is None:
         if args.json:
@@ -602,13 +608,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name", nargs="?", metavar="NAME", help=f"one of: {', '.join(demos.names())}")
     p.add_argument("demo_args", nargs=argparse.REMAINDER, metavar="...", help="the demo's options")
 
-    p_bench = sub.add_parser(
-        "bench",
-        help="benchmark group operations against the reference and installed peers",
-        description=bench.__doc__.strip().splitlines()[0] if bench.__doc__ else None,
-    )
-    bench.add_arguments(p_bench)
-    p_bench.set_defaults(func=lambda a: bench.run(a), parser=p_bench)
+    # The benchmark parses its own options: its arguments pass through untouched (no option
+    # prefix here, no -h of its own), and it is imported only when 'bench' runs.
+    p_bench = sub.add_parser("bench", help="benchmark group operations against the reference and installed peers",
+                             add_help=False, prefix_chars="\0")
+    p_bench.add_argument("bench_args", nargs=argparse.REMAINDER)
+    p_bench.set_defaults(func=_cmd_bench, parser=p_bench)
     return parser
 
 
