@@ -10,6 +10,8 @@ import itertools
 import json
 import math
 import statistics
+import subprocess
+import sys
 
 import pytest
 
@@ -214,6 +216,36 @@ def test_add_arguments_mounts_as_a_subcommand():
     args = parser.parse_args(["bench", "--quick", "--op", "msm", "--msm-size", "16"])
     assert args.command == "bench" and args.quick and args.op == ["msm"] and args.msm_size == [16]
     assert callable(bench.run)
+
+
+def test_the_cli_loads_the_benchmark_only_when_it_runs():
+    code = ("import sys, ectraverse.cli; print('ectraverse.bench' in sys.modules); import ectraverse.bench; "
+            "print('ectraverse.bench.runner' in sys.modules, 'rich.progress' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "False", "False"]
+
+
+def test_bench_help_through_the_cli(capsys):
+    from ectraverse import cli
+
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["bench", "--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: ectraverse bench ") and "--compose-tokens" in out
+
+
+def test_every_offered_op_has_its_timing_function_and_a_known_curve():
+    for name, cls in bench.ADAPTERS.items():
+        for curve, offered in cls.support.items():
+            assert curve in bench.CURVES, (name, curve)
+            for op in offered:
+                assert op in bench.OPS and callable(getattr(cls, "_" + op, None)), (name, op)
+    for op in bench.OPS.values():
+        assert op.kind in ("single", "batch", "whole") and op.layer in ops.LAYER_CURVES
+        for g in op.goals:
+            assert g.vs is None or g.vs[1] in bench.OPS
+            assert g.target > 0 and g.text.format(curve="C", size=1)
 
 
 # --- pieces -----------------------------------------------------------------
