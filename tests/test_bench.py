@@ -10,8 +10,6 @@ import itertools
 import json
 import math
 import statistics
-import subprocess
-import sys
 
 import pytest
 
@@ -21,6 +19,8 @@ from ectraverse.bench import adapters, args, ops, runner
 from ectraverse.bench import goals as bench_goals
 from ectraverse.bench import inputs as bench_inputs
 from ectraverse import reference as ref
+
+from child import run_python
 
 FAST = ["--quick", "--no-progress", "--min-time", "0.002"]
 TINY_ENGINE = ["--compose-tokens", "300", "--prefix-tokens", "40"]
@@ -221,7 +221,7 @@ def test_add_arguments_mounts_as_a_subcommand():
 def test_the_cli_loads_the_benchmark_only_when_it_runs():
     code = ("import sys, ectraverse.cli; print('ectraverse.bench' in sys.modules); import ectraverse.bench; "
             "print('ectraverse.bench.runner' in sys.modules, 'rich.progress' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    out = run_python(code, text=True, check=True).stdout
     assert out.split() == ["False", "False", "False"]
 
 

@@ -7,7 +7,6 @@ are bounds-checked whatever their type; booleans are a mask, as in NumPy.
 
 from __future__ import annotations
 
-import subprocess
 import sys
 import textwrap
 import threading
@@ -16,6 +15,8 @@ import numpy as np
 import pytest
 
 import ectraverse as ect
+
+from child import run_python
 
 C = ect.curve("secp256k1")
 
@@ -164,7 +165,7 @@ def test_composition_coefficients_report_a_failed_allocation_as_memory_error():
             print("no error")
         """
     )
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    out = run_python(script, text=True, timeout=120)
     assert "MemoryError: out of memory accumulating the coefficients of 6000000 distinct tokens" in out.stdout, (
         out.stdout + out.stderr
     )

@@ -30,24 +30,15 @@ import ectraverse.demos
 from ectraverse import Traversal, rfc9380
 from ectraverse.demos import DEMOS, DESCRIPTIONS
 
+import child
+
 REPO = Path(__file__).resolve().parents[1]
-PACKAGE_DIR = Path(ectraverse.__file__).resolve().parent
-INSTALLED = "site-packages" in PACKAGE_DIR.parts or "dist-packages" in PACKAGE_DIR.parts
 SUBCOMMANDS = ["compose", "invert", "concat", "window", "remove-prefix", "remove-suffix", "curves",
                "hash-to-curve", "demo", "bench"]
 SECP_DST = "QUUX-V01-CS02-with-secp256k1_XMD:SHA-256_SSWU_RO_"
 
 
-def _env() -> dict:
-    env = dict(os.environ)
-    env.pop("ECTRAVERSE_DEBUG", None)
-    if not INSTALLED:
-        root = str(PACKAGE_DIR.parent)
-        env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-    return env
-
-
-ENV = _env()
+ENV = child.env()
 
 
 @pytest.fixture(scope="module")

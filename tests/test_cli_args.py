@@ -54,7 +54,7 @@ def test_no_parser_echoes_a_value(which, argv, capsys):
 @pytest.mark.parametrize("name", demos.names())
 def test_demo_launchers_do_not_echo(name, capsys):
     with pytest.raises(SystemExit) as exc:
-        demos.load(name).main(["--key=" + SECRET])
+        demos.main(name, ["--key=" + SECRET])
     assert exc.value.code == 2
     captured = capsys.readouterr()
     assert SECRET not in captured.out + captured.err

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import pickle
 import pickletools
-import subprocess
-import sys
 import textwrap
 
 import pytest
 
 import ectraverse as ect
 from ectraverse.traverse import derive_multiplier
+
+from child import run_python
 
 KEY = b"correct horse battery staple"
 CURVES = ["secp256k1", "P-384", "toy61"]
@@ -144,9 +144,7 @@ def test_a_keyed_context_loads_only_where_its_engine_lives():
         print("loaded:", pickle.loads(blob) == eng.compose("to be or not to be"))
         """
     )
-    out = subprocess.run(
-        [sys.executable, "-c", script], input=pickle.dumps(c), capture_output=True, check=True, timeout=120
-    ).stdout.decode()
+    out = run_python(script, input=pickle.dumps(c), check=True, timeout=120).stdout.decode()
     assert f"refused: No keyed engine with fingerprint {eng.fingerprint.hex()} is alive in this process" in out
     assert "loaded: True" in out
 
