@@ -882,6 +882,25 @@ class PointArray:
         """Concatenated SEC1 encodings (one field inversion for the whole batch)."""
         return self._curve._core.batch_encode(self._a, compressed)
 
+    def digests(self, nbytes: int = 16) -> np.ndarray:
+        """A compact digest per point: the low ``nbytes`` bytes of its affine x (one inversion in all).
+
+        Equal points have equal digests; unequal points may share one (P and -P
+        always do, and the identity's digest is all zeros), so a digest groups
+        candidates and never proves equality: compare the points, or what they
+        encode, before concluding. Returns a read-only ``(len, nbytes)`` uint8 array.
+
+        Raises:
+            ValueError: nbytes not in [1, field_bytes].
+        """
+        nb = self._curve.field_bytes
+        if isinstance(nbytes, bool) or not isinstance(nbytes, int) or not 1 <= nbytes <= nb:
+            raise ValueError(f"nbytes must be an int in [1, {nb}], not {nbytes!r}")
+        xy, _ = self._curve._core.batch_affine(self._a)
+        out = np.ascontiguousarray(xy[:, nb - nbytes : nb])
+        out.flags.writeable = False
+        return out
+
     def coordinates(self) -> list[tuple[int, int] | None]:
         """Affine ``(x, y)`` per point (``None`` for the identity), one inversion in all."""
         xy, inf = self._curve._core.batch_affine(self._a)

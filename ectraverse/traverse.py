@@ -532,6 +532,14 @@ class ContextBatch:
     def __repr__(self) -> str:
         return f"ContextBatch({len(self)} contexts of length {self.length})"
 
+    def digests(self, nbytes: int = 16) -> np.ndarray:
+        """A compact digest per context (all share one length): ``points.digests(nbytes)``.
+
+        Equal contexts have equal digests, never the converse: group by digest,
+        then verify each group exactly (see :meth:`PointArray.digests`).
+        """
+        return self.points.digests(nbytes)
+
     def __reduce__(self):
         return (ContextBatch, (self._group, self.length, self.points))
 

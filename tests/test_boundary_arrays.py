@@ -201,3 +201,32 @@ def test_horner_refuses_bad_indices_and_multipliers():
         B.horner([0, 1], 5.0)
     with pytest.raises(IndexError):
         B.horner_prefixes([3], 5)
+
+
+# ---- digests ------------------------------------------------------------------------------------
+
+
+def test_digests_are_the_low_bytes_of_x_and_equal_for_equal_points():
+    P = C.multiply_generator([5, 7, 5, 0])
+    P = P.concat(-P[:1])
+    d = P.digests(16)
+    assert d.shape == (5, 16) and d.dtype == np.uint8 and not d.flags.writeable
+    coords = P.coordinates()
+    for row, xy in zip(d, coords):
+        assert bytes(row) == (bytes(16) if xy is None else xy[0].to_bytes(32, "big")[-16:])
+    assert bytes(d[0]) == bytes(d[2]) == bytes(d[4])  # 5G twice, and -5G shares x: a digest never proves equality
+    assert P.digests(32).shape == (5, 32) and P.digests(1).shape == (5, 1)
+    assert C.multiply_generator([]).digests().shape == (0, 16)
+
+
+@pytest.mark.parametrize("bad", [0, 33, -1, True, 1.0, "16"])
+def test_digests_refuse_a_bad_width(bad):
+    with pytest.raises(ValueError, match=r"nbytes must be an int in \[1, 32\]"):
+        C.multiply_generator([1]).digests(bad)
+
+
+def test_context_batch_digests_group_equal_windows():
+    eng = ect.Traversal("secp256k1")
+    batch = eng.prefixes("a b a b c a b").windows(2)
+    d = [bytes(r) for r in batch.digests()]
+    assert d[0] == d[2] == d[5] and len(set(d)) == 4
