@@ -15,9 +15,10 @@ Conventions:
   ``G = (gx, gy)`` of prime order ``n`` and cofactor ``h``. The functions only
   read the attributes ``p``, ``a``, ``b`` (and ``n``, ``gx``, ``gy``, ``name``
   where they need them), so they take the library's one curve-parameter type,
-  ``ectraverse.curves.CurveParams``, as the tests give it. :class:`RefCurve`
-  and :func:`load_curves` remain only until the benchmark and the last tests
-  that build curves with them take a ``CurveParams`` (issue 18).
+  ``ectraverse.curves.CurveParams`` (``named_params(name)``, the one loader of
+  the curve data), as the tests and the benchmark give it. Reading those
+  attributes is all the oracle takes from the library: no arithmetic of
+  ``ectraverse`` runs here, and only the examples below import the type.
 * A point is a tuple ``(x, y)`` of integers with ``0 <= x, y < p``; the point
   at infinity (the group identity, O) is ``None``. There is no other identity
   and no ``(0, 0)`` sentinel: ``(0, 0)`` is an ordinary affine point whenever
@@ -29,34 +30,32 @@ Conventions:
   never for secrets.
 
 Example:
-    >>> C = RefCurve("demo", p=17, a=2, b=2, n=19, h=1, gx=5, gy=1)
-    >>> double(C, C.G)
+    >>> from ectraverse.curves import CurveParams
+    >>> C = CurveParams("demo", p=17, a=2, b=2, gx=5, gy=1, n=19)
+    >>> G = generator(C)
+    >>> double(C, G)
     (6, 3)
-    >>> mul(C, 19, C.G) is None
+    >>> mul(C, 19, G) is None
     True
-    >>> decode(C, encode(C, C.G)) == C.G
+    >>> decode(C, encode(C, G)) == G
     True
 """
 
 from __future__ import annotations
 
-import json
 import math
 import operator
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Mapping, Optional, Sequence, Tuple, Union
+from typing import Optional, Sequence, Tuple
 
 __all__ = [
     "Point",
-    "RefCurve",
     "GLVParameters",
-    "DATA_DIR",
     "inv_mod",
     "sqrt_mod",
     "is_square",
     "is_probable_prime",
-    "load_curves",
+    "generator",
     "is_on_curve",
     "neg",
     "add",
@@ -81,9 +80,6 @@ __all__ = [
 
 #: An affine point ``(x, y)``, or ``None`` for the point at infinity.
 Point = Optional[Tuple[int, int]]
-
-#: The folder holding ``curves.json`` and ``toy_curves.json``.
-DATA_DIR = Path(__file__).resolve().parent / "data"
 
 #: Largest field size :func:`enumerate_points` accepts (it is O(p)).
 _ENUMERATE_LIMIT = 1 << 20
@@ -341,127 +337,23 @@ def _strong_lucas_probable_prime(n: int) -> bool:
 
 
 # ---------------------------------------------------------------------------
-# Curves
-# ---------------------------------------------------------------------------
-
-
-def _to_int(value: Union[int, str], what: str) -> int:
-    """Parse a curve parameter given as an int or as a hex string ``"0x..."``."""
-    if isinstance(value, bool):
-        raise TypeError(f"{what} must be an int or a hex string, not bool")
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str):
-        return int(value, 16)
-    raise TypeError(f"{what} must be an int or a hex string, not {type(value).__name__}")
-
-
-@dataclass(frozen=True)
-class RefCurve:
-    """Domain parameters of ``y^2 = x^3 + a*x + b`` over ``GF(p)``.
-
-    Nothing is validated here; the tests check the facts (primality,
-    discriminant, ``n*G = O`` ...) with the functions of this module.
-
-    Attributes:
-        name: The curve's name.
-        p: The field prime.
-        a: The coefficient ``a``, reduced modulo ``p``.
-        b: The coefficient ``b``, reduced modulo ``p``.
-        n: The prime order of the base point.
-        h: The cofactor ``#E(GF(p)) / n``.
-        gx: The base point's x coordinate.
-        gy: The base point's y coordinate.
-
-    Example:
-        >>> C = RefCurve("demo", p=17, a=2, b=2, n=19, h=1, gx=5, gy=1)
-        >>> C.G, C.field_bytes
-        ((5, 1), 1)
-    """
-
-    name: str
-    p: int
-    a: int
-    b: int
-    n: int
-    h: int
-    gx: int
-    gy: int
-
-    @property
-    def G(self) -> Tuple[int, int]:
-        """The base point ``(gx, gy)``."""
-        return (self.gx, self.gy)
-
-    @property
-    def field_bytes(self) -> int:
-        """SEC1 coordinate length, ``ceil(bits(p) / 8)``."""
-        return (self.p.bit_length() + 7) // 8
-
-    @classmethod
-    def from_dict(cls, name: str, d: Mapping[str, Union[int, str]]) -> "RefCurve":
-        """Build a curve from one entry of ``curves.json`` / ``toy_curves.json``.
-
-        Args:
-            name: The curve's name (the entry's key in the JSON file).
-            d: A mapping with keys ``p, a, b, Gx, Gy, n, h``, each an int or a
-                hex string such as ``"0x1f"``. Other keys are ignored.
-
-        Returns:
-            The curve, with ``a`` and ``b`` reduced modulo ``p``.
-
-        Raises:
-            KeyError: If a parameter is missing.
-            TypeError: If a parameter is neither an int nor a string.
-
-        Example:
-            >>> RefCurve.from_dict("demo", {"p": "0x11", "a": 2, "b": 2,
-            ...     "Gx": "0x5", "Gy": "0x1", "n": "0x13", "h": "0x1"}).n
-            19
-        """
-        p = _to_int(d["p"], "p")
-        return cls(
-            name=name,
-            p=p,
-            a=_to_int(d["a"], "a") % p,
-            b=_to_int(d["b"], "b") % p,
-            n=_to_int(d["n"], "n"),
-            h=_to_int(d["h"], "h"),
-            gx=_to_int(d["Gx"], "Gx"),
-            gy=_to_int(d["Gy"], "Gy"),
-        )
-
-
-def load_curves(path: Union[str, Path, None] = None) -> dict:
-    """Read every curve of a JSON file in the ``curves.json`` format.
-
-    The file holds ``{"curves": {name: {"p": "0x..", "a": ..., ...}}}`` (see
-    :meth:`RefCurve.from_dict`); ``toy_curves.json`` uses the same format.
-
-    Args:
-        path: The JSON file. Defaults to the package's ``data/curves.json``.
-
-    Returns:
-        A dict from curve name to :class:`RefCurve`, in file order.
-
-    Example:
-        >>> sorted(load_curves())[:2]
-        ['BLS12-381', 'BN254']
-    """
-    if path is None:
-        path = DATA_DIR / "curves.json"
-    with open(path, encoding="utf-8") as f:
-        data = json.load(f)
-    return {name: RefCurve.from_dict(name, d) for name, d in data["curves"].items()}
-
-
-# ---------------------------------------------------------------------------
 # Group law (affine coordinates)
 # ---------------------------------------------------------------------------
 
 
 def _name(C) -> str:
     return getattr(C, "name", "curve")
+
+
+def generator(C) -> Tuple[int, int]:
+    """Return the base point ``(gx, gy)`` of ``C`` as an oracle point.
+
+    Example:
+        >>> from ectraverse.curves import CurveParams
+        >>> generator(CurveParams("demo", p=17, a=2, b=2, gx=5, gy=1, n=19))
+        (5, 1)
+    """
+    return (C.gx, C.gy)
 
 
 def is_on_curve(C, P: Point) -> bool:
@@ -471,7 +363,8 @@ def is_on_curve(C, P: Point) -> bool:
     a pair of ints in ``[0, p)`` with ``y^2 ≡ x^3 + a*x + b (mod p)``.
 
     Example:
-        >>> C = RefCurve("demo", p=17, a=2, b=2, n=19, h=1, gx=5, gy=1)
+        >>> from ectraverse.curves import CurveParams
+        >>> C = CurveParams("demo", p=17, a=2, b=2, gx=5, gy=1, n=19)
         >>> is_on_curve(C, (5, 1)), is_on_curve(C, (5, 2)), is_on_curve(C, None)
         (True, False, True)
     """
@@ -540,7 +433,8 @@ def neg(C, P: Point) -> Point:
         ValueError: If ``P`` is not on the curve.
 
     Example:
-        >>> C = RefCurve("demo", p=17, a=2, b=2, n=19, h=1, gx=5, gy=1)
+        >>> from ectraverse.curves import CurveParams
+        >>> C = CurveParams("demo", p=17, a=2, b=2, gx=5, gy=1, n=19)
         >>> neg(C, (5, 1))
         (5, 16)
     """
@@ -559,7 +453,8 @@ def add(C, P: Point, Q: Point) -> Point:
         ValueError: If ``P`` or ``Q`` is not on the curve.
 
     Example:
-        >>> C = RefCurve("demo", p=17, a=2, b=2, n=19, h=1, gx=5, gy=1)
+        >>> from ectraverse.curves import CurveParams
+        >>> C = CurveParams("demo", p=17, a=2, b=2, gx=5, gy=1, n=19)
         >>> add(C, (5, 1), (6, 3))
         (10, 6)
         >>> add(C, (5, 1), (5, 16)) is None
@@ -577,7 +472,8 @@ def double(C, P: Point) -> Point:
         ValueError: If ``P`` is not on the curve.
 
     Example:
-        >>> C = RefCurve("demo", p=17, a=2, b=2, n=19, h=1, gx=5, gy=1)
+        >>> from ectraverse.curves import CurveParams
+        >>> C = CurveParams("demo", p=17, a=2, b=2, gx=5, gy=1, n=19)
         >>> double(C, (5, 1))
         (6, 3)
     """
@@ -597,8 +493,10 @@ def mul(C, k: int, P: Point) -> Point:
         ValueError: If ``P`` is not on the curve.
 
     Example:
-        >>> C = RefCurve("demo", p=17, a=2, b=2, n=19, h=1, gx=5, gy=1)
-        >>> mul(C, 3, C.G), mul(C, -1, C.G), mul(C, 0, C.G)
+        >>> from ectraverse.curves import CurveParams
+        >>> C = CurveParams("demo", p=17, a=2, b=2, gx=5, gy=1, n=19)
+        >>> G = generator(C)
+        >>> mul(C, 3, G), mul(C, -1, G), mul(C, 0, G)
         ((10, 6), (5, 16), None)
     """
     if isinstance(k, bool) or not isinstance(k, int):
@@ -616,8 +514,10 @@ def msm(C, scalars: Sequence[int], points: Sequence[Point]) -> Point:
         TypeError: If a scalar is not an int.
 
     Example:
-        >>> C = RefCurve("demo", p=17, a=2, b=2, n=19, h=1, gx=5, gy=1)
-        >>> msm(C, [1, 2], [C.G, C.G]) == mul(C, 3, C.G)
+        >>> from ectraverse.curves import CurveParams
+        >>> C = CurveParams("demo", p=17, a=2, b=2, gx=5, gy=1, n=19)
+        >>> G = generator(C)
+        >>> msm(C, [1, 2], [G, G]) == mul(C, 3, G)
         True
     """
     scalars, points = list(scalars), list(points)
@@ -645,8 +545,10 @@ def points_along(C, start: Point, step: Point, count: int) -> list:
         count: how many points.
 
     Example:
-        >>> C = RefCurve("demo", p=43, a=1, b=3, n=47, h=1, gx=2, gy=20)
-        >>> points_along(C, C.G, C.G, 3) == [C.G, mul(C, 2, C.G), mul(C, 3, C.G)]
+        >>> from ectraverse.curves import CurveParams
+        >>> C = CurveParams("demo", p=43, a=1, b=3, gx=2, gy=20, n=47)
+        >>> G = generator(C)
+        >>> points_along(C, G, G, 3) == [G, mul(C, 2, G), mul(C, 3, G)]
         True
     """
     _check(C, start)
@@ -718,8 +620,10 @@ def encode(C, P: Point, compressed: bool = True) -> bytes:
         ValueError: If ``P`` is not on the curve.
 
     Example:
-        >>> C = RefCurve("demo", p=17, a=2, b=2, n=19, h=1, gx=5, gy=1)
-        >>> encode(C, C.G).hex(), encode(C, C.G, compressed=False).hex(), encode(C, None).hex()
+        >>> from ectraverse.curves import CurveParams
+        >>> C = CurveParams("demo", p=17, a=2, b=2, gx=5, gy=1, n=19)
+        >>> G = generator(C)
+        >>> encode(C, G).hex(), encode(C, G, compressed=False).hex(), encode(C, None).hex()
         ('0305', '040501', '00')
     """
     _check(C, P)
@@ -754,7 +658,8 @@ def decode(C, data: bytes) -> Point:
             ``X^3 + a*X + b``.
 
     Example:
-        >>> C = RefCurve("demo", p=17, a=2, b=2, n=19, h=1, gx=5, gy=1)
+        >>> from ectraverse.curves import CurveParams
+        >>> C = CurveParams("demo", p=17, a=2, b=2, gx=5, gy=1, n=19)
         >>> decode(C, bytes.fromhex("0305"))
         (5, 1)
         >>> decode(C, bytes.fromhex("0205"))
@@ -839,7 +744,8 @@ def enumerate_points(C) -> list:
         ValueError: If ``p > 2**20``.
 
     Example:
-        >>> C = RefCurve("demo", p=17, a=2, b=2, n=19, h=1, gx=5, gy=1)
+        >>> from ectraverse.curves import CurveParams
+        >>> C = CurveParams("demo", p=17, a=2, b=2, gx=5, gy=1, n=19)
         >>> pts = enumerate_points(C)
         >>> len(pts), pts[:3]
         (19, [None, (0, 6), (0, 11)])
@@ -861,7 +767,8 @@ def group_order(C) -> int:
     """Return ``#E(GF(p))``, counted by :func:`enumerate_points` (so ``p <= 2**20``).
 
     Example:
-        >>> group_order(RefCurve("demo", p=17, a=2, b=2, n=19, h=1, gx=5, gy=1))
+        >>> from ectraverse.curves import CurveParams
+        >>> group_order(CurveParams("demo", p=17, a=2, b=2, gx=5, gy=1, n=19))
         19
     """
     return len(enumerate_points(C))
@@ -976,18 +883,20 @@ def glv_parameters(C) -> Optional[GLVParameters]:
             ``2**(bits(n)//2 + 2)`` (not expected to happen for prime ``n``).
 
     Example:
-        >>> C = RefCurve("demo", p=7, a=0, b=3, n=13, h=1, gx=1, gy=2)
+        >>> from ectraverse.curves import CurveParams
+        >>> C = CurveParams("demo", p=7, a=0, b=3, gx=1, gy=2, n=13)
+        >>> G = generator(C)
         >>> g = glv_parameters(C)
         >>> g.beta, g.lam
         (2, 3)
-        >>> mul(C, g.lam, C.G) == (g.beta * C.gx % C.p, C.gy)
+        >>> mul(C, g.lam, G) == (g.beta * C.gx % C.p, C.gy)
         True
     """
     p, n = C.p, C.n
     if C.a % p != 0 or p % 3 != 1 or n % 3 != 1:
         return None
     beta = _cube_roots_of_unity(p)[0]
-    G = (C.gx, C.gy)
+    G = generator(C)
     _check(C, G)
     target = (beta * C.gx % p, C.gy)
     for lam in _cube_roots_of_unity(n):
@@ -1027,7 +936,8 @@ def glv_split(params: GLVParameters, k: int) -> Tuple[int, int]:
         ``(k1, k2)``, possibly negative.
 
     Example:
-        >>> g = glv_parameters(RefCurve("demo", p=7, a=0, b=3, n=13, h=1, gx=1, gy=2))
+        >>> from ectraverse.curves import CurveParams
+        >>> g = glv_parameters(CurveParams("demo", p=7, a=0, b=3, gx=1, gy=2, n=13))
         >>> k1, k2 = glv_split(g, 10)
         >>> (k1 + k2 * g.lam) % 13, max(abs(k1), abs(k2)) < g.bound
         (10, True)
@@ -1279,7 +1189,8 @@ def map_to_curve(C, suite, u: int) -> Point:
 
     Example:
         >>> from types import SimpleNamespace as S
-        >>> C = RefCurve("toy-plot", p=43, a=1, b=3, n=47, h=1, gx=2, gy=20)
+        >>> from ectraverse.curves import CurveParams
+        >>> C = CurveParams("toy-plot", p=43, a=1, b=3, gx=2, gy=20, n=47)
         >>> map_to_curve(C, S(map="SVDW", Z=42, map_a=1, map_b=3, iso=None), 5)
         (20, 5)
     """
@@ -1316,7 +1227,8 @@ def hash_to_curve_from_u(C, suite, us: Sequence[int]) -> Point:
 
     Example:
         >>> from types import SimpleNamespace as S
-        >>> C = RefCurve("toy-plot", p=43, a=1, b=3, n=47, h=1, gx=2, gy=20)
+        >>> from ectraverse.curves import CurveParams
+        >>> C = CurveParams("toy-plot", p=43, a=1, b=3, gx=2, gy=20, n=47)
         >>> s = S(map="SVDW", Z=42, map_a=1, map_b=3, iso=None, h_eff=1)
         >>> hash_to_curve_from_u(C, s, [5, 7]) == add(C, map_to_curve(C, s, 5), map_to_curve(C, s, 7))
         True

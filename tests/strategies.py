@@ -4,7 +4,8 @@ Everything here is either a *generator* of inputs (curve names, scalars,
 points, Jacobian representations) or a thin bridge to the slow oracle
 ``ectraverse.reference``:
 
-* :func:`ref` gives the :class:`reference.RefCurve` of a library ``Curve``;
+* :func:`ref` gives the parameters of a library ``Curve`` (its
+  :class:`~ectraverse.curves.CurveParams`), which is what the oracle takes;
   :func:`to_ref` / :func:`raw_to_ref` turn a library point into the oracle's
   ``(x, y)`` tuple (``None`` for the identity).
 * :class:`Oracle` computes ``k * G`` with ``reference.add`` over a table of
@@ -29,7 +30,7 @@ from hypothesis import settings
 
 import ectraverse as ect
 from ectraverse import _ec, reference
-from ectraverse.curves import glv_parameters
+from ectraverse.curves import CurveParams, glv_parameters
 from ectraverse.traverse import Traversal
 
 #: The standard named curves.
@@ -55,16 +56,9 @@ def examples(n: int) -> settings:
 # ---- the oracle ----------------------------------------------------------
 
 
-@functools.cache
-def _ref_of(params) -> reference.RefCurve:
-    return reference.RefCurve(
-        params.name, p=params.p, a=params.a, b=params.b, n=params.n, h=params.h, gx=params.gx, gy=params.gy
-    )
-
-
-def ref(C: ect.Curve) -> reference.RefCurve:
-    """The oracle's curve for a library ``Curve``."""
-    return _ref_of(C.params)
+def ref(C: ect.Curve) -> CurveParams:
+    """The oracle's curve for a library ``Curve``: its parameters, as the one loader read them."""
+    return C.params
 
 
 def to_ref(P: ect.Point):
@@ -118,7 +112,7 @@ class Oracle:
         self.n = C.n
         windows = (C.n.bit_length() + 3) // 4
         table = []
-        base = self.ref.G
+        base = reference.generator(self.ref)
         for _ in range(windows):
             row = [None, base]
             for _ in range(14):
@@ -251,7 +245,7 @@ def z_values(C: ect.Curve) -> st.SearchStrategy[int]:
 
 @functools.cache
 def _full_group_of(params) -> tuple:
-    return tuple(reference.enumerate_points(_ref_of(params)))
+    return tuple(reference.enumerate_points(params))
 
 
 def full_group(C) -> tuple:

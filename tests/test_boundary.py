@@ -116,10 +116,10 @@ def test_custom_curve_name_type():
 
 def test_custom_curve_works_and_pickles():
     C = ect.Curve("mine", **TOY_PLOT)
-    R = reference.RefCurve("mine", h=1, **TOY_PLOT)
+    R = C.params  # what the oracle reads: the parameters the Curve was built from
     G = C.generator
     assert (G.x, G.y) == (2, 20) and C.h == 1 and not C.has_glv
-    want = [reference.encode(R, reference.mul(R, k, R.G)) for k in range(C.n)]
+    want = [reference.encode(R, reference.mul(R, k, reference.generator(R))) for k in range(C.n)]
     assert [(k * G).to_bytes() for k in range(C.n)] == want
     assert C == ect.Curve("mine", **TOY_PLOT) and hash(C) == hash(ect.Curve("mine", **TOY_PLOT))
     assert C != ect.curve("toy-plot")  # same numbers, different name: a different curve

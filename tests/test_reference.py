@@ -27,10 +27,6 @@ RAW = {
     **json.loads((DATA / "toy_curves.json").read_text())["curves"],
 }
 
-
-def gen(C) -> tuple[int, int]:
-    """The base point of C as the oracle's points are: an (x, y) tuple."""
-    return (C.gx, C.gy)
 FIELD_INFO = json.loads((DATA / "field_info.json").read_text())
 TINY = {name: C for name, C in TOYS.items() if C.p < 1 << 16}
 GLV_CURVES = ["secp256k1", "BN254", "BLS12-381", "toy-a0", "toy61"]
@@ -212,16 +208,13 @@ def test_is_probable_prime_products_of_curve_primes():
 # ---------------------------------------------------------------------------
 
 
-def test_load_curves_default_and_from_dict():
-    assert list(ref.load_curves()) == list(NAMED)
+def test_curve_data_through_the_one_loader():
     assert set(NAMED) == {"secp256k1", "P-256", "P-384", "P-521", "BN254", "BLS12-381"}
-    entry = {"p": 17, "a": -15, "b": "0x13", "Gx": 5, "Gy": 1, "n": 19, "h": 1}
-    C = ref.RefCurve.from_dict("x", entry)
-    assert (C.a, C.b) == (2, 2)  # reduced mod p
-    with pytest.raises(TypeError, match="must be an int or a hex string"):
-        ref.RefCurve.from_dict("x", {"p": 17.0, "a": 0, "b": 0, "Gx": 0, "Gy": 0, "n": 1, "h": 1})
+    for name, C in ALL.items():
+        assert C.name == name and 0 <= C.a < C.p and 0 <= C.b < C.p
+        assert ref.generator(C) == (int(RAW[name]["Gx"], 16), int(RAW[name]["Gy"], 16))
     with pytest.raises(dataclasses.FrozenInstanceError):
-        C.p = 19  # type: ignore[misc]
+        NAMED["secp256k1"].p = 19  # type: ignore[misc]
 
 
 def check_curve_facts(C):
@@ -230,7 +223,7 @@ def check_curve_facts(C):
     assert ref.is_probable_prime(n)
     assert 0 <= C.a < p and 0 <= C.b < p
     assert (4 * C.a**3 + 27 * C.b**2) % p != 0
-    G = gen(C)
+    G = ref.generator(C)
     assert ref.is_on_curve(C, G)
     assert ref.mul(C, n, G) is None
     assert ref.mul(C, n - 1, G) == ref.neg(C, G)
@@ -270,7 +263,7 @@ def test_toy_generator_spans_the_subgroup(name):
     R = None
     for _ in range(C.n):
         multiples.add(R)
-        R = ref.add(C, R, gen(C))
+        R = ref.add(C, R, ref.generator(C))
     assert R is None
     assert multiples == subgroup and len(subgroup) == C.n
     assert {P for P in points if ref.in_subgroup(C, P)} == subgroup
@@ -389,39 +382,39 @@ def test_mul_on_toy_a0_every_scalar():
     C = TOYS["toy-a0"]
     R = None
     for k in range(-2 * C.n, 2 * C.n):
-        expected = ref.mul(C, k % C.n, gen(C))
-        assert ref.mul(C, k, gen(C)) == expected
+        expected = ref.mul(C, k % C.n, ref.generator(C))
+        assert ref.mul(C, k, ref.generator(C)) == expected
     for k in range(C.n):
-        assert ref.mul(C, k, gen(C)) == R
-        R = ref.add(C, R, gen(C))
+        assert ref.mul(C, k, ref.generator(C)) == R
+        R = ref.add(C, R, ref.generator(C))
 
 
 def test_group_law_random_on_named_curves():
     rng = random.Random(2024)
     for C in NAMED.values():
         a, b = rng.randrange(C.n), rng.randrange(C.n)
-        P, Q = ref.mul(C, a, gen(C)), ref.mul(C, b, gen(C))
-        assert ref.add(C, P, Q) == ref.mul(C, a + b, gen(C))
-        assert ref.double(C, P) == ref.mul(C, 2 * a, gen(C))
+        P, Q = ref.mul(C, a, ref.generator(C)), ref.mul(C, b, ref.generator(C))
+        assert ref.add(C, P, Q) == ref.mul(C, a + b, ref.generator(C))
+        assert ref.double(C, P) == ref.mul(C, 2 * a, ref.generator(C))
         assert ref.add(C, P, ref.neg(C, P)) is None
 
 
 def test_msm():
     rng = random.Random(7)
     for C in (TOYS["toy61"], NAMED["secp256k1"], TOYS["toy-h4"]):
-        points = [ref.mul(C, rng.randrange(1, C.n), gen(C)) for _ in range(5)] + [None]
+        points = [ref.mul(C, rng.randrange(1, C.n), ref.generator(C)) for _ in range(5)] + [None]
         scalars = [rng.randrange(-C.n, C.n) for _ in points]
         expected = None
         for k, P in zip(scalars, points):
             expected = ref.add(C, expected, ref.mul(C, k, P))
         assert ref.msm(C, scalars, points) == expected
         logs = [rng.randrange(C.n) for _ in range(4)]
-        pts = [ref.mul(C, x, gen(C)) for x in logs]
+        pts = [ref.mul(C, x, ref.generator(C)) for x in logs]
         combined = sum(s * x for s, x in zip(scalars, logs))
-        assert ref.msm(C, scalars[:4], pts) == ref.mul(C, combined, gen(C))
+        assert ref.msm(C, scalars[:4], pts) == ref.mul(C, combined, ref.generator(C))
         assert ref.msm(C, [], []) is None
         with pytest.raises(ValueError, match="as many scalars as points"):
-            ref.msm(C, [1, 2], [gen(C)])
+            ref.msm(C, [1, 2], [ref.generator(C)])
 
 
 def test_argument_errors():
@@ -431,14 +424,14 @@ def test_argument_errors():
     for bad in (off, (C.gx, C.gy + C.p), (C.gx, -C.gy), [C.gx, C.gy], (True, 1)):
         assert not ref.is_on_curve(C, bad)
         with pytest.raises(ValueError, match="is not a point of 'toy-plot'"):
-            ref.add(C, gen(C), bad)
+            ref.add(C, ref.generator(C), bad)
         with pytest.raises(ValueError, match="is not a point of"):
             ref.mul(C, 2, bad)
         with pytest.raises(ValueError, match="is not a point of"):
             ref.encode(C, bad)
     for k in (True, 2.0, "3", None):
         with pytest.raises(TypeError, match="scalar must be an int"):
-            ref.mul(C, k, gen(C))
+            ref.mul(C, k, ref.generator(C))
     with pytest.raises(ValueError, match="enumerate_points needs p <= 2\\*\\*20"):
         ref.enumerate_points(NAMED["secp256k1"])
 
@@ -473,19 +466,19 @@ def test_encode_decode_round_trip_random(name):
     C = ALL[name]
     rng = random.Random(name)
     for _ in range(3):
-        P = ref.mul(C, rng.randrange(1, C.n), gen(C))
+        P = ref.mul(C, rng.randrange(1, C.n), ref.generator(C))
         for compressed in (True, False):
             assert ref.decode(C, ref.encode(C, P, compressed)) == P
     fb = C.field_bytes
     uncompressed = b"\x04" + C.gx.to_bytes(fb, "big") + C.gy.to_bytes(fb, "big")
-    assert ref.encode(C, gen(C), compressed=False) == uncompressed
+    assert ref.encode(C, ref.generator(C), compressed=False) == uncompressed
 
 
 def test_decode_p256_generator_known_encoding():
     C = NAMED["P-256"]
     data = bytes.fromhex("036b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296")
-    assert ref.decode(C, data) == gen(C)
-    assert ref.encode(C, gen(C)) == data
+    assert ref.decode(C, data) == ref.generator(C)
+    assert ref.encode(C, ref.generator(C)) == data
 
 
 def first_x_without_root(C):
@@ -527,7 +520,7 @@ def test_decode_y_zero_and_outside_subgroup():
         ref.decode(C, b"\x03\x00")
     # decode does not check the subgroup: (0, 0) has order 2.
     assert not ref.in_subgroup(C, (0, 0))
-    assert ref.in_subgroup(C, gen(C)) and ref.in_subgroup(C, None)
+    assert ref.in_subgroup(C, ref.generator(C)) and ref.in_subgroup(C, None)
 
 
 # ---------------------------------------------------------------------------
@@ -552,8 +545,8 @@ def test_glv_parameters(glv, name):
     assert (g.p, g.n) == (p, n)
     assert g.beta != 1 and pow(g.beta, 3, p) == 1
     assert g.lam != 1 and pow(g.lam, 3, n) == 1
-    assert ref.mul(C, g.lam, gen(C)) == (g.beta * C.gx % p, C.gy)
-    P = ref.mul(C, random.Random(name).randrange(1, n), gen(C))
+    assert ref.mul(C, g.lam, ref.generator(C)) == (g.beta * C.gx % p, C.gy)
+    P = ref.mul(C, random.Random(name).randrange(1, n), ref.generator(C))
     assert ref.mul(C, g.lam, P) == (g.beta * P[0] % p, P[1])
     assert (g.a1 + g.b1 * g.lam) % n == 0
     assert (g.a2 + g.b2 * g.lam) % n == 0
@@ -596,7 +589,7 @@ def test_glv_split_toy_a0_every_scalar(glv):
     phiG = (g.beta * C.gx % C.p, C.gy)
     for k in range(0, C.n, 7):
         k1, k2 = ref.glv_split(g, k)
-        assert ref.msm(C, [k1, k2], [gen(C), phiG]) == ref.mul(C, k, gen(C))
+        assert ref.msm(C, [k1, k2], [ref.generator(C), phiG]) == ref.mul(C, k, ref.generator(C))
     with pytest.raises(TypeError, match="scalar must be an int"):
         ref.glv_split(g, 1.0)
 
@@ -615,13 +608,13 @@ def test_glv_parameters_none_when_the_order_does_not_fit():
 
 def test_points_along_matches_repeated_addition():
     C = NAMED["secp256k1"]
-    step = ref.mul(C, 5, gen(C))
-    assert ref.points_along(C, gen(C), step, 40) == [ref.mul(C, 1 + 5 * i, gen(C)) for i in range(40)]
+    step = ref.mul(C, 5, ref.generator(C))
+    assert ref.points_along(C, ref.generator(C), step, 40) == [ref.mul(C, 1 + 5 * i, ref.generator(C)) for i in range(40)]
 
 
 def test_points_along_through_doubling_and_to_infinity():
     T = CurveParams("t", p=43, a=1, b=3, gx=2, gy=20, n=47)
     # start = G, step = G: the walk meets H = 0 with R = 0 (a doubling) at once
-    assert ref.points_along(T, gen(T), gen(T), 46) == [ref.mul(T, i + 1, gen(T)) for i in range(46)]
+    assert ref.points_along(T, ref.generator(T), ref.generator(T), 46) == [ref.mul(T, i + 1, ref.generator(T)) for i in range(46)]
     with pytest.raises(ArithmeticError, match="infinity"):
-        ref.points_along(T, gen(T), gen(T), 48)
+        ref.points_along(T, ref.generator(T), ref.generator(T), 48)

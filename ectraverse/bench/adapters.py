@@ -458,13 +458,12 @@ class ReferenceAdapter(Adapter):
     def load(self) -> None:
         super().load()
         self.ref = self.mod["ectraverse.reference"]
-        self.curves = self.ref.load_curves()
 
     def version(self) -> str:
         return "(this tree)"
 
     def _add(self, curve: str, items: list) -> tuple:
-        C, add = self.curves[curve], self.ref.add
+        C, add = named_params(curve), self.ref.add
         pairs = list(items)
 
         def fn() -> None:
@@ -474,7 +473,7 @@ class ReferenceAdapter(Adapter):
         return fn, lambda: x_of(add(C, *pairs[0]))
 
     def _double(self, curve: str, items: list) -> tuple:
-        C, dbl = self.curves[curve], self.ref.double
+        C, dbl = named_params(curve), self.ref.double
         pts = list(items)
 
         def fn() -> None:
@@ -484,7 +483,7 @@ class ReferenceAdapter(Adapter):
         return fn, lambda: x_of(dbl(C, pts[0]))
 
     def _mul(self, curve: str, items: list) -> tuple:
-        C, mul = self.curves[curve], self.ref.mul
+        C, mul = named_params(curve), self.ref.mul
         pairs = list(items)
 
         def fn() -> None:
@@ -494,8 +493,8 @@ class ReferenceAdapter(Adapter):
         return fn, lambda: x_of(mul(C, *pairs[0]))
 
     def _mul_g(self, curve: str, items: list) -> tuple:
-        C, mul = self.curves[curve], self.ref.mul
-        G = C.G
+        C, mul = named_params(curve), self.ref.mul
+        G = self.ref.generator(C)
         ks = list(items)
 
         def fn() -> None:
@@ -505,7 +504,7 @@ class ReferenceAdapter(Adapter):
         return fn, lambda: x_of(mul(C, ks[0], G))
 
     def _msm(self, curve: str, items: list) -> tuple:
-        C, msm = self.curves[curve], self.ref.msm
+        C, msm = named_params(curve), self.ref.msm
         variants = [(list(ks), list(Ps)) for ks, Ps in items]
         nxt = _cycle(variants)
 
@@ -515,14 +514,13 @@ class ReferenceAdapter(Adapter):
         return fn, lambda: x_of(msm(C, *variants[0]))
 
     def _hash_to_curve(self, curve: str, items: list) -> tuple:
-        C, from_u = self.curves[curve], self.ref.hash_to_curve_from_u
-        prm = named_params(curve)
-        suite = rfc9380.default_suite(prm)
+        C, from_u = named_params(curve), self.ref.hash_to_curve_from_u
+        suite = rfc9380.default_suite(C)
         field_elements = rfc9380.field_elements
         msgs, dst = list(items), H2C_DST
 
         def h(m: bytes) -> tuple[int, int] | None:
-            return from_u(C, suite, field_elements(suite, prm, [m], dst)[0])
+            return from_u(C, suite, field_elements(suite, C, [m], dst)[0])
 
         def fn() -> None:
             for m in msgs:

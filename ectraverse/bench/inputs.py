@@ -4,7 +4,8 @@ Inputs are drawn from a ``random.Random`` seeded by the seed, the curve, the
 operation and the size, and made and checked with :mod:`ectraverse.reference`
 (Python ints), never with an implementation being timed. Each op of the table
 (:mod:`ectraverse.bench.ops`) names one *drawer* of this module: a function
-``(factory, curve, size, rng) -> Drawn`` (``curve`` a reference curve).
+``(factory, curve, size, rng) -> Drawn`` (``curve`` the curve's
+:class:`~ectraverse.curves.CurveParams`, which the reference reads).
 """
 
 from __future__ import annotations
@@ -18,14 +19,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ectraverse import reference, rfc9380, tokenizers
-from ectraverse.curves import named_params
+from ectraverse.curves import CurveParams, named_params
 from ectraverse.vocab import domain_tag, token_message
 
 if TYPE_CHECKING:
     from ectraverse.bench.ops import Op
 
 __all__ = ["CURVES", "H2C_DST", "SINGLE_INPUTS", "VARIANTS", "CHECK_MSM_MAX", "WINDOW_LENGTH", "WINDOWS_M",
-           "CHUNK_WORKERS", "Drawn", "Drawer", "OpInputs", "InputFactory", "load_curves", "x_of"]
+           "CHUNK_WORKERS", "Drawn", "Drawer", "OpInputs", "InputFactory", "curve_params", "x_of"]
 
 CURVES = ("secp256k1", "P-256", "P-384", "P-521", "BN254", "BLS12-381")
 """Curves the benchmark knows, in report order."""
@@ -54,13 +55,12 @@ CHUNK_WORKERS = 2
 Point = tuple[int, int]
 
 
-def load_curves() -> dict[str, reference.RefCurve]:
-    """The reference curves of :data:`CURVES`, by name."""
-    curves = reference.load_curves()
-    return {name: curves[name] for name in CURVES}
+def curve_params() -> dict[str, CurveParams]:
+    """The parameters of the curves of :data:`CURVES`, by name (:func:`ectraverse.curves.named_params`)."""
+    return {name: named_params(name) for name in CURVES}
 
 
-def _mul(c: reference.RefCurve, k: int, A: Point) -> Point | None:
+def _mul(c: CurveParams, k: int, A: Point) -> Point | None:
     return reference.mul(c, k % c.n, A)
 
 
@@ -77,11 +77,10 @@ def _messages(start: int, count: int) -> list[bytes]:
     return [b"token-%d" % i for i in range(start, start + count)]
 
 
-def _hash_x(c: reference.RefCurve, msg: bytes, dst: bytes) -> int | None:
+def _hash_x(c: CurveParams, msg: bytes, dst: bytes) -> int | None:
     """x of RFC 9380 ``hash_to_curve(msg, dst)`` with the curve's default suite, by the slow path."""
-    prm = named_params(c.name)
-    suite = rfc9380.default_suite(prm)
-    [us] = rfc9380.field_elements(suite, prm, [msg], dst)
+    suite = rfc9380.default_suite(c)
+    [us] = rfc9380.field_elements(suite, c, [msg], dst)
     return x_of(reference.hash_to_curve_from_u(c, suite, us))
 
 
@@ -146,9 +145,9 @@ class _PointPool:
     """Points S + i*D of one curve (S, D random multiples of G), grown on demand
     with ``reference.points_along`` (one inversion per chunk)."""
 
-    def __init__(self, c: reference.RefCurve, rng: random.Random) -> None:
+    def __init__(self, c: CurveParams, rng: random.Random) -> None:
         self._c = c
-        G = (c.gx, c.gy)
+        G = reference.generator(c)
         self._start = _mul(c, rng.randrange(1, c.n), G)
         self._step = _mul(c, rng.randrange(1, c.n), G)
         self._points: list[Point] = []
@@ -187,7 +186,7 @@ class OpInputs:
     op: str
     size: int | None
     items: list[Any]
-    params: reference.RefCurve
+    params: CurveParams
     _expected: Callable[[], int | None] | None = None
     _cache: list[int | None] = dataclasses.field(default_factory=list)
     info: dict[str, Any] = dataclasses.field(default_factory=dict)
@@ -210,7 +209,7 @@ class OpInputs:
         return self._cache[0]
 
 
-Drawer = Callable[["InputFactory", reference.RefCurve, "int | None", random.Random], Drawn]
+Drawer = Callable[["InputFactory", CurveParams, "int | None", random.Random], Drawn]
 """A function that draws an op's inputs: ``(factory, curve, size, rng) -> Drawn``."""
 
 
@@ -218,12 +217,12 @@ class InputFactory:
     """Makes and caches the inputs of every cell of one run.
 
     Args:
-        params: the reference curves, by name (:func:`load_curves`).
+        params: the curves' parameters, by name (:func:`curve_params`).
         seed: the run's ``--seed``.
         prefix_tokens: how many of the corpus text's first tokens the engine ops take.
     """
 
-    def __init__(self, params: dict[str, reference.RefCurve], seed: int, prefix_tokens: int = 10_000) -> None:
+    def __init__(self, params: dict[str, CurveParams], seed: int, prefix_tokens: int = 10_000) -> None:
         self._params = params
         self._seed = seed
         self.prefix_size = prefix_tokens
@@ -267,36 +266,36 @@ class InputFactory:
 
 # ---- the drawers: one per kind of input ----------------------------------------------
 
-def _scalars(c: reference.RefCurve, rng: random.Random, count: int) -> list[int]:
+def _scalars(c: CurveParams, rng: random.Random, count: int) -> list[int]:
     return [rng.randrange(1, c.n) for _ in range(count)]
 
 
-def point_pairs(f: InputFactory, c: reference.RefCurve, size: int | None, rng: random.Random) -> Drawn:
+def point_pairs(f: InputFactory, c: CurveParams, size: int | None, rng: random.Random) -> Drawn:
     """``[(P, Q), ...]``, :data:`SINGLE_INPUTS` pairs of distinct points; checked: x of P + Q."""
     pool, m = f.pool(c.name), SINGLE_INPUTS
     items = list(zip(pool.get(0, m), pool.get(m, m)))
     return Drawn(items, lambda: x_of(_add(c, *items[0])))
 
 
-def points(f: InputFactory, c: reference.RefCurve, size: int | None, rng: random.Random) -> Drawn:
+def points(f: InputFactory, c: CurveParams, size: int | None, rng: random.Random) -> Drawn:
     """``[P, ...]``, :data:`SINGLE_INPUTS` points; checked: x of P + P."""
     items = f.pool(c.name).get(0, SINGLE_INPUTS)
     return Drawn(items, lambda: x_of(_add(c, items[0], items[0])))
 
 
-def scalar_points(f: InputFactory, c: reference.RefCurve, size: int | None, rng: random.Random) -> Drawn:
+def scalar_points(f: InputFactory, c: CurveParams, size: int | None, rng: random.Random) -> Drawn:
     """``[(k, P), ...]``; checked: x of k*P."""
     items = list(zip(_scalars(c, rng, SINGLE_INPUTS), f.pool(c.name).get(0, SINGLE_INPUTS)))
     return Drawn(items, lambda: x_of(_mul(c, *items[0])))
 
 
-def scalars(f: InputFactory, c: reference.RefCurve, size: int | None, rng: random.Random) -> Drawn:
+def scalars(f: InputFactory, c: CurveParams, size: int | None, rng: random.Random) -> Drawn:
     """``[k, ...]``; checked: x of k*G."""
     items = _scalars(c, rng, SINGLE_INPUTS)
-    return Drawn(items, lambda: x_of(_mul(c, items[0], (c.gx, c.gy))))
+    return Drawn(items, lambda: x_of(_mul(c, items[0], reference.generator(c))))
 
 
-def point_list_pairs(f: InputFactory, c: reference.RefCurve, size: int | None, rng: random.Random) -> Drawn:
+def point_list_pairs(f: InputFactory, c: CurveParams, size: int | None, rng: random.Random) -> Drawn:
     """``[(Ps, Qs), ...]``, one pair of ``size``-point lists per variant, Q_i never P_i; checked: x of P_0 + Q_0."""
     assert size is not None and size >= 2
     pool, items = f.pool(c.name), []
@@ -307,14 +306,14 @@ def point_list_pairs(f: InputFactory, c: reference.RefCurve, size: int | None, r
     return Drawn(items, lambda: x_of(_add(c, items[0][0][0], items[0][1][0])))
 
 
-def scalar_lists(f: InputFactory, c: reference.RefCurve, size: int | None, rng: random.Random) -> Drawn:
+def scalar_lists(f: InputFactory, c: CurveParams, size: int | None, rng: random.Random) -> Drawn:
     """``[ks, ...]``, ``size`` scalars per variant; checked: x of k_0*G."""
     assert size is not None
     items = [_scalars(c, rng, size) for _ in range(VARIANTS)]
-    return Drawn(items, lambda: x_of(_mul(c, items[0][0], (c.gx, c.gy))))
+    return Drawn(items, lambda: x_of(_mul(c, items[0][0], reference.generator(c))))
 
 
-def msm_terms(f: InputFactory, c: reference.RefCurve, size: int | None, rng: random.Random) -> Drawn:
+def msm_terms(f: InputFactory, c: CurveParams, size: int | None, rng: random.Random) -> Drawn:
     """``[(ks, Ps), ...]``, ``size`` terms per variant; checked (up to :data:`CHECK_MSM_MAX` terms): x of the sum."""
     assert size is not None
     pool = f.pool(c.name)
@@ -329,41 +328,41 @@ def msm_terms(f: InputFactory, c: reference.RefCurve, size: int | None, rng: ran
     return Drawn(items, expected if size <= CHECK_MSM_MAX else None)
 
 
-def messages(f: InputFactory, c: reference.RefCurve, size: int | None, rng: random.Random) -> Drawn:
+def messages(f: InputFactory, c: CurveParams, size: int | None, rng: random.Random) -> Drawn:
     """``[msg, ...]``, hashed with :data:`H2C_DST`; checked: x of the first message's point."""
     items = _messages(0, SINGLE_INPUTS)
     return Drawn(items, lambda: _hash_x(c, items[0], H2C_DST))
 
 
-def message_lists(f: InputFactory, c: reference.RefCurve, size: int | None, rng: random.Random) -> Drawn:
+def message_lists(f: InputFactory, c: CurveParams, size: int | None, rng: random.Random) -> Drawn:
     """``[msgs, ...]``, ``size`` messages per variant, distinct across variants; checked as :func:`messages`."""
     assert size is not None
     items = [_messages(v * size, size) for v in range(VARIANTS)]
     return Drawn(items, lambda: _hash_x(c, items[0][0], H2C_DST))
 
 
-def corpus_texts(f: InputFactory, c: reference.RefCurve, size: int | None, rng: random.Random) -> Drawn:
+def corpus_texts(f: InputFactory, c: CurveParams, size: int | None, rng: random.Random) -> Drawn:
     """The texts (str) of the corpus of ``size`` tokens; checked: the generator of its most frequent token."""
     assert size is not None
     corpus = f.corpus(size)
     return Drawn(corpus.texts, lambda: _hash_x(c, token_message(corpus.top), domain_tag(c.name)), corpus.info())
 
 
-def compose_text(f: InputFactory, c: reference.RefCurve, size: int | None, rng: random.Random) -> Drawn:
+def compose_text(f: InputFactory, c: CurveParams, size: int | None, rng: random.Random) -> Drawn:
     """``[text, prefix]``: the corpus texts joined by ``"\\n"`` and its first tokens (the push run)."""
     assert size is not None
     corpus = f.corpus(size)
     return Drawn(["\n".join(corpus.texts), f.prefix(min(f.prefix_size, corpus.tokens))], info=corpus.info())
 
 
-def text_chunks(f: InputFactory, c: reference.RefCurve, size: int | None, rng: random.Random) -> Drawn:
+def text_chunks(f: InputFactory, c: CurveParams, size: int | None, rng: random.Random) -> Drawn:
     """That text cut at line boundaries into :data:`CHUNK_WORKERS` str chunks (``"".join`` is the text)."""
     assert size is not None
     corpus = f.corpus(size)
     return Drawn(_split_at_lines("\n".join(corpus.texts), CHUNK_WORKERS), info=corpus.info())
 
 
-def prefix_tokens(f: InputFactory, c: reference.RefCurve, size: int | None, rng: random.Random) -> Drawn:
+def prefix_tokens(f: InputFactory, c: CurveParams, size: int | None, rng: random.Random) -> Drawn:
     """The list of the first ``prefix_tokens`` tokens of that text."""
     items = f.prefix(f.prefix_size)
     return Drawn(items, info={"tokens": len(items)})

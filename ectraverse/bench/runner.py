@@ -21,7 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from ectraverse.bench import goals, report
 from ectraverse.bench.adapters import ADAPTERS, Adapter, Case
 from ectraverse.bench.args import Settings
-from ectraverse.bench.inputs import InputFactory, OpInputs, load_curves
+from ectraverse.bench.inputs import InputFactory, OpInputs, curve_params
 from ectraverse.bench.ops import OPS, ops_of_layer
 from ectraverse.bench.timing import Measurement, measure, measure_pair
 
@@ -233,7 +233,7 @@ def run(args: argparse.Namespace, *, argv: Sequence[str] | None = None) -> int:
         err.print("ectraverse bench: nothing to measure: no installed implementation offers the "
                   "selected curves and operations")
         return 1
-    factory = InputFactory(load_curves(), s.seed, s.prefix_tokens)
+    factory = InputFactory(curve_params(), s.seed, s.prefix_tokens)
     results = _run_tasks(s, tasks, adapters, factory, err)
     goal_rows = goals.evaluate(results, s.curves)
     meta = report.meta(s, adapters, unavailable, skipped, argv)
