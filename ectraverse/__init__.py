@@ -29,7 +29,7 @@ from ectraverse.errors import (
 )
 from ectraverse.point import Curve, Point, PointArray, curve, curve_names, encode_to_curve, hash_to_curve
 from ectraverse.rfc9380 import expand_message_xmd, hash_to_field
-from ectraverse.traverse import ContextBatch, PrefixStates, Traversal, Traverser, WindowIndex
+from ectraverse.traverse import Coefficients, ContextBatch, PrefixStates, Traversal, Traverser, WindowIndex
 from ectraverse.vocab import Vocabulary
 
 try:  # the one version literal is pyproject.toml's; an unbuilt or in-place checkout has no metadata
@@ -38,6 +38,7 @@ except _metadata.PackageNotFoundError:  # pragma: no cover - only outside an ins
     __version__ = "0+unknown"
 
 __all__ = [
+    "Coefficients",
     "Context",
     "ContextBatch",
     "ContextGroup",

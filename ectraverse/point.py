@@ -45,7 +45,8 @@ from ectraverse import rfc9380
 from ectraverse.curves import MAX_FIELD_BITS, CurveParams, curve_names, glv_parameters, named_params, validate_params
 from ectraverse.errors import CurveMismatchError, NotInSubgroupError
 
-__all__ = ["Curve", "Point", "PointArray", "curve", "curve_names", "hash_to_curve", "encode_to_curve"]
+__all__ = ["Curve", "Point", "PointArray", "curve", "curve_names", "hash_to_curve", "encode_to_curve",
+           "limbs_to_scalars", "scalars_to_limbs"]
 
 _NOT_SCALARS = (bool, float, complex)
 
@@ -265,6 +266,48 @@ class Curve:
         arr._check_curve(self)
         return arr.msm(scalars)
 
+    def composition_coefficients(self, indices, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """The scalars of a composition, per distinct index: ``sum(k^(L-1-i) * P[indices[i]])`` is
+        ``sum(c_d * P[d])`` over the distinct indices d, with ``c_d = sum of k^(L-1-i) over indices[i] = d``.
+
+        Integer work only (one product and one sum mod n per index, in C with the GIL released): the
+        first half of :meth:`PointArray.horner`, for callers that merge coefficients before one
+        multi-scalar multiplication (:meth:`PointArray.msm_limbs`).
+
+        Args:
+            indices: a one-dimensional sequence or array of non-negative ints.
+            k: the multiplier (an int; reduced mod n).
+
+        Returns:
+            ``(distinct, limbs)``: the distinct indices, ascending (int64), and their coefficients as a
+            ``(len(distinct), scalar_limbs)`` uint64 array, each row one scalar in ``[0, n)`` as 64-bit
+            limbs, least significant first (:func:`limbs_to_scalars` reads them).
+
+        Raises:
+            TypeError: k or an index is not an int.
+            IndexError: a negative index.
+
+        Example:
+            >>> C = curve("toy61")
+            >>> d, c = C.composition_coefficients([2, 0, 2], 5)
+            >>> d.tolist(), limbs_to_scalars(c).tolist() == [5, (25 + 1) % C.n]
+            ([0, 2], True)
+        """
+        k = _as_int("k", k)
+        idx = _checked_indices(indices, 1 << 62)  # ints (the bound is checked below: non-negative)
+        if idx.size == 0:
+            return np.empty(0, dtype=np.int64), np.empty((0, self._core.scalar_limbs), dtype=np.uint64)
+        if idx.min() < 0:
+            raise IndexError(f"composition indices must be non-negative, not {int(idx.min())}")
+        distinct, local = _distinct(idx, int(idx.max()) + 1)
+        limbs = self._core.composition_coefficients(local, len(distinct), k)
+        return distinct.astype(np.int64), limbs
+
+    @property
+    def scalar_limbs(self) -> int:
+        """64-bit limbs of one scalar in the limb arrays of :meth:`composition_coefficients`."""
+        return self._core.scalar_limbs
+
     def multiply_generator(self, scalars: Iterable[int]) -> PointArray:
         """``[k * G for k in scalars]`` in one call, through the fixed-base table.
 
@@ -452,6 +495,53 @@ def _distinct(idx: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray]:
     remap = np.empty(m, dtype=np.intp)
     remap[distinct] = np.arange(distinct.shape[0])
     return distinct, remap[idx]
+
+
+def limbs_to_scalars(limbs: np.ndarray) -> np.ndarray:
+    """Scalars given as 64-bit limbs (least significant first, one row each) as a NumPy array of
+    Python ints (dtype object), for exact integer arithmetic on them.
+
+    Example:
+        >>> limbs_to_scalars(np.array([[1, 2]], dtype=np.uint64)).tolist() == [1 + (2 << 64)]
+        True
+    """
+    limbs = np.asarray(limbs, dtype=np.uint64)
+    out = np.zeros(limbs.shape[0], dtype=object)
+    for j in range(limbs.shape[1] - 1, -1, -1):  # Horner in 2^64, most significant limb first
+        out = (out << 64) | limbs[:, j].astype(object)
+    return out
+
+
+def scalars_to_limbs(curve: Curve, scalars) -> np.ndarray:
+    """Python ints (reduced mod n) as a ``(len, curve.scalar_limbs)`` uint64 limb array, least
+    significant limb first: the form :meth:`PointArray.msm_limbs` takes.
+
+    Example:
+        >>> C = curve("secp256k1")
+        >>> limbs_to_scalars(scalars_to_limbs(C, [-1, 5])).tolist() == [C.n - 1, 5]
+        True
+    """
+    vals = np.asarray([_as_int("scalars", s) for s in scalars] if not isinstance(scalars, np.ndarray)
+                      else scalars, dtype=object) % curve.n
+    w = curve._core.scalar_limbs
+    out = np.empty((vals.shape[0], w), dtype=np.uint64)
+    mask = (1 << 64) - 1
+    for j in range(w):
+        out[:, j] = ((vals >> (64 * j)) & mask).astype(np.uint64)
+    return out
+
+
+def _limbs_below(limbs: np.ndarray, n: int) -> bool:
+    """True if every row of little-endian limbs is a value below n (compared limb by limb, most significant first)."""
+    w = limbs.shape[1]
+    nl = np.array([(n >> (64 * j)) & ((1 << 64) - 1) for j in range(w)], dtype=np.uint64)
+    undecided = np.ones(limbs.shape[0], dtype=bool)
+    for j in range(w - 1, -1, -1):
+        col = limbs[:, j]
+        if (undecided & (col > nl[j])).any():
+            return False
+        undecided &= col == nl[j]
+    return not undecided.any()  # equal to n in every limb
 
 
 def _same_curve(c1: Curve, c2: Curve) -> None:
@@ -874,6 +964,33 @@ class PointArray:
         if len(scalars) != len(self):
             raise ValueError(f"expected {len(self)} scalars, not {len(scalars)}")
         return Point._make(self._curve, self._curve._core.batch_msm(self._a, scalars))
+
+    def msm_limbs(self, limbs: np.ndarray) -> Point:
+        """``sum(c_i * A[i])`` for scalars given as limbs, the form :meth:`Curve.composition_coefficients`
+        returns: a ``(len(self), curve.scalar_limbs)`` uint64 array, 64-bit limbs least significant first,
+        each row a scalar in ``[0, n)``.
+
+        Raises:
+            TypeError: limbs is not a NumPy array.
+            ValueError: the wrong shape or dtype, or a row not below n.
+
+        Example:
+            >>> C = curve("toy61")
+            >>> A = C.multiply_generator([1, 2])
+            >>> A.msm_limbs(scalars_to_limbs(C, [3, 4])) == A.msm([3, 4])
+            True
+        """
+        if not isinstance(limbs, np.ndarray):
+            raise TypeError(f"limbs must be a NumPy array, not {type(limbs).__name__}")
+        w = self._curve._core.scalar_limbs
+        if limbs.dtype != np.uint64 or limbs.shape != (len(self), w):
+            raise ValueError(f"limbs must be a uint64 array of shape ({len(self)}, {w}), "
+                             f"not {limbs.dtype} of shape {limbs.shape}")
+        if len(self) == 0:
+            return self._curve.identity
+        if not _limbs_below(limbs, self._curve.n):
+            raise ValueError("every row of limbs must be a scalar below n")
+        return Point._make(self._curve, self._curve._core.batch_msm_limbs(self._a, np.ascontiguousarray(limbs)))
 
     def __reduce__(self):
         return (PointArray.from_bytes, (self._curve, self.to_bytes(compressed=False)))

@@ -48,11 +48,12 @@ from __future__ import annotations
 import hashlib
 import math
 import operator
+import os
 import pickle
 import secrets
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Executor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from functools import lru_cache
 
 import numpy as np
@@ -60,10 +61,11 @@ import numpy as np
 from ectraverse import rfc9380, tokenizers
 from ectraverse.context import Context, ContextGroup
 from ectraverse.errors import ContextMismatchError
-from ectraverse.point import Curve, Point, PointArray, curve as named_curve
+from ectraverse.point import Curve, Point, PointArray, curve as named_curve, limbs_to_scalars, scalars_to_limbs
 from ectraverse.vocab import Vocabulary, int_token_array
 
-__all__ = ["Traversal", "PrefixStates", "ContextBatch", "Traverser", "WindowIndex", "derive_multiplier"]
+__all__ = ["Traversal", "Coefficients", "PrefixStates", "ContextBatch", "Traverser", "WindowIndex",
+           "derive_multiplier"]
 
 #: The smallest multiplicative order accepted for k on curves with n > 2^34.
 MIN_ORDER = 2**32
@@ -346,7 +348,7 @@ class Traversal:
         return w * s.inverse()
 
     def compose_chunks(self, chunks: Iterable, executor: Executor | None = None) -> Context:
-        """Compose pieces independently and merge them by an ordered tree reduction.
+        """Compose pieces independently and merge them in order.
 
         Equal to composing the concatenation of the chunks' token sequences:
         so for text, every chunk must end on a token boundary.  A chunk cut
@@ -355,12 +357,29 @@ class Traversal:
         whitespace character (lines of a file do); with ``chars``, anywhere;
         with ``bytes``, between characters.  Lists of tokens may be cut anywhere.
 
+        Two exact ways to merge, chosen by a cost rule (docs/costs.md):
+
+        * **coefficient space** (:meth:`coefficients`, :meth:`merge_coefficients`):
+          each chunk gives its coefficient vector, integer work only; the
+          vectors merge as ``c = k^(l2) c1 + c2`` and the whole pays one
+          multi-scalar multiplication over the union of the chunks' distinct
+          tokens.  Taken without an executor (two or more chunks), and with one
+          when the chunks number at least ``4`` per worker: the MSM, which
+          then runs once in this process, replaces one per chunk, which would
+          run in parallel.
+        * **points**: each chunk gives its length and point, and an ordered
+          tree reduction multiplies them (one scalar multiplication a product).
+
+        A keyed engine's coefficients depend on its secret ``k``: they never
+        leave this process, so with an executor other than a
+        ``ThreadPoolExecutor`` a keyed engine's chunks come back as points.
+
         With an executor (for example a ``concurrent.futures.ProcessPoolExecutor``),
         each chunk is composed in a worker: the engine is pickled once per
         call and sent with every chunk (a keyed engine's pickle holds its
         key), every worker thread composes on its own copy, which it keeps for
-        the next call while the engine is unchanged, and each chunk comes back
-        as its length and point.
+        the next call while the engine is unchanged; a chunk's new tokens come
+        back as tokens, and are added to this engine's vocabulary in order.
 
         Example:
             >>> eng = Traversal("secp256k1")
@@ -369,13 +388,118 @@ class Traversal:
             True
         """
         chunks = list(chunks)
+        if not _merge_in_coefficients(len(chunks), executor, self.keyed):
+            if executor is None:
+                parts = [self.compose(c) for c in chunks]
+            else:
+                blob = pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
+                futures = [executor.submit(_compose_chunk, blob, c) for c in chunks]
+                parts = [self._group.context(*f.result()) for f in futures]
+            return self._reduce(parts)
         if executor is None:
-            parts = [self.compose(c) for c in chunks]
+            coefs = [self.coefficients(c) for c in chunks]
         else:
             blob = pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
-            futures = [executor.submit(_compose_chunk, blob, c) for c in chunks]
-            parts = [self._group.context(*f.result()) for f in futures]
-        return self._reduce(parts)
+            futures = [executor.submit(_coefficient_chunk, blob, c) for c in chunks]
+            coefs = [self._adopt(*f.result()) for f in futures]
+        return self.from_coefficients(self.merge_coefficients(coefs))
+
+    # ---- coefficient space ----------------------------------------------------------
+
+    def coefficients(self, x) -> Coefficients:
+        """x (as :meth:`compose` takes it) in coefficient space: its length L and, per distinct token t,
+        ``c_t = sum of k^(L-1-i) over the positions i of t`` mod n, so that the context's point is
+        ``sum(c_t * P_t)``.  Integer work only: no curve arithmetic (the generators are not even hashed).
+
+        Merge parts with :meth:`merge_coefficients`, and turn a part into its context with
+        :meth:`from_coefficients` (one multi-scalar multiplication).  A keyed engine's coefficients
+        reveal values that depend on its secret multiplier: they stay in this process (they refuse to
+        pickle).
+
+        Example:
+            >>> eng = Traversal("secp256k1")
+            >>> a, b = eng.coefficients("the cat"), eng.coefficients("sat on the mat")
+            >>> eng.from_coefficients(eng.merge_coefficients([a, b])) == eng.compose("the cat sat on the mat")
+            True
+            >>> a.length, len(a), a.tokens
+            (2, 2, ('the', 'cat'))
+        """
+        ids = self._ids(x)
+        distinct, limbs = self._curve.composition_coefficients(ids, self._group._power(1))
+        return Coefficients._make(self._group, self._vocab, len(ids), distinct, limbs)
+
+    def merge_coefficients(self, parts: Iterable[Coefficients]) -> Coefficients:
+        """The coefficients of the concatenation of the parts' sequences, in order: for two parts,
+        ``(l1 + l2, k^(l2) c1 + c2)`` element-wise over the union of their tokens, exact, with Python
+        integers (a few hundred ns per coefficient, against several µs per point of an MSM).
+
+        Parts may come from copies of this engine in other threads or processes (a pickled part
+        carries its tokens; its tokens new to this engine's vocabulary are added in order).
+
+        Raises:
+            TypeError: a part is not a :class:`Coefficients`.
+            ContextMismatchError: a part of another engine.
+            UnknownTokenError: a part's token is missing from this frozen vocabulary.
+        """
+        own = []
+        for p in parts:
+            if not isinstance(p, Coefficients):
+                raise TypeError(f"parts must be Coefficients, not {type(p).__name__}")
+            if p._group.fingerprint != self._group.fingerprint:
+                raise ContextMismatchError(
+                    f"The coefficients belong to another engine (fingerprint {p._group.fingerprint.hex()}, "
+                    f"this engine's is {self._group.fingerprint.hex()})."
+                )
+            own.append(p if p._vocab is self._vocab else self._adopt(p.length, *self._tokens_to_ids(p)))
+        if len(own) == 1:
+            return own[0]
+        n, lengths = self._curve.n, [p.length for p in own]
+        ids = np.concatenate([p._ids for p in own] or [np.empty(0, dtype=np.int64)])
+        scaled, after = [], 0
+        for p, length in zip(reversed(own), reversed(lengths)):  # c = sum_p k^(length after p) c_p
+            vals = limbs_to_scalars(p._limbs)
+            scaled.append(vals if after == 0 else vals * self._group._power(after) % n)
+            after += length
+        vals = np.concatenate(scaled[::-1]) if scaled else np.empty(0, dtype=object)
+        if ids.size:
+            order = np.argsort(ids, kind="stable")
+            ids, vals = ids[order], vals[order]
+            starts = np.flatnonzero(np.concatenate(([True], ids[1:] != ids[:-1])))
+            ids, vals = ids[starts], np.add.reduceat(vals, starts) % n
+        limbs = scalars_to_limbs(self._curve, vals)
+        return Coefficients._make(self._group, self._vocab, sum(lengths), ids, limbs)
+
+    def from_coefficients(self, part: Coefficients) -> Context:
+        """The context of a part: ``(L, sum(c_t * P_t))``, one multi-scalar multiplication.
+
+        Raises:
+            TypeError: part is not a :class:`Coefficients`.
+            ContextMismatchError: a part of another engine.
+        """
+        if not isinstance(part, Coefficients):
+            raise TypeError(f"part must be Coefficients, not {type(part).__name__}")
+        (part,) = [self.merge_coefficients([part])]  # this engine's ids (a part from elsewhere is adopted)
+        if part._ids.size == 0:
+            return Context._make(self._group, part.length, self._curve.identity)
+        S = self._vocab.generators.take(part._ids).msm_limbs(part._limbs)
+        return Context._make(self._group, part.length, S)
+
+    def _tokens_to_ids(self, part: Coefficients) -> tuple[np.ndarray, np.ndarray]:
+        """A foreign part's (ids, limbs) in this engine's vocabulary, ids ascending."""
+        ids = np.asarray(self._vocab.add_many(list(part.tokens)), dtype=np.int64)
+        order = np.argsort(ids, kind="stable")
+        return ids[order], np.ascontiguousarray(part._limbs[order])
+
+    def _adopt(self, length: int, ids: np.ndarray, limbs: np.ndarray, base: int | None = None,
+               new_tokens: Sequence = ()) -> Coefficients:
+        """A part in this engine's ids: a worker's ids below ``base`` (the size of the vocabulary it
+        was pickled with) are this vocabulary's too; its newer tokens come as ``new_tokens``."""
+        if base is not None and new_tokens:
+            fresh = np.asarray(self._vocab.add_many(list(new_tokens)), dtype=np.int64)
+            ids = np.concatenate((ids[: ids.shape[0] - fresh.shape[0]], fresh))
+            order = np.argsort(ids, kind="stable")
+            ids, limbs = ids[order], np.ascontiguousarray(limbs[order])
+        return Coefficients._make(self._group, self._vocab, length, ids, limbs)
 
     def compose_stream(self, source, *, progress=None) -> Context:
         """The context of a text stream, composed piece by piece in bounded memory.
@@ -485,7 +609,7 @@ def _tokenizer_identity(tokenizer, name) -> bytes | None:
     return b"custom:" + name.encode("utf-8", errors="surrogatepass")
 
 
-_chunk_worker = threading.local()  # .engine: (digest of the pickle, the engine unpickled from it)
+_chunk_worker = threading.local()  # .engine: (digest of the pickle, the engine unpickled from it, its vocabulary size)
 
 
 def _compose_chunk(blob: bytes, chunk) -> tuple[int, Point]:
@@ -496,9 +620,45 @@ def _compose_chunk(blob: bytes, chunk) -> tuple[int, Point]:
     digest = hashlib.blake2b(blob, digest_size=16).digest()
     cached = getattr(_chunk_worker, "engine", None)
     if cached is None or cached[0] != digest:
-        cached = _chunk_worker.engine = (digest, pickle.loads(blob))
+        engine = pickle.loads(blob)
+        cached = _chunk_worker.engine = (digest, engine, len(engine.vocabulary))
     c = cached[1].compose(chunk)
     return c.length, c.point
+
+
+def _coefficient_chunk(blob: bytes, chunk) -> tuple[int, np.ndarray, np.ndarray, int, list]:
+    """One chunk of compose_chunks in coefficient space, in a worker: (length, ids, limbs, base,
+    new tokens).  Ids below ``base``, the size of the vocabulary the engine was pickled with, are the
+    same in the caller's vocabulary; the tokens of the ids from ``base`` on (a suffix of the ascending
+    ids) travel as tokens, since a worker's copy numbers its new tokens on its own."""
+    digest = hashlib.blake2b(blob, digest_size=16).digest()
+    cached = getattr(_chunk_worker, "engine", None)
+    if cached is None or cached[0] != digest:
+        engine = pickle.loads(blob)
+        cached = _chunk_worker.engine = (digest, engine, len(engine.vocabulary))
+    engine, base = cached[1], cached[2]
+    part = engine.coefficients(chunk)
+    new = part._ids[part._ids >= base]
+    vocab_tokens = engine.vocabulary.tokens if new.size else ()
+    return part.length, part._ids, part._limbs, base, [vocab_tokens[i] for i in new.tolist()]
+
+
+#: compose_chunks merges in coefficient space with an executor when the chunks number at least this
+#: many per worker: then one MSM over the union of their distinct tokens, in this process, costs less
+#: than one MSM per chunk run in parallel (a Zipfian text's chunks share most of their tokens).
+_CHUNKS_PER_WORKER = 4
+
+
+def _merge_in_coefficients(n_chunks: int, executor: Executor | None, keyed: bool) -> bool:
+    """compose_chunks' cost rule (docs/costs.md): merge in coefficient space, or multiply points."""
+    if n_chunks < 2:
+        return False
+    if executor is None:
+        return True  # one MSM over the union (at most the sum) and no scalar multiplication per merge
+    if keyed and not isinstance(executor, ThreadPoolExecutor):
+        return False  # k-dependent coefficients never leave this process
+    workers = getattr(executor, "_max_workers", None) or os.cpu_count() or 1
+    return n_chunks >= _CHUNKS_PER_WORKER * workers
 
 
 def _refuse_keyed_pickle(engine: Traversal, what: str) -> None:
@@ -507,6 +667,67 @@ def _refuse_keyed_pickle(engine: Traversal, what: str) -> None:
             f"A {what} of a keyed engine does not pickle: it holds the engine, and the engine holds the key. "
             "Pickle its contexts (they pickle without the key) or send their bytes instead."
         )
+
+
+class Coefficients:
+    """A token sequence in coefficient space over its engine's vocabulary: its length L and, per distinct
+    token t, ``c_t mod n`` with ``S = sum(c_t * P_t)`` (:meth:`Traversal.coefficients`).
+
+    ``length`` is L, ``len()`` the number of distinct tokens, ``tokens`` those tokens (ascending vocabulary
+    id).  Parts merge exactly with :meth:`Traversal.merge_coefficients` and become a context with
+    :meth:`Traversal.from_coefficients`.  A part pickles with its tokens (not ids), so any copy of the
+    engine can merge it whatever its vocabulary has seen; a keyed engine's part refuses to pickle, and
+    its :meth:`scalars` are refused: they depend on the secret multiplier.
+    """
+
+    __slots__ = ("_group", "_vocab", "length", "_ids", "_limbs", "_tokens")
+
+    @classmethod
+    def _make(cls, group: ContextGroup, vocab: Vocabulary | None, length: int, ids: np.ndarray | None,
+              limbs: np.ndarray, tokens: tuple | None = None) -> Coefficients:
+        self = object.__new__(cls)
+        self._group, self._vocab, self.length = group, vocab, length
+        self._ids, self._limbs, self._tokens = ids, limbs, tokens
+        if ids is not None:
+            ids.flags.writeable = False
+        limbs.flags.writeable = False
+        return self
+
+    def __len__(self) -> int:
+        return self._limbs.shape[0]
+
+    @property
+    def tokens(self) -> tuple:
+        """The distinct tokens, in the order of :meth:`scalars`."""
+        if self._tokens is None:
+            everything = self._vocab.tokens
+            self._tokens = tuple(everything[i] for i in self._ids.tolist())
+        return self._tokens
+
+    def scalars(self) -> list[int]:
+        """The coefficients ``c_t`` (ints in ``[0, n)``), in the order of :attr:`tokens`.
+
+        Raises:
+            TypeError: the part is a keyed engine's.
+        """
+        if self._group.secret:
+            raise TypeError("the coefficients of a keyed engine are not available: they depend on its secret multiplier")
+        return limbs_to_scalars(self._limbs).tolist()
+
+    def __repr__(self) -> str:
+        return f"Coefficients(length {self.length}, {len(self)} distinct tokens)"
+
+    def __reduce__(self):
+        if self._group.secret:
+            raise TypeError(
+                "The coefficients of a keyed engine do not pickle: they depend on its secret multiplier. "
+                "Send the context (engine.from_coefficients(part)) instead."
+            )
+        return (_rebuild_coefficients, (self._group, self.length, self.tokens, np.asarray(self._limbs)))
+
+
+def _rebuild_coefficients(group: ContextGroup, length: int, tokens: tuple, limbs: np.ndarray) -> Coefficients:
+    return Coefficients._make(group, None, length, None, np.array(limbs, dtype=np.uint64), tuple(tokens))
 
 
 class ContextBatch:

@@ -1,0 +1,215 @@
+"""Coefficient space: ``S = sum_t c_t P_t``, and the product ``c = k^(l2) c1 + c2`` element-wise.
+
+* ``Curve.composition_coefficients`` against the definition (Python ints), and
+  ``PointArray.msm_limbs`` against ``msm``; the limb converters round-trip;
+* ``coefficients(x)`` has ``c_t = sum k^(L-1-i)`` over the positions of t, and
+  ``from_coefficients`` of it is ``compose(x)``;
+* merging the parts of any chunking gives the coefficients of the whole
+  (hypothesis, secp256k1, P-256, toy61, toy-plot; small and large vocabularies);
+* ``compose_chunks`` through both merges (coefficients, points), serially, on
+  threads and on processes, with tokens the workers see first;
+* pickled parts carry tokens and merge in a copy of the engine whose vocabulary
+  numbers them otherwise; a keyed engine's parts refuse to pickle and to show
+  their scalars, and with a process pool its chunks come back as points;
+* the error paths.
+"""
+
+from __future__ import annotations
+
+import itertools
+import pickle
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from unittest import mock
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import ectraverse as ect
+from ectraverse import traverse
+from ectraverse.point import PointArray, limbs_to_scalars, scalars_to_limbs
+from ectraverse.traverse import Coefficients, Traversal
+from strategies import VOCABS, engine, examples
+
+CURVES = ["secp256k1", "P-256", "toy61", "toy-plot"]
+
+
+def chunkings(draw, x):
+    cuts = sorted(draw(st.lists(st.integers(0, len(x)), max_size=8)))
+    bounds = [0, *cuts, len(x)]
+    return [x[a:b] for a, b in itertools.pairwise(bounds)]
+
+
+def by_definition(eng: Traversal, tokens) -> dict:
+    """{token: sum of k^(L-1-i) over its positions, mod n} with Python ints."""
+    n, k, L = eng.curve.n, eng.group.power(1), len(tokens)
+    out: dict = {}
+    for i, t in enumerate(tokens):
+        out[t] = (out.get(t, 0) + pow(k, L - 1 - i, n)) % n
+    return out
+
+
+# ---- point.py: the narrow door ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", CURVES)
+@given(idx=st.lists(st.integers(0, 40), max_size=30), k=st.integers(-(2**300), 2**300))
+def test_composition_coefficients_by_definition(name, idx, k):
+    C = ect.curve(name)
+    distinct, limbs = C.composition_coefficients(np.array(idx, dtype=np.int64), k)
+    L, want = len(idx), {}
+    for i, t in enumerate(idx):
+        want[t] = (want.get(t, 0) + pow(k, L - 1 - i, C.n)) % C.n
+    assert distinct.tolist() == sorted(want)
+    assert limbs.shape == (len(want), C.scalar_limbs) and limbs.dtype == np.uint64
+    assert limbs_to_scalars(limbs).tolist() == [want[t] for t in sorted(want)]
+    assert C.composition_coefficients(idx, k)[0].tolist() == distinct.tolist()  # a list works too
+
+
+@pytest.mark.parametrize("name", CURVES)
+@given(data=st.data())
+@examples(30)
+def test_msm_limbs_equals_msm(name, data):
+    C = ect.curve(name)
+    m = data.draw(st.integers(0, 12))
+    scalars = data.draw(st.lists(st.integers(0, C.n - 1), min_size=m, max_size=m))
+    A = C.multiply_generator(list(range(1, m + 1)))
+    limbs = scalars_to_limbs(C, scalars)
+    assert limbs_to_scalars(limbs).tolist() == scalars
+    assert A.msm_limbs(limbs) == A.msm(scalars)
+
+
+def test_msm_limbs_and_coefficients_refuse_what_is_not_theirs():
+    C = ect.curve("secp256k1")
+    A = C.multiply_generator([1, 2])
+    with pytest.raises(TypeError, match="limbs must be a NumPy array, not list"):
+        A.msm_limbs([[1, 0, 0, 0], [2, 0, 0, 0]])
+    with pytest.raises(ValueError, match=r"limbs must be a uint64 array of shape \(2, 4\), not int64"):
+        A.msm_limbs(np.zeros((2, 4), dtype=np.int64))
+    with pytest.raises(ValueError, match=r"shape \(2, 4\), not uint64 of shape \(2, 3\)"):
+        A.msm_limbs(np.zeros((2, 3), dtype=np.uint64))
+    too_big = scalars_to_limbs(C, [1, 2])
+    too_big[1] = scalars_to_limbs(C, [C.n - 1])[0]
+    too_big[1, 0] += np.uint64(1)  # n itself
+    with pytest.raises(ValueError, match="every row of limbs must be a scalar below n"):
+        A.msm_limbs(too_big)
+    with pytest.raises(IndexError, match="composition indices must be non-negative, not -1"):
+        C.composition_coefficients([0, -1], 3)
+    with pytest.raises(TypeError, match="k must be an int, not float"):
+        C.composition_coefficients([0], 3.0)
+    assert PointArray(C).msm_limbs(np.empty((0, 4), dtype=np.uint64)) == C.identity
+    d, c = C.composition_coefficients([], 3)
+    assert d.shape == (0,) and c.shape == (0, 4)
+
+
+# ---- the engine's coefficient space ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("vocab", VOCABS)
+@pytest.mark.parametrize("name", CURVES)
+@given(data=st.data())
+@examples(40)
+def test_merged_parts_are_the_coefficients_of_the_whole(name, vocab, data):
+    eng = engine(name)
+    x = data.draw(st.lists(VOCABS[vocab], max_size=20))
+    chunks = chunkings(data.draw, x)
+    whole = eng.coefficients(x)
+    assert whole.length == len(x)
+    want = by_definition(eng, x)
+    assert dict(zip(whole.tokens, whole.scalars())) == want
+    merged = eng.merge_coefficients([eng.coefficients(c) for c in chunks])
+    assert merged.length == len(x)
+    assert dict(zip(merged.tokens, merged.scalars())) == want
+    assert eng.from_coefficients(merged) == eng.from_coefficients(whole) == eng.compose(x)
+    # grouping does not matter: merge the merges of any split of the parts
+    parts = [eng.coefficients(c) for c in chunks]
+    cut = data.draw(st.integers(0, len(parts)))
+    left, right = eng.merge_coefficients(parts[:cut]), eng.merge_coefficients(parts[cut:])
+    assert eng.from_coefficients(eng.merge_coefficients([left, right])) == eng.compose(x)
+
+
+@pytest.mark.parametrize("merge", ["coefficients", "points"])
+@given(data=st.data())
+@examples(25)
+def test_compose_chunks_either_merge_equals_compose(merge, data):
+    eng = engine("secp256k1")
+    x = data.draw(st.lists(VOCABS["large"], max_size=20))
+    chunks = chunkings(data.draw, x)
+    per_worker = 0 if merge == "coefficients" else 10**9
+    with mock.patch.object(traverse, "_CHUNKS_PER_WORKER", per_worker), ThreadPoolExecutor(2) as pool:
+        assert eng.compose_chunks(chunks, executor=pool) == eng.compose(x)
+    assert eng.compose_chunks(chunks) == eng.compose(x)
+
+
+def test_the_cost_rule():
+    rule = traverse._merge_in_coefficients
+    assert not rule(1, None, False) and rule(2, None, False) and rule(2, None, True)
+    with ThreadPoolExecutor(2) as threads:
+        assert not rule(7, threads, False) and rule(8, threads, False) and rule(8, threads, True)
+    with ProcessPoolExecutor(2) as procs:
+        assert rule(8, procs, False) and not rule(8, procs, True)  # keyed: k-dependent values stay here
+
+
+@pytest.mark.parametrize("executor", [ThreadPoolExecutor, ProcessPoolExecutor])
+def test_compose_chunks_in_coefficients_with_tokens_the_workers_see_first(executor):
+    """The workers' copies number new tokens on their own: those come back as tokens."""
+    eng = Traversal("secp256k1", namespace="coefficient chunks")
+    eng.compose("seen before")
+    lines = [f"line {i} seen w{i % 5} w{i}\n" for i in range(24)]
+    with executor(2) as pool:
+        got = eng.compose_chunks(lines, executor=pool)  # 24 chunks on 2 workers: coefficient space
+        assert got == Traversal("secp256k1", namespace="coefficient chunks").compose("".join(lines))
+        assert got == eng.compose("".join(lines))
+        assert eng.compose_chunks(lines, executor=pool) == got  # the workers' kept copies
+
+
+def test_keyed_chunks_in_processes_come_back_as_points(monkeypatch):
+    eng = Traversal("secp256k1", key=b"coefficient key", namespace="keyed coefficients")
+    lines = [f"line {i} of the text\n" for i in range(16)]
+    called = []
+    monkeypatch.setattr(traverse, "_coefficient_chunk", lambda *a: called.append(a))  # never sent
+    with ProcessPoolExecutor(2) as pool:
+        assert eng.compose_chunks(lines, executor=pool) == eng.compose("".join(lines))
+    assert not called
+    with ThreadPoolExecutor(2) as pool:  # threads: the same process, coefficient space allowed
+        monkeypatch.undo()
+        assert eng.compose_chunks(lines, executor=pool) == eng.compose("".join(lines))
+
+
+def test_parts_pickle_with_their_tokens():
+    eng = Traversal("P-256", namespace="pickled parts")
+    a, b = eng.coefficients("to be or"), eng.coefficients("not to be")
+    other = Traversal("P-256", namespace="pickled parts")
+    other.compose("a vocabulary that numbers be not or to otherwise")
+    a2, b2 = pickle.loads(pickle.dumps(a)), pickle.loads(pickle.dumps(b))
+    assert (a2.length, a2.tokens, a2.scalars()) == (a.length, a.tokens, a.scalars())
+    assert repr(a2) == "Coefficients(length 3, 3 distinct tokens)"
+    want = eng.compose("to be or not to be")
+    assert other.from_coefficients(other.merge_coefficients([a2, b2])) == want
+    assert eng.from_coefficients(eng.merge_coefficients([a2, b])) == want
+    assert eng.from_coefficients(a2) == eng.compose("to be or")
+
+
+def test_keyed_parts_stay_in_the_process():
+    eng = Traversal("secp256k1", key=b"a key", namespace="keyed parts")
+    part = eng.coefficients("a b a")
+    assert eng.from_coefficients(part) == eng.compose("a b a")
+    with pytest.raises(TypeError, match="The coefficients of a keyed engine do not pickle"):
+        pickle.dumps(part)
+    with pytest.raises(TypeError, match="the coefficients of a keyed engine are not available"):
+        part.scalars()
+
+
+def test_coefficient_errors():
+    eng, other = engine("secp256k1"), engine("secp256k1", namespace="elsewhere")
+    with pytest.raises(TypeError, match="parts must be Coefficients, not Context"):
+        eng.merge_coefficients([eng.compose("a")])
+    with pytest.raises(TypeError, match="part must be Coefficients, not str"):
+        eng.from_coefficients("a")
+    with pytest.raises(ect.ContextMismatchError, match="The coefficients belong to another engine"):
+        eng.merge_coefficients([other.coefficients("a")])
+    empty = eng.merge_coefficients([])
+    assert (empty.length, len(empty), eng.from_coefficients(empty)) == (0, 0, eng.identity)
+    assert isinstance(eng.coefficients(np.array([3, 1, 3])), Coefficients)
+    assert eng.from_coefficients(eng.coefficients(np.array([3, 1, 3]))) == eng.compose(np.array([3, 1, 3]))
