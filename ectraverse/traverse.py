@@ -567,6 +567,45 @@ class Traversal:
         """An index of every window of length 1..max_n of x, for phrase lookup and repeats."""
         return WindowIndex(self, self._ids(x), max_n)
 
+    def repeats(self, x, m: int) -> list[tuple[tuple, list[int]]]:
+        """The m-token windows of x that occur more than once: ``[(tokens, positions), ...]``, each
+        group's start positions ascending, the groups in order of first occurrence: the same groups,
+        in the same form, as ``index(x, m).repeats(m)``, without building the windows of every length
+        below m, and exact: two windows are grouped only if their tokens are equal.
+
+        The windows are grouped by a 64-bit digest of their token ids (a polynomial over the ids
+        mod 2^64, every window's from two running sums: O(L) whatever m), one stable sort, then
+        every group is checked token by token against its first window; a digest shared by windows
+        that differ (a collision) is split exactly.  About 50 bytes per window of NumPy arrays
+        (docs/costs.md), no Python object per window.
+
+        Args:
+            x: a str (tokenized), a sequence of tokens, or a NumPy array of int tokens.
+            m: the window length, a positive int (longer than x: no windows, no repeats).
+
+        Raises:
+            TypeError: m is not an int.
+            ValueError: m < 1.
+
+        Example:
+            >>> Traversal("secp256k1").repeats("a b a b a", 2)
+            [(('a', 'b'), [0, 2]), (('b', 'a'), [1, 3])]
+        """
+        m = _index("window length", m)
+        if m < 1:
+            raise ValueError(f"window length must be a positive int, not {m}")
+        ids = np.asarray(self._ids(x), dtype=np.int64)
+        if m > ids.shape[0]:
+            return []
+        pos, bounds = _repeated_windows(ids, m)
+        tokens = self._vocab.tokens
+        positions = pos.tolist()
+        out = []
+        for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
+            first = positions[a]
+            out.append((tuple(tokens[t] for t in ids[first : first + m].tolist()), positions[a:b]))
+        return out
+
     def _window_levels(self, ids: Sequence[int], m: int) -> Iterator[PointArray]:
         """Points of every window of length r = 1 .. m of ids, one array per r
         (start i = 0 .. L - r), by the recurrence
@@ -1014,6 +1053,73 @@ class WindowIndex:
                 out.append((tuple(vocab.token(t) for t in self._ids[i : i + m]), list(positions)))
         out.sort(key=lambda item: item[1][0])
         return out
+
+
+# The window digest: h_i = sum_e ids[i + e] * B^(m - 1 - e) mod 2^64 for a fixed odd B (so B is
+# invertible mod 2^64): with running sums G_i = sum_(e < i) ids[e] * B^-e, h_i = (G_(i+m) - G_i) *
+# B^(i + m - 1), all in wrapping uint64 arithmetic.  Equal windows have equal digests; the converse is
+# checked, token by token.
+_DIGEST_BASE = 0x9E3779B97F4A7C15  # odd: 2^64 / golden ratio
+_DIGEST_BASE_INVERSE = pow(_DIGEST_BASE, -1, 1 << 64)
+
+
+def _window_digests(ids: np.ndarray, m: int) -> np.ndarray:
+    """A uint64 digest of every m-window of ids (start 0 .. L - m), equal for equal windows."""
+    L = ids.shape[0]
+    with np.errstate(over="ignore"):
+        inv = np.full(L, _DIGEST_BASE_INVERSE, dtype=np.uint64)
+        inv[0] = 1
+        inv_powers = np.cumprod(inv)  # B^-e, wrapping
+        G = np.zeros(L + 1, dtype=np.uint64)
+        np.cumsum(ids.astype(np.uint64) * inv_powers, out=G[1:])
+        fwd = np.full(L - m + 1, _DIGEST_BASE, dtype=np.uint64)
+        fwd[0] = pow(_DIGEST_BASE, m - 1, 1 << 64)
+        powers = np.cumprod(fwd)  # B^(i + m - 1)
+        return (G[m:] - G[: L - m + 1]) * powers
+
+
+def _ranges(starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
+    """``np.concatenate([np.arange(s, s + n) for s, n in zip(starts, lens)])``, without the loop."""
+    ends = np.cumsum(lens)
+    return np.arange(int(ends[-1]) if lens.size else 0, dtype=np.int64) + np.repeat(starts - (ends - lens), lens)
+
+
+def _repeated_windows(ids: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray]:
+    """The groups of equal m-windows of ids that occur more than once, exactly.
+
+    Returns ``(pos, bounds)``: group g's start positions are ``pos[bounds[g]:bounds[g + 1]]``,
+    ascending, and the groups come in order of their first position."""
+    h = _window_digests(ids, m)
+    order = np.argsort(h, kind="stable")  # stable: positions ascending within a digest
+    hs = h[order]
+    bounds = np.concatenate(([0], np.flatnonzero(hs[1:] != hs[:-1]) + 1, [hs.shape[0]]))
+    del h, hs
+    lens = np.diff(bounds)
+    starts, lens = bounds[:-1][lens > 1], lens[lens > 1]  # digest runs of two or more windows
+    pos = order[_ranges(starts, lens)]
+    head = np.repeat(order[starts], lens)
+    same = np.ones(pos.shape[0], dtype=bool)
+    for e in range(m):  # every window against its run's first, token id by token id
+        same &= ids[pos + e] == ids[head + e]
+    del head
+    run = np.repeat(np.arange(lens.shape[0]), lens)
+    bad = np.unique(run[~same])
+    extra: list[list[int]] = []
+    if bad.size:  # digest runs whose windows differ (a collision): split them exactly
+        for r in bad.tolist():
+            split: dict[tuple, list[int]] = {}
+            for p in pos[run == r].tolist():
+                split.setdefault(tuple(ids[p : p + m].tolist()), []).append(p)
+            extra.extend(v for v in split.values() if len(v) > 1)
+        good = ~np.isin(run, bad)
+        pos, lens = pos[good], np.delete(lens, bad)
+    if extra:
+        pos = np.concatenate([pos, np.array([p for g in extra for p in g], dtype=np.int64)])
+        lens = np.concatenate([lens, np.array([len(g) for g in extra], dtype=np.int64)])
+    offsets = np.cumsum(lens) - lens
+    by_first = np.argsort(pos[offsets], kind="stable")
+    lens = lens[by_first]
+    return pos[_ranges(offsets[by_first], lens)], np.concatenate(([0], np.cumsum(lens)))
 
 
 def _index(what: str, value) -> int:
