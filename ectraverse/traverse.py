@@ -187,6 +187,7 @@ class Traversal:
             fingerprint_tag += b"\x00vocabulary:" + vocabulary.digest()
         self._group = ContextGroup(C, derive_multiplier(C, tag, key), fingerprint_tag,
                                    secret=key is not None, byte_form=named is not None)
+        self._power_tables = _PowerTables(self._group, vocabulary)
 
     # ---- properties -------------------------------------------------------
 
@@ -612,18 +613,19 @@ class Traversal:
 
             W(r)_i = k^(r-1) P_(u_i) + W(r-1)_(i+1)
 
-        over per-token tables k^e P_t (e < m) from one shared-doubling batch
-        multiplication (``PointArray.scaled``), then (m - 1) L mixed additions."""
+        over the engine's kept per-token tables k^e P_t (e < m; affine, so each
+        step is one batched affine addition per window), computing the tables
+        of tokens not seen before (:class:`_PowerTables`)."""
         L = len(ids)
         if not 1 <= m <= L:
             raise ValueError(f"window length must be in [1, {L}], not {m}")
         distinct, local = np.unique(np.asarray(ids, dtype=np.intp), return_inverse=True)
-        base = self._vocab.generators.take(distinct)
-        tables = base.scaled([self._group._power(e) for e in range(1, m)])  # affine: mixed additions
-        W = base.take(local)
+        tables, rows = self._power_tables.get(distinct, m)
+        r = rows[local]
+        W = tables[0].take(r)
         yield W
-        for r in range(2, m + 1):
-            W = tables[r - 2].take(local[: L - r + 1]) + W[1:]
+        for level in range(2, m + 1):
+            W = tables[level - 1].take(r[: L - level + 1]) + W[1:]
             yield W
 
 
@@ -808,32 +810,60 @@ class PrefixStates:
     """Contexts of every prefix of a token sequence: ``[i]`` for ``i = 0 .. L``.
 
     ``window(i, j) = [i]^-1 * [j]`` is the context of tokens ``i .. j-1`` in
-    O(1) (one scalar multiplication); ``windows(m)`` gives every window of
-    length m as a :class:`ContextBatch` through the batch paths.
+    O(1): at most a two-point multi-scalar multiplication, whatever L, i and j;
+    ``windows(m)`` gives every window of length m as a :class:`ContextBatch`
+    through the batch paths.
+
+    How the states are kept (docs/costs.md): the tokens are cut into blocks of
+    B; with the engine's per-token tables ``k^e P_t`` (e < B), each block's
+    running sums ``Q_(b,s) = sum_(s' < s) k^(B-1-s') P_(u_(bB+s'))`` are
+    batched additions, the block starts ``S_(bB)`` one ``k^B``-multiplication
+    each (``S_((b+1)B) = k^B S_(bB) + Q_(b,B)``), and the state of
+    ``i = bB + s`` is kept as ``R_i = k^B S_(bB) + Q_(b,s)``, which is
+    ``k^(B-s) S_i``: so ``[i] = k^(s-B) R_i`` and
+    ``window(i, j) = k^(s_j-B) R_j - k^(j-i+s_i-B) R_i``.  B is chosen per call
+    by an operation count (B = 1 keeps ``S_i`` itself, one ``k * P`` per token).
     """
 
     def __init__(self, engine: Traversal, ids: Sequence[int]):
         self._engine = engine
-        self._ids = ids.tolist() if isinstance(ids, np.ndarray) else list(ids)
-        self._states = engine.vocabulary.generators.horner_prefixes(self._ids, engine.group._power(1))
+        self._ids = np.asarray(ids, dtype=np.intp)
+        L = self._ids.shape[0]
+        distinct, local = np.unique(self._ids, return_inverse=True)
+        tables = engine._power_tables
+        missing, kept, depth = tables.missing(distinct), tables.kept, tables.depth
+        B = min(_BLOCK_SIZES, key=lambda b: _prefix_states_cost(L, missing, kept, depth, b))
+        self._block = B
+        if B == 1:  # the states themselves: S_i = k S_(i-1) + P_(u_i)
+            self._cols = [engine.vocabulary.generators.horner_prefixes(self._ids, engine.group._power(1))]
+        else:
+            self._cols = _block_states(engine, self._ids, distinct, local, B)
 
     def __len__(self) -> int:
-        return len(self._states)
+        return self._ids.shape[0] + 1
 
     @property
     def tokens_length(self) -> int:
         """L, the number of tokens (``len`` is L + 1, the number of prefixes)."""
-        return len(self._ids)
+        return self._ids.shape[0]
 
     def __repr__(self) -> str:
-        return f"PrefixStates({len(self._ids)} tokens, {len(self)} prefixes, {self._engine!r})"
+        return f"PrefixStates({self.tokens_length} tokens, {len(self)} prefixes, {self._engine!r})"
+
+    def _kept(self, i: int) -> tuple[Point, int]:
+        """(R_i, e_i) with S_i = k^(e_i) R_i."""
+        B = self._block
+        if B == 1:
+            return self._cols[0][i], 0
+        return self._cols[i % B][i // B], i % B - B
 
     def __getitem__(self, i: int) -> Context:
         i = _index("prefix index", i)
         if not -len(self) <= i < len(self):
             raise IndexError(f"prefix index must be in [0, {len(self) - 1}], not {i}")
         i %= len(self)
-        return Context._make(self._engine.group, i, self._states[i])
+        R, e = self._kept(i)
+        return Context._make(self._engine.group, i, R if e == 0 else self._engine.group._power(e) * R)
 
     def window(self, i: int, j: int) -> Context:
         """The context of tokens i .. j-1 (0 <= i <= j <= L): ``[i]^-1 * [j]``.
@@ -843,54 +873,187 @@ class PrefixStates:
             IndexError: the bounds are not 0 <= i <= j <= L.
         """
         i, j = _index("window bound i", i), _index("window bound j", j)
-        L = len(self._ids)
+        L = self.tokens_length
         if not 0 <= i <= j <= L:
             raise IndexError(f"window bounds must satisfy 0 <= i <= j <= {L}, not ({i}, {j})")
-        # [i]^-1 [j] = (-i, -k^-i S_i)(j, S_j) = (j - i, S_j - k^(j-i) S_i): one scalar multiplication
+        # [i]^-1 [j] = (j - i, S_j - k^(j-i) S_i) = (j - i, k^a R_j - k^c R_i)
         g = self._engine.group
-        return Context._make(g, j - i, self._states[j] - g._power(j - i) * self._states[i])
+        (Rj, a), (Ri, ei) = self._kept(j), self._kept(i)
+        c = j - i + ei
+        if a == c:  # one block (or i = j): k^a (R_j - R_i)
+            D = Rj - Ri
+            return Context._make(g, j - i, D if a == 0 else g._power(a) * D)
+        if a == 0:
+            return Context._make(g, j - i, Rj - g._power(c) * Ri)
+        pair = PointArray(g.curve, [Rj, Ri])
+        return Context._make(g, j - i, pair.msm([g._power(a), -g._power(c)]))
 
     def __getstate__(self):
         _refuse_keyed_pickle(self._engine, "PrefixStates")
         return self.__dict__
 
+    def _ordered(self) -> tuple[PointArray, list[int]]:
+        """(R_i for i = 0 .. L, in order; the exponents e_i)."""
+        L, B = self.tokens_length, self._block
+        if B == 1:
+            return self._cols[0], [0] * (L + 1)
+        offsets = np.cumsum([0] + [len(c) for c in self._cols[:-1]])
+        pos = np.arange(L + 1)
+        order = offsets[pos % B] + pos // B
+        return _concat(self._cols).take(order), [i % B - B for i in range(L + 1)]
+
     def windows(self, m: int) -> ContextBatch:
         """Every window of length m (starts 0 .. L - m) as a batch.
 
-        Two exact methods, the cheaper one by an operation count: per-token
-        tables ``k^e P_t`` (e < m) and additions, which pays per distinct
-        token and wins on long or repetitive text; or ``[i + m] - k^m [i]``
-        for every i, one batch multiplication by the common scalar ``k^m``,
-        which pays per window and wins on short text with many distinct tokens.
+        Two exact methods, the cheaper one by an operation count
+        (docs/costs.md): the engine's per-token tables ``k^e P_t`` (e < m,
+        kept between calls) and m - 1 batched affine additions per window,
+        which pays per token not yet tabled and wins on long or repetitive
+        text; or ``[i + m] - k^m [i]`` from the kept states, batch
+        multiplications by per-window scalars, which pays per window.
         """
-        L = len(self._ids)
+        L = self.tokens_length
         if not 1 <= m <= L:
             raise ValueError(f"window length must be in [1, {L}], not {m}")
         g = self._engine.group
-        distinct = len(set(self._ids))
-        if _tables_cost(L, distinct, m) <= _prefix_cost(L, m):
+        tables = self._engine._power_tables
+        distinct = np.unique(self._ids)
+        if m <= _MAX_TABLE_DEPTH and (_tables_cost(L, tables.missing(distinct), tables.kept, tables.depth, m)
+                                      <= _prefix_cost(L, m)):
             *_, W = self._engine._window_levels(self._ids, m)
-        else:
-            S = self._states
-            [shifted] = S[: L - m + 1].scaled([g._power(m)])
-            W = S[m:] - shifted
-        return ContextBatch(g, m, W)
+            return ContextBatch(g, m, W)
+        R, e = self._ordered()
+        if self._block == 1:
+            [shifted] = R[: L - m + 1].scaled([g._power(m)])
+            return ContextBatch(g, m, R[m:] - shifted)
+        ends = R[m:] * [g._power(x) for x in e[m:]]
+        starts = R[: L - m + 1] * [g._power(m + x) for x in e[: L - m + 1]]
+        return ContextBatch(g, m, ends - starts)
 
 
-# Operation-count model of the two windows(m) methods, in units of one point's
-# doubling chain in PointArray.scaled; measured on secp256k1 (PointArray.scaled
-# of 1000 points: 56 us a point for one scalar, 20 us for each further one;
-# one element of an array addition: 0.5 us).
-_FURTHER_SCALAR = 0.55
-_ADDITION = 0.013
+def _concat(arrays: list[PointArray]) -> PointArray:
+    """The arrays end to end, by a balanced tree of concatenations."""
+    while len(arrays) > 1:
+        arrays = [arrays[i].concat(arrays[i + 1]) if i + 1 < len(arrays) else arrays[i]
+                  for i in range(0, len(arrays), 2)]
+    return arrays[0]
 
 
-def _tables_cost(L: int, distinct: int, m: int) -> float:
-    return distinct * (1 + _FURTHER_SCALAR * (m - 1)) + _ADDITION * L * (m - 1)
+def _block_states(engine: Traversal, ids: np.ndarray, distinct: np.ndarray, local: np.ndarray,
+                  B: int) -> list[PointArray]:
+    """The kept states of PrefixStates for blocks of B >= 2: column s holds R_(bB+s) for every block b
+    with bB + s <= L (see the class docstring)."""
+    g = engine.group
+    L = ids.shape[0]
+    tables, rows = engine._power_tables.get(distinct, B)
+    r = rows[local]
+    # Q[s] over the blocks b with bB + s <= L: s batched affine additions in all
+    Q: list[PointArray | None] = [None] * (B + 1)
+    for s in range(min(B, L)):
+        col = tables[B - 1 - s].take(r[s::B])
+        Q[s + 1] = col if s == 0 else Q[s][: len(col)] + col
+    # block starts: S_0 = O, X_b = k^B S_(bB), S_((b+1)B) = X_b + Q_(b,B)
+    kB, full = g._power(B), L // B
+    sums = list(Q[B]) if full else []
+    S, X = g.curve.identity, []
+    for b in range(full + 1):
+        Xb = S if b == 0 else kB * S
+        X.append(Xb)
+        if b < full:
+            S = Xb + sums[b]
+    Xa = PointArray(g.curve, X)
+    cols = [Xa]
+    for s in range(1, min(B, L + 1)):
+        cols.append(Xa[: len(Q[s])] + Q[s])
+        Q[s] = None
+    return cols
+
+
+# ---- per-token power tables --------------------------------------------------------
+
+#: The deepest per-token table kept: k^e P_t for e below this (96 bytes a point and exponent).
+_MAX_TABLE_DEPTH = 32
+
+
+class _PowerTables:
+    """The per-token tables ``k^e P_t`` (e below a depth) of one engine, for the tokens asked for so
+    far: computed on demand by shared-doubling batch multiplications (``PointArray.scaled``, whose
+    results are affine, so that adding them is the batched affine addition), and kept for later
+    calls (windows, prefix states, indexes); asked for deeper, every kept token's table deepens.
+    Memory: 96 bytes per kept token and exponent.  One lock; a call that computes holds it.  It is
+    the engine's process's own: the engine's pickle does not carry it."""
+
+    def __init__(self, group: ContextGroup, vocab: Vocabulary):
+        self._group, self._vocab = group, vocab
+        self._lock = threading.Lock()
+        self._rows = np.full(0, -1, dtype=np.int64)  # vocabulary id -> row of the tables, -1: not kept
+        self._tables: list[PointArray] = []  # [e][row] = k^e P_t
+        self.kept = 0
+
+    @property
+    def depth(self) -> int:
+        return len(self._tables)
+
+    def missing(self, distinct: np.ndarray) -> int:
+        """How many of these vocabulary ids have no table yet."""
+        rows = self._rows
+        known = distinct[distinct < rows.shape[0]]
+        return int(distinct.shape[0] - known.shape[0] + np.count_nonzero(rows[known] < 0))
+
+    def get(self, distinct: np.ndarray, depth: int) -> tuple[list[PointArray], np.ndarray]:
+        """(``tables[e]`` for e < depth, the row of each of the vocabulary ids ``distinct`` in them)."""
+        if not 1 <= depth <= _MAX_TABLE_DEPTH:
+            raise ValueError(f"table depth must be in [1, {_MAX_TABLE_DEPTH}], not {depth}")
+        g = self._group
+        with self._lock:
+            size = len(self._vocab)
+            if self._rows.shape[0] < size:
+                self._rows = np.concatenate((self._rows, np.full(size - self._rows.shape[0], -1, dtype=np.int64)))
+            have = len(self._tables)
+            if depth > have and self.kept:  # deepen every kept token's table
+                self._tables = self._tables + self._tables[0].scaled([g._power(e) for e in range(have, depth)])
+            new = distinct[self._rows[distinct] < 0]
+            if new.size:
+                fresh = self._vocab.generators.take(new).scaled([g._power(e) for e in range(max(depth, have))])
+                self._tables = fresh if not self.kept else [t.concat(f) for t, f in zip(self._tables, fresh)]
+                self._rows[new] = np.arange(self.kept, self.kept + new.shape[0])
+                self.kept += new.shape[0]
+            return self._tables[:depth], self._rows[distinct]
+
+
+# Operation-count model of prefix states and windows(m), in units of one k * P, measured on
+# secp256k1 (2026-12-04, a 2-core machine, k * P = 42 us): PointArray.scaled of 5000 points costs
+# 0.83 k * P a point for one scalar and about 0.24 for each further one; a take and a batched
+# affine addition 0.005 per element; a batch multiplication by per-element scalars 0.75 per
+# element; a block start (one k * P and an addition, in Python) 1.05.
+_FIRST_SCALAR = 0.8
+_FURTHER_SCALAR = 0.24
+_ADDITION = 0.005
+_BATCH_MUL = 0.75
+_BLOCK_START = 1.05
+_BLOCK_SIZES = (1, 2, 4, 8, 16, 32)
+
+
+def _table_work(missing: int, kept: int, depth: int, want: int) -> float:
+    """Tables to depth ``want``: every missing token's, and the kept ones' deepened."""
+    work = missing * (_FIRST_SCALAR + _FURTHER_SCALAR * (max(want, depth) - 1))
+    if want > depth and kept:
+        work += kept * (_FIRST_SCALAR + _FURTHER_SCALAR * (want - depth - 1))
+    return work
+
+
+def _prefix_states_cost(L: int, missing: int, kept: int, depth: int, B: int) -> float:
+    if B == 1:
+        return L * _BLOCK_START
+    return _table_work(missing, kept, depth, B) + (L / B + 1) * _BLOCK_START + 2 * L * _ADDITION
+
+
+def _tables_cost(L: int, missing: int, kept: int, depth: int, m: int) -> float:
+    return _table_work(missing, kept, depth, m) + _ADDITION * L * (m - 1)
 
 
 def _prefix_cost(L: int, m: int) -> float:
-    return (L - m + 1) * (1 + _FURTHER_SCALAR + _ADDITION)
+    return (L - m + 1) * (2 * _BATCH_MUL + _ADDITION)
 
 
 class Traverser:

@@ -132,14 +132,63 @@ def test_both_windows_methods(name, method, data):
     eng = engine(name)
     x = data.draw(seqs("large", min_size=1, max_size=12))
     P = eng.prefixes(x)
-    with mock.patch.object(traverse, "_tables_cost", lambda L, distinct, m: cost):
+    with mock.patch.object(traverse, "_tables_cost", lambda *args: cost):
         for m in range(1, len(x) + 1):
             assert list(P.windows(m)) == [P.window(i, i + m) for i in range(len(x) - m + 1)]
 
 
+@pytest.mark.parametrize("block", [1, 2, 3, 4, 8])
+@pytest.mark.parametrize("name", ["secp256k1", "P-384", "toy-plot"])
+@given(data=st.data())
+def test_prefix_states_kept_in_blocks(name, block, data):
+    """Prefix states kept as block starts plus running block sums, for each block size B: every
+    prefix, every window and windows(m) by both methods equal composing the tokens."""
+    eng = engine(name)
+    x = data.draw(seqs("large", max_size=3 * block + 2))
+    L = len(x)
+    with mock.patch.object(traverse, "_BLOCK_SIZES", (block,)):
+        P = eng.prefixes(x)
+    assert P._block == block
+    for i in range(L + 1):
+        assert P[i] == eng.compose(x[:i])
+    for i in range(L + 1):
+        for j in range(i, L + 1):
+            assert P.window(i, j) == eng.compose(x[i:j]), (i, j)
+    for cost in (0, math.inf):
+        with mock.patch.object(traverse, "_tables_cost", lambda *args: cost):
+            for m in range(1, L + 1):
+                assert list(P.windows(m)) == [eng.compose(x[i : i + m]) for i in range(L - m + 1)]
+
+
+def test_power_tables_deepen_and_grow_exactly():
+    """The engine's kept tables k^e P_t: asked for more tokens and deeper, every row stays exact."""
+    eng = Traversal("secp256k1", namespace="power tables")
+    V, g = eng.vocabulary, eng.group
+    tables = eng._power_tables
+    first = np.array(V.ids(["a", "b", "c"]))
+    tables.get(first, 2)
+    more = np.array(V.ids(["c", "d", "e", "f"]))
+    got, rows = tables.get(more, 5)
+    assert tables.kept == 6 and tables.depth == 5
+    for t, row in zip(more, rows):
+        for e in range(5):
+            assert got[e][int(row)] == g._power(e) * V.generators[int(t)]
+    assert tables.missing(np.array(V.ids(["a", "zebra"]))) == 1
+    with pytest.raises(ValueError, match=r"table depth must be in \[1, 32\], not 33"):
+        tables.get(first, 33)
+
+
 def test_windows_cost_model_picks_by_repetition():
-    assert traverse._tables_cost(10_000, 1_100, 8) < traverse._prefix_cost(10_000, 8)
-    assert traverse._tables_cost(10_000, 9_000, 8) > traverse._prefix_cost(10_000, 8)
+    assert traverse._tables_cost(10_000, 1_100, 0, 0, 8) < traverse._prefix_cost(10_000, 8)
+    assert traverse._tables_cost(10_000, 9_000, 0, 0, 8) > traverse._prefix_cost(10_000, 8)
+    # tables already kept cost nothing more
+    assert traverse._tables_cost(10_000, 0, 9_000, 8, 8) < traverse._prefix_cost(10_000, 8)
+
+
+def test_prefix_states_cost_model_picks_blocks_for_long_text():
+    costs = {B: traverse._prefix_states_cost(100_000, 5_000, 0, 0, B) for B in traverse._BLOCK_SIZES}
+    assert min(costs, key=costs.get) > 1
+    assert min(traverse._BLOCK_SIZES, key=lambda B: traverse._prefix_states_cost(3, 3, 0, 0, B)) == 1
 
 
 def test_windows_of_real_text_match_prefix_windows():
