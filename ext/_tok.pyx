@@ -198,7 +198,7 @@ cdef inline uint64_t _hash(int kind, void* data, Py_ssize_t s, Py_ssize_t e) noe
     cdef uint64_t h = 0xcbf29ce484222325ULL ^ <uint64_t>(e - s)
     cdef Py_ssize_t i
     for i in range(s, e):
-        h = (h ^ PyUnicode_READ(kind, data, i)) * 0x100000001b3ULL
+        h = (h ^ <uint64_t>PyUnicode_READ(kind, data, i)) * 0x100000001b3ULL
     h ^= h >> 33
     h *= 0xff51afd7ed558ccdULL
     h ^= h >> 33

@@ -10,6 +10,9 @@ from ectraverse import _tok, tokenizers
 
 _tok.set_attach(tokenizers._attach_codepoints())
 
+# An exception swallowed inside a noexcept C helper shows as an unraisable-exception warning: fail on it.
+pytestmark = pytest.mark.filterwarnings("error")
+
 MODES = {"words": 0, "whitespace": 1, "chars": 2}
 PIECES = ["a", "é", "e\u0301", "_", "1", " ", "\t", "\u3000", "\u200c", "\u200d", "👍", "\U0001f3fd", "🇫", "🇷",
           "\U000e0041", "\ud800", "!", "\u0301", "日", "\n", "\x85", "\u2028", "\ufe0f"]
