@@ -29,7 +29,14 @@ extensions = [
         define_macros=define_macros,
         extra_compile_args=extra_compile_args,
         depends=[os.path.join("ext", f) for f in sorted(os.listdir("ext")) if f.endswith(".h")],
-    )
+    ),
+    Extension(
+        "ectraverse._tok",
+        sources=["ext/_tok.pyx"],
+        include_dirs=[numpy.get_include()],
+        define_macros=define_macros,
+        extra_compile_args=extra_compile_args,
+    ),
 ]
 
 setup(

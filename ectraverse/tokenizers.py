@@ -91,27 +91,40 @@ def _ranges(codepoints: list[int]) -> str:
     return "".join(parts)
 
 
-@cache
-def _words_pattern() -> re.Pattern:
-    """The ``words`` regex, built on first use from this Python's Unicode database.
+#: Attached to the preceding character besides the combining marks: emoji
+#: skin-tone modifiers and emoji tag characters (inclusive ranges).
+_ATTACH_EXTRA = ((0x1F3FB, 0x1F3FF), (0xE0020, 0xE007F))
 
-    Python's ``re`` has no ``\\p{M}``, so the combining marks (categories Mn,
-    Mc, Me) are listed from :mod:`unicodedata`.  They lie in planes 0-3 and 14
+
+@cache
+def _attach_codepoints() -> tuple[int, ...]:
+    """The code points attached to the preceding character by ``words``, sorted.
+
+    Combining marks (categories Mn, Mc, Me; this includes the variation
+    selectors), listed from :mod:`unicodedata` since Python's ``re`` has no
+    ``\\p{M}``, and :data:`_ATTACH_EXTRA`.  Marks lie in planes 0-3 and 14
     (planes 4-13 are unassigned, 15-16 private use), which the scan covers.
+    The one list for the regex and for the compiled tokenizer.
     """
-    marks = [
+    marks = {
         cp
         for lo, hi in ((0, 0x40000), (0xE0000, 0xF0000))
         for cp in range(lo, min(hi, sys.maxunicode + 1))
         if unicodedata.category(chr(cp))[0] == "M"
-    ]
-    # Attached to the preceding character: combining marks (this includes the
-    # variation selectors), emoji skin-tone modifiers, emoji tag characters.
+    }
+    marks.update(cp for lo, hi in _ATTACH_EXTRA for cp in range(lo, hi + 1))
+    return tuple(sorted(marks))
+
+
+@cache
+def _words_pattern() -> re.Pattern:
+    """The ``words`` regex, built on first use from this Python's Unicode database."""
+    attached = list(_attach_codepoints())
     # Two classes, because ``re`` tests a class of BMP characters by bitmap
     # but one with astral characters range by range.
-    bmp = _ranges([cp for cp in marks if cp < 0x10000])
-    astral = _ranges([cp for cp in marks if cp >= 0x10000])
-    attach = f"(?:[{bmp}]|[{astral}\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f])"
+    bmp = _ranges([cp for cp in attached if cp < 0x10000])
+    astral = _ranges([cp for cp in attached if cp >= 0x10000])
+    attach = f"(?:[{bmp}]|[{astral}])"
     zwnj_zwj = "[\u200c\u200d]"
     # A word: runs of \w, joined by attached marks or by ZWNJ/ZWJ between two
     # word characters (Indic scripts use them inside words).  Unrolled so the

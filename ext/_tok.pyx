@@ -1,0 +1,391 @@
+# cython: boundscheck=False, wraparound=False, cdivision=True
+"""The compiled tokenizer: a str's buffer -> token spans -> vocabulary ids.
+
+Reads the str through ``PyUnicode_KIND``/``PyUnicode_DATA``/``PyUnicode_READ``
+(PEP 393 kinds 1, 2 and 4), so no Python object is made per token.  Three of
+the built-in tokenizers of :mod:`ectraverse.tokenizers` are implemented here
+(``bytes`` goes through ``Vocabulary.array_ids``):
+
+* ``words`` (mode 0): the state machine equal to ``tokenizers._words_pattern``;
+  ``\\w`` is ``Py_UNICODE_ISALNUM(ch) || ch == '_'`` and ``\\s`` is
+  ``Py_UNICODE_ISSPACE(ch)``, as in CPython's ``_sre`` for str patterns.
+* ``whitespace`` (mode 1): maximal runs of non-``Py_UNICODE_ISSPACE``
+  characters, as ``str.split()``.
+* ``chars`` (mode 2): one token per code point.
+
+:class:`StrIndex` maps a token's code points to its id by open addressing.
+It is an index of the vocabulary's token list, never a second vocabulary: it
+holds ids ``0 .. indexed - 1`` of that (append-only) list and is brought up
+to date by :meth:`StrIndex.sync` under the vocabulary's lock.  Every method
+runs holding the GIL and calls nothing that can release it between reading
+and writing the table, so a lookup never sees a half-made update.
+"""
+
+from cpython.unicode cimport PyUnicode_KIND, PyUnicode_DATA, PyUnicode_READ, Py_UNICODE_ISSPACE
+from libc.stdint cimport uint8_t, uint64_t, int64_t
+from libc.stdlib cimport malloc, realloc, free
+from libc.string cimport memset
+
+import numpy as np
+cimport numpy as cnp
+
+cnp.import_array()
+
+cdef extern from "Python.h":
+    bint Py_UNICODE_ISALNUM(Py_UCS4 ch)
+    Py_ssize_t PyUnicode_GET_LENGTH(object o)
+    int PyUnicode_READY(object o) except -1
+
+DEF NCP = 0x110000
+DEF C_WORD = 1
+DEF C_SPACE = 2
+DEF C_ATTACH = 4
+
+# One byte of class bits per code point: \w, \s, and "attached to the
+# preceding character" (set by set_attach from tokenizers' single list).
+cdef uint8_t CLS[NCP]
+cdef bint ATTACH_SET = False
+
+
+cdef void _init_classes() noexcept:
+    cdef Py_UCS4 c
+    for c in range(NCP):
+        CLS[c] = (C_WORD if (Py_UNICODE_ISALNUM(c) or c == 0x5F) else 0) | (C_SPACE if Py_UNICODE_ISSPACE(c) else 0)
+
+
+_init_classes()
+
+
+def set_attach(codepoints):
+    """Mark the code points attached to a preceding character (``tokenizers._attach_codepoints()``)."""
+    global ATTACH_SET
+    cdef Py_ssize_t c
+    for c in range(NCP):
+        CLS[c] &= ~C_ATTACH
+    for c in codepoints:
+        if not 0 <= c < NCP:
+            raise ValueError(f"code points must be in [0, 0x110000), not {c}")
+        CLS[c] |= C_ATTACH
+    ATTACH_SET = True
+
+
+def classes(Py_ssize_t cp):
+    """The class bits of a code point (1: \\w, 2: \\s, 4: attached), for the exhaustive test."""
+    if not 0 <= cp < NCP:
+        raise ValueError(f"code point must be in [0, 0x110000), not {cp}")
+    return CLS[cp]
+
+
+cdef inline bint _ri(Py_UCS4 c) noexcept:
+    return 0x1F1E6 <= c <= 0x1F1FF
+
+
+cdef inline Py_ssize_t _one(int kind, void* data, Py_ssize_t p, Py_ssize_t n) noexcept:
+    """End of ``(?:[RI]{2}|[^\\w\\s])`` at p, or -1."""
+    if p >= n:
+        return -1
+    cdef Py_UCS4 c = PyUnicode_READ(kind, data, p)
+    if _ri(c) and p + 1 < n and _ri(PyUnicode_READ(kind, data, p + 1)):
+        return p + 2
+    if CLS[c] & (C_WORD | C_SPACE):
+        return -1
+    return p + 1
+
+
+cdef inline Py_ssize_t _attached(int kind, void* data, Py_ssize_t j, Py_ssize_t n) noexcept:
+    while j < n and CLS[PyUnicode_READ(kind, data, j)] & C_ATTACH:
+        j += 1
+    return j
+
+
+cdef class _Spans:
+    cdef int64_t* buf
+    cdef Py_ssize_t count, cap
+
+    def __cinit__(self):
+        self.buf = NULL
+        self.count = self.cap = 0
+
+    def __dealloc__(self):
+        free(self.buf)
+
+    cdef int push(self, Py_ssize_t s, Py_ssize_t e) except -1:
+        cdef int64_t* nb
+        if self.count == self.cap:
+            self.cap = 1024 if self.cap == 0 else 2 * self.cap
+            nb = <int64_t*>realloc(self.buf, 2 * self.cap * sizeof(int64_t))
+            if nb == NULL:
+                raise MemoryError()
+            self.buf = nb
+        self.buf[2 * self.count] = s
+        self.buf[2 * self.count + 1] = e
+        self.count += 1
+        return 0
+
+
+def spans(str text, int mode):
+    """``(start, end)`` of every token of text, an int64 array of shape (T, 2).
+
+    mode: 0 ``words``, 1 ``whitespace``, 2 ``chars``.
+    """
+    if mode == 0 and not ATTACH_SET:
+        raise RuntimeError("set_attach() must be called before the words tokenizer is used")
+    PyUnicode_READY(text)
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void* data = PyUnicode_DATA(text)
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i = 0, j, k
+    cdef Py_UCS4 c, d
+    cdef uint8_t cl
+    cdef _Spans out = _Spans()
+    if mode == 2:
+        out = None
+        a = np.empty((n, 2), dtype=np.int64)
+        a[:, 0] = np.arange(n, dtype=np.int64)
+        a[:, 1] = a[:, 0] + 1
+        return a
+    if mode == 1:
+        while i < n:
+            if CLS[PyUnicode_READ(kind, data, i)] & C_SPACE:
+                i += 1
+                continue
+            j = i + 1
+            while j < n and not (CLS[PyUnicode_READ(kind, data, j)] & C_SPACE):
+                j += 1
+            out.push(i, j)
+            i = j
+    elif mode == 0:
+        while i < n:
+            c = PyUnicode_READ(kind, data, i)
+            cl = CLS[c]
+            if cl & C_WORD:
+                # \w++(?:(?:attach|[ZWNJ ZWJ](?=\w))++\w*+)*+ : continue while the
+                # character is \w or attached, or a joiner before a \w
+                j = i + 1
+                while j < n:
+                    d = PyUnicode_READ(kind, data, j)
+                    if CLS[d] & (C_WORD | C_ATTACH):
+                        j += 1
+                    elif (d == 0x200C or d == 0x200D) and j + 1 < n and CLS[PyUnicode_READ(kind, data, j + 1)] & C_WORD:
+                        j += 1
+                    else:
+                        break
+            elif cl & C_SPACE:
+                i += 1
+                continue
+            else:
+                # one attach*+ (?:ZWJ one attach*+)*+
+                j = _attached(kind, data, _one(kind, data, i, n), n)
+                while j < n and PyUnicode_READ(kind, data, j) == 0x200D:
+                    k = _one(kind, data, j + 1, n)
+                    if k < 0:
+                        break
+                    j = _attached(kind, data, k, n)
+            out.push(i, j)
+            i = j
+    else:
+        raise ValueError(f"mode must be 0, 1 or 2, not {mode}")
+    a = np.empty((out.count, 2), dtype=np.int64)
+    cdef int64_t[:, ::1] av = a
+    cdef Py_ssize_t t
+    for t in range(out.count):
+        av[t, 0] = out.buf[2 * t]
+        av[t, 1] = out.buf[2 * t + 1]
+    return a
+
+
+cdef inline uint64_t _hash(int kind, void* data, Py_ssize_t s, Py_ssize_t e) noexcept:
+    """FNV-1a over the code points, then the murmur3 fmix64 finaliser."""
+    cdef uint64_t h = 0xcbf29ce484222325ULL ^ <uint64_t>(e - s)
+    cdef Py_ssize_t i
+    for i in range(s, e):
+        h = (h ^ <uint64_t>PyUnicode_READ(kind, data, i)) * 0x100000001b3ULL
+    h ^= h >> 33
+    h *= 0xff51afd7ed558ccdULL
+    h ^= h >> 33
+    h *= 0xc4ceb3fe1a85ec53ULL
+    h ^= h >> 33
+    return h
+
+
+cdef class StrIndex:
+    """An index of the str tokens of a vocabulary's token list: code points -> id.
+
+    Open addressing (linear probing, load <= 1/2) on a 64-bit hash of the code
+    points; a hit is confirmed by comparing every code point with the stored
+    copy.  Holds no Python object.
+    """
+    cdef uint64_t* hashes   # per slot
+    cdef int64_t* slot_id   # per slot: token id, -1 empty
+    cdef Py_ssize_t cap, count
+    cdef int64_t* off       # per token id: offset in pool (-1: not a str token)
+    cdef int64_t* length
+    cdef Py_ssize_t ids_cap
+    cdef Py_UCS4* pool
+    cdef Py_ssize_t pool_len, pool_cap
+    cdef readonly Py_ssize_t indexed
+
+    def __cinit__(self):
+        self.cap = 1024
+        self.hashes = <uint64_t*>malloc(self.cap * sizeof(uint64_t))
+        self.slot_id = <int64_t*>malloc(self.cap * sizeof(int64_t))
+        if self.hashes == NULL or self.slot_id == NULL:
+            raise MemoryError()
+        memset(self.slot_id, 0xFF, self.cap * sizeof(int64_t))
+        self.count = 0
+        self.off = self.length = NULL
+        self.ids_cap = 0
+        self.pool = NULL
+        self.pool_len = self.pool_cap = 0
+        self.indexed = 0
+
+    def __dealloc__(self):
+        free(self.hashes)
+        free(self.slot_id)
+        free(self.off)
+        free(self.length)
+        free(self.pool)
+
+    cdef inline int64_t _find(self, int kind, void* data, Py_ssize_t s, Py_ssize_t e, uint64_t h) noexcept:
+        cdef Py_ssize_t mask = self.cap - 1, pos = <Py_ssize_t>(h & <uint64_t>mask), i
+        cdef int64_t tid
+        cdef Py_UCS4* key
+        while True:
+            tid = self.slot_id[pos]
+            if tid < 0:
+                return -1
+            if self.hashes[pos] == h and self.length[tid] == e - s:
+                key = self.pool + self.off[tid]
+                for i in range(e - s):
+                    if key[i] != PyUnicode_READ(kind, data, s + i):
+                        break
+                else:
+                    return tid
+            pos = (pos + 1) & mask
+
+    cdef int _grow_slots(self) except -1:
+        cdef Py_ssize_t old_cap = self.cap, i, pos, mask
+        cdef uint64_t* oh = self.hashes
+        cdef int64_t* oi = self.slot_id
+        cdef Py_ssize_t ncap = 2 * old_cap
+        cdef uint64_t* nh = <uint64_t*>malloc(ncap * sizeof(uint64_t))
+        cdef int64_t* ni = <int64_t*>malloc(ncap * sizeof(int64_t))
+        if nh == NULL or ni == NULL:
+            free(nh)
+            free(ni)
+            raise MemoryError()
+        memset(ni, 0xFF, ncap * sizeof(int64_t))
+        mask = ncap - 1
+        for i in range(old_cap):
+            if oi[i] >= 0:
+                pos = <Py_ssize_t>(oh[i] & <uint64_t>mask)
+                while ni[pos] >= 0:
+                    pos = (pos + 1) & mask
+                nh[pos] = oh[i]
+                ni[pos] = oi[i]
+        self.hashes, self.slot_id, self.cap = nh, ni, ncap
+        free(oh)
+        free(oi)
+        return 0
+
+    cdef int _reserve_ids(self, Py_ssize_t n) except -1:
+        cdef Py_ssize_t nc
+        cdef int64_t* a
+        cdef int64_t* b
+        if n <= self.ids_cap:
+            return 0
+        nc = max(n, 2 * self.ids_cap, 1024)
+        a = <int64_t*>realloc(self.off, nc * sizeof(int64_t))
+        if a == NULL:
+            raise MemoryError()
+        self.off = a
+        b = <int64_t*>realloc(self.length, nc * sizeof(int64_t))
+        if b == NULL:
+            raise MemoryError()
+        self.length = b
+        self.ids_cap = nc
+        return 0
+
+    cdef int _insert(self, str token, int64_t tid) except -1:
+        PyUnicode_READY(token)
+        cdef int kind = PyUnicode_KIND(token)
+        cdef void* data = PyUnicode_DATA(token)
+        cdef Py_ssize_t n = PyUnicode_GET_LENGTH(token), i, pos, mask, nc
+        cdef Py_UCS4* np_
+        cdef uint64_t h = _hash(kind, data, 0, n)
+        if self.pool_len + n > self.pool_cap:
+            nc = max(self.pool_len + n, 2 * self.pool_cap, 4096)
+            np_ = <Py_UCS4*>realloc(self.pool, nc * sizeof(Py_UCS4))
+            if np_ == NULL:
+                raise MemoryError()
+            self.pool, self.pool_cap = np_, nc
+        for i in range(n):
+            self.pool[self.pool_len + i] = PyUnicode_READ(kind, data, i)
+        self.off[tid] = self.pool_len
+        self.length[tid] = n
+        self.pool_len += n
+        if 2 * (self.count + 1) > self.cap:
+            self._grow_slots()
+        mask = self.cap - 1
+        pos = <Py_ssize_t>(h & <uint64_t>mask)
+        while self.slot_id[pos] >= 0:
+            pos = (pos + 1) & mask
+        self.hashes[pos] = h
+        self.slot_id[pos] = tid
+        self.count += 1
+        return 0
+
+    def sync(self, list tokens):
+        """Index the tokens appended to the list since the last call (the caller holds the vocabulary's lock)."""
+        cdef Py_ssize_t n = len(tokens), i
+        self._reserve_ids(n)
+        for i in range(self.indexed, n):
+            t = tokens[i]
+            if type(t) is str:
+                self._insert(<str>t, i)
+            else:
+                self.off[i] = -1
+                self.length[i] = -1
+        self.indexed = n
+
+    def lookup(self, str text, const int64_t[:, ::1] sp):
+        """``(ids, misses)``: the id of every span's token (-1 where not indexed) and how many missed."""
+        PyUnicode_READY(text)
+        cdef int kind = PyUnicode_KIND(text)
+        cdef void* data = PyUnicode_DATA(text)
+        cdef Py_ssize_t T = sp.shape[0], t, misses = 0
+        cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
+        ids = np.empty(T, dtype=np.int64)
+        cdef int64_t[::1] iv = ids
+        cdef int64_t s, e, r
+        for t in range(T):
+            s = sp[t, 0]
+            e = sp[t, 1]
+            if not 0 <= s < e <= n:
+                raise ValueError(f"span {t} ({s}, {e}) is not a token of a text of {n} characters")
+            r = self._find(kind, data, s, e, _hash(kind, data, s, e))
+            iv[t] = r
+            if r < 0:
+                misses += 1
+        return ids, misses
+
+    def resolve(self, str text, const int64_t[:, ::1] sp, int64_t[::1] ids, lookup_locked, list tokens):
+        """Fill the -1 entries of ids in order: from the index, else ``lookup_locked(token)``
+        (which adds the token, gives the unknown token's id, or raises), then re-index.
+        The caller holds the vocabulary's lock; ``tokens`` is its token list."""
+        PyUnicode_READY(text)
+        cdef int kind = PyUnicode_KIND(text)
+        cdef void* data = PyUnicode_DATA(text)
+        cdef Py_ssize_t T = sp.shape[0], t
+        cdef int64_t s, e, r
+        self.sync(tokens)
+        for t in range(T):
+            if ids[t] >= 0:
+                continue
+            s = sp[t, 0]
+            e = sp[t, 1]
+            r = self._find(kind, data, s, e, _hash(kind, data, s, e))
+            if r < 0:
+                r = lookup_locked(text[s:e])
+                if len(tokens) != self.indexed:
+                    self.sync(tokens)
+            ids[t] = r
