@@ -55,13 +55,14 @@ import codecs
 import operator
 import re
 import sys
+import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 
 __all__ = [
     "words", "whitespace", "chars", "bytes_tokens", "resolve", "token_list", "text_blocks", "pieces", "BY_NAME",
-    "Tokenizer", "LAST_CUT", "BLOCK_SIZE", "MAX_RUN",
+    "Tokenizer", "LAST_CUT", "BLOCK_SIZE", "MAX_RUN", "COMPILED", "spans",
 ]
 
 #: What :func:`resolve` returns: a function from a text to its tokens.
@@ -208,6 +209,49 @@ def bytes_tokens(text: str) -> list[int]:
     """
     _check_text(text)
     return list(text.encode("utf-8"))
+
+
+#: The built-in tokenizers the compiled tokenizer implements, by name: its mode numbers.
+#: (``bytes`` needs none: its tokens are the UTF-8 bytes, an array already.)
+COMPILED = {"words": 0, "whitespace": 1, "chars": 2}
+
+_attach_lock = threading.Lock()
+_attach_set = False
+
+
+def spans(text: str, name: str):
+    """``(start, end)`` of every token the built-in tokenizer ``name`` gives for text, from the compiled
+    tokenizer: an int64 NumPy array of shape (T, 2), with no Python object per token.
+
+    ``[text[s:e] for s, e in spans(text, name)]`` equals ``BY_NAME[name](text)`` on all of Unicode
+    (tests/test_tokenizer_compiled.py).  The first call for ``words`` hands the compiled tokenizer the
+    combining marks (:func:`_attach_codepoints`), about 0.1 s once per process.
+
+    Args:
+        text: the text.
+        name: ``"words"``, ``"whitespace"`` or ``"chars"`` (:data:`COMPILED`).
+
+    Raises:
+        TypeError: text is not a str.
+        ValueError: name has no compiled form.
+
+    Example:
+        >>> spans("ab, c", "words").tolist()
+        [[0, 2], [2, 3], [4, 5]]
+    """
+    global _attach_set
+    _check_text(text)
+    mode = COMPILED.get(name)
+    if mode is None:
+        raise ValueError(f"name must be one of {sorted(COMPILED)}, not {name!r}")
+    from ectraverse import _tok
+
+    if mode == 0 and not _attach_set:
+        with _attach_lock:
+            if not _attach_set:
+                _tok.set_attach(_attach_codepoints())
+                _attach_set = True
+    return _tok.spans(text, mode)
 
 
 #: The built-in tokenizers by name (the names :func:`resolve` accepts).

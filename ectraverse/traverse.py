@@ -174,6 +174,8 @@ class Traversal:
         self._tokenizer_spec = tokenizer
         self._tokenizer_name = tokenizer_name
         self._tokenize = tokenizers.resolve(tokenizer)
+        # a built-in tokenizer maps a str to ids through the compiled path (Vocabulary.text_ids)
+        self._builtin = next((n for n, f in tokenizers.BY_NAME.items() if tokenizer is f or (isinstance(tokenizer, str) and tokenizer == n)), None)
         self._namespace = namespace
         self._key = key
         self._vocab = vocabulary
@@ -249,9 +251,12 @@ class Traversal:
         return list(x)
 
     def _ids(self, x) -> list[int] | np.ndarray:
-        """Vocabulary ids of x's tokens: an array for a NumPy array of int tokens (no Python object per token)."""
+        """Vocabulary ids of x's tokens: an array for a NumPy array of int tokens, or for a str under a
+        built-in tokenizer (no Python object per token)."""
         if isinstance(x, np.ndarray):
             return self._vocab.array_ids(x)
+        if isinstance(x, str) and self._builtin is not None:
+            return self._vocab.text_ids(x, self._builtin)
         return self._vocab.add_many(self.tokens(x))
 
     def _as_context(self, x) -> Context:

@@ -341,7 +341,8 @@ class Vocabulary:
     """
 
     __slots__ = (
-        "_curve", "_namespace", "_dst", "_frozen", "_unknown_id", "_tokens", "_ids", "_int_table", "_hashed", "_lock"
+        "_curve", "_namespace", "_dst", "_frozen", "_unknown_id", "_tokens", "_ids", "_int_table", "_hashed", "_lock",
+        "_str_index",
     )
 
     def __init__(
@@ -368,6 +369,7 @@ class Vocabulary:
         self._tokens: list[Token] = []
         self._ids: dict[Token, int] = {}
         self._int_table: np.ndarray | None = None  # int token -> id (-1: none), for array_ids; built on first use
+        self._str_index = None  # a C hash table of the str tokens (_tok.StrIndex), for text_ids; built on first use
         self._hashed = PointArray(self._curve)
         self._lock = threading.Lock()
         if tokens is not None:
@@ -517,6 +519,53 @@ class Vocabulary:
                 if (ids < 0).any():  # only the unknown token maps unseen values (it is never cached)
                     ids = np.where(ids < 0, self._unknown_id, ids)
             return ids
+
+    def text_ids(self, text: str, tokenizer: str = "words") -> np.ndarray:
+        """The ids of the tokens of text under a built-in tokenizer, as an int64 array: equal to
+        ``ids(tokenizers.BY_NAME[tokenizer](text))`` (an open vocabulary adds unseen tokens in order),
+        without a Python object per known token.
+
+        The compiled tokenizer finds the tokens' spans in the str's own buffer
+        (:func:`tokenizers.spans`); a hash table in C over this vocabulary's str
+        tokens (kept in step with it, under its lock) maps each span to its id;
+        only tokens not yet in the vocabulary take the Python path.
+
+        Args:
+            text: the text.
+            tokenizer: ``"words"``, ``"whitespace"``, ``"chars"`` or ``"bytes"``.
+
+        Raises:
+            TypeError: text is not a str.
+            ValueError: tokenizer is not one of those names.
+            UnknownTokenError: frozen, and a token is not in the vocabulary (without an unknown token).
+
+        Example:
+            >>> V = Vocabulary("secp256k1", ["b"])
+            >>> V.text_ids("a b, a"), list(V)
+            (array([1, 0, 2, 1]), ['b', 'a', ','])
+        """
+        if tokenizer == "bytes":
+            if not isinstance(text, str):
+                raise TypeError(f"text must be a str, not {type(text).__name__}")
+            return self.array_ids(np.frombuffer(text.encode("utf-8"), dtype=np.uint8))
+        sp = tokenizers.spans(text, tokenizer)
+        index = self._str_index
+        if index is None:
+            with self._lock:
+                if self._str_index is None:
+                    from ectraverse import _tok
+
+                    fresh = _tok.StrIndex()
+                    fresh.sync(self._tokens)
+                    self._str_index = fresh
+                index = self._str_index
+        # lookup and the index's updates each run whole under the GIL (they call no Python), so a
+        # lookup sees the table before or after an update, never during one
+        ids, misses = index.lookup(text, sp)
+        if misses:
+            with self._lock:
+                index.resolve(text, sp, ids, self._lookup_locked, self._tokens)
+        return ids
 
     def _grown_table(self, size: int) -> np.ndarray:
         """A token -> id table for the ints in [0, size), from the tokens so far; the caller holds _lock."""

@@ -87,3 +87,109 @@ def test_index_finds_tokens_and_misses_the_rest():
 
     ix.resolve(text, sp, ids, lookup_locked, vocab)
     assert ids.tolist() == [0, 2, 3, 5, 4, 0] and added == ["dog"] and ix.indexed == 6
+
+
+# ---- wired: Vocabulary.text_ids and the engine's str path --------------------------------------
+
+ALL_NAMES = ["words", "whitespace", "chars", "bytes"]
+# Text with an UTF-8 form (the bytes tokenizer refuses lone surrogates, as str.encode does).
+encodable = texts.filter(lambda t: not any(0xD800 <= ord(c) < 0xE000 for c in t))
+
+
+@pytest.mark.parametrize("name", ALL_NAMES)
+@settings(max_examples=150, deadline=None)
+@given(seed=st.lists(encodable, max_size=3), text=encodable)
+def test_text_ids_equal_ids_of_the_tokens(name, seed, text):
+    """text_ids on a vocabulary that already holds some tokens (found in C) and meets others (added in
+    order, as ids() adds them) equals ids() of the Python tokenizer's tokens, and leaves the same vocabulary."""
+    from ectraverse.vocab import Vocabulary
+
+    tok = tokenizers.BY_NAME[name]
+    first = [t for s in seed for t in tok(s)]
+    A, B = Vocabulary("toy61", first), Vocabulary("toy61", first)
+    assert A.text_ids(text, name).tolist() == B.ids(tok(text))
+    assert list(A) == list(B)
+    assert A.text_ids(text, name).tolist() == B.ids(tok(text))  # every token now found in C
+
+
+def test_text_ids_after_tokens_added_another_way():
+    """Tokens the Python paths add after the C index was built are found (the index catches up)."""
+    from ectraverse.vocab import Vocabulary
+
+    V = Vocabulary("toy61")
+    assert V.text_ids("a b", "words").tolist() == [0, 1]
+    V.add_many(["c", 5, "d"])
+    assert V.text_ids("d c a zz", "words").tolist() == [4, 2, 0, 5]
+    assert V.text_ids("é", "bytes").tolist() == V.ids([195, 169])
+
+
+def test_text_ids_of_a_frozen_vocabulary():
+    from ectraverse.errors import UnknownTokenError
+    from ectraverse.vocab import Vocabulary
+
+    V = Vocabulary("toy61", ["a", "b"], frozen=True)
+    assert V.text_ids("b a", "words").tolist() == [1, 0]
+    with pytest.raises(UnknownTokenError, match="'zz' is not in the frozen vocabulary"):
+        V.text_ids("a zz", "words")
+    U = Vocabulary("toy61", ["a"], frozen=True, unknown="[UNK]")
+    assert U.text_ids("a zz a yy", "words").tolist() == [0, 1, 0, 1]
+    assert len(U) == 2
+
+
+def test_text_ids_bad_input():
+    from ectraverse.vocab import Vocabulary
+
+    V = Vocabulary("toy61")
+    with pytest.raises(ValueError, match=r"name must be one of \['chars', 'whitespace', 'words'\], not 'nope'"):
+        V.text_ids("a", "nope")
+    with pytest.raises(TypeError, match="text must be a str, not bytes"):
+        V.text_ids(b"a", "words")
+    with pytest.raises(TypeError, match="text must be a str, not bytes"):
+        V.text_ids(b"a", "bytes")
+    with pytest.raises(UnicodeEncodeError):
+        V.text_ids("\ud800", "bytes")
+    with pytest.raises(ValueError, match="lone surrogate|surrogate"):
+        V.text_ids("a \ud800", "words")
+    assert list(V) == ["a"]  # the tokens before the refused one stay added, as with ids()
+
+
+@pytest.mark.parametrize("name", ALL_NAMES)
+def test_engine_str_path_equals_token_list(name):
+    """A built-in tokenizer, by name or as the function, composes a str through the compiled path; a custom
+    tokenizer takes the Python path; all equal composing the token list."""
+    import os
+    from pathlib import Path
+
+    from ectraverse import Traversal
+
+    text = Path(os.__file__).read_text(encoding="utf-8")[:20_000]
+    tokens = tokenizers.BY_NAME[name](text)
+    by_name = Traversal("secp256k1", tokenizer=name, namespace="compiled")
+    by_function = Traversal("secp256k1", tokenizer=tokenizers.BY_NAME[name], tokenizer_name=name, namespace="compiled")
+    assert by_name._builtin == by_function._builtin == name
+    expected = by_name.compose(list(tokens))
+    assert by_name.compose(text) == expected
+    assert by_function.compose(text) == by_function.compose(list(tokens))
+    P = by_name.prefixes(text)
+    assert P[-1] == expected and P.window(3, 40) == by_name.compose(tokens[3:40])
+    custom = Traversal("secp256k1", tokenizer=lambda s: tokenizers.BY_NAME[name](s), tokenizer_name="mine",
+                       namespace="compiled")
+    assert custom._builtin is None
+    assert custom.compose(text).point == expected.point
+
+
+def test_text_ids_from_8_threads():
+    """One open vocabulary, eight threads mapping different texts: every result equals a single-threaded
+    vocabulary's ids, and the vocabulary stays consistent (each token once, ids in order)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from ectraverse.vocab import Vocabulary
+
+    texts_ = [" ".join(f"w{(i * 7919 + j * 31) % 997}" for j in range(400)) + f" t{i}" for i in range(64)]
+    V = Vocabulary("toy61")
+    with ThreadPoolExecutor(8) as pool:
+        got = list(pool.map(lambda t: V.text_ids(t, "words"), texts_))
+    for t, ids in zip(texts_, got):
+        assert [V.token(i) for i in ids.tolist()] == tokenizers.words(t)
+    assert len(set(V)) == len(V) == len({w for t in texts_ for w in t.split()})
+    assert V.text_ids(texts_[5], "words").tolist() == got[5].tolist()
