@@ -193,6 +193,7 @@ cdef class CurveCore:
         _setup_field(&self.c.fp, p)
         _setup_field(&self.c.fn, n)
         self.c.fp.asm_adx = 0 if portable else ect_asm_available()
+        self.c.fn.asm_adx = self.c.fp.asm_adx  # the composition coefficients' products mod n
         if portable:
             self.c.fp.mersenne521 = 0
         # P-521's AVX-512 k*P needs a = -3 and prime order (no point but the

@@ -215,34 +215,15 @@ static inline int ect_h2c_clear(const ect_curve *C, const ect_h2c *S, uint64_t *
 /* Coefficients of a composition (ectraverse.traverse): for the token indices
  * ids[0 .. L) (each < D) and the plain scalar k, out[t] = sum of k^(L-1-i)
  * over the positions i with ids[i] = t, mod n, as plain scalars of fn.n limbs.
- * Returns 1, 0 if an index is out of range, or ECT_ERR_NOMEM.  Montgomery arithmetic mod n
- * (run-time-sized build): one product and one sum per position. */
+ * Returns 1, 0 if an index is out of range, or ECT_ERR_NOMEM.  On the
+ * instantiation of the scalar field's own limb count (ect_coefficients, ect_ops.h). */
 static inline int ect_composition_coefficients(const ect_curve *C, uint64_t *out, const int64_t *ids, size_t L,
                                                size_t D, const uint64_t *k) {
     const ect_field *Fn = &C->fn;
-    const size_t w = (size_t)Fn->n;
-    ect_fe_g km, pw, t;
-    ect_fe_g *acc = (ect_fe_g *)calloc(D ? D : 1, sizeof(ect_fe_g));
-    if (!acc) return ECT_ERR_NOMEM;
-    for (size_t i = 0; i < L; i++) {
-        if (ids[i] < 0 || (size_t)ids[i] >= D) {
-            free(acc);
-            return 0;
-        }
-    }
-    ect_fe_to_mont_g(Fn, &km, k);
-    ect_fe_set_one_g(Fn, &pw);
-    for (size_t i = L; i-- > 0;) {
-        ect_fe_g *a = &acc[ids[i]];
-        ect_fe_add_g(Fn, a, a, &pw);
-        ect_fe_mul_g(Fn, &pw, &pw, &km);
-    }
-    for (size_t d = 0; d < D; d++) {
-        t = acc[d];
-        ect_fe_from_mont_g(Fn, out + d * w, &t);
-    }
-    free(acc);
-    return 1;
+    return Fn->n == 4   ? ect_coefficients_4(Fn, out, ids, L, D, k)
+           : Fn->n == 6 ? ect_coefficients_6(Fn, out, ids, L, D, k)
+           : Fn->n == 9 ? ect_coefficients_9(Fn, out, ids, L, D, k)
+                        : ect_coefficients_g(Fn, out, ids, L, D, k);
 }
 
 #undef T

@@ -492,3 +492,52 @@ static size_t T(ect_batch_count)(const ect_curve *C, const uint8_t *in, size_t l
     }
     return i;
 }
+
+/* Coefficients of a composition, on this instantiation's field code for the scalar field F (C->fn,
+ * whose limb count is NL): for token indices ids[0 .. L) (each < D) and the plain scalar k,
+ * out[t] = sum of k^(L-1-i) over the positions i with ids[i] = t, mod n, as plain scalars of NL limbs.
+ * Returns 1, 0 if an index is out of range, or ECT_ERR_NOMEM.
+ *
+ * The positions are cut into ECT_COEF_CHAINS runs, each walked from its end with its own running power
+ * (starting at k^(L - end)), and the runs advance in step: their products are independent, so the loop
+ * is bound by the multiplier's throughput rather than by one product's latency. */
+#ifndef ECT_COEF_CHAINS
+#define ECT_COEF_CHAINS 4
+#endif
+static int T(ect_coefficients)(const ect_field *F, uint64_t *out, const int64_t *ids, size_t L, size_t D,
+                               const uint64_t *k) {
+    enum { J = ECT_COEF_CHAINS };
+    FE km, pw[J];
+    size_t end[J], len[J];
+    for (size_t i = 0; i < L; i++)
+        if (ids[i] < 0 || (size_t)ids[i] >= D) return 0;
+    FE *acc = (FE *)calloc(D ? D : 1, sizeof(FE)); /* all zero: 0 in Montgomery form */
+    if (!acc) return ECT_ERR_NOMEM;
+    T(ect_fe_to_mont)(F, &km, k);
+    size_t q = (L + J - 1) / J, shortest = L;
+    for (int j = 0; j < J; j++) {
+        size_t lo = (size_t)j * q < L ? (size_t)j * q : L;
+        end[j] = lo + q < L ? lo + q : L;
+        len[j] = end[j] - lo;
+        if (len[j] < shortest) shortest = len[j];
+        uint64_t e = (uint64_t)(L - end[j]); /* pw[j] = k^(L - end[j]) */
+        T(ect_fe_pow)(F, &pw[j], &km, &e, 1);
+    }
+    for (size_t s = 0; s < shortest; s++) {
+        for (int j = 0; j < J; j++) {
+            FE *a = &acc[ids[end[j] - 1 - s]];
+            T(ect_fe_add)(F, a, a, &pw[j]);
+        }
+        for (int j = 0; j < J; j++) T(ect_fe_mul)(F, &pw[j], &pw[j], &km);
+    }
+    for (int j = 0; j < J; j++) {
+        for (size_t s = shortest; s < len[j]; s++) {
+            FE *a = &acc[ids[end[j] - 1 - s]];
+            T(ect_fe_add)(F, a, a, &pw[j]);
+            T(ect_fe_mul)(F, &pw[j], &pw[j], &km);
+        }
+    }
+    for (size_t d = 0; d < D; d++) T(ect_fe_from_mont)(F, out + d * (size_t)F->n, &acc[d]);
+    free(acc);
+    return 1;
+}

@@ -30,7 +30,7 @@ import ectraverse as ect
 from ectraverse import traverse
 from ectraverse.point import PointArray, limbs_to_scalars, scalars_to_limbs
 from ectraverse.traverse import Coefficients, Traversal
-from strategies import VOCABS, engine, examples
+from strategies import VOCABS, engine, examples, portable_core
 
 CURVES = ["secp256k1", "P-256", "toy61", "toy-plot"]
 
@@ -65,6 +65,23 @@ def test_composition_coefficients_by_definition(name, idx, k):
     assert limbs.shape == (len(want), C.scalar_limbs) and limbs.dtype == np.uint64
     assert limbs_to_scalars(limbs).tolist() == [want[t] for t in sorted(want)]
     assert C.composition_coefficients(idx, k)[0].tolist() == distinct.tolist()  # a list works too
+
+
+@pytest.mark.parametrize("name", ["secp256k1", "P-256", "P-384", "P-521", "BN254", "toy61"])
+@given(L=st.integers(0, 70), D=st.integers(1, 9), seed=st.integers(0, 2**32 - 1), k=st.integers(0, 2**600))
+@examples(25)
+def test_composition_coefficients_on_every_limb_count_and_the_portable_core(name, L, D, seed, k):
+    """The C loop (runs of positions with interleaved power chains, on the scalar field's own limb count:
+    4, 6, 9 or run-time) by definition, for lengths around every multiple of the chain count, on the
+    curve's core and on the portable core (no assembly)."""
+    C = ect.curve(name)
+    ids = np.random.default_rng(seed).integers(0, D, L).astype(np.int64)
+    want = [0] * D
+    for i, t in enumerate(ids.tolist()):
+        want[t] = (want[t] + pow(k, L - 1 - i, C.n)) % C.n
+    for core in (C._core, portable_core(C)):
+        got = core.composition_coefficients(ids, D, k % C.n)
+        assert limbs_to_scalars(got).tolist() == want
 
 
 @pytest.mark.parametrize("name", CURVES)
