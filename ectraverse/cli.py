@@ -42,7 +42,7 @@ import json
 import os
 import stat
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from string import hexdigits
 from typing import BinaryIO
 

@@ -41,3 +41,21 @@ def test_an_unbuilt_copy_says_how_to_build_it(tmp_path):
     assert out.returncode == 1
     assert "ectraverse's compiled core (ectraverse._ec) is not built in" in out.stderr
     assert "python setup.py build_ext --inplace" in out.stderr and "circular import" not in out.stderr.splitlines()[-1]
+
+
+def test_every_module_defines_what_its_all_lists():
+    """``from module import *`` works for every module of the package (an ``__all__`` naming a removed
+    function breaks it); modules of optional extras that are not installed are passed over."""
+    import importlib
+    import pkgutil
+
+    for info in pkgutil.walk_packages(ectraverse.__path__, "ectraverse."):
+        if info.name.endswith(".__main__"):  # runs the command line when imported
+            continue
+        try:
+            module = importlib.import_module(info.name)
+        except ImportError as exc:  # an optional extra (ectraverse.dask without dask)
+            assert "pip install" in str(exc), (info.name, exc)
+            continue
+        missing = [n for n in getattr(module, "__all__", ()) if not hasattr(module, n)]
+        assert missing == [], info.name

@@ -43,7 +43,7 @@ from ectraverse.context import Context
 from ectraverse.errors import EctraverseError
 from ectraverse.traverse import Traversal
 
-__all__ = ["DESCRIPTION", "VOCABULARY", "LawResult", "add_arguments", "run", "main"]
+__all__ = ["DESCRIPTION", "VOCABULARY", "LawResult", "add_arguments", "run"]
 
 DESCRIPTION = (
     "A guided tour of the group laws (closure, associativity, identity, inverses, order, powers), checked live."

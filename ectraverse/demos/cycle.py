@@ -56,7 +56,7 @@ from ectraverse.point import Curve, Point, curve as named_curve, curve_names
 from ectraverse.traverse import Traversal
 from ectraverse.demos._shell import command_lines
 
-__all__ = ["DESCRIPTION", "MONTHS", "add_arguments", "run", "main", "order_12_root"]
+__all__ = ["DESCRIPTION", "MONTHS", "add_arguments", "run", "order_12_root"]
 
 DESCRIPTION = "cyclic symmetry made exact: the months as an orbit of order 12, and why k must never have small order"
 

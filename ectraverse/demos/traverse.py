@@ -65,7 +65,7 @@ from ectraverse.errors import EctraverseError
 from ectraverse.point import Curve, Point
 from ectraverse.traverse import Traversal
 
-__all__ = ["DESCRIPTION", "Session", "add_arguments", "run", "main"]
+__all__ = ["DESCRIPTION", "Session", "add_arguments", "run"]
 
 DESCRIPTION = "A REPL: type words and watch the context move; undo, windows, save/load (compose), reset."
 

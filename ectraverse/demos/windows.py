@@ -53,7 +53,7 @@ from ectraverse.errors import EctraverseError
 from ectraverse.traverse import Traversal
 from ectraverse.demos._shell import command_lines
 
-__all__ = ["DESCRIPTION", "add_arguments", "run", "main", "zen_text"]
+__all__ = ["DESCRIPTION", "add_arguments", "run", "zen_text"]
 
 DESCRIPTION = "index a real text by window contexts: repeated phrases, lookups, and the O(1) window identity"
 
