@@ -826,8 +826,10 @@ class PrefixStates:
     each (``S_((b+1)B) = k^B S_(bB) + Q_(b,B)``), and the state of
     ``i = bB + s`` is kept as ``R_i = k^B S_(bB) + Q_(b,s)``, which is
     ``k^(B-s) S_i``: so ``[i] = k^(s-B) R_i`` and
-    ``window(i, j) = k^(s_j-B) R_j - k^(j-i+s_i-B) R_i``.  B is chosen per call
-    by an operation count (B = 1 keeps ``S_i`` itself, one ``k * P`` per token).
+    ``window(i, j) = k^(s_j-B) R_j - k^(j-i+s_i-B) R_i`` (a two-point MSM), or,
+    for a window of at most B tokens, the sum of their table points
+    ``k^(j-1-t) P_(u_t)`` (additions only).  B is chosen per call by an
+    operation count (B = 1 keeps ``S_i`` itself, one ``k * P`` per token).
     """
 
     def __init__(self, engine: Traversal, ids: Sequence[int]):
@@ -839,10 +841,12 @@ class PrefixStates:
         missing, kept, depth = tables.missing(distinct), tables.kept, tables.depth
         B = min(_BLOCK_SIZES, key=lambda b: _prefix_states_cost(L, missing, kept, depth, b))
         self._block = B
+        self._tables: list[PointArray] = []  # k^e P_t for e < B (B > 1), and each position's row in them
+        self._rows = np.empty(0, dtype=np.int64)
         if B == 1:  # the states themselves: S_i = k S_(i-1) + P_(u_i)
             self._cols = [engine.vocabulary.generators.horner_prefixes(self._ids, engine.group._power(1))]
         else:
-            self._cols = _block_states(engine, self._ids, distinct, local, B)
+            self._cols, self._tables, self._rows = _block_states(engine, self._ids, distinct, local, B)
 
     def __len__(self) -> int:
         return self._ids.shape[0] + 1
@@ -881,8 +885,11 @@ class PrefixStates:
         L = self.tokens_length
         if not 0 <= i <= j <= L:
             raise IndexError(f"window bounds must satisfy 0 <= i <= j <= {L}, not ({i}, {j})")
-        # [i]^-1 [j] = (j - i, S_j - k^(j-i) S_i) = (j - i, k^a R_j - k^c R_i)
         g = self._engine.group
+        if 0 < j - i <= len(self._tables):  # a short window: sum_t k^(j-1-t) P_(u_t), table points only
+            terms = PointArray(g.curve, [self._tables[j - 1 - t][int(self._rows[t])] for t in range(i, j)])
+            return Context._make(g, j - i, terms.sum())
+        # [i]^-1 [j] = (j - i, S_j - k^(j-i) S_i) = (j - i, k^a R_j - k^c R_i)
         (Rj, a), (Ri, ei) = self._kept(j), self._kept(i)
         c = j - i + ei
         if a == c:  # one block (or i = j): k^a (R_j - R_i)
@@ -945,9 +952,9 @@ def _concat(arrays: list[PointArray]) -> PointArray:
 
 
 def _block_states(engine: Traversal, ids: np.ndarray, distinct: np.ndarray, local: np.ndarray,
-                  B: int) -> list[PointArray]:
+                  B: int) -> tuple[list[PointArray], list[PointArray], np.ndarray]:
     """The kept states of PrefixStates for blocks of B >= 2: column s holds R_(bB+s) for every block b
-    with bB + s <= L (see the class docstring)."""
+    with bB + s <= L (see the class docstring); with the tables k^e P_t (e < B) and each position's row."""
     g = engine.group
     L = ids.shape[0]
     tables, rows = engine._power_tables.get(distinct, B)
@@ -958,20 +965,19 @@ def _block_states(engine: Traversal, ids: np.ndarray, distinct: np.ndarray, loca
         col = tables[B - 1 - s].take(r[s::B])
         Q[s + 1] = col if s == 0 else Q[s][: len(col)] + col
     # block starts: S_0 = O, X_b = k^B S_(bB), S_((b+1)B) = X_b + Q_(b,B)
+    # (the chain in C: S = horner_prefixes of the block sums; X_b = S_(b+1) - Q_(b,B), X_full = k^B S_full)
     kB, full = g._power(B), L // B
-    sums = list(Q[B]) if full else []
-    S, X = g.curve.identity, []
-    for b in range(full + 1):
-        Xb = S if b == 0 else kB * S
-        X.append(Xb)
-        if b < full:
-            S = Xb + sums[b]
-    Xa = PointArray(g.curve, X)
+    if full:
+        sums = Q[B]
+        S = sums.horner_prefixes(np.arange(full), kB)
+        Xa = (S[1:] - sums).concat(PointArray(g.curve, [kB * S[full]]))
+    else:
+        Xa = PointArray(g.curve, [g.curve.identity])
     cols = [Xa]
     for s in range(1, min(B, L + 1)):
         cols.append(Xa[: len(Q[s])] + Q[s])
         Q[s] = None
-    return cols
+    return cols, tables, r
 
 
 # ---- per-token power tables --------------------------------------------------------

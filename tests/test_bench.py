@@ -475,15 +475,23 @@ def test_goals_pass_fail_and_not_measured():
     ("ratio", 1.2, 1.5, "pass", "1.20"),
     ("us_per_op", 40.04, 40.0, "fail", "40.04 µs"),
     ("us_per_op", 30.0, 40.0, "pass", "30.0 µs"),
+    ("field", 300.04, 300.0, "fail", "300.04 MB"),
+    ("field", 56.0, 300.0, "pass", "56.0 MB"),
 ])
 def test_goal_table_shows_a_fail_apart_from_its_target(kind, value, target, status, shown):
-    row = {"goal": "synthetic", "kind": kind, "target": target, "target_text": "≤ x", "value": value,
+    row = {"goal": "synthetic", "kind": kind, "target": target, "target_text": "≤ x", "unit": "MB", "value": value,
            "ratio": value if kind == "ratio" else None, "status": status, "detail": ""}
     assert ("pass" if value <= target else "fail") == status
     assert bench_goals.measured_text(row) == shown
     number = float(shown.split()[0])
     assert (number <= target) == (status == "pass")  # what the reader sees agrees with the status
     assert bench_goals.measured_text({**row, "value": None}) == "—"
+
+
+def test_goal_targets_and_units():
+    assert [(g.target, g.unit, g.kind) for g in (ops.Goal("a", "≤ 1/1.5", vs=("x", "mul", None)),
+                                                 ops.Goal("b", "≤ 40 µs"), ops.Goal("c", "≤ 300 MB", field="peak_mb"))] \
+        == [(pytest.approx(1 / 1.5), "", "ratio"), (40.0, "µs", "us_per_op"), (300.0, "MB", "field")]
 
 
 def test_goals_on_time_per_message():
@@ -518,8 +526,9 @@ def test_engine_ops_report_their_fields_and_goals(tmp_path, capsys):
     assert rc == 0
     rows = {(r["op"], r["size"]): r for r in data["results"]}
     corpus = bench_inputs._stdlib_corpus(300)
-    assert set(rows) == {("mul", None), ("compose", 300), ("push", None), ("window", None),
-                         ("windows", 8), ("windows", 4), ("compose_chunks", 300)}
+    assert set(rows) == {("mul", None), ("compose", 300), ("compose_text", 300), ("compose_ids", 300),
+                         ("prefixes", None), ("push", None), ("window", None), ("windows", 8), ("windows", 4),
+                         ("repeats", 300), ("compose_chunks", 300)}
     for r in rows.values():
         check_result(r)
         assert r["checked"] is True
@@ -547,6 +556,21 @@ def test_engine_ops_report_their_fields_and_goals(tmp_path, capsys):
         assert (w["per"], w["tokens"], w["window_length"]) == ("window", 40, m)
         assert w["windows"] == w["ops_per_call"] == 40 - m + 1
 
+    text = rows["compose_text", 300]
+    assert text["per"] == "token" and text["ops_per_call"] == text["tokens"] == corpus.tokens
+    assert text["findall_s"] == pytest.approx(statistics.median(text["findall_all_s"]) / text["findall_loops"])
+    assert text["findall_us_per_token"] == pytest.approx(text["findall_s"] * 1e6 / corpus.tokens)
+    ids = rows["compose_ids", 300]
+    assert ids["ops_per_call"] == corpus.tokens and ids["distinct_ids"] == corpus.distinct
+    prefixes = rows["prefixes", None]
+    assert (prefixes["per"], prefixes["ops_per_call"], prefixes["tokens"]) == ("token", 40, 40)
+    assert prefixes["block"] >= 1 and prefixes["first_us_per_token"] > 0
+    rep = rows["repeats", 300]
+    assert rep["per"] == "window" and rep["window_length"] == bench_inputs.REPEATS_M
+    assert rep["ops_per_call"] == rep["windows"] == corpus.tokens - bench_inputs.REPEATS_M + 1
+    assert rep["groups"] <= rep["positions"] and rep["peak_mb"] > 0 and rep["dict_peak_mb"] > 0
+    assert rep["dict_s"] == pytest.approx(statistics.median(rep["dict_all_s"]) / rep["dict_loops"])
+
     chunks = rows["compose_chunks", 300]
     assert (chunks["chunks"], chunks["workers"]) == (bench_inputs.CHUNK_WORKERS, bench_inputs.CHUNK_WORKERS)
     assert sum(chunks["chunk_chars"]) == len("\n".join(corpus.texts))
@@ -565,11 +589,19 @@ def test_engine_ops_report_their_fields_and_goals(tmp_path, capsys):
         "secp256k1 windows(4) per window vs window": rows["windows", 4]["us_per_op"] / window["us_per_op"],
         "secp256k1 compose_chunks (2 processes) vs compose in one process":
             chunks["us_per_op"] / chunks["compose_us_per_token"],
+        "secp256k1 compose(text) vs re.findall of the text": text["us_per_op"] / text["findall_us_per_token"],
+        "secp256k1 compose(ids) per token vs ectraverse mul": ids["us_per_op"] / rows["mul", None]["us_per_op"],
+        "secp256k1 prefixes per token vs ectraverse mul": prefixes["us_per_op"] / rows["mul", None]["us_per_op"],
+        "secp256k1 windows(8) per window vs ectraverse mul": rows["windows", 8]["us_per_op"] / rows["mul", None]["us_per_op"],
+        "secp256k1 repeats(8) vs a dict of 8-tuples": rep["us_per_op"] / rep["dict_us_per_window"],
     }
     for text, ratio in expected.items():
         g = goals[text]
         assert g["kind"] == "ratio" and g["ratio"] == pytest.approx(ratio) and g["status"] in ("pass", "fail")
     assert goals["secp256k1 compose per token vs Traverser.push per token"]["target"] == pytest.approx(1 / 50)
+    memory = goals["secp256k1 repeats(8) peak memory"]
+    assert (memory["kind"], memory["target"], memory["unit"], memory["value"]) == ("field", 300, "MB", rep["peak_mb"])
+    assert memory["status"] == "pass"
     assert data["meta"]["selection"]["compose_tokens"] == 300
     assert data["meta"]["selection"]["prefix_tokens"] == 40
     assert data["meta"]["method"]["engine_repeats"] == 3
@@ -615,7 +647,7 @@ def test_engine_ops_run_on_secp256k1_unless_curves_are_named():
     _, tasks, skipped = plan()
     for op in ops.ops_of_layer("engine"):
         assert {(t.impl, t.curve) for t in tasks if t.op == op} == {("ectraverse", "secp256k1")}
-    assert any(line.startswith("compose, push") and "unless --curve" in line for line in skipped)
+    assert any(line.startswith("compose, compose_text") and "unless --curve" in line for line in skipped)
     _, tasks, skipped = plan("--curve", "P-256", "--op", "compose")
     assert {(t.curve, t.op, t.size) for t in tasks} == {("P-256", "compose", 1_000_000)}
     assert not skipped
@@ -624,13 +656,15 @@ def test_engine_ops_run_on_secp256k1_unless_curves_are_named():
 def test_engine_op_sizes_and_repeats():
     s, tasks, _ = plan()
     got = sorted((t.op, t.size) for t in tasks if t.op in ops.ops_of_layer("engine"))
-    assert got == [("compose", 1_000_000), ("compose_chunks", 1_000_000), ("push", None), ("window", None),
-                   ("windows", 4), ("windows", 8)]
+    assert got == [("compose", 1_000_000), ("compose_chunks", 1_000_000), ("compose_ids", 1_000_000),
+                   ("compose_text", 1_000_000), ("prefixes", None), ("push", None), ("repeats", 1_000_000),
+                   ("window", None), ("windows", 4), ("windows", 8)]
     assert (s.repeats, s.repeats_of["compose"], s.prefix_tokens) == (5, 5, 10_000)
     s, tasks, _ = plan("--quick")
     got = sorted((t.op, t.size) for t in tasks if t.op in ops.ops_of_layer("engine"))
-    assert got == [("compose", 100_000), ("compose_chunks", 100_000), ("push", None), ("window", None),
-                   ("windows", 4), ("windows", 8)]
+    assert got == [("compose", 100_000), ("compose_chunks", 100_000), ("compose_ids", 100_000),
+                   ("compose_text", 100_000), ("prefixes", None), ("push", None), ("repeats", 100_000),
+                   ("window", None), ("windows", 4), ("windows", 8)]
     assert (s.repeats, s.repeats_of["compose"]) == (3, 3)
     s, _, _ = plan("--repeats", "4", "--compose-tokens", "500", "--prefix-tokens", "64")
     assert (s.repeats_of["compose"], s.sizes["compose"], s.prefix_tokens) == (4, (500,), 64)

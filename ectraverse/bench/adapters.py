@@ -16,12 +16,16 @@ import importlib
 import importlib.metadata
 import itertools
 import multiprocessing
+import re
 import sys
+import time
+import tracemalloc
 from collections.abc import Callable
 from typing import Any, Protocol
 
 from ectraverse import rfc9380
-from ectraverse.bench.inputs import CHUNK_WORKERS, CURVES, H2C_DST, SINGLE_INPUTS, WINDOW_LENGTH, OpInputs, x_of
+from ectraverse.bench.inputs import (CHUNK_WORKERS, CURVES, H2C_DST, REPEATS_M, SINGLE_INPUTS, WINDOW_LENGTH, OpInputs,
+                                     x_of)
 from ectraverse.bench.ops import OPS
 from ectraverse.curves import named_params
 
@@ -175,6 +179,12 @@ class EctraverseAdapter(Adapter):
         "platform's default start method), each chunk tokenized and composed in a worker (the engine, with",
         "its hashed vocabulary, is pickled once per call; warm workers keep their unpickled copy), against",
         "compose(text) in this process.",
+        "compose_text = compose(text) of the same text, warm, against re.findall(r'\\w+|[^\\w\\s]', text);",
+        "compose_ids = compose of a NumPy int64 array of its tokens numbered in order of first appearance;",
+        "prefixes = Traversal.prefixes(tokens) of the prefix tokens on an engine that keeps its per-token tables",
+        "(the first call, which makes them, is untimed and reported); repeats = Traversal.repeats(tokens,",
+        f"{REPEATS_M}) against a dict of {REPEATS_M}-tuples of the same tokens (groups of two or more starts), both",
+        "returning Python lists; peak memory of one call of each by tracemalloc (untimed).",
     )
     missing_hint = "not importable"
 
@@ -340,6 +350,92 @@ class EctraverseAdapter(Adapter):
                     check_text="compose(tokens).length == tokens; the push run's state == compose of its tokens",
                     baseline=push_run, baseline_ops=len(prefix), info={"push_tokens": len(prefix)})
 
+    def _compose_text(self, inputs: OpInputs, progress: TokenReporter | None) -> Case:
+        text = inputs.items[0]
+        eng = self._engine(inputs.curve)
+        whole = eng.compose(text)  # the untimed warm-up: every token hashed, the C token table built
+        findall = re.compile(r"\w+|[^\w\s]").findall
+
+        def fn() -> None:
+            eng.compose(text)
+
+        def check() -> None:
+            self._agree(whole, eng.compose(eng.tokens(text)), "compose(text) differs from composing its token list")
+
+        return Case(fn, inputs.info["tokens"], lambda: None, 1, check=check,
+                    check_text="compose(text) == compose(tokens(text))",
+                    baseline=lambda: findall(text), baseline_ops=inputs.info["tokens"])
+
+    def _compose_ids(self, inputs: OpInputs, progress: TokenReporter | None) -> Case:
+        np = importlib.import_module("numpy")
+        text = inputs.items[0]
+        eng = self._engine(inputs.curve)
+        tokens = eng.tokens(text)
+        number = {t: i for i, t in enumerate(dict.fromkeys(tokens))}
+        ids = np.fromiter((number[t] for t in tokens), dtype=np.int64, count=len(tokens))
+        whole = eng.compose(ids)  # the untimed warm-up: every id hashed
+
+        def fn() -> None:
+            eng.compose(ids)
+
+        def check() -> None:
+            self._agree(whole, eng.compose(ids.tolist()), "compose of the id array differs from composing its list")
+
+        return Case(fn, len(tokens), lambda: None, 1, check=check,
+                    check_text="compose(ids) == compose(ids.tolist())", info={"distinct_ids": len(number)})
+
+    def _prefixes(self, inputs: OpInputs, progress: TokenReporter | None) -> Case:
+        tokens = list(inputs.items)
+        eng = self._engine(inputs.curve)
+        eng.compose(tokens)  # hashes their generators
+        start = time.perf_counter()
+        first = eng.prefixes(tokens)  # makes the engine's per-token tables (untimed, reported)
+        first_s = time.perf_counter() - start
+        L = len(tokens)
+
+        def fn() -> None:
+            eng.prefixes(tokens)
+
+        def check() -> None:
+            again = eng.prefixes(tokens)
+            for i in (0, 1, L // 2, L - 1, L):
+                self._agree(again[i], first[i], f"prefixes(tokens)[{i}] differs between two calls")
+            self._agree(again[L], eng.compose(tokens), "the last prefix state differs from composing the tokens")
+            self._agree(again.window(3, L - 2), eng.compose(tokens[3:L - 2]),
+                        f"window(3, {L - 2}) differs from composing those tokens")
+
+        return Case(fn, L, lambda: None, 1, check=check,
+                    check_text="two calls agree; [L] == compose(tokens); window(3, L - 2) == compose of those tokens",
+                    info={"tokens": L, "block": first._block, "first_us_per_token": first_s * 1e6 / L})
+
+    def _repeats(self, inputs: OpInputs, progress: TokenReporter | None) -> Case:
+        text, m = inputs.items[0], REPEATS_M
+        eng = self._engine(inputs.curve)
+        tokens = eng.tokens(text)
+        eng.compose(tokens)  # the untimed warm-up: every token in the vocabulary
+        info: dict[str, Any] = {"window_length": m, "windows": max(0, len(tokens) - m + 1)}
+
+        def fn() -> Any:
+            return eng.repeats(tokens, m)
+
+        def by_dict() -> list[list[int]]:
+            seen: dict[tuple, list[int]] = {}
+            for i in range(len(tokens) - m + 1):
+                seen.setdefault(tuple(tokens[i:i + m]), []).append(i)
+            return [v for v in seen.values() if len(v) > 1]
+
+        def check() -> None:
+            ours, peak = _traced(fn)
+            theirs, dict_peak = _traced(by_dict)
+            got = sorted(starts for _, starts in ours)
+            self._agree(got, sorted(theirs), f"repeats(tokens, {m}) differs from a dict of {m}-tuples")
+            info.update(groups=len(got), positions=sum(map(len, got)), peak_mb=peak / 1e6,
+                        dict_peak_mb=dict_peak / 1e6)
+
+        return Case(fn, info["windows"], lambda: None, 1, check=check,
+                    check_text=f"the groups (start offsets) == those of a dict of {m}-tuples; peak memory by tracemalloc",
+                    baseline=by_dict, baseline_ops=info["windows"], info=info)
+
     def _push(self, inputs: OpInputs, progress: TokenReporter | None) -> Case:
         tokens = list(inputs.items[: self.single_inputs])
         eng = self._engine(inputs.curve)
@@ -437,6 +533,15 @@ class EctraverseAdapter(Adapter):
                           "start_method": context.get_start_method(),
                           "chunk_chars": [len(c) for c in chunks]},
                     close=lambda: pool.shutdown(cancel_futures=True))
+
+
+def _traced(fn: Callable[[], Any]) -> tuple[Any, int]:
+    """``(fn(), its peak of traced memory in bytes)``: tracemalloc, started and stopped around the call."""
+    tracemalloc.start()
+    try:
+        return fn(), tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
 
 
 class ReferenceAdapter(Adapter):

@@ -44,7 +44,8 @@ def evaluate(results: list[dict[str, Any]], curves: Sequence[str] = CURVES) -> l
 
     Returns:
         Rows with ``goal``, ``kind`` (``"ratio"``: ``value`` = ``ratio`` = the time over the
-        comparison's time; ``"us_per_op"``: ``value`` = µs per operation, ``ratio`` None),
+        comparison's time; ``"us_per_op"``: ``value`` = µs per operation, ``ratio`` None;
+        ``"field"``: ``value`` = the row's field, in ``unit``),
         ``target``, ``target_text``, ``value``, ``ratio``, ``status`` (pass, fail, or n.a.
         when not measured) and ``detail``.
     """
@@ -59,7 +60,7 @@ def evaluate(results: list[dict[str, Any]], curves: Sequence[str] = CURVES) -> l
 
 def _row(g: Goal, op: Op, curve: str, results: list[dict[str, Any]]) -> dict[str, Any]:
     row: dict[str, Any] = {"goal": g.text.format(curve=curve, size=g.size), "kind": g.kind, "target": g.target,
-                           "target_text": g.target_text, "value": None, "ratio": None, "status": "n.a.",
+                           "target_text": g.target_text, "unit": g.unit, "value": None, "ratio": None, "status": "n.a.",
                            "detail": ""}
     num = _find(results, "ectraverse", curve, op.name, g.size)
     missing = [] if num is not None else [_name("ectraverse", curve, op.name, g.size)]
@@ -74,8 +75,13 @@ def _row(g: Goal, op: Op, curve: str, results: list[dict[str, Any]]) -> dict[str
         den_us = num.get(g.vs_field)
         if den_us is None:
             missing.append(f"{g.vs_field} of {_name(num['impl'], num['curve'], num['op'], num['size'])}")
+    if g.field is not None and num is not None and num.get(g.field) is None:
+        missing.append(f"{g.field} of {_name(num['impl'], num['curve'], num['op'], num['size'])}")
     if missing:
         row["detail"] = "not measured: " + "; ".join(missing)
+    elif g.field is not None:
+        value = num[g.field]
+        row.update(value=value, status="pass" if value <= g.target else "fail", detail=f"{sig3(value)} {g.unit}")
     elif den_us is None:
         us = num["us_per_op"]
         row.update(value=us, status="pass" if us <= g.target else "fail", detail=f"{fmt_us(us)} per op")
@@ -101,4 +107,6 @@ def measured_text(goal: dict[str, Any]) -> str:
     digits = 3
     while digits < 17 and math.isfinite(value) and (float(f"{value:.{digits - 1}e}") <= target) != (value <= target):
         digits += 1
-    return fmt_us(value, digits) if goal["kind"] == "us_per_op" else sig(value, digits)
+    if goal["kind"] == "us_per_op":
+        return fmt_us(value, digits)
+    return f"{sig(value, digits)} {goal['unit']}" if goal["kind"] == "field" else sig(value, digits)

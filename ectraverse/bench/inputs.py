@@ -52,6 +52,9 @@ WINDOWS_M = (8, 4)
 CHUNK_WORKERS = 2
 """Chunks of the ``compose_chunks`` text, and worker processes of its pool."""
 
+REPEATS_M = 8
+"""Window length of the ``repeats`` operation (8-grams)."""
+
 Point = tuple[int, int]
 
 

@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ectraverse.bench import inputs as draw
-from ectraverse.bench.inputs import CHUNK_WORKERS, CURVES, WINDOW_LENGTH, WINDOWS_M
+from ectraverse.bench.inputs import CHUNK_WORKERS, CURVES, REPEATS_M, WINDOW_LENGTH, WINDOWS_M
 from ectraverse.bench.units import fmt_rate, fmt_us, speed
 
 if TYPE_CHECKING:
@@ -83,8 +83,9 @@ class Sizes:
 
 @dataclasses.dataclass(frozen=True)
 class Goal:
-    """A speed goal of the op it belongs to: ectraverse's time of that op over a comparison's time
-    is at most the target; or, with neither ``vs`` nor ``vs_field``, ectraverse's µs per op is.
+    """A goal of the op it belongs to: ectraverse's time of that op over a comparison's time is at
+    most the target; or, with neither ``vs`` nor ``vs_field``, ectraverse's µs per op is; or, with
+    ``field``, that field of the op's own row is (in the unit of ``target_text``: ``"≤ 300 MB"``).
 
     Args of the dataclass:
         text: the goal's name; ``{curve}`` and ``{size}`` are filled in.
@@ -95,6 +96,7 @@ class Goal:
         curves: the curves the goal is listed on; None: those of the op's layer, and any other curve on
             which an op of that layer was measured.
         plan_vs: time the comparison (ectraverse only) when its op is not selected.
+        field: instead of a time, a field of the op's own row (a peak memory).
     """
 
     text: str
@@ -104,16 +106,24 @@ class Goal:
     vs_field: str | None = None
     curves: tuple[str, ...] | None = None
     plan_vs: bool = False
+    field: str | None = None
 
     @property
     def target(self) -> float:
-        """The number of :attr:`target_text` (``"≤ 1/1.5"`` -> 0.666...)."""
-        num, _, den = self.target_text.removeprefix("≤ ").removesuffix(" µs").partition("/")
+        """The number of :attr:`target_text` (``"≤ 1/1.5"`` -> 0.666..., ``"≤ 40 µs"`` -> 40.0)."""
+        num, _, den = self.target_text.removeprefix("≤ ").partition(" ")[0].partition("/")
         return float(num) / float(den or 1)
 
     @property
+    def unit(self) -> str:
+        """The unit after the target's number (``"µs"``, ``"MB"``), or ``""`` for a ratio."""
+        return self.target_text.removeprefix("≤ ").partition(" ")[2]
+
+    @property
     def kind(self) -> str:
-        """``"ratio"`` (against a comparison) or ``"us_per_op"`` (an absolute time)."""
+        """``"ratio"`` (against a comparison), ``"us_per_op"`` (an absolute time) or ``"field"`` (a row's field)."""
+        if self.field is not None:
+            return "field"
         return "us_per_op" if self.vs is None and self.vs_field is None else "ratio"
 
 
@@ -210,6 +220,27 @@ def _compose_row(m: Measurement, base: Measurement | None, case: Case, inputs: O
     return row
 
 
+def _compose_text_row(m: Measurement, base: Measurement | None, case: Case, inputs: OpInputs) -> dict[str, Any]:
+    row = _corpus_row(m, inputs)
+    if base is not None:  # re.findall of the same text
+        row.update(compose_s=m.us_per_call / 1e6, findall_s=base.us_per_call / 1e6, findall_loops=base.loops,
+                   findall_all_s=list(base.all_s), findall_us_per_token=base.us_per_op)
+    return row
+
+
+def _compose_ids_row(m: Measurement, base: Measurement | None, case: Case, inputs: OpInputs) -> dict[str, Any]:
+    return _corpus_row(m, inputs)
+
+
+def _repeats_row(m: Measurement, base: Measurement | None, case: Case, inputs: OpInputs) -> dict[str, Any]:
+    row = {"tokens": inputs.info["tokens"], "distinct_tokens": inputs.info["distinct_tokens"],
+           "repeats_s": m.us_per_call / 1e6}
+    if base is not None:  # the dict of m-tuples
+        row.update(dict_s=base.us_per_call / 1e6, dict_loops=base.loops, dict_all_s=list(base.all_s),
+                   dict_us_per_window=base.us_per_op)
+    return row
+
+
 def _chunks_row(m: Measurement, base: Measurement | None, case: Case, inputs: OpInputs) -> dict[str, Any]:
     row = _corpus_row(m, inputs)
     if base is not None:  # compose(text) in this one process
@@ -257,6 +288,29 @@ def _chunks_cell(r: dict[str, Any], details: bool) -> Segments:
 
 def _prefix_note(r: dict[str, Any]) -> str:
     return f"prefix of {r['tokens']:,} tokens"
+
+
+def _compose_text_cell(r: dict[str, Any], details: bool) -> Segments:
+    cell: Segments = [(f"{_rate(r['tokens_per_s'])} tokens/s, {fmt_us(r['us_per_call'])} a compose", None)]
+    if "findall_s" in r:
+        cell.append((f"\nre.findall: {fmt_us(r['findall_s'] * 1e6)} ({speed(r['compose_s'], r['findall_s'])})", None))
+    cell.append((f"\n{r['tokens']:,} tokens", "dim"))
+    return cell
+
+
+def _prefixes_note(r: dict[str, Any]) -> str:
+    return (f"{r['tokens']:,} tokens, blocks of {r['block']}; first call (tables made): "
+            f"{fmt_us(r['first_us_per_token'])}/token")
+
+
+def _repeats_cell(r: dict[str, Any], details: bool) -> Segments:
+    cell: Segments = [(f"{fmt_us(r['us_per_call'])} ({fmt_us(r['us_per_op'])}/window), "
+                       f"peak {r['peak_mb']:.0f} MB", None)]
+    if "dict_s" in r:
+        cell.append((f"\ndict of {r['window_length']}-tuples: {fmt_us(r['dict_s'] * 1e6)} "
+                     f"({speed(r['repeats_s'], r['dict_s'])}), peak {r['dict_peak_mb']:.0f} MB", None))
+    cell.append((f"\n{r['tokens']:,} tokens, {r['groups']:,} groups, {r['positions']:,} positions", "dim"))
+    return cell
 
 
 # ---- header rows of the report ---------------------------------------------------------
@@ -349,6 +403,25 @@ OPS: Mapping[str, Op] = _table(
                    vs_field="push_us_per_token"),),
        row=_compose_row, cell=_compose_cell, caption="compose: tokens/s and the push run",
        method=_compose_method),
+    Op("compose_text", "Traversal.compose(text) of the compose text, warm (the str path: the compiled tokenizer "
+       "and the C token table), against re.findall(r'\\w+|[^\\w\\s]', text) of the same text", "engine", "whole",
+       "token", draw.compose_text, _CORPUS, Sizes((1_000_000,), (100_000,), COMPOSE_TOKENS),
+       goals=(Goal("{curve} compose(text) vs re.findall of the text", "≤ 1.0", ANY,
+                   vs_field="findall_us_per_token"),),
+       row=_compose_text_row, cell=_compose_text_cell, caption="compose: tokens/s and the push run",
+       method=_compose_method),
+    Op("compose_ids", "Traversal.compose of a NumPy int array: the compose text's tokens numbered in order of "
+       "first appearance, warm; per token", "engine", "whole", "token", draw.compose_text, _CORPUS,
+       Sizes((1_000_000,), (100_000,), COMPOSE_TOKENS),
+       goals=(Goal("{curve} compose(ids) per token vs ectraverse mul", "≤ 0.004", ANY, vs=_SINGLE_E,
+                   plan_vs=True),),
+       row=_compose_ids_row, suffix="/token", caption="compose: tokens/s and the push run",
+       method=_compose_method),
+    Op("prefixes", "Traversal.prefixes(tokens) of the prefix tokens, per token, on an engine that keeps its "
+       "per-token tables (the first call, which makes them, in the row's note)", "engine", "whole", "token",
+       draw.prefix_tokens, goals=(Goal("{curve} prefixes per token vs ectraverse mul", "≤ 0.05", vs=_SINGLE_E,
+                                       plan_vs=True),),
+       suffix="/token", note=_prefixes_note, caption="window(s): per window", method=_engine_method),
     Op("push", "one Traverser.push(token)", "engine", "whole", "op", draw.prefix_tokens,
        goals=(Goal("{curve} push vs ectraverse mul", "≤ 1.5", vs=_SINGLE_E, plan_vs=True),),
        method=_engine_method),
@@ -358,9 +431,18 @@ OPS: Mapping[str, Op] = _table(
        suffix="/window", note=_prefix_note, caption="window(s): per window", method=_engine_method),
     Op("windows", f"PrefixStates.windows(m) for m = {' and '.join(map(str, WINDOWS_M))}, per window", "engine",
        "whole", "window", draw.prefix_tokens, "windows({size})", Sizes(WINDOWS_M, WINDOWS_M),
-       goals=tuple(Goal("{curve} windows({size}) per window vs window", "≤ 1/2", m,
-                        vs=("ectraverse", "window", None), plan_vs=True) for m in WINDOWS_M),
+       goals=(*(Goal("{curve} windows({size}) per window vs window", "≤ 1/2", m,
+                     vs=("ectraverse", "window", None), plan_vs=True) for m in WINDOWS_M),
+              Goal("{curve} windows({size}) per window vs ectraverse mul", "≤ 0.05", 8, vs=_SINGLE_E,
+                   plan_vs=True)),
        suffix="/window", note=_prefix_note, caption="window(s): per window", method=_engine_method),
+    Op("repeats", f"Traversal.repeats(tokens, {REPEATS_M}) of the compose text's tokens, against a dict of "
+       f"{REPEATS_M}-tuples giving the same groups; per window; peak memory of each (tracemalloc)", "engine",
+       "whole", "window", draw.compose_text, _CORPUS, Sizes((1_000_000,), (100_000,), COMPOSE_TOKENS),
+       goals=(Goal(f"{{curve}} repeats({REPEATS_M}) vs a dict of {REPEATS_M}-tuples", "≤ 2.0", ANY,
+                   vs_field="dict_us_per_window"),
+              Goal(f"{{curve}} repeats({REPEATS_M}) peak memory", "≤ 300 MB", ANY, field="peak_mb")),
+       row=_repeats_row, cell=_repeats_cell, caption="repeats: the whole call", method=_compose_method),
     Op("compose_chunks", f"Traversal.compose_chunks of the compose text in {CHUNK_WORKERS} chunks on a "
        f"ProcessPoolExecutor({CHUNK_WORKERS}), against compose in one process", "engine", "whole", "token",
        draw.text_chunks, f"{{name}} (~{{size:,}} tokens, {CHUNK_WORKERS} processes)",
