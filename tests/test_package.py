@@ -49,6 +49,19 @@ def test_an_unbuilt_copy_says_how_to_build_it(tmp_path):
     assert "circular import" not in last and "partially initialized" not in last, last
 
 
+
+def test_a_core_that_does_not_load_says_so(tmp_path):
+    """A compiled core that is there but cannot be loaded (another Python's, or damaged) is named as such."""
+    from importlib.machinery import EXTENSION_SUFFIXES
+
+    shutil.copytree(PACKAGE_DIR, tmp_path / "ectraverse",
+                    ignore=shutil.ignore_patterns("*.so", "*.pyd", "__pycache__"))
+    (tmp_path / "ectraverse" / f"_ec{EXTENSION_SUFFIXES[0]}").write_bytes(b"not a shared library")
+    out = run_python("import ectraverse", cwd=tmp_path, text=True)
+    assert out.returncode == 1, out
+    last = out.stderr.strip().splitlines()[-1]
+    assert "is there but does not load" in last and "python setup.py build_ext --inplace" in last, last
+
 def _stub_names(path: pathlib.Path) -> dict[str, set[str]]:
     """{"": the module's public names, class name: its public members} of a stub file."""
     tree = ast.parse(path.read_text("utf-8"))
