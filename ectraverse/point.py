@@ -35,11 +35,19 @@ import numpy as np
 
 try:
     from ectraverse import _ec
-except ImportError as exc:  # the compiled core is missing: say what to do, not "circular import"
+except ImportError as exc:  # say what to do, not "cannot import name '_ec' from partially initialized module"
+    import importlib.util
+
+    _root = os.path.dirname(os.path.dirname(__file__))
+    if importlib.util.find_spec("ectraverse._ec") is None:
+        raise ImportError(
+            f"ectraverse's compiled core (ectraverse._ec) is not built in {_root!r}. "
+            "Install the package (pip install .) and run from outside the checkout, or build the core in "
+            "place: python setup.py build_ext --inplace (docs/install.md)"
+        ) from exc
     raise ImportError(
-        f"ectraverse's compiled core (ectraverse._ec) is not built in {os.path.dirname(os.path.dirname(__file__))!r}. "
-        "Install the package (pip install .) and run from outside the checkout, or build the core in "
-        "place: python setup.py build_ext --inplace"
+        f"ectraverse's compiled core (ectraverse._ec) in {_root!r} is there but does not load ({exc}). "
+        "Rebuild it for this Python: python setup.py build_ext --inplace, or pip install ."
     ) from exc
 from ectraverse import rfc9380
 from ectraverse.curves import MAX_FIELD_BITS, CurveParams, curve_names, glv_parameters, named_params, validate_params

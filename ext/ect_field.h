@@ -37,6 +37,15 @@ typedef struct {
 #else
 #define ECT_FE_INLINE static inline
 #endif
+/* Where the assembly is the fast path, the portable bodies are never inlined:
+ * GCC would otherwise copy them into every formula when an instantiation has
+ * a translation unit of its own (ect_core4.c, ect_core6.c), doubling the
+ * formulas' code for a path these CPUs do not take. */
+#if ECT_ASM_X86 && (ECT_N == 4 || ECT_N == 6) && (defined(__GNUC__) || defined(__clang__))
+#define ECT_FE_PORTABLE static __attribute__((noinline))
+#else
+#define ECT_FE_PORTABLE static inline
+#endif
 
 #define FE T(ect_fe)
 
@@ -87,7 +96,7 @@ static inline void T(ect_fe_reduce_once)(const ect_field *F, FE *r, const uint64
     }
 }
 
-static inline void T(ect_fe_add_portable)(const ect_field *F, FE *r, const FE *a, const FE *b) {
+ECT_FE_PORTABLE void T(ect_fe_add_portable)(const ect_field *F, FE *r, const FE *a, const FE *b) {
     uint64_t t[ECT_L];
     uint64_t c = ect_limbs_add(t, a->v, b->v, NL);
     T(ect_fe_reduce_once)(F, r, t, c);
@@ -108,7 +117,7 @@ ECT_FE_INLINE void T(ect_fe_add)(const ect_field *F, FE *r, const FE *a, const F
     FE_VERIFY(F, r);
 }
 
-static inline void T(ect_fe_sub_portable)(const ect_field *F, FE *r, const FE *a, const FE *b) {
+ECT_FE_PORTABLE void T(ect_fe_sub_portable)(const ect_field *F, FE *r, const FE *a, const FE *b) {
     uint64_t t[ECT_L], pm[ECT_L];
     uint64_t mask = (uint64_t)0 - ect_limbs_sub(t, a->v, b->v, NL); /* add p back on a borrow */
     for (int i = 0; i < NL; i++) {
@@ -448,7 +457,7 @@ static inline void T(ect_fe_redc)(const ect_field *F, FE *r, uint64_t *t) {
 }
 
 /* The products and squares in portable C: schoolbook, then REDC. */
-static inline void T(ect_fe_mul_portable)(const ect_field *F, FE *r, const FE *a, const FE *b) {
+ECT_FE_PORTABLE void T(ect_fe_mul_portable)(const ect_field *F, FE *r, const FE *a, const FE *b) {
     uint64_t t[2 * ECT_L];
     for (int i = 0; i < NL; i++) t[i] = 0;
     for (int i = 0; i < NL; i++) {
@@ -466,7 +475,7 @@ static inline void T(ect_fe_mul_portable)(const ect_field *F, FE *r, const FE *a
 
 /* The cross products are computed once and doubled: NL (NL + 1) / 2 + NL^2
  * word products. */
-static inline void T(ect_fe_sqr_portable)(const ect_field *F, FE *r, const FE *a) {
+ECT_FE_PORTABLE void T(ect_fe_sqr_portable)(const ect_field *F, FE *r, const FE *a) {
     uint64_t t[2 * ECT_L];
     for (int i = 0; i < 2 * NL; i++) t[i] = 0;
     /* cross products a_i a_j, i < j */
@@ -688,3 +697,4 @@ static inline int T(ect_fe_sqrt)(const ect_field *F, FE *r, const FE *a) {
 }
 
 #undef ECT_FE_INLINE
+#undef ECT_FE_PORTABLE
