@@ -2,7 +2,7 @@
 
 Run it against the installed package, from anywhere:
 
-    python docs/measure_costs.py [CURVE]        # default secp256k1; about 20 s
+    python docs/measure_costs.py [CURVE]        # default secp256k1; about a minute
 
 Times are the minimum of a few repeats (time.perf_counter); memory is what
 tracemalloc sees Python allocate (NumPy arrays included), kept after the call
@@ -59,6 +59,9 @@ def main():
     for L in (10_000, 100_000, len(toks)):
         t = best(lambda: eng.compose(toks[:L]), 3)
         print(f"compose, {L:>7} tokens, warm          {t * 1e3:8.1f} ms = {t / L * 1e9:5.0f} ns per token")
+    t = best(lambda: eng.compose(text), 3)
+    print(f"compose(text), {len(toks)} tokens, warm   {t * 1e3:8.1f} ms = {t / len(toks) * 1e9:5.0f} ns per token "
+          "(the str path: compiled tokenizer)")
 
     a, b = eng.compose(toks[:100]), eng.compose(toks[100:200])
     for name, f in (("context product a * b", lambda: a * b), ("context inverse", a.inverse),
@@ -73,16 +76,26 @@ def main():
     t = best(lambda: [tr.pop(w) for w in toks[:2000]], 7) / 2000
     print(f"Traverser.pop                          {t * 1e6:8.1f} us = {t / kp:4.2f} k*P")
 
+    for L in (10_000, 100_000):
+        # cold: a new engine on the same (hashed) vocabulary, so the per-token tables are made in the call
+        t = best(lambda: ect.Traversal(curve, vocabulary=eng.vocabulary).prefixes(toks[:L]), 3)
+        t_warm = best(lambda: eng.prefixes(toks[:L]), 3)
+        print(f"prefixes, {L:>6} tokens, cold tables   {t * 1e3:8.1f} ms = {t / L / kp:5.3f} k*P per token; "
+              f"warm {t_warm * 1e3:8.1f} ms = {t_warm / L / kp:5.3f} k*P per token "
+              f"(blocks of {eng.prefixes(toks[:L])._block})")
     L = 10_000
-    t = best(lambda: eng.prefixes(toks[:L]), 3)
-    print(f"prefixes, 10^4 tokens                  {t * 1e3:8.1f} ms = {t / L * 1e6:5.1f} us per token = "
-          f"{t / L / kp:4.2f} k*P")
     ps = eng.prefixes(toks[:L])
     t = best(lambda: [ps.window(i, i + 8) for i in range(2000)], 3) / 2000
     print(f"PrefixStates.window(i, i + 8)          {t * 1e6:8.1f} us = {t / kp:4.2f} k*P")
+    t = best(lambda: [ps.window(i, i + 5000) for i in range(0, 2000, 7)], 3) / len(range(0, 2000, 7))
+    print(f"PrefixStates.window(i, i + 5000)       {t * 1e6:8.1f} us = {t / kp:4.2f} k*P")
     for m in (4, 8):
         t = best(lambda: ps.windows(m), 3)
-        print(f"PrefixStates.windows({m}), 10^4 tokens   {t * 1e3:8.1f} ms = {t / (L - m + 1) * 1e6:5.2f} us per window")
+        print(f"PrefixStates.windows({m}), 10^4 tokens   {t * 1e3:8.1f} ms = {t / (L - m + 1) * 1e6:5.2f} us per window "
+              f"= {t / (L - m + 1) / kp:5.3f} k*P")
+    t = best(lambda: eng.repeats(toks, 8), 3)
+    _, kept, peak = memory(lambda: eng.repeats(toks, 8))
+    print(f"repeats(x, 8), {len(toks)} tokens       {t * 1e3:8.1f} ms, peak {peak / 1e6:.0f} MB")
     ix = eng.index(toks[:L], 8)
     t = best(lambda: [ix.find(toks[i:i + 3]) for i in range(1000)], 3) / 1000
     print(f"WindowIndex.find, 3 tokens             {t * 1e6:8.1f} us")
