@@ -5,6 +5,7 @@ Most tests run on the synchronous scheduler (fast, deterministic); one module-sc
 worker processes runs the three operations once.  No timing assertions.
 """
 
+import json
 import pickle
 
 import numpy as np
@@ -244,3 +245,80 @@ def test_local_cluster_of_two_processes(cluster_client):
     assert computed_groups(df) == brute_repeats(eng, items, 3)
     keyed = Traversal("secp256k1", key=b"k", namespace="keyed")
     assert cluster_client.compute(ed.compose(keyed, bag)).result() == keyed.compose("".join(items))
+
+
+# ---- the command line ----------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    d = tmp_path_factory.mktemp("dask-cli")
+    texts = {"one.txt": "the cat sat on the mat\nand the cat ran\n", "two.txt": "a dog sat on the mat\nthe cat ran\n"}
+    for name, text in texts.items():
+        (d / name).write_text(text, encoding="utf-8")
+    return d, texts
+
+
+def cli(*args, cwd):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "ectraverse.cli", *map(str, args)], capture_output=True, text=True,
+                          env=child.env(), cwd=cwd, timeout=300)
+
+
+def test_cli_compose_with_a_scheduler(files, eng):
+    d, texts = files
+    r = cli("compose", "--json", "--scheduler", "synchronous", "-f", "one.txt", "two.txt", cwd=d)
+    assert r.returncode == 0, r.stderr
+    got = json.loads(r.stdout)
+    want = eng.compose(texts["one.txt"]) * eng.compose(texts["two.txt"])
+    assert got["context"] == want.to_bytes().hex()
+    r2 = cli("compose", "--json", "-f", "one.txt", "two.txt", cwd=d)  # without a scheduler: the same
+    assert r2.returncode == 0, r2.stderr
+    assert json.loads(r2.stdout)["context"] == got["context"]
+
+
+def test_cli_repeats_json(files, eng):
+    d, texts = files
+    want = brute_repeats(eng, list(texts.values()), 3)
+    names = list(texts)
+    for extra in ([], ["--scheduler", "synchronous"]):
+        r = cli("repeats", "-m", "3", "--json", *names, *extra, cwd=d)
+        assert r.returncode == 0, r.stderr
+        groups = json.loads(r.stdout)
+        assert {frozenset((names.index(o["file"]), o["offset"]) for o in g) for g in groups} == want
+        assert all(list(o) == ["file", "offset"] for g in groups for o in g)
+    r = cli("repeats", "-m", "3", *names, cwd=d)
+    assert r.returncode == 0, r.stderr
+    assert "sat on the" in r.stdout
+
+
+@pytest.mark.parametrize("spec", ["bogus", "local:0", "local:x", "tcp://", "threads:2"])
+def test_cli_bad_scheduler_is_one_line_without_the_value(files, spec):
+    d, _ = files
+    r = cli("compose", "--scheduler", spec, "-f", "one.txt", cwd=d)
+    assert r.returncode == 1, r.stderr
+    assert r.stdout == "" and "Traceback" not in r.stderr
+    assert len(r.stderr.splitlines()) == 1 and r.stderr.startswith("ectraverse: error: --scheduler")
+    assert repr(spec) not in r.stderr
+
+
+def test_cli_repeats_and_compose_usage_errors(files):
+    d, _ = files
+    r = cli("repeats", "-m", "0", "one.txt", cwd=d)
+    assert r.returncode == 2 and "-m" in r.stderr and "positive" in r.stderr
+    r = cli("compose", "--scheduler", "synchronous", "a b", cwd=d)
+    assert r.returncode == 2 and "-f FILE" in r.stderr
+    r = cli("repeats", "-m", "2", "missing.txt", cwd=d)
+    assert r.returncode == 1 and r.stderr.strip() == "ectraverse: error: cannot read 'missing.txt': No such file or directory"
+
+
+def test_cli_scheduler_without_dask_names_the_extra(files):
+    d, _ = files
+    r = child.run_python(
+        "import sys\n"
+        "sys.modules['dask'] = None\n"
+        "from ectraverse.cli import main\n"
+        f"sys.exit(main(['compose', '--scheduler', 'threads', '-f', {str(d / 'one.txt')!r}]))\n", text=True)
+    assert r.returncode == 1, r.stderr
+    assert r.stderr.strip() == 'ectraverse: error: --scheduler needs Dask, an optional extra: pip install "ectraverse[dask]"'
