@@ -286,7 +286,7 @@ def _dask_runner(spec: str) -> Iterator[Callable]:
     try:
         if kind == "local":
             cluster = distributed.LocalCluster(n_workers=arg, threads_per_worker=1, processes=True,
-                                               dashboard_address=None, silence_logs=logging.ERROR)
+                                               dashboard_address=":0", silence_logs=logging.ERROR)
             client = distributed.Client(cluster)
         else:
             client = distributed.Client(arg, timeout="10s")

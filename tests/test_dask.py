@@ -225,7 +225,7 @@ def test_engine_cache_keeps_recent_copies(eng):
 @pytest.fixture(scope="module")
 def cluster_client():
     distributed = pytest.importorskip("distributed")
-    cluster = distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None)
+    cluster = distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=":0")
     client = distributed.Client(cluster)
     yield client
     client.close()
