@@ -63,6 +63,11 @@ def _row(g: Goal, op: Op, curve: str, results: list[dict[str, Any]]) -> dict[str
                            "detail": ""}
     num = _find(results, "ectraverse", curve, op.name, g.size)
     missing = [] if num is not None else [_name("ectraverse", curve, op.name, g.size)]
+    if num is not None and g.field is not None:
+        if num.get(g.field) is None:
+            missing.append(f"{g.field} of {_name(num['impl'], num['curve'], num['op'], num['size'])}")
+        else:
+            num = {**num, "us_per_op": num[g.field]}
     den_us = None
     if g.vs is not None:
         den = _find(results, g.vs[0], curve, g.vs[1], g.vs[2])
