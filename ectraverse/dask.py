@@ -402,8 +402,13 @@ def _groups(df: pd.DataFrame, q: int, bases: list[int]) -> pd.DataFrame:
     return out.sort_values(["group", "element", "offset"], kind="stable").reset_index(drop=True)
 
 
-def _bases(*states) -> list[int]:
-    return np.concatenate(([0], np.cumsum([s[3] for s in states]))).tolist()
+def _count(state) -> int:
+    return state[3]
+
+
+def _bases(*counts: int) -> list[int]:
+    """Each partition's first element's index in the bag."""
+    return np.concatenate(([0], np.cumsum(counts, dtype=np.int64))).tolist()
 
 
 def repeats(engine: Traversal, bag, m: int):
@@ -462,7 +467,8 @@ def repeats(engine: Traversal, bag, m: int):
     keyed = [dask.delayed(_exact_keys, pure=True)(state, cand, m, p)
              for p, ((_, state), cand) in enumerate(zip(phase1, by_part))]
     exact = dd.from_delayed(keyed, meta=_KEYS_META, verify_meta=False).shuffle(on="digest")
-    bases = dask.delayed(_bases, pure=True)(*[state for _, state in phase1])
+    # element counts only: the partitions' states (their tokens) stay where they are
+    bases = dask.delayed(_bases, pure=True)(*[dask.delayed(_count, pure=True)(state) for _, state in phase1])
     return dd.from_delayed([dask.delayed(_groups, pure=True)(df, q, bases) for q, df in enumerate(exact.to_delayed())],
                            meta=_REPEATS_META, verify_meta=False)
 

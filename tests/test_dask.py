@@ -322,3 +322,9 @@ def test_cli_scheduler_without_dask_names_the_extra(files):
         f"sys.exit(main(['compose', '--scheduler', 'threads', '-f', {str(d / 'one.txt')!r}]))\n", text=True)
     assert r.returncode == 1, r.stderr
     assert r.stderr.strip() == 'ectraverse: error: --scheduler needs Dask, an optional extra: pip install "ectraverse[dask]"'
+
+
+def test_module_doctests():
+    import doctest
+
+    assert doctest.testmod(ed, optionflags=doctest.ELLIPSIS).failed == 0
