@@ -52,11 +52,11 @@ no multiplier) and are decoded by the engine copy of the task that receives them
 (:func:`compose`'s context, :func:`prefixes`' contexts) reach the caller, who holds the engine, as
 contexts.
 
-**Memory per worker**: one engine copy (its vocabulary: about 100 bytes per token plus 64 per
-hashed generator), plus, per partition in flight, its text and tokens (about 8 bytes per token as
-ids) and, for :func:`compose`, one coefficient per distinct token of the partition; for
-:func:`repeats`, about 40 bytes per window of the partition (its digest and position), and the
-exact keys of the candidate windows only.
+**Memory per worker**: one engine copy (its vocabulary), plus, per partition in flight, its text,
+its tokens (a Python list while tokenizing, then 8 bytes a token as ids) and, for :func:`compose`,
+one coefficient per distinct token of the partition; for :func:`repeats`, 32 bytes per window of
+the partition (digest and position) and 4 per token of its state until its candidates are known,
+and the exact keys of the candidate windows only (docs/scaling.md).
 """
 
 from __future__ import annotations
@@ -430,6 +430,8 @@ def repeats(engine: Traversal, bag, m: int):
        by different windows (collisions) split, so no group holds two different windows.
 
     Only the candidates' tokens travel; every window costs its digest and position (32 bytes).
+    Dask picks the shuffle when the frame is built: its peer-to-peer shuffle when a distributed
+    ``Client`` is the default one, which then must compute it; its task shuffle otherwise.
 
     Args:
         engine: the :class:`~ectraverse.Traversal` (its tokenizer splits str elements).
