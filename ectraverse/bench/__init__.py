@@ -84,7 +84,8 @@ itself, untimed):
   process, the three timed side by side, repeat by repeat
   (:func:`measure_group`); the bag is ``read_text`` of copies of the compose
   text, one file each, as many as make about 4x10**6 tokens (2x10**5 with
-  ``--quick``; ``--dask-tokens``), in 16 blocks cut at line ends; the
+  ``--quick``; ``--dask-tokens``), in blocks of a sixteenth of its bytes cut at
+  line ends (``read_text`` cuts each file apart: 12 partitions for 4 files); the
   vocabulary is hashed before the engine is shipped, and two untimed calls per
   cluster warm the workers; checked: both clusters' results equal
   ``compose(text)``. It needs the ``dask`` extra: without it the op is not

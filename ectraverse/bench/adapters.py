@@ -186,8 +186,8 @@ class EctraverseAdapter(Adapter):
         "compose(text) in this process.",
         f"dask = ectraverse.dask.compose(eng, bag).compute() on LocalClusters of {DASK_WORKERS[0]} and "
         f"{DASK_WORKERS[1]} worker processes (one",
-        f"thread each), the bag read_text of the copies of the compose text in {DASK_PARTITIONS} blocks cut at "
-        "line ends, against",
+        "thread each), the bag read_text of the copies of the compose text in blocks of "
+        f"1/{DASK_PARTITIONS} of its bytes cut at line ends, against",
         "compose(text) in this process (the vocabulary hashed first: the workers hash nothing).",
     )
     missing_hint = "not importable"

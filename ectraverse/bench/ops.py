@@ -394,7 +394,7 @@ OPS: Mapping[str, Op] = _table(
        goals=(Goal(f"{{curve}} compose_chunks ({CHUNK_WORKERS} processes) vs compose in one process", "≤ 1/1.5",
                    ANY, vs_field="compose_us_per_token"),),
        row=_chunks_row, cell=_chunks_cell, caption="compose_chunks: the whole call", method=_compose_method),
-    Op("dask", f"ectraverse.dask.compose of a bag (copies of the compose text, {DASK_PARTITIONS} partitions) on "
+    Op("dask", f"ectraverse.dask.compose of a bag (copies of the compose text, blocks of 1/{DASK_PARTITIONS}) on "
        f"LocalClusters of {DASK_WORKERS[1]} and {DASK_WORKERS[0]} worker processes, against compose in one process",
        "engine", "whole", "token", draw.dask_text, f"{{name}} (~{{size:,}} tokens, {DASK_WORKERS[1]} workers)",
        Sizes((4_000_000,), (200_000,), DASK_TOKENS),
