@@ -102,6 +102,7 @@ _KEYS_META = _WINDOWS_META.assign(key=pd.Series([], dtype=object))
 _lock = threading.Lock()
 _originals: weakref.WeakValueDictionary = weakref.WeakValueDictionary()  # digest -> an engine shipped from here
 _copies: OrderedDict = OrderedDict()  # digest -> the engine unpickled here from that pickle
+_unpickled = 0  # how many engines this process has unpickled (the tests read it)
 
 
 def _ship(engine: Traversal):
@@ -125,8 +126,10 @@ def _local(handle: tuple[bytes, bytes]) -> Traversal:
                 _copies.move_to_end(digest)
         if engine is not None:
             return engine
+    global _unpickled
     engine = pickle.loads(blob)
     with _lock:
+        _unpickled += 1
         engine = _copies.setdefault(digest, engine)
         _copies.move_to_end(digest)
         while len(_copies) > KEEP_ENGINES:

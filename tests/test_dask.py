@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 pytest.importorskip("dask")
+import cloudpickle
 import dask
 import dask.bag as db
 
@@ -143,6 +144,10 @@ def test_keyed_engine(eng):
     assert ed.compose(keyed, bag, split_every=2).compute(**SYNC) == want
     # in other processes: contexts cross as bytes, decoded by each process's copy of the engine
     assert ed.compose(keyed, bag).compute(scheduler="processes", num_workers=2) == want
+    # the key is in the graph once, inside the engine's pickle, and in no other task
+    graph = dict(ed.compose(keyed, bag, split_every=2).__dask_graph__())
+    holders = [k for k, v in graph.items() if b"a secret key" in cloudpickle.dumps(v)]
+    assert len(holders) == 1 and str(holders[0]).startswith("ectraverse-engine-")
     starts = ed.prefixes(keyed, bag).compute(scheduler="processes", num_workers=2)
     assert starts[7] == keyed.compose("".join(items[:7]))
     assert computed_groups(ed.repeats(keyed, bag, 3).compute(**SYNC)) == brute_repeats(keyed, items, 3)
@@ -248,6 +253,15 @@ def test_local_cluster_of_two_processes(cluster_client):
         assert computed_groups(cluster_client.compute(ed.repeats(eng, bag, 3)).result()) == want
     keyed = Traversal("secp256k1", key=b"k", namespace="keyed")
     assert cluster_client.compute(ed.compose(keyed, bag)).result() == keyed.compose("".join(items))
+    # two engines, many tasks and computations: each worker process unpickled each engine at most once
+    # (eng's vocabulary grew in this process along the way, so its pickle changed: allow one more)
+    assert all(n <= 3 for n in cluster_client.run(_unpickled_here).values())
+
+
+def _unpickled_here() -> int:
+    import ectraverse.dask
+
+    return ectraverse.dask._unpickled
 
 
 # ---- the command line ----------------------------------------------------------------------------
