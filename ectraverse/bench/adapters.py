@@ -184,10 +184,9 @@ class EctraverseAdapter(Adapter):
         "platform's default start method), each chunk tokenized and composed in a worker (the engine, with",
         "its hashed vocabulary, is pickled once per call; warm workers keep their unpickled copy), against",
         "compose(text) in this process.",
-        f"dask = ectraverse.dask.compose(eng, bag).compute() on LocalClusters of {DASK_WORKERS[0]} and "
-        f"{DASK_WORKERS[1]} worker processes (one",
-        "thread each), the bag read_text of the copies of the compose text in blocks of "
-        f"1/{DASK_PARTITIONS} of its bytes cut at line ends, against",
+        f"dask = ectraverse.dask.compose(eng, bag).compute() on LocalClusters of {DASK_WORKERS[0]} and",
+        f"{DASK_WORKERS[1]} worker processes (one thread each), the bag read_text of the copies of the compose",
+        f"text in blocks of 1/{DASK_PARTITIONS} of its bytes cut at line ends, against",
         "compose(text) in this process (the vocabulary hashed first: the workers hash nothing).",
     )
     missing_hint = "not importable"
