@@ -5,6 +5,7 @@ Subcommands:
     invert           the inverse of a context
     concat           the product of contexts (the context of the concatenation)
     window           a window's context, from two prefix states or from a text
+    repeats          the m-token windows that occur more than once in and between files
     remove-prefix    ``C(v)`` from ``C(uv)`` and ``C(u)``
     remove-suffix    ``C(u)`` from ``C(uv)`` and ``C(v)``
     curves           the registered curves and their hash-to-curve suites
@@ -29,6 +30,12 @@ contexts multiply to the whole's; a run without whitespace longer than
 file holds at most :data:`KEY_MAX_BYTES` bytes.  Unrecognised options are
 reported by name, never with their values.
 
+``compose -f FILE... --scheduler SPEC`` and ``repeats ... --scheduler SPEC``
+run on Dask (:mod:`ectraverse.dask`, the optional ``dask`` extra): SPEC is
+``synchronous``, ``threads``, ``processes``, ``local:N`` (a LocalCluster of N
+worker processes, one thread each) or a scheduler address ``tcp://HOST:PORT``
+(:data:`SCHEDULER_FORMS`).  Without ``--scheduler`` nothing imports Dask.
+
 User errors (running out of memory included) print one line
 ``ectraverse: error: ...`` on stderr and exit 1; usage errors exit 2.  Set
 ``ECTRAVERSE_DEBUG=1`` to get the traceback of an
@@ -38,11 +45,14 @@ error instead.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import itertools
 import json
 import os
+import re
 import stat
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from string import hexdigits
 from typing import BinaryIO
 
@@ -52,10 +62,10 @@ from rich.table import Table
 
 import ectraverse
 from ectraverse import demos, rfc9380, tokenizers
-from ectraverse._args import ArgumentParser, unrecognized
+from ectraverse._args import ArgumentParser, positive_int, unrecognized
 from ectraverse.context import Context
 from ectraverse.errors import ContextMismatchError, EctraverseError
-from ectraverse.traverse import Traversal
+from ectraverse.traverse import Traversal, _repeated_windows
 
 #: Key files hold at most this many bytes.
 KEY_MAX_BYTES = 4096
@@ -65,6 +75,13 @@ CONTEXT_HEX_MAX = 1 << 16
 PROGRESS_MIN_BYTES = 1 << 20
 #: The subcommands that build an engine, so take --curve, --tokenizer, --namespace and --key-file.
 ENGINE_COMMANDS = ("compose", "invert", "concat", "window", "remove-prefix", "remove-suffix")
+#: What ``--scheduler`` takes.
+SCHEDULER_FORMS = ("synchronous, threads, processes, local:N (a LocalCluster of N worker processes) "
+                   "or a scheduler address tcp://HOST:PORT")
+#: ``compose --scheduler`` reads files in blocks of about this many bytes (cut at line ends), one partition each.
+DASK_BLOCK_BYTES = 8 << 20
+#: ``repeats`` shows at most this many groups in its table (``--json`` gives all).
+REPEATS_TABLE_MAX = 40
 
 
 class CLIError(Exception):
@@ -223,28 +240,170 @@ def _console() -> Console:
     return console if console.is_terminal else Console(width=160)
 
 
+# ---- Dask: --scheduler -------------------------------------------------------------------
+
+_ADDRESS = re.compile(r"tcp://[A-Za-z0-9.\-]+:[0-9]{1,5}|tcp://\[[0-9A-Fa-f:.]+\]:[0-9]{1,5}")
+
+
+def _parse_scheduler(spec: str) -> tuple[str, int | str | None]:
+    """``("synchronous" | "threads" | "processes", None)``, ``("local", N)`` or ``("address", spec)``.
+
+    The error never quotes SPEC (an address may be private)."""
+    if spec in ("synchronous", "threads", "processes"):
+        return spec, None
+    if spec.startswith("local:"):
+        n = spec.removeprefix("local:")
+        if n.isascii() and n.isdigit() and 1 <= int(n) <= 4096:
+            return "local", int(n)
+    elif _ADDRESS.fullmatch(spec):
+        return "address", spec
+    raise CLIError(f"--scheduler must be {SCHEDULER_FORMS}")
+
+
+def _dask_module():
+    try:
+        import ectraverse.dask as ed
+    except ImportError:
+        raise CLIError('--scheduler needs Dask, an optional extra: pip install "ectraverse[dask]"') from None
+    return ed
+
+
+@contextlib.contextmanager
+def _dask_runner(spec: str) -> Iterator[Callable]:
+    """``run(lazy)``: compute a Dask object on the scheduler of SPEC, with a progress bar on stderr when it is a
+    terminal (Dask's own progress, drawn by rich, for a cluster); the cluster is closed afterwards."""
+    kind, arg = _parse_scheduler(spec)
+    _dask_module()
+    show = sys.stderr.isatty()
+    if kind not in ("local", "address"):
+        yield lambda lazy: _compute_local(lazy, kind, show)
+        return
+    import logging
+
+    import distributed
+
+    cluster = None
+    try:
+        if kind == "local":
+            cluster = distributed.LocalCluster(n_workers=arg, threads_per_worker=1, processes=True,
+                                               dashboard_address=":0", silence_logs=logging.ERROR)
+            client = distributed.Client(cluster)
+        else:
+            client = distributed.Client(arg, timeout="10s")
+    except (OSError, TimeoutError) as exc:
+        raise CLIError(f"cannot reach the Dask scheduler of --scheduler ({type(exc).__name__})") from None
+    try:
+        yield lambda lazy: _compute_cluster(client, lazy, show)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _progress():
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(TextColumn("dask"), BarColumn(), MofNCompleteColumn(), TextColumn("tasks"), TimeElapsedColumn(),
+                    console=Console(stderr=True), transient=True)
+
+
+def _compute_local(lazy, scheduler: str, show: bool):
+    if not show:
+        return lazy.compute(scheduler=scheduler)
+    from dask.callbacks import Callback
+
+    with _progress() as progress:
+        task = progress.add_task("dask", total=None)
+
+        class _Bar(Callback):
+            def _start_state(self, dsk, state):
+                progress.update(task, total=sum(len(state[k]) for k in ("ready", "waiting", "running", "finished")))
+
+            def _posttask(self, key, result, dsk, state, worker_id):
+                progress.advance(task)
+
+        with _Bar():
+            return lazy.compute(scheduler=scheduler)
+
+
+def _compute_cluster(client, lazy, show: bool):
+    future = client.compute(lazy)
+    if show:
+        from distributed.diagnostics.progressbar import TextProgressBar
+
+        with _progress() as progress:
+            task = progress.add_task("dask", total=None)
+
+            class _Bar(TextProgressBar):  # Dask's progress (the scheduler's counts), drawn by rich on stderr
+                def _draw_bar(self, remaining, all, **kwargs):
+                    progress.update(task, total=all, completed=all - remaining)
+
+                def _draw_stop(self, **kwargs):
+                    pass
+
+            _Bar([future], scheduler=client.scheduler.address, complete=True)
+    return future.result()
+
+
+def _check_files(paths: Sequence[str]) -> None:
+    for path in paths:
+        try:
+            with open(path, "rb") as f:
+                f.read(1)
+        except OSError as exc:
+            raise CLIError(f"cannot read {path!r}: {exc.strerror or exc}") from None
+
+
 # ---- subcommands -----------------------------------------------------------------
 
 
 def _cmd_compose(args: argparse.Namespace) -> int:
+    files = args.file or []
+    if "-" in files and len(files) > 1:
+        raise UsageError("-f takes '-' (stdin) alone, not among other files")
+    if args.scheduler is not None and (not files or files == ["-"]):
+        raise UsageError("--scheduler composes files: give them with -f FILE...")
     engine = _engine(args)
     if args.text is not None:
         ctx = engine.compose(_check_text(args.text, "TEXT"))
-    elif args.file is not None and args.file != "-":
-        try:
-            f = open(args.file, "rb")
-        except OSError as exc:
-            raise CLIError(f"cannot read {args.file!r}: {exc.strerror or exc}") from None
-        with f:
-            try:
-                ctx = _compose_stream(engine, f, repr(args.file))
-            except OSError as exc:  # e.g. a directory opens but cannot be read
-                raise CLIError(f"cannot read {args.file!r}: {exc.strerror or exc}") from None
+    elif args.scheduler is not None:
+        ctx = _compose_files_on_dask(engine, files, args.scheduler)
+    elif files and files != ["-"]:
+        ctx = engine.identity
+        for path in files:
+            ctx = ctx * _compose_file(engine, path)
     else:
         if sys.stdin.isatty():
             print("ectraverse: reading the text from stdin (end it with Ctrl-D)", file=sys.stderr)
         ctx = _compose_stream(engine, sys.stdin.buffer, "stdin")
     return _emit_context(args, engine, ctx)
+
+
+def _compose_file(engine: Traversal, path: str) -> Context:
+    try:
+        f = open(path, "rb")
+    except OSError as exc:
+        raise CLIError(f"cannot read {path!r}: {exc.strerror or exc}") from None
+    with f:
+        try:
+            return _compose_stream(engine, f, repr(path))
+        except OSError as exc:  # e.g. a directory opens but cannot be read
+            raise CLIError(f"cannot read {path!r}: {exc.strerror or exc}") from None
+
+
+def _compose_files_on_dask(engine: Traversal, files: Sequence[str], spec: str) -> Context:
+    """The files end to end, read as lines in blocks of about :data:`DASK_BLOCK_BYTES`, composed on Dask."""
+    _parse_scheduler(spec)
+    ed = _dask_module()
+    _check_files(files)
+    import dask.bag as db
+
+    bag = db.read_text(list(files), blocksize=DASK_BLOCK_BYTES, linedelimiter="\n")
+    with _dask_runner(spec) as run:
+        try:
+            return run(ed.compose(engine, bag))
+        except UnicodeDecodeError as exc:
+            raise CLIError(f"a file is not valid UTF-8 text ({exc.reason} at byte {exc.start} of a block)") from None
 
 
 def _cmd_invert(args: argparse.Namespace) -> int:
@@ -295,6 +454,107 @@ def _cmd_window(args: argparse.Namespace) -> int:
         raise CLIError(f"window bounds must satisfy 0 <= I <= J <= {L} (the text has {L} tokens), not I={i}, J={j}")
     tokens = engine.tokens(text)[i:j]
     return _emit_context(args, engine, states.window(i, j), start=i, end=j, tokens=tokens)
+
+
+def _file_texts(paths: Sequence[str]) -> list[str]:
+    out = []
+    for path in paths:
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+        except OSError as exc:
+            raise CLIError(f"cannot read {path!r}: {exc.strerror or exc}") from None
+        try:
+            out.append(data.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            raise CLIError(f"{path!r} is not valid UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    return out
+
+
+def _repeats_in_process(engine: Traversal, texts: Sequence[str], m: int) -> list[list[tuple[int, int]]]:
+    """The repeated m-windows of the texts, each a document: their ids end to end with a distinct negative id
+    between documents (so no window that crosses one repeats), grouped exactly (``_repeated_windows``)."""
+    import numpy as np
+
+    parts, starts, at = [], [], 0
+    for f, text in enumerate(texts):
+        if f:
+            parts.append(np.array([-f], dtype=np.int64))
+            at += 1
+        ids = np.asarray(engine._ids(text), dtype=np.int64)
+        starts.append(at)
+        parts.append(ids)
+        at += ids.shape[0]
+    ids = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+    if ids.shape[0] < m:
+        return []
+    pos, bounds = _repeated_windows(ids, m)
+    starts_arr = np.asarray(starts, dtype=np.int64)
+    files = np.searchsorted(starts_arr, pos, side="right") - 1
+    offsets = pos - starts_arr[files]
+    f_list, o_list, b = files.tolist(), offsets.tolist(), bounds.tolist()
+    return [list(zip(f_list[x:y], o_list[x:y])) for x, y in itertools.pairwise(b)]
+
+
+def _repeats_on_dask(engine: Traversal, paths: Sequence[str], m: int, spec: str) -> list[list[tuple[int, int]]]:
+    """The same on Dask: one element per file (``read_text`` then the file's lines joined)."""
+    _parse_scheduler(spec)
+    ed = _dask_module()
+    import dask.bag as db
+
+    docs = db.read_text(list(paths), blocksize=None, linedelimiter="\n").map_partitions(_one_document)
+    with _dask_runner(spec) as run:
+        try:
+            frame = run(ed.repeats(engine, docs, m))
+        except UnicodeDecodeError as exc:
+            raise CLIError(f"a file is not valid UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    return ed._positions(frame)
+
+
+def _one_document(lines) -> list[str]:
+    return ["".join(lines)]
+
+
+def _cmd_repeats(args: argparse.Namespace) -> int:
+    paths = args.files
+    engine = Traversal("secp256k1", tokenizer=args.tokenizer)
+    if args.scheduler is not None:
+        _parse_scheduler(args.scheduler)
+        _check_files(paths)
+        groups = _repeats_on_dask(engine, paths, args.m, args.scheduler)
+        texts = None
+    else:
+        texts = _file_texts(paths)
+        groups = _repeats_in_process(engine, texts, args.m)
+    if args.json:
+        _emit_json([[{"file": paths[f], "offset": o} for f, o in g] for g in groups])
+        return 0
+    console = _console()
+    if not groups:
+        console.print(f"no {args.m}-token window occurs more than once in {len(paths)} file(s)")
+        return 0
+    shown = groups[:REPEATS_TABLE_MAX]
+    tokens: dict[int, list] = {}  # the tokens of the files where the shown windows first occur
+    for g in shown:
+        f = g[0][0]
+        if f not in tokens:
+            tokens[f] = engine.tokens(texts[f] if texts is not None else _file_texts([paths[f]])[0])
+    occurrences = sum(map(len, groups))
+    table = Table(title=f"repeated {args.m}-token windows: {len(groups):,} ({occurrences:,} occurrences)",
+                  title_justify="left",
+                  caption=None if len(groups) <= len(shown) else
+                  f"the first {len(shown)} by first occurrence; --json lists all {len(groups):,}",
+                  caption_justify="left")
+    table.add_column("window", overflow="fold")
+    table.add_column("count", justify="right")
+    table.add_column("where (file: token offset)", overflow="fold")
+    for g in shown:
+        f, o = g[0]
+        window = " ".join(map(str, tokens[f][o:o + args.m]))
+        where = ", ".join(f"{paths[fi]}: {oi}" for fi, oi in g[:6]) + (f", … ({len(g) - 6} more)" if len(g) > 6 else "")
+        table.add_row(window, str(len(g)), where)
+    console.print(table)
+    return 0
 
 
 def _default_suite_id(C, *, random_oracle: bool = True) -> str | None:
@@ -432,9 +692,9 @@ Contexts move between commands as hex (the bytes of Context.to_bytes):
 The context commands (compose, invert, concat, window, remove-prefix and
 remove-suffix) take the engine options --curve, --tokenizer, --namespace and
 --key-file after their name; a context decodes only under the options it was
-composed with.  hash-to-curve takes --curve (or --suite); curves takes none; a
-demo takes its own options after its NAME (ectraverse demo NAME --help), and
-bench its own.  --json prints machine-readable output on stdout (bench's --json
+composed with.  hash-to-curve takes --curve (or --suite); repeats takes
+--tokenizer; curves takes none; a demo takes its own options after its NAME
+(ectraverse demo NAME --help), and bench its own.  --json prints machine-readable output on stdout (bench's --json
 takes a PATH instead).  Randomness belongs to the demos and bench, which take
 --seed.  An unrecognised option is reported by its name, never with its value.
 
@@ -505,19 +765,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("compose", _cmd_compose, "the context of a text",
             "Compose a text into its context and print its length, its point (compressed SEC1 hex)\n"
-            "and the context's bytes in hex. The text is TEXT, or the UTF-8 file -f PATH, or stdin.\n"
+            "and the context's bytes in hex. The text is TEXT, or the UTF-8 files -f PATH... end to\n"
+            "end (each file's tokens, then the next file's), or stdin.\n"
             f"Files and stdin are read in blocks of {tokenizers.BLOCK_SIZE} bytes cut at token boundaries,\n"
             "whatever the lines, with a progress bar for large files when stderr is a terminal; with\n"
             f"--tokenizer words or whitespace, a run without whitespace may be at most {tokenizers.MAX_RUN}\n"
-            "characters.",
+            "characters. With --scheduler SPEC the files are read as lines, in blocks of about\n"
+            f"{DASK_BLOCK_BYTES >> 20} MiB, and composed on Dask (ectraverse.dask.compose; the optional dask extra).",
             "examples:\n"
             '  ectraverse compose "the cat sat"\n'
             "  ectraverse compose -f book.txt --json\n"
+            "  ectraverse compose -f shards/*.txt --scheduler local:4\n"
             '  printf "the cat" | ectraverse compose -q --curve P-256 --namespace demo',
             parents=[engine_opts, out_opts])
     src = p.add_mutually_exclusive_group()
     src.add_argument("text", nargs="?", metavar="TEXT", help="the text (default: read stdin)")
-    src.add_argument("-f", "--file", metavar="PATH", help="read the text from a UTF-8 file ('-' for stdin)")
+    src.add_argument("-f", "--file", metavar="PATH", nargs="+",
+                     help="read the text from UTF-8 files, end to end ('-' alone: stdin)")
+    p.add_argument("--scheduler", metavar="SPEC",
+                   help=f"compose the -f files on Dask (pip install \"ectraverse[dask]\"): {SCHEDULER_FORMS}")
 
     p = add("invert", _cmd_invert, "the inverse of a context",
             "Print the inverse of a context: concat(C, invert(C)) is the identity (length 0).",
@@ -571,6 +837,25 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("whole", metavar="WHOLE", help="the whole context in hex ('-' for stdin)")
         p.add_argument("part", metavar=part, help=f"the {part.lower()} context in hex ('-' for stdin)")
         _text_option(p, "hex")
+
+    p = add("repeats", _cmd_repeats, "the m-token windows that occur more than once in and between files",
+            "Find every window of M consecutive tokens that occurs at least twice in the FILEs, within a\n"
+            "file or between files (n-gram overlap, as in test-set contamination checks), exactly: windows\n"
+            "are grouped by a digest, then every group is checked token by token. Windows do not cross\n"
+            "from one file into the next; offsets count tokens from the start of their file.\n"
+            "Without --scheduler it runs in this process (each file is read whole); with --scheduler SPEC,\n"
+            "on Dask (pip install \"ectraverse[dask]\"), one task per file, as a distributed shuffle.\n"
+            "--json prints a list of groups, each a list of {\"file\": PATH, \"offset\": N}.",
+            "examples:\n"
+            "  ectraverse repeats -m 13 train.txt test.txt\n"
+            "  ectraverse repeats -m 8 --json docs/*.md\n"
+            "  ectraverse repeats -m 13 --scheduler local:4 shards/*.txt --json",
+            parents=[_output_options(quiet=None, json_help="print the groups as one JSON list on stdout")])
+    p.add_argument("files", nargs="+", metavar="FILE", help="UTF-8 text files")
+    p.add_argument("-m", type=positive_int, required=True, metavar="M", help="the window length in tokens")
+    p.add_argument("--tokenizer", default="words", choices=list(tokenizers.BY_NAME),
+                   help="how texts are split into tokens (default words)")
+    p.add_argument("--scheduler", metavar="SPEC", help=f"run on Dask: {SCHEDULER_FORMS}")
 
     add("curves", _cmd_curves, "list the registered curves and their hash-to-curve suites",
         "A table of the registered curves (sizes, cofactor, a, GLV, the fixed-size core), and one of\n"

@@ -6,6 +6,7 @@ They never assert a speed.
 """
 
 import argparse
+import importlib.util
 import itertools
 import json
 import math
@@ -22,7 +23,7 @@ from ectraverse.bench import inputs as bench_inputs
 from child import run_python
 
 FAST = ["--quick", "--no-progress", "--min-time", "0.002"]
-TINY_ENGINE = ["--compose-tokens", "300", "--prefix-tokens", "40"]
+TINY_ENGINE = ["--compose-tokens", "300", "--prefix-tokens", "40", "--dask-tokens", "300"]
 RESULT_KEYS = {"impl", "curve", "op", "size", "us_per_op", "ops_per_s", "loops", "repeats",
                "median_s", "all_s"}
 
@@ -96,7 +97,8 @@ def test_quick_run_writes_json(tmp_path, capsys):
                                  "msm_sizes": [16, 256],
                                  "batch_sizes": {"batch_add": 10000, "batch_mul_g": 1000,
                                                  "hash_to_curve_batch": 1000},
-                                 "vocab_tokens": 100000, "compose_tokens": 100000, "prefix_tokens": 10000}
+                                 "vocab_tokens": 100000, "compose_tokens": 100000, "dask_tokens": 200000,
+                                 "prefix_tokens": 10000}
     [r] = data["results"]
     assert (r["impl"], r["curve"], r["op"], r["size"]) == ("reference", "secp256k1", "add", None)
     check_result(r)
@@ -283,6 +285,30 @@ def test_measure_pair_alternates_its_repeats():
     assert a.us_per_op / b.us_per_op == pytest.approx(0.25)
 
 
+def test_measure_group_alternates_every_callable():
+    """measure_group is measure_pair for any number: turn by turn, so a clock that slows down
+    half-way leaves every ratio unchanged."""
+    from ectraverse.bench.timing import measure_group
+
+    clock = [0.0]
+    calls = []
+
+    def step(name, cost):
+        def fn():
+            calls.append(name)
+            clock[0] += cost * (3.0 if clock[0] > 0.15 else 1.0)
+        return fn
+
+    a, b, c = measure_group([(step("a", 0.001), 2), (step("b", 0.002), 1), (step("c", 0.004), 1)],
+                            min_time=0.01, repeats=4, timer=lambda: clock[0])
+    assert a.repeats == b.repeats == c.repeats == 4
+    timed = calls[-(4 * (a.loops + b.loops + c.loops)):]
+    assert [name for name, _ in itertools.groupby(timed)] == ["a", "b", "c"] * 4
+    assert a.us_per_op / b.us_per_op == pytest.approx(0.25) and c.us_per_op / b.us_per_op == pytest.approx(2)
+    with pytest.raises(ValueError, match="ops_per_call must be at least 1"):
+        measure_group([(step("a", 0.001), 0)])
+
+
 @pytest.mark.parametrize("kwargs, message", [
     ({"repeats": 0}, "repeats must be at least 1"),
     ({"ops_per_call": 0}, "ops_per_call must be at least 1"),
@@ -317,6 +343,7 @@ def test_batch_inputs_never_add_a_point_to_itself():
 
 
 needs_core = pytest.mark.skipif(not hasattr(ectraverse, "curve"), reason="the compiled core is not built yet")
+HAS_DASK = importlib.util.find_spec("distributed") is not None  # the dask op runs only with the extra
 
 
 # --- the token layer: hash_to_curve, hash_to_curve_batch, vocab ---------------
@@ -490,7 +517,7 @@ def test_goal_table_shows_a_fail_apart_from_its_target(kind, value, target, stat
 
 def test_goal_targets_and_units():
     assert [(g.target, g.unit, g.kind) for g in (ops.Goal("a", "≤ 1/1.5", vs=("x", "mul", None)),
-                                                 ops.Goal("b", "≤ 40 µs"), ops.Goal("c", "≤ 300 MB", field="peak_mb"))] \
+                                                 ops.Goal("b", "≤ 40 µs"), ops.Goal("c", "≤ 300 MB", value_field="peak_mb"))] \
         == [(pytest.approx(1 / 1.5), "", "ratio"), (40.0, "µs", "us_per_op"), (300.0, "MB", "field")]
 
 
@@ -526,9 +553,9 @@ def test_engine_ops_report_their_fields_and_goals(tmp_path, capsys):
     assert rc == 0
     rows = {(r["op"], r["size"]): r for r in data["results"]}
     corpus = bench_inputs._stdlib_corpus(300)
-    assert set(rows) == {("mul", None), ("compose", 300), ("compose_text", 300), ("compose_ids", 300),
-                         ("prefixes", None), ("push", None), ("window", None), ("windows", 8), ("windows", 4),
-                         ("repeats", 300), ("compose_chunks", 300)}
+    assert set(rows) == {("mul", None), ("compose", 300), ("push", None), ("window", None),
+                         ("windows", 8), ("windows", 4), ("compose_chunks", 300), ("compose_text", 300), ("compose_ids", 300),
+                         ("prefixes", None), ("repeats", 300)} | ({("dask", 300)} if HAS_DASK else set())
     for r in rows.values():
         check_result(r)
         assert r["checked"] is True
@@ -556,10 +583,10 @@ def test_engine_ops_report_their_fields_and_goals(tmp_path, capsys):
         assert (w["per"], w["tokens"], w["window_length"]) == ("window", 40, m)
         assert w["windows"] == w["ops_per_call"] == 40 - m + 1
 
-    text = rows["compose_text", 300]
-    assert text["per"] == "token" and text["ops_per_call"] == text["tokens"] == corpus.tokens
-    assert text["findall_s"] == pytest.approx(statistics.median(text["findall_all_s"]) / text["findall_loops"])
-    assert text["findall_us_per_token"] == pytest.approx(text["findall_s"] * 1e6 / corpus.tokens)
+    ctext = rows["compose_text", 300]
+    assert ctext["per"] == "token" and ctext["ops_per_call"] == ctext["tokens"] == corpus.tokens
+    assert ctext["findall_s"] == pytest.approx(statistics.median(ctext["findall_all_s"]) / ctext["findall_loops"])
+    assert ctext["findall_us_per_token"] == pytest.approx(ctext["findall_s"] * 1e6 / corpus.tokens)
     ids = rows["compose_ids", 300]
     assert ids["ops_per_call"] == corpus.tokens and ids["distinct_ids"] == corpus.distinct
     prefixes = rows["prefixes", None]
@@ -581,6 +608,22 @@ def test_engine_ops_report_their_fields_and_goals(tmp_path, capsys):
     assert chunks["repeats"] == compose["repeats"] == 3
 
     goals = {g["goal"]: g for g in data["goals"]}
+    if HAS_DASK:  # 2 workers timed against 1 and against compose in this process, side by side
+        dask = rows["dask", 300]
+        assert dask["per"] == "token" and dask["copies"] == 1
+        assert dask["ops_per_call"] == dask["tokens"] == corpus.tokens and dask["partitions"] >= 1
+        assert dask["workers"] == list(bench_inputs.DASK_WORKERS)
+        assert dask["two_workers_s"] == pytest.approx(dask["us_per_call"] / 1e6)
+        assert dask["one_worker_s"] == pytest.approx(statistics.median(dask["one_worker_all_s"]) / dask["one_worker_loops"])
+        assert dask["compose_s"] == pytest.approx(statistics.median(dask["compose_all_s"]) / dask["compose_loops"])
+        assert dask["compose_us_per_op"] == pytest.approx(dask["compose_s"] * 1e6 / dask["tokens"])
+        assert dask["speedup"] == pytest.approx(dask["one_worker_s"] / dask["two_workers_s"])
+        for text, ratio in {
+            "secp256k1 dask.compose on 2 workers vs 1": dask["us_per_op"] / dask["one_worker_us_per_token"],
+            "secp256k1 dask.compose on 1 worker vs compose in one process":
+                dask["one_worker_us_per_token"] / dask["compose_us_per_op"],
+        }.items():
+            assert goals[text]["ratio"] == pytest.approx(ratio) and goals[text]["status"] in ("pass", "fail")
     expected = {
         "secp256k1 compose per token vs Traverser.push per token": compose["us_per_op"] / compose["push_us_per_token"],
         "secp256k1 push vs ectraverse mul": push["us_per_op"] / rows["mul", None]["us_per_op"],
@@ -589,7 +632,7 @@ def test_engine_ops_report_their_fields_and_goals(tmp_path, capsys):
         "secp256k1 windows(4) per window vs window": rows["windows", 4]["us_per_op"] / window["us_per_op"],
         "secp256k1 compose_chunks (2 processes) vs compose in one process":
             chunks["us_per_op"] / chunks["compose_us_per_token"],
-        "secp256k1 compose(text) vs re.findall of the text": text["us_per_op"] / text["findall_us_per_token"],
+        "secp256k1 compose(text) vs re.findall of the text": ctext["us_per_op"] / ctext["findall_us_per_token"],
         "secp256k1 compose(ids) per token vs ectraverse mul": ids["us_per_op"] / rows["mul", None]["us_per_op"],
         "secp256k1 prefixes per token vs ectraverse mul": prefixes["us_per_op"] / rows["mul", None]["us_per_op"],
         "secp256k1 windows(8) per window vs ectraverse mul": rows["windows", 8]["us_per_op"] / rows["mul", None]["us_per_op"],
@@ -656,18 +699,21 @@ def test_engine_ops_run_on_secp256k1_unless_curves_are_named():
 def test_engine_op_sizes_and_repeats():
     s, tasks, _ = plan()
     got = sorted((t.op, t.size) for t in tasks if t.op in ops.ops_of_layer("engine"))
-    assert got == [("compose", 1_000_000), ("compose_chunks", 1_000_000), ("compose_ids", 1_000_000),
-                   ("compose_text", 1_000_000), ("prefixes", None), ("push", None), ("repeats", 1_000_000),
-                   ("window", None), ("windows", 4), ("windows", 8)]
+    assert got == sorted([("compose", 1_000_000), ("compose_chunks", 1_000_000), ("compose_ids", 1_000_000),
+                          ("compose_text", 1_000_000), *([("dask", 4_000_000)] if HAS_DASK else []), ("prefixes", None),
+                          ("push", None), ("repeats", 1_000_000), ("window", None), ("windows", 4), ("windows", 8)],
+                         key=lambda t: (t[0], t[1] or 0))
     assert (s.repeats, s.repeats_of["compose"], s.prefix_tokens) == (5, 5, 10_000)
     s, tasks, _ = plan("--quick")
     got = sorted((t.op, t.size) for t in tasks if t.op in ops.ops_of_layer("engine"))
-    assert got == [("compose", 100_000), ("compose_chunks", 100_000), ("compose_ids", 100_000),
-                   ("compose_text", 100_000), ("prefixes", None), ("push", None), ("repeats", 100_000),
-                   ("window", None), ("windows", 4), ("windows", 8)]
+    assert got == sorted([("compose", 100_000), ("compose_chunks", 100_000), ("compose_ids", 100_000),
+                          ("compose_text", 100_000), *([("dask", 200_000)] if HAS_DASK else []), ("prefixes", None),
+                          ("push", None), ("repeats", 100_000), ("window", None), ("windows", 4), ("windows", 8)],
+                         key=lambda t: (t[0], t[1] or 0))
     assert (s.repeats, s.repeats_of["compose"]) == (3, 3)
-    s, _, _ = plan("--repeats", "4", "--compose-tokens", "500", "--prefix-tokens", "64")
+    s, _, _ = plan("--repeats", "4", "--compose-tokens", "500", "--prefix-tokens", "64", "--dask-tokens", "700")
     assert (s.repeats_of["compose"], s.sizes["compose"], s.prefix_tokens) == (4, (500,), 64)
+    assert s.sizes["dask"] == (700,)
 
 
 @pytest.mark.parametrize("argv, added", [

@@ -33,7 +33,7 @@ from ectraverse.demos import DEMOS, DESCRIPTIONS
 import child
 
 REPO = Path(__file__).resolve().parents[1]
-SUBCOMMANDS = ["compose", "invert", "concat", "window", "remove-prefix", "remove-suffix", "curves",
+SUBCOMMANDS = ["compose", "invert", "concat", "window", "remove-prefix", "remove-suffix", "repeats", "curves",
                "hash-to-curve", "demo", "bench"]
 SECP_DST = "QUUX-V01-CS02-with-secp256k1_XMD:SHA-256_SSWU_RO_"
 

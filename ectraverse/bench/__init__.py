@@ -45,7 +45,7 @@ Hash results are checked against :mod:`ectraverse.reference`: the x-coordinate
 of the first message's point, and for ``vocab`` the generator of the most
 frequent token.
 
-The traversal engine has five operations, run on secp256k1 unless ``--curve``
+The traversal engine has six operations, run on secp256k1 unless ``--curve``
 names other curves (ectraverse alone offers them; each cell builds its own
 :class:`~ectraverse.Traversal` and checks its results against the engine
 itself, untimed):
@@ -78,6 +78,18 @@ itself, untimed):
   its 10**5-token text: with the ``fork`` start method the pool starts in
   milliseconds, and with ``spawn`` or ``forkserver`` its start-up (about a
   second) falls in the untimed warm-up.
+* ``dask``: ``ectraverse.dask.compose(eng, bag)`` computed on a
+  ``distributed.LocalCluster`` of 2 worker processes (one thread each),
+  against the same on a cluster of 1 worker and ``eng.compose(text)`` in this
+  process, the three timed side by side, repeat by repeat
+  (:func:`measure_group`); the bag is ``read_text`` of copies of the compose
+  text, one file each, as many as make about 4x10**6 tokens (2x10**5 with
+  ``--quick``; ``--dask-tokens``), in blocks of a sixteenth of its bytes cut at
+  line ends (``read_text`` cuts each file apart: 12 partitions for 4 files); the
+  vocabulary is hashed before the engine is shipped, and two untimed calls per
+  cluster warm the workers; checked: both clusters' results equal
+  ``compose(text)``. It needs the ``dask`` extra: without it the op is not
+  offered.
 
 ``compose`` and ``compose_chunks`` take about a second per call at full size,
 so they are timed 5 times (3 with ``--quick``; the median is reported;
@@ -93,6 +105,7 @@ Run it as ``ectraverse bench`` (or ``python -m ectraverse.bench``)::
     ectraverse bench --curve secp256k1 --op mul --op mul_g --json bench.json
     ectraverse bench --op hash_to_curve_batch --op vocab --curve P-256
     ectraverse bench --curve secp256k1 --op mul --op compose --op push --op window --op windows --op compose_chunks
+    ectraverse bench --op dask --curve secp256k1 --json dask.json
 
 The table shows times and, in parentheses, each implementation's time relative
 to ectraverse's (above 1 means ectraverse is faster). A final table compares the
@@ -119,7 +132,12 @@ and ``push_scaled_s`` (the push run scaled to the text's tokens);
 ``compose_chunks`` also ``chunks``, ``workers``, ``start_method``,
 ``chunk_chars``, ``chunks_s`` (seconds per call), ``compose_s``,
 ``compose_loops``, ``compose_all_s``, ``compose_us_per_token`` and
-``compose_tokens_per_s`` (compose in one process); ``window`` and ``windows``
+``compose_tokens_per_s`` (compose in one process); ``dask`` also
+``copies``, ``partitions``, ``workers``, ``method``, ``two_workers_s``,
+``one_worker_s``, ``one_worker_loops``, ``one_worker_all_s``,
+``one_worker_us_per_token``, ``compose_s``, ``compose_loops``,
+``compose_all_s``, ``compose_us_per_op`` and ``speedup`` (1 worker's time over
+2 workers'); ``window`` and ``windows``
 have ``tokens`` (of the prefix states) and ``window_length``, and ``windows``
 has ``windows`` (per call; its ``size`` is m). A cell that failed has
 ``error`` instead of timings.
@@ -182,7 +200,7 @@ from collections.abc import Sequence
 from ectraverse.bench.adapters import ADAPTERS, Adapter, Case
 from ectraverse.bench.args import add_arguments, build_parser
 from ectraverse.bench.ops import CURVES, OPS, Goal, Op
-from ectraverse.bench.timing import Measurement, measure, measure_pair
+from ectraverse.bench.timing import Measurement, measure, measure_group, measure_pair
 
 __all__ = [
     "ADAPTERS",
@@ -197,6 +215,7 @@ __all__ = [
     "build_parser",
     "main",
     "measure",
+    "measure_group",
     "measure_pair",
     "run",
 ]

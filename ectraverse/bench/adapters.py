@@ -14,18 +14,22 @@ import concurrent.futures
 import dataclasses
 import importlib
 import importlib.metadata
+import importlib.util
 import itertools
 import multiprocessing
+import os
 import re
+import shutil
 import sys
+import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
 from typing import Any, Protocol
 
 from ectraverse import rfc9380
-from ectraverse.bench.inputs import (CHUNK_WORKERS, CURVES, H2C_DST, REPEATS_M, SINGLE_INPUTS, WINDOW_LENGTH, OpInputs,
-                                     x_of)
+from ectraverse.bench.inputs import (CHUNK_WORKERS, CURVES, DASK_PARTITIONS, DASK_WORKERS, H2C_DST, REPEATS_M,
+                                     SINGLE_INPUTS, WINDOW_LENGTH, OpInputs, x_of)
 from ectraverse.bench.ops import OPS
 from ectraverse.curves import named_params
 
@@ -46,9 +50,12 @@ class Case:
     compared; never timed); ``baseline()``, a second callable of
     ``baseline_ops`` operations timed in the same cell, the same way, as the
     comparison of the cell's goal (their repeats alternate:
-    :func:`~ectraverse.bench.timing.measure_pair`); ``info``, fields for the
-    result row; and ``close()``, which releases what the cell holds (a process
-    pool), timed or not, failed or not.
+    :func:`~ectraverse.bench.timing.measure_pair`); ``extra``, more callables
+    ``name -> (fn, ops_per_call)`` timed alongside, repeat by repeat
+    (:func:`~ectraverse.bench.timing.measure_group`), whose medians become the
+    row's ``<name>_us_per_op``, ``<name>_s``, ``<name>_all_s`` and ``<name>_loops``;
+    ``info``, fields for the result row; and ``close()``, which releases what
+    the cell holds (a process pool, a cluster), timed or not, failed or not.
     """
 
     fn: Callable[[], object]
@@ -61,6 +68,7 @@ class Case:
     baseline_ops: int = 0
     info: dict[str, Any] = dataclasses.field(default_factory=dict)
     close: Callable[[], None] | None = None
+    extra: dict[str, tuple[Callable[[], object], int]] = dataclasses.field(default_factory=dict)
 
 
 class TokenReporter(Protocol):
@@ -185,6 +193,10 @@ class EctraverseAdapter(Adapter):
         "(the first call, which makes them, is untimed and reported); repeats = Traversal.repeats(tokens,",
         f"{REPEATS_M}) against a dict of {REPEATS_M}-tuples of the same tokens (groups of two or more starts), both",
         "returning Python lists; peak memory of one call of each by tracemalloc (untimed).",
+        f"dask = ectraverse.dask.compose(eng, bag).compute() on LocalClusters of {DASK_WORKERS[0]} and",
+        f"{DASK_WORKERS[1]} worker processes (one thread each), the bag read_text of the copies of the compose",
+        f"text in blocks of 1/{DASK_PARTITIONS} of its bytes cut at line ends, against",
+        "compose(text) in this process (the vocabulary hashed first: the workers hash nothing).",
     )
     missing_hint = "not importable"
 
@@ -192,6 +204,8 @@ class EctraverseAdapter(Adapter):
         super().load()
         if not hasattr(self.mod["ectraverse"], "curve"):
             raise ImportError("the package has no 'curve' function (is the core built and installed?)")
+        if importlib.util.find_spec("distributed") is None:  # the dask extra is optional: no dask cells
+            self.support = {c: frozenset(OPS) - {"dask"} for c in CURVES}
 
     def _curve(self, curve: str) -> Any:
         return self.mod["ectraverse"].curve(curve)
@@ -533,6 +547,60 @@ class EctraverseAdapter(Adapter):
                           "start_method": context.get_start_method(),
                           "chunk_chars": [len(c) for c in chunks]},
                     close=lambda: pool.shutdown(cancel_futures=True))
+
+    def _dask(self, inputs: OpInputs, progress: TokenReporter | None) -> Case:
+        import logging
+
+        import dask.bag as db
+        import distributed
+
+        import ectraverse.dask as ed
+
+        text, copies = inputs.items
+        whole = "\n".join([text] * copies)
+        eng = self._engine(inputs.curve)
+        want = eng.compose(whole)  # hashes the vocabulary, which the workers receive with the engine
+        tmp = tempfile.mkdtemp(prefix="ectraverse-bench-dask-")
+        clusters: list[Any] = []
+
+        def close() -> None:
+            for client, cluster in clusters:
+                client.close()
+                cluster.close()
+            shutil.rmtree(tmp, ignore_errors=True)
+
+        try:
+            paths = []
+            for i in range(copies):
+                paths.append(os.path.join(tmp, f"copy{i}.txt"))
+                with open(paths[-1], "w", encoding="utf-8", newline="") as f:
+                    f.write(text)
+            size = sum(os.path.getsize(p) for p in paths)
+            bag = db.read_text(paths, blocksize=size // DASK_PARTITIONS + 1, linedelimiter="\n")
+            for n in DASK_WORKERS:
+                cluster = distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                                                   dashboard_address=":0", silence_logs=logging.ERROR)
+                clusters.append((distributed.Client(cluster, set_as_default=False), cluster))
+            runs = [lambda client=client: client.compute(ed.compose(eng, bag)).result() for client, _ in clusters]
+            warm = [run() for run in runs for _ in range(2)]  # untimed: workers import, unpickle the engine
+        except BaseException:
+            close()
+            raise
+
+        def single() -> None:
+            eng.compose(whole)
+
+        def check() -> None:
+            for c in warm:
+                self._agree(c, want, "ectraverse.dask.compose of the bag differs from compose(text)")
+
+        tokens = inputs.info["tokens"]
+        return Case(runs[1], tokens, lambda: None, bag.npartitions, check=check,
+                    check_text="ectraverse.dask.compose(eng, bag) on both clusters == compose(text)",
+                    baseline=runs[0], baseline_ops=tokens, extra={"compose": (single, tokens)},
+                    info={"workers": list(DASK_WORKERS), "partitions": bag.npartitions, "copies": copies,
+                          "method": "auto"},
+                    close=close)
 
 
 def _traced(fn: Callable[[], Any]) -> tuple[Any, int]:

@@ -133,6 +133,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
                              "joined by newlines, whole files until at least N (default 1000000, 100000 "
                              "with --quick); these two are timed 5 times (3 with --quick) unless --repeats "
                              "is given")
+    parser.add_argument("--dask-tokens", type=positive_int, metavar="N",
+                        help="tokens of the dask op's bag: copies of that text, as many as make about N "
+                             "(default 4000000, 200000 with --quick); needs the dask extra "
+                             "(pip install \"ectraverse[dask]\")")
     parser.add_argument("--prefix-tokens", type=positive_int, metavar="N",
                         help="the first N tokens of that text make the prefix states of window and "
                              "windows, push's tokens (the first 64) and compose's push run (at most the "

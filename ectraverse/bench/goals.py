@@ -64,6 +64,11 @@ def _row(g: Goal, op: Op, curve: str, results: list[dict[str, Any]]) -> dict[str
                            "detail": ""}
     num = _find(results, "ectraverse", curve, op.name, g.size)
     missing = [] if num is not None else [_name("ectraverse", curve, op.name, g.size)]
+    if num is not None and g.field is not None:
+        if num.get(g.field) is None:
+            missing.append(f"{g.field} of {_name(num['impl'], num['curve'], num['op'], num['size'])}")
+        else:
+            num = {**num, "us_per_op": num[g.field]}
     den_us = None
     if g.vs is not None:
         den = _find(results, g.vs[0], curve, g.vs[1], g.vs[2])
@@ -75,12 +80,12 @@ def _row(g: Goal, op: Op, curve: str, results: list[dict[str, Any]]) -> dict[str
         den_us = num.get(g.vs_field)
         if den_us is None:
             missing.append(f"{g.vs_field} of {_name(num['impl'], num['curve'], num['op'], num['size'])}")
-    if g.field is not None and num is not None and num.get(g.field) is None:
-        missing.append(f"{g.field} of {_name(num['impl'], num['curve'], num['op'], num['size'])}")
+    if g.value_field is not None and num is not None and num.get(g.value_field) is None:
+        missing.append(f"{g.value_field} of {_name(num['impl'], num['curve'], num['op'], num['size'])}")
     if missing:
         row["detail"] = "not measured: " + "; ".join(missing)
-    elif g.field is not None:
-        value = num[g.field]
+    elif g.value_field is not None:
+        value = num[g.value_field]
         row.update(value=value, status="pass" if value <= g.target else "fail", detail=f"{sig3(value)} {g.unit}")
     elif den_us is None:
         us = num["us_per_op"]

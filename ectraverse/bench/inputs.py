@@ -26,7 +26,8 @@ if TYPE_CHECKING:
     from ectraverse.bench.ops import Op
 
 __all__ = ["CURVES", "H2C_DST", "SINGLE_INPUTS", "VARIANTS", "CHECK_MSM_MAX", "WINDOW_LENGTH", "WINDOWS_M",
-           "CHUNK_WORKERS", "Drawn", "Drawer", "OpInputs", "InputFactory", "curve_params", "x_of"]
+           "CHUNK_WORKERS", "DASK_WORKERS", "DASK_PARTITIONS", "Drawn", "Drawer", "OpInputs", "InputFactory",
+           "curve_params", "x_of"]
 
 CURVES = ("secp256k1", "P-256", "P-384", "P-521", "BN254", "BLS12-381")
 """Curves the benchmark knows, in report order."""
@@ -54,6 +55,13 @@ CHUNK_WORKERS = 2
 
 REPEATS_M = 8
 """Window length of the ``repeats`` operation (8-grams)."""
+
+DASK_WORKERS = (1, 2)
+"""Worker processes of the ``dask`` op's two LocalClusters (one thread each)."""
+
+DASK_PARTITIONS = 16
+"""The ``dask`` op's bag is read in ``read_text`` blocks of 1/16 of its bytes, cut at line ends (each file
+apart, so the partitions number about this many)."""
 
 Point = tuple[int, int]
 
@@ -363,6 +371,17 @@ def text_chunks(f: InputFactory, c: CurveParams, size: int | None, rng: random.R
     assert size is not None
     corpus = f.corpus(size)
     return Drawn(_split_at_lines("\n".join(corpus.texts), CHUNK_WORKERS), info=corpus.info())
+
+
+def dask_text(f: InputFactory, c: CurveParams, size: int | None, rng: random.Random) -> Drawn:
+    """``[text, copies]``: the corpus text (the stdlib files joined by ``"\\n"``, at most all of them) and how
+    many copies of it, one file each, make about ``size`` tokens."""
+    assert size is not None
+    corpus = f.corpus(size)
+    copies = max(1, round(size / corpus.tokens))
+    info = {**corpus.info(), "tokens": corpus.tokens * copies, "copies": copies,
+            "corpus": f"{corpus.source}, {copies} cop{'y' if copies == 1 else 'ies'}"}
+    return Drawn(["\n".join(corpus.texts), copies], info=info)
 
 
 def prefix_tokens(f: InputFactory, c: CurveParams, size: int | None, rng: random.Random) -> Drawn:

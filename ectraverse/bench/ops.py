@@ -19,7 +19,8 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ectraverse.bench import inputs as draw
-from ectraverse.bench.inputs import CHUNK_WORKERS, CURVES, REPEATS_M, WINDOW_LENGTH, WINDOWS_M
+from ectraverse.bench.inputs import (CHUNK_WORKERS, CURVES, DASK_PARTITIONS, DASK_WORKERS, REPEATS_M, WINDOW_LENGTH,
+                                     WINDOWS_M)
 from ectraverse.bench.units import fmt_rate, fmt_us, speed
 
 if TYPE_CHECKING:
@@ -70,6 +71,7 @@ MSM_SIZE = SizeOption("msm_size", "msm_sizes", repeatable=True)
 BATCH_SIZE = SizeOption("batch_size", "batch_sizes", per_op=True)
 VOCAB_TOKENS = SizeOption("vocab_tokens", "vocab_tokens")
 COMPOSE_TOKENS = SizeOption("compose_tokens", "compose_tokens")
+DASK_TOKENS = SizeOption("dask_tokens", "dask_tokens")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -85,7 +87,7 @@ class Sizes:
 class Goal:
     """A goal of the op it belongs to: ectraverse's time of that op over a comparison's time is at
     most the target; or, with neither ``vs`` nor ``vs_field``, ectraverse's µs per op is; or, with
-    ``field``, that field of the op's own row is (in the unit of ``target_text``: ``"≤ 300 MB"``).
+    ``value_field``, that field of the op's own row is (in the unit of ``target_text``: ``"≤ 300 MB"``).
 
     Args of the dataclass:
         text: the goal's name; ``{curve}`` and ``{size}`` are filled in.
@@ -93,10 +95,13 @@ class Goal:
         size: the size of the op's row (None for a single op, :data:`ANY` for its one measured size).
         vs: the comparison ``(implementation, op, size)`` on the same curve.
         vs_field: instead, a field of the op's own row (µs per op of a baseline timed in the same cell).
+        field: the time compared, a field of the op's own row (µs per op of a callable timed in the same
+            cell) instead of its ``us_per_op``.
         curves: the curves the goal is listed on; None: those of the op's layer, and any other curve on
             which an op of that layer was measured.
         plan_vs: time the comparison (ectraverse only) when its op is not selected.
-        field: instead of a time, a field of the op's own row (a peak memory).
+        value_field: instead of a time, a field of the op's own row, compared with the target in the
+            target's unit (a peak memory).
     """
 
     text: str
@@ -107,6 +112,7 @@ class Goal:
     curves: tuple[str, ...] | None = None
     plan_vs: bool = False
     field: str | None = None
+    value_field: str | None = None
 
     @property
     def target(self) -> float:
@@ -122,7 +128,7 @@ class Goal:
     @property
     def kind(self) -> str:
         """``"ratio"`` (against a comparison), ``"us_per_op"`` (an absolute time) or ``"field"`` (a row's field)."""
-        if self.field is not None:
+        if self.value_field is not None:
             return "field"
         return "us_per_op" if self.vs is None and self.vs_field is None else "ratio"
 
@@ -250,6 +256,15 @@ def _chunks_row(m: Measurement, base: Measurement | None, case: Case, inputs: Op
     return row
 
 
+def _dask_row(m: Measurement, base: Measurement | None, case: Case, inputs: OpInputs) -> dict[str, Any]:
+    row = _corpus_row(m, inputs)
+    row["two_workers_s"] = m.us_per_call / 1e6
+    if base is not None:  # the same bag on the one-worker cluster
+        row.update(one_worker_s=base.us_per_call / 1e6, one_worker_loops=base.loops, one_worker_all_s=list(base.all_s),
+                   one_worker_us_per_token=base.us_per_op, speedup=base.us_per_op / m.us_per_op)
+    return row
+
+
 def _rate(per_s: float) -> str:
     return fmt_rate(per_s).removesuffix("/s")
 
@@ -281,6 +296,19 @@ def _chunks_cell(r: dict[str, Any], details: bool) -> Segments:
     if "compose_s" in r:
         cell.append((f"\n{fmt_us(r['compose_s'] * 1e6)} in one ({speed(r['chunks_s'], r['compose_s'])})", None))
     cell.append((f"\n{r['tokens']:,} tokens, {r['chunks']} chunks, {r['start_method']}", "dim"))
+    if details:
+        cell.append((f"\n{r['loops']} call(s) ×{r['repeats']}", "dim"))
+    return cell
+
+
+def _dask_cell(r: dict[str, Any], details: bool) -> Segments:
+    cell: Segments = [(f"{fmt_us(r['us_per_call'])} on {DASK_WORKERS[1]} workers", None)]
+    if "one_worker_s" in r:
+        cell.append((f"\n{fmt_us(r['one_worker_s'] * 1e6)} on {DASK_WORKERS[0]} "
+                     f"({speed(r['two_workers_s'], r['one_worker_s'])})", None))
+    if "compose_s" in r:
+        cell.append((f"\ncompose in one process: {fmt_us(r['compose_s'] * 1e6)}", None))
+    cell.append((f"\n{r['tokens']:,} tokens, {r['partitions']} partitions", "dim"))
     if details:
         cell.append((f"\n{r['loops']} call(s) ×{r['repeats']}", "dim"))
     return cell
@@ -441,7 +469,7 @@ OPS: Mapping[str, Op] = _table(
        "whole", "window", draw.compose_text, _CORPUS, Sizes((1_000_000,), (100_000,), COMPOSE_TOKENS),
        goals=(Goal(f"{{curve}} repeats({REPEATS_M}) vs a dict of {REPEATS_M}-tuples", "≤ 2.0", ANY,
                    vs_field="dict_us_per_window"),
-              Goal(f"{{curve}} repeats({REPEATS_M}) peak memory", "≤ 300 MB", ANY, field="peak_mb")),
+              Goal(f"{{curve}} repeats({REPEATS_M}) peak memory", "≤ 300 MB", ANY, value_field="peak_mb")),
        row=_repeats_row, cell=_repeats_cell, caption="repeats: the whole call", method=_compose_method),
     Op("compose_chunks", f"Traversal.compose_chunks of the compose text in {CHUNK_WORKERS} chunks on a "
        f"ProcessPoolExecutor({CHUNK_WORKERS}), against compose in one process", "engine", "whole", "token",
@@ -450,6 +478,15 @@ OPS: Mapping[str, Op] = _table(
        goals=(Goal(f"{{curve}} compose_chunks ({CHUNK_WORKERS} processes) vs compose in one process", "≤ 1/1.5",
                    ANY, vs_field="compose_us_per_token"),),
        row=_chunks_row, cell=_chunks_cell, caption="compose_chunks: the whole call", method=_compose_method),
+    Op("dask", f"ectraverse.dask.compose of a bag (copies of the compose text, blocks of 1/{DASK_PARTITIONS}) on "
+       f"LocalClusters of {DASK_WORKERS[1]} and {DASK_WORKERS[0]} worker processes, against compose in one process",
+       "engine", "whole", "token", draw.dask_text, f"{{name}} (~{{size:,}} tokens, {DASK_WORKERS[1]} workers)",
+       Sizes((4_000_000,), (200_000,), DASK_TOKENS),
+       goals=(Goal(f"{{curve}} dask.compose on {DASK_WORKERS[1]} workers vs {DASK_WORKERS[0]}", "≤ 1/1.7", ANY,
+                   vs_field="one_worker_us_per_token"),
+              Goal(f"{{curve}} dask.compose on {DASK_WORKERS[0]} worker vs compose in one process", "≤ 1.3", ANY,
+                   field="one_worker_us_per_token", vs_field="compose_us_per_op")),
+       row=_dask_row, cell=_dask_cell, caption="dask: the whole computation", method=_compose_method),
 )
 """Operations the benchmark knows, by name, in report order."""
 

@@ -23,7 +23,7 @@ from ectraverse.bench.adapters import ADAPTERS, Adapter, Case
 from ectraverse.bench.args import Settings
 from ectraverse.bench.inputs import InputFactory, OpInputs, curve_params
 from ectraverse.bench.ops import OPS, ops_of_layer
-from ectraverse.bench.timing import Measurement, measure, measure_pair
+from ectraverse.bench.timing import Measurement, measure, measure_group, measure_pair
 
 __all__ = ["TokenProgress", "run"]
 
@@ -140,6 +140,19 @@ def _error_row(t: _Task, label: str, exc: Exception, err: Console) -> dict[str, 
     return {"impl": t.impl, "curve": t.curve, "op": t.op, "size": t.size, "error": msg}
 
 
+def _measure_with_extra(case: Case, min_time: float, repeats: int) -> tuple[Measurement, Measurement | None]:
+    """The cell, its baseline (if any) and its extra callables, side by side; the extras' medians go to its info."""
+    fns = [(case.fn, case.ops_per_call)]
+    if case.baseline is not None:
+        fns.append((case.baseline, case.baseline_ops))
+    fns.extend(case.extra.values())
+    got = measure_group(fns, min_time=min_time, repeats=repeats)
+    for name, x in zip(case.extra, got[len(got) - len(case.extra):]):
+        case.info.update({f"{name}_us_per_op": x.us_per_op, f"{name}_s": x.us_per_call / 1e6,
+                          f"{name}_all_s": list(x.all_s), f"{name}_loops": x.loops})
+    return got[0], (got[1] if case.baseline is not None else None)
+
+
 def _run_tasks(s: Settings, tasks: list[_Task], adapters: dict[str, Adapter],
                factory: InputFactory, err: Console) -> list[dict[str, Any]]:
     """Time every cell, one (curve, op, size) group after another; a failed cell becomes an error row."""
@@ -176,7 +189,10 @@ def _run_tasks(s: Settings, tasks: list[_Task], adapters: dict[str, Adapter],
                         case.check()
                     repeats = s.repeats_of[name]
                     base = None
-                    if case.baseline is None:
+                    if case.extra:
+                        progress.update(bar, description=f"{t.impl} {curve} {label} and its comparisons")
+                        m, base = _measure_with_extra(case, s.min_time, repeats)
+                    elif case.baseline is None:
                         m = measure(case.fn, ops_per_call=case.ops_per_call, min_time=s.min_time, repeats=repeats)
                     else:
                         progress.update(bar, description=f"{t.impl} {curve} {label} and its baseline")

@@ -2,7 +2,8 @@
 
 :func:`measure` times one callable; :func:`measure_pair` times a callable and
 the baseline it is compared with, their repeats alternating, so a machine that
-speeds up or slows down during a cell moves both alike.
+speeds up or slows down during a cell moves both alike; :func:`measure_group`
+does the same for any number of callables.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ import itertools
 import math
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
-__all__ = ["Measurement", "measure", "measure_pair"]
+__all__ = ["Measurement", "measure", "measure_group", "measure_pair"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -130,6 +131,35 @@ def measure_pair(fn: Callable[[], object], baseline: Callable[[], object], *, op
         base_runs.append(_time_loops(baseline, base_loops, timer))
     return (Measurement(loops, ops_per_call, tuple(runs)),
             Measurement(base_loops, baseline_ops, tuple(base_runs)))
+
+
+def measure_group(fns: Sequence[tuple[Callable[[], object], int]], *, min_time: float = 0.1, repeats: int = 5,
+                  timer: Callable[[], float] = time.perf_counter) -> list[Measurement]:
+    """Time several callables side by side: :func:`measure_pair` for any number of them.
+
+    Each ``(fn, ops_per_call)`` is calibrated as by :func:`measure`; then the repeats
+    interleave (first, second, ..., first, second, ...), so every ratio between them is fair.
+
+    Returns:
+        One :class:`Measurement` per callable, in order.
+
+    Raises:
+        ValueError: as :func:`measure`, for any operation count.
+
+    Example:
+        >>> a, b, c = measure_group([(lambda: sum(range(100)), 100), (lambda: None, 1), (lambda: 0, 1)],
+        ...                         min_time=0.001, repeats=3)
+        >>> a.repeats, c.repeats
+        (3, 3)
+    """
+    for _, ops in fns:
+        _check_measure_args(ops, min_time, repeats)
+    loops = [_calibrate(fn, min_time, timer) for fn, _ in fns]
+    runs: list[list[float]] = [[] for _ in fns]
+    for _ in range(repeats):
+        for (fn, _), n, out in zip(fns, loops, runs):
+            out.append(_time_loops(fn, n, timer))
+    return [Measurement(n, ops, tuple(r)) for (_, ops), n, r in zip(fns, loops, runs)]
 
 
 def _check_measure_args(ops_per_call: int, min_time: float, repeats: int) -> None:

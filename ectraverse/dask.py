@@ -1,0 +1,488 @@
+"""Past one machine: a Dask bag's composition, its elements' prefix contexts, and its repeated windows.
+
+An optional layer (``pip install "ectraverse[dask]"``; ``import ectraverse`` never imports Dask).
+The same code runs on Dask's local schedulers (``synchronous``, ``threads``, ``processes``), on a
+:class:`distributed.LocalCluster` and on a real cluster: the functions build lazy Dask objects, and
+whichever scheduler computes them gives the same result, exactly.
+
+* :func:`compose`: the context of the whole bag, its elements' token sequences end to end, in order;
+* :func:`prefixes`: each element's starting context (an ordered exclusive scan), so a window that
+  crosses elements is two lookups, as with :class:`~ectraverse.PrefixStates` on one machine;
+* :func:`repeats`: every m-token window occurring at least twice anywhere in the bag (n-gram
+  deduplication, test-set contamination), found by a distributed shuffle of 64-bit window digests
+  and checked exactly against the windows' tokens.
+
+**Elements.**  Each element of the bag is a token sequence of its own: a str (tokenized by the
+engine's tokenizer), a sequence of tokens, or a NumPy array of int tokens.  The bag's sequence is
+the elements' token sequences end to end: ``compose(engine, bag).compute()`` is
+``engine.compose(tokens)`` with ``tokens = sum((engine.tokens(e) for e in elements), [])``.  A
+text cut into elements inside a word gives two tokens where the whole text has one, so cut text at
+token boundaries: the lines of a text file do, for the ``words`` and ``whitespace`` tokenizers
+(``chars`` and ``bytes`` may be cut anywhere); with another tokenizer, use one document per
+element::
+
+    import dask.bag as db
+    from ectraverse import Traversal
+    import ectraverse.dask as ed
+
+    eng = Traversal("secp256k1")
+    lines = db.read_text("corpus/*.txt", blocksize="64MiB")     # elements: lines, "\\n" kept
+    whole = ed.compose(eng, lines).compute()                     # == the files' tokens end to end
+    docs = db.read_text("corpus/*.txt", blocksize=None).map_partitions(lambda ls: ["".join(ls)])
+    table = ed.repeats(eng, docs, 13).compute()                  # 13-gram overlap between files
+
+**What crosses the wire.**  The engine is pickled once per call, and the graph holds that pickle
+once, under one key (``ectraverse-engine-<digest>``): on a distributed cluster each worker fetches
+it once per computation, and every process unpickles it once and keeps the copy (up to
+:data:`KEEP_ENGINES` of them) while the pickle is the same, as
+:meth:`~ectraverse.Traversal.compose_chunks` does.  (Dask's ``processes`` scheduler sends a task's
+arguments with the task, so there the pickle travels with every partition, but is still unpickled
+once per process.)  The engine's pickle holds its vocabulary, with the generators already hashed: a
+warm vocabulary (:meth:`~ectraverse.Vocabulary.from_corpus`, or one compose of a sample) means the
+workers hash nothing.  An open vocabulary grows in each worker independently (their ids differ), so
+nothing that crosses between tasks is in ids: :func:`compose` merges parts that carry their tokens
+(:class:`~ectraverse.Coefficients` pickle with them), and :func:`repeats` digests and compares
+windows by their tokens.  A frozen vocabulary is shared by construction.
+
+**Keyed engines** work: the key travels inside the engine's pickle, in the graph (exactly what
+pickling the engine implies; nothing else carries it), and never in the clear otherwise.  A keyed
+engine's coefficients depend on its secret multiplier, so they never leave a task: its partitions
+are merged as points.  Contexts cross between tasks as :meth:`~ectraverse.Context.to_bytes` (no key,
+no multiplier) and are decoded by the engine copy of the task that receives them; the results
+(:func:`compose`'s context, :func:`prefixes`' contexts) reach the caller, who holds the engine, as
+contexts.
+
+**Memory per worker**: one engine copy (its vocabulary), plus, per partition in flight, its text,
+its tokens (a Python list while tokenizing, then 8 bytes a token as ids) and, for :func:`compose`,
+one coefficient per distinct token of the partition; for :func:`repeats`, 32 bytes per window of
+the partition (digest and position) and 4 per token of its state until its candidates are known,
+and the exact keys of the candidate windows only (docs/scaling.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import threading
+import weakref
+from collections import OrderedDict
+
+try:
+    import dask
+    import dask.bag as db
+    import dask.dataframe as dd
+    import pandas as pd
+except ImportError as exc:  # pragma: no cover - exercised in a child interpreter
+    raise ImportError(
+        f'ectraverse.dask needs Dask ({exc.name or "dask"} is missing): pip install "ectraverse[dask]"'
+    ) from exc
+
+import numpy as np
+
+from ectraverse.context import Context
+from ectraverse.traverse import Traversal, _index, _window_digests
+
+__all__ = ["KEEP_ENGINES", "METHODS", "compose", "prefixes", "repeats"]
+
+#: How many engines unpickled from a graph each process keeps (the most recently used).
+KEEP_ENGINES = 4
+#: The ways :func:`compose` merges partitions: ``"auto"`` chooses (see :func:`compose`).
+METHODS = ("auto", "coefficients", "points")
+
+#: The frame :func:`repeats` returns.
+_REPEATS_META = pd.DataFrame({"group": pd.Series([], dtype="int64"), "element": pd.Series([], dtype="int64"),
+                              "offset": pd.Series([], dtype="int64")})
+_WINDOWS_META = pd.DataFrame({"digest": pd.Series([], dtype="uint64"), "part": pd.Series([], dtype="int64"),
+                              "local": pd.Series([], dtype="int64"), "offset": pd.Series([], dtype="int64")})
+_KEYS_META = _WINDOWS_META.assign(key=pd.Series([], dtype=object))
+
+
+# ---- the engine, once per graph and once per process ---------------------------------------------
+
+_lock = threading.Lock()
+_originals: weakref.WeakValueDictionary = weakref.WeakValueDictionary()  # digest -> an engine shipped from here
+_copies: OrderedDict = OrderedDict()  # digest -> the engine unpickled here from that pickle
+_unpickled = 0  # how many engines this process has unpickled (the tests read it)
+
+
+def _ship(engine: Traversal):
+    """The engine as one Delayed: ``(digest, pickle)``, under a key named by the digest."""
+    blob = pickle.dumps(engine, protocol=pickle.HIGHEST_PROTOCOL)
+    digest = hashlib.blake2b(blob, digest_size=16).digest()
+    with _lock:
+        _originals[digest] = engine  # in this process the tasks use the engine itself (threads, synchronous)
+    return dask.delayed((digest, blob), name="ectraverse-engine-" + digest.hex(), traverse=False)
+
+
+def _local(handle: tuple[bytes, bytes]) -> Traversal:
+    """This process's engine for a shipped pickle: the original where it was shipped from, else a copy
+    unpickled once and kept (the :data:`KEEP_ENGINES` most recently used)."""
+    digest, blob = handle
+    with _lock:
+        engine = _originals.get(digest)
+        if engine is None:
+            engine = _copies.get(digest)
+            if engine is not None:
+                _copies.move_to_end(digest)
+        if engine is not None:
+            return engine
+    global _unpickled
+    engine = pickle.loads(blob)
+    with _lock:
+        _unpickled += 1
+        engine = _copies.setdefault(digest, engine)
+        _copies.move_to_end(digest)
+        while len(_copies) > KEEP_ENGINES:
+            _copies.popitem(last=False)
+    return engine
+
+
+# ---- checks ----------------------------------------------------------------------------------------
+
+def _check(engine, bag) -> None:
+    if not isinstance(engine, Traversal):
+        raise TypeError(f"engine must be a Traversal, not {type(engine).__name__}")
+    if not isinstance(bag, db.Bag):
+        raise TypeError(f"bag must be a dask.bag.Bag, not {type(bag).__name__}")
+    if not engine.group._byte_form:
+        raise TypeError("an engine whose custom tokenizer has no name cannot be shipped to other processes "
+                        "(its copies would be other engines): name it, Traversal(..., tokenizer_name='...')")
+
+
+def _element_tokens(engine: Traversal, element) -> list:
+    """One element's tokens (a str tokenized, a sequence of tokens, a NumPy array of int tokens)."""
+    if isinstance(element, (bytes, bytearray, memoryview, Context)) or not (
+            isinstance(element, (str, np.ndarray)) or hasattr(element, "__iter__")):
+        raise TypeError(f"bag elements must be str, sequences of tokens or NumPy int arrays, "
+                        f"not {type(element).__name__}")
+    return engine.tokens(element)
+
+
+#: Tokenizers for which the tokens of ``"\\n".join(texts)`` are the texts' tokens end to end, and those
+#: for which ``"".join(texts)``'s are: one tokenize call per partition instead of one per element.
+_JOIN_NEWLINE, _JOIN_EMPTY = ("words", "whitespace"), ("chars", "bytes")
+
+
+def _partition_input(engine: Traversal, elements: list):
+    """The partition's elements as one input of ``compose``: their token sequences end to end."""
+    spec = engine._tokenizer_spec
+    if elements and isinstance(spec, str) and all(e.__class__ is str for e in elements):
+        if spec in _JOIN_NEWLINE:
+            return "\n".join(elements)
+        if spec in _JOIN_EMPTY:
+            return "".join(elements)
+    out: list = []
+    for e in elements:
+        out.extend(_element_tokens(engine, e))
+    return out
+
+
+# ---- compose ---------------------------------------------------------------------------------------
+
+def _method(engine: Traversal, method: str, npartitions: int) -> str:
+    if not isinstance(method, str) or method not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(map(repr, METHODS))}")
+    if method == "coefficients" and engine.keyed:
+        raise ValueError("a keyed engine's coefficients depend on its secret multiplier and never leave a task: "
+                         "use method='points' (or 'auto')")
+    if method == "auto":
+        return "points" if engine.keyed or npartitions < 2 else "coefficients"
+    return method
+
+
+def _compose_partition(handle, part, method: str):
+    engine = _local(handle)
+    x = _partition_input(engine, list(part))
+    if method == "coefficients":
+        return engine.coefficients(x)
+    return engine.compose(x).to_bytes()
+
+
+def _merge(handle, method: str, *parts):
+    engine = _local(handle)
+    if method == "coefficients":
+        return engine.merge_coefficients(parts)
+    return engine._reduce([engine.context_from_bytes(p) for p in parts]).to_bytes()
+
+
+def _finish(handle, method: str, *parts) -> Context:
+    engine = _local(handle)
+    if not parts:
+        return engine.identity
+    merged = _merge(handle, method, *parts) if len(parts) > 1 else parts[0]
+    if method == "coefficients":
+        return engine.from_coefficients(merged)
+    return engine.context_from_bytes(merged)
+
+
+def _split_every(split_every) -> int:
+    split_every = _index("split_every", split_every)
+    if split_every < 2:
+        raise ValueError(f"split_every must be at least 2, not {split_every}")
+    return split_every
+
+
+def compose(engine: Traversal, bag, *, split_every: int = 8, method: str = "auto"):
+    """The context of the bag's elements' token sequences end to end, in order, as a lazy Dask object
+    (a ``dask.delayed`` value): ``.compute()`` gives exactly ``engine.compose`` of that sequence.
+
+    Each partition is composed in a task, then neighbouring partitions are merged in order, at most
+    ``split_every`` at a time, up a tree (as ``Bag.reduction`` groups them): the product is
+    associative, not commutative, so the result is exact whatever the partitioning and the tree.
+
+    Two exact ways to merge (the rules of :meth:`~ectraverse.Traversal.compose_chunks`):
+
+    * ``"coefficients"``: each partition gives its :class:`~ectraverse.Coefficients` (integer work
+      only; they cross between tasks with their tokens), the tree merges them
+      (:meth:`~ectraverse.Traversal.merge_coefficients`) and the root pays the one multi-scalar
+      multiplication over the union of the distinct tokens (:meth:`~ectraverse.Traversal.from_coefficients`);
+    * ``"points"``: each partition gives its context (as bytes), one MSM per partition, in parallel,
+      and the tree multiplies them.
+
+    ``"auto"`` takes coefficients for two or more partitions, and points for a keyed engine (whose
+    coefficients never leave a task) or a single partition.
+
+    Args:
+        engine: the :class:`~ectraverse.Traversal`; shipped once (see the module docstring).
+        bag: a ``dask.bag.Bag`` of str, sequences of tokens or NumPy int arrays.
+        split_every: how many parts a merge task takes, at least 2.
+        method: ``"auto"``, ``"coefficients"`` or ``"points"``.
+
+    Raises:
+        TypeError: engine is not a Traversal, bag not a Bag, split_every not an int; an engine whose
+            custom tokenizer has no name.
+        ValueError: split_every < 2; an unknown method; ``"coefficients"`` with a keyed engine.
+
+    Example:
+        >>> import dask.bag as db
+        >>> from ectraverse import Traversal
+        >>> eng = Traversal("secp256k1")
+        >>> bag = db.from_sequence(["the cat\\n", "sat on\\n", "the mat\\n"], npartitions=2)
+        >>> compose(eng, bag).compute(scheduler="synchronous") == eng.compose("the cat sat on the mat")
+        True
+    """
+    _check(engine, bag)
+    split_every = _split_every(split_every)
+    method = _method(engine, method, bag.npartitions)
+    handle = _ship(engine)
+    level = [dask.delayed(_compose_partition, pure=True)(handle, p, method) for p in bag.to_delayed()]
+    while len(level) > split_every:
+        level = [dask.delayed(_merge, pure=True)(handle, method, *level[i:i + split_every])
+                 for i in range(0, len(level), split_every)]
+    return dask.delayed(_finish, pure=True)(handle, method, *level)
+
+
+# ---- prefixes --------------------------------------------------------------------------------------
+
+def _element_starts(handle, part) -> tuple[list[bytes], bytes]:
+    """(each element's starting context inside the partition, the partition's context), as bytes."""
+    engine = _local(handle)
+    acc, starts = engine.identity, []
+    for e in part:
+        starts.append(acc.to_bytes())
+        acc = acc * engine.compose(_element_tokens(engine, e))
+    return starts, acc.to_bytes()
+
+
+def _partition_starts(handle, *locals_) -> list[bytes]:
+    """The exclusive scan of the partitions' contexts: each partition's starting context."""
+    engine = _local(handle)
+    acc, out = engine.identity, []
+    for _, total in locals_:
+        out.append(acc.to_bytes())
+        acc = acc * engine.context_from_bytes(total)
+    return out
+
+
+def _prefix_partition(handle, local, starts: list[bytes], i: int) -> list[Context]:
+    engine = _local(handle)
+    start = engine.context_from_bytes(starts[i])
+    return [start * engine.context_from_bytes(s) for s in local[0]]
+
+
+def prefixes(engine: Traversal, bag):
+    """Each element's starting context: a ``dask.bag.Bag`` of :class:`~ectraverse.Context`, one per
+    element, in order, the context of every token before the element (an ordered exclusive scan).
+
+    So the context of the tokens from element a's token i to element b's token j is two lookups, as
+    on one machine: with ``P = prefixes(engine, bag).compute()`` and the elements' own
+    :class:`~ectraverse.PrefixStates` (``engine.prefixes(element)``), it is
+    ``(P[a] * Sa[i]).inverse() * (P[b] * Sb[j])``.
+
+    Each partition composes its elements (one product per element) in a task; one small task scans
+    the partitions' contexts; each partition then offsets its elements' starts.  Contexts cross
+    between tasks as bytes.
+
+    Raises:
+        TypeError: engine is not a Traversal, bag not a Bag; an element that is not a token sequence
+            (when computed).
+
+    Example:
+        >>> import dask.bag as db
+        >>> from ectraverse import Traversal
+        >>> eng = Traversal("secp256k1")
+        >>> starts = prefixes(eng, db.from_sequence(["a b", "c", "d e"], npartitions=2)).compute(scheduler="sync")
+        >>> starts[2] == eng.compose("a b c")
+        True
+    """
+    _check(engine, bag)
+    handle = _ship(engine)
+    local = [dask.delayed(_element_starts, pure=True, nout=2)(handle, p) for p in bag.to_delayed()]
+    starts = dask.delayed(_partition_starts, pure=True)(handle, *local)
+    return db.from_delayed([dask.delayed(_prefix_partition, pure=True)(handle, loc, starts, i)
+                            for i, loc in enumerate(local)])
+
+
+# ---- repeats ---------------------------------------------------------------------------------------
+
+def _encode_token(token) -> bytes:
+    """An injective byte form of a token (str or int), length-prefixed so that windows concatenate."""
+    if isinstance(token, str):
+        data = b"s" + token.encode("utf-8", "surrogatepass")
+    else:
+        data = b"i" + str(int(token)).encode()
+    return len(data).to_bytes(4, "little") + data
+
+
+def _windows_partition(handle, part, m: int, p: int):
+    """Phase 1 of repeats, one partition: its windows' digests and positions, and what phase 2 needs
+    to name their tokens (local ids into the partition's own distinct tokens, their byte forms)."""
+    engine = _local(handle)
+    elements = [_element_tokens(engine, e) for e in part]
+    lengths = np.fromiter((len(t) for t in elements), dtype=np.int64, count=len(elements))
+    flat = [t for tokens in elements for t in tokens]
+    ids = np.asarray(engine.vocabulary.add_many(flat), dtype=np.int64)
+    distinct, local_ids = np.unique(ids, return_inverse=True)
+    vocab_tokens = engine.vocabulary.tokens
+    encoded = [_encode_token(vocab_tokens[i]) for i in distinct.tolist()]
+    # a digest per window over 64-bit hashes of the tokens themselves: equal in every process
+    hashes = np.frombuffer(b"".join(hashlib.blake2b(e, digest_size=8).digest() for e in encoded),
+                           dtype="<u8").astype(np.uint64)
+    starts = np.concatenate(([0], np.cumsum(lengths)))
+    frame = _WINDOWS_META
+    if ids.shape[0] >= m:
+        digests = _window_digests(hashes[local_ids], m)
+        element = np.repeat(np.arange(len(elements), dtype=np.int64), lengths)[: digests.shape[0]]
+        offset = np.arange(digests.shape[0], dtype=np.int64) - starts[element]
+        inside = offset + m <= lengths[element]  # windows do not cross elements
+        frame = pd.DataFrame({"digest": digests[inside], "part": np.full(int(inside.sum()), p, dtype=np.int64),
+                              "local": element[inside], "offset": offset[inside]})
+    return frame, (local_ids.astype(np.int32 if distinct.shape[0] < 2**31 else np.int64), encoded, starts,
+                   len(elements))
+
+
+def _duplicated_digests(df: pd.DataFrame) -> pd.DataFrame:
+    return df[df["digest"].duplicated(keep=False)]
+
+
+def _exact_keys(state, candidates: pd.DataFrame, m: int, p: int) -> pd.DataFrame:
+    """Phase 2, one source partition: its candidate windows with their tokens' byte forms (exact keys)."""
+    local_ids, encoded, starts, _ = state
+    candidates = candidates.reset_index(drop=True)
+    if candidates.empty:
+        return _KEYS_META
+    if (candidates["part"].to_numpy() != p).any():  # pragma: no cover - the divisions say otherwise
+        raise RuntimeError(f"candidates of another partition reached partition {p}")
+    begin = starts[candidates["local"].to_numpy()] + candidates["offset"].to_numpy()
+    keys = [b"".join(encoded[t] for t in local_ids[b:b + m].tolist()) for b in begin.tolist()]
+    return candidates[list(_WINDOWS_META.columns)].assign(key=pd.Series(keys, index=candidates.index, dtype=object))
+
+
+def _groups(df: pd.DataFrame, q: int, bases: list[int]) -> pd.DataFrame:
+    """Phase 3, one digest partition: the groups of equal windows (equal keys) of two or more."""
+    if df.empty:
+        return _REPEATS_META
+    key = df["key"]
+    df = df[key.duplicated(keep=False)]
+    if df.empty:
+        return _REPEATS_META
+    element = np.asarray(bases, dtype=np.int64)[df["part"].to_numpy()] + df["local"].to_numpy()
+    out = pd.DataFrame({"key": df["key"].to_numpy(), "element": element, "offset": df["offset"].to_numpy()})
+    out = out.sort_values(["element", "offset"], kind="stable")
+    number = pd.factorize(out["key"])[0].astype(np.int64)  # in order of first occurrence within q
+    out = pd.DataFrame({"group": (np.int64(q) << np.int64(32)) + number, "element": out["element"].to_numpy(),
+                        "offset": out["offset"].to_numpy()})
+    return out.sort_values(["group", "element", "offset"], kind="stable").reset_index(drop=True)
+
+
+def _count(state) -> int:
+    return state[3]
+
+
+def _bases(*counts: int) -> list[int]:
+    """Each partition's first element's index in the bag."""
+    return np.concatenate(([0], np.cumsum(counts, dtype=np.int64))).tolist()
+
+
+def repeats(engine: Traversal, bag, m: int):
+    """Every m-token window that occurs at least twice anywhere in the bag, across elements, as a lazy
+    ``dask.dataframe.DataFrame`` with one row per occurrence: ``group`` (an int64 label that equal
+    windows share, and no other window), ``element`` (the element's index in the bag) and ``offset``
+    (the window's first token within the element).
+
+    Windows do not cross element boundaries: each element is a document (or a line) of its own.
+
+    Built as a real distributed shuffle, exact:
+
+    1. each partition gives, per window, a 64-bit polynomial digest of 64-bit hashes of its tokens
+       (the same in every process, whatever each worker's vocabulary numbered them) and its position;
+    2. a shuffle on the digest brings equal digests together, and the digests seen once are dropped;
+    3. the candidates go back to their partitions (a shuffle on the partition), which add each
+       window's tokens (their byte forms: the exact key);
+    4. a shuffle on the digest again, and the windows are grouped by their exact keys: digests shared
+       by different windows (collisions) split, so no group holds two different windows.
+
+    Only the candidates' tokens travel; every window costs its digest and position (32 bytes).
+    Dask picks the shuffle when the frame is built: its peer-to-peer shuffle when a distributed
+    ``Client`` is the default one, which then must compute it; its task shuffle otherwise.
+
+    Args:
+        engine: the :class:`~ectraverse.Traversal` (its tokenizer splits str elements).
+        bag: a ``dask.bag.Bag`` of str, sequences of tokens or NumPy int arrays.
+        m: the window length, a positive int.
+
+    Raises:
+        TypeError: engine is not a Traversal, bag not a Bag, m not an int.
+        ValueError: m < 1.
+
+    Example:
+        >>> import dask.bag as db
+        >>> from ectraverse import Traversal
+        >>> eng = Traversal("secp256k1")
+        >>> bag = db.from_sequence(["a b c", "x a b", "b c"], npartitions=2)
+        >>> df = repeats(eng, bag, 2).compute(scheduler="synchronous")
+        >>> sorted(sorted(zip(g.element, g.offset)) for _, g in df.groupby("group"))
+        [[(0, 0), (1, 1)], [(0, 1), (2, 0)]]
+    """
+    _check(engine, bag)
+    m = _index("window length m", m)
+    if m < 1:
+        raise ValueError(f"window length m must be a positive int, not {m}")
+    handle = _ship(engine)
+    phase1 = [dask.delayed(_windows_partition, pure=True, nout=2)(handle, part, m, p)
+              for p, part in enumerate(bag.to_delayed())]
+    P = len(phase1)
+    windows = dd.from_delayed([f for f, _ in phase1], meta=_WINDOWS_META, verify_meta=False)
+    candidates = windows.shuffle(on="digest").map_partitions(_duplicated_digests, meta=_WINDOWS_META)
+    # to the partitions they came from: sorted on "part" into known divisions, one partition per source
+    by_part = candidates.set_index("part", divisions=list(range(P)) + [P], drop=False)
+    by_part = by_part.to_delayed()
+    if len(by_part) != P:  # pragma: no cover - Dask keeps the divisions it is given
+        raise RuntimeError("the shuffle on the partition did not keep one partition per source")
+    keyed = [dask.delayed(_exact_keys, pure=True)(state, cand, m, p)
+             for p, ((_, state), cand) in enumerate(zip(phase1, by_part))]
+    exact = dd.from_delayed(keyed, meta=_KEYS_META, verify_meta=False).shuffle(on="digest")
+    # element counts only: the partitions' states (their tokens) stay where they are
+    bases = dask.delayed(_bases, pure=True)(*[dask.delayed(_count, pure=True)(state) for _, state in phase1])
+    return dd.from_delayed([dask.delayed(_groups, pure=True)(df, q, bases) for q, df in enumerate(exact.to_delayed())],
+                           meta=_REPEATS_META, verify_meta=False)
+
+
+def _positions(groups: pd.DataFrame) -> list[list[tuple[int, int]]]:
+    """A computed :func:`repeats` frame as lists of ``(element, offset)``, the groups in order of their
+    first occurrence (a helper for reports)."""
+    if groups.empty:
+        return []
+    out = [list(zip(g["element"].tolist(), g["offset"].tolist()))
+           for _, g in groups.sort_values(["element", "offset"]).groupby("group", sort=False)]
+    return sorted(out, key=lambda g: g[0])

@@ -1,0 +1,347 @@
+"""The Dask layer (:mod:`ectraverse.dask`): compose, prefixes and repeats of a bag equal the single-machine
+results, exactly, under any partitioning and tree shape; keyed engines; a real LocalCluster; the CLI.
+
+Most tests run on the synchronous scheduler (fast, deterministic); one module-scoped LocalCluster of two
+worker processes runs the three operations once.  No timing assertions.
+"""
+
+import json
+import pickle
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+pytest.importorskip("dask")
+import cloudpickle
+import dask
+import dask.bag as db
+
+import ectraverse.dask as ed
+from ectraverse import Traversal, Vocabulary, tokenizers
+
+import child
+
+SYNC = {"scheduler": "synchronous"}
+WORDS = ["a", "b", "c", "the", "cat", "mat", "é", "x1"]
+
+
+def joined_tokens(eng, elements) -> list:
+    return [t for e in elements for t in eng.tokens(e)]
+
+
+def brute_repeats(eng, elements, m) -> set[frozenset]:
+    """Every m-window occurring twice or more, across elements, as sets of (element, offset)."""
+    table: dict[tuple, list] = {}
+    for i, e in enumerate(elements):
+        toks = eng.tokens(e)
+        for o in range(len(toks) - m + 1):
+            table.setdefault(tuple(toks[o:o + m]), []).append((i, o))
+    return {frozenset(v) for v in table.values() if len(v) > 1}
+
+
+def computed_groups(df) -> set[frozenset]:
+    return {frozenset(zip(g["element"].tolist(), g["offset"].tolist())) for _, g in df.groupby("group")}
+
+
+@pytest.fixture(scope="module")
+def eng():
+    return Traversal("secp256k1")
+
+
+lines = st.lists(st.lists(st.sampled_from(WORDS), max_size=6).map(lambda ws: " ".join(ws) + "\n"),
+                 min_size=0, max_size=14)
+
+
+# ---- compose -------------------------------------------------------------------------------------
+
+@given(items=lines, k=st.integers(1, 9), split_every=st.integers(2, 8),
+       method=st.sampled_from(["auto", "coefficients", "points"]))
+def test_compose_equals_single_machine(eng, items, k, split_every, method):
+    bag = db.from_sequence(items, npartitions=k)
+    got = ed.compose(eng, bag, split_every=split_every, method=method).compute(**SYNC)
+    assert got == eng.compose("".join(items))
+
+
+@given(items=st.lists(st.lists(st.sampled_from(WORDS + [3, 7]), max_size=5), max_size=10),
+       k=st.integers(1, 5), split_every=st.integers(2, 8))
+def test_compose_of_token_lists_does_not_join_elements(eng, items, k, split_every):
+    got = ed.compose(eng, db.from_sequence(items, npartitions=k), split_every=split_every).compute(**SYNC)
+    assert got == eng.compose(joined_tokens(eng, items))
+
+
+@pytest.mark.parametrize("tokenizer", list(tokenizers.BY_NAME))
+@given(texts=st.lists(st.text(max_size=12), max_size=8), k=st.integers(1, 4))
+@settings(max_examples=25)
+def test_str_elements_are_token_sequences_of_their_own(tokenizer, texts, k):
+    """Elements need not end on a token boundary: each is tokenized as if alone (joining is only a shortcut)."""
+    eng = Traversal("secp256k1", tokenizer=tokenizer)
+    got = ed.compose(eng, db.from_sequence(texts, npartitions=k)).compute(**SYNC)
+    assert got == eng.compose(joined_tokens(eng, texts))
+
+
+def test_compose_numpy_elements_and_empty_bag(eng):
+    arrays = [np.arange(5, dtype=np.int64), np.array([3, 3, 1], dtype=np.int64)]
+    assert ed.compose(eng, db.from_sequence(arrays, npartitions=2)).compute(**SYNC) == \
+        eng.compose(np.concatenate(arrays))
+    assert ed.compose(eng, db.from_sequence([], npartitions=1)).compute(**SYNC) == eng.identity
+
+
+def test_compose_with_a_frozen_vocabulary_is_shipped_once(eng):
+    vocab = Vocabulary("secp256k1", WORDS, frozen=True)
+    frozen = Traversal(vocabulary=vocab)
+    items = ["a b c\n", "the cat\n", "x1 é\n"] * 5
+    lazy = ed.compose(frozen, db.from_sequence(items, npartitions=4), split_every=2)
+    graph = dict(lazy.__dask_graph__())
+    engine_keys = [k for k in graph if str(k).startswith("ectraverse-engine-")]
+    assert len(engine_keys) == 1  # one copy of the engine's pickle in the whole graph
+    assert lazy.compute(**SYNC) == frozen.compose("".join(items))
+
+
+def test_compose_on_threads_and_processes(eng):
+    items = [f"line {i % 7} of the cat\n" for i in range(60)]
+    bag = db.from_sequence(items, npartitions=6)
+    want = eng.compose("".join(items))
+    assert ed.compose(eng, bag).compute(scheduler="threads") == want
+    assert ed.compose(eng, bag, method="points").compute(scheduler="processes", num_workers=2) == want
+
+
+def test_bad_arguments(eng):
+    bag = db.from_sequence(["a"], npartitions=1)
+    with pytest.raises(TypeError, match="engine must be a Traversal"):
+        ed.compose("eng", bag)
+    with pytest.raises(TypeError, match="bag must be a dask.bag.Bag"):
+        ed.compose(eng, ["a"])
+    with pytest.raises(ValueError, match="split_every must be at least 2"):
+        ed.compose(eng, bag, split_every=1)
+    with pytest.raises(TypeError, match="split_every must be an int"):
+        ed.compose(eng, bag, split_every=2.0)
+    with pytest.raises(ValueError, match="method must be one of"):
+        ed.compose(eng, bag, method="fast")
+    with pytest.raises(TypeError, match="window length m must be an int"):
+        ed.repeats(eng, bag, "3")
+    with pytest.raises(ValueError, match="positive"):
+        ed.repeats(eng, bag, 0)
+    with pytest.raises(TypeError, match="bag elements must be"):
+        ed.compose(eng, db.from_sequence([b"bytes"], npartitions=1), method="points").compute(**SYNC)
+    with pytest.raises(TypeError, match="bag elements must be"):
+        ed.prefixes(eng, db.from_sequence([5], npartitions=1)).compute(**SYNC)
+    unnamed = Traversal("secp256k1", tokenizer=str.split)
+    with pytest.raises(TypeError, match="custom tokenizer has no name"):
+        ed.compose(unnamed, bag)
+
+
+# ---- keyed engines -------------------------------------------------------------------------------
+
+def test_keyed_engine(eng):
+    keyed = Traversal("secp256k1", key=b"a secret key", namespace="keyed")
+    items = [f"w{i % 5} the cat\n" for i in range(40)]
+    bag = db.from_sequence(items, npartitions=5)
+    with pytest.raises(ValueError, match="never leave a task"):
+        ed.compose(keyed, bag, method="coefficients")
+    want = keyed.compose("".join(items))
+    assert ed.compose(keyed, bag, split_every=2).compute(**SYNC) == want
+    # in other processes: contexts cross as bytes, decoded by each process's copy of the engine
+    assert ed.compose(keyed, bag).compute(scheduler="processes", num_workers=2) == want
+    # the key is in the graph once, inside the engine's pickle, and in no other task
+    graph = dict(ed.compose(keyed, bag, split_every=2).__dask_graph__())
+    holders = [k for k, v in graph.items() if b"a secret key" in cloudpickle.dumps(v)]
+    assert len(holders) == 1 and str(holders[0]).startswith("ectraverse-engine-")
+    starts = ed.prefixes(keyed, bag).compute(scheduler="processes", num_workers=2)
+    assert starts[7] == keyed.compose("".join(items[:7]))
+    assert computed_groups(ed.repeats(keyed, bag, 3).compute(**SYNC)) == brute_repeats(keyed, items, 3)
+
+
+# ---- prefixes ------------------------------------------------------------------------------------
+
+@given(items=lines, k=st.integers(1, 6))
+@settings(max_examples=30)
+def test_prefixes_equal_single_machine_prefix_states(eng, items, k):
+    got = ed.prefixes(eng, db.from_sequence(items, npartitions=k)).compute(**SYNC)
+    states = eng.prefixes(joined_tokens(eng, items))
+    offsets = np.concatenate(([0], np.cumsum([len(eng.tokens(e)) for e in items])))[:-1]
+    assert got == [states[int(o)] for o in offsets]
+
+
+def test_a_window_across_elements_is_two_lookups(eng):
+    items = ["the cat sat\n", "on the\n", "mat today\n"]
+    P = ed.prefixes(eng, db.from_sequence(items, npartitions=2)).compute(**SYNC)
+    S0, S2 = eng.prefixes(items[0]), eng.prefixes(items[2])
+    # from element 0's token 1 to element 2's token 1: "cat sat on the mat"
+    assert (P[0] * S0[1]).inverse() * (P[2] * S2[1]) == eng.compose("cat sat on the mat")
+
+
+# ---- repeats -------------------------------------------------------------------------------------
+
+@given(items=st.lists(st.lists(st.sampled_from(WORDS[:4]), max_size=12).map(" ".join), max_size=8),
+       k=st.integers(1, 5), m=st.integers(1, 4))
+@settings(max_examples=30)
+def test_repeats_equal_a_brute_force_dict(eng, items, k, m):
+    df = ed.repeats(eng, db.from_sequence(items, npartitions=k), m).compute(**SYNC)
+    assert list(df.columns) == ["group", "element", "offset"]
+    assert computed_groups(df) == brute_repeats(eng, items, m)
+
+
+def test_repeats_split_digest_collisions(eng, monkeypatch):
+    """Every window gets the same digest: the exact keys still split the groups."""
+    monkeypatch.setattr(ed, "_window_digests", lambda h, m: np.zeros(h.shape[0] - m + 1, dtype=np.uint64))
+    items = ["a b a b c", "c a b", "b c x1"]
+    df = ed.repeats(eng, db.from_sequence(items, npartitions=2), 2).compute(**SYNC)
+    assert computed_groups(df) == brute_repeats(eng, items, 2)
+
+
+def test_repeats_windows_do_not_cross_elements(eng):
+    df = ed.repeats(eng, db.from_sequence(["a b", "c a", "b c"], npartitions=3), 2).compute(**SYNC)
+    assert df.empty  # "a b" once; "b c" would be twice only across elements 0 -> 1
+
+
+def test_repeats_positions_helper(eng):
+    df = ed.repeats(eng, db.from_sequence(["x1 a b", "a b a b"], npartitions=2), 2).compute(**SYNC)
+    assert ed._positions(df) == [[(0, 1), (1, 0), (1, 2)]]
+
+
+# ---- packaging -----------------------------------------------------------------------------------
+
+def test_importing_ectraverse_does_not_import_dask_and_a_missing_dask_names_the_extra():
+    r = child.run_python(
+        "import sys, ectraverse\n"
+        "assert not any(k == 'dask' or k.startswith('dask.') for k in sys.modules), 'dask imported'\n"
+        "sys.modules['dask'] = None\n"
+        "try:\n"
+        "    import ectraverse.dask\n"
+        "except ImportError as e:\n"
+        "    print(e)\n", text=True
+    )
+    assert r.returncode == 0, r.stderr
+    assert 'pip install "ectraverse[dask]"' in r.stdout
+
+
+def test_engine_cache_keeps_recent_copies(eng):
+    blob = pickle.dumps(eng)
+    import hashlib
+
+    handle = (hashlib.blake2b(blob, digest_size=16).digest() + b"x", blob)  # not an original: a copy
+    a = ed._local(handle)
+    assert a is ed._local(handle) and a is not eng and a.fingerprint == eng.fingerprint
+
+
+# ---- one real cluster ----------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def cluster_client():
+    distributed = pytest.importorskip("distributed")
+    cluster = distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=":0")
+    client = distributed.Client(cluster, set_as_default=False)  # the other tests keep their own schedulers
+    yield client
+    client.close()
+    cluster.close()
+
+
+def test_local_cluster_of_two_processes(cluster_client):
+    eng = Traversal("secp256k1")
+    items = [f"{' '.join(WORDS[(i * j) % 8] for j in range(i % 9))}\n" for i in range(200)]
+    bag = db.from_sequence(items, npartitions=7)
+    whole = eng.compose("".join(items))
+    assert cluster_client.compute(ed.compose(eng, bag, split_every=3)).result() == whole
+    assert cluster_client.compute(ed.compose(eng, bag, method="points")).result() == whole
+    P = cluster_client.compute(ed.prefixes(eng, bag)).result()
+    assert P[100] == eng.compose("".join(items[:100]))
+    want = brute_repeats(eng, items, 3)
+    assert computed_groups(cluster_client.compute(ed.repeats(eng, bag, 3)).result()) == want
+    with dask.config.set({"dataframe.shuffle.method": "p2p"}):  # what Dask picks under a default Client
+        assert computed_groups(cluster_client.compute(ed.repeats(eng, bag, 3)).result()) == want
+    keyed = Traversal("secp256k1", key=b"k", namespace="keyed")
+    assert cluster_client.compute(ed.compose(keyed, bag)).result() == keyed.compose("".join(items))
+    # two engines, many tasks and computations: each worker process unpickled each engine at most once
+    # (eng's vocabulary grew in this process along the way, so its pickle changed: allow one more)
+    assert all(n <= 3 for n in cluster_client.run(_unpickled_here).values())
+
+
+def _unpickled_here() -> int:
+    import ectraverse.dask
+
+    return ectraverse.dask._unpickled
+
+
+# ---- the command line ----------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    d = tmp_path_factory.mktemp("dask-cli")
+    texts = {"one.txt": "the cat sat on the mat\nand the cat ran\n", "two.txt": "a dog sat on the mat\nthe cat ran\n"}
+    for name, text in texts.items():
+        (d / name).write_text(text, encoding="utf-8")
+    return d, texts
+
+
+def cli(*args, cwd):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "ectraverse.cli", *map(str, args)], capture_output=True, text=True,
+                          env=child.env(), cwd=cwd, timeout=300)
+
+
+def test_cli_compose_with_a_scheduler(files, eng):
+    d, texts = files
+    r = cli("compose", "--json", "--scheduler", "synchronous", "-f", "one.txt", "two.txt", cwd=d)
+    assert r.returncode == 0, r.stderr
+    got = json.loads(r.stdout)
+    want = eng.compose(texts["one.txt"]) * eng.compose(texts["two.txt"])
+    assert got["context"] == want.to_bytes().hex()
+    r2 = cli("compose", "--json", "-f", "one.txt", "two.txt", cwd=d)  # without a scheduler: the same
+    assert r2.returncode == 0, r2.stderr
+    assert json.loads(r2.stdout)["context"] == got["context"]
+
+
+def test_cli_repeats_json(files, eng):
+    d, texts = files
+    want = brute_repeats(eng, list(texts.values()), 3)
+    names = list(texts)
+    for extra in ([], ["--scheduler", "synchronous"]):
+        r = cli("repeats", "-m", "3", "--json", *names, *extra, cwd=d)
+        assert r.returncode == 0, r.stderr
+        groups = json.loads(r.stdout)
+        assert {frozenset((names.index(o["file"]), o["offset"]) for o in g) for g in groups} == want
+        assert all(list(o) == ["file", "offset"] for g in groups for o in g)
+    r = cli("repeats", "-m", "3", *names, cwd=d)
+    assert r.returncode == 0, r.stderr
+    assert "sat on the" in r.stdout
+
+
+@pytest.mark.parametrize("spec", ["bogus", "local:0", "local:x", "tcp://", "threads:2"])
+def test_cli_bad_scheduler_is_one_line_without_the_value(files, spec):
+    d, _ = files
+    r = cli("compose", "--scheduler", spec, "-f", "one.txt", cwd=d)
+    assert r.returncode == 1, r.stderr
+    assert r.stdout == "" and "Traceback" not in r.stderr
+    assert len(r.stderr.splitlines()) == 1 and r.stderr.startswith("ectraverse: error: --scheduler")
+    assert repr(spec) not in r.stderr
+
+
+def test_cli_repeats_and_compose_usage_errors(files):
+    d, _ = files
+    r = cli("repeats", "-m", "0", "one.txt", cwd=d)
+    assert r.returncode == 2 and "-m" in r.stderr and "positive" in r.stderr
+    r = cli("compose", "--scheduler", "synchronous", "a b", cwd=d)
+    assert r.returncode == 2 and "-f FILE" in r.stderr
+    r = cli("repeats", "-m", "2", "missing.txt", cwd=d)
+    assert r.returncode == 1 and r.stderr.strip() == "ectraverse: error: cannot read 'missing.txt': No such file or directory"
+
+
+def test_cli_scheduler_without_dask_names_the_extra(files):
+    d, _ = files
+    r = child.run_python(
+        "import sys\n"
+        "sys.modules['dask'] = None\n"
+        "from ectraverse.cli import main\n"
+        f"sys.exit(main(['compose', '--scheduler', 'threads', '-f', {str(d / 'one.txt')!r}]))\n", text=True)
+    assert r.returncode == 1, r.stderr
+    assert r.stderr.strip() == 'ectraverse: error: --scheduler needs Dask, an optional extra: pip install "ectraverse[dask]"'
+
+
+def test_module_doctests():
+    import doctest
+
+    assert doctest.testmod(ed, optionflags=doctest.ELLIPSIS).failed == 0
