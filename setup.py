@@ -3,8 +3,8 @@ and the tokenizer ext/_tok.pyx -> ectraverse._tok.
 
 The core's templates are instantiated once per field size, each in a C file of
 its own (ext/ect_core{g,4,6,9}.c, see ext/ect_api.h), and the C files are
-compiled in parallel, one compiler per CPU: the build's wall time is about the
-slowest file's and its memory a few hundred MB per compiler.
+compiled in parallel, one compiler per CPU: the build's wall time is about its
+CPU time divided by the CPUs, and its memory under 0.4 GB per compiler.
 
 Release builds carry no debug information (-g0, and the linker strips the
 symbol table).  Portable flags by default.  Environment switches:

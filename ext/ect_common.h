@@ -6,16 +6,18 @@
  * (contexts of public token sequences), never for secret keys.
  *
  * Layout of the core (dependencies point down):
- *   ect_api.h     dispatch by limb count; the only header _ec.pyx calls into
+ *   ect_api.h     entry points and dispatch by limb count; the only header _ec.pyx includes
+ *   ect_core*.c   one instantiation each (through ect_instance.h): g, 4, 6, 9 limbs
  *   ect_ecmult.h  wNAF, GLV split, fixed-base tables, Straus and Pippenger MSM
  *   ect_group.h   Jacobian/affine points: double, add, mixed add, batch to affine
  *   ect_field.h   Montgomery arithmetic mod p (and mod n for scalars)
  *   ect_common.h  this file: limb constants, field and curve descriptors
  *
- * ect_field.h, ect_group.h and ect_ecmult.h are templates: ect_api.h includes
- * them once per limb count (4, 6 and 9 as compile-time constants, and once with
- * the limb count read at run time for every other size), so one source serves
- * every prime from a few bits to 521 bits.
+ * ect_field.h, ect_group.h and ect_ecmult.h are templates: ect_instance.h
+ * includes them once per limb count, each in a C file of its own (4, 6 and 9
+ * as compile-time constants in ect_core4.c, ect_core6.c, ect_core9.c, and the
+ * limb count read at run time for every other size in ect_coreg.c), so one
+ * source serves every prime from a few bits to 521 bits.
  *
  * Conventions: functions return 1 on success and 0 (or a negative ECT_ERR_*
  * code) on failure, never abort (except ECT_CHECK in VERIFY builds), never touch

@@ -9,7 +9,7 @@
  * 2^256 - c with c < 2^64 (F->pm4: secp256k1) have their own reductions.
  * P-521 (F->mersenne521) multiplies in radix 2^58 and reduces by folding.
  *
- * Template parameters, set by ect_api.h before each inclusion:
+ * Template parameters, set by ext/ect_core*.c before each inclusion (ect_instance.h):
  *   ECT_N     the limb count as a constant (4, 6, 9), or 0 for the run-time-sized build
  *   ECT_L     array length of a field element (the limb count, or ECT_MAXL)
  *   NL        loop bound: a constant, or (F->n) for the run-time-sized build

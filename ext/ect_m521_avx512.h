@@ -12,7 +12,7 @@
  * compare this with integers (field operations, through ect_m521v_field_op)
  * and with the portable core (k P).  Left out with ECT_NO_ASM.
  *
- * Included by ect_api.h inside the 9-limb instantiation, after ect_group.h:
+ * Included by ect_instance.h inside the 9-limb instantiation, after ect_group.h:
  * it converts from and to ect_fe_9 / ect_gej_9 with the P-521 fold and
  * rotation of ect_field.h.
  *
