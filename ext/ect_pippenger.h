@@ -27,7 +27,7 @@
 #include <stdlib.h>
 
 /* Buckets filled in one pass (all windows' buckets when they fit). */
-#define ECT_PA_PASS_BUCKETS ((size_t)1 << 13)
+#define ECT_PA_PASS_BUCKETS ((size_t)1 << 14)
 
 /* Windows per pass for c-bit digits and W windows. */
 static inline int ect_pa_group(int c, int W) {
@@ -60,43 +60,45 @@ static inline double ect_cost_pippenger_affine(size_t m, int bits, int c, int fb
 }
 #endif /* ECT_PIPPENGER_SHARED */
 
-/* ect_scalar_split_glv (ect_ecmult.h): the same steps, with this
- * instantiation's unrolled arithmetic mod n when n has as many limbs as p
- * (secp256k1, BN254), on Fn: C->fn or a copy of it that uses the assembly
- * products (asm_adx), which is several times faster than the run-time-sized
- * code (an MSM of many points splits every scalar); else that function. */
+/* ect_scalar_split_glv (ect_ecmult.h) with this instantiation's unrolled
+ * arithmetic mod n when n has as many limbs as p (secp256k1, BN254), on Fn:
+ * C->fn or a copy of it that uses the assembly products (asm_adx); else that
+ * function.  An MSM of many points splits every scalar, and this takes three
+ * Montgomery products where that takes eight plus conversions: a Montgomery
+ * product of a plain value and a Montgomery-form constant is plain, so
+ *   k2 = s1 c1 (-b1) + s2 c2 (-b2),  k1 = k - k2 lambda   (mod n)
+ * need no conversion in or out. */
 static inline void T(ect_split_glv)(const ect_curve *C, const ect_field *Fn, uint64_t *k1, int *neg1, uint64_t *k2,
                                     int *neg2, const uint64_t *k) {
 #if ECT_N != 0
     if (Fn->n == ECT_N) {
         const int L = ECT_N, S = C->glv_shift;
-        uint64_t prod[2 * ECT_N + 2], c[ECT_N];
-        FE cm[2], km, t, k1m, k2m, mb1, mb2, lam;
+        uint64_t prod[2 * ECT_N + 2];
+        FE cw[2], mb[2], t, a, kk;
         const uint64_t *g[2] = {C->g1, C->g2};
         const int sg[2] = {C->glv_s1, C->glv_s2};
+        T(ect_fe_load)(Fn, &mb[0], C->mb1);
+        T(ect_fe_load)(Fn, &mb[1], C->mb2);
         for (int w = 0; w < 2; w++) {
             /* c = round(k g / 2^(64 S)) */
-            ect_limbs_mul(prod, k, L, g[w], L + 1);
             uint64_t half[2 * ECT_N + 2] = {0};
+            ect_limbs_mul(prod, k, L, g[w], L + 1);
             half[S - 1] = (uint64_t)1 << 63;
             ect_limbs_add(prod, prod, half, 2 * L + 1);
-            for (int i = 0; i < L; i++) c[i] = (S + i < 2 * L + 1) ? prod[S + i] : 0;
-            while (ect_limbs_cmp(c, Fn->p, L) >= 0) ect_limbs_sub(c, c, Fn->p, L);
-            T(ect_fe_to_mont)(Fn, &cm[w], c);
-            if (sg[w] < 0) T(ect_fe_neg)(Fn, &cm[w], &cm[w]);
+            for (int i = 0; i < L; i++) cw[w].v[i] = (S + i < 2 * L + 1) ? prod[S + i] : 0;
+            while (ect_limbs_cmp(cw[w].v, Fn->p, L) >= 0) ect_limbs_sub(cw[w].v, cw[w].v, Fn->p, L);
+            if (sg[w] < 0) T(ect_fe_neg)(Fn, &cw[w], &cw[w]);
+            T(ect_fe_mul)(Fn, &cw[w], &cw[w], &mb[w]); /* plain s c (-b) mod n */
         }
-        /* k2 = c1 (-b1) + c2 (-b2),  k1 = k - k2 lambda   (mod n) */
-        T(ect_fe_load)(Fn, &mb1, C->mb1);
-        T(ect_fe_load)(Fn, &mb2, C->mb2);
-        T(ect_fe_load)(Fn, &lam, C->lambda);
-        T(ect_fe_mul)(Fn, &k2m, &cm[0], &mb1);
-        T(ect_fe_mul)(Fn, &t, &cm[1], &mb2);
-        T(ect_fe_add)(Fn, &k2m, &k2m, &t);
-        T(ect_fe_to_mont)(Fn, &km, k);
-        T(ect_fe_mul)(Fn, &t, &k2m, &lam);
-        T(ect_fe_sub)(Fn, &k1m, &km, &t);
-        T(ect_fe_from_mont)(Fn, k1, &k1m);
-        T(ect_fe_from_mont)(Fn, k2, &k2m);
+        T(ect_fe_add)(Fn, &t, &cw[0], &cw[1]); /* k2, plain */
+        T(ect_fe_load)(Fn, &a, C->lambda);
+        T(ect_fe_mul)(Fn, &a, &t, &a); /* k2 lambda, plain */
+        for (int i = 0; i < L; i++) kk.v[i] = k[i];
+        T(ect_fe_sub)(Fn, &kk, &kk, &a);
+        for (int i = 0; i < L; i++) {
+            k1[i] = kk.v[i];
+            k2[i] = t.v[i];
+        }
         /* take the representative of least absolute value */
         *neg1 = ect_limbs_cmp(k1, C->half_n, L) > 0;
         if (*neg1) ect_limbs_sub(k1, Fn->p, k1, L);
@@ -176,20 +178,32 @@ static inline void T(ect_pa_apply)(const ect_curve *C, T(ect_pa_ws) *w) {
     const ect_field *F = &C->fp;
     const size_t n = w->cnt;
     if (!n) return;
-    FE acc, inv, lam, t, x3;
+    /* two interleaved product chains (even and odd entries), so that
+     * consecutive products do not wait for each other */
+    FE acc[2], inv, lam, t, x3;
     w->scr[0] = w->den[0];
-    for (size_t i = 1; i < n; i++) T(ect_fe_mul)(F, &w->scr[i], &w->scr[i - 1], &w->den[i]);
-    T(ect_fe_inv)(F, &acc, &w->scr[n - 1]);
+    if (n > 1) w->scr[1] = w->den[1];
+    for (size_t i = 2; i < n; i++) T(ect_fe_mul)(F, &w->scr[i], &w->scr[i - 2], &w->den[i]);
+    if (n > 1) { /* 1 / (E O) gives 1 / E and 1 / O */
+        const FE *pe = &w->scr[(n - 1) & ~(size_t)1], *po = &w->scr[n - 1 - ((n - 1) & 1 ? 0 : 1)];
+        T(ect_fe_mul)(F, &t, pe, po);
+        T(ect_fe_inv)(F, &t, &t);
+        T(ect_fe_mul)(F, &acc[0], &t, po);
+        T(ect_fe_mul)(F, &acc[1], &t, pe);
+    } else {
+        T(ect_fe_inv)(F, &acc[0], &w->scr[0]);
+    }
     for (size_t i = n; i-- > 0;) {
+        FE *ac = &acc[i & 1];
         if (i >= 4) {
             __builtin_prefetch(&w->bk[w->eb[i - 4]]);
             __builtin_prefetch(&w->pts[w->ep[i - 4] >> 2]);
         }
-        if (i > 0) {
-            T(ect_fe_mul)(F, &inv, &acc, &w->scr[i - 1]);
-            T(ect_fe_mul)(F, &acc, &acc, &w->den[i]);
+        if (i > 1) {
+            T(ect_fe_mul)(F, &inv, ac, &w->scr[i - 2]);
+            T(ect_fe_mul)(F, ac, ac, &w->den[i]);
         } else {
-            inv = acc;
+            inv = *ac;
         }
         const uint32_t b = w->eb[i], code = w->ep[i];
         T(ect_pa_bucket) *B = &w->bk[b];
