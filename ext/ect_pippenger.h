@@ -118,6 +118,8 @@ typedef struct {
     FE x, y;
 } T(ect_pa_bucket);
 
+/* Queued pairs that never spill (the last rounds of a pass just run). */
+#define ECT_PA_FEW 16
 #define ECT_PA_SET 1  /* st[b]: the bucket holds a point (else it is the identity) */
 #define ECT_PA_BUSY 2 /* st[b]: the bucket has a pending addition */
 
@@ -256,8 +258,8 @@ static inline int T(ect_pa_spill)(const ect_curve *C, T(ect_pa_ws) *w) {
 
 /* Apply the batch, then move the queue into the next batch (pairs whose
  * bucket is busy again stay queued).  When more than half the queue stays
- * (or, with final, any stays behind a batch of under cap / 8), the queue
- * spills.  Returns 0 when out of memory. */
+ * (or, with final, more than a few stay behind a batch of under cap / 8),
+ * the queue spills.  Returns 0 when out of memory. */
 static inline int T(ect_pa_flush)(const ect_curve *C, T(ect_pa_ws) *w, int final) {
     T(ect_pa_apply)(C, w);
     size_t kept = 0;
@@ -272,7 +274,7 @@ static inline int T(ect_pa_flush)(const ect_curve *C, T(ect_pa_ws) *w, int final
         }
     }
     w->qlen = kept;
-    if (kept && (2 * kept > w->qcap || (final && w->cnt < w->cap / 8))) return T(ect_pa_spill)(C, w);
+    if (2 * kept > w->qcap || (final && kept > ECT_PA_FEW && w->cnt < w->cap / 8)) return T(ect_pa_spill)(C, w);
     return 1;
 }
 
@@ -310,6 +312,99 @@ static inline void T(ect_pa_reduce)(const ect_curve *C, GEJ *r, const T(ect_pa_b
         T(ect_gej_add)(C, &sum, &sum, &running);
     }
     *r = sum;
+}
+
+/* The same sums for the g windows of a pass, with the running sums affine
+ * as well: each window's nb buckets are cut into K segments of L (powers of
+ * two), and the K g segments run side by side, each step one batch of
+ * additions with one shared inversion: R_s += B (the segment's running sum),
+ * then T_s += R_s (its local weighted sum, weights 1 .. L).  Then
+ *   sum_b (b + 1) B_b = sum_s T_s + L sum_s s R_s
+ * in Jacobian coordinates, sum_s s R_s by a running sum over K segments.
+ * About 12M per bucket instead of 27M.  Returns 0 (nothing written) when
+ * there is nothing to gain (L < 4) or memory is short: the caller then uses
+ * ect_pa_reduce. */
+static inline int T(ect_pa_reduce_affine)(const ect_curve *C, const T(ect_pa_ws) *w, GEJ *out, int g, size_t nb) {
+    size_t K = 1;
+    while (K * (size_t)g < 256) K <<= 1;
+    if (K > nb / 4) return 0;
+    const size_t L = nb / K, nc = K * (size_t)g;
+    T(ect_pa_ws) R, S;
+    memset(&R, 0, sizeof(R));
+    void *rmem = malloc(2 * sizeof(T(ect_pa_bucket)) * nc);
+    GE *add = (GE *)malloc(sizeof(GE) * nc);
+    uint8_t *st = (uint8_t *)calloc(2 * nc, 1);
+    uint32_t *e = (uint32_t *)malloc(2 * sizeof(uint32_t) * nc);
+    FE *fe = (FE *)malloc(2 * sizeof(FE) * nc);
+    if (!rmem || !add || !st || !e || !fe) {
+        free(rmem);
+        free(add);
+        free(st);
+        free(e);
+        free(fe);
+        return 0;
+    }
+    R.pts = add;
+    R.eb = e;
+    R.ep = e + nc;
+    R.den = fe;
+    R.scr = fe + nc;
+    R.nbk = R.cap = nc;
+    R.a = w->a;
+    S = R;
+    R.bk = (T(ect_pa_bucket) *)rmem;
+    S.bk = R.bk + nc;
+    R.st = st;
+    S.st = st + nc;
+    for (size_t j = L; j-- > 0;) {
+        for (size_t c = 0; c < nc; c++) { /* segment c % K of window c / K: bucket (c % K) L + j */
+            const size_t b = (c / K) * nb + (c % K) * L + j;
+            if (!w->st[b]) continue;
+            add[c].x = w->bk[b].x;
+            add[c].y = w->bk[b].y;
+            add[c].inf = 0;
+            T(ect_pa_put)(C, &R, (uint32_t)c, (uint32_t)(c << 2));
+        }
+        T(ect_pa_apply)(C, &R);
+        for (size_t c = 0; c < nc; c++) {
+            if (!R.st[c]) continue;
+            add[c].x = R.bk[c].x;
+            add[c].y = R.bk[c].y;
+            add[c].inf = 0;
+            T(ect_pa_put)(C, &S, (uint32_t)c, (uint32_t)(c << 2));
+        }
+        T(ect_pa_apply)(C, &S);
+    }
+    for (int jj = 0; jj < g; jj++) {
+        GEJ run, u, t;
+        GE q;
+        q.inf = 0;
+        T(ect_gej_set_inf)(C, &run);
+        T(ect_gej_set_inf)(C, &u);
+        T(ect_gej_set_inf)(C, &t);
+        for (size_t k = K; k-- > 0;) {
+            const size_t c = (size_t)jj * K + k;
+            if (R.st[c]) {
+                q.x = R.bk[c].x;
+                q.y = R.bk[c].y;
+                T(ect_gej_add_ge)(C, &run, &run, &q);
+            }
+            if (k) T(ect_gej_add)(C, &u, &u, &run); /* u = sum_s s R_s */
+            if (S.st[c]) {
+                q.x = S.bk[c].x;
+                q.y = S.bk[c].y;
+                T(ect_gej_add_ge)(C, &t, &t, &q);
+            }
+        }
+        for (size_t l = L; l > 1 && !T(ect_gej_is_inf)(C, &u); l >>= 1) T(ect_gej_double)(C, &u, &u);
+        T(ect_gej_add)(C, &out[jj], &t, &u);
+    }
+    free(rmem);
+    free(add);
+    free(st);
+    free(e);
+    free(fe);
+    return 1;
 }
 
 /* r = sum ks[i] pts[i] (pts affine, ks plain with klimbs limbs, below
@@ -354,8 +449,8 @@ static inline int T(ect_msm_pippenger_affine)(const ect_curve *C, GEJ *r, const 
         for (int w0 = 0; ok && w0 < W; w0 += G) {
             const int g = W - w0 < G ? W - w0 : G;
             memset(w.st, 0, (size_t)g * nb);
-            if (w.spill)
-                for (size_t b = 0; b < (size_t)g * nb; b++) T(ect_gej_set_inf)(C, &w.spill[b]);
+            free(w.spill); /* allocated again by the pass that spills */
+            w.spill = NULL;
             for (size_t i = 0; ok && i < m; i++) {
                 const int32_t *d = digits + i * (size_t)W + w0;
                 if (i + 8 < m) { /* the buckets of a later term */
@@ -374,6 +469,7 @@ static inline int T(ect_msm_pippenger_affine)(const ect_curve *C, GEJ *r, const 
                 }
             }
             while (ok && (w.cnt || w.qlen)) ok = T(ect_pa_flush)(C, &w, 1);
+            if (ok && !w.spill && T(ect_pa_reduce_affine)(C, &w, wsum + w0, g, nb)) continue;
             for (int j = 0; ok && j < g; j++)
                 T(ect_pa_reduce)(C, &wsum[w0 + j], w.bk + (size_t)j * nb, w.st + (size_t)j * nb, w.spill ? w.spill + (size_t)j * nb : NULL,
                                  nb);

@@ -386,7 +386,8 @@ def test_msm_affine_buckets(name):
     """The batch-affine Pippenger against the oracle, at a size where the model picks it,
     on inputs that reach every branch of its bucket additions: empty buckets, P + P
     (doubling), P + (-P) (emptied bucket), pairs queued behind a busy bucket, and
-    (many equal points with equal digits) the Jacobian spill buckets."""
+    (many equal points with equal digits) the Jacobian spill buckets; and of its affine
+    running sums (equal and opposite buckets)."""
     C = ect.curve(name)
     O = oracle(C)
     m = AFFINE_SIZES[name]
@@ -415,6 +416,12 @@ def test_msm_affine_buckets(name):
     check(a, k)
     check([a[0] or 1] * m, [k[0] or 1] * m)  # one point, one scalar: every term in one bucket per window
     check([7] * m, [rng.randrange(n) for _ in range(m)])
+    # small distinct scalars on G or -G: the buckets hold equal and opposite points, so the
+    # affine running sums double and cancel
+    small = [i % (n - 1) + 1 for i in range(m)]
+    check([1] * m, small)
+    check([rng.choice((1, n - 1)) for _ in range(m)], small)
+    check([rng.choice((1, n - 1, 2, n - 2)) for _ in range(m)], [rng.choice(small) for _ in range(m)])
     # the identity and zero scalars among random terms; all identities; all zero scalars
     a = [rng.choice((0, rng.randrange(n))) for _ in range(m)]
     k = [rng.choice((0, n - 1, rng.randrange(n))) for _ in range(m)]
