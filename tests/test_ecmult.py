@@ -430,6 +430,19 @@ def test_msm_affine_buckets(name):
     assert C.multiply_generator(a).msm([0] * m).is_identity
 
 
+@pytest.mark.parametrize("name", ["secp256k1", "P-256", "P-384", "P-521", "BN254", "BLS12-381"])
+def test_msm_affine_portable_core(name):
+    """The batch-affine Pippenger on the portable C field code (no assembly; the GLV
+    split mod n on the portable products too) equals the curve's own core."""
+    C = ect.curve(name)
+    port = portable_core(C)
+    m = AFFINE_SIZES[name]
+    a, k = _msm_inputs(C, m, "portable")
+    A = C.multiply_generator(a)._a
+    want = C._core.batch_msm(A, k)
+    assert port.affine(port.batch_msm(A, k)) == C._core.affine(want) == oracle(C).mul_G(sum(x * y for x, y in zip(a, k)))
+
+
 @pytest.mark.parametrize("name", ["toy-b0", "toy-h4"])
 def test_msm_affine_outside_the_subgroup(name):
     """Raw MSM over every point of E (points of order 2 included: their bucket doublings give
