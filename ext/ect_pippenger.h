@@ -182,7 +182,7 @@ static inline void T(ect_pa_apply)(const ect_curve *C, T(ect_pa_ws) *w) {
     if (!n) return;
     /* two interleaved product chains (even and odd entries), so that
      * consecutive products do not wait for each other */
-    FE acc[2], inv, lam, t, x3;
+    FE acc[2], lam, t;
     w->scr[0] = w->den[0];
     if (n > 1) w->scr[1] = w->den[1];
     for (size_t i = 2; i < n; i++) T(ect_fe_mul)(F, &w->scr[i], &w->scr[i - 2], &w->den[i]);
@@ -195,43 +195,68 @@ static inline void T(ect_pa_apply)(const ect_curve *C, T(ect_pa_ws) *w) {
     } else {
         T(ect_fe_inv)(F, &acc[0], &w->scr[0]);
     }
-    for (size_t i = n; i-- > 0;) {
-        FE *ac = &acc[i & 1];
-        if (i >= 4) {
-            __builtin_prefetch(&w->bk[w->eb[i - 4]]);
-            __builtin_prefetch(&w->pts[w->ep[i - 4] >> 2]);
+    /* entries two at a time (i and i - 1, on the two chains), their steps
+     * interleaved so that each product has an independent one beside it */
+    size_t i = n;
+    while (i > 0) {
+        const int two = i >= 2;
+        const size_t ia = i - 1, ib = two ? i - 2 : i - 1;
+        FE inv2[2], t2[2], lam2[2], x32[2];
+        const FE *x2[2];
+        T(ect_pa_bucket) *B2[2];
+        uint32_t c2[2];
+        if (ia >= 5) {
+            __builtin_prefetch(&w->bk[w->eb[ia - 4]]);
+            __builtin_prefetch(&w->pts[w->ep[ia - 4] >> 2]);
+            __builtin_prefetch(&w->bk[w->eb[ia - 5]]);
+            __builtin_prefetch(&w->pts[w->ep[ia - 5] >> 2]);
         }
-        if (i > 1) {
-            T(ect_fe_mul)(F, &inv, ac, &w->scr[i - 2]);
-            T(ect_fe_mul)(F, ac, ac, &w->den[i]);
-        } else {
-            inv = *ac;
+        for (int e = 0; e < 1 + two; e++) {
+            const size_t k = e ? ib : ia;
+            FE *ac = &acc[k & 1];
+            if (k > 1) T(ect_fe_mul)(F, &inv2[e], ac, &w->scr[k - 2]);
+            else inv2[e] = *ac;
         }
-        const uint32_t b = w->eb[i], code = w->ep[i];
-        T(ect_pa_bucket) *B = &w->bk[b];
-        const FE *x2;
-        if (code & 1) { /* doubling */
-            T(ect_fe_sqr)(F, &lam, &B->x);
-            T(ect_fe_dbl)(F, &t, &lam);
-            T(ect_fe_add)(F, &t, &t, &lam);
-            if (C->a_kind != ECT_A_ZERO) T(ect_fe_add)(F, &t, &t, &w->a);
-            x2 = &B->x;
-        } else {
-            const GE *P = &w->pts[code >> 2];
-            if (code & 2) T(ect_fe_add)(F, &t, &P->y, &B->y);
-            else T(ect_fe_sub)(F, &t, &P->y, &B->y);
-            x2 = &P->x;
+        for (int e = 0; e < 1 + two; e++) {
+            const size_t k = e ? ib : ia;
+            if (k > 1) T(ect_fe_mul)(F, &acc[k & 1], &acc[k & 1], &w->den[k]);
         }
-        T(ect_fe_mul)(F, &lam, &t, &inv);
-        T(ect_fe_sqr)(F, &x3, &lam);
-        T(ect_fe_sub)(F, &x3, &x3, &B->x);
-        T(ect_fe_sub)(F, &x3, &x3, x2);
-        if ((code & 3) == 2) T(ect_fe_sub)(F, &t, &x3, &B->x);
-        else T(ect_fe_sub)(F, &t, &B->x, &x3);
-        T(ect_fe_mul)(F, &t, &t, &lam);
-        T(ect_fe_sub)(F, &B->y, &t, &B->y);
-        B->x = x3;
-        w->st[b] = ECT_PA_SET;
+        for (int e = 0; e < 1 + two; e++) {
+            const size_t k = e ? ib : ia;
+            const uint32_t code = w->ep[k];
+            T(ect_pa_bucket) *B = &w->bk[w->eb[k]];
+            B2[e] = B;
+            c2[e] = code;
+            if (code & 1) { /* doubling: 3 x^2 + a */
+                T(ect_fe_sqr)(F, &lam, &B->x);
+                T(ect_fe_dbl)(F, &t, &lam);
+                T(ect_fe_add)(F, &t2[e], &t, &lam);
+                if (C->a_kind != ECT_A_ZERO) T(ect_fe_add)(F, &t2[e], &t2[e], &w->a);
+                x2[e] = &B->x;
+            } else {
+                const GE *P = &w->pts[code >> 2];
+                if (code & 2) T(ect_fe_add)(F, &t2[e], &P->y, &B->y);
+                else T(ect_fe_sub)(F, &t2[e], &P->y, &B->y);
+                x2[e] = &P->x;
+            }
+        }
+        for (int e = 0; e < 1 + two; e++) T(ect_fe_mul)(F, &lam2[e], &t2[e], &inv2[e]);
+        for (int e = 0; e < 1 + two; e++) T(ect_fe_sqr)(F, &x32[e], &lam2[e]);
+        for (int e = 0; e < 1 + two; e++) {
+            T(ect_pa_bucket) *B = B2[e];
+            T(ect_fe_sub)(F, &x32[e], &x32[e], &B->x);
+            T(ect_fe_sub)(F, &x32[e], &x32[e], x2[e]);
+            if ((c2[e] & 3) == 2) T(ect_fe_sub)(F, &t2[e], &x32[e], &B->x);
+            else T(ect_fe_sub)(F, &t2[e], &B->x, &x32[e]);
+        }
+        for (int e = 0; e < 1 + two; e++) T(ect_fe_mul)(F, &t2[e], &t2[e], &lam2[e]);
+        for (int e = 0; e < 1 + two; e++) {
+            T(ect_pa_bucket) *B = B2[e];
+            T(ect_fe_sub)(F, &B->y, &t2[e], &B->y);
+            B->x = x32[e];
+            w->st[w->eb[e ? ib : ia]] = ECT_PA_SET;
+        }
+        i -= 1 + two;
     }
     w->cnt = 0;
 }
