@@ -118,6 +118,9 @@ typedef struct {
     FE x, y;
 } T(ect_pa_bucket);
 
+/* Additions of a batch applied side by side (and product chains of its inversion). */
+#define ECT_PA_WAYS 4
+
 /* Queued pairs that never spill (the last rounds of a pass just run). */
 #define ECT_PA_FEW 16
 #define ECT_PA_SET 1  /* st[b]: the bucket holds a point (else it is the identity) */
@@ -180,49 +183,58 @@ static inline void T(ect_pa_apply)(const ect_curve *C, T(ect_pa_ws) *w) {
     const ect_field *F = &C->fp;
     const size_t n = w->cnt;
     if (!n) return;
-    /* two interleaved product chains (even and odd entries), so that
-     * consecutive products do not wait for each other */
-    FE acc[2], lam, t;
-    w->scr[0] = w->den[0];
-    if (n > 1) w->scr[1] = w->den[1];
-    for (size_t i = 2; i < n; i++) T(ect_fe_mul)(F, &w->scr[i], &w->scr[i - 2], &w->den[i]);
-    if (n > 1) { /* 1 / (E O) gives 1 / E and 1 / O */
-        const FE *pe = &w->scr[(n - 1) & ~(size_t)1], *po = &w->scr[n - 1 - ((n - 1) & 1 ? 0 : 1)];
-        T(ect_fe_mul)(F, &t, pe, po);
-        T(ect_fe_inv)(F, &t, &t);
-        T(ect_fe_mul)(F, &acc[0], &t, po);
-        T(ect_fe_mul)(F, &acc[1], &t, pe);
-    } else {
-        T(ect_fe_inv)(F, &acc[0], &w->scr[0]);
+    /* ECT_PA_WAYS interleaved product chains (entries i = r mod WAYS), so
+     * that consecutive products do not wait for each other */
+    enum { WAYS = ECT_PA_WAYS };
+    FE acc[WAYS], lam, t;
+    size_t last[WAYS];
+    int nch = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i < WAYS) w->scr[i] = w->den[i];
+        else T(ect_fe_mul)(F, &w->scr[i], &w->scr[i - WAYS], &w->den[i]);
     }
-    /* entries two at a time (i and i - 1, on the two chains), their steps
-     * interleaved so that each product has an independent one beside it */
+    /* invert the chains' totals together (Montgomery's trick on at most WAYS) */
+    for (size_t r = 0; r < WAYS && r < n; r++) {
+        last[r] = r + (n - 1 - r) / WAYS * WAYS;
+        nch++;
+    }
+    {
+        FE pre[WAYS];
+        pre[0] = w->scr[last[0]];
+        for (int r = 1; r < nch; r++) T(ect_fe_mul)(F, &pre[r], &pre[r - 1], &w->scr[last[r]]);
+        T(ect_fe_inv)(F, &t, &pre[nch - 1]);
+        for (int r = nch - 1; r > 0; r--) {
+            T(ect_fe_mul)(F, &acc[r], &t, &pre[r - 1]);
+            T(ect_fe_mul)(F, &t, &t, &w->scr[last[r]]);
+        }
+        acc[0] = t;
+    }
+    /* entries WAYS at a time (i - 1 down to i - WAYS, one per chain), their
+     * steps interleaved so that each product has independent ones beside it */
     size_t i = n;
     while (i > 0) {
-        const int two = i >= 2;
-        const size_t ia = i - 1, ib = two ? i - 2 : i - 1;
-        FE inv2[2], t2[2], lam2[2], x32[2];
-        const FE *x2[2];
-        T(ect_pa_bucket) *B2[2];
-        uint32_t c2[2];
-        if (ia >= 5) {
-            __builtin_prefetch(&w->bk[w->eb[ia - 4]]);
-            __builtin_prefetch(&w->pts[w->ep[ia - 4] >> 2]);
-            __builtin_prefetch(&w->bk[w->eb[ia - 5]]);
-            __builtin_prefetch(&w->pts[w->ep[ia - 5] >> 2]);
-        }
-        for (int e = 0; e < 1 + two; e++) {
-            const size_t k = e ? ib : ia;
-            FE *ac = &acc[k & 1];
-            if (k > 1) T(ect_fe_mul)(F, &inv2[e], ac, &w->scr[k - 2]);
+        const int cnt = i >= WAYS ? WAYS : (int)i;
+        FE inv2[WAYS], t2[WAYS], lam2[WAYS], x32[WAYS];
+        const FE *x2[WAYS];
+        T(ect_pa_bucket) *B2[WAYS];
+        uint32_t c2[WAYS];
+        if (i > 2 * WAYS)
+            for (int e = 1; e <= WAYS; e++) {
+                __builtin_prefetch(&w->bk[w->eb[i - WAYS - e]]);
+                __builtin_prefetch(&w->pts[w->ep[i - WAYS - e] >> 2]);
+            }
+        for (int e = 0; e < cnt; e++) {
+            const size_t k = i - 1 - (size_t)e;
+            FE *ac = &acc[k % WAYS];
+            if (k >= WAYS) T(ect_fe_mul)(F, &inv2[e], ac, &w->scr[k - WAYS]);
             else inv2[e] = *ac;
         }
-        for (int e = 0; e < 1 + two; e++) {
-            const size_t k = e ? ib : ia;
-            if (k > 1) T(ect_fe_mul)(F, &acc[k & 1], &acc[k & 1], &w->den[k]);
+        for (int e = 0; e < cnt; e++) {
+            const size_t k = i - 1 - (size_t)e;
+            if (k >= WAYS) T(ect_fe_mul)(F, &acc[k % WAYS], &acc[k % WAYS], &w->den[k]);
         }
-        for (int e = 0; e < 1 + two; e++) {
-            const size_t k = e ? ib : ia;
+        for (int e = 0; e < cnt; e++) {
+            const size_t k = i - 1 - (size_t)e;
             const uint32_t code = w->ep[k];
             T(ect_pa_bucket) *B = &w->bk[w->eb[k]];
             B2[e] = B;
@@ -240,23 +252,23 @@ static inline void T(ect_pa_apply)(const ect_curve *C, T(ect_pa_ws) *w) {
                 x2[e] = &P->x;
             }
         }
-        for (int e = 0; e < 1 + two; e++) T(ect_fe_mul)(F, &lam2[e], &t2[e], &inv2[e]);
-        for (int e = 0; e < 1 + two; e++) T(ect_fe_sqr)(F, &x32[e], &lam2[e]);
-        for (int e = 0; e < 1 + two; e++) {
+        for (int e = 0; e < cnt; e++) T(ect_fe_mul)(F, &lam2[e], &t2[e], &inv2[e]);
+        for (int e = 0; e < cnt; e++) T(ect_fe_sqr)(F, &x32[e], &lam2[e]);
+        for (int e = 0; e < cnt; e++) {
             T(ect_pa_bucket) *B = B2[e];
             T(ect_fe_sub)(F, &x32[e], &x32[e], &B->x);
             T(ect_fe_sub)(F, &x32[e], &x32[e], x2[e]);
             if ((c2[e] & 3) == 2) T(ect_fe_sub)(F, &t2[e], &x32[e], &B->x);
             else T(ect_fe_sub)(F, &t2[e], &B->x, &x32[e]);
         }
-        for (int e = 0; e < 1 + two; e++) T(ect_fe_mul)(F, &t2[e], &t2[e], &lam2[e]);
-        for (int e = 0; e < 1 + two; e++) {
+        for (int e = 0; e < cnt; e++) T(ect_fe_mul)(F, &t2[e], &t2[e], &lam2[e]);
+        for (int e = 0; e < cnt; e++) {
             T(ect_pa_bucket) *B = B2[e];
             T(ect_fe_sub)(F, &B->y, &t2[e], &B->y);
             B->x = x32[e];
-            w->st[w->eb[e ? ib : ia]] = ECT_PA_SET;
+            w->st[w->eb[i - 1 - (size_t)e]] = ECT_PA_SET;
         }
-        i -= 1 + two;
+        i -= (size_t)cnt;
     }
     w->cnt = 0;
 }
