@@ -17,8 +17,11 @@
  * Should the queue stay long after a batch (many terms in few buckets: equal
  * points with equal digits), its pairs are added instead into Jacobian
  * "spill" buckets, allocated only then, so the method never degrades into
- * one inversion per addition.  Bucket sums are then reduced per window by
- * the running-sum method in Jacobian coordinates, and the windows combined.
+ * one inversion per addition.  A batch is applied ECT_PA_WAYS additions at
+ * a time, their products interleaved.  Bucket sums are then reduced per
+ * window by running sums, affine as well (ect_pa_reduce_affine; Jacobian
+ * when the segments would be too short or the pass spilled), and the
+ * windows combined in Jacobian coordinates.
  * VARIABLE-TIME, like the rest of ect_ecmult.h.
  */
 
