@@ -476,6 +476,8 @@ static inline int T(ect_msm_pippenger)(const ect_curve *C, GEJ *r, const GE *pts
     return 1;
 }
 
+#include "ect_pippenger.h"
+
 /* r = sum ks[i] pts[i] for m affine points and scalars (plain, C->fn.n limbs,
  * each < n).  Returns 1, or 0 when out of memory. */
 static inline int T(ect_msm)(const ect_curve *C, GEJ *r, const GE *pts, const uint64_t *ks, size_t m) {
@@ -504,10 +506,12 @@ static inline int T(ect_msm)(const ect_curve *C, GEJ *r, const GE *pts, const ui
             return 0;
         }
         FE beta;
+        ect_field fnx = C->fn; /* mod n on the assembly products where p's use them */
+        fnx.asm_adx = C->fp.asm_adx;
         T(ect_fe_load)(&C->fp, &beta, C->beta);
         for (size_t i = 0; i < m; i++) {
-            ect_scalar_split_glv(C, gk + 2 * i * (size_t)L, &gneg[2 * i], gk + (2 * i + 1) * (size_t)L,
-                                 &gneg[2 * i + 1], ks + i * (size_t)L);
+            T(ect_split_glv)(C, &fnx, gk + 2 * i * (size_t)L, &gneg[2 * i], gk + (2 * i + 1) * (size_t)L, &gneg[2 * i + 1],
+                             ks + i * (size_t)L);
             gp[2 * i] = pts[i];
             gp[2 * i + 1] = pts[i];
             if (!pts[i].inf) T(ect_fe_mul)(&C->fp, &gp[2 * i + 1].x, &pts[i].x, &beta);
@@ -526,19 +530,31 @@ static inline int T(ect_msm)(const ect_curve *C, GEJ *r, const GE *pts, const ui
         T(ect_gej_set_inf)(C, r);
         ok = 1;
     } else {
-        int best_c = 2;
+        int best_c = 2, aff_c = 2;
         double best = ect_cost_pippenger(mm, bits, 2);
+        double aff = ect_cost_pippenger_affine(mm, bits, 2, C->fp.bits);
         for (int c = 3; c <= 16; c++) {
             double cost = ect_cost_pippenger(mm, bits, c);
             if (cost < best) {
                 best = cost;
                 best_c = c;
             }
+            cost = ect_cost_pippenger_affine(mm, bits, c, C->fp.bits);
+            if (cost < aff) {
+                aff = cost;
+                aff_c = c;
+            }
         }
-        if (ect_cost_straus(mm, bits) <= best)
+        /* the cheapest of Straus, Jacobian and affine Pippenger */
+        double straus = ect_cost_straus(mm, bits);
+        int method = straus <= best ? 0 : 1;
+        if (aff < (method ? best : straus) && mm < ((size_t)1 << 30)) method = 2;
+        if (method == 0)
             ok = T(ect_msm_straus)(C, r, P, neg, K, L, mm, bits);
-        else
+        else if (method == 1)
             ok = T(ect_msm_pippenger)(C, r, P, neg, K, L, mm, bits, best_c);
+        else
+            ok = T(ect_msm_pippenger_affine)(C, r, P, neg, K, L, mm, bits, aff_c);
     }
     free(gp);
     free(gk);

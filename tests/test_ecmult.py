@@ -5,11 +5,12 @@
 * Fixed base ``C._core.mul_gen`` and ``Curve.multiply_generator``.
 * ``PointArray * scalars`` element-wise, ``PointArray.sum``.
 * ``Curve.msm`` / ``PointArray.msm`` at sizes 0 .. 300 on GLV and non-GLV
-  curves, so both Straus and Pippenger run (the core's cost model is mirrored
-  below and the sizes are checked to reach both methods); with all-zero
+  curves, so Straus and both Pippengers run (the core's cost model is mirrored
+  below and the sizes are checked to reach every method); with all-zero
   scalars, repeated, identity, duplicate and negated points, and scalars that
   cancel (which drive the bucket additions into their doubling and identity
-  branches).
+  branches); the batch-affine Pippenger at sizes up to 2,500 points on every
+  curve, with doubling, cancelling, queued and spilled bucket additions.
 * Batch add/sub/neg with identities and equal/opposite pairs, and batch
   encode/decode round trips with identities in the middle.
 
@@ -260,9 +261,15 @@ def test_pointarray_sum(name, data):
 # ---- MSM --------------------------------------------------------------------------
 
 
+#: ect_pippenger.h: ECT_PA_PASS_BUCKETS, the buckets the affine method fills in one pass.
+PASS_BUCKETS = 1 << 13
+
+
 def _model_method(C, m: int, bits: int) -> str:
-    """Which method the core's operation-count model (ext/ect_ecmult.h) picks."""
+    """Which method the core's operation-count model (ext/ect_ecmult.h, ext/ect_pippenger.h)
+    picks: "straus", "pippenger" (Jacobian buckets) or "affine" (batch-affine buckets)."""
     mm = 2 * m if C.has_glv else m
+    fbits = C.params.p.bit_length()
 
     def window(b):
         return 2 if b <= 16 else 4 if b <= 64 else 5 if b <= 300 else 6
@@ -271,9 +278,19 @@ def _model_method(C, m: int, bits: int) -> str:
         W = (bits + 1 + c - 1) // c
         return W * (mm * 11.0 + (1 << (c - 1)) * 32.0 + c * 8.0)
 
+    def affine(c):
+        W = (bits + 1 + c - 1) // c
+        nb = 1 << (c - 1)
+        cap = min(max(min(max(1, PASS_BUCKETS // nb), W) * nb // 8, 16), 8192)
+        return W * (mm * (6.0 + fbits / cap) + nb * 32.0 + c * 8.0)
+
     w = window(bits)
     straus = bits * 8.0 + mm * ((1 << (w - 2)) * 16.0 + bits / (w + 1) * 16.0)
-    return "straus" if straus <= min(pippenger(c) for c in range(2, 17)) else "pippenger"
+    best = min(pippenger(c) for c in range(2, 17))
+    method = "straus" if straus <= best else "pippenger"
+    if min(affine(c) for c in range(2, 17)) < (best if method == "pippenger" else straus):
+        method = "affine"
+    return method
 
 
 def _effective_bits(C):
@@ -286,7 +303,7 @@ MSM_SIZES = {
     "P-256": [0, 1, 2, 3, 7, 16, 64, 300],
     "toy61": [0, 1, 2, 3, 7, 16, 64, 300],
     "BN254": [3, 64],
-    "BLS12-381": [2, 16],
+    "BLS12-381": [2, 16, 64],
     "P-384": [0, 1, 2, 3, 7, 16],
     "P-521": [1, 2, 3, 7],
     "toy-a0": [1, 7, 64, 300],
@@ -297,14 +314,17 @@ MSM_SIZES = {
 MSM_CASES = [(name, m) for name, sizes in MSM_SIZES.items() for m in sizes]
 
 
-def test_msm_sizes_reach_both_methods():
-    """Straus and Pippenger both run, on a GLV and on a non-GLV curve."""
+def test_msm_sizes_reach_every_method():
+    """Straus and the batch-affine Pippenger both run on a GLV and on a non-GLV curve;
+    the Jacobian Pippenger, which the affine one displaces almost everywhere, on BLS12-381."""
     for glv_name, plain_name in (("secp256k1", "P-256"), ("toy61", "toy-plot"), ("toy-a0", "toy-b0")):
         for name in (glv_name, plain_name):
             C = ect.curve(name)
             methods = {_model_method(C, m, _effective_bits(C)) for m in MSM_SIZES[name] if m}
-            assert methods == {"straus", "pippenger"}, (name, methods)
+            assert methods == {"straus", "affine"}, (name, methods)
         assert ect.curve(glv_name).has_glv and not ect.curve(plain_name).has_glv
+    C = ect.curve("BLS12-381")
+    assert {_model_method(C, m, _effective_bits(C)) for m in MSM_SIZES["BLS12-381"]} == {"straus", "pippenger"}
 
 
 def _msm_inputs(C, m: int, tag: str):
@@ -354,6 +374,93 @@ def test_msm_adversarial_buckets(name):
         assert to_ref(same.msm(k)) == O.mul_G(a[0] * sum(k))
         ident = ect.PointArray(C, [C.identity] * m)
         assert ident.msm(k).is_identity
+
+
+#: Sizes at which every curve's MSM takes the batch-affine Pippenger (ext/ect_pippenger.h).
+AFFINE_SIZES = {"secp256k1": 2500, "P-256": 1500, "P-384": 700, "P-521": 400, "BN254": 1200, "BLS12-381": 600,
+                "toy61": 300, "toy-a0": 300, "toy-b0": 300, "toy-h4": 300, "toy-plot": 300}
+
+
+@pytest.mark.parametrize("name", sorted(AFFINE_SIZES))
+def test_msm_affine_buckets(name):
+    """The batch-affine Pippenger against the oracle, at a size where the model picks it,
+    on inputs that reach every branch of its bucket additions: empty buckets, P + P
+    (doubling), P + (-P) (emptied bucket), pairs queued behind a busy bucket, and
+    (many equal points with equal digits) the Jacobian spill buckets; and of its affine
+    running sums (equal and opposite buckets)."""
+    C = ect.curve(name)
+    O = oracle(C)
+    m = AFFINE_SIZES[name]
+    assert _model_method(C, m, _effective_bits(C)) == "affine"
+    n = C.n
+    rng = random.Random(f"msm-affine-{name}")
+
+    def check(a, k):
+        A = C.multiply_generator(a)
+        assert to_ref(A.msm(k)) == O.mul_G(sum(x * y for x, y in zip(a, k)))
+
+    # uniform, with 0, 1, n - 1 and 64-bit scalars mixed in
+    a, k = _msm_inputs(C, m, "affine")
+    check(a, k)
+    # every point twice with the same scalar (doublings), and with its negation (cancelling)
+    half = a[: m // 2]
+    kh = k[: m // 2]
+    check(half + half, kh + kh)
+    check(half + [n - x for x in half], kh + kh)
+    check(half + half, kh + [n - x for x in kh])
+    # a handful of points and scalars: the same buckets over and over, queued and spilled
+    pool_a = [1, n - 1, 2, 0, 12345 % n, n - 12345 % n]
+    pool_k = [1, 2, 3, n - 1, n - 2, (1 << 40) % n, 0, n // 2, rng.randrange(n)]
+    a = [rng.choice(pool_a) for _ in range(m)]
+    k = [rng.choice(pool_k) for _ in range(m)]
+    check(a, k)
+    check([a[0] or 1] * m, [k[0] or 1] * m)  # one point, one scalar: every term in one bucket per window
+    check([7] * m, [rng.randrange(n) for _ in range(m)])
+    # small distinct scalars on G or -G: the buckets hold equal and opposite points, so the
+    # affine running sums double and cancel
+    small = [i % (n - 1) + 1 for i in range(m)]
+    check([1] * m, small)
+    check([rng.choice((1, n - 1)) for _ in range(m)], small)
+    check([rng.choice((1, n - 1, 2, n - 2)) for _ in range(m)], [rng.choice(small) for _ in range(m)])
+    # the identity and zero scalars among random terms; all identities; all zero scalars
+    a = [rng.choice((0, rng.randrange(n))) for _ in range(m)]
+    k = [rng.choice((0, n - 1, rng.randrange(n))) for _ in range(m)]
+    check(a, k)
+    assert ect.PointArray(C, [C.identity] * m).msm(k).is_identity
+    assert C.multiply_generator(a).msm([0] * m).is_identity
+
+
+@pytest.mark.parametrize("name", ["secp256k1", "P-256", "P-384", "P-521", "BN254", "BLS12-381"])
+def test_msm_affine_portable_core(name):
+    """The batch-affine Pippenger on the portable C field code (no assembly; the GLV
+    split mod n on the portable products too) equals the curve's own core."""
+    C = ect.curve(name)
+    port = portable_core(C)
+    m = AFFINE_SIZES[name]
+    a, k = _msm_inputs(C, m, "portable")
+    A = C.multiply_generator(a)._a
+    want = C._core.batch_msm(A, k)
+    assert port.affine(port.batch_msm(A, k)) == C._core.affine(want) == oracle(C).mul_G(sum(x * y for x, y in zip(a, k)))
+
+
+@pytest.mark.parametrize("name", ["toy-b0", "toy-h4"])
+def test_msm_affine_outside_the_subgroup(name):
+    """Raw MSM over every point of E (points of order 2 included: their bucket doublings give
+    the identity), at a size where the batch-affine Pippenger runs: sum (k_i mod n) P_i."""
+    C = ect.curve(name)
+    R, core = ref(C), C._core
+    E = full_group(C)
+    m = AFFINE_SIZES[name]
+    assert not C.has_glv and _model_method(C, m, _effective_bits(C)) == "affine"
+    rng = random.Random(f"msm-outside-{name}")
+    for _ in range(4):
+        pts = [rng.choice(E) for _ in range(m)]
+        ks = [rng.randrange(C.n) for _ in range(m)]
+        A = core.batch_from_raws([core.identity_raw if P is None else core.from_affine(*P) for P in pts])
+        want = None
+        for k, P in zip(ks, pts):
+            want = reference.add(R, want, reference.mul(R, k, P))
+        assert core.affine(core.batch_msm(A, ks)) == want
 
 
 @pytest.mark.parametrize("name", BIG)

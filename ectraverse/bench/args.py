@@ -120,7 +120,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
                         help=f"timed repeats per cell, the median is reported (default {REPEATS[0]}, "
                              f"{REPEATS[1]} with --quick)")
     parser.add_argument("--msm-size", action="append", type=positive_int, metavar="N",
-                        help="MSM size (repeatable; default 16 64 256 1024 4096, 16 256 with --quick)")
+                        help="MSM size (repeatable; default 16 64 256 1024 4096 65536, 16 256 with --quick)")
     parser.add_argument("--batch-size", type=positive_int, metavar="N",
                         help="elements per batch call (default 100000 for batch_add, 10000 for "
                              "batch_mul_g and hash_to_curve_batch; 10000, 1000 and 1000 with --quick)")
