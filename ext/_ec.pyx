@@ -53,8 +53,9 @@ def build_info():
             "asm_adx": bool(ect_asm_available()), "avx512_m521": bool(ect_avx512_m521_available())}
 
 
-_M521V_OPS = {"add": 0, "sub": 1, "mul": 2, "is_zero": 3, "sqr": 4}
-_FIELD_OPS = {"add": 0, "sub": 1, "mul": 2, "sqr": 3, "half": 4, "neg": 5, "dbl": 6}  # ECT_FOP_* (ect_common.h)
+_M521V_OPS = {"add": ECT_FOP_ADD, "sub": ECT_FOP_SUB, "mul": ECT_FOP_MUL, "sqr": ECT_FOP_SQR, "is_zero": ECT_FOP_IS_ZERO}
+_FIELD_OPS = {"add": ECT_FOP_ADD, "sub": ECT_FOP_SUB, "mul": ECT_FOP_MUL, "sqr": ECT_FOP_SQR, "half": ECT_FOP_HALF,
+              "neg": ECT_FOP_NEG, "dbl": ECT_FOP_DBL}
 
 
 cdef void _m521v_limbs(str name, object src, uint64_t *dst) except *:
@@ -518,10 +519,6 @@ cdef class CurveCore:
         if len(blob) != len(raws) * self.raw_size:
             raise ValueError(f"raw points for {self.name!r} must be {self.raw_size} bytes each")
         return np.frombuffer(blob, dtype=np.uint64).reshape(len(raws), 3, self.limbs).copy()
-
-    def raw_at(self, A, Py_ssize_t i):
-        """Row i of a batch as a raw point."""
-        return A[i].tobytes()
 
     def batch_add(self, A, B, bint subtract=False):
         """Element-wise A + B (or A - B)."""

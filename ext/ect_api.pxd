@@ -16,6 +16,14 @@ cdef extern from "ect_api.h" nogil:
     enum: ECT_A_ZERO
     enum: ECT_A_MINUS3
     enum: ECT_A_GENERIC
+    enum: ECT_FOP_ADD
+    enum: ECT_FOP_SUB
+    enum: ECT_FOP_MUL
+    enum: ECT_FOP_SQR
+    enum: ECT_FOP_HALF
+    enum: ECT_FOP_NEG
+    enum: ECT_FOP_DBL
+    enum: ECT_FOP_IS_ZERO
 
     ctypedef struct ect_field:
         int n

@@ -62,7 +62,6 @@ typedef unsigned __int128 ect_u128;
 #define ECT_ERR_NOT_ON_CURVE -4 /* (x, y) does not satisfy the equation */
 #define ECT_ERR_NO_SQRT -5      /* compressed x: x^3 + ax + b is not a square */
 #define ECT_ERR_NOMEM -6        /* allocation failed */
-#define ECT_ERR_SCALAR -7       /* a scalar is >= n */
 #define ECT_ERR_PARITY -8       /* prefix 0x03 for an x whose only y is 0 (not canonical) */
 
 /* A prime field F_p in Montgomery form with R = 2^(64 n).  All constants are
@@ -97,6 +96,7 @@ typedef struct {
 #define ECT_FOP_HALF 4
 #define ECT_FOP_NEG 5
 #define ECT_FOP_DBL 6
+#define ECT_FOP_IS_ZERO 7 /* the AVX-512 P-521 code's tests only (ect_m521v_field_op): r[0] = (a == 0) */
 
 /* How the curve coefficient a is handled by doubling. */
 #define ECT_A_ZERO 0

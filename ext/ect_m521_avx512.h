@@ -560,21 +560,21 @@ static ECT_AVX512_TARGET void ect_ecmult_var_m521v(const ect_curve *C, ect_gej_9
 }
 
 /* Field operations for the tests (through _ec.m521v_field): r = a + b, a - b,
- * a b, a^2 (op 0, 1, 2, 4), or r[0] = is_zero(a) (op 3), on normalized
- * 11-limb arrays (the caller checks that they are). */
+ * a b, a^2 (ECT_FOP_ADD, _SUB, _MUL, _SQR), or r[0] = is_zero(a)
+ * (ECT_FOP_IS_ZERO), on normalized 11-limb arrays (the caller checks that they are). */
 static ECT_AVX512_TARGET void ect_m521v_field_op(int op, uint64_t *r, const uint64_t *a, const uint64_t *b) {
     ect_f52 x, y, z;
     for (int i = 0; i < 16; i++) {
         x.l[i] = i < 11 ? a[i] : 0;
         y.l[i] = i < 11 ? b[i] : 0;
     }
-    if (op == 3) {
+    if (op == ECT_FOP_IS_ZERO) {
         r[0] = (uint64_t)ect_f52_is_zero(&x);
         return;
     }
-    if (op == 0) ect_f52_add(&z, &x, &y);
-    else if (op == 1) ect_f52_sub(&z, &x, &y);
-    else if (op == 2) ect_f52_mul(&z, &x, &y);
+    if (op == ECT_FOP_ADD) ect_f52_add(&z, &x, &y);
+    else if (op == ECT_FOP_SUB) ect_f52_sub(&z, &x, &y);
+    else if (op == ECT_FOP_MUL) ect_f52_mul(&z, &x, &y);
     else ect_f52_sqr(&z, &x);
     for (int i = 0; i < 11; i++) r[i] = z.l[i];
 }
