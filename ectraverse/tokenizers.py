@@ -62,7 +62,7 @@ from functools import cache
 
 __all__ = [
     "words", "whitespace", "chars", "bytes_tokens", "resolve", "token_list", "text_blocks", "pieces", "BY_NAME",
-    "Tokenizer", "LAST_CUT", "BLOCK_SIZE", "MAX_RUN", "COMPILED", "spans",
+    "Tokenizer", "LAST_CUT", "BLOCK_SIZE", "MAX_RUN", "COMPILED", "spans", "attach_ready",
 ]
 
 #: What :func:`resolve` returns: a function from a text to its tokens.
@@ -217,6 +217,12 @@ COMPILED = {"words": 0, "whitespace": 1, "chars": 2}
 
 _attach_lock = threading.Lock()
 _attach_set = False
+
+
+def attach_ready() -> bool:
+    """True once the compiled ``words`` tokenizer has its combining marks (the first :func:`spans` call for
+    ``words`` sets them up)."""
+    return _attach_set
 
 
 def spans(text: str, name: str):

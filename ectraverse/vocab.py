@@ -264,6 +264,11 @@ def _texts_check(texts) -> None:
         raise TypeError(f"texts must be an iterable of str, not {type(texts).__name__}")
 
 
+#: Below this many characters, an ASCII text goes through the Python words tokenizer until the compiled
+#: one is set up (Vocabulary.text_ids).
+_SHORT_TEXT = 10_000
+
+
 def _tokens_check(tokens) -> None:
     if isinstance(tokens, (str, bytes, bytearray)) or not isinstance(tokens, Iterable):
         raise TypeError(f"tokens must be an iterable of str or int tokens, not {type(tokens).__name__}")
@@ -548,6 +553,10 @@ class Vocabulary:
             if not isinstance(text, str):
                 raise TypeError(f"text must be a str, not {type(text).__name__}")
             return self.array_ids(np.frombuffer(text.encode("utf-8"), dtype=np.uint8))
+        if tokenizer == "words" and not tokenizers.attach_ready() and len(text) < _SHORT_TEXT and text.isascii():
+            # a short ASCII text before the compiled words tokenizer's one-time setup (about 50 ms):
+            # the Python path, so a process that composes a few words never pays it
+            return np.array(self._lookup_many(tokenizers.words(text)), dtype=np.int64)
         sp = tokenizers.spans(text, tokenizer)
         index = self._str_index
         if index is None:

@@ -193,3 +193,19 @@ def test_text_ids_from_8_threads():
         assert [V.token(i) for i in ids.tolist()] == tokenizers.words(t)
     assert len(set(V)) == len(V) == len({w for t in texts_ for w in t.split()})
     assert V.text_ids(texts_[5], "words").tolist() == got[5].tolist()
+
+
+def test_short_ascii_text_before_the_setup_takes_the_python_path(monkeypatch):
+    """Before the compiled words tokenizer is set up, a short ASCII text is tokenized in Python (a process
+    composing a few words never pays the setup): the same ids, and the setup still not done."""
+    from ectraverse.errors import UnknownTokenError
+    from ectraverse.vocab import Vocabulary
+
+    monkeypatch.setattr(tokenizers, "_attach_set", False)
+    monkeypatch.setattr(_tok, "spans", lambda *a: pytest.fail("the compiled tokenizer ran"))
+    V, W = Vocabulary("toy61"), Vocabulary("toy61")
+    assert V.text_ids("the cat, the mat!", "words").tolist() == W.ids(tokenizers.words("the cat, the mat!"))
+    assert not tokenizers.attach_ready()
+    F = Vocabulary("toy61", ["a"], frozen=True)
+    with pytest.raises(UnknownTokenError):
+        F.text_ids("a b", "words")
