@@ -841,6 +841,7 @@ class PrefixStates:
         missing, kept, depth = tables.missing(distinct), tables.kept, tables.depth
         B = min(_BLOCK_SIZES, key=lambda b: _prefix_states_cost(L, missing, kept, depth, b))
         self._block = B
+        self._distinct = distinct  # the vocabulary ids of the tokens, once (windows' cost model reads them)
         self._tables: list[PointArray] = []  # k^e P_t for e < B (B > 1), and each position's row in them
         self._rows = np.empty(0, dtype=np.int64)
         if B == 1:  # the states themselves: S_i = k S_(i-1) + P_(u_i)
@@ -929,7 +930,7 @@ class PrefixStates:
             raise ValueError(f"window length must be in [1, {L}], not {m}")
         g = self._engine.group
         tables = self._engine._power_tables
-        distinct = np.unique(self._ids)
+        distinct = self._distinct
         if m <= _MAX_TABLE_DEPTH and (_tables_cost(L, tables.missing(distinct), tables.kept, tables.depth, m)
                                       <= _prefix_cost(L, m)):
             *_, W = self._engine._window_levels(self._ids, m)
