@@ -54,7 +54,6 @@ import secrets
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
-from functools import lru_cache
 
 import numpy as np
 
@@ -71,30 +70,38 @@ __all__ = ["Traversal", "Coefficients", "PrefixStates", "ContextBatch", "Travers
 MIN_ORDER = 2**32
 
 
-def _order_at_most(k: int, n: int, bound: int) -> bool:
-    """True if k^e = 1 (mod n) for some 1 <= e <= bound (baby-step giant-step)."""
+def _order_at_most(curve: Curve, k: int, bound: int) -> bool:
+    """True if k^e = 1 (mod n) for some 1 <= e <= bound: baby-step giant-step, both sets of powers
+    from the compiled coefficient loop (the powers of k are the coefficients of 0, 1, .., m-1),
+    matched on their low limbs (one sort, one binary search), every match confirmed on all limbs."""
     m = math.isqrt(bound) + 1
-    baby = {}
-    cur = 1
-    for j in range(m):
-        baby.setdefault(cur, j)
-        cur = cur * k % n
-    giant = cur  # k^m
-    cur = giant
-    for i in range(1, m + 1):
-        j = baby.get(cur)
-        if j is not None and 1 <= i * m - j <= bound:
+    _, rows = curve.composition_coefficients(np.arange(m), k)  # row d: k^(m-1-d)
+    baby = rows[::-1]  # row j: k^j
+    order = np.argsort(baby[:, 0], kind="stable")
+    lows = baby[order, 0]
+    starts = np.flatnonzero(np.concatenate(([True], lows[1:] != lows[:-1], [True])))
+    for r in np.flatnonzero(np.diff(starts) > 1).tolist():  # runs of one low limb: are two babies equal?
+        s, e = int(starts[r]), int(starts[r + 1])
+        if np.unique(baby[order[s:e]], axis=0).shape[0] < e - s:
+            return True  # k^a = k^b, a < b < m: the order divides b - a < m <= bound
+    _, rows = curve.composition_coefficients(np.arange(m + 1), pow(k, m, curve.n))  # row d: k^(m(m-d))
+    giant = rows[::-1][1:]  # row i - 1: k^(im), i = 1 .. m
+    gorder = np.argsort(giant[:, 0])  # the giants' low limbs sorted too: the binary searches run in order
+    glows = giant[gorder, 0]
+    first = np.searchsorted(lows, glows)
+    for h in np.flatnonzero(lows[np.minimum(first, m - 1)] == glows).tolist():  # k^(im) = k^j: the order divides im - j
+        i, last = int(gorder[h]), int(np.searchsorted(lows, glows[h], side="right"))
+        if any(np.array_equal(giant[i], baby[j]) and (i + 1) * m - j <= bound for j in order[first[h]:last].tolist()):
             return True
-        cur = cur * giant % n
     return False
 
 
-@lru_cache(maxsize=256)
-def _acceptable(k: int, n: int) -> bool:
+def _acceptable(curve: Curve, k: int) -> bool:
+    n = curve.n
     if k in (0, 1, n - 1):
         return False
     bound = MIN_ORDER if n > 4 * MIN_ORDER else (n - 1) // 4
-    return not _order_at_most(k, n, bound)
+    return not _order_at_most(curve, k, bound)
 
 
 def derive_multiplier(curve: Curve, tag: bytes, key: bytes | None = None) -> int:
@@ -114,7 +121,7 @@ def derive_multiplier(curve: Curve, tag: bytes, key: bytes | None = None) -> int
     for counter in range(1 << 16):
         dst = tag if counter == 0 else tag + b":" + str(counter).encode()
         (k,) = rfc9380.hash_to_field(msg, dst, 1, modulus=n, L=L, hash_name="sha256")
-        if _acceptable(k, n):
+        if _acceptable(curve, k):
             return k
     raise ValueError(f"no multiplier of large order found for {curve.name!r}")  # pragma: no cover
 

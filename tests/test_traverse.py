@@ -533,6 +533,39 @@ def brute_force_order(k: int, n: int) -> int:
 
 
 @pytest.mark.parametrize("name", TOYS)
+def test_order_check_is_exact_on_toy_curves(name):
+    """The baby-step giant-step order check (powers from the compiled coefficient loop) against
+    brute-force orders: for every unit k and bounds around its order."""
+    C = ect.curve(name)
+    n = C.n
+    for k in range(2, n):
+        e = brute_force_order(k, n)
+        for bound in {1, 2, e - 1, e, e + 1, (n - 1) // 4, n}:
+            if bound >= 1:
+                assert traverse._order_at_most(C, k, bound) == (e <= bound), (k, e, bound)
+
+
+@pytest.mark.parametrize("name", ["secp256k1", "P-384"])
+def test_order_check_on_large_curves(name):
+    """Units of every order d | n - 1 below 2^20 are found at bound d and not at d - 1; random ones never."""
+    C = ect.curve(name)
+    n = C.n
+    for d in divisors(trial_factor(n - 1)[0]):
+        if d >= 2**20:
+            continue
+        k = next(x for x in (pow(g, (n - 1) // d, n) for g in range(2, 1000)) if exact_order(x, n, d) == d)
+        assert traverse._order_at_most(C, k, traverse.MIN_ORDER)
+        assert traverse._order_at_most(C, k, d) and (d == 1 or not traverse._order_at_most(C, k, d - 1))
+    for k in (12345678901234567, n - 2, pow(3, 1 << 100, n)):
+        assert not traverse._order_at_most(C, k, traverse.MIN_ORDER)
+
+
+def exact_order(k: int, n: int, d: int) -> int:
+    """The order of k, known to divide d: the least divisor e of d with k^e = 1."""
+    return min(e for e in divisors(trial_factor(d)[0]) if pow(k, e, n) == 1)
+
+
+@pytest.mark.parametrize("name", TOYS)
 def test_toy_multipliers_have_large_order(name):
     """Exact orders by brute force, over many engines (namespaces and keys) of each toy curve."""
     n = ect.curve(name).n
