@@ -631,9 +631,7 @@ class Traversal:
         L = len(ids)
         if not 1 <= m <= L:
             raise ValueError(f"window length must be in [1, {L}], not {m}")
-        distinct, local = np.unique(np.asarray(ids, dtype=np.intp), return_inverse=True)
-        tables, rows = self._power_tables.get(distinct, m)
-        r = rows[local]
+        tables, r = self._power_tables.get(np.asarray(ids, dtype=np.intp), m)
         W = tables[0].take(r)
         yield W
         for level in range(2, m + 1):
@@ -830,31 +828,28 @@ class PrefixStates:
     B; with the engine's per-token tables ``k^e P_t`` (e < B), each block's
     running sums ``Q_(b,s) = sum_(s' < s) k^(B-1-s') P_(u_(bB+s'))`` are
     batched additions, the block starts ``S_(bB)`` one ``k^B``-multiplication
-    each (``S_((b+1)B) = k^B S_(bB) + Q_(b,B)``), and the state of
-    ``i = bB + s`` is kept as ``R_i = k^B S_(bB) + Q_(b,s)``, which is
-    ``k^(B-s) S_i``: so ``[i] = k^(s-B) R_i`` and
+    each (``S_((b+1)B) = k^B S_(bB) + Q_(b,B)``, a chain in C), and the state of
+    ``i = bB + s`` is ``R_i = X_b + Q_(b,s)`` with ``X_b = k^B S_(bB)``, which is
+    ``k^(B-s) S_i`` (X and Q are kept, R_i is one addition when asked for):
+    so ``[i] = k^(s-B) R_i`` and
     ``window(i, j) = k^(s_j-B) R_j - k^(j-i+s_i-B) R_i`` (a two-point MSM), or,
     for a window of at most B tokens, the sum of their table points
-    ``k^(j-1-t) P_(u_t)`` (additions only).  B is chosen per call by an
-    operation count (B = 1 keeps ``S_i`` itself, one ``k * P`` per token).
+    ``k^(j-1-t) P_(u_t)`` (additions only).  B = 1 keeps ``S_i`` itself, one
+    ``k * P`` per token; the engine's tables choose B (:meth:`_PowerTables.block_size`).
     """
 
     def __init__(self, engine: Traversal, ids: Sequence[int]):
         self._engine = engine
         self._ids = np.asarray(ids, dtype=np.intp)
-        L = self._ids.shape[0]
-        distinct, local = np.unique(self._ids, return_inverse=True)
-        tables = engine._power_tables
-        missing, kept, depth = tables.missing(distinct), tables.kept, tables.depth
-        B = min(_BLOCK_SIZES, key=lambda b: _prefix_states_cost(L, missing, kept, depth, b))
+        B = engine._power_tables.block_size(self._ids)
         self._block = B
-        self._distinct = distinct  # the vocabulary ids of the tokens, once (windows' cost model reads them)
         self._tables: list[PointArray] = []  # k^e P_t for e < B (B > 1), and each position's row in them
         self._rows = np.empty(0, dtype=np.int64)
         if B == 1:  # the states themselves: S_i = k S_(i-1) + P_(u_i)
-            self._cols = [engine.vocabulary.generators.horner_prefixes(self._ids, engine.group._power(1))]
+            self._X = engine.vocabulary.generators.horner_prefixes(self._ids, engine.group._power(1))
+            self._Q: list[PointArray | None] = []
         else:
-            self._cols, self._tables, self._rows = _block_states(engine, self._ids, distinct, local, B)
+            self._X, self._Q, self._tables, self._rows = _block_states(engine, self._ids, B)
 
     def __len__(self) -> int:
         return self._ids.shape[0] + 1
@@ -871,8 +866,10 @@ class PrefixStates:
         """(R_i, e_i) with S_i = k^(e_i) R_i."""
         B = self._block
         if B == 1:
-            return self._cols[0][i], 0
-        return self._cols[i % B][i // B], i % B - B
+            return self._X[i], 0
+        b, s = divmod(i, B)
+        Q = self._Q[s]
+        return (self._X[b] if Q is None else self._X[b] + Q[b]), s - B
 
     def __getitem__(self, i: int) -> Context:
         i = _index("prefix index", i)
@@ -916,11 +913,12 @@ class PrefixStates:
         """(R_i for i = 0 .. L, in order; the exponents e_i)."""
         L, B = self.tokens_length, self._block
         if B == 1:
-            return self._cols[0], [0] * (L + 1)
-        offsets = np.cumsum([0] + [len(c) for c in self._cols[:-1]])
+            return self._X, [0] * (L + 1)
+        cols = [self._X if Q is None else self._X[: len(Q)] + Q for Q in self._Q]
+        offsets = np.cumsum([0] + [len(c) for c in cols[:-1]])
         pos = np.arange(L + 1)
         order = offsets[pos % B] + pos // B
-        return _concat(self._cols).take(order), [i % B - B for i in range(L + 1)]
+        return _concat(cols).take(order), [i % B - B for i in range(L + 1)]
 
     def windows(self, m: int) -> ContextBatch:
         """Every window of length m (starts 0 .. L - m) as a batch.
@@ -937,8 +935,7 @@ class PrefixStates:
             raise ValueError(f"window length must be in [1, {L}], not {m}")
         g = self._engine.group
         tables = self._engine._power_tables
-        distinct = self._distinct
-        if m <= _MAX_TABLE_DEPTH and (_tables_cost(L, tables.missing(distinct), tables.kept, tables.depth, m)
+        if m <= _MAX_TABLE_DEPTH and (_tables_cost(L, tables.missing(self._ids), tables.kept, tables.depth, m)
                                       <= _prefix_cost(L, m)):
             *_, W = self._engine._window_levels(self._ids, m)
             return ContextBatch(g, m, W)
@@ -959,14 +956,14 @@ def _concat(arrays: list[PointArray]) -> PointArray:
     return arrays[0]
 
 
-def _block_states(engine: Traversal, ids: np.ndarray, distinct: np.ndarray, local: np.ndarray,
-                  B: int) -> tuple[list[PointArray], list[PointArray], np.ndarray]:
-    """The kept states of PrefixStates for blocks of B >= 2: column s holds R_(bB+s) for every block b
-    with bB + s <= L (see the class docstring); with the tables k^e P_t (e < B) and each position's row."""
+def _block_states(engine: Traversal, ids: np.ndarray, B: int
+                  ) -> tuple[PointArray, list[PointArray | None], list[PointArray], np.ndarray]:
+    """The kept states of PrefixStates for blocks of B >= 2 (see the class docstring): X_b for every
+    block b with bB <= L; Q[s] (s = 0 .. B-1; None for s = 0, where Q is zero) holding Q_(b,s) for
+    every block with bB + s <= L; the tables k^e P_t (e < B) and each position's row in them."""
     g = engine.group
     L = ids.shape[0]
-    tables, rows = engine._power_tables.get(distinct, B)
-    r = rows[local]
+    tables, r = engine._power_tables.get(ids, B)
     # Q[s] over the blocks b with bB + s <= L: s batched affine additions in all
     Q: list[PointArray | None] = [None] * (B + 1)
     for s in range(min(B, L)):
@@ -978,14 +975,10 @@ def _block_states(engine: Traversal, ids: np.ndarray, distinct: np.ndarray, loca
     if full:
         sums = Q[B]
         S = sums.horner_prefixes(np.arange(full), kB)
-        Xa = (S[1:] - sums).concat(PointArray(g.curve, [kB * S[full]]))
+        X = (S[1:] - sums).concat(PointArray(g.curve, [kB * S[full]]))
     else:
-        Xa = PointArray(g.curve, [g.curve.identity])
-    cols = [Xa]
-    for s in range(1, min(B, L + 1)):
-        cols.append(Xa[: len(Q[s])] + Q[s])
-        Q[s] = None
-    return cols, tables, r
+        X = PointArray(g.curve, [g.curve.identity])
+    return X, Q[: min(B, L + 1)], tables, r
 
 
 # ---- per-token power tables --------------------------------------------------------
@@ -1000,27 +993,62 @@ class _PowerTables:
     results are affine, so that adding them is the batched affine addition), and kept for later
     calls (windows, prefix states, indexes); asked for deeper, every kept token's table deepens.
     Memory: 96 bytes per kept token and exponent.  One lock; a call that computes holds it.  It is
-    the engine's process's own: the engine's pickle does not carry it."""
+    the engine's process's own: the engine's pickle does not carry it.
+
+    How deep prefix states want them is a rent-or-buy choice (:meth:`block_size`): the deepest
+    tables cost once, shallower ones a longer chain on every call; a credit of what the deepest
+    would have saved the calls so far pays for deepening to them, so a run of calls on the same
+    tokens costs at most about twice what the best depth chosen in hindsight would have (the
+    ski-rental bound)."""
 
     def __init__(self, group: ContextGroup, vocab: Vocabulary):
         self._group, self._vocab = group, vocab
         self._lock = threading.Lock()
         self._rows = np.full(0, -1, dtype=np.int64)  # vocabulary id -> row of the tables, -1: not kept
         self._tables: list[PointArray] = []  # [e][row] = k^e P_t
+        self._credit = 0.0  # in k * P: what deeper tables would have saved the prefix states so far
         self.kept = 0
 
     @property
     def depth(self) -> int:
         return len(self._tables)
 
-    def missing(self, distinct: np.ndarray) -> int:
-        """How many of these vocabulary ids have no table yet."""
+    def missing(self, ids: np.ndarray) -> int:
+        """How many distinct vocabulary ids among these (int array) have no table yet."""
         rows = self._rows
-        known = distinct[distinct < rows.shape[0]]
-        return int(distinct.shape[0] - known.shape[0] + np.count_nonzero(rows[known] < 0))
+        known = ids < rows.shape[0]
+        unknown = ids[~known]
+        unknown = np.concatenate((unknown, ids[known][rows[ids[known]] < 0]))
+        return int(np.unique(unknown).shape[0]) if unknown.size else 0
 
-    def get(self, distinct: np.ndarray, depth: int) -> tuple[list[PointArray], np.ndarray]:
-        """(``tables[e]`` for e < depth, the row of each of the vocabulary ids ``distinct`` in them)."""
+    def block_size(self, ids: np.ndarray) -> int:
+        """The block size B of prefix states of these ids (tables to depth B), by the operation count
+        of :func:`_prefix_states_cost`, the deepest tables' less the credit: a call that takes them
+        spends it, any other adds what they would have saved it."""
+        L = ids.shape[0]
+        with self._lock:
+            missing, kept, depth = self.missing(ids), self.kept, self.depth
+
+            def tables(B: int) -> float:
+                return _table_work(missing, kept, depth, B) if B > 1 else 0.0
+
+            def chain(B: int) -> float:
+                return _prefix_states_cost(L, 0, 0, 0, B)
+
+            deepest = _BLOCK_SIZES[-1]  # the one whose chain is shortest: the credit pays only for it
+
+            def cost(b: int) -> float:
+                return (max(0.0, tables(b) - self._credit) if b == deepest else tables(b)) + chain(b)
+
+            B = min(_BLOCK_SIZES, key=cost)
+            if B == deepest:
+                self._credit = max(0.0, self._credit - tables(B))
+            else:
+                self._credit += chain(B) - chain(deepest)
+            return B
+
+    def get(self, ids: np.ndarray, depth: int) -> tuple[list[PointArray], np.ndarray]:
+        """(``tables[e]`` for e < depth, the row of each of the vocabulary ids ``ids`` in them)."""
         if not 1 <= depth <= _MAX_TABLE_DEPTH:
             raise ValueError(f"table depth must be in [1, {_MAX_TABLE_DEPTH}], not {depth}")
         g = self._group
@@ -1031,20 +1059,23 @@ class _PowerTables:
             have = len(self._tables)
             if depth > have and self.kept:  # deepen every kept token's table
                 self._tables = self._tables + self._tables[0].scaled([g._power(e) for e in range(have, depth)])
-            new = distinct[self._rows[distinct] < 0]
-            if new.size:
+            rows = self._rows[ids]
+            if (rows < 0).any():
+                new = np.unique(ids[rows < 0])
                 fresh = self._vocab.generators.take(new).scaled([g._power(e) for e in range(max(depth, have))])
                 self._tables = fresh if not self.kept else [t.concat(f) for t, f in zip(self._tables, fresh)]
                 self._rows[new] = np.arange(self.kept, self.kept + new.shape[0])
                 self.kept += new.shape[0]
-            return self._tables[:depth], self._rows[distinct]
+                rows = self._rows[ids]
+            return self._tables[:depth], rows
 
 
 # Operation-count model of prefix states and windows(m), in units of one k * P, measured on
 # secp256k1 (2026-12-04, a 2-core machine, k * P = 42 us): PointArray.scaled of 5000 points costs
 # 0.83 k * P a point for one scalar and about 0.24 for each further one; a take and a batched
-# affine addition 0.005 per element; a batch multiplication by per-element scalars 0.75 per
-# element; a block start (one k * P and an addition, in Python) 1.05.
+# affine addition 0.005 per element (prefix states: one of each per token); a batch
+# multiplication by per-element scalars 0.75 per element; a block start (one k * P and an
+# addition) 1.05.
 _FIRST_SCALAR = 0.8
 _FURTHER_SCALAR = 0.24
 _ADDITION = 0.005
@@ -1064,7 +1095,7 @@ def _table_work(missing: int, kept: int, depth: int, want: int) -> float:
 def _prefix_states_cost(L: int, missing: int, kept: int, depth: int, B: int) -> float:
     if B == 1:
         return L * _BLOCK_START
-    return _table_work(missing, kept, depth, B) + (L / B + 1) * _BLOCK_START + 2 * L * _ADDITION
+    return _table_work(missing, kept, depth, B) + (L / B + 1) * _BLOCK_START + L * _ADDITION
 
 
 def _tables_cost(L: int, missing: int, kept: int, depth: int, m: int) -> float:

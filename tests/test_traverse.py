@@ -178,6 +178,27 @@ def test_power_tables_deepen_and_grow_exactly():
         tables.get(first, 33)
 
 
+def test_prefix_states_deepen_the_tables_when_calls_repeat():
+    """Rent or buy: the first call picks shallow tables for itself; calls again on the same tokens
+    add what deeper tables would have saved to a credit, which pays for deepening them to the
+    deepest within a few calls; every call's states stay exact."""
+    eng = Traversal("secp256k1", namespace="rent or buy")
+    x = list(stdlib_tokens(3000))
+    blocks, credits = [], []
+    for _ in range(12):
+        P = eng.prefixes(x)
+        blocks.append(P._block)
+        credits.append(eng._power_tables._credit)
+        if P._block == traverse._BLOCK_SIZES[-1]:
+            break
+    assert 1 < blocks[0] < traverse._BLOCK_SIZES[-1] and blocks[-1] == traverse._BLOCK_SIZES[-1], blocks
+    assert blocks == sorted(blocks) and credits[-1] == 0 and credits[-2] > credits[0] > 0
+    assert eng._power_tables.depth == traverse._BLOCK_SIZES[-1]
+    for i in (0, 1, 31, 32, 33, 1500, 2999, 3000):
+        assert P[i] == eng.compose(x[:i])
+    assert P.window(7, 2990) == eng.compose(x[7:2990]) and P.window(40, 50) == eng.compose(x[40:50])
+
+
 def test_windows_cost_model_picks_by_repetition():
     assert traverse._tables_cost(10_000, 1_100, 0, 0, 8) < traverse._prefix_cost(10_000, 8)
     assert traverse._tables_cost(10_000, 9_000, 0, 0, 8) > traverse._prefix_cost(10_000, 8)

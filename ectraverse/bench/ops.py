@@ -328,7 +328,7 @@ def _compose_text_cell(r: dict[str, Any], details: bool) -> Segments:
 
 def _prefixes_note(r: dict[str, Any]) -> str:
     return (f"{r['tokens']:,} tokens, blocks of {r['block']}; first call (tables made): "
-            f"{fmt_us(r['first_us_per_token'])}/token")
+            f"{fmt_us(r['first_us_per_token'])}/token; tables settled after {r['settling_calls']} calls")
 
 
 def _repeats_cell(r: dict[str, Any], details: bool) -> Segments:
