@@ -58,6 +58,10 @@ __all__ = ["Curve", "Point", "PointArray", "curve", "curve_names", "hash_to_curv
 
 _NOT_SCALARS = (bool, float, complex)
 
+#: The fewest rows per thread of a threaded :meth:`PointArray.msm_limbs`: below this, the
+#: multi-scalar multiplication's per-point cost rises faster than a second core helps.
+MSM_ROWS_PER_THREAD = 4096
+
 
 def _scalar(k):
     """k as an int, None for a type that is not ours to judge; TypeError for bool/float."""
@@ -973,14 +977,18 @@ class PointArray:
             raise ValueError(f"expected {len(self)} scalars, not {len(scalars)}")
         return Point._make(self._curve, self._curve._core.batch_msm(self._a, scalars))
 
-    def msm_limbs(self, limbs: np.ndarray) -> Point:
+    def msm_limbs(self, limbs: np.ndarray, *, threads: int = 1) -> Point:
         """``sum(c_i * A[i])`` for scalars given as limbs, the form :meth:`Curve.composition_coefficients`
         returns: a ``(len(self), curve.scalar_limbs)`` uint64 array, 64-bit limbs least significant first,
         each row a scalar in ``[0, n)``.
 
+        With ``threads`` above 1, the rows are cut into that many runs (at most one per
+        :data:`MSM_ROWS_PER_THREAD` rows), each summed by its own thread (the compiled MSM runs
+        without the GIL), and the partial sums added: for a caller that holds idle cores.
+
         Raises:
-            TypeError: limbs is not a NumPy array.
-            ValueError: the wrong shape or dtype, or a row not below n.
+            TypeError: limbs is not a NumPy array, threads not an int.
+            ValueError: the wrong shape or dtype, or a row not below n; threads below 1.
 
         Example:
             >>> C = curve("toy61")
@@ -994,11 +1002,37 @@ class PointArray:
         if limbs.dtype != np.uint64 or limbs.shape != (len(self), w):
             raise ValueError(f"limbs must be a uint64 array of shape ({len(self)}, {w}), "
                              f"not {limbs.dtype} of shape {limbs.shape}")
+        threads = _as_int("threads", threads)
+        if threads < 1:
+            raise ValueError(f"threads must be a positive int, not {threads}")
         if len(self) == 0:
             return self._curve.identity
         if not _limbs_below(limbs, self._curve.n):
             raise ValueError("every row of limbs must be a scalar below n")
-        return Point._make(self._curve, self._curve._core.batch_msm_limbs(self._a, np.ascontiguousarray(limbs)))
+        core, limbs = self._curve._core, np.ascontiguousarray(limbs)
+        runs = min(threads, len(self) // MSM_ROWS_PER_THREAD)
+        if runs <= 1:
+            return Point._make(self._curve, core.batch_msm_limbs(self._a, limbs))
+        cuts = [len(self) * r // runs for r in range(runs + 1)]
+        sums: list[bytes | None] = [None] * runs
+
+        def run(r: int) -> None:
+            sums[r] = core.batch_msm_limbs(self._a[cuts[r]:cuts[r + 1]], limbs[cuts[r]:cuts[r + 1]])
+
+        workers = [threading.Thread(target=run, args=(r,)) for r in range(1, runs)]
+        for t in workers:
+            t.start()
+        run(0)
+        for t in workers:
+            t.join()
+        if any(raw is None for raw in sums):  # a thread raised: compute its run here, where errors surface
+            sums = [raw if raw is not None else core.batch_msm_limbs(self._a[cuts[r]:cuts[r + 1]],
+                                                                      limbs[cuts[r]:cuts[r + 1]])
+                    for r, raw in enumerate(sums)]
+        total = sums[0]
+        for raw in sums[1:]:
+            total = core.add(total, raw)
+        return Point._make(self._curve, total)
 
     def __reduce__(self):
         return (PointArray.from_bytes, (self._curve, self.to_bytes(compressed=False)))

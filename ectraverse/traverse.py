@@ -197,6 +197,7 @@ class Traversal:
         self._group = ContextGroup(C, derive_multiplier(C, tag, key), fingerprint_tag,
                                    secret=key is not None, byte_form=named is not None)
         self._power_tables = _PowerTables(self._group, vocabulary)
+        self._pickle: tuple[tuple, bytes, bytes] | None = None  # (vocabulary version, digest, pickle): _pickled
 
     # ---- properties -------------------------------------------------------
 
@@ -378,8 +379,9 @@ class Traversal:
           multi-scalar multiplication over the union of the chunks' distinct
           tokens.  Taken without an executor (two or more chunks), and with one
           when the chunks number at least ``4`` per worker: the MSM, which
-          then runs once in this process, replaces one per chunk, which would
-          run in parallel.
+          then runs once in this process (cut across as many threads as the
+          executor has workers, up to the machine's cores), replaces one per
+          chunk.
         * **points**: each chunk gives its length and point, and an ordered
           tree reduction multiplies them (one scalar multiplication a product).
 
@@ -388,11 +390,12 @@ class Traversal:
         ``ThreadPoolExecutor`` a keyed engine's chunks come back as points.
 
         With an executor (for example a ``concurrent.futures.ProcessPoolExecutor``),
-        each chunk is composed in a worker: the engine is pickled once per
-        call and sent with every chunk (a keyed engine's pickle holds its
-        key), every worker thread composes on its own copy, which it keeps for
-        the next call while the engine is unchanged; a chunk's new tokens come
-        back as tokens, and are added to this engine's vocabulary in order.
+        each chunk is composed in a worker, on the worker thread's own copy of
+        the engine, which it keeps: a chunk goes with the engine's digest, and
+        only a worker that does not hold that engine yet gets its pickle (a
+        keyed engine's pickle holds its key; the engine keeps its pickle while
+        its vocabulary is unchanged).  A chunk's new tokens come back as
+        tokens, and are added to this engine's vocabulary in order.
 
         Example:
             >>> eng = Traversal("secp256k1")
@@ -405,17 +408,31 @@ class Traversal:
             if executor is None:
                 parts = [self.compose(c) for c in chunks]
             else:
-                blob = pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
-                futures = [executor.submit(_compose_chunk, blob, c) for c in chunks]
-                parts = [self._group.context(*f.result()) for f in futures]
+                parts = [self._group.context(*r) for r in self._in_workers(executor, "points", chunks)]
             return self._reduce(parts)
         if executor is None:
-            coefs = [self.coefficients(c) for c in chunks]
-        else:
+            return self.from_coefficients(self.merge_coefficients([self.coefficients(c) for c in chunks]))
+        coefs = [self._adopt(*r) for r in self._in_workers(executor, "coefficients", chunks)]
+        return self.from_coefficients(self.merge_coefficients(coefs), threads=_executor_workers(executor))
+
+    def _in_workers(self, executor: Executor, kind: str, chunks: list) -> list:
+        """:func:`_chunk_task` of every chunk on the executor: first with the engine's digest only,
+        then, for the chunks whose worker does not hold this engine yet, with its pickle."""
+        digest, blob = self._pickled()
+        results = [f.result() for f in [executor.submit(_chunk_task, kind, digest, None, c) for c in chunks]]
+        missing = [i for i, r in enumerate(results) if r is None]
+        for i, f in zip(missing, [executor.submit(_chunk_task, kind, digest, blob, chunks[i]) for i in missing]):
+            results[i] = f.result()
+        return results
+
+    def _pickled(self) -> tuple[bytes, bytes]:
+        """(digest, pickle) of this engine, kept while its vocabulary's pickle would not change."""
+        version = self._vocab._pickle_version()
+        kept = self._pickle
+        if kept is None or kept[0] != version:
             blob = pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
-            futures = [executor.submit(_coefficient_chunk, blob, c) for c in chunks]
-            coefs = [self._adopt(*f.result()) for f in futures]
-        return self.from_coefficients(self.merge_coefficients(coefs))
+            kept = self._pickle = (version, hashlib.blake2b(blob, digest_size=16).digest(), blob)
+        return kept[1], kept[2]
 
     # ---- coefficient space ----------------------------------------------------------
 
@@ -482,19 +499,21 @@ class Traversal:
         limbs = scalars_to_limbs(self._curve, vals)
         return Coefficients._make(self._group, self._vocab, sum(lengths), ids, limbs)
 
-    def from_coefficients(self, part: Coefficients) -> Context:
-        """The context of a part: ``(L, sum(c_t * P_t))``, one multi-scalar multiplication.
+    def from_coefficients(self, part: Coefficients, *, threads: int = 1) -> Context:
+        """The context of a part: ``(L, sum(c_t * P_t))``, one multi-scalar multiplication, cut
+        across ``threads`` threads when it is long enough (:meth:`PointArray.msm_limbs`).
 
         Raises:
-            TypeError: part is not a :class:`Coefficients`.
+            TypeError: part is not a :class:`Coefficients`; threads is not an int.
             ContextMismatchError: a part of another engine.
+            ValueError: threads is below 1.
         """
         if not isinstance(part, Coefficients):
             raise TypeError(f"part must be Coefficients, not {type(part).__name__}")
         (part,) = [self.merge_coefficients([part])]  # this engine's ids (a part from elsewhere is adopted)
         if part._ids.size == 0:
             return Context._make(self._group, part.length, self._curve.identity)
-        S = self._vocab.generators.take(part._ids).msm_limbs(part._limbs)
+        S = self._vocab.generators.take(part._ids).msm_limbs(part._limbs, threads=threads)
         return Context._make(self._group, part.length, S)
 
     def _tokens_to_ids(self, part: Coefficients) -> tuple[np.ndarray, np.ndarray]:
@@ -663,31 +682,27 @@ def _tokenizer_identity(tokenizer, name) -> bytes | None:
 _chunk_worker = threading.local()  # .engine: (digest of the pickle, the engine unpickled from it, its vocabulary size)
 
 
-def _compose_chunk(blob: bytes, chunk) -> tuple[int, Point]:
-    """One chunk of compose_chunks, in a worker: its length and point.  Each
-    thread composes on its own copy of the engine (vocabulary growth would
-    serialise the threads of a shared one) and keeps it while the pickle it
-    came from is the same: unpickling a large vocabulary costs tens of ms."""
-    digest = hashlib.blake2b(blob, digest_size=16).digest()
+def _chunk_task(kind: str, digest: bytes, blob: bytes | None, chunk):
+    """One chunk of compose_chunks, in a worker: ``(length, point)`` for kind "points", ``(length,
+    ids, limbs, base, new tokens)`` for "coefficients"; or None when this worker does not hold the
+    engine of that digest and no pickle came with the chunk (the caller sends it then).
+
+    Each thread composes on its own copy of the engine (vocabulary growth would serialise the
+    threads of a shared one) and keeps it while the digest is the same: the engine travels to a
+    worker once, not with every chunk.  In coefficient space, ids below ``base``, the size of the
+    vocabulary the engine was pickled with, are the same in the caller's vocabulary; the tokens of
+    the ids from ``base`` on (a suffix of the ascending ids) travel as tokens, since a worker's copy
+    numbers its new tokens on its own."""
     cached = getattr(_chunk_worker, "engine", None)
     if cached is None or cached[0] != digest:
-        engine = pickle.loads(blob)
-        cached = _chunk_worker.engine = (digest, engine, len(engine.vocabulary))
-    c = cached[1].compose(chunk)
-    return c.length, c.point
-
-
-def _coefficient_chunk(blob: bytes, chunk) -> tuple[int, np.ndarray, np.ndarray, int, list]:
-    """One chunk of compose_chunks in coefficient space, in a worker: (length, ids, limbs, base,
-    new tokens).  Ids below ``base``, the size of the vocabulary the engine was pickled with, are the
-    same in the caller's vocabulary; the tokens of the ids from ``base`` on (a suffix of the ascending
-    ids) travel as tokens, since a worker's copy numbers its new tokens on its own."""
-    digest = hashlib.blake2b(blob, digest_size=16).digest()
-    cached = getattr(_chunk_worker, "engine", None)
-    if cached is None or cached[0] != digest:
+        if blob is None:
+            return None
         engine = pickle.loads(blob)
         cached = _chunk_worker.engine = (digest, engine, len(engine.vocabulary))
     engine, base = cached[1], cached[2]
+    if kind == "points":
+        c = engine.compose(chunk)
+        return c.length, c.point
     part = engine.coefficients(chunk)
     new = part._ids[part._ids >= base]
     vocab_tokens = engine.vocabulary.tokens if new.size else ()
@@ -708,8 +723,14 @@ def _merge_in_coefficients(n_chunks: int, executor: Executor | None, keyed: bool
         return True  # one MSM over the union (at most the sum) and no scalar multiplication per merge
     if keyed and not isinstance(executor, ThreadPoolExecutor):
         return False  # k-dependent coefficients never leave this process
-    workers = getattr(executor, "_max_workers", None) or os.cpu_count() or 1
-    return n_chunks >= _CHUNKS_PER_WORKER * workers
+    return n_chunks >= _CHUNKS_PER_WORKER * _executor_workers(executor)
+
+
+def _executor_workers(executor: Executor) -> int:
+    """How many tasks the executor runs at once, at most the cores of this machine: the threads
+    the final MSM of compose_chunks may take while the workers are idle."""
+    cores = os.cpu_count() or 1
+    return max(1, min(getattr(executor, "_max_workers", None) or cores, cores))
 
 
 def _refuse_keyed_pickle(engine: Traversal, what: str) -> None:

@@ -989,6 +989,11 @@ class Vocabulary:
             f"Vocabulary({self._curve.name}, {len(self._tokens)} tokens, namespace={self._namespace!r}{frozen}{unknown})"
         )
 
+    def _pickle_version(self) -> tuple:
+        """What the pickle holds that can change (tokens added, generators hashed): equal while the
+        pickle would be equal, so a pickle can be kept and sent again."""
+        return (self._frozen, len(self._tokens), len(self._hashed) if self._hashed is not None else -1)
+
     def __reduce__(self):
         with self._lock:  # tokens and generators from one moment
             state = (self._frozen, list(self._tokens), self._hashed, self._unknown_id)

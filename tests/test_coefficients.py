@@ -97,6 +97,25 @@ def test_msm_limbs_equals_msm(name, data):
     assert A.msm_limbs(limbs) == A.msm(scalars)
 
 
+@pytest.mark.parametrize("name", ["secp256k1", "P-521", "toy61"])
+@given(data=st.data())
+@examples(20)
+def test_threaded_msm_limbs_equals_one_thread(name, data):
+    """Rows cut into runs summed by threads: the same point, whatever the cut (runs of 2 rows here)."""
+    C = ect.curve(name)
+    m = data.draw(st.integers(0, 13))
+    scalars = data.draw(st.lists(st.integers(0, C.n - 1), min_size=m, max_size=m))
+    A = C.multiply_generator(list(range(1, m + 1)))
+    limbs = scalars_to_limbs(C, scalars)
+    with mock.patch("ectraverse.point.MSM_ROWS_PER_THREAD", 2):
+        for threads in (1, 2, 3, 8):
+            assert A.msm_limbs(limbs, threads=threads) == A.msm(scalars)
+    with pytest.raises(ValueError, match="threads must be a positive int, not 0"):
+        A.msm_limbs(limbs, threads=0)
+    with pytest.raises(TypeError, match="threads must be an int, not str"):
+        A.msm_limbs(limbs, threads="2")
+
+
 def test_msm_limbs_and_coefficients_refuse_what_is_not_theirs():
     C = ect.curve("secp256k1")
     A = C.multiply_generator([1, 2])
@@ -184,14 +203,20 @@ def test_compose_chunks_in_coefficients_with_tokens_the_workers_see_first(execut
 def test_keyed_chunks_in_processes_come_back_as_points(monkeypatch):
     eng = Traversal("secp256k1", key=b"coefficient key", namespace="keyed coefficients")
     lines = [f"line {i} of the text\n" for i in range(16)]
-    called = []
-    monkeypatch.setattr(traverse, "_coefficient_chunk", lambda *a: called.append(a))  # never sent
+    kinds = []
+    in_workers = traverse.Traversal._in_workers
+
+    def spy(self, executor, kind, chunks):
+        kinds.append(kind)
+        return in_workers(self, executor, kind, chunks)
+
+    monkeypatch.setattr(traverse.Traversal, "_in_workers", spy)
     with ProcessPoolExecutor(2) as pool:
         assert eng.compose_chunks(lines, executor=pool) == eng.compose("".join(lines))
-    assert not called
+    assert kinds == ["points"]  # k-dependent coefficients never leave this process
     with ThreadPoolExecutor(2) as pool:  # threads: the same process, coefficient space allowed
-        monkeypatch.undo()
         assert eng.compose_chunks(lines, executor=pool) == eng.compose("".join(lines))
+    assert kinds == ["points", "coefficients"]
 
 
 def test_parts_pickle_with_their_tokens():

@@ -278,15 +278,42 @@ def test_compose_chunks_with_a_thread_pool_and_an_open_vocabulary():
 
 
 def test_compose_chunk_workers_keep_their_engine_while_it_is_unchanged():
+    """A worker holds the engine of one digest: a chunk with the digest alone is composed on it, or
+    answered None (send the pickle) when the worker holds another engine."""
     eng = Traversal("P-256", namespace="chunks")
-    blob = pickle.dumps(eng)
-    assert eng.group.context(*traverse._compose_chunk(blob, "a b c")) == eng.compose("a b c")
+    digest, blob = eng._pickled()
+    assert eng._pickled() == (digest, blob)  # kept while the vocabulary's pickle would not change
+    assert eng.group.context(*traverse._chunk_task("points", digest, blob, "a b c")) == eng.compose("a b c")
     kept = traverse._chunk_worker.engine[1]
-    assert eng.group.context(*traverse._compose_chunk(blob, "d e")) == eng.compose("d e")
+    assert eng.group.context(*traverse._chunk_task("points", digest, None, "d e")) == eng.compose("d e")
     assert traverse._chunk_worker.engine[1] is kept
-    other = pickle.dumps(Traversal("P-256", namespace="other"))
-    traverse._compose_chunk(other, "a")
+    assert eng._pickled()[0] != digest  # "d e" grew the vocabulary: a new pickle
+    other = Traversal("P-256", namespace="other")
+    assert traverse._chunk_task("points", other._pickled()[0], None, "a") is None
+    traverse._chunk_task("points", *other._pickled(), "a")
     assert traverse._chunk_worker.engine[1] is not kept
+
+
+def test_compose_chunks_sends_the_engine_once_per_worker(monkeypatch):
+    """The first call's chunks go with the digest alone, come back None, and go again with the
+    pickle; the next call's are composed on the worker's kept copy, the pickle not sent."""
+    eng = engine("secp256k1")
+    lines = [f"line {i} of the text\n" for i in range(4)]
+    eng.compose("".join(lines))  # the vocabulary holds every token: the pickle stays the same
+    sent = []
+    submit = ThreadPoolExecutor.submit
+
+    def spy(self, fn, *args):
+        sent.append(args[2] is not None)
+        return submit(self, fn, *args)
+
+    monkeypatch.setattr(ThreadPoolExecutor, "submit", spy)
+    with ThreadPoolExecutor(1) as pool:
+        assert eng.compose_chunks(lines, executor=pool) == eng.compose("".join(lines))
+        assert sent == [False] * 4 + [True] * 4  # no worker held the engine: every chunk again, with it
+        sent.clear()
+        assert eng.compose_chunks(lines, executor=pool) == eng.compose("".join(lines))
+        assert sent == [False] * 4
 
 
 # ---- the traverser -----------------------------------------------------------------------------

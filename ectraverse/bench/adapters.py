@@ -186,7 +186,7 @@ class EctraverseAdapter(Adapter):
         "windows = PrefixStates.windows(m), one call for every window; compose_chunks =",
         f"compose_chunks(chunks, pool) with a concurrent.futures.ProcessPoolExecutor({CHUNK_WORKERS}) (the",
         "platform's default start method), each chunk tokenized and composed in a worker (the engine, with",
-        "its hashed vocabulary, is pickled once per call; warm workers keep their unpickled copy), against",
+        "its hashed vocabulary, goes to a worker once; warm workers keep their unpickled copy), against",
         "compose(text) in this process.",
         "compose_text = compose(text) of the same text, warm, against re.findall(r'\\w+|[^\\w\\s]', text);",
         "compose_ids = compose of a NumPy int64 array of its tokens numbered in order of first appearance;",
