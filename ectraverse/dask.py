@@ -64,6 +64,7 @@ from __future__ import annotations
 import hashlib
 import pickle
 import threading
+import uuid
 import weakref
 from collections import OrderedDict
 
@@ -72,6 +73,7 @@ try:
     import dask.bag as db
     import dask.dataframe as dd
     import pandas as pd
+    from dask.sizeof import sizeof
 except ImportError as exc:  # pragma: no cover - exercised in a child interpreter
     raise ImportError(
         f'ectraverse.dask needs Dask ({exc.name or "dask"} is missing): pip install "ectraverse[dask]"'
@@ -80,7 +82,8 @@ except ImportError as exc:  # pragma: no cover - exercised in a child interprete
 import numpy as np
 
 from ectraverse.context import Context
-from ectraverse.traverse import Traversal, _index, _window_digests
+from ectraverse.point import MSM_ROWS_PER_THREAD
+from ectraverse.traverse import Coefficients, Traversal, _index, _window_digests
 
 __all__ = ["KEEP_ENGINES", "METHODS", "compose", "prefixes", "repeats"]
 
@@ -105,19 +108,32 @@ _copies: OrderedDict = OrderedDict()  # digest -> the engine unpickled here from
 _unpickled = 0  # how many engines this process has unpickled (the tests read it)
 
 
+class _Handle(tuple):
+    """``(digest, pickle, base)`` of a shipped engine; base is a size of its vocabulary that every copy
+    shares (ids below it are the same everywhere).  Dask's scheduler is told it weighs little: every
+    task needs it, and as the heaviest input it would draw every task to the worker holding it, and
+    the partitions' text after them; each worker fetches it once and keeps it anyway."""
+
+    __slots__ = ()
+
+
+@sizeof.register(_Handle)
+def _sizeof_handle(handle: _Handle) -> int:
+    return 1024
+
+
 def _ship(engine: Traversal):
-    """The engine as one Delayed: ``(digest, pickle)``, under a key named by the digest."""
-    blob = pickle.dumps(engine, protocol=pickle.HIGHEST_PROTOCOL)
-    digest = hashlib.blake2b(blob, digest_size=16).digest()
+    """The engine as one Delayed :class:`_Handle`, under a key named by the digest."""
+    digest, blob, base = engine._pickled()
     with _lock:
         _originals[digest] = engine  # in this process the tasks use the engine itself (threads, synchronous)
-    return dask.delayed((digest, blob), name="ectraverse-engine-" + digest.hex(), traverse=False)
+    return dask.delayed(_Handle((digest, blob, base)), name="ectraverse-engine-" + digest.hex(), traverse=False)
 
 
-def _local(handle: tuple[bytes, bytes]) -> Traversal:
+def _local(handle: tuple[bytes, bytes, int]) -> Traversal:
     """This process's engine for a shipped pickle: the original where it was shipped from, else a copy
     unpickled once and kept (the :data:`KEEP_ENGINES` most recently used)."""
-    digest, blob = handle
+    digest, blob = handle[:2]
     with _lock:
         engine = _originals.get(digest)
         if engine is None:
@@ -166,7 +182,7 @@ _JOIN_NEWLINE, _JOIN_EMPTY = ("words", "whitespace"), ("chars", "bytes")
 def _partition_input(engine: Traversal, elements: list):
     """The partition's elements as one input of ``compose``: their token sequences end to end."""
     spec = engine._tokenizer_spec
-    if elements and isinstance(spec, str) and all(e.__class__ is str for e in elements):
+    if elements and isinstance(spec, str) and set(map(type, elements)) == {str}:
         if spec in _JOIN_NEWLINE:
             return "\n".join(elements)
         if spec in _JOIN_EMPTY:
@@ -190,29 +206,68 @@ def _method(engine: Traversal, method: str, npartitions: int) -> str:
     return method
 
 
-def _compose_partition(handle, part, method: str):
+def _portable(engine: Traversal, base: int, part) -> tuple:
+    """A part of :func:`compose` as it crosses between tasks: coefficients as ``(length, ids, limbs,
+    base, new tokens)``, ids below base shared by every copy of the engine and the rest (a suffix,
+    ids ascending) as tokens (:meth:`~ectraverse.Traversal._adopt` reads it back); a context as bytes."""
+    if isinstance(part, Context):
+        return part.to_bytes()
+    ids = part._ids
+    new = ids[ids >= base]
+    tokens = engine.vocabulary.tokens if new.size else ()
+    return part.length, ids, part._limbs, base, [tokens[i] for i in new.tolist()]
+
+
+def _compose_partition(part, handle, method: str, call: str) -> list:
+    """A partition's part, as the one element of a partition (``Bag.map_partitions``; ``call`` names
+    the compose call, so that the keys of one call's tasks are its own)."""
     engine = _local(handle)
     x = _partition_input(engine, list(part))
+    return [_portable(engine, handle[2], engine.coefficients(x) if method == "coefficients" else engine.compose(x))]
+
+
+def _merged(engine: Traversal, method: str, parts):
+    parts = [p[0] if isinstance(p, list) else p for p in parts]  # a partition of _compose_partition, or a merge
     if method == "coefficients":
-        return engine.coefficients(x)
-    return engine.compose(x).to_bytes()
+        return engine.merge_coefficients([engine._adopt(*p) for p in parts])
+    return engine._reduce([engine.context_from_bytes(p) for p in parts])
 
 
 def _merge(handle, method: str, *parts):
     engine = _local(handle)
-    if method == "coefficients":
-        return engine.merge_coefficients(parts)
-    return engine._reduce([engine.context_from_bytes(p) for p in parts]).to_bytes()
+    return _portable(engine, handle[2], _merged(engine, method, parts))
+
+
+def _msm_slice(handle, merged, r: int, runs: int) -> tuple[int, bytes]:
+    """(the length, slice r of the final multi-scalar multiplication as a point's bytes): the rows are
+    cut into ``runs`` slices, fewer when short (at least :data:`~ectraverse.point.MSM_ROWS_PER_THREAD`
+    rows a slice; the slices past them are the identity)."""
+    engine = _local(handle)
+    whole = engine._adopt(*(merged[0] if isinstance(merged, list) else merged))
+    runs = max(1, min(runs, len(whole) // MSM_ROWS_PER_THREAD))
+    lo, hi = len(whole) * r // runs, len(whole) * (r + 1) // runs
+    if lo >= hi:
+        return whole.length, engine.curve.identity.to_bytes()
+    piece = Coefficients._make(engine.group, engine.vocabulary, whole.length, whole._ids[lo:hi], whole._limbs[lo:hi])
+    return whole.length, engine.from_coefficients(piece).point.to_bytes()
 
 
 def _finish(handle, method: str, *parts) -> Context:
     engine = _local(handle)
     if not parts:
         return engine.identity
-    merged = _merge(handle, method, *parts) if len(parts) > 1 else parts[0]
     if method == "coefficients":
-        return engine.from_coefficients(merged)
-    return engine.context_from_bytes(merged)
+        return engine.from_coefficients(_merged(engine, method, parts))
+    return _merged(engine, method, parts)
+
+
+def _sum_slices(handle, *slices: tuple[int, bytes]) -> Context:
+    engine = _local(handle)
+    curve = engine.curve
+    total = curve.identity
+    for _, point in slices:
+        total = total + curve.decode(point)
+    return engine.group.context(slices[0][0], total)
 
 
 def _split_every(split_every) -> int:
@@ -222,7 +277,7 @@ def _split_every(split_every) -> int:
     return split_every
 
 
-def compose(engine: Traversal, bag, *, split_every: int = 8, method: str = "auto"):
+def compose(engine: Traversal, bag, *, split_every: int = 8, method: str = "auto", msm_tasks: int = 2):
     """The context of the bag's elements' token sequences end to end, in order, as a lazy Dask object
     (a ``dask.delayed`` value): ``.compute()`` gives exactly ``engine.compose`` of that sequence.
 
@@ -234,8 +289,9 @@ def compose(engine: Traversal, bag, *, split_every: int = 8, method: str = "auto
 
     * ``"coefficients"``: each partition gives its :class:`~ectraverse.Coefficients` (integer work
       only; they cross between tasks with their tokens), the tree merges them
-      (:meth:`~ectraverse.Traversal.merge_coefficients`) and the root pays the one multi-scalar
-      multiplication over the union of the distinct tokens (:meth:`~ectraverse.Traversal.from_coefficients`);
+      (:meth:`~ectraverse.Traversal.merge_coefficients`), and the one multi-scalar multiplication
+      over the union of the distinct tokens (:meth:`~ectraverse.Traversal.from_coefficients`) is
+      cut into ``msm_tasks`` tasks, which can run on different workers, and their points added;
     * ``"points"``: each partition gives its context (as bytes), one MSM per partition, in parallel,
       and the tree multiplies them.
 
@@ -247,11 +303,14 @@ def compose(engine: Traversal, bag, *, split_every: int = 8, method: str = "auto
         bag: a ``dask.bag.Bag`` of str, sequences of tokens or NumPy int arrays.
         split_every: how many parts a merge task takes, at least 2.
         method: ``"auto"``, ``"coefficients"`` or ``"points"``.
+        msm_tasks: into how many tasks the final multi-scalar multiplication is cut (coefficients;
+            at least 1; fewer when it is short).
 
     Raises:
         TypeError: engine is not a Traversal, bag not a Bag, split_every not an int; an engine whose
             custom tokenizer has no name.
-        ValueError: split_every < 2; an unknown method; ``"coefficients"`` with a keyed engine.
+        ValueError: split_every < 2; msm_tasks < 1; an unknown method; ``"coefficients"`` with a keyed
+            engine.
 
     Example:
         >>> import dask.bag as db
@@ -264,12 +323,21 @@ def compose(engine: Traversal, bag, *, split_every: int = 8, method: str = "auto
     _check(engine, bag)
     split_every = _split_every(split_every)
     method = _method(engine, method, bag.npartitions)
+    msm_tasks = _index("msm_tasks", msm_tasks)
+    if msm_tasks < 1:
+        raise ValueError(f"msm_tasks must be at least 1, not {msm_tasks}")
     handle = _ship(engine)
-    level = [dask.delayed(_compose_partition, pure=True)(handle, p, method) for p in bag.to_delayed()]
+    # keys of this call's own: a graph with the keys of an earlier call would be served that call's
+    # results while the cluster holds them, or be cancelled with them when they are released
+    level = list(bag.map_partitions(_compose_partition, handle, method, uuid.uuid4().hex).to_delayed())
     while len(level) > split_every:
         level = [dask.delayed(_merge, pure=True)(handle, method, *level[i:i + split_every])
                  for i in range(0, len(level), split_every)]
-    return dask.delayed(_finish, pure=True)(handle, method, *level)
+    if method != "coefficients" or msm_tasks == 1 or not level:
+        return dask.delayed(_finish, pure=True)(handle, method, *level)
+    top = dask.delayed(_merge, pure=True)(handle, method, *level) if len(level) > 1 else level[0]
+    slices = [dask.delayed(_msm_slice, pure=True)(handle, top, r, msm_tasks) for r in range(msm_tasks)]
+    return dask.delayed(_sum_slices, pure=True)(handle, *slices)
 
 
 # ---- prefixes --------------------------------------------------------------------------------------

@@ -418,21 +418,22 @@ class Traversal:
     def _in_workers(self, executor: Executor, kind: str, chunks: list) -> list:
         """:func:`_chunk_task` of every chunk on the executor: first with the engine's digest only,
         then, for the chunks whose worker does not hold this engine yet, with its pickle."""
-        digest, blob = self._pickled()
+        digest, blob, _ = self._pickled()
         results = [f.result() for f in [executor.submit(_chunk_task, kind, digest, None, c) for c in chunks]]
         missing = [i for i, r in enumerate(results) if r is None]
         for i, f in zip(missing, [executor.submit(_chunk_task, kind, digest, blob, chunks[i]) for i in missing]):
             results[i] = f.result()
         return results
 
-    def _pickled(self) -> tuple[bytes, bytes]:
-        """(digest, pickle) of this engine, kept while its vocabulary's pickle would not change."""
+    def _pickled(self) -> tuple[bytes, bytes, int]:
+        """(digest, pickle, shared) of this engine, kept while its vocabulary's pickle would not change;
+        shared is the vocabulary's size before pickling: its ids below it are the same in every copy."""
         version = self._vocab._pickle_version()
         kept = self._pickle
         if kept is None or kept[0] != version:
             blob = pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
             kept = self._pickle = (version, hashlib.blake2b(blob, digest_size=16).digest(), blob)
-        return kept[1], kept[2]
+        return kept[1], kept[2], kept[0][1]
 
     # ---- coefficient space ----------------------------------------------------------
 

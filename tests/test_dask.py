@@ -7,6 +7,7 @@ worker processes runs the three operations once.  No timing assertions.
 
 import json
 import pickle
+from unittest import mock
 
 import numpy as np
 import pytest
@@ -57,11 +58,27 @@ lines = st.lists(st.lists(st.sampled_from(WORDS), max_size=6).map(lambda ws: " "
 # ---- compose -------------------------------------------------------------------------------------
 
 @given(items=lines, k=st.integers(1, 9), split_every=st.integers(2, 8),
-       method=st.sampled_from(["auto", "coefficients", "points"]))
-def test_compose_equals_single_machine(eng, items, k, split_every, method):
+       method=st.sampled_from(["auto", "coefficients", "points"]), msm_tasks=st.integers(1, 4))
+def test_compose_equals_single_machine(eng, items, k, split_every, method, msm_tasks):
     bag = db.from_sequence(items, npartitions=k)
-    got = ed.compose(eng, bag, split_every=split_every, method=method).compute(**SYNC)
+    with mock.patch.object(ed, "MSM_ROWS_PER_THREAD", 1):  # the final MSM really cut, even for a few tokens
+        got = ed.compose(eng, bag, split_every=split_every, method=method, msm_tasks=msm_tasks).compute(**SYNC)
     assert got == eng.compose("".join(items))
+
+
+def test_parts_cross_between_copies_by_shared_ids_and_new_tokens():
+    """A copy's part names the ids the copies share and sends its new tokens as tokens: read back by
+    the original, whose vocabulary numbers those tokens otherwise, it is the same composition."""
+    eng = Traversal("secp256k1", namespace="portable parts")
+    eng.compose("a b c")
+    digest, blob, shared = eng._pickled()
+    copy = pickle.loads(blob)
+    eng.compose("only the original has these")  # the original's new ids differ from the copy's
+    part = ed._portable(copy, shared, copy.coefficients("c new words b a new"))
+    assert sorted(part[4]) == ["new", "words"] and part[3] == shared
+    assert eng.from_coefficients(eng._adopt(*part)) == eng.compose("c new words b a new")
+    with pytest.raises(ValueError, match="msm_tasks must be at least 1, not 0"):
+        ed.compose(eng, db.from_sequence(["a"]), msm_tasks=0)
 
 
 @given(items=st.lists(st.lists(st.sampled_from(WORDS + [3, 7]), max_size=5), max_size=10),
@@ -221,7 +238,7 @@ def test_engine_cache_keeps_recent_copies(eng):
     blob = pickle.dumps(eng)
     import hashlib
 
-    handle = (hashlib.blake2b(blob, digest_size=16).digest() + b"x", blob)  # not an original: a copy
+    handle = (hashlib.blake2b(blob, digest_size=16).digest() + b"x", blob, 0)  # not an original: a copy
     a = ed._local(handle)
     assert a is ed._local(handle) and a is not eng and a.fingerprint == eng.fingerprint
 

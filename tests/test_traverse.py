@@ -281,8 +281,8 @@ def test_compose_chunk_workers_keep_their_engine_while_it_is_unchanged():
     """A worker holds the engine of one digest: a chunk with the digest alone is composed on it, or
     answered None (send the pickle) when the worker holds another engine."""
     eng = Traversal("P-256", namespace="chunks")
-    digest, blob = eng._pickled()
-    assert eng._pickled() == (digest, blob)  # kept while the vocabulary's pickle would not change
+    digest, blob, shared = eng._pickled()
+    assert eng._pickled() == (digest, blob, shared) and shared == len(eng.vocabulary)  # kept while unchanged
     assert eng.group.context(*traverse._chunk_task("points", digest, blob, "a b c")) == eng.compose("a b c")
     kept = traverse._chunk_worker.engine[1]
     assert eng.group.context(*traverse._chunk_task("points", digest, None, "d e")) == eng.compose("d e")
@@ -290,7 +290,7 @@ def test_compose_chunk_workers_keep_their_engine_while_it_is_unchanged():
     assert eng._pickled()[0] != digest  # "d e" grew the vocabulary: a new pickle
     other = Traversal("P-256", namespace="other")
     assert traverse._chunk_task("points", other._pickled()[0], None, "a") is None
-    traverse._chunk_task("points", *other._pickled(), "a")
+    traverse._chunk_task("points", *other._pickled()[:2], "a")
     assert traverse._chunk_worker.engine[1] is not kept
 
 
