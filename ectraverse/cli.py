@@ -392,18 +392,17 @@ def _compose_file(engine: Traversal, path: str) -> Context:
 
 
 def _compose_files_on_dask(engine: Traversal, files: Sequence[str], spec: str) -> Context:
-    """The files end to end, read as lines in blocks of about :data:`DASK_BLOCK_BYTES`, composed on Dask."""
+    """The files end to end, read in blocks of about :data:`DASK_BLOCK_BYTES` cut after newlines
+    (:func:`ectraverse.dask.text_blocks`), composed on Dask."""
     _parse_scheduler(spec)
     ed = _dask_module()
     _check_files(files)
-    import dask.bag as db
-
-    bag = db.read_text(list(files), blocksize=DASK_BLOCK_BYTES, linedelimiter="\n")
+    bag = ed.text_blocks(files, blocksize=DASK_BLOCK_BYTES)
     with _dask_runner(spec) as run:
         try:
             return run(ed.compose(engine, bag))
-        except UnicodeDecodeError as exc:
-            raise CLIError(f"a file is not valid UTF-8 text ({exc.reason} at byte {exc.start} of a block)") from None
+        except ed.TextBlockError as exc:
+            raise CLIError(str(exc)) from None
 
 
 def _cmd_invert(args: argparse.Namespace) -> int:
@@ -497,22 +496,16 @@ def _repeats_in_process(engine: Traversal, texts: Sequence[str], m: int) -> list
 
 
 def _repeats_on_dask(engine: Traversal, paths: Sequence[str], m: int, spec: str) -> list[list[tuple[int, int]]]:
-    """The same on Dask: one element per file (``read_text`` then the file's lines joined)."""
+    """The same on Dask: one element per file (:func:`ectraverse.dask.text_blocks` without a blocksize)."""
     _parse_scheduler(spec)
     ed = _dask_module()
-    import dask.bag as db
-
-    docs = db.read_text(list(paths), blocksize=None, linedelimiter="\n").map_partitions(_one_document)
+    docs = ed.text_blocks(paths, blocksize=None)
     with _dask_runner(spec) as run:
         try:
             frame = run(ed.repeats(engine, docs, m))
-        except UnicodeDecodeError as exc:
-            raise CLIError(f"a file is not valid UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        except ed.TextBlockError as exc:
+            raise CLIError(str(exc)) from None
     return ed._positions(frame)
-
-
-def _one_document(lines) -> list[str]:
-    return ["".join(lines)]
 
 
 def _cmd_repeats(args: argparse.Namespace) -> int:

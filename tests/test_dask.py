@@ -98,6 +98,51 @@ def test_str_elements_are_token_sequences_of_their_own(tokenizer, texts, k):
     assert got == eng.compose(joined_tokens(eng, texts))
 
 
+texts = st.lists(st.text(st.sampled_from("ab é\n€\t"), max_size=40), min_size=1, max_size=4)
+
+
+@given(contents=texts, blocksize=st.one_of(st.none(), st.integers(1, 50)))
+@settings(max_examples=40, deadline=None)
+def test_text_blocks_cut_files_after_newlines(tmp_path_factory, contents, blocksize):
+    """Each file's blocks end to end are its text, every block but a file's last ends with a newline,
+    and compose of the bag is the files' texts, each composed whole, end to end."""
+    eng = Traversal("secp256k1", tokenizer="whitespace")
+    folder = tmp_path_factory.mktemp("blocks")
+    paths = []
+    for i, text in enumerate(contents):
+        paths.append(folder / f"f{i}.txt")
+        paths[-1].write_bytes(text.encode("utf-8"))
+    parts = [ed.text_blocks([p], blocksize=blocksize).compute(**SYNC) for p in paths]
+    for text, blocks in zip(contents, parts):
+        assert "".join(blocks) == text
+        assert all(b.endswith("\n") for b in blocks[:-1]) and all(b for b in blocks) or blocksize is None
+        if blocksize is None:
+            assert blocks == [text]
+    bag = ed.text_blocks(paths, blocksize=blocksize)
+    want = eng.compose([t for text in contents for t in eng.tokens(text)])
+    assert ed.compose(eng, bag).compute(**SYNC) == want
+
+
+def test_text_blocks_refuse_what_they_cannot_read(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no such file"):
+        ed.text_blocks([tmp_path / "missing.txt"])
+    with pytest.raises(ValueError, match="blocksize must be a positive int or None, not 0"):
+        ed.text_blocks([], blocksize=0)
+    with pytest.raises(TypeError, match="blocksize must be an int, not float"):
+        ed.text_blocks([], blocksize=1.5)
+    bad = tmp_path / "latin1.txt"
+    bad.write_bytes(b"caf\xe9 au lait\n")
+    with pytest.raises(ed.TextBlockError, match=r"latin1.txt' is not valid UTF-8 \(byte 3: invalid continuation byte\)\.$"):
+        ed.text_blocks([bad]).compute(**SYNC)
+    grows = tmp_path / "grows.txt"
+    grows.write_text("a b\n")
+    bag = ed.text_blocks([grows])
+    grows.write_text("a b c d\n")
+    with pytest.raises(ed.TextBlockError, match=r"changed size since its blocks were made \(4 bytes then, 8 now\)\.$"):
+        bag.compute(**SYNC)
+    assert ed.text_blocks([]).compute(**SYNC) == []
+
+
 def test_compose_numpy_elements_and_empty_bag(eng):
     arrays = [np.arange(5, dtype=np.int64), np.array([3, 3, 1], dtype=np.int64)]
     assert ed.compose(eng, db.from_sequence(arrays, npartitions=2)).compute(**SYNC) == \
@@ -345,6 +390,17 @@ def test_cli_repeats_and_compose_usage_errors(files):
     assert r.returncode == 2 and "-f FILE" in r.stderr
     r = cli("repeats", "-m", "2", "missing.txt", cwd=d)
     assert r.returncode == 1 and r.stderr.strip() == "ectraverse: error: cannot read 'missing.txt': No such file or directory"
+
+
+def test_cli_on_dask_names_a_file_that_is_not_utf8(files):
+    d, _ = files
+    (d / "latin1.txt").write_bytes(b"caf\xe9\n")
+    for args in (["compose", "--scheduler", "synchronous", "-f", "latin1.txt"],
+                 ["repeats", "-m", "2", "--scheduler", "synchronous", "one.txt", "latin1.txt"]):
+        r = cli(*args, cwd=d)
+        assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+        assert r.stderr.strip() == ("ectraverse: error: The file 'latin1.txt' is not valid UTF-8 "
+                                    "(byte 3: invalid continuation byte).")
 
 
 def test_cli_scheduler_without_dask_names_the_extra(files):

@@ -196,8 +196,8 @@ class EctraverseAdapter(Adapter):
         f"{REPEATS_M}) against a dict of {REPEATS_M}-tuples of the same tokens (groups of two or more starts), both",
         "returning Python lists; peak memory of one call of each by tracemalloc (untimed).",
         f"dask = ectraverse.dask.compose(eng, bag).compute() on LocalClusters of {DASK_WORKERS[0]} and",
-        f"{DASK_WORKERS[1]} worker processes (one thread each), the bag read_text of the copies of the compose",
-        f"text in blocks of 1/{DASK_PARTITIONS} of its bytes cut at line ends, against",
+        f"{DASK_WORKERS[1]} worker processes (one thread each), the bag ectraverse.dask.text_blocks of files holding",
+        f"copies of the compose text, in blocks of 1/{DASK_PARTITIONS} of their bytes cut after newlines, against",
         "compose(text) in this process (the vocabulary hashed first: the workers hash nothing).",
     )
     missing_hint = "not importable"
@@ -557,7 +557,6 @@ class EctraverseAdapter(Adapter):
     def _dask(self, inputs: OpInputs, progress: TokenReporter | None) -> Case:
         import logging
 
-        import dask.bag as db
         import distributed
 
         import ectraverse.dask as ed
@@ -582,7 +581,7 @@ class EctraverseAdapter(Adapter):
                 with open(paths[-1], "w", encoding="utf-8", newline="") as f:
                     f.write(text)
             size = sum(os.path.getsize(p) for p in paths)
-            bag = db.read_text(paths, blocksize=size // DASK_PARTITIONS + 1, linedelimiter="\n")
+            bag = ed.text_blocks(paths, blocksize=size // DASK_PARTITIONS + 1)
             for n in DASK_WORKERS:
                 cluster = distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
                                                    dashboard_address=":0", silence_logs=logging.ERROR)
