@@ -366,7 +366,8 @@ cdef class CurveCore:
                 raise ValueError(f"{name} must be an int in [0, p), not {v!r}")
         _put(x, self.limbs, a)
         _put(y, self.limbs, b)
-        ect_field_op(&self.c, _FIELD_OPS[op], r, x, y)
+        if ect_field_op(&self.c, _FIELD_OPS[op], r, x, y) != 1:
+            raise ValueError(f"the core does not know the field operation {op!r}")
         return sum(int(r[i]) << (64 * i) for i in range(self.limbs))
 
     def mul(self, bytes a, k):
@@ -638,7 +639,7 @@ cdef class CurveCore:
         cdef size_t L = idv.shape[0]
         cdef int rc
         with nogil:
-            rc = ect_composition_coefficients(&self.c, &o[0, 0], &idv[0] if L else NULL, L, D, ks)
+            rc = ect_coefficients(&self.c, &o[0, 0], &idv[0] if L else NULL, L, D, ks)
         if rc == ECT_ERR_NOMEM:
             raise MemoryError(f"out of memory accumulating the coefficients of {D} distinct tokens")
         if rc != 1:
