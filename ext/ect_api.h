@@ -97,6 +97,10 @@
       (C, out, max_m, in, len, count, offset))                                                                      \
     X(S, fp, size_t, batch_count, ect_batch_count, (const ect_curve *C, const uint8_t *in, size_t len),            \
       (C, in, len))                                                                                                 \
+    X(S, fp, void, horner_chain, ect_horner_chain,                                                                   \
+      (const ect_curve *C, uint64_t *out, const uint64_t *start, const uint64_t *a, const int64_t *ids, size_t L,   \
+       const uint64_t *k),                                                                                          \
+      (C, out, start, a, ids, L, k))                                                                                \
     X(S, fp, int, h2c_map, ect_h2c_map,                                                                             \
       (const ect_curve *C, const ect_h2c *S_, uint64_t *out, const uint8_t *u, size_t m), (C, S_, out, u, m))      \
     X(S, fp, void, h2c_clear, ect_h2c_clear,                                                                        \

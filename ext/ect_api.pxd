@@ -119,5 +119,7 @@ cdef extern from "ect_api.h" nogil:
     size_t ect_batch_count(const ect_curve *C, const uint8_t *inp, size_t length)
     int ect_coefficients(const ect_curve *C, uint64_t *out, const int64_t *ids, size_t L, size_t D,
                          const uint64_t *k)
+    void ect_horner_chain(const ect_curve *C, uint64_t *out, const uint64_t *start, const uint64_t *a,
+                          const int64_t *ids, size_t L, const uint64_t *k)
     int ect_h2c_map(const ect_curve *C, const ect_h2c *S, uint64_t *out, const uint8_t *u, size_t m)
     void ect_h2c_clear(const ect_curve *C, const ect_h2c *S, uint64_t *out, const uint64_t *inp, size_t m)

@@ -49,6 +49,34 @@ static inline void T(ect_add_digit)(const ect_curve *C, GEJ *r, const GEJC *tab,
     T(ect_gej_add_zz)(C, r, r, &q, &e->zz, &e->zzz);
 }
 
+/* r = k P for the scalar k recoded in pl (ect_wnaf_plan_set); r may be P. */
+static inline void T(ect_ecmult_plan)(const ect_curve *C, GEJ *r, const GEJ *P, const ect_wnaf_plan *pl) {
+    GEJC tab1[16], tab2[16];
+    GEJ acc = {{{0}}, {{0}}, {{0}}}; /* zeroed: the run-time-sized build sets NL limbs */
+    const int w = pl->w, len1 = pl->len1, len2 = pl->len2;
+    T(ect_gej_set_inf)(C, &acc);
+    if (T(ect_gej_is_inf)(C, P)) {
+        *r = acc;
+        return;
+    }
+    T(ect_odd_multiples)(C, tab1, P, w);
+    if (pl->glv) {
+        FE beta;
+        T(ect_fe_load)(&C->fp, &beta, C->beta);
+        for (int i = 0; i < (1 << (w - 2)); i++) {
+            tab2[i] = tab1[i];
+            T(ect_fe_mul)(&C->fp, &tab2[i].p.X, &tab1[i].p.X, &beta); /* lambda P = (beta X, Y, Z) */
+        }
+    }
+    int len = len1 > len2 ? len1 : len2;
+    for (int i = len - 1; i >= 0; i--) {
+        T(ect_gej_double)(C, &acc, &acc);
+        if (i < len1 && pl->d1[i]) T(ect_add_digit)(C, &acc, tab1, pl->d1[i], pl->neg1);
+        if (i < len2 && pl->d2[i]) T(ect_add_digit)(C, &acc, tab2, pl->d2[i], pl->neg2);
+    }
+    *r = acc;
+}
+
 /* r = k P for a plain scalar k of C->fn.n limbs (any value below 2^(64 n)).
  * The GLV split is used only when allow_glv and k < n: the endomorphism acts
  * as lambda only on the order-n subgroup, so points that may lie outside it
@@ -60,42 +88,70 @@ static inline void T(ect_ecmult_var)(const ect_curve *C, GEJ *r, const GEJ *P, c
         return;
     }
 #endif
-    const int L = C->fn.n;
-    int d1[64 * ECT_MAXL + 10], d2[64 * ECT_MAXL + 10];
-    GEJC tab1[16], tab2[16];
-    GEJ acc = {{{0}}, {{0}}, {{0}}}; /* zeroed: the run-time-sized build sets NL limbs */
-    int glv = allow_glv && C->has_glv && ect_limbs_cmp(k, C->fn.p, L) < 0;
-    int len1, len2 = 0, neg1 = 0, neg2 = 0, w;
-    T(ect_gej_set_inf)(C, &acc);
+    ect_wnaf_plan pl;
     if (T(ect_gej_is_inf)(C, P)) {
-        *r = acc;
+        T(ect_gej_set_inf)(C, r);
         return;
     }
-    if (glv) {
-        uint64_t k1[ECT_MAXL], k2[ECT_MAXL];
-        ect_scalar_split_glv(C, k1, &neg1, k2, &neg2, k);
-        w = ect_wnaf_window(C->nbits / 2);
-        len1 = ect_wnaf(d1, k1, L, w);
-        len2 = ect_wnaf(d2, k2, L, w);
-        T(ect_odd_multiples)(C, tab1, P, w);
-        FE beta;
-        T(ect_fe_load)(&C->fp, &beta, C->beta);
-        for (int i = 0; i < (1 << (w - 2)); i++) {
-            tab2[i] = tab1[i];
-            T(ect_fe_mul)(&C->fp, &tab2[i].p.X, &tab1[i].p.X, &beta); /* lambda P = (beta X, Y, Z) */
+    ect_wnaf_plan_set(C, &pl, k, allow_glv);
+    T(ect_ecmult_plan)(C, r, P, &pl);
+}
+
+/* ---- a Horner chain: S_i = k S_(i-1) + P_(ids[i]) ------------------------ */
+
+/* Records normalised per batch inversion at the end of ect_horner_chain. */
+#define ECT_HORNER_CHUNK 1024
+
+/* out[i] = S_(i+1) for i < L, where S_0 = start (NULL: the identity) and
+ * S_(i+1) = k S_i + a[ids[i]]: a and out are records as in ect_ops.h, ids
+ * index a (the caller checks them), k is plain and below n.  k is recoded
+ * once (as ect_ecmult_var would every time), the chain runs in Jacobian
+ * coordinates, and the outputs are normalised at the end (Z = 1; the
+ * identity Z = 0), ECT_HORNER_CHUNK of them per inversion; they stay
+ * Jacobian if the work space cannot be allocated.  Cannot fail. */
+static inline void T(ect_horner_chain)(const ect_curve *C, uint64_t *out, const uint64_t *start, const uint64_t *a,
+                                       const int64_t *ids, size_t L, const uint64_t *k) {
+    const size_t rec = 3 * (size_t)C->fp.n;
+    GEJ s = {{{0}}, {{0}}, {{0}}}, p = {{{0}}, {{0}}, {{0}}}; /* zeroed: the run-time-sized build sets NL limbs */
+    ect_wnaf_plan *pl = NULL;
+    int per_step = 0; /* recode per step: ect_ecmult_var's own path (P-521 on AVX-512) */
+#if ECT_N == 9 && ECT_AVX512_M521
+    per_step = C->fp.avx512_m521;
+#endif
+    ect_wnaf_plan plan;
+    if (!per_step) {
+        pl = &plan;
+        ect_wnaf_plan_set(C, pl, k, 1);
+    }
+    if (start) T(ect_gej_load)(C, &s, start);
+    else T(ect_gej_set_inf)(C, &s);
+    for (size_t i = 0; i < L; i++) {
+        if (pl) T(ect_ecmult_plan)(C, &s, &s, pl);
+        else T(ect_ecmult_var)(C, &s, &s, k, 1);
+        T(ect_gej_load)(C, &p, a + (size_t)ids[i] * rec);
+        T(ect_gej_add)(C, &s, &s, &p);
+        T(ect_gej_store)(C, out + i * rec, &s);
+    }
+    /* normalise: one inversion per chunk */
+    const size_t cm = L < ECT_HORNER_CHUNK ? L : ECT_HORNER_CHUNK;
+    if (cm == 0) return;
+    GEJ *jac = (GEJ *)malloc(sizeof(GEJ) * cm);
+    GE *ge = (GE *)malloc(sizeof(GE) * cm);
+    FE *scratch = (FE *)malloc(sizeof(FE) * cm);
+    if (jac && ge && scratch) {
+        for (size_t i0 = 0; i0 < L; i0 += cm) {
+            const size_t c = L - i0 < cm ? L - i0 : cm;
+            for (size_t i = 0; i < c; i++) T(ect_gej_load)(C, &jac[i], out + (i0 + i) * rec);
+            T(ect_ge_set_gej_batch)(C, ge, jac, c, scratch);
+            for (size_t i = 0; i < c; i++) {
+                T(ect_gej_set_ge)(C, &jac[i], &ge[i]);
+                T(ect_gej_store)(C, out + (i0 + i) * rec, &jac[i]);
+            }
         }
-    } else {
-        w = ect_wnaf_window(ect_limbs_bitlen(k, L));
-        len1 = ect_wnaf(d1, k, L, w);
-        T(ect_odd_multiples)(C, tab1, P, w);
     }
-    int len = len1 > len2 ? len1 : len2;
-    for (int i = len - 1; i >= 0; i--) {
-        T(ect_gej_double)(C, &acc, &acc);
-        if (i < len1 && d1[i]) T(ect_add_digit)(C, &acc, tab1, d1[i], neg1);
-        if (i < len2 && d2[i]) T(ect_add_digit)(C, &acc, tab2, d2[i], neg2);
-    }
-    *r = acc;
+    free(jac);
+    free(ge);
+    free(scratch);
 }
 
 /* ---- many points times a few common scalars ---------------------------

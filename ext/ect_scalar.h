@@ -175,6 +175,36 @@ static inline void ect_scalar_split_glv(const ect_curve *C, uint64_t *k1, int *n
     ECT_CHECK(ect_limbs_bitlen(k2, L) <= C->nbits / 2 + 3);
 }
 
+/* ---- one scalar, recoded once (ect_ecmult_var, ect_horner_chain) ------- */
+
+/* The recoding of k for a variable-base k P: its wNAF, or the wNAFs of the
+ * two halves of its GLV split (d2 then applies to lambda P). */
+typedef struct {
+    int d1[64 * ECT_MAXL + 10], d2[64 * ECT_MAXL + 10];
+    int len1, len2;   /* digits in d1, d2 (len2 = 0 without the split) */
+    int neg1, neg2;   /* flip the signs of d1's (d2's) digits */
+    int w;            /* window: digits are odd, |d| < 2^(w-1) */
+    int glv;          /* 1: split, d2 applies to lambda P */
+} ect_wnaf_plan;
+
+/* Recode the plain scalar k (C->fn.n limbs, any value below 2^(64 n)).  The
+ * GLV split is used only when allow_glv and k < n (see ect_ecmult_var). */
+static inline void ect_wnaf_plan_set(const ect_curve *C, ect_wnaf_plan *pl, const uint64_t *k, int allow_glv) {
+    const int L = C->fn.n;
+    pl->glv = allow_glv && C->has_glv && ect_limbs_cmp(k, C->fn.p, L) < 0;
+    pl->len2 = pl->neg1 = pl->neg2 = 0;
+    if (pl->glv) {
+        uint64_t k1[ECT_MAXL], k2[ECT_MAXL];
+        ect_scalar_split_glv(C, k1, &pl->neg1, k2, &pl->neg2, k);
+        pl->w = ect_wnaf_window(C->nbits / 2);
+        pl->len1 = ect_wnaf(pl->d1, k1, L, pl->w);
+        pl->len2 = ect_wnaf(pl->d2, k2, L, pl->w);
+    } else {
+        pl->w = ect_wnaf_window(ect_limbs_bitlen(k, L));
+        pl->len1 = ect_wnaf(pl->d1, k, L, pl->w);
+    }
+}
+
 /* ---- common scalars (ect_ecmult_common, ect_ecmult.h) ------------------- */
 
 /* One NAF-recoded part of a common scalar: digits d[j] in {-1, 0, 1} applied
