@@ -911,7 +911,8 @@ class PointArray:
         """The points of every prefix: ``[0]`` is the identity, ``[i] = k * [i-1] + self[indices[i-1]]``.
 
         ``result[i] == self.horner(indices[:i], k)`` for ``i = 0 .. L``; one
-        scalar multiplication and one addition per index.
+        scalar multiplication and one addition per index, the whole chain in C
+        (``k`` recoded once), the results normalised (affine) together.
 
         Example:
             >>> C = curve("toy61")
@@ -921,14 +922,11 @@ class PointArray:
             (4, True)
         """
         k = _as_int("k", k)
-        idx = _checked_indices(indices, len(self))
-        core = self._curve._core
-        raw = core.identity_raw
-        raws = [raw]
-        for t in idx.tolist():  # S_i = k S_(i-1) + P_(u_i)
-            raw = core.add(core.mul(raw, k), self._a[t].tobytes())
-            raws.append(raw)
-        return PointArray._wrap(self._curve, core.batch_from_raws(raws))
+        m = len(self)
+        idx = _checked_indices(indices, m)
+        idx = np.where(idx < 0, idx + m, idx)  # negative indices count from the end, as in take
+        # the chain S_i = k S_(i-1) + P_(u_i) runs in C, k recoded once, the GIL released
+        return PointArray._wrap(self._curve, self._curve._core.horner_prefixes(self._a, idx, k))
 
     def scaled(self, scalars: Iterable[int]) -> list[PointArray]:
         """``[k * self for k in scalars]``, computed together: many points times a few common scalars.

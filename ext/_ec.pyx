@@ -366,7 +366,8 @@ cdef class CurveCore:
                 raise ValueError(f"{name} must be an int in [0, p), not {v!r}")
         _put(x, self.limbs, a)
         _put(y, self.limbs, b)
-        ect_field_op(&self.c, _FIELD_OPS[op], r, x, y)
+        if ect_field_op(&self.c, _FIELD_OPS[op], r, x, y) != 1:
+            raise ValueError(f"the core does not know the field operation {op!r}")
         return sum(int(r[i]) << (64 * i) for i in range(self.limbs))
 
     def mul(self, bytes a, k):
@@ -638,12 +639,50 @@ cdef class CurveCore:
         cdef size_t L = idv.shape[0]
         cdef int rc
         with nogil:
-            rc = ect_composition_coefficients(&self.c, &o[0, 0], &idv[0] if L else NULL, L, D, ks)
+            rc = ect_coefficients(&self.c, &o[0, 0], &idv[0] if L else NULL, L, D, ks)
         if rc == ECT_ERR_NOMEM:
             raise MemoryError(f"out of memory accumulating the coefficients of {D} distinct tokens")
         if rc != 1:
             raise ValueError(f"token indices must be in [0, {D})")
         return out[:D]
+
+    def horner_prefixes(self, A, ids, k):
+        """(L + 1, 3, limbs): row 0 the identity, row i + 1 = (k mod n) row i + A[ids[i]].
+
+        The chain S_(i+1) = k S_i + A[ids[i]] in C with the GIL released: k
+        recoded once (GLV split and wNAF, as mul does), the states kept in
+        Jacobian coordinates, the rows normalised together at the end
+        (Z = 1; the identity Z = 0).  ids: ints in [0, len(A)).
+        """
+        self._check_batch(A)
+        if isinstance(k, bool):
+            raise TypeError("k must be an int, not bool")
+        try:
+            k = operator.index(k)
+        except TypeError:
+            raise TypeError(f"k must be an int, not {type(k).__name__}") from None
+        arr = np.asarray(ids)
+        if arr.ndim != 1:
+            raise ValueError(f"indices must be one-dimensional, not {arr.ndim}-dimensional")
+        if arr.size and arr.dtype.kind not in "iu":
+            raise TypeError(f"indices must be ints, not {arr.dtype}")
+        cdef size_t m = A.shape[0]
+        cdef const int64_t[::1] idv = np.array(arr, dtype=np.int64)  # a private copy: read without the GIL
+        cdef size_t L = idv.shape[0]
+        if L:
+            lo, hi = int(arr.min()), int(arr.max())  # compared as Python ints: no wrap-around
+            if lo < 0 or hi >= <Py_ssize_t>m:
+                raise ValueError(f"indices must be in [0, {m}) for {m} points, not {lo if lo < 0 else hi}")
+        cdef uint64_t ks[ECT_MAXL]
+        self._scalar(k, ks)
+        out = self.new_batch(L + 1)
+        out[0] = np.frombuffer(self.identity_raw, dtype=np.uint64).reshape(3, self.limbs)
+        cdef uint64_t[:, :, ::1] o = out
+        cdef const uint64_t[:, :, ::1] a = A
+        if L:
+            with nogil:
+                ect_horner_chain(&self.c, &o[1, 0, 0], NULL, &a[0, 0, 0], &idv[0], L, ks)
+        return out
 
     def batch_msm_limbs(self, A, K):
         """Raw sum K_i A_i for scalars already as (m, scalar_limbs) uint64 limbs (each < n)."""

@@ -6,22 +6,37 @@
  * (contexts of public token sequences), never for secret keys.
  *
  * Layout of the core (dependencies point down):
- *   ect_api.h     entry points and dispatch by limb count; the only header _ec.pyx includes
- *   ect_core*.c   one instantiation each (through ect_instance.h): g, 4, 6, 9 limbs
- *   ect_ecmult.h  wNAF, GLV split, fixed-base tables, Straus and Pippenger MSM
- *   ect_group.h   Jacobian/affine points: double, add, mixed add, batch to affine
- *   ect_field.h   Montgomery arithmetic mod p (and mod n for scalars)
- *   ect_common.h  this file: limb constants, field and curve descriptors
+ *   ect_api.h          ECT_API_ENTRIES, the list of entry points, and their dispatch by
+ *                      limb count; the only header _ec.pyx includes (ect_api.pxd mirrors it)
+ *   ect_core*.c        ect_coreg.c, ect_core4.c, ect_core6.c, ect_core9.c:
+ *                      one instantiation each, through ect_instance.h: limb count read
+ *                      at run time (g: toy and other curves), or 4, 6, 9 as constants;
+ *                      ect_core9.c also holds the AVX-512 P-521 availability checks
+ *   ect_instance.h     includes the templates below once and defines the entry points
+ *   ect_ops.h          the entry points' bodies on external buffers (load, compute,
+ *                      store), and the composition coefficients (arithmetic mod n)
+ *   ect_h2c.h          RFC 9380 map_to_curve (SSWU, SvdW) and cofactor clearing
+ *   ect_ecmult.h       k P (wNAF, GLV), k G (fixed-base table), many points times a few
+ *                      common scalars (ect_ecmult_common), Straus and Pippenger MSM
+ *   ect_pippenger.h    Pippenger MSM with affine buckets (included by ect_ecmult.h)
+ *   ect_m521_avx512.h  P-521 k P on AVX-512 IFMA (9 limbs only; called by ect_ecmult.h)
+ *   ect_group.h        Jacobian/affine points: double, add, mixed add, batch to affine
+ *   ect_field.h        Montgomery arithmetic mod p (and mod n for the coefficients)
+ *   ect_scalar.h       scalar recoding, not a template: wNAF, signed windows, the GLV
+ *                      split (with its own arithmetic mod n), the MSM cost model
+ *   ect_common.h       this file: limb helpers, field and curve descriptors, ECT_ASM_X86
+ *   ect_field_x86.h    x86-64 assembly for 4- and 6-limb fields (included by this file)
  *
- * ect_field.h, ect_group.h and ect_ecmult.h are templates: ect_instance.h
- * includes them once per limb count, each in a C file of its own (4, 6 and 9
- * as compile-time constants in ect_core4.c, ect_core6.c, ect_core9.c, and the
- * limb count read at run time for every other size in ect_coreg.c), so one
- * source serves every prime from a few bits to 521 bits.
+ * ect_field.h, ect_group.h, ect_ecmult.h, ect_pippenger.h, ect_ops.h and
+ * ect_h2c.h are templates (names through T(), see ect_field.h): each
+ * ect_core*.c instantiates them once, in a translation unit of its own, so
+ * one source serves every prime from a few bits to 521 bits.  The headers
+ * that are not templates (ect_common.h, ect_scalar.h, ect_field_x86.h) have
+ * include guards and depend on nothing but each other, in that order.
  *
- * Conventions: functions return 1 on success and 0 (or a negative ECT_ERR_*
- * code) on failure, never abort (except ECT_CHECK in VERIFY builds), never touch
- * Python objects.  Output arguments come first and may alias inputs unless the
+ * Conventions: functions that cannot fail return void; the others return 1
+ * on success and 0 (or a negative ECT_ERR_* code) on failure.  None aborts
+ * (except ECT_CHECK in VERIFY builds) or touches Python objects.  Output arguments come first and may alias inputs unless the
  * contract comment says otherwise.
  */
 #ifndef ECT_COMMON_H
@@ -230,11 +245,21 @@ static inline void ect_limbs_to_be(uint8_t *out, size_t len, const uint64_t *a, 
 #define ECT_ALWAYS_INLINE static inline
 #endif
 
+/* ECT_ASM_X86: 1 where the x86-64 assembly and intrinsics are compiled in
+ * (ect_field_x86.h, the ADC/SBB chains below, the AVX-512 P-521 code), 0 with
+ * ECT_NO_ASM (setup.py's ECTRAVERSE_NO_ASM=1: the plain-C build), on other
+ * CPUs and on other compilers.  Defined here and nowhere else. */
+#if !defined(ECT_NO_ASM) && defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define ECT_ASM_X86 1
+#else
+#define ECT_ASM_X86 0
+#endif
+
 /* One limb of a carry (borrow) chain: *r = a + b + c (a - b - c), returns the
  * carry (borrow) out, 0 or 1.  On x86-64 the ADC/SBB intrinsics, which GCC and
  * Clang turn into one carry chain; elsewhere (and with ECT_NO_ASM) 128-bit
  * arithmetic. */
-#if !defined(ECT_NO_ASM) && defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#if ECT_ASM_X86
 #include <x86intrin.h>
 static inline uint64_t ect_addc(uint64_t *r, uint64_t a, uint64_t b, uint64_t c) {
     unsigned long long out;
@@ -287,36 +312,6 @@ static inline void ect_limbs_mul(uint64_t *r, const uint64_t *a, int an, const u
         }
         r[i + bn] = c;
     }
-}
-
-/* Width-w NAF of the plain value k (klimbs limbs, 2 <= w <= 8): digits[i] is 0
- * or odd with |digits[i]| < 2^(w-1), k = sum digits[i] 2^i, and any w
- * consecutive digits hold at most one nonzero.  digits must have room for
- * 64 klimbs + w + 1 entries.  Returns the number of digits (highest nonzero
- * + 1; 0 for k = 0). */
-static inline int ect_wnaf(int *digits, const uint64_t *k, int klimbs, int w) {
-    int bits = ect_limbs_bitlen(k, klimbs);
-    int carry = 0, bit = 0, len = 0;
-    for (int i = 0; i < bits + w + 1; i++) digits[i] = 0;
-    while (bit < bits) {
-        if (ect_limbs_bit(k, bit) == carry) {
-            bit++;
-            continue;
-        }
-        int now = w;
-        if (now > bits - bit) now = bits - bit;
-        int word = (int)ect_limbs_bits(k, klimbs, bit, now) + carry;
-        carry = (word >> (w - 1)) & 1;
-        word -= carry << w;
-        digits[bit] = word;
-        len = bit + 1;
-        bit += now;
-    }
-    if (carry) {
-        digits[bit] = 1;
-        len = bit + 1;
-    }
-    return len;
 }
 
 #include "ect_field_x86.h"

@@ -1,14 +1,6 @@
 /* ect_core9.c -- the 9-limb instantiation: 521-bit fields (P-521), with the
  * AVX-512 IFMA k P of ect_m521_avx512.h where the CPU has it. */
 
-/* The run-time-sized code, for the scalar arithmetic mod n (any size). */
-#define ECT_SFX g
-#define ECT_N 0
-#define ECT_L ECT_MAXL
-#define NL (F->n)
-#define ECT_NO_ENTRIES
-#include "ect_instance.h"
-
 #define ECT_SFX 9
 #define ECT_N 9
 #define ECT_L 9

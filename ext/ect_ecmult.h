@@ -12,130 +12,7 @@
  * VARIABLE-TIME: the sequence of additions depends on the scalar.
  */
 
-#ifndef ECT_ECMULT_SHARED
-#define ECT_ECMULT_SHARED
-/* Scalar-field helpers: they only need the run-time-sized (_g) field code,
- * which ect_api.h instantiates first. */
-
-/* k mod n splits as k = s1 k1 + s2 k2 lambda (mod n) with k1, k2 of about
- * half the bits of n (signs returned in neg1, neg2: 1 means negative).
- * Requires C->has_glv and k < n.  Guide to ECC, Alg. 3.74, with the divisions
- * replaced by multiplications by precomputed round(2^(64 shift) |b| / n). */
-static inline void ect_scalar_split_glv(const ect_curve *C, uint64_t *k1, int *neg1, uint64_t *k2,
-                                        int *neg2, const uint64_t *k) {
-    const ect_field *Fn = &C->fn;
-    const int L = Fn->n, S = C->glv_shift;
-    uint64_t prod[2 * ECT_MAXL + 2], c[ECT_MAXL];
-    ect_fe_g cm[2], km, t, k1m, k2m;
-    const uint64_t *g[2] = {C->g1, C->g2};
-    const int sg[2] = {C->glv_s1, C->glv_s2};
-    for (int w = 0; w < 2; w++) {
-        /* c = round(k g / 2^(64 S)) */
-        ect_limbs_mul(prod, k, L, g[w], L + 1);
-        uint64_t half[2 * ECT_MAXL + 2] = {0};
-        half[S - 1] = (uint64_t)1 << 63;
-        ect_limbs_add(prod, prod, half, 2 * L + 1);
-        for (int i = 0; i < L; i++) c[i] = (S + i < 2 * L + 1) ? prod[S + i] : 0;
-        while (ect_limbs_cmp(c, Fn->p, L) >= 0) ect_limbs_sub(c, c, Fn->p, L);
-        ect_fe_to_mont_g(Fn, &cm[w], c);
-        if (sg[w] < 0) ect_fe_neg_g(Fn, &cm[w], &cm[w]);
-    }
-    /* k2 = c1 (-b1) + c2 (-b2),  k1 = k - k2 lambda   (mod n) */
-    ect_fe_g mb1, mb2, lam;
-    ect_fe_load_g(Fn, &mb1, C->mb1);
-    ect_fe_load_g(Fn, &mb2, C->mb2);
-    ect_fe_load_g(Fn, &lam, C->lambda);
-    ect_fe_mul_g(Fn, &k2m, &cm[0], &mb1);
-    ect_fe_mul_g(Fn, &t, &cm[1], &mb2);
-    ect_fe_add_g(Fn, &k2m, &k2m, &t);
-    ect_fe_to_mont_g(Fn, &km, k);
-    ect_fe_mul_g(Fn, &t, &k2m, &lam);
-    ect_fe_sub_g(Fn, &k1m, &km, &t);
-    ect_fe_from_mont_g(Fn, k1, &k1m);
-    ect_fe_from_mont_g(Fn, k2, &k2m);
-    /* take the representative of least absolute value */
-    *neg1 = ect_limbs_cmp(k1, C->half_n, L) > 0;
-    if (*neg1) ect_limbs_sub(k1, Fn->p, k1, L);
-    *neg2 = ect_limbs_cmp(k2, C->half_n, L) > 0;
-    if (*neg2) ect_limbs_sub(k2, Fn->p, k2, L);
-    ECT_CHECK(ect_limbs_bitlen(k1, L) <= C->nbits / 2 + 3);
-    ECT_CHECK(ect_limbs_bitlen(k2, L) <= C->nbits / 2 + 3);
-}
-
-/* wNAF window for a variable-base multiplication of a bits-bit scalar. */
-static inline int ect_wnaf_window(int bits) {
-    if (bits <= 16) return 2;
-    if (bits <= 64) return 4;
-    if (bits <= 300) return 5;
-    return 6;
-}
-
-/* Fixed-base window width for a curve whose n has nbits bits. */
-static inline int ect_gen_window(int nbits) { return nbits >= 64 ? 8 : 4; }
-static inline int ect_gen_windows(int nbits) {
-    int wg = ect_gen_window(nbits);
-    return (nbits + 1 + wg - 1) / wg;
-}
-
-/* Signed radix-2^c digits: k = sum d_i 2^(c i), -2^(c-1) < d_i <= 2^(c-1).
- * windows must satisfy windows c >= bits(k) + 1. */
-static inline void ect_signed_digits(int *d, const uint64_t *k, int klimbs, int c, int windows) {
-    int carry = 0;
-    for (int i = 0; i < windows; i++) {
-        int v = (int)ect_limbs_bits(k, klimbs, c * i, c) + carry;
-        carry = v > (1 << (c - 1));
-        d[i] = v - (carry << c);
-    }
-    ECT_CHECK(carry == 0);
-}
-/* Operation-count model (in field multiplications; M ~ S) used to choose the
- * MSM method: 8 per doubling, 11 per mixed and 16 per general addition. */
-static inline double ect_cost_pippenger(size_t m, int bits, int c) {
-    double W = (double)((bits + 1 + c - 1) / c);
-    return W * ((double)m * 11.0 + (double)((size_t)1 << (c - 1)) * 32.0 + c * 8.0);
-}
-static inline double ect_cost_straus(size_t m, int bits) {
-    int w = ect_wnaf_window(bits);
-    return (double)bits * 8.0 + (double)m * ((double)(1 << (w - 2)) * 16.0 + (double)bits / (w + 1) * 16.0);
-}
-
-/* One NAF-recoded part of a common scalar (see ecmult_common): digits d[j] in
- * {-1, 0, 1} applied to 2^j P, or to lambda 2^j P = (beta x, y) when beta;
- * every digit's sign flipped when neg. */
-typedef struct {
-    const int *d;
-    int len, neg, beta;
-} ect_common_part;
-
-/* Digits per part: ect_wnaf writes bits + w + 1 entries, bits <= 64 fn.n. */
-#define ECT_COMMON_STRIDE (64 * ECT_MAXL + 4)
-
-/* Recode s scalars (plain, fn.n limbs each, every one < n) into parts:
- * two half-length NAFs per scalar when glv, else one.  digits must hold
- * 2 s ECT_COMMON_STRIDE ints.  Returns the number of parts. */
-static inline int ect_common_parts(const ect_curve *C, ect_common_part *parts, int *digits, const uint64_t *k,
-                                   size_t s, int glv) {
-    const int L = C->fn.n;
-    int np = 0;
-    for (size_t e = 0; e < s; e++) {
-        const uint64_t *ke = k + e * (size_t)L;
-        if (glv) {
-            uint64_t k1[ECT_MAXL], k2[ECT_MAXL];
-            int neg1, neg2;
-            ect_scalar_split_glv(C, k1, &neg1, k2, &neg2, ke);
-            int *d1 = digits + (size_t)np * ECT_COMMON_STRIDE, *d2 = d1 + ECT_COMMON_STRIDE;
-            parts[np] = (ect_common_part){d1, ect_wnaf(d1, k1, L, 2), neg1, 0};
-            parts[np + 1] = (ect_common_part){d2, ect_wnaf(d2, k2, L, 2), neg2, 1};
-            np += 2;
-        } else {
-            int *d = digits + (size_t)np * ECT_COMMON_STRIDE;
-            parts[np] = (ect_common_part){d, ect_wnaf(d, ke, L, 2), 0, 0};
-            np += 1;
-        }
-    }
-    return np;
-}
-#endif /* ECT_ECMULT_SHARED */
+#include "ect_scalar.h" /* wNAF, signed windows, the GLV split, the cost model */
 
 /* A table entry: a Jacobian point with its Z^2 and Z^3, so that adding it
  * (ect_gej_add_zz) costs 10M + 4S instead of 11M + 5S. */
@@ -172,6 +49,34 @@ static inline void T(ect_add_digit)(const ect_curve *C, GEJ *r, const GEJC *tab,
     T(ect_gej_add_zz)(C, r, r, &q, &e->zz, &e->zzz);
 }
 
+/* r = k P for the scalar k recoded in pl (ect_wnaf_plan_set); r may be P. */
+static inline void T(ect_ecmult_plan)(const ect_curve *C, GEJ *r, const GEJ *P, const ect_wnaf_plan *pl) {
+    GEJC tab1[16], tab2[16];
+    GEJ acc = {{{0}}, {{0}}, {{0}}}; /* zeroed: the run-time-sized build sets NL limbs */
+    const int w = pl->w, len1 = pl->len1, len2 = pl->len2;
+    T(ect_gej_set_inf)(C, &acc);
+    if (T(ect_gej_is_inf)(C, P)) {
+        *r = acc;
+        return;
+    }
+    T(ect_odd_multiples)(C, tab1, P, w);
+    if (pl->glv) {
+        FE beta;
+        T(ect_fe_load)(&C->fp, &beta, C->beta);
+        for (int i = 0; i < (1 << (w - 2)); i++) {
+            tab2[i] = tab1[i];
+            T(ect_fe_mul)(&C->fp, &tab2[i].p.X, &tab1[i].p.X, &beta); /* lambda P = (beta X, Y, Z) */
+        }
+    }
+    int len = len1 > len2 ? len1 : len2;
+    for (int i = len - 1; i >= 0; i--) {
+        T(ect_gej_double)(C, &acc, &acc);
+        if (i < len1 && pl->d1[i]) T(ect_add_digit)(C, &acc, tab1, pl->d1[i], pl->neg1);
+        if (i < len2 && pl->d2[i]) T(ect_add_digit)(C, &acc, tab2, pl->d2[i], pl->neg2);
+    }
+    *r = acc;
+}
+
 /* r = k P for a plain scalar k of C->fn.n limbs (any value below 2^(64 n)).
  * The GLV split is used only when allow_glv and k < n: the endomorphism acts
  * as lambda only on the order-n subgroup, so points that may lie outside it
@@ -183,42 +88,70 @@ static inline void T(ect_ecmult_var)(const ect_curve *C, GEJ *r, const GEJ *P, c
         return;
     }
 #endif
-    const int L = C->fn.n;
-    int d1[64 * ECT_MAXL + 10], d2[64 * ECT_MAXL + 10];
-    GEJC tab1[16], tab2[16];
-    GEJ acc = {{{0}}, {{0}}, {{0}}}; /* zeroed: the run-time-sized build sets NL limbs */
-    int glv = allow_glv && C->has_glv && ect_limbs_cmp(k, C->fn.p, L) < 0;
-    int len1, len2 = 0, neg1 = 0, neg2 = 0, w;
-    T(ect_gej_set_inf)(C, &acc);
+    ect_wnaf_plan pl;
     if (T(ect_gej_is_inf)(C, P)) {
-        *r = acc;
+        T(ect_gej_set_inf)(C, r);
         return;
     }
-    if (glv) {
-        uint64_t k1[ECT_MAXL], k2[ECT_MAXL];
-        ect_scalar_split_glv(C, k1, &neg1, k2, &neg2, k);
-        w = ect_wnaf_window(C->nbits / 2);
-        len1 = ect_wnaf(d1, k1, L, w);
-        len2 = ect_wnaf(d2, k2, L, w);
-        T(ect_odd_multiples)(C, tab1, P, w);
-        FE beta;
-        T(ect_fe_load)(&C->fp, &beta, C->beta);
-        for (int i = 0; i < (1 << (w - 2)); i++) {
-            tab2[i] = tab1[i];
-            T(ect_fe_mul)(&C->fp, &tab2[i].p.X, &tab1[i].p.X, &beta); /* lambda P = (beta X, Y, Z) */
+    ect_wnaf_plan_set(C, &pl, k, allow_glv);
+    T(ect_ecmult_plan)(C, r, P, &pl);
+}
+
+/* ---- a Horner chain: S_i = k S_(i-1) + P_(ids[i]) ------------------------ */
+
+/* Records normalised per batch inversion at the end of ect_horner_chain. */
+#define ECT_HORNER_CHUNK 1024
+
+/* out[i] = S_(i+1) for i < L, where S_0 = start (NULL: the identity) and
+ * S_(i+1) = k S_i + a[ids[i]]: a and out are records as in ect_ops.h, ids
+ * index a (the caller checks them), k is plain and below n.  k is recoded
+ * once (as ect_ecmult_var would every time), the chain runs in Jacobian
+ * coordinates, and the outputs are normalised at the end (Z = 1; the
+ * identity Z = 0), ECT_HORNER_CHUNK of them per inversion; they stay
+ * Jacobian if the work space cannot be allocated.  Cannot fail. */
+static inline void T(ect_horner_chain)(const ect_curve *C, uint64_t *out, const uint64_t *start, const uint64_t *a,
+                                       const int64_t *ids, size_t L, const uint64_t *k) {
+    const size_t rec = 3 * (size_t)C->fp.n;
+    GEJ s = {{{0}}, {{0}}, {{0}}}, p = {{{0}}, {{0}}, {{0}}}; /* zeroed: the run-time-sized build sets NL limbs */
+    ect_wnaf_plan *pl = NULL;
+    int per_step = 0; /* recode per step: ect_ecmult_var's own path (P-521 on AVX-512) */
+#if ECT_N == 9 && ECT_AVX512_M521
+    per_step = C->fp.avx512_m521;
+#endif
+    ect_wnaf_plan plan;
+    if (!per_step) {
+        pl = &plan;
+        ect_wnaf_plan_set(C, pl, k, 1);
+    }
+    if (start) T(ect_gej_load)(C, &s, start);
+    else T(ect_gej_set_inf)(C, &s);
+    for (size_t i = 0; i < L; i++) {
+        if (pl) T(ect_ecmult_plan)(C, &s, &s, pl);
+        else T(ect_ecmult_var)(C, &s, &s, k, 1);
+        T(ect_gej_load)(C, &p, a + (size_t)ids[i] * rec);
+        T(ect_gej_add)(C, &s, &s, &p);
+        T(ect_gej_store)(C, out + i * rec, &s);
+    }
+    /* normalise: one inversion per chunk */
+    const size_t cm = L < ECT_HORNER_CHUNK ? L : ECT_HORNER_CHUNK;
+    if (cm == 0) return;
+    GEJ *jac = (GEJ *)malloc(sizeof(GEJ) * cm);
+    GE *ge = (GE *)malloc(sizeof(GE) * cm);
+    FE *scratch = (FE *)malloc(sizeof(FE) * cm);
+    if (jac && ge && scratch) {
+        for (size_t i0 = 0; i0 < L; i0 += cm) {
+            const size_t c = L - i0 < cm ? L - i0 : cm;
+            for (size_t i = 0; i < c; i++) T(ect_gej_load)(C, &jac[i], out + (i0 + i) * rec);
+            T(ect_ge_set_gej_batch)(C, ge, jac, c, scratch);
+            for (size_t i = 0; i < c; i++) {
+                T(ect_gej_set_ge)(C, &jac[i], &ge[i]);
+                T(ect_gej_store)(C, out + (i0 + i) * rec, &jac[i]);
+            }
         }
-    } else {
-        w = ect_wnaf_window(ect_limbs_bitlen(k, L));
-        len1 = ect_wnaf(d1, k, L, w);
-        T(ect_odd_multiples)(C, tab1, P, w);
     }
-    int len = len1 > len2 ? len1 : len2;
-    for (int i = len - 1; i >= 0; i--) {
-        T(ect_gej_double)(C, &acc, &acc);
-        if (i < len1 && d1[i]) T(ect_add_digit)(C, &acc, tab1, d1[i], neg1);
-        if (i < len2 && d2[i]) T(ect_add_digit)(C, &acc, tab2, d2[i], neg2);
-    }
-    *r = acc;
+    free(jac);
+    free(ge);
+    free(scratch);
 }
 
 /* ---- many points times a few common scalars ---------------------------
@@ -339,6 +272,114 @@ static inline void T(ect_common_step)(const ect_curve *C, T(ect_common_ws) *w, c
             T(ect_ge_slope_step)(F, d, d, &lam, &d->x);
         }
     }
+}
+
+/* out[e m + i] = k[e] a[i] for i < m, e < s (plain scalars, fn.n limbs each):
+ * many points times a few common scalars, in chunks of points; a and out are
+ * records as in ect_ops.h, the results stored with Z = 1 (identity: Z = 0).
+ * Returns 1 or ECT_ERR_NOMEM. */
+static int T(ect_ecmult_common)(const ect_curve *C, uint64_t *out, const uint64_t *a, size_t m, const uint64_t *k,
+                                size_t s) {
+    const ect_field *F = &C->fp;
+    const size_t rec = 3 * (size_t)F->n, L = (size_t)C->fn.n;
+    if (m == 0 || s == 0) return 1;
+    int glv = C->has_glv;
+    for (size_t e = 0; e < s; e++) glv &= ect_limbs_cmp(k + e * L, C->fn.p, (int)L) < 0;
+    const size_t np = glv ? 2 * s : s;
+    size_t cm = 65536 / (np + 1);
+    if (cm > 512) cm = 512;
+    if (cm < 64) cm = 64;
+    if (cm > m) cm = m;
+    T(ect_common_ws) w;
+    ect_common_part *parts = (ect_common_part *)malloc(sizeof(ect_common_part) * np);
+    int *digits = (int *)malloc(sizeof(int) * np * ECT_COMMON_STRIDE);
+    GE *pts = (GE *)malloc(sizeof(GE) * cm);
+    GEJ *jac = (GEJ *)malloc(sizeof(GEJ) * cm);
+    w.acc = (GE *)malloc(sizeof(GE) * np * cm);
+    w.dbl = (GE *)malloc(sizeof(GE) * cm);
+    w.bx = (FE *)malloc(sizeof(FE) * cm);
+    w.den = (FE *)malloc(sizeof(FE) * (np + 1) * cm);
+    w.scratch = (FE *)malloc(sizeof(FE) * (np + 1) * cm);
+    w.who = (uint32_t *)malloc(sizeof(uint32_t) * 2 * (np + 1) * cm);
+    w.bad = (uint8_t *)malloc(cm);
+    int rc = 1;
+    if (!parts || !digits || !pts || !jac || !w.acc || !w.dbl || !w.bx || !w.den || !w.scratch || !w.who || !w.bad) {
+        rc = ECT_ERR_NOMEM;
+        goto done;
+    }
+    const int nparts = ect_common_parts(C, parts, digits, k, s, glv);
+    int len = 0;
+    for (int p = 0; p < nparts; p++) len = parts[p].len > len ? parts[p].len : len;
+    for (size_t i0 = 0; i0 < m; i0 += cm) {
+        const size_t c = m - i0 < cm ? m - i0 : cm;
+        for (size_t i = 0; i < c; i++) T(ect_gej_load)(C, &jac[i], a + (i0 + i) * rec);
+        T(ect_ge_set_gej_batch)(C, pts, jac, c, w.scratch);
+        for (size_t i = 0; i < c; i++) {
+            w.dbl[i] = pts[i];
+            w.bad[i] = 0;
+        }
+        for (size_t q = 0; q < (size_t)nparts * c; q++) w.acc[q].inf = 1;
+        /* the accumulators of the chunk are acc[p c + i] */
+        for (int j = 0; j < len; j++) T(ect_common_step)(C, &w, pts, c, parts, nparts, j, j == len - 1);
+        if (glv) { /* k_e P_i = acc[2e] + acc[2e + 1]: one more batched affine addition */
+            size_t cnt = 0;
+            for (size_t e = 0; e < s; e++) {
+                GE *u = w.acc + 2 * e * c, *v = u + c;
+                for (size_t i = 0; i < c; i++) {
+                    if (w.bad[i] || pts[i].inf || v[i].inf) continue;
+                    if (u[i].inf) {
+                        u[i] = v[i];
+                        continue;
+                    }
+                    T(ect_fe_sub)(F, &w.den[cnt], &v[i].x, &u[i].x);
+                    if (T(ect_fe_is_zero)(F, &w.den[cnt])) {
+                        w.bad[i] = 1;
+                        continue;
+                    }
+                    w.who[2 * cnt] = (uint32_t)i;
+                    w.who[2 * cnt + 1] = (uint32_t)e;
+                    cnt++;
+                }
+            }
+            T(ect_fe_inv0_batch)(F, w.den, cnt, w.scratch);
+            for (size_t q = 0; q < cnt; q++) {
+                const size_t i = w.who[2 * q], e = w.who[2 * q + 1];
+                if (w.bad[i]) continue;
+                GE *u = w.acc + 2 * e * c + i, *v = u + c;
+                FE lam;
+                T(ect_fe_sub)(F, &lam, &v->y, &u->y);
+                T(ect_fe_mul)(F, &lam, &lam, &w.den[q]);
+                T(ect_ge_slope_step)(F, u, u, &lam, &v->x);
+            }
+        }
+        const size_t stride = glv ? 2 * c : c; /* result e is acc[e stride + i] */
+        for (size_t e = 0; e < s; e++) {
+            for (size_t i = 0; i < c; i++) {
+                GEJ r;
+                if (w.bad[i]) {
+                    T(ect_ecmult_var)(C, &r, &jac[i], k + e * L, 1);
+                } else {
+                    const GE *q = &w.acc[e * stride + i]; /* identity inputs: acc stayed inf */
+                    ECT_CHECK(q->inf || T(ect_ge_is_valid)(C, q));
+                    T(ect_gej_set_ge)(C, &r, q);
+                }
+                T(ect_gej_store)(C, out + (e * m + i0 + i) * rec, &r);
+            }
+        }
+    }
+done:
+    free(parts);
+    free(digits);
+    free(pts);
+    free(jac);
+    free(w.acc);
+    free(w.dbl);
+    free(w.bx);
+    free(w.den);
+    free(w.scratch);
+    free(w.who);
+    free(w.bad);
+    return rc;
 }
 
 /* Build the fixed-base table: windows x 2^(wg-1) affine points,

@@ -34,8 +34,24 @@ typedef struct {
  * dispatch and the assembly. */
 #if ECT_N == 4 || ECT_N == 6
 #define ECT_FE_INLINE ECT_ALWAYS_INLINE
+#define ECT_FE_MUL_INLINE ECT_ALWAYS_INLINE
+#elif ECT_N == 9
+/* 9 limbs: sums, differences and negations (ECT_FE9_INLINE below) are
+ * forced inline too.  In a translation unit of its own, which the AVX-512
+ * code makes large, GCC's inline-unit-growth limit otherwise leaves them out
+ * of line: a call per modular addition in the point formulas.  Products and
+ * squares stay calls, their radix-2^58 steps placed by GCC: forcing those
+ * inline too cut instructions but ran slower. */
+#define ECT_FE_INLINE ECT_ALWAYS_INLINE
+#define ECT_FE_MUL_INLINE static inline
 #else
 #define ECT_FE_INLINE static inline
+#define ECT_FE_MUL_INLINE static inline
+#endif
+#if ECT_N == 9
+#define ECT_FE9_INLINE ECT_ALWAYS_INLINE /* forced inline for 9 limbs only (above) */
+#else
+#define ECT_FE9_INLINE static inline
 #endif
 /* Where the assembly is the fast path, the portable bodies are never inlined:
  * GCC would otherwise copy them into every formula when an instantiation has
@@ -43,6 +59,8 @@ typedef struct {
  * formulas' code for a path these CPUs do not take. */
 #if ECT_ASM_X86 && (ECT_N == 4 || ECT_N == 6) && (defined(__GNUC__) || defined(__clang__))
 #define ECT_FE_PORTABLE static __attribute__((noinline))
+#elif ECT_N == 9
+#define ECT_FE_PORTABLE ECT_ALWAYS_INLINE
 #else
 #define ECT_FE_PORTABLE static inline
 #endif
@@ -85,7 +103,7 @@ static inline int T(ect_fe_equal)(const ect_field *F, const FE *a, const FE *b) 
 /* r = t - p if (carry or t >= p) else t, for t < 2p given as NL limbs + carry.
  * Selects by mask, not by branch: the choice is a coin flip for random
  * values, and a mispredicted branch costs more than the select. */
-static inline void T(ect_fe_reduce_once)(const ect_field *F, FE *r, const uint64_t *t, uint64_t carry) {
+ECT_FE9_INLINE void T(ect_fe_reduce_once)(const ect_field *F, FE *r, const uint64_t *t, uint64_t carry) {
     uint64_t d[ECT_L];
     uint64_t borrow = ect_limbs_sub(d, t, F->p, NL);
     uint64_t keep = (uint64_t)0 - (borrow & (carry ^ 1)); /* all ones: keep t */
@@ -143,7 +161,7 @@ ECT_FE_INLINE void T(ect_fe_sub)(const ect_field *F, FE *r, const FE *a, const F
 }
 
 /* r = -a mod p. */
-static inline void T(ect_fe_neg)(const ect_field *F, FE *r, const FE *a) {
+ECT_FE9_INLINE void T(ect_fe_neg)(const ect_field *F, FE *r, const FE *a) {
     if (T(ect_fe_is_zero)(F, a)) {
         T(ect_fe_set_zero)(F, r);
         return;
@@ -511,7 +529,7 @@ ECT_FE_PORTABLE void T(ect_fe_sqr_portable)(const ect_field *F, FE *r, const FE 
 /* r = a b R^-1 mod p (Montgomery product).  4- and 6-limb fields on CPUs with
  * BMI2 + ADX take the assembly in ect_field_x86.h, P-521 its radix-2^58
  * product, everything else the portable code. */
-ECT_FE_INLINE void T(ect_fe_mul)(const ect_field *F, FE *r, const FE *a, const FE *b) {
+ECT_FE_MUL_INLINE void T(ect_fe_mul)(const ect_field *F, FE *r, const FE *a, const FE *b) {
 #if ECT_ASM_X86 && ECT_N == 4
     if (F->asm_adx && F->p256)
         ect_mul_p256_adx(r->v, a->v, b->v);
@@ -536,7 +554,7 @@ ECT_FE_INLINE void T(ect_fe_mul)(const ect_field *F, FE *r, const FE *a, const F
 }
 
 /* r = a^2 R^-1 mod p, dispatched as ect_fe_mul. */
-ECT_FE_INLINE void T(ect_fe_sqr)(const ect_field *F, FE *r, const FE *a) {
+ECT_FE_MUL_INLINE void T(ect_fe_sqr)(const ect_field *F, FE *r, const FE *a) {
 #if ECT_ASM_X86 && ECT_N == 4
     if (F->asm_adx && F->p256)
         ect_sqr_p256_adx(r->v, a->v);

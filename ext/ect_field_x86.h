@@ -15,8 +15,7 @@
 #ifndef ECT_FIELD_X86_H
 #define ECT_FIELD_X86_H
 
-#if !defined(ECT_NO_ASM) && defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define ECT_ASM_X86 1
+#if ECT_ASM_X86 /* ect_common.h */
 #include <cpuid.h>
 
 /* 1 if the CPU has BMI2 (MULX) and ADX (ADCX/ADOX): CPUID leaf 7, EBX bits 8 and 19. */
@@ -922,7 +921,6 @@ ECT_ALWAYS_INLINE void ect_mod_sub6_x86(uint64_t *r, const uint64_t *a, const ui
 }
 
 #else
-#define ECT_ASM_X86 0
 static inline int ect_cpu_has_adx(void) { return 0; }
 #endif
 

@@ -228,7 +228,7 @@ done:
 }
 
 /* out[i] = h_eff in[i] (section 7, clear_cofactor), without the GLV split. */
-static int T(ect_h2c_clear)(const ect_curve *C, const ect_h2c *S, uint64_t *out, const uint64_t *in, size_t m) {
+static void T(ect_h2c_clear)(const ect_curve *C, const ect_h2c *S, uint64_t *out, const uint64_t *in, size_t m) {
     const size_t rec = 3 * (size_t)C->fp.n;
     for (size_t i = 0; i < m; i++) {
         GEJ p;
@@ -236,5 +236,4 @@ static int T(ect_h2c_clear)(const ect_curve *C, const ect_h2c *S, uint64_t *out,
         if (!S->h_eff_is_one) T(ect_ecmult_var)(C, &p, &p, S->h_eff, 0);
         T(ect_gej_store)(C, out + i * rec, &p);
     }
-    return 1;
 }

@@ -14,7 +14,7 @@
  *
  * Included by ect_instance.h inside the 9-limb instantiation, after ect_group.h:
  * it converts from and to ect_fe_9 / ect_gej_9 with the P-521 fold and
- * rotation of ect_field.h.
+ * rotation of ect_field.h.  Its wNAF recoding comes from ect_scalar.h.
  *
  * Representation (ect_f52): 11 limbs of radix 2^52, the plain value (not
  * Montgomery form), sum l_i 2^(52 i), congruent to the element mod p.  Limbs
@@ -38,6 +38,8 @@
  * most 1 plus the carry out of limb 9, far below 2^7 for the wide values
  * formed here.
  */
+#include "ect_scalar.h"
+
 #if ECT_ASM_X86 && ECT_N == 9 && (defined(__GNUC__) || defined(__clang__))
 #define ECT_AVX512_M521 1
 #include <immintrin.h>

@@ -7,32 +7,30 @@
  *   scalar  C->fn.n uint64 limbs, plain, little endian
  *   bytes   SEC1 encodings (0x00 | 02/03 X | 04 X Y), big endian
  * Batches are m consecutive records.  These functions load, compute, store;
- * none of them touches Python objects.  Return 1 on success, 0 or ECT_ERR_*.
+ * none of them touches Python objects.  Those that can fail return 1 on
+ * success, else 0 or ECT_ERR_* (ect_api.h lists which); the others are void.
  */
 
-static int T(ect_op_add)(const ect_curve *C, uint64_t *out, const uint64_t *a, const uint64_t *b) {
+static void T(ect_op_add)(const ect_curve *C, uint64_t *out, const uint64_t *a, const uint64_t *b) {
     GEJ p, q;
     T(ect_gej_load)(C, &p, a);
     T(ect_gej_load)(C, &q, b);
     T(ect_gej_add)(C, &p, &p, &q);
     T(ect_gej_store)(C, out, &p);
-    return 1;
 }
 
-static int T(ect_op_double)(const ect_curve *C, uint64_t *out, const uint64_t *a) {
+static void T(ect_op_double)(const ect_curve *C, uint64_t *out, const uint64_t *a) {
     GEJ p;
     T(ect_gej_load)(C, &p, a);
     T(ect_gej_double)(C, &p, &p);
     T(ect_gej_store)(C, out, &p);
-    return 1;
 }
 
-static int T(ect_op_neg)(const ect_curve *C, uint64_t *out, const uint64_t *a) {
+static void T(ect_op_neg)(const ect_curve *C, uint64_t *out, const uint64_t *a) {
     GEJ p;
     T(ect_gej_load)(C, &p, a);
     T(ect_gej_neg)(C, &p, &p);
     T(ect_gej_store)(C, out, &p);
-    return 1;
 }
 
 static int T(ect_op_equal)(const ect_curve *C, const uint64_t *a, const uint64_t *b) {
@@ -72,12 +70,11 @@ static int T(ect_op_field)(const ect_curve *C, int op, uint64_t *out, const uint
 }
 
 /* out = k a (k plain, any value < 2^(64 fn.n)). */
-static int T(ect_op_mul)(const ect_curve *C, uint64_t *out, const uint64_t *a, const uint64_t *k) {
+static void T(ect_op_mul)(const ect_curve *C, uint64_t *out, const uint64_t *a, const uint64_t *k) {
     GEJ p;
     T(ect_gej_load)(C, &p, a);
     T(ect_ecmult_var)(C, &p, &p, k, 1);
     T(ect_gej_store)(C, out, &p);
-    return 1;
 }
 
 /* 1 if n a is the identity. */
@@ -91,11 +88,10 @@ static int T(ect_op_in_subgroup)(const ect_curve *C, const uint64_t *a) {
 static void *T(ect_op_gen_table)(const ect_curve *C) { return (void *)T(ect_gen_table_build)(C); }
 
 /* out = k G with a table from ect_op_gen_table (k < n). */
-static int T(ect_op_mul_gen)(const ect_curve *C, const void *table, uint64_t *out, const uint64_t *k) {
+static void T(ect_op_mul_gen)(const ect_curve *C, const void *table, uint64_t *out, const uint64_t *k) {
     GEJ p;
     T(ect_ecmult_gen)(C, &p, (const GE *)table, k);
     T(ect_gej_store)(C, out, &p);
-    return 1;
 }
 
 /* Affine coordinates as big-endian bytes (fp.nbytes each); returns 0 for the
@@ -206,7 +202,7 @@ static size_t T(ect_op_encode)(const ect_curve *C, uint8_t *out, const uint64_t 
  * share of one inversion, against 7M + 4S for the mixed addition; the result
  * has Z = 1.  Every other pair (a Jacobian input, the identity, equal x) takes
  * ect_gej_add, as do all pairs if the work space cannot be allocated. */
-static int T(ect_batch_add)(const ect_curve *C, uint64_t *out, const uint64_t *a, const uint64_t *b, size_t m,
+static void T(ect_batch_add)(const ect_curve *C, uint64_t *out, const uint64_t *a, const uint64_t *b, size_t m,
                             int subtract) {
     const ect_field *F = &C->fp;
     const size_t rec = 3 * (size_t)F->n;
@@ -251,132 +247,29 @@ static int T(ect_batch_add)(const ect_curve *C, uint64_t *out, const uint64_t *a
     }
     free(dx);
     free(idx);
-    return 1;
 }
 
 /* out[i] = k[i] a[i]. */
-static int T(ect_batch_mul)(const ect_curve *C, uint64_t *out, const uint64_t *a, const uint64_t *k, size_t m) {
+static void T(ect_batch_mul)(const ect_curve *C, uint64_t *out, const uint64_t *a, const uint64_t *k, size_t m) {
     const size_t rec = 3 * (size_t)C->fp.n, L = (size_t)C->fn.n;
     for (size_t i = 0; i < m; i++) T(ect_op_mul)(C, out + i * rec, a + i * rec, k + i * L);
-    return 1;
 }
 
-/* out[e m + i] = k[e] a[i] for i < m, e < s (plain scalars, fn.n limbs each):
- * many points times a few common scalars by ecmult_common, in chunks of
- * points; results are stored with Z = 1 (identity: Z = 0). */
+/* out[e m + i] = k[e] a[i] for i < m, e < s (ect_ecmult_common, ect_ecmult.h).
+ * Returns 1 or ECT_ERR_NOMEM. */
 static int T(ect_batch_mul_common)(const ect_curve *C, uint64_t *out, const uint64_t *a, size_t m, const uint64_t *k,
                                    size_t s) {
-    const ect_field *F = &C->fp;
-    const size_t rec = 3 * (size_t)F->n, L = (size_t)C->fn.n;
-    if (m == 0 || s == 0) return 1;
-    int glv = C->has_glv;
-    for (size_t e = 0; e < s; e++) glv &= ect_limbs_cmp(k + e * L, C->fn.p, (int)L) < 0;
-    const size_t np = glv ? 2 * s : s;
-    size_t cm = 65536 / (np + 1);
-    if (cm > 512) cm = 512;
-    if (cm < 64) cm = 64;
-    if (cm > m) cm = m;
-    T(ect_common_ws) w;
-    ect_common_part *parts = (ect_common_part *)malloc(sizeof(ect_common_part) * np);
-    int *digits = (int *)malloc(sizeof(int) * np * ECT_COMMON_STRIDE);
-    GE *pts = (GE *)malloc(sizeof(GE) * cm);
-    GEJ *jac = (GEJ *)malloc(sizeof(GEJ) * cm);
-    w.acc = (GE *)malloc(sizeof(GE) * np * cm);
-    w.dbl = (GE *)malloc(sizeof(GE) * cm);
-    w.bx = (FE *)malloc(sizeof(FE) * cm);
-    w.den = (FE *)malloc(sizeof(FE) * (np + 1) * cm);
-    w.scratch = (FE *)malloc(sizeof(FE) * (np + 1) * cm);
-    w.who = (uint32_t *)malloc(sizeof(uint32_t) * 2 * (np + 1) * cm);
-    w.bad = (uint8_t *)malloc(cm);
-    int rc = 1;
-    if (!parts || !digits || !pts || !jac || !w.acc || !w.dbl || !w.bx || !w.den || !w.scratch || !w.who || !w.bad) {
-        rc = ECT_ERR_NOMEM;
-        goto done;
-    }
-    const int nparts = ect_common_parts(C, parts, digits, k, s, glv);
-    int len = 0;
-    for (int p = 0; p < nparts; p++) len = parts[p].len > len ? parts[p].len : len;
-    for (size_t i0 = 0; i0 < m; i0 += cm) {
-        const size_t c = m - i0 < cm ? m - i0 : cm;
-        for (size_t i = 0; i < c; i++) T(ect_gej_load)(C, &jac[i], a + (i0 + i) * rec);
-        T(ect_ge_set_gej_batch)(C, pts, jac, c, w.scratch);
-        for (size_t i = 0; i < c; i++) {
-            w.dbl[i] = pts[i];
-            w.bad[i] = 0;
-        }
-        for (size_t q = 0; q < (size_t)nparts * c; q++) w.acc[q].inf = 1;
-        /* the accumulators of the chunk are acc[p c + i] */
-        for (int j = 0; j < len; j++) T(ect_common_step)(C, &w, pts, c, parts, nparts, j, j == len - 1);
-        if (glv) { /* k_e P_i = acc[2e] + acc[2e + 1]: one more batched affine addition */
-            size_t cnt = 0;
-            for (size_t e = 0; e < s; e++) {
-                GE *u = w.acc + 2 * e * c, *v = u + c;
-                for (size_t i = 0; i < c; i++) {
-                    if (w.bad[i] || pts[i].inf || v[i].inf) continue;
-                    if (u[i].inf) {
-                        u[i] = v[i];
-                        continue;
-                    }
-                    T(ect_fe_sub)(F, &w.den[cnt], &v[i].x, &u[i].x);
-                    if (T(ect_fe_is_zero)(F, &w.den[cnt])) {
-                        w.bad[i] = 1;
-                        continue;
-                    }
-                    w.who[2 * cnt] = (uint32_t)i;
-                    w.who[2 * cnt + 1] = (uint32_t)e;
-                    cnt++;
-                }
-            }
-            T(ect_fe_inv0_batch)(F, w.den, cnt, w.scratch);
-            for (size_t q = 0; q < cnt; q++) {
-                const size_t i = w.who[2 * q], e = w.who[2 * q + 1];
-                if (w.bad[i]) continue;
-                GE *u = w.acc + 2 * e * c + i, *v = u + c;
-                FE lam;
-                T(ect_fe_sub)(F, &lam, &v->y, &u->y);
-                T(ect_fe_mul)(F, &lam, &lam, &w.den[q]);
-                T(ect_ge_slope_step)(F, u, u, &lam, &v->x);
-            }
-        }
-        const size_t stride = glv ? 2 * c : c; /* result e is acc[e stride + i] */
-        for (size_t e = 0; e < s; e++) {
-            for (size_t i = 0; i < c; i++) {
-                GEJ r;
-                if (w.bad[i]) {
-                    T(ect_ecmult_var)(C, &r, &jac[i], k + e * L, 1);
-                } else {
-                    const GE *q = &w.acc[e * stride + i]; /* identity inputs: acc stayed inf */
-                    ECT_CHECK(q->inf || T(ect_ge_is_valid)(C, q));
-                    T(ect_gej_set_ge)(C, &r, q);
-                }
-                T(ect_gej_store)(C, out + (e * m + i0 + i) * rec, &r);
-            }
-        }
-    }
-done:
-    free(parts);
-    free(digits);
-    free(pts);
-    free(jac);
-    free(w.acc);
-    free(w.dbl);
-    free(w.bx);
-    free(w.den);
-    free(w.scratch);
-    free(w.who);
-    free(w.bad);
-    return rc;
+    return T(ect_ecmult_common)(C, out, a, m, k, s);
 }
 
 /* out[i] = k[i] G. */
-static int T(ect_batch_mul_gen)(const ect_curve *C, const void *table, uint64_t *out, const uint64_t *k, size_t m) {
+static void T(ect_batch_mul_gen)(const ect_curve *C, const void *table, uint64_t *out, const uint64_t *k, size_t m) {
     const size_t rec = 3 * (size_t)C->fp.n, L = (size_t)C->fn.n;
     for (size_t i = 0; i < m; i++) T(ect_op_mul_gen)(C, table, out + i * rec, k + i * L);
-    return 1;
 }
 
 /* out = sum of a[i]. */
-static int T(ect_batch_sum)(const ect_curve *C, uint64_t *out, const uint64_t *a, size_t m) {
+static void T(ect_batch_sum)(const ect_curve *C, uint64_t *out, const uint64_t *a, size_t m) {
     const size_t rec = 3 * (size_t)C->fp.n;
     GEJ acc, p;
     T(ect_gej_set_inf)(C, &acc);
@@ -385,7 +278,6 @@ static int T(ect_batch_sum)(const ect_curve *C, uint64_t *out, const uint64_t *a
         T(ect_gej_add)(C, &acc, &acc, &p);
     }
     T(ect_gej_store)(C, out, &acc);
-    return 1;
 }
 
 /* Load m Jacobian records and convert them to affine with one inversion. */
@@ -504,8 +396,9 @@ static size_t T(ect_batch_count)(const ect_curve *C, const uint8_t *in, size_t l
 #ifndef ECT_COEF_CHAINS
 #define ECT_COEF_CHAINS 4
 #endif
-static int T(ect_coefficients)(const ect_field *F, uint64_t *out, const int64_t *ids, size_t L, size_t D,
+static int T(ect_coefficients)(const ect_curve *C, uint64_t *out, const int64_t *ids, size_t L, size_t D,
                                const uint64_t *k) {
+    const ect_field *F = &C->fn;
     enum { J = ECT_COEF_CHAINS };
     FE km, pw[J];
     size_t end[J], len[J];

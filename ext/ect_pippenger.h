@@ -28,6 +28,7 @@
 #ifndef ECT_PIPPENGER_SHARED
 #define ECT_PIPPENGER_SHARED
 #include <stdlib.h>
+#include "ect_scalar.h"
 
 /* Buckets filled in one pass (all windows' buckets when they fit). */
 #define ECT_PA_PASS_BUCKETS ((size_t)1 << 14)
@@ -63,7 +64,7 @@ static inline double ect_cost_pippenger_affine(size_t m, int bits, int c, int fb
 }
 #endif /* ECT_PIPPENGER_SHARED */
 
-/* ect_scalar_split_glv (ect_ecmult.h) with this instantiation's unrolled
+/* ect_scalar_split_glv (ect_scalar.h) with this instantiation's unrolled
  * arithmetic mod n when n has as many limbs as p (secp256k1, BN254), on Fn:
  * C->fn or a copy of it that uses the assembly products (asm_adx); else that
  * function.  An MSM of many points splits every scalar, and this takes three

@@ -266,7 +266,7 @@ PASS_BUCKETS = 1 << 13
 
 
 def _model_method(C, m: int, bits: int) -> str:
-    """Which method the core's operation-count model (ext/ect_ecmult.h, ext/ect_pippenger.h)
+    """Which method the core's operation-count model (ext/ect_scalar.h, ext/ect_pippenger.h)
     picks: "straus", "pippenger" (Jacobian buckets) or "affine" (batch-affine buckets)."""
     mm = 2 * m if C.has_glv else m
     fbits = C.params.p.bit_length()
@@ -542,7 +542,7 @@ def test_avx512_path_is_taken_exactly_for_p521():
 
 
 def _wnaf(k: int, w: int) -> list[int]:
-    """ect_wnaf (ext/ect_common.h), digit i at index i."""
+    """ect_wnaf (ext/ect_scalar.h), digit i at index i."""
     bits = k.bit_length()
     digits = [0] * (bits + w + 1)
     carry = bit = 0
@@ -561,7 +561,7 @@ def _wnaf(k: int, w: int) -> list[int]:
 
 
 def _wnaf_window(bits: int) -> int:
-    """ect_wnaf_window (ext/ect_ecmult.h)."""
+    """ect_wnaf_window (ext/ect_scalar.h)."""
     return 2 if bits <= 16 else 4 if bits <= 64 else 5 if bits <= 300 else 6
 
 
