@@ -278,6 +278,47 @@ class Curve:
         arr._check_curve(self)
         return arr.msm(scalars)
 
+    def coefficient_sums(self, limbs: np.ndarray, target, part, size: int, scales) -> np.ndarray:
+        """``out[t] = sum of scales[part[i]] * limbs[i]`` over the rows i with ``target[i] = t``, mod n:
+        coefficient vectors scaled and summed by index, as merging compositions needs them
+        (``Traversal.merge_coefficients``), in C with the GIL released (one product and one sum a row).
+
+        Args:
+            limbs: a ``(M, scalar_limbs)`` uint64 array, each row a scalar below n
+                (the form of :meth:`composition_coefficients`).
+            target: M ints in ``[0, size)``: the row of the result each row adds to.
+            part: M ints in ``[0, len(scales))``: the scale each row is multiplied by.
+            size: the number of rows of the result.
+            scales: ints (reduced mod n).
+
+        Returns:
+            A ``(size, scalar_limbs)`` uint64 array.
+
+        Raises:
+            TypeError: limbs is not a NumPy array; a scale is not an int.
+            ValueError: wrong shapes or dtype; a target, part or row out of range.
+
+        Example:
+            >>> C = curve("toy61")
+            >>> rows = scalars_to_limbs(C, [1, 2, 3])
+            >>> limbs_to_scalars(C.coefficient_sums(rows, [0, 1, 0], [0, 0, 1], 2, [5, 7])).tolist()
+            [26, 10]
+        """
+        if not isinstance(limbs, np.ndarray):
+            raise TypeError(f"limbs must be a NumPy array, not {type(limbs).__name__}")
+        w = self._core.scalar_limbs
+        if limbs.dtype != np.uint64 or limbs.ndim != 2 or limbs.shape[1] != w:
+            raise ValueError(f"limbs must be a uint64 array of shape (M, {w}), not {limbs.dtype} of shape {limbs.shape}")
+        size = _as_int("size", size)
+        target = _checked_indices(target, max(size, 1))
+        part = _checked_indices(part, max(len(scales), 1))
+        if target.shape[0] != limbs.shape[0] or part.shape[0] != limbs.shape[0]:
+            raise ValueError(f"target and part must have one entry per row of limbs ({limbs.shape[0]}), "
+                             f"not {target.shape[0]} and {part.shape[0]}")
+        if target.size and (target.min() < 0 or part.min() < 0):
+            raise IndexError("target and part must be non-negative")
+        return self._core.coefficient_sums(limbs, target, part, size, [_as_int("scales", k) for k in scales])
+
     def composition_coefficients(self, indices, k: int) -> tuple[np.ndarray, np.ndarray]:
         """The scalars of a composition, per distinct index: ``sum(k^(L-1-i) * P[indices[i]])`` is
         ``sum(c_d * P[d])`` over the distinct indices d, with ``c_d = sum of k^(L-1-i) over indices[i] = d``.

@@ -646,6 +646,34 @@ cdef class CurveCore:
             raise ValueError(f"token indices must be in [0, {D})")
         return out[:D]
 
+    def coefficient_sums(self, limbs, target, part, Py_ssize_t U, scales):
+        """(U, scalar_limbs) uint64 scalars: out[t] = sum of scales[part[i]] * limbs[i] over target[i] = t, mod n.
+
+        limbs: (M, scalar_limbs) uint64 rows, each below n; target, part: M ints, in [0, U) and
+        [0, len(scales)); scales: Python ints (reduced mod n).  The GIL is released while C sums
+        (one product and one sum per row).
+        """
+        cdef const uint64_t[:, ::1] inv = np.ascontiguousarray(limbs, dtype=np.uint64)
+        cdef const int64_t[::1] tv = np.array(target, dtype=np.int64)  # private copies: read without the GIL
+        cdef const int64_t[::1] pv = np.array(part, dtype=np.int64)
+        cdef Py_ssize_t M = inv.shape[0], P = len(scales)
+        if inv.shape[1] != self.scalar_limbs or tv.shape[0] != M or pv.shape[0] != M:
+            raise ValueError(f"limbs must be (M, {self.scalar_limbs}) with M targets and M parts")
+        if U < 0:
+            raise ValueError(f"U must be non-negative, not {U}")
+        cdef const uint64_t[:, ::1] sv = self._scalars(scales, P) if P else np.zeros((1, self.scalar_limbs), np.uint64)
+        out = np.zeros((max(U, 1), self.scalar_limbs), dtype=np.uint64)
+        cdef uint64_t[:, ::1] o = out
+        cdef int rc
+        with nogil:
+            rc = ect_coefficient_sums(&self.c, &o[0, 0], <size_t>U, &inv[0, 0] if M else NULL, &tv[0] if M else NULL,
+                                      &pv[0] if M else NULL, <size_t>M, &sv[0, 0], <size_t>P)
+        if rc == ECT_ERR_NOMEM:
+            raise MemoryError(f"out of memory summing coefficients into {U} rows")
+        if rc != 1:
+            raise ValueError(f"coefficient sums need targets in [0, {U}), parts in [0, {P}) and rows below n")
+        return out[:U]
+
     def horner_prefixes(self, A, ids, k):
         """(L + 1, 3, limbs): row 0 the identity, row i + 1 = (k mod n) row i + A[ids[i]].
 

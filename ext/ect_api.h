@@ -48,7 +48,8 @@
  * by _ec.pyx: field_op (0: an unknown op); from_affine, decode, batch_decode
  * (ECT_ERR_*); batch_mul_common, batch_msm, batch_encode, batch_affine
  * (ECT_ERR_NOMEM); h2c_map (ECT_ERR_RANGE, ECT_ERR_NOMEM); coefficients (0: an
- * index out of range, ECT_ERR_NOMEM).  gen_table returns NULL when out of
+ * index out of range, ECT_ERR_NOMEM); coefficient_sums (0: an index out of range
+ * or a scalar not below n, ECT_ERR_NOMEM).  gen_table returns NULL when out of
  * memory; encode and batch_count return sizes. */
 #define ECT_API_ENTRIES(X, S)                                                                                       \
     X(S, fp, int, field_op, ect_op_field,                                                                           \
@@ -107,7 +108,11 @@
       (const ect_curve *C, const ect_h2c *S_, uint64_t *out, const uint64_t *in, size_t m), (C, S_, out, in, m))   \
     X(S, fn, int, coefficients, ect_coefficients,                                                                   \
       (const ect_curve *C, uint64_t *out, const int64_t *ids, size_t L, size_t D, const uint64_t *k),              \
-      (C, out, ids, L, D, k))
+      (C, out, ids, L, D, k))                                                                                       \
+    X(S, fn, int, coefficient_sums, ect_coefficient_sums,                                                           \
+      (const ect_curve *C, uint64_t *out, size_t U, const uint64_t *in, const int64_t *target, const int64_t *part, \
+       size_t M, const uint64_t *scales, size_t P),                                                                 \
+      (C, out, U, in, target, part, M, scales, P))
 
 /* Declarations: ect_api_<name>_<S> for S = g, 4, 6, 9. */
 #define ECT_API_DECLARE(S, field, ret, name, impl, params, args) ECT_HIDDEN ret ect_api_##name##_##S params;

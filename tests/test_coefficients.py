@@ -87,6 +87,53 @@ def test_composition_coefficients_on_every_limb_count_and_the_portable_core(name
 @pytest.mark.parametrize("name", CURVES)
 @given(data=st.data())
 @examples(30)
+def test_coefficient_sums_by_definition(name, data):
+    """out[t] = sum of scales[part[i]] * rows[i] over target[i] = t, mod n, on the fast and portable cores."""
+    C = ect.curve(name)
+    M = data.draw(st.integers(0, 20))
+    U = data.draw(st.integers(1 if M else 0, 6))
+    P = data.draw(st.integers(1, 4))
+    rows = data.draw(st.lists(st.integers(0, C.n - 1), min_size=M, max_size=M))
+    target = data.draw(st.lists(st.integers(0, max(U - 1, 0)), min_size=M, max_size=M))
+    part = data.draw(st.lists(st.integers(0, P - 1), min_size=M, max_size=M))
+    scales = data.draw(st.lists(st.integers(-C.n, 2 * C.n), min_size=P, max_size=P))
+    want = [0] * U
+    for v, t, p in zip(rows, target, part):
+        want[t] = (want[t] + scales[p] * v) % C.n
+    limbs = scalars_to_limbs(C, rows) if M else np.empty((0, C.scalar_limbs), dtype=np.uint64)
+    assert limbs_to_scalars(C.coefficient_sums(limbs, target, part, U, scales)).tolist() == want
+    got = portable_core(C).coefficient_sums(limbs, np.array(target, dtype=np.int64), np.array(part, dtype=np.int64),
+                                            U, scales)
+    assert limbs_to_scalars(got).tolist() == want
+
+
+def test_coefficient_sums_refuse_what_is_out_of_range():
+    C = ect.curve("secp256k1")
+    rows = scalars_to_limbs(C, [1, 2])
+    with pytest.raises(TypeError, match="limbs must be a NumPy array, not list"):
+        C.coefficient_sums([[1, 0, 0, 0]], [0], [0], 1, [1])
+    with pytest.raises(ValueError, match=r"limbs must be a uint64 array of shape \(M, 4\)"):
+        C.coefficient_sums(rows.astype(np.int64), [0, 0], [0, 0], 1, [1])
+    with pytest.raises(ValueError, match="one entry per row of limbs"):
+        C.coefficient_sums(rows, [0], [0, 0], 1, [1])
+    with pytest.raises(IndexError, match="indices must be in"):
+        C.coefficient_sums(rows, [0, 1], [0, 0], 1, [1])
+    with pytest.raises(IndexError, match="indices must be in"):
+        C.coefficient_sums(rows, [0, 0], [0, 1], 1, [1])
+    with pytest.raises(TypeError, match="scales must be an int, not float"):
+        C.coefficient_sums(rows, [0, 0], [0, 0], 1, [1.0])
+    too_big = rows.copy()
+    too_big[1] = scalars_to_limbs(C, [C.n - 1])[0]
+    too_big[1, 0] += np.uint64(1)  # n itself
+    with pytest.raises(ValueError, match="rows below n"):
+        C.coefficient_sums(too_big, [0, 0], [0, 0], 1, [1])
+    with pytest.raises(ValueError, match=r"targets in \[0, 1\)"):
+        C._core.coefficient_sums(rows, [0, 5], [0, 0], 1, [1])
+
+
+@pytest.mark.parametrize("name", CURVES)
+@given(data=st.data())
+@examples(30)
 def test_msm_limbs_equals_msm(name, data):
     C = ect.curve(name)
     m = data.draw(st.integers(0, 12))
