@@ -38,8 +38,8 @@ object a partition, where ``read_text`` makes one a line)::
     whole = ed.compose(eng, ed.text_blocks(files)).compute()     # the same context
     table = ed.repeats(eng, ed.text_blocks(files, blocksize=None), 13).compute()
 
-**What crosses the wire.**  The engine is pickled once per call, and the graph holds that pickle
-once, under one key (``ectraverse-engine-<digest>``): on a distributed cluster each worker fetches
+**What crosses the wire.**  The engine is pickled once (it keeps its pickle while its vocabulary is
+unchanged), and the graph holds that pickle once, under one key (``ectraverse-engine-<digest>``): on a distributed cluster each worker fetches
 it once per computation, and every process unpickles it once and keeps the copy (up to
 :data:`KEEP_ENGINES` of them) while the pickle is the same, as
 :meth:`~ectraverse.Traversal.compose_chunks` does.  (Dask's ``processes`` scheduler sends a task's
@@ -223,7 +223,7 @@ def _partition_input(engine: Traversal, elements: list):
 # ---- files as text blocks ------------------------------------------------------------------------
 
 class TextBlockError(ValueError):
-    """A block of :func:`text_blocks` could not be read: its file is not UTF-8, or changed size."""
+    """A block of :func:`text_blocks` could not be read: its file is not UTF-8, or changed since."""
 
 
 def text_blocks(paths, *, blocksize: int | None = 64 << 20):
@@ -247,7 +247,8 @@ def text_blocks(paths, *, blocksize: int | None = 64 << 20):
         TypeError: blocksize is not an int or None.
         ValueError: blocksize below 1.
         FileNotFoundError: a path is not a file (checked now); a block's task raises
-            :class:`TextBlockError` if its file changed size since, or is not UTF-8.
+            :class:`TextBlockError` if its file changed since (size or modification time), or is
+            not UTF-8.
 
     Example:
         >>> import pathlib, tempfile
@@ -301,10 +302,12 @@ def _read_block(path: str, start: int, stop: int, size: int, mtime_ns: int, whol
     """The lines of the file whose first byte lies in [start, stop), decoded: one block's element (none
     if there are no such lines, unless the block is the whole file)."""
     with open(path, "rb") as f:
-        now = os.fstat(f.fileno()).st_size
-        if now != size:
+        now = os.fstat(f.fileno())
+        if now.st_size != size:
             raise TextBlockError(f"The file {path!r} changed size since its blocks were made "
-                                 f"({size} bytes then, {now} now).")
+                                 f"({size} bytes then, {now.st_size} now).")
+        if now.st_mtime_ns != mtime_ns:
+            raise TextBlockError(f"The file {path!r} was modified since its blocks were made.")
         lo, hi = _line_start(f, start, size), _line_start(f, stop, size) if stop < size else size
         f.seek(lo)
         data = f.read(hi - lo)

@@ -6,6 +6,7 @@ worker processes runs the three operations once.  No timing assertions.
 """
 
 import json
+import os
 import pickle
 from unittest import mock
 
@@ -139,6 +140,12 @@ def test_text_blocks_refuse_what_they_cannot_read(tmp_path):
     bag = ed.text_blocks([grows])
     grows.write_text("a b c d\n")
     with pytest.raises(ed.TextBlockError, match=r"changed size since its blocks were made \(4 bytes then, 8 now\)\.$"):
+        bag.compute(**SYNC)
+    touched = tmp_path / "touched.txt"
+    touched.write_text("a b\n")
+    bag = ed.text_blocks([touched])
+    os.utime(touched, ns=(0, 0))
+    with pytest.raises(ed.TextBlockError, match=r"touched.txt' was modified since its blocks were made\.$"):
         bag.compute(**SYNC)
     assert ed.text_blocks([]).compute(**SYNC) == []
 
