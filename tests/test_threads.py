@@ -111,6 +111,35 @@ def test_prefix_states_windows_and_traversers_from_8_threads(fast_switching):
     assert_vocabulary_consistent(shared.vocabulary)
 
 
+def test_prefix_tables_and_the_kept_pickle_from_8_threads(fast_switching):
+    """Prefix states of one text from 8 threads while the engine's tables are made, deepened (the
+    rent-or-buy credit is shared) and its pickle kept: every state right, the tables and the pickle
+    consistent afterwards."""
+    x = token_lists(1, 600, seed=17)[0]
+    shared = ect.Traversal("secp256k1", namespace="threads")
+    shared.compose(x)  # the vocabulary is complete: its pickle does not change below
+    alone = ect.Traversal("secp256k1", namespace="threads")
+    want = {i: alone.compose(x[:i]) for i in (0, 1, 31, 32, 33, 300, 599, 600)}
+
+    def work(j: int):
+        if j % 4 == 3:
+            return shared._pickled()[0]
+        P = shared.prefixes(x)
+        return {i: P[i] for i in want}, P.window(5, 40)
+
+    got = run_threads(work, 48)
+    digest = shared._pickled()[0]
+    for j, r in enumerate(got):
+        if j % 4 == 3:
+            assert r == digest
+        else:
+            assert r[0] == want and r[1] == alone.compose(x[5:40])
+    tables = shared._power_tables
+    assert tables.kept == len(set(x)) and tables.depth in ect.traverse._BLOCK_SIZES
+    rows = tables._rows[np.asarray(shared.vocabulary.ids(x))]
+    assert sorted(set(rows.tolist())) == list(range(tables.kept))
+
+
 def test_one_vocabulary_grows_from_8_threads(fast_switching):
     lists = token_lists(64, 30, seed=17)
     V = ect.Vocabulary("secp256k1", namespace="threads")
