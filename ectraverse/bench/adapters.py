@@ -569,10 +569,16 @@ class EctraverseAdapter(Adapter):
         clusters: list[Any] = []
 
         def close() -> None:
-            for client, cluster in clusters:
-                client.close()
-                cluster.close()
-            shutil.rmtree(tmp, ignore_errors=True)
+            quiet = logging.getLogger("distributed")  # shutting down logs at INFO, whatever silence_logs said
+            level = quiet.level
+            quiet.setLevel(logging.ERROR)
+            try:
+                for client, cluster in clusters:
+                    client.close()
+                    cluster.close()
+            finally:
+                quiet.setLevel(level)
+                shutil.rmtree(tmp, ignore_errors=True)
 
         try:
             paths = []
