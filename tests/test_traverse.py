@@ -30,7 +30,6 @@ import functools
 import itertools
 import math
 import pathlib
-import pickle
 import sysconfig
 import tracemalloc
 from collections import defaultdict
