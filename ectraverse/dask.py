@@ -90,8 +90,8 @@ except ImportError as exc:  # pragma: no cover - exercised in a child interprete
 import numpy as np
 
 from ectraverse.context import Context
-from ectraverse.point import MSM_ROWS_PER_THREAD
-from ectraverse.traverse import Coefficients, Traversal, _index, _window_digests
+from ectraverse.point import MSM_ROWS_PER_THREAD, PointArray
+from ectraverse.traverse import Coefficients, Traversal, _concat, _index, _window_digests
 
 __all__ = ["KEEP_ENGINES", "METHODS", "TextBlockError", "compose", "prefixes", "repeats", "text_blocks"]
 
@@ -470,30 +470,42 @@ def compose(engine: Traversal, bag, *, split_every: int = 8, method: str = "auto
 
 # ---- prefixes --------------------------------------------------------------------------------------
 
-def _element_starts(handle, part) -> tuple[list[bytes], bytes]:
-    """(each element's starting context inside the partition, the partition's context), as bytes."""
+def _element_starts(handle, part) -> tuple[list[int], PointArray, bytes]:
+    """(each element's token offset inside the partition, the points of the contexts before each
+    element, the partition's context as bytes): the prefix states of the partition's tokens, read
+    at the elements' offsets in one batch (:meth:`~ectraverse.PrefixStates._points`)."""
     engine = _local(handle)
-    acc, starts = engine.identity, []
-    for e in part:
-        starts.append(acc.to_bytes())
-        acc = acc * engine.compose(_element_tokens(engine, e))
-    return starts, acc.to_bytes()
+    seqs = [_element_tokens(engine, e) for e in part]
+    offsets = np.cumsum([0] + [len(t) for t in seqs]).tolist()
+    flat = [t for seq in seqs for t in seq]
+    if not flat:
+        return offsets[:-1], PointArray(engine.curve, [engine.curve.identity] * len(seqs)), engine.identity.to_bytes()
+    states = engine.prefixes(flat)
+    return offsets[:-1], states._points(offsets[:-1]), states[len(flat)].to_bytes()
 
 
 def _partition_starts(handle, *locals_) -> list[bytes]:
     """The exclusive scan of the partitions' contexts: each partition's starting context."""
     engine = _local(handle)
     acc, out = engine.identity, []
-    for _, total in locals_:
+    for *_, total in locals_:
         out.append(acc.to_bytes())
         acc = acc * engine.context_from_bytes(total)
     return out
 
 
 def _prefix_partition(handle, local, starts: list[bytes], i: int) -> list[Context]:
+    """The partition's elements' starting contexts: ``(Ls + o, k^o Sp + S_o)`` for the partition's
+    start ``(Ls, Sp)`` and each element's offset o and local start S_o, the products by one shared-
+    doubling multiplication of Sp (:meth:`~ectraverse.PointArray.scaled`) and one batch addition."""
     engine = _local(handle)
-    start = engine.context_from_bytes(starts[i])
-    return [start * engine.context_from_bytes(s) for s in local[0]]
+    offsets, points, _ = local
+    if not offsets:
+        return []
+    start, g = engine.context_from_bytes(starts[i]), engine.group
+    shifted = PointArray(engine.curve, [start.point]).scaled([g._power(o) for o in offsets])
+    total = _concat(shifted) + points
+    return [Context._make(g, start.length + o, p) for o, p in zip(offsets, total)]
 
 
 def prefixes(engine: Traversal, bag):
@@ -505,9 +517,10 @@ def prefixes(engine: Traversal, bag):
     :class:`~ectraverse.PrefixStates` (``engine.prefixes(element)``), it is
     ``(P[a] * Sa[i]).inverse() * (P[b] * Sb[j])``.
 
-    Each partition composes its elements (one product per element) in a task; one small task scans
-    the partitions' contexts; each partition then offsets its elements' starts.  Contexts cross
-    between tasks as bytes.
+    Each partition takes the prefix states of its tokens, read at its elements' offsets in one
+    batch, in a task; one small task scans the partitions' contexts; each partition then offsets
+    its elements' starts by one shared-doubling multiplication of its start.  Contexts and points
+    cross between tasks as bytes.
 
     Raises:
         TypeError: engine is not a Traversal, bag not a Bag; an element that is not a token sequence

@@ -925,6 +925,28 @@ class PrefixStates:
         pair = PointArray(g.curve, [Rj, Ri])
         return Context._make(g, j - i, pair.msm([g._power(a), -g._power(c)]))
 
+    def _points(self, indices: np.ndarray) -> PointArray:
+        """The points of ``[i]`` for many i (0 <= i <= L), batched: per offset s in a block, the kept
+        ``R_i`` of those i gathered and added, then one multiplication by ``k^(s-B)`` for them all."""
+        idx = np.asarray(indices, dtype=np.int64)
+        g, B = self._engine.group, self._block
+        if B == 1 or idx.size == 0:
+            return self._X.take(idx) if B == 1 else PointArray(g.curve)
+        b, s = np.divmod(idx, B)
+        parts, order = [], []
+        for off in np.unique(s).tolist():
+            rows = np.flatnonzero(s == off)
+            R = self._X.take(b[rows])
+            Q = self._Q[off]
+            if Q is not None:
+                R = R + Q.take(b[rows])
+            [scaled] = R.scaled([g._power(off - B)])
+            parts.append(scaled)
+            order.append(rows)
+        inverse = np.empty(idx.shape[0], dtype=np.int64)
+        inverse[np.concatenate(order)] = np.arange(idx.shape[0])
+        return _concat(parts).take(inverse)
+
     def __getstate__(self):
         _refuse_keyed_pickle(self._engine, "PrefixStates")
         return self.__dict__

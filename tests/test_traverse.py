@@ -150,6 +150,8 @@ def test_prefix_states_kept_in_blocks(name, block, data):
     assert P._block == block
     for i in range(L + 1):
         assert P[i] == eng.compose(x[:i])
+    many = list(range(L + 1)) + list(range(L, -1, -2))  # every prefix, and some twice, out of order
+    assert list(P._points(many)) == [P[i].point for i in many]  # the batched read of Dask's prefixes
     for i in range(L + 1):
         for j in range(i, L + 1):
             assert P.window(i, j) == eng.compose(x[i:j]), (i, j)
