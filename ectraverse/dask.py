@@ -332,16 +332,10 @@ def _method(engine: Traversal, method: str, npartitions: int) -> str:
     return method
 
 
-def _portable(engine: Traversal, base: int, part) -> tuple:
-    """A part of :func:`compose` as it crosses between tasks: coefficients as ``(length, ids, limbs,
-    base, new tokens)``, ids below base shared by every copy of the engine and the rest (a suffix,
-    ids ascending) as tokens (:meth:`~ectraverse.Traversal._adopt` reads it back); a context as bytes."""
-    if isinstance(part, Context):
-        return part.to_bytes()
-    ids = part._ids
-    new = ids[ids >= base]
-    tokens = engine.vocabulary.tokens if new.size else ()
-    return part.length, ids, part._limbs, base, [tokens[i] for i in new.tolist()]
+def _portable(base: int, part) -> tuple:
+    """A part of :func:`compose` as it crosses between tasks: coefficients in ids every copy of the
+    engine shares plus their new tokens (``Coefficients._shared``); a context as bytes."""
+    return part.to_bytes() if isinstance(part, Context) else part._shared(base)
 
 
 def _compose_partition(part, handle, method: str, call: str) -> list:
@@ -349,7 +343,7 @@ def _compose_partition(part, handle, method: str, call: str) -> list:
     the compose call, so that the keys of one call's tasks are its own)."""
     engine = _local(handle)
     x = _partition_input(engine, list(part))
-    return [_portable(engine, handle[2], engine.coefficients(x) if method == "coefficients" else engine.compose(x))]
+    return [_portable(handle[2], engine.coefficients(x) if method == "coefficients" else engine.compose(x))]
 
 
 def _merged(engine: Traversal, method: str, parts):
@@ -361,7 +355,7 @@ def _merged(engine: Traversal, method: str, parts):
 
 def _merge(handle, method: str, *parts):
     engine = _local(handle)
-    return _portable(engine, handle[2], _merged(engine, method, parts))
+    return _portable(handle[2], _merged(engine, method, parts))
 
 
 def _msm_slice(handle, merged, r: int, runs: int) -> tuple[int, bytes]:
@@ -369,7 +363,7 @@ def _msm_slice(handle, merged, r: int, runs: int) -> tuple[int, bytes]:
     cut into ``runs`` slices, fewer when short (at least :data:`~ectraverse.point.MSM_ROWS_PER_THREAD`
     rows a slice; the slices past them are the identity)."""
     engine = _local(handle)
-    whole = engine._adopt(*(merged[0] if isinstance(merged, list) else merged))
+    whole = _merged(engine, "coefficients", [merged])
     runs = max(1, min(runs, len(whole) // MSM_ROWS_PER_THREAD))
     lo, hi = len(whole) * r // runs, len(whole) * (r + 1) // runs
     if lo >= hi:

@@ -702,10 +702,7 @@ def _chunk_task(kind: str, digest: bytes, blob: bytes | None, chunk):
     if kind == "points":
         c = engine.compose(chunk)
         return c.length, c.point
-    part = engine.coefficients(chunk)
-    new = part._ids[part._ids >= base]
-    vocab_tokens = engine.vocabulary.tokens if new.size else ()
-    return part.length, part._ids, part._limbs, base, [vocab_tokens[i] for i in new.tolist()]
+    return engine.coefficients(chunk)._shared(base)
 
 
 #: compose_chunks merges in coefficient space with an executor when the chunks number at least this
@@ -787,6 +784,15 @@ class Coefficients:
 
     def __repr__(self) -> str:
         return f"Coefficients(length {self.length}, {len(self)} distinct tokens)"
+
+    def _shared(self, base: int) -> tuple:
+        """The part as it crosses between copies of its engine: ``(length, ids, limbs, base, new
+        tokens)``; ids below ``base`` (a vocabulary size every copy shares) are the same in every
+        copy, the rest (a suffix: ids ascend) travel as their tokens.  :meth:`Traversal._adopt`
+        reads it back."""
+        new = self._ids[self._ids >= base]
+        tokens = self._vocab.tokens if new.size else ()
+        return self.length, self._ids, self._limbs, base, [tokens[i] for i in new.tolist()]
 
     def __reduce__(self):
         if self._group.secret:

@@ -75,7 +75,7 @@ def test_parts_cross_between_copies_by_shared_ids_and_new_tokens():
     digest, blob, shared = eng._pickled()
     copy = pickle.loads(blob)
     eng.compose("only the original has these")  # the original's new ids differ from the copy's
-    part = ed._portable(copy, shared, copy.coefficients("c new words b a new"))
+    part = ed._portable(shared, copy.coefficients("c new words b a new"))
     assert sorted(part[4]) == ["new", "words"] and part[3] == shared
     assert eng.from_coefficients(eng._adopt(*part)) == eng.compose("c new words b a new")
     with pytest.raises(ValueError, match="msm_tasks must be at least 1, not 0"):
