@@ -13,11 +13,11 @@ class StrIndex:
     indexed: int
     def __init__(self) -> None: ...
     def sync(self, tokens: list[object]) -> None: ...
-    def lookup(self, text: str, sp: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.int64], int]: ...
+    def text_ids(self, text: str, mode: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]: ...
     def resolve(
         self,
         text: str,
-        sp: npt.NDArray[np.int64],
+        missed: npt.NDArray[np.int64],
         ids: npt.NDArray[np.int64],
         lookup_locked: Callable[[str], int],
         tokens: list[object],

@@ -352,8 +352,8 @@ class Curve:
             return np.empty(0, dtype=np.int64), np.empty((0, self._core.scalar_limbs), dtype=np.uint64)
         if idx.min() < 0:
             raise IndexError(f"composition indices must be non-negative, not {int(idx.min())}")
-        distinct, local = _distinct(idx, int(idx.max()) + 1)
-        limbs = self._core.composition_coefficients(local, len(distinct), k)
+        distinct, indices, remap = _distinct_lookup(idx, int(idx.max()) + 1)
+        limbs = self._core.composition_coefficients(indices, len(distinct), k, remap)
         return distinct.astype(np.int64), limbs
 
     @property
@@ -533,21 +533,30 @@ def _checked_indices(indices, m: int) -> np.ndarray:
     if lo < -m or hi >= m:
         bad = lo if lo < -m else hi
         raise IndexError(f"PointArray indices must be in [-{m}, {m}) for length {m}, not {bad}")
-    return idx.astype(np.intp)
+    return idx.astype(np.intp, copy=False)  # callers never write to it: it may be the caller's array
+
+
+def _distinct_lookup(idx: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """(the distinct values of idx in [0, m), ascending; indices; remap): position i's index among
+    them is ``remap[indices[i]]``, or ``indices[i]`` when remap is None.  When idx is long against m,
+    by marking in O(L + m), with no array per position (indices is idx, remap has m entries); else by
+    NumPy's sort (indices is the inverse, remap None)."""
+    if idx.shape[0] * 8 < m:
+        distinct, inverse = np.unique(idx, return_inverse=True)
+        return distinct, inverse, None
+    seen = np.zeros(m, dtype=bool)
+    seen[idx] = True
+    distinct = np.flatnonzero(seen)
+    remap = np.empty(m, dtype=np.int64)
+    remap[distinct] = np.arange(distinct.shape[0])
+    return distinct, idx, remap
 
 
 def _distinct(idx: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray]:
     """(the distinct values of idx in [0, m), ascending; each position's index among them), like
-    ``np.unique(idx, return_inverse=True)``: by marking and remapping in O(L + m) when idx is long
-    against m (no sort), else by NumPy's sort."""
-    if idx.shape[0] * 8 < m:
-        return np.unique(idx, return_inverse=True)
-    seen = np.zeros(m, dtype=bool)
-    seen[idx] = True
-    distinct = np.flatnonzero(seen)
-    remap = np.empty(m, dtype=np.intp)
-    remap[distinct] = np.arange(distinct.shape[0])
-    return distinct, remap[idx]
+    ``np.unique(idx, return_inverse=True)`` (:func:`_distinct_lookup`, the lookups made)."""
+    distinct, indices, remap = _distinct_lookup(idx, m)
+    return distinct, indices if remap is None else remap[indices]
 
 
 def limbs_to_scalars(limbs: np.ndarray) -> np.ndarray:
@@ -942,10 +951,10 @@ class PointArray:
         if L == 1:
             return self[idx[0]]
         if idx.min() < 0:  # negative indices count from the end, as everywhere else
-            idx %= len(self)
-        distinct, local = _distinct(idx, len(self))
+            idx = idx % len(self)
+        distinct, indices, remap = _distinct_lookup(idx, len(self))
         core = self._curve._core
-        coef = core.composition_coefficients(local, len(distinct), k)
+        coef = core.composition_coefficients(indices, len(distinct), k, remap)
         return Point._make(self._curve, core.batch_msm_limbs(np.ascontiguousarray(self._a[distinct]), coef))
 
     def horner_prefixes(self, indices, k: int) -> PointArray:

@@ -245,19 +245,32 @@ def spans(text: str, name: str):
         >>> spans("ab, c", "words").tolist()
         [[0, 2], [2, 3], [4, 5]]
     """
-    global _attach_set
     _check_text(text)
+    from ectraverse import _tok
+
+    return _tok.spans(text, _compiled_mode(name))
+
+
+def _compiled_mode(name: str) -> int:
+    """The compiled tokenizer's mode number for the built-in tokenizer ``name`` (:data:`COMPILED`),
+    ready to use: the first call for ``words`` hands it the combining marks (:func:`_attach_codepoints`),
+    about 0.1 s once per process.
+
+    Raises:
+        ValueError: name has no compiled form.
+    """
+    global _attach_set
     mode = COMPILED.get(name)
     if mode is None:
         raise ValueError(f"name must be one of {sorted(COMPILED)}, not {name!r}")
-    from ectraverse import _tok
-
     if mode == 0 and not _attach_set:
+        from ectraverse import _tok
+
         with _attach_lock:
             if not _attach_set:
                 _tok.set_attach(_attach_codepoints())
                 _attach_set = True
-    return _tok.spans(text, mode)
+    return mode
 
 
 #: The built-in tokenizers by name (the names :func:`resolve` accepts).

@@ -530,10 +530,10 @@ class Vocabulary:
         ``ids(tokenizers.BY_NAME[tokenizer](text))`` (an open vocabulary adds unseen tokens in order),
         without a Python object per known token.
 
-        The compiled tokenizer finds the tokens' spans in the str's own buffer
-        (:func:`tokenizers.spans`); a hash table in C over this vocabulary's str
-        tokens (kept in step with it, under its lock) maps each span to its id;
-        only tokens not yet in the vocabulary take the Python path.
+        The compiled tokenizer walks the str's own buffer (as :func:`tokenizers.spans`)
+        and, in the same pass, a hash table in C over this vocabulary's str tokens
+        (kept in step with it, under its lock) maps each token to its id; only tokens
+        not yet in the vocabulary take the Python path.
 
         Args:
             text: the text.
@@ -549,15 +549,15 @@ class Vocabulary:
             >>> V.text_ids("a b, a"), list(V)
             (array([1, 0, 2, 1]), ['b', 'a', ','])
         """
+        if not isinstance(text, str):
+            raise TypeError(f"text must be a str, not {type(text).__name__}")
         if tokenizer == "bytes":
-            if not isinstance(text, str):
-                raise TypeError(f"text must be a str, not {type(text).__name__}")
             return self.array_ids(np.frombuffer(text.encode("utf-8"), dtype=np.uint8))
         if tokenizer == "words" and not tokenizers.attach_ready() and len(text) < _SHORT_TEXT and text.isascii():
             # a short ASCII text before the compiled words tokenizer's one-time setup (about 50 ms):
             # the Python path, so a process that composes a few words never pays it
             return np.array(self._lookup_many(tokenizers.words(text)), dtype=np.int64)
-        sp = tokenizers.spans(text, tokenizer)
+        mode = tokenizers._compiled_mode(tokenizer)
         index = self._str_index
         if index is None:
             with self._lock:
@@ -568,12 +568,12 @@ class Vocabulary:
                     fresh.sync(self._tokens)
                     self._str_index = fresh
                 index = self._str_index
-        # lookup and the index's updates each run whole under the GIL (they call no Python), so a
+        # a lookup and the index's updates each run whole under the GIL (they call no Python), so a
         # lookup sees the table before or after an update, never during one
-        ids, misses = index.lookup(text, sp)
-        if misses:
+        ids, missed = index.text_ids(text, mode)
+        if missed.shape[0]:
             with self._lock:
-                index.resolve(text, sp, ids, self._lookup_locked, self._tokens)
+                index.resolve(text, missed, ids, self._lookup_locked, self._tokens)
         return ids
 
     def _grown_table(self, size: int) -> np.ndarray:

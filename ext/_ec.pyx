@@ -625,13 +625,21 @@ cdef class CurveCore:
             raise MemoryError(f"out of memory in a {m}-point multi-scalar multiplication")
         return out
 
-    def composition_coefficients(self, ids, Py_ssize_t D, k):
-        """(D, scalar_limbs) uint64 scalars: out[t] = sum of k^(L-1-i) over ids[i] = t, mod n.
+    def composition_coefficients(self, ids, Py_ssize_t D, k, remap=None):
+        """(D, scalar_limbs) uint64 scalars: out[t] = sum of k^(L-1-i) over the positions i whose token
+        is t, mod n: ``remap[ids[i]]``, or ``ids[i]`` when remap is None.
 
-        ids: int64 array of indices in [0, D); k: a Python int.  The GIL is
-        released while C accumulates (one product and one sum per position).
+        ids, remap: int64 arrays, ids in [0, len(remap)) (or [0, D)) and the remap entries read in
+        [0, D); k: a Python int.  The GIL is released while C accumulates (one product and one sum
+        per position); C checks every index as it reads it.
         """
-        cdef const int64_t[::1] idv = np.array(ids, dtype=np.int64)  # a private copy: read without the GIL
+        cdef const int64_t[::1] idv = np.ascontiguousarray(ids, dtype=np.int64)
+        cdef const int64_t[::1] rv = np.ascontiguousarray(remap if remap is not None else np.zeros(1, np.int64),
+                                                          dtype=np.int64)
+        cdef const int64_t *rp = &rv[0] if remap is not None else NULL
+        cdef size_t V = rv.shape[0] if remap is not None else 0
+        if D < 0:
+            raise ValueError(f"D must be non-negative, not {D}")
         cdef uint64_t ks[ECT_MAXL]
         self._scalar(k, ks)
         out = np.zeros((max(D, 1), self.scalar_limbs), dtype=np.uint64)
@@ -639,11 +647,12 @@ cdef class CurveCore:
         cdef size_t L = idv.shape[0]
         cdef int rc
         with nogil:
-            rc = ect_coefficients(&self.c, &o[0, 0], &idv[0] if L else NULL, L, D, ks)
+            rc = ect_coefficients(&self.c, &o[0, 0], &idv[0] if L else NULL, L, rp, V, D, ks)
         if rc == ECT_ERR_NOMEM:
             raise MemoryError(f"out of memory accumulating the coefficients of {D} distinct tokens")
         if rc != 1:
-            raise ValueError(f"token indices must be in [0, {D})")
+            raise ValueError(f"token indices must be in [0, {len(remap) if remap is not None else D})"
+                             + (f" and map to [0, {D})" if remap is not None else ""))
         return out[:D]
 
     def coefficient_sums(self, limbs, target, part, Py_ssize_t U, scales):

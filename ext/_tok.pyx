@@ -24,7 +24,7 @@ and writing the table, so a lookup never sees a half-made update.
 from cpython.unicode cimport PyUnicode_KIND, PyUnicode_DATA, PyUnicode_READ, Py_UNICODE_ISSPACE
 from libc.stdint cimport uint8_t, uint64_t, int64_t
 from libc.stdlib cimport malloc, realloc, free
-from libc.string cimport memset
+from libc.string cimport memcpy, memset
 
 import numpy as np
 cimport numpy as cnp
@@ -123,74 +123,94 @@ cdef class _Spans:
         return 0
 
 
+cdef inline Py_ssize_t _token(int kind, void* data, Py_ssize_t i, Py_ssize_t n, int mode,
+                              Py_ssize_t* end) noexcept:
+    """The start of the first token at or after i (n if there is none), its end in ``end[0]``:
+    the one tokenizer loop, which :func:`spans` and :meth:`StrIndex.text_ids` both walk."""
+    cdef Py_ssize_t j, k
+    cdef Py_UCS4 c, d
+    cdef uint8_t cl
+    if mode == 2:
+        end[0] = i + 1
+        return i
+    if mode == 1:
+        while i < n and CLS[PyUnicode_READ(kind, data, i)] & C_SPACE:
+            i += 1
+        j = i + 1
+        while j < n and not (CLS[PyUnicode_READ(kind, data, j)] & C_SPACE):
+            j += 1
+        end[0] = j
+        return i
+    while i < n:
+        c = PyUnicode_READ(kind, data, i)
+        cl = CLS[c]
+        if cl & C_WORD:
+            # \w++(?:(?:attach|[ZWNJ ZWJ](?=\w))++\w*+)*+ : continue while the
+            # character is \w or attached, or a joiner before a \w
+            j = i + 1
+            while j < n:
+                d = PyUnicode_READ(kind, data, j)
+                if CLS[d] & (C_WORD | C_ATTACH):
+                    j += 1
+                elif (d == 0x200C or d == 0x200D) and j + 1 < n and CLS[PyUnicode_READ(kind, data, j + 1)] & C_WORD:
+                    j += 1
+                else:
+                    break
+            end[0] = j
+            return i
+        if cl & C_SPACE:
+            i += 1
+            continue
+        # one attach*+ (?:ZWJ one attach*+)*+
+        j = _attached(kind, data, _one(kind, data, i, n), n)
+        while j < n and PyUnicode_READ(kind, data, j) == 0x200D:
+            k = _one(kind, data, j + 1, n)
+            if k < 0:
+                break
+            j = _attached(kind, data, k, n)
+        end[0] = j
+        return i
+    return n
+
+
+cdef int _check_mode(int mode) except -1:
+    if not 0 <= mode <= 2:
+        raise ValueError(f"mode must be 0, 1 or 2, not {mode}")
+    if mode == 0 and not ATTACH_SET:
+        raise RuntimeError("set_attach() must be called before the words tokenizer is used")
+    return 0
+
+
+cdef object _span_array(_Spans sp):
+    a = np.empty((sp.count, 2), dtype=np.int64)
+    if sp.count:
+        memcpy(cnp.PyArray_DATA(a), sp.buf, 2 * sp.count * sizeof(int64_t))
+    return a
+
+
 def spans(str text, int mode):
     """``(start, end)`` of every token of text, an int64 array of shape (T, 2).
 
     mode: 0 ``words``, 1 ``whitespace``, 2 ``chars``.
     """
-    if mode == 0 and not ATTACH_SET:
-        raise RuntimeError("set_attach() must be called before the words tokenizer is used")
+    _check_mode(mode)
     PyUnicode_READY(text)
     cdef int kind = PyUnicode_KIND(text)
     cdef void* data = PyUnicode_DATA(text)
-    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i = 0, j, k
-    cdef Py_UCS4 c, d
-    cdef uint8_t cl
-    cdef _Spans out = _Spans()
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i = 0, e = 0
     if mode == 2:
-        out = None
         a = np.empty((n, 2), dtype=np.int64)
         a[:, 0] = np.arange(n, dtype=np.int64)
         a[:, 1] = a[:, 0] + 1
         return a
-    if mode == 1:
-        while i < n:
-            if CLS[PyUnicode_READ(kind, data, i)] & C_SPACE:
-                i += 1
-                continue
-            j = i + 1
-            while j < n and not (CLS[PyUnicode_READ(kind, data, j)] & C_SPACE):
-                j += 1
-            out.push(i, j)
-            i = j
-    elif mode == 0:
-        while i < n:
-            c = PyUnicode_READ(kind, data, i)
-            cl = CLS[c]
-            if cl & C_WORD:
-                # \w++(?:(?:attach|[ZWNJ ZWJ](?=\w))++\w*+)*+ : continue while the
-                # character is \w or attached, or a joiner before a \w
-                j = i + 1
-                while j < n:
-                    d = PyUnicode_READ(kind, data, j)
-                    if CLS[d] & (C_WORD | C_ATTACH):
-                        j += 1
-                    elif (d == 0x200C or d == 0x200D) and j + 1 < n and CLS[PyUnicode_READ(kind, data, j + 1)] & C_WORD:
-                        j += 1
-                    else:
-                        break
-            elif cl & C_SPACE:
-                i += 1
-                continue
-            else:
-                # one attach*+ (?:ZWJ one attach*+)*+
-                j = _attached(kind, data, _one(kind, data, i, n), n)
-                while j < n and PyUnicode_READ(kind, data, j) == 0x200D:
-                    k = _one(kind, data, j + 1, n)
-                    if k < 0:
-                        break
-                    j = _attached(kind, data, k, n)
-            out.push(i, j)
-            i = j
-    else:
-        raise ValueError(f"mode must be 0, 1 or 2, not {mode}")
-    a = np.empty((out.count, 2), dtype=np.int64)
-    cdef int64_t[:, ::1] av = a
-    cdef Py_ssize_t t
-    for t in range(out.count):
-        av[t, 0] = out.buf[2 * t]
-        av[t, 1] = out.buf[2 * t + 1]
-    return a
+    cdef _Spans out = _Spans()
+    while True:
+        i = _token(kind, data, i, n, mode, &e)
+        if i >= n:
+            break
+        out.push(i, e)
+        i = e
+    return _span_array(out)
 
 
 cdef inline uint64_t _hash(int kind, void* data, Py_ssize_t s, Py_ssize_t e) noexcept:
@@ -347,42 +367,55 @@ cdef class StrIndex:
                 self.length[i] = -1
         self.indexed = n
 
-    def lookup(self, str text, const int64_t[:, ::1] sp):
-        """``(ids, misses)``: the id of every span's token (-1 where not indexed) and how many missed."""
+    def text_ids(self, str text, int mode):
+        """``(ids, missed)``: the id of every token of text under the tokenizer ``mode`` (as
+        :func:`spans`), -1 where it is not indexed, and the ``(start, end)`` of those tokens, in
+        order, an int64 array of shape (M, 2).  One pass over the text, no array of every span."""
+        _check_mode(mode)
         PyUnicode_READY(text)
         cdef int kind = PyUnicode_KIND(text)
         cdef void* data = PyUnicode_DATA(text)
-        cdef Py_ssize_t T = sp.shape[0], t, misses = 0
-        cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
-        ids = np.empty(T, dtype=np.int64)
-        cdef int64_t[::1] iv = ids
-        cdef int64_t s, e, r
-        for t in range(T):
-            s = sp[t, 0]
-            e = sp[t, 1]
-            if not 0 <= s < e <= n:
-                raise ValueError(f"span {t} ({s}, {e}) is not a token of a text of {n} characters")
-            r = self._find(kind, data, s, e, _hash(kind, data, s, e))
+        cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i = 0, e = 0, t = 0
+        cdef _Spans missed = _Spans()
+        cdef int64_t r
+        ids = np.empty(n, dtype=np.int64)  # at most one token per character; shrunk in place below
+        cdef int64_t* iv = <int64_t*>cnp.PyArray_DATA(ids)
+        while True:
+            i = _token(kind, data, i, n, mode, &e)
+            if i >= n:
+                break
+            r = self._find(kind, data, i, e, _hash(kind, data, i, e))
             iv[t] = r
             if r < 0:
-                misses += 1
-        return ids, misses
+                missed.push(i, e)
+            t += 1
+            i = e
+        if t < n:
+            ids.resize(t, refcheck=False)  # realloc: no copy, and the untouched pages were never used
+        return ids, _span_array(missed)
 
-    def resolve(self, str text, const int64_t[:, ::1] sp, int64_t[::1] ids, lookup_locked, list tokens):
-        """Fill the -1 entries of ids in order: from the index, else ``lookup_locked(token)``
-        (which adds the token, gives the unknown token's id, or raises), then re-index.
-        The caller holds the vocabulary's lock; ``tokens`` is its token list."""
+    def resolve(self, str text, const int64_t[:, ::1] missed, int64_t[::1] ids, lookup_locked, list tokens):
+        """Fill the -1 entries of ids in order, the i-th from the i-th span of ``missed`` (as
+        :meth:`text_ids` gives them): from the index, else ``lookup_locked(token)`` (which adds the
+        token, gives the unknown token's id, or raises), then re-index.  The caller holds the
+        vocabulary's lock; ``tokens`` is its token list."""
         PyUnicode_READY(text)
         cdef int kind = PyUnicode_KIND(text)
         cdef void* data = PyUnicode_DATA(text)
-        cdef Py_ssize_t T = sp.shape[0], t
+        cdef Py_ssize_t T = ids.shape[0], M = missed.shape[0], t, m = 0
+        cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
         cdef int64_t s, e, r
         self.sync(tokens)
         for t in range(T):
             if ids[t] >= 0:
                 continue
-            s = sp[t, 0]
-            e = sp[t, 1]
+            if m == M:
+                raise ValueError(f"ids has more than the {M} missed entries")
+            s = missed[m, 0]
+            e = missed[m, 1]
+            m += 1
+            if not 0 <= s < e <= n:
+                raise ValueError(f"span ({s}, {e}) is not a token of a text of {n} characters")
             r = self._find(kind, data, s, e, _hash(kind, data, s, e))
             if r < 0:
                 r = lookup_locked(text[s:e])

@@ -107,8 +107,9 @@
     X(S, fp, void, h2c_clear, ect_h2c_clear,                                                                        \
       (const ect_curve *C, const ect_h2c *S_, uint64_t *out, const uint64_t *in, size_t m), (C, S_, out, in, m))   \
     X(S, fn, int, coefficients, ect_coefficients,                                                                   \
-      (const ect_curve *C, uint64_t *out, const int64_t *ids, size_t L, size_t D, const uint64_t *k),              \
-      (C, out, ids, L, D, k))                                                                                       \
+      (const ect_curve *C, uint64_t *out, const int64_t *ids, size_t L, const int64_t *remap, size_t V, size_t D,  \
+       const uint64_t *k),                                                                                          \
+      (C, out, ids, L, remap, V, D, k))                                                                             \
     X(S, fn, int, coefficient_sums, ect_coefficient_sums,                                                           \
       (const ect_curve *C, uint64_t *out, size_t U, const uint64_t *in, const int64_t *target, const int64_t *part, \
        size_t M, const uint64_t *scales, size_t P),                                                                 \

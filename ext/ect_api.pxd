@@ -117,8 +117,8 @@ cdef extern from "ect_api.h" nogil:
     int ect_batch_decode(const ect_curve *C, uint64_t *out, size_t max_m, const uint8_t *inp, size_t length,
                          size_t *count, size_t *offset)
     size_t ect_batch_count(const ect_curve *C, const uint8_t *inp, size_t length)
-    int ect_coefficients(const ect_curve *C, uint64_t *out, const int64_t *ids, size_t L, size_t D,
-                         const uint64_t *k)
+    int ect_coefficients(const ect_curve *C, uint64_t *out, const int64_t *ids, size_t L, const int64_t *remap,
+                         size_t V, size_t D, const uint64_t *k)
     int ect_coefficient_sums(const ect_curve *C, uint64_t *out, size_t U, const uint64_t *inp, const int64_t *target,
                              const int64_t *part, size_t M, const uint64_t *scales, size_t P)
     void ect_horner_chain(const ect_curve *C, uint64_t *out, const uint64_t *start, const uint64_t *a,

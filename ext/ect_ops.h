@@ -386,8 +386,11 @@ static size_t T(ect_batch_count)(const ect_curve *C, const uint8_t *in, size_t l
 }
 
 /* Coefficients of a composition, on this instantiation's field code for the scalar field F (C->fn,
- * whose limb count is NL): for token indices ids[0 .. L) (each < D) and the plain scalar k,
- * out[t] = sum of k^(L-1-i) over the positions i with ids[i] = t, mod n, as plain scalars of NL limbs.
+ * whose limb count is NL): for token indices ids[0 .. L) and the plain scalar k, out[t] = sum of
+ * k^(L-1-i) over the positions i whose token is t, mod n, as plain scalars of NL limbs (D rows).  A
+ * position's token is remap[ids[i]] (each ids[i] < V, each remap entry read < D), or ids[i] itself
+ * when remap is NULL (each < D; V is then unused).  Every index is checked where it is read, so
+ * arrays another thread changes meanwhile can give a wrong answer but never an access out of range.
  * Returns 1, 0 if an index is out of range, or ECT_ERR_NOMEM.
  *
  * The positions are cut into ECT_COEF_CHAINS runs, each walked from its end with its own running power
@@ -396,14 +399,21 @@ static size_t T(ect_batch_count)(const ect_curve *C, const uint8_t *in, size_t l
 #ifndef ECT_COEF_CHAINS
 #define ECT_COEF_CHAINS 4
 #endif
-static int T(ect_coefficients)(const ect_curve *C, uint64_t *out, const int64_t *ids, size_t L, size_t D,
-                               const uint64_t *k) {
+static inline FE *T(ect_coef_slot)(FE *acc, const int64_t *ids, size_t i, const int64_t *remap, size_t V, size_t D) {
+    uint64_t u = (uint64_t)ids[i];
+    if (remap) {
+        if (u >= V) return NULL;
+        u = (uint64_t)remap[u];
+    }
+    return u < D ? &acc[u] : NULL;
+}
+
+static int T(ect_coefficients)(const ect_curve *C, uint64_t *out, const int64_t *ids, size_t L,
+                               const int64_t *remap, size_t V, size_t D, const uint64_t *k) {
     const ect_field *F = &C->fn;
     enum { J = ECT_COEF_CHAINS };
     FE km, pw[J];
     size_t end[J], len[J];
-    for (size_t i = 0; i < L; i++)
-        if (ids[i] < 0 || (size_t)ids[i] >= D) return 0;
     FE *acc = (FE *)calloc(D ? D : 1, sizeof(FE)); /* all zero: 0 in Montgomery form */
     if (!acc) return ECT_ERR_NOMEM;
     T(ect_fe_to_mont)(F, &km, k);
@@ -416,23 +426,33 @@ static int T(ect_coefficients)(const ect_curve *C, uint64_t *out, const int64_t 
         uint64_t e = (uint64_t)(L - end[j]); /* pw[j] = k^(L - end[j]) */
         T(ect_fe_pow)(F, &pw[j], &km, &e, 1);
     }
-    for (size_t s = 0; s < shortest; s++) {
+    int ok = 1;
+    for (size_t s = 0; s < shortest && ok; s++) {
         for (int j = 0; j < J; j++) {
-            FE *a = &acc[ids[end[j] - 1 - s]];
+            FE *a = T(ect_coef_slot)(acc, ids, end[j] - 1 - s, remap, V, D);
+            if (!a) {
+                ok = 0;
+                break;
+            }
             T(ect_fe_add)(F, a, a, &pw[j]);
         }
         for (int j = 0; j < J; j++) T(ect_fe_mul)(F, &pw[j], &pw[j], &km);
     }
-    for (int j = 0; j < J; j++) {
+    for (int j = 0; j < J && ok; j++) {
         for (size_t s = shortest; s < len[j]; s++) {
-            FE *a = &acc[ids[end[j] - 1 - s]];
+            FE *a = T(ect_coef_slot)(acc, ids, end[j] - 1 - s, remap, V, D);
+            if (!a) {
+                ok = 0;
+                break;
+            }
             T(ect_fe_add)(F, a, a, &pw[j]);
             T(ect_fe_mul)(F, &pw[j], &pw[j], &km);
         }
     }
-    for (size_t d = 0; d < D; d++) T(ect_fe_from_mont)(F, out + d * (size_t)F->n, &acc[d]);
+    if (ok)
+        for (size_t d = 0; d < D; d++) T(ect_fe_from_mont)(F, out + d * (size_t)F->n, &acc[d]);
     free(acc);
-    return 1;
+    return ok;
 }
 
 /* Sums of scaled coefficients, on the scalar field F (C->fn), as merging compositions needs them:

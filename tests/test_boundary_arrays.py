@@ -191,6 +191,9 @@ def test_horner_and_its_prefixes_equal_the_naive_sums(name):
         states = B.horner_prefixes(idx, k)
         assert len(states) == L + 1 and states[L] == naive and states[0] == curve.identity
     assert B.horner([-1, 0], k) == B.horner([9, 0], k)
+    mine = np.array([-1, 0, 3], dtype=np.intp)
+    B.horner(mine, k)
+    assert mine.tolist() == [-1, 0, 3]  # the caller's array, read in place, is left as it was
 
 
 def test_horner_refuses_bad_indices_and_multipliers():

@@ -79,9 +79,32 @@ def test_composition_coefficients_on_every_limb_count_and_the_portable_core(name
     want = [0] * D
     for i, t in enumerate(ids.tolist()):
         want[t] = (want[t] + pow(k, L - 1 - i, C.n)) % C.n
+    remap = np.random.default_rng(seed + 1).permutation(D + 3).astype(np.int64) % D  # V = D + 3 entries
+    via = np.array([np.flatnonzero(remap == t)[-1] for t in range(D)])  # via[t]: an entry remap sends to t
     for core in (C._core, portable_core(C)):
         got = core.composition_coefficients(ids, D, k % C.n)
         assert limbs_to_scalars(got).tolist() == want
+        got = core.composition_coefficients(via[ids], D, k % C.n, remap)  # each position's token, by remap
+        assert limbs_to_scalars(got).tolist() == want
+
+
+@pytest.mark.parametrize("name", ["secp256k1", "P-521", "toy61"])
+def test_composition_coefficients_check_every_index_they_read(name):
+    """C checks each index where it reads it (no copy of the arrays is made to check them first):
+    an id past the remap table, a remap entry past D, a negative id, each anywhere in the sequence."""
+    C = ect.curve(name)
+    for core in (C._core, portable_core(C)):
+        for at in (0, 5, 10):
+            ids = np.zeros(11, dtype=np.int64)
+            ids[at] = 4
+            with pytest.raises(ValueError, match=r"token indices must be in \[0, 4\) and map to \[0, 2\)"):
+                core.composition_coefficients(ids, 2, 3, np.array([0, 1, 0, 1], dtype=np.int64))
+            ids[at] = 3
+            with pytest.raises(ValueError, match=r"and map to \[0, 2\)"):
+                core.composition_coefficients(ids, 2, 3, np.array([0, 1, 0, 2], dtype=np.int64))
+            ids[at] = -1
+            with pytest.raises(ValueError, match=r"token indices must be in \[0, 2\)$"):
+                core.composition_coefficients(ids, 2, 3)
 
 
 @pytest.mark.parametrize("name", CURVES)

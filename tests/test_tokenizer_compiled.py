@@ -75,9 +75,8 @@ def test_index_finds_tokens_and_misses_the_rest():
     vocab = ["the", 7, "cat", "日本", "e\u0301"]
     ix.sync(vocab)
     text = "the cat 日本 dog e\u0301 the"
-    sp = _tok.spans(text, 0)
-    ids, misses = ix.lookup(text, sp)
-    assert ids.tolist() == [0, 2, 3, -1, 4, 0] and misses == 1
+    ids, missed = ix.text_ids(text, 0)
+    assert ids.tolist() == [0, 2, 3, -1, 4, 0] and missed.tolist() == [[11, 14]]
     added = []
 
     def lookup_locked(token):
@@ -85,7 +84,7 @@ def test_index_finds_tokens_and_misses_the_rest():
         added.append(token)
         return len(vocab) - 1
 
-    ix.resolve(text, sp, ids, lookup_locked, vocab)
+    ix.resolve(text, missed, ids, lookup_locked, vocab)
     assert ids.tolist() == [0, 2, 3, 5, 4, 0] and added == ["dog"] and ix.indexed == 6
 
 
