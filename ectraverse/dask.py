@@ -81,11 +81,18 @@ try:
     import dask.bag as db
     import dask.dataframe as dd
     import pandas as pd
+    from dask.base import tokenize
+    from dask.delayed import Delayed
+    from dask.highlevelgraph import HighLevelGraph
     from dask.sizeof import sizeof
 except ImportError as exc:  # pragma: no cover - exercised in a child interpreter
     raise ImportError(
         f'ectraverse.dask needs Dask ({exc.name or "dask"} is missing): pip install "ectraverse[dask]"'
     ) from exc
+try:  # Dask's task spec (2025.1 on): how a partition's last task is run inside the task that takes it
+    from dask._task_spec import Alias as _Alias, Task as _Task, convert_legacy_graph as _graph_nodes
+except ImportError:  # pragma: no cover - a Dask without it: one task more a partition
+    _Alias = _Task = _graph_nodes = None
 
 import numpy as np
 
@@ -187,33 +194,18 @@ def _element_tokens(engine: Traversal, element) -> list:
 _JOIN_NEWLINE, _JOIN_EMPTY = ("words", "whitespace"), ("chars", "bytes")
 
 
-class _Joined(str):
-    """A partition's str elements joined for a built-in tokenizer (:func:`_joined`): one object, which
-    crosses between workers as one frame, where a list of lines goes as one frame per line."""
-
-    __slots__ = ()
-
-
-def _joined(elements, spec, call: str = "") -> list:
-    """The partition, its str elements joined into one :class:`_Joined` when the tokenizer allows
-    (one tokenize call per partition instead of one per element), else unchanged (``call``: see
-    :func:`_compose_partition`)."""
-    elements = list(elements)
-    if elements and isinstance(spec, str) and set(map(type, elements)) == {str}:
-        if spec in _JOIN_NEWLINE:
-            return [_Joined("\n".join(elements))]
-        if spec in _JOIN_EMPTY:
-            return [_Joined("".join(elements))]
-    return elements
-
-
 def _partition_input(engine: Traversal, elements: list):
-    """The partition's elements as one input of ``compose``: their token sequences end to end."""
-    if len(elements) == 1 and elements[0].__class__ is _Joined:
-        return str(elements[0])
-    joined = _joined(elements, engine._tokenizer_spec)
-    if len(joined) == 1 and joined[0].__class__ is _Joined:
-        return str(joined[0])
+    """The partition's elements as one input of ``compose``: their token sequences end to end, as one
+    str when they are str and the tokenizer allows joining them (one tokenize call per partition,
+    not one per element; a :func:`text_blocks` partition is one str already)."""
+    spec = engine._tokenizer_spec
+    if elements and all(e.__class__ is str for e in elements):
+        if len(elements) == 1:
+            return elements[0]
+        if spec in _JOIN_NEWLINE:
+            return "\n".join(elements)
+        if spec in _JOIN_EMPTY:
+            return "".join(elements)
     out: list = []
     for e in elements:
         out.extend(_element_tokens(engine, e))
@@ -266,7 +258,7 @@ def text_blocks(paths, *, blocksize: int | None = 64 << 20):
         blocksize = _index("blocksize", blocksize)
         if blocksize < 1:
             raise ValueError(f"blocksize must be a positive int or None, not {blocksize}")
-    tasks = []
+    blocks = []
     for path in paths:
         path = os.fspath(path)
         if not os.path.isfile(path):
@@ -276,9 +268,12 @@ def text_blocks(paths, *, blocksize: int | None = 64 << 20):
         starts = [0] if blocksize is None or size == 0 else range(0, size, blocksize)
         for start in starts:
             stop = size if blocksize is None else min(start + blocksize, size)
-            tasks.append(dask.delayed(_read_block, pure=True)(path, start, stop, size, stat.st_mtime_ns,
-                                                              blocksize is None))
-    return db.from_delayed(tasks) if tasks else db.from_sequence([], npartitions=1)
+            blocks.append((path, start, stop, size, stat.st_mtime_ns, blocksize is None))
+    if not blocks:
+        return db.from_sequence([], npartitions=1)
+    # each partition is its read task itself (no alias task between it and what consumes it)
+    name = "ectraverse-text-blocks-" + tokenize(blocks)
+    return db.Bag({(name, i): (_read_block, *block) for i, block in enumerate(blocks)}, name, len(blocks))
 
 
 def _line_start(f, pos: int, size: int) -> int:
@@ -319,6 +314,39 @@ def _read_block(path: str, start: int, stop: int, size: int, mtime_ns: int, whol
         raise TextBlockError(f"The file {path!r} is not valid UTF-8 (byte {lo + exc.start}: {exc.reason}).") from None
 
 
+# ---- one task a partition ----------------------------------------------------------------------
+
+def _each_partition(bag, func, handle, *args, name: str, index: bool = False) -> list:
+    """``func(handle, partition, *args)`` (``index``: ``func(handle, partition, i, *args)``) for each
+    partition i of the bag, in order, as Delayed values under the keys ``(name, i)``.  Each partition's own last task (after Dask fused the bag's linear
+    chains) runs inside func's task when nothing else needs it: one task a partition, not two, each
+    a round trip to the scheduler.  Dask does not fuse them itself, as func's task also takes the
+    engine."""
+    parts = bag.to_delayed()  # the bag's graph, optimized: its linear chains fused
+    tasks = [dask.delayed(func)(handle, part, *((i,) if index else ()), *args, dask_key_name=(name, i))
+             for i, part in enumerate(parts)]
+    if _Task is None or not tasks:
+        return tasks
+    graph = dict(_graph_nodes(dict(HighLevelGraph.merge(*[t.__dask_graph__() for t in tasks]))))
+    dependents: dict = {}
+    for node in graph.values():
+        for key in node.dependencies:
+            dependents[key] = dependents.get(key, 0) + 1
+    for task, part in zip(tasks, parts):
+        inner, key = [], part.key  # the partition's task, through the aliases Dask's fusing left in front of it
+        while isinstance(graph.get(key), (_Task, _Alias)) and dependents[key] == 1:
+            inner.append(graph[key])
+            if not isinstance(graph[key], _Alias):
+                break
+            (key,) = graph[key].dependencies
+        if inner and isinstance(inner[-1], _Task):
+            graph[task.key] = _Task.fuse(*inner, graph[task.key], key=task.key)
+            for node in inner:
+                del graph[node.key]
+    layer = HighLevelGraph.from_collections(name, graph, dependencies=())
+    return [Delayed(task.key, layer, layer=name) for task in tasks]
+
+
 # ---- compose ---------------------------------------------------------------------------------------
 
 def _method(engine: Traversal, method: str, npartitions: int) -> str:
@@ -338,16 +366,14 @@ def _portable(base: int, part) -> tuple:
     return part.to_bytes() if isinstance(part, Context) else part._shared(base)
 
 
-def _compose_partition(part, handle, method: str, call: str) -> list:
-    """A partition's part, as the one element of a partition (``Bag.map_partitions``; ``call`` names
-    the compose call, so that the keys of one call's tasks are its own)."""
+def _compose_partition(handle, part, method: str):
+    """A partition's part (:func:`_portable`)."""
     engine = _local(handle)
     x = _partition_input(engine, list(part))
-    return [_portable(handle[2], engine.coefficients(x) if method == "coefficients" else engine.compose(x))]
+    return _portable(handle[2], engine.coefficients(x) if method == "coefficients" else engine.compose(x))
 
 
 def _merged(engine: Traversal, method: str, parts):
-    parts = [p[0] if isinstance(p, list) else p for p in parts]  # a partition of _compose_partition, or a merge
     if method == "coefficients":
         return engine.merge_coefficients([engine._adopt(*p) for p in parts])
     return engine._reduce([engine.context_from_bytes(p) for p in parts])
@@ -449,9 +475,7 @@ def compose(engine: Traversal, bag, *, split_every: int = 8, method: str = "auto
     handle = _ship(engine)
     # keys of this call's own: a graph with the keys of an earlier call would be served that call's
     # results while the cluster holds them, or be cancelled with them when they are released
-    call, spec = uuid.uuid4().hex, engine._tokenizer_spec
-    joined = bag.map_partitions(_joined, spec if isinstance(spec, str) else None, call)
-    level = list(joined.map_partitions(_compose_partition, handle, method, call).to_delayed())
+    level = _each_partition(bag, _compose_partition, handle, method, name="ectraverse-compose-" + uuid.uuid4().hex)
     while len(level) > split_every:
         level = [dask.delayed(_merge, pure=True)(handle, method, *level[i:i + split_every])
                  for i in range(0, len(level), split_every)]
@@ -530,7 +554,7 @@ def prefixes(engine: Traversal, bag):
     """
     _check(engine, bag)
     handle = _ship(engine)
-    local = [dask.delayed(_element_starts, pure=True, nout=2)(handle, p) for p in bag.to_delayed()]
+    local = _each_partition(bag, _element_starts, handle, name="ectraverse-starts-" + uuid.uuid4().hex)
     starts = dask.delayed(_partition_starts, pure=True)(handle, *local)
     return db.from_delayed([dask.delayed(_prefix_partition, pure=True)(handle, loc, starts, i)
                             for i, loc in enumerate(local)])
@@ -547,7 +571,7 @@ def _encode_token(token) -> bytes:
     return len(data).to_bytes(4, "little") + data
 
 
-def _windows_partition(handle, part, m: int, p: int):
+def _windows_partition(handle, part, p: int, m: int):
     """Phase 1 of repeats, one partition: its windows' digests and positions, and what phase 2 needs
     to name their tokens (local ids into the partition's own distinct tokens, their byte forms)."""
     engine = _local(handle)
@@ -662,21 +686,20 @@ def repeats(engine: Traversal, bag, m: int):
     if m < 1:
         raise ValueError(f"window length m must be a positive int, not {m}")
     handle = _ship(engine)
-    phase1 = [dask.delayed(_windows_partition, pure=True, nout=2)(handle, part, m, p)
-              for p, part in enumerate(bag.to_delayed())]
+    phase1 = _each_partition(bag, _windows_partition, handle, m, name="ectraverse-windows-" + uuid.uuid4().hex,
+                             index=True)
     P = len(phase1)
-    windows = dd.from_delayed([f for f, _ in phase1], meta=_WINDOWS_META, verify_meta=False)
+    windows = dd.from_delayed([f[0] for f in phase1], meta=_WINDOWS_META, verify_meta=False)
     candidates = windows.shuffle(on="digest").map_partitions(_duplicated_digests, meta=_WINDOWS_META)
     # to the partitions they came from: sorted on "part" into known divisions, one partition per source
     by_part = candidates.set_index("part", divisions=list(range(P)) + [P], drop=False)
     by_part = by_part.to_delayed()
     if len(by_part) != P:  # pragma: no cover - Dask keeps the divisions it is given
         raise RuntimeError("the shuffle on the partition did not keep one partition per source")
-    keyed = [dask.delayed(_exact_keys, pure=True)(state, cand, m, p)
-             for p, ((_, state), cand) in enumerate(zip(phase1, by_part))]
+    keyed = [dask.delayed(_exact_keys, pure=True)(part[1], cand, m, p) for p, (part, cand) in enumerate(zip(phase1, by_part))]
     exact = dd.from_delayed(keyed, meta=_KEYS_META, verify_meta=False).shuffle(on="digest")
     # element counts only: the partitions' states (their tokens) stay where they are
-    bases = dask.delayed(_bases, pure=True)(*[dask.delayed(_count, pure=True)(state) for _, state in phase1])
+    bases = dask.delayed(_bases, pure=True)(*[dask.delayed(_count, pure=True)(part[1]) for part in phase1])
     return dd.from_delayed([dask.delayed(_groups, pure=True)(df, q, bases) for q, df in enumerate(exact.to_delayed())],
                            meta=_REPEATS_META, verify_meta=False)
 

@@ -67,6 +67,36 @@ def test_compose_equals_single_machine(eng, items, k, split_every, method, msm_t
     assert got == eng.compose("".join(items))
 
 
+def per_partition_keys(collection) -> set:
+    """The keys of the collection's graph that name one partition each (tuple keys)."""
+    return {k for k in dict(collection.__dask_graph__()) if isinstance(k, tuple)}
+
+
+def test_each_partition_is_one_task(eng, tmp_path):
+    """A partition's own last task runs inside the task that composes it (one task a partition, one
+    round trip to the scheduler), for text_blocks and for a mapped bag; without Dask's task spec, or
+    where another task also needs the partition, it stays a task of its own, and the result is the same."""
+    f = tmp_path / "t.txt"
+    f.write_text("the cat\nsat on\nthe mat\n" * 20)
+    want = eng.compose(f.read_text())
+    blocks = ed.text_blocks([f], blocksize=64)
+    mapped = db.from_sequence(f.read_text().upper().splitlines(keepends=True), npartitions=5).map(str.lower)
+    for bag in (blocks, mapped):
+        got = ed.compose(eng, bag, method="points")
+        keys = per_partition_keys(got)
+        assert len(keys) == bag.npartitions and all(k[0].startswith("ectraverse-compose-") for k in keys)
+        assert got.compute(**SYNC) == want
+        with mock.patch.object(ed, "_Task", None):
+            unfused = ed.compose(eng, bag, method="points")
+            assert len(per_partition_keys(unfused)) >= 2 * bag.npartitions
+            assert unfused.compute(**SYNC) == want
+    lines = dask.delayed(lambda: ["the cat\n", "sat on\n"])()
+    twice = db.from_delayed([lines, lines])  # one task that both partitions need: it stays a task
+    got = ed.compose(eng, twice, method="points")
+    assert lines.key in dict(got.__dask_graph__())
+    assert got.compute(**SYNC) == eng.compose("the cat sat on " * 2)
+
+
 def test_parts_cross_between_copies_by_shared_ids_and_new_tokens():
     """A copy's part names the ids the copies share and sends its new tokens as tokens: read back by
     the original, whose vocabulary numbers those tokens otherwise, it is the same composition."""
