@@ -97,7 +97,7 @@ except ImportError:  # pragma: no cover - a Dask without it: one task more a par
 import numpy as np
 
 from ectraverse.context import Context
-from ectraverse.point import MSM_ROWS_PER_THREAD, PointArray
+from ectraverse.point import MSM_ROWS_PER_THREAD, PointArray, _distinct_lookup
 from ectraverse.traverse import Coefficients, Traversal, _concat, _index, _window_digests
 
 __all__ = ["KEEP_ENGINES", "METHODS", "TextBlockError", "compose", "prefixes", "repeats", "text_blocks"]
@@ -384,18 +384,29 @@ def _merge(handle, method: str, *parts):
     return _portable(handle[2], _merged(engine, method, parts))
 
 
-def _msm_slice(handle, merged, r: int, runs: int) -> tuple[int, bytes]:
-    """(the length, slice r of the final multi-scalar multiplication as a point's bytes): the rows are
-    cut into ``runs`` slices, fewer when short (at least :data:`~ectraverse.point.MSM_ROWS_PER_THREAD`
-    rows a slice; the slices past them are the identity)."""
+def _msm_slice(handle, r: int, runs: int, *parts) -> tuple[int, bytes]:
+    """(the length, slice r of the final multi-scalar multiplication as a point's bytes), straight
+    from the top level's parts (no merge task before the slices): the distinct ids the engine's
+    copies share are cut by rank into ``runs`` slices, fewer when short (at least
+    :data:`~ectraverse.point.MSM_ROWS_PER_THREAD` rows a slice; the slices past them are the
+    identity), the last slice also taking every token past them (each copy numbers those its own
+    way); each slice merges its rows of every part and multiplies them out."""
     engine = _local(handle)
-    whole = _merged(engine, "coefficients", [merged])
-    runs = max(1, min(runs, len(whole) // MSM_ROWS_PER_THREAD))
-    lo, hi = len(whole) * r // runs, len(whole) * (r + 1) // runs
-    if lo >= hi:
-        return whole.length, engine.curve.identity.to_bytes()
-    piece = Coefficients._make(engine.group, engine.vocabulary, whole.length, whole._ids[lo:hi], whole._limbs[lo:hi])
-    return whole.length, engine.from_coefficients(piece).point.to_bytes()
+    base = handle[2]
+    shared = np.concatenate([p[1][p[1] < base] for p in parts])
+    distinct = _distinct_lookup(shared, base)[0]
+    length = sum(p[0] for p in parts)
+    runs = max(1, min(runs, distinct.shape[0] // MSM_ROWS_PER_THREAD))
+    if r >= runs:
+        return length, engine.curve.identity.to_bytes()
+    lo = distinct[distinct.shape[0] * r // runs] if distinct.size else 0
+    last = r == runs - 1
+    hi = np.iinfo(np.int64).max if last else distinct[distinct.shape[0] * (r + 1) // runs]
+    rows = []
+    for p_length, ids, limbs, p_base, new_tokens in parts:
+        a, b = np.searchsorted(ids, [lo, hi])  # a part's ids ascend, its new tokens' (past base) last
+        rows.append(engine._adopt(p_length, ids[a:b], limbs[a:b], p_base, new_tokens if last else ()))
+    return length, engine.from_coefficients(engine.merge_coefficients(rows)).point.to_bytes()
 
 
 def _finish(handle, method: str, *parts) -> Context:
@@ -437,7 +448,8 @@ def compose(engine: Traversal, bag, *, split_every: int = 8, method: str = "auto
       only; they cross between tasks with their tokens), the tree merges them
       (:meth:`~ectraverse.Traversal.merge_coefficients`), and the one multi-scalar multiplication
       over the union of the distinct tokens (:meth:`~ectraverse.Traversal.from_coefficients`) is
-      cut into ``msm_tasks`` tasks, which can run on different workers, and their points added;
+      cut into ``msm_tasks`` tasks, which can run on different workers, each merging its share of
+      the tokens from the top of the tree, and their points added;
     * ``"points"``: each partition gives its context (as bytes), one MSM per partition, in parallel,
       and the tree multiplies them.
 
@@ -481,8 +493,7 @@ def compose(engine: Traversal, bag, *, split_every: int = 8, method: str = "auto
                  for i in range(0, len(level), split_every)]
     if method != "coefficients" or msm_tasks == 1 or not level:
         return dask.delayed(_finish, pure=True)(handle, method, *level)
-    top = dask.delayed(_merge, pure=True)(handle, method, *level) if len(level) > 1 else level[0]
-    slices = [dask.delayed(_msm_slice, pure=True)(handle, top, r, msm_tasks) for r in range(msm_tasks)]
+    slices = [dask.delayed(_msm_slice, pure=True)(handle, r, msm_tasks, *level) for r in range(msm_tasks)]
     return dask.delayed(_sum_slices, pure=True)(handle, *slices)
 
 

@@ -97,6 +97,27 @@ def test_each_partition_is_one_task(eng, tmp_path):
     assert got.compute(**SYNC) == eng.compose("the cat sat on " * 2)
 
 
+def test_msm_slices_on_different_copies_split_the_tokens_exactly():
+    """The final MSM's slices, each run by another copy of the engine (each numbering the tokens new
+    to the shipped vocabulary its own way), take every token once: the shared ids by rank, the new
+    tokens all in the last slice."""
+    eng = Traversal("secp256k1", namespace="msm slices")
+    eng.compose("a b c d e f")
+    handle = ed._Handle(eng._pickled())
+    copies = [pickle.loads(handle[1]) for _ in range(6)]
+    copies[4].compose("z y")  # this copy numbers z and y before the parts name them
+    parts = [ed._portable(handle[2], copies[0].coefficients("c x y a f")),
+             ed._portable(handle[2], copies[1].coefficients("y z b x e a d"))]
+    want = eng.compose("c x y a f y z b x e a d")
+    for runs in (1, 2, 3, 4):
+        slices = []
+        with mock.patch.object(ed, "MSM_ROWS_PER_THREAD", 1):
+            for r in range(runs):
+                with mock.patch.object(ed, "_local", lambda h, r=r: copies[2 + r]):
+                    slices.append(ed._msm_slice(handle, r, runs, *parts))
+        assert ed._sum_slices(handle, *slices) == want, runs
+
+
 def test_parts_cross_between_copies_by_shared_ids_and_new_tokens():
     """A copy's part names the ids the copies share and sends its new tokens as tokens: read back by
     the original, whose vocabulary numbers those tokens otherwise, it is the same composition."""
