@@ -318,10 +318,10 @@ def _read_block(path: str, start: int, stop: int, size: int, mtime_ns: int, whol
 
 def _each_partition(bag, func, handle, *args, name: str, index: bool = False) -> list:
     """``func(handle, partition, *args)`` (``index``: ``func(handle, partition, i, *args)``) for each
-    partition i of the bag, in order, as Delayed values under the keys ``(name, i)``.  Each partition's own last task (after Dask fused the bag's linear
-    chains) runs inside func's task when nothing else needs it: one task a partition, not two, each
-    a round trip to the scheduler.  Dask does not fuse them itself, as func's task also takes the
-    engine."""
+    partition i of the bag, in order, as Delayed values under the keys ``(name, i)``.  Each
+    partition's own last task (after Dask fused the bag's linear chains) runs inside func's task
+    when nothing else needs it: one task a partition, not two, each a round trip to the scheduler.
+    Dask does not fuse them itself, as func's task also takes the engine."""
     parts = bag.to_delayed()  # the bag's graph, optimized: its linear chains fused
     tasks = [dask.delayed(func)(handle, part, *((i,) if index else ()), *args, dask_key_name=(name, i))
              for i, part in enumerate(parts)]
@@ -707,7 +707,8 @@ def repeats(engine: Traversal, bag, m: int):
     by_part = by_part.to_delayed()
     if len(by_part) != P:  # pragma: no cover - Dask keeps the divisions it is given
         raise RuntimeError("the shuffle on the partition did not keep one partition per source")
-    keyed = [dask.delayed(_exact_keys, pure=True)(part[1], cand, m, p) for p, (part, cand) in enumerate(zip(phase1, by_part))]
+    keyed = [dask.delayed(_exact_keys, pure=True)(part[1], cand, m, p)
+             for p, (part, cand) in enumerate(zip(phase1, by_part))]
     exact = dd.from_delayed(keyed, meta=_KEYS_META, verify_meta=False).shuffle(on="digest")
     # element counts only: the partitions' states (their tokens) stay where they are
     bases = dask.delayed(_bases, pure=True)(*[dask.delayed(_count, pure=True)(part[1]) for part in phase1])
