@@ -449,7 +449,8 @@ def compose(engine: Traversal, bag, *, split_every: int = 8, method: str = "auto
       (:meth:`~ectraverse.Traversal.merge_coefficients`), and the one multi-scalar multiplication
       over the union of the distinct tokens (:meth:`~ectraverse.Traversal.from_coefficients`) is
       cut into ``msm_tasks`` tasks, which can run on different workers, each merging its share of
-      the tokens from the top of the tree, and their points added;
+      the tokens from the top of the tree (which stops at ``split_every * msm_tasks`` parts: a slice
+      merges a ``1/msm_tasks`` share of its parts' rows), and their points added;
     * ``"points"``: each partition gives its context (as bytes), one MSM per partition, in parallel,
       and the tree multiplies them.
 
@@ -488,10 +489,13 @@ def compose(engine: Traversal, bag, *, split_every: int = 8, method: str = "auto
     # keys of this call's own: a graph with the keys of an earlier call would be served that call's
     # results while the cluster holds them, or be cancelled with them when they are released
     level = _each_partition(bag, _compose_partition, handle, method, name="ectraverse-compose-" + uuid.uuid4().hex)
-    while len(level) > split_every:
+    sliced = method == "coefficients" and msm_tasks > 1
+    # a slice of the final MSM merges only its share of its parts' rows: it may take msm_tasks times as many
+    top = split_every * msm_tasks if sliced else split_every
+    while len(level) > top:
         level = [dask.delayed(_merge, pure=True)(handle, method, *level[i:i + split_every])
                  for i in range(0, len(level), split_every)]
-    if method != "coefficients" or msm_tasks == 1 or not level:
+    if not sliced or not level:
         return dask.delayed(_finish, pure=True)(handle, method, *level)
     slices = [dask.delayed(_msm_slice, pure=True)(handle, r, msm_tasks, *level) for r in range(msm_tasks)]
     return dask.delayed(_sum_slices, pure=True)(handle, *slices)
