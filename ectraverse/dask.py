@@ -271,9 +271,13 @@ def text_blocks(paths, *, blocksize: int | None = 64 << 20):
             blocks.append((path, start, stop, size, stat.st_mtime_ns, blocksize is None))
     if not blocks:
         return db.from_sequence([], npartitions=1)
-    # each partition is its read task itself (no alias task between it and what consumes it)
+    # each partition is its read task itself (no alias task between it and what consumes it), marked as
+    # Dask's own readers mark theirs: a data producer, which the scheduler spreads over the workers
     name = "ectraverse-text-blocks-" + tokenize(blocks)
-    return db.Bag({(name, i): (_read_block, *block) for i, block in enumerate(blocks)}, name, len(blocks))
+    if _Task is None:  # pragma: no cover - a Dask without a task spec
+        return db.Bag({(name, i): (_read_block, *block) for i, block in enumerate(blocks)}, name, len(blocks))
+    return db.Bag({(name, i): _Task((name, i), _read_block, *block, _data_producer=True)
+                   for i, block in enumerate(blocks)}, name, len(blocks))
 
 
 def _line_start(f, pos: int, size: int) -> int:
@@ -321,7 +325,12 @@ def _each_partition(bag, func, handle, *args, name: str, index: bool = False) ->
     partition i of the bag, in order, as Delayed values under the keys ``(name, i)``.  Each
     partition's own last task (after Dask fused the bag's linear chains) runs inside func's task
     when nothing else needs it: one task a partition, not two, each a round trip to the scheduler.
-    Dask does not fuse them itself, as func's task also takes the engine."""
+    Dask does not fuse them itself, as func's task also takes the engine.
+
+    A task that then needs nothing but the engine (it makes or reads its partition itself) is marked
+    a data producer, as Dask's own readers are: the scheduler places such tasks on whichever workers
+    are free.  Unmarked, with few partitions (not twice the cluster's threads), every one would go
+    to the worker already holding their one input, the engine."""
     parts = bag.to_delayed()  # the bag's graph, optimized: its linear chains fused
     tasks = [dask.delayed(func)(handle, part, *((i,) if index else ()), *args, dask_key_name=(name, i))
              for i, part in enumerate(parts)]
@@ -340,7 +349,10 @@ def _each_partition(bag, func, handle, *args, name: str, index: bool = False) ->
                 break
             (key,) = graph[key].dependencies
         if inner and isinstance(inner[-1], _Task):
-            graph[task.key] = _Task.fuse(*inner, graph[task.key], key=task.key)
+            fused = _Task.fuse(*inner, graph[task.key], key=task.key)
+            if fused.dependencies == {handle.key} and not fused.data_producer:
+                fused = _Task(fused.key, fused.func, *fused.args, _data_producer=True, **fused.kwargs)
+            graph[task.key] = fused
             for node in inner:
                 del graph[node.key]
     layer = HighLevelGraph.from_collections(name, graph, dependencies=())

@@ -97,6 +97,27 @@ def test_each_partition_is_one_task(eng, tmp_path):
     assert got.compute(**SYNC) == eng.compose("the cat sat on " * 2)
 
 
+def test_partitions_read_in_their_own_task_are_data_producers(eng, tmp_path):
+    """A partition task that reads its partition itself (text_blocks, read_text) needs nothing else but
+    the engine: it is marked a data producer, as Dask's readers are, so the scheduler spreads such tasks
+    over the workers (see test_local_cluster_spreads_few_partitions); one that takes another task's
+    output is not, and keeps Dask's placement by where its input is."""
+    f = tmp_path / "t.txt"
+    f.write_text("the cat\nsat on\nthe mat\n" * 20)
+    lines = dask.delayed(lambda: f.read_text().splitlines(keepends=True))()
+    shared = db.from_delayed([lines, lines])  # one task that both partitions need: their input, not theirs
+    for bag, producer in ((ed.text_blocks([f], blocksize=64), True), (db.read_text(str(f), blocksize=100), True),
+                          (db.from_sequence(f.read_text().splitlines(keepends=True), npartitions=3), False),
+                          (shared, False)):  # from_sequence's partitions are data nodes of their own: inputs
+        for lazy in (ed.compose(eng, bag), ed.prefixes(eng, bag)):
+            graph = dict(lazy.__dask_graph__())
+            tasks = [graph[k] for k in per_partition_keys(lazy) if k[0].startswith("ectraverse-")]
+            assert len(tasks) == bag.npartitions
+            assert all(t.data_producer is producer for t in tasks)
+        copies = 2 if bag is shared else 1
+        assert ed.compose(eng, bag).compute(**SYNC) == eng.compose(f.read_text() * copies)
+
+
 def test_msm_slices_on_different_copies_split_the_tokens_exactly():
     """The final MSM's slices, each run by another copy of the engine (each numbering the tokens new
     to the shipped vocabulary its own way), take every token once: the shared ids by rank, the new
@@ -376,6 +397,24 @@ def test_local_cluster_of_two_processes(cluster_client):
     # two engines, many tasks and computations: each worker process unpickled each engine at most once
     # (eng's vocabulary grew in this process along the way, so its pickle changed: allow one more)
     assert all(n <= 3 for n in cluster_client.run(_unpickled_here).values())
+
+
+def test_local_cluster_spreads_few_partitions(cluster_client, tmp_path):
+    """Four partitions on two workers run on both: every partition task's one input is the engine, and
+    without the data-producer mark the scheduler sent them all to the worker holding it."""
+    import distributed
+
+    eng = Traversal("secp256k1")
+    paths = []
+    for i in range(4):
+        paths.append(tmp_path / f"f{i}.txt")
+        paths[-1].write_text(" ".join(WORDS[(i + j) % 8] for j in range(3000)) + "\n")
+    bag = ed.text_blocks(paths, blocksize=None)
+    want = eng.compose("".join(p.read_text() for p in paths))
+    with distributed.get_task_stream(client=cluster_client) as stream:
+        assert cluster_client.compute(ed.compose(eng, bag)).result() == want
+    workers = {t["worker"] for t in stream.data if str(t["key"]).startswith("('ectraverse-compose-")}
+    assert len(workers) == 2
 
 
 def _unpickled_here() -> int:
