@@ -98,7 +98,7 @@ import numpy as np
 
 from ectraverse.context import Context
 from ectraverse.point import MSM_ROWS_PER_THREAD, PointArray, _distinct_lookup
-from ectraverse.traverse import Coefficients, Traversal, _concat, _index, _window_digests
+from ectraverse.traverse import Traversal, _concat, _index, _window_digests
 
 __all__ = ["KEEP_ENGINES", "METHODS", "TextBlockError", "compose", "prefixes", "repeats", "text_blocks"]
 

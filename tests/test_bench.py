@@ -618,6 +618,11 @@ def test_engine_ops_report_their_fields_and_goals(tmp_path, capsys):
         assert dask["compose_s"] == pytest.approx(statistics.median(dask["compose_all_s"]) / dask["compose_loops"])
         assert dask["compose_us_per_op"] == pytest.approx(dask["compose_s"] * 1e6 / dask["tokens"])
         assert dask["speedup"] == pytest.approx(dask["one_worker_s"] / dask["two_workers_s"])
+        # Dask alone: a graph of the same shape (engine, a task a partition, the MSM slices, their sum)
+        assert dask["tasks"] == dask["partitions"] + (2 if dask["partitions"] == 1 else 4)
+        for n in bench_inputs.DASK_WORKERS:
+            assert dask[f"floor{n}_s"] == pytest.approx(statistics.median(dask[f"floor{n}_all_s"]) / dask[f"floor{n}_loops"])
+            assert dask[f"floor{n}_s"] > 0
         for text, ratio in {
             "secp256k1 dask.compose on 2 workers vs 1": dask["us_per_op"] / dask["one_worker_us_per_token"],
             "secp256k1 dask.compose on 1 worker vs compose in one process":

@@ -82,14 +82,16 @@ itself, untimed):
   ``distributed.LocalCluster`` of 2 worker processes (one thread each),
   against the same on a cluster of 1 worker and ``eng.compose(text)`` in this
   process, the three timed side by side, repeat by repeat
-  (:func:`measure_group`); the bag is ``read_text`` of copies of the compose
-  text, one file each, as many as make about 4x10**6 tokens (2x10**5 with
-  ``--quick``; ``--dask-tokens``), in blocks of a sixteenth of its bytes cut at
-  line ends (``read_text`` cuts each file apart: 12 partitions for 4 files); the
-  vocabulary is hashed before the engine is shipped, and two untimed calls per
-  cluster warm the workers; checked: both clusters' results equal
-  ``compose(text)``. It needs the ``dask`` extra: without it the op is not
-  offered.
+  (:func:`measure_group`); the bag is ``ectraverse.dask.text_blocks`` of copies
+  of the compose text, one file each, as many as make about 4x10**6 tokens
+  (2x10**5 with ``--quick``; ``--dask-tokens``), in blocks of a sixteenth of
+  its bytes cut after newlines (each file cut apart: 16 partitions for 4
+  files); the vocabulary is hashed before the engine is shipped, and two
+  untimed calls per cluster warm the workers; checked: both clusters' results
+  equal ``compose(text)``. Timed beside them, on each cluster, Dask alone: a
+  graph of the computation's shape (the engine's pickle, a task a partition,
+  the MSM slices, their sum) whose tasks do nothing. It needs the ``dask``
+  extra: without it the op is not offered.
 
 ``compose`` and ``compose_chunks`` take about a second per call at full size,
 so they are timed 5 times (3 with ``--quick``; the median is reported;
@@ -133,11 +135,12 @@ and ``push_scaled_s`` (the push run scaled to the text's tokens);
 ``chunk_chars``, ``chunks_s`` (seconds per call), ``compose_s``,
 ``compose_loops``, ``compose_all_s``, ``compose_us_per_token`` and
 ``compose_tokens_per_s`` (compose in one process); ``dask`` also
-``copies``, ``partitions``, ``workers``, ``method``, ``two_workers_s``,
-``one_worker_s``, ``one_worker_loops``, ``one_worker_all_s``,
-``one_worker_us_per_token``, ``compose_s``, ``compose_loops``,
-``compose_all_s``, ``compose_us_per_op`` and ``speedup`` (1 worker's time over
-2 workers'); ``window`` and ``windows``
+``copies``, ``partitions``, ``tasks`` (of the computation's graph), ``workers``,
+``method``, ``two_workers_s``, ``one_worker_s``, ``one_worker_loops``,
+``one_worker_all_s``, ``one_worker_us_per_token``, ``compose_s``,
+``compose_loops``, ``compose_all_s``, ``compose_us_per_op``, ``speedup`` (1
+worker's time over 2 workers') and, per cluster of N workers, Dask alone as
+``floorN_s``, ``floorN_loops``, ``floorN_all_s`` and ``floorN_us_per_op``; ``window`` and ``windows``
 have ``tokens`` (of the prefix states) and ``window_length``, and ``windows``
 has ``windows`` (per call; its ``size`` is m). A cell that failed has
 ``error`` instead of timings.

@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
+import uuid
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -198,7 +199,8 @@ class EctraverseAdapter(Adapter):
         f"dask = ectraverse.dask.compose(eng, bag).compute() on LocalClusters of {DASK_WORKERS[0]} and",
         f"{DASK_WORKERS[1]} worker processes (one thread each), the bag ectraverse.dask.text_blocks of files holding",
         f"copies of the compose text, in blocks of 1/{DASK_PARTITIONS} of their bytes cut after newlines, against",
-        "compose(text) in this process (the vocabulary hashed first: the workers hash nothing).",
+        "compose(text) in this process (the vocabulary hashed first: the workers hash nothing); beside them,",
+        "Dask alone: on each cluster, a graph of the computation's shape whose tasks do nothing.",
     )
     missing_hint = "not importable"
 
@@ -565,6 +567,7 @@ class EctraverseAdapter(Adapter):
         whole = "\n".join([text] * copies)
         eng = self._engine(inputs.curve)
         want = eng.compose(whole)  # hashes the vocabulary, which the workers receive with the engine
+        tokens = inputs.info["tokens"]
         tmp = tempfile.mkdtemp(prefix="ectraverse-bench-dask-")
         clusters: list[Any] = []
 
@@ -594,6 +597,11 @@ class EctraverseAdapter(Adapter):
                 clusters.append((distributed.Client(cluster, set_as_default=False), cluster))
             runs = [lambda client=client: client.compute(ed.compose(eng, bag)).result() for client, _ in clusters]
             warm = [run() for run in runs for _ in range(2)]  # untimed: workers import, unpickle the engine
+            shape = _DaskShape(ed.compose(eng, bag))
+            floors = {f"floor{n}": (lambda client=client: shape.run(client), tokens)
+                      for n, (client, _) in zip(DASK_WORKERS, clusters)}
+            for client, _ in clusters:
+                shape.run(client)
         except BaseException:
             close()
             raise
@@ -605,13 +613,38 @@ class EctraverseAdapter(Adapter):
             for c in warm:
                 self._agree(c, want, "ectraverse.dask.compose of the bag differs from compose(text)")
 
-        tokens = inputs.info["tokens"]
         return Case(runs[1], tokens, lambda: None, bag.npartitions, check=check,
                     check_text="ectraverse.dask.compose(eng, bag) on both clusters == compose(text)",
-                    baseline=runs[0], baseline_ops=tokens, extra={"compose": (single, tokens)},
+                    baseline=runs[0], baseline_ops=tokens, extra={"compose": (single, tokens), **floors},
                     info={"workers": list(DASK_WORKERS), "partitions": bag.npartitions, "copies": copies,
-                          "method": "auto"},
+                          "method": "auto", "tasks": len(shape.deps)},
                     close=close)
+
+
+def _nothing(*_: Any) -> int:
+    """A task of :class:`_DaskShape`'s graph: takes its inputs, does nothing."""
+    return 0
+
+
+class _DaskShape:
+    """A graph of a Dask computation's shape whose tasks do nothing: Dask's own time for it (client,
+    scheduler, round trips to the workers), with its data (the engine's pickle) the same, so it
+    crosses the wire as the computation's does."""
+
+    def __init__(self, lazy: Any) -> None:
+        import dask.core
+
+        graph = dict(lazy.__dask_graph__())
+        self.deps = {k: sorted(dask.core.get_dependencies(graph, k), key=str) for k in graph}
+        self.data = {k: graph[k] for k in graph if not dask.core.istask(graph[k])}  # the engine's pickle
+        (self.final,) = set(graph) - {d for ds in self.deps.values() for d in ds}
+
+    def run(self, client: Any) -> Any:
+        tag = uuid.uuid4().hex  # keys of each run's own, as compose's
+        name = {k: k if k in self.data else f"floor-{tag}-{i}" for i, k in enumerate(self.deps)}
+        graph = {name[k]: self.data[k] if k in self.data else (_nothing, *[name[d] for d in ds])
+                 for k, ds in self.deps.items()}
+        return client.get(graph, name[self.final])
 
 
 def _traced(fn: Callable[[], Any]) -> tuple[Any, int]:

@@ -60,7 +60,7 @@ DASK_WORKERS = (1, 2)
 """Worker processes of the ``dask`` op's two LocalClusters (one thread each)."""
 
 DASK_PARTITIONS = 16
-"""The ``dask`` op's bag is read in ``read_text`` blocks of 1/16 of its bytes, cut at line ends (each file
+"""The ``dask`` op's bag is read in ``text_blocks`` of 1/16 of its bytes, cut after newlines (each file
 apart, so the partitions number about this many)."""
 
 Point = tuple[int, int]

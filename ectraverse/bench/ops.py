@@ -308,7 +308,10 @@ def _dask_cell(r: dict[str, Any], details: bool) -> Segments:
                      f"({speed(r['two_workers_s'], r['one_worker_s'])})", None))
     if "compose_s" in r:
         cell.append((f"\ncompose in one process: {fmt_us(r['compose_s'] * 1e6)}", None))
-    cell.append((f"\n{r['tokens']:,} tokens, {r['partitions']} partitions", "dim"))
+    floors = [f"{fmt_us(r[f'floor{n}_s'] * 1e6)} on {n}" for n in DASK_WORKERS if f"floor{n}_s" in r]
+    if floors:
+        cell.append((f"\nDask alone (its tasks doing nothing): {', '.join(floors)}", None))
+    cell.append((f"\n{r['tokens']:,} tokens, {r['partitions']} partitions, {r['tasks']} tasks", "dim"))
     if details:
         cell.append((f"\n{r['loops']} call(s) ×{r['repeats']}", "dim"))
     return cell
