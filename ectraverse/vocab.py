@@ -533,7 +533,8 @@ class Vocabulary:
         The compiled tokenizer walks the str's own buffer (as :func:`tokenizers.spans`)
         and, in the same pass, a hash table in C over this vocabulary's str tokens
         (kept in step with it, under its lock) maps each token to its id; only tokens
-        not yet in the vocabulary take the Python path.
+        not yet in the vocabulary take the Python path.  That pass runs without the
+        GIL: threads tokenize side by side.
 
         Args:
             text: the text.
@@ -568,8 +569,8 @@ class Vocabulary:
                     fresh.sync(self._tokens)
                     self._str_index = fresh
                 index = self._str_index
-        # a lookup and the index's updates each run whole under the GIL (they call no Python), so a
-        # lookup sees the table before or after an update, never during one
+        # the lookups run without the GIL, as readers of the index; an update (sync, under self._lock)
+        # waits for the readers inside and keeps new ones out, so a lookup never sees half of one
         ids, missed = index.text_ids(text, mode)
         if missed.shape[0]:
             with self._lock:

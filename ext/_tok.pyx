@@ -16,15 +16,26 @@ the built-in tokenizers of :mod:`ectraverse.tokenizers` are implemented here
 :class:`StrIndex` maps a token's code points to its id by open addressing.
 It is an index of the vocabulary's token list, never a second vocabulary: it
 holds ids ``0 .. indexed - 1`` of that (append-only) list and is brought up
-to date by :meth:`StrIndex.sync` under the vocabulary's lock.  Every method
-runs holding the GIL and calls nothing that can release it between reading
-and writing the table, so a lookup never sees a half-made update.
+to date by :meth:`StrIndex.sync` under the vocabulary's lock.
+
+The tokenizer loops (:func:`spans`, :meth:`StrIndex.text_ids`) run without
+the GIL, so other threads run meanwhile (a Dask worker's event loop, other
+tasks, other tokenizers).  The index is a readers-writer structure: a lookup
+enters as a reader (under the index's mutex, a count of readers goes up; it
+goes down, atomically, when the loop ends); :meth:`StrIndex.sync`, the only
+writer, takes the mutex (no reader enters) and waits for the readers inside
+to leave before it changes the table, so a lookup never sees a half-made
+update and readers never wait for each other.  Every wait happens without
+the GIL.  The text is read through its own buffer, kept alive by the caller.
 """
 
-from cpython.unicode cimport PyUnicode_KIND, PyUnicode_DATA, PyUnicode_READ, Py_UNICODE_ISSPACE
+from cpython.unicode cimport PyUnicode_KIND, PyUnicode_DATA, Py_UNICODE_ISSPACE
+from cpython.pythread cimport (PyThread_type_lock, PyThread_allocate_lock, PyThread_free_lock,
+                               PyThread_acquire_lock, PyThread_release_lock, WAIT_LOCK)
 from libc.stdint cimport uint8_t, uint64_t, int64_t
 from libc.stdlib cimport malloc, realloc, free
 from libc.string cimport memcpy, memset
+from posix.unistd cimport usleep
 
 import numpy as np
 cimport numpy as cnp
@@ -35,6 +46,17 @@ cdef extern from "Python.h":
     bint Py_UNICODE_ISALNUM(Py_UCS4 ch)
     Py_ssize_t PyUnicode_GET_LENGTH(object o)
     int PyUnicode_READY(object o) except -1
+    Py_UCS4 PyUnicode_READ(int kind, void* data, Py_ssize_t index) nogil  # a macro: reads the buffer
+
+cdef extern from *:
+    """
+    static inline void ect_tok_enter(Py_ssize_t *n) { __atomic_fetch_add(n, 1, __ATOMIC_ACQ_REL); }
+    static inline void ect_tok_leave(Py_ssize_t *n) { __atomic_fetch_sub(n, 1, __ATOMIC_RELEASE); }
+    static inline Py_ssize_t ect_tok_inside(Py_ssize_t *n) { return __atomic_load_n(n, __ATOMIC_ACQUIRE); }
+    """
+    void ect_tok_enter(Py_ssize_t* n) nogil
+    void ect_tok_leave(Py_ssize_t* n) nogil
+    Py_ssize_t ect_tok_inside(Py_ssize_t* n) nogil
 
 DEF NCP = 0x110000
 DEF C_WORD = 1
@@ -76,11 +98,11 @@ def classes(Py_ssize_t cp):
     return CLS[cp]
 
 
-cdef inline bint _ri(Py_UCS4 c) noexcept:
+cdef inline bint _ri(Py_UCS4 c) noexcept nogil:
     return 0x1F1E6 <= c <= 0x1F1FF
 
 
-cdef inline Py_ssize_t _one(int kind, void* data, Py_ssize_t p, Py_ssize_t n) noexcept:
+cdef inline Py_ssize_t _one(int kind, void* data, Py_ssize_t p, Py_ssize_t n) noexcept nogil:
     """End of ``(?:[RI]{2}|[^\\w\\s])`` at p, or -1."""
     if p >= n:
         return -1
@@ -92,7 +114,7 @@ cdef inline Py_ssize_t _one(int kind, void* data, Py_ssize_t p, Py_ssize_t n) no
     return p + 1
 
 
-cdef inline Py_ssize_t _attached(int kind, void* data, Py_ssize_t j, Py_ssize_t n) noexcept:
+cdef inline Py_ssize_t _attached(int kind, void* data, Py_ssize_t j, Py_ssize_t n) noexcept nogil:
     while j < n and CLS[PyUnicode_READ(kind, data, j)] & C_ATTACH:
         j += 1
     return j
@@ -109,14 +131,16 @@ cdef class _Spans:
     def __dealloc__(self):
         free(self.buf)
 
-    cdef int push(self, Py_ssize_t s, Py_ssize_t e) except -1:
+    cdef int push(self, Py_ssize_t s, Py_ssize_t e) noexcept nogil:
+        """Append a span: 0, or -1 out of memory (the caller raises, holding the GIL)."""
         cdef int64_t* nb
+        cdef Py_ssize_t cap
         if self.count == self.cap:
-            self.cap = 1024 if self.cap == 0 else 2 * self.cap
-            nb = <int64_t*>realloc(self.buf, 2 * self.cap * sizeof(int64_t))
+            cap = 1024 if self.cap == 0 else 2 * self.cap
+            nb = <int64_t*>realloc(self.buf, 2 * cap * sizeof(int64_t))
             if nb == NULL:
-                raise MemoryError()
-            self.buf = nb
+                return -1
+            self.buf, self.cap = nb, cap
         self.buf[2 * self.count] = s
         self.buf[2 * self.count + 1] = e
         self.count += 1
@@ -124,7 +148,7 @@ cdef class _Spans:
 
 
 cdef inline Py_ssize_t _token(int kind, void* data, Py_ssize_t i, Py_ssize_t n, int mode,
-                              Py_ssize_t* end) noexcept:
+                              Py_ssize_t* end) noexcept nogil:
     """The start of the first token at or after i (n if there is none), its end in ``end[0]``:
     the one tokenizer loop, which :func:`spans` and :meth:`StrIndex.text_ids` both walk."""
     cdef Py_ssize_t j, k
@@ -204,16 +228,22 @@ def spans(str text, int mode):
         a[:, 1] = a[:, 0] + 1
         return a
     cdef _Spans out = _Spans()
-    while True:
-        i = _token(kind, data, i, n, mode, &e)
-        if i >= n:
-            break
-        out.push(i, e)
-        i = e
+    cdef int err = 0
+    with nogil:
+        while True:
+            i = _token(kind, data, i, n, mode, &e)
+            if i >= n:
+                break
+            if out.push(i, e):
+                err = 1
+                break
+            i = e
+    if err:
+        raise MemoryError()
     return _span_array(out)
 
 
-cdef inline uint64_t _hash(int kind, void* data, Py_ssize_t s, Py_ssize_t e) noexcept:
+cdef inline uint64_t _hash(int kind, void* data, Py_ssize_t s, Py_ssize_t e) noexcept nogil:
     """FNV-1a over the code points, then the murmur3 fmix64 finaliser."""
     cdef uint64_t h = 0xcbf29ce484222325ULL ^ <uint64_t>(e - s)
     cdef Py_ssize_t i
@@ -243,8 +273,14 @@ cdef class StrIndex:
     cdef Py_UCS4* pool
     cdef Py_ssize_t pool_len, pool_cap
     cdef readonly Py_ssize_t indexed
+    cdef PyThread_type_lock mutex  # held by sync while it changes the table; a reader takes it to enter
+    cdef Py_ssize_t readers        # lookups inside the table now (atomic)
 
     def __cinit__(self):
+        self.mutex = PyThread_allocate_lock()
+        if self.mutex == NULL:
+            raise MemoryError()
+        self.readers = 0
         self.cap = 1024
         self.hashes = <uint64_t*>malloc(self.cap * sizeof(uint64_t))
         self.slot_id = <int64_t*>malloc(self.cap * sizeof(int64_t))
@@ -259,13 +295,15 @@ cdef class StrIndex:
         self.indexed = 0
 
     def __dealloc__(self):
+        if self.mutex != NULL:
+            PyThread_free_lock(self.mutex)
         free(self.hashes)
         free(self.slot_id)
         free(self.off)
         free(self.length)
         free(self.pool)
 
-    cdef inline int64_t _find(self, int kind, void* data, Py_ssize_t s, Py_ssize_t e, uint64_t h) noexcept:
+    cdef inline int64_t _find(self, int kind, void* data, Py_ssize_t s, Py_ssize_t e, uint64_t h) noexcept nogil:
         cdef Py_ssize_t mask = self.cap - 1, pos = <Py_ssize_t>(h & <uint64_t>mask), i
         cdef int64_t tid
         cdef Py_UCS4* key
@@ -355,17 +393,27 @@ cdef class StrIndex:
         return 0
 
     def sync(self, list tokens):
-        """Index the tokens appended to the list since the last call (the caller holds the vocabulary's lock)."""
+        """Index the tokens appended to the list since the last call (the caller holds the vocabulary's
+        lock): the index's writer, alone in the table (see the module docstring)."""
         cdef Py_ssize_t n = len(tokens), i
-        self._reserve_ids(n)
-        for i in range(self.indexed, n):
-            t = tokens[i]
-            if type(t) is str:
-                self._insert(<str>t, i)
-            else:
-                self.off[i] = -1
-                self.length[i] = -1
-        self.indexed = n
+        if n == self.indexed:
+            return
+        with nogil:
+            PyThread_acquire_lock(self.mutex, WAIT_LOCK)  # no reader enters now
+            while ect_tok_inside(&self.readers):  # those inside leave within one pass over their text
+                usleep(20)
+        try:
+            self._reserve_ids(n)
+            for i in range(self.indexed, n):
+                t = tokens[i]
+                if type(t) is str:
+                    self._insert(<str>t, i)
+                else:
+                    self.off[i] = -1
+                    self.length[i] = -1
+            self.indexed = n
+        finally:
+            PyThread_release_lock(self.mutex)
 
     def text_ids(self, str text, int mode):
         """``(ids, missed)``: the id of every token of text under the tokenizer ``mode`` (as
@@ -378,18 +426,27 @@ cdef class StrIndex:
         cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i = 0, e = 0, t = 0
         cdef _Spans missed = _Spans()
         cdef int64_t r
+        cdef int err = 0
         ids = np.empty(n, dtype=np.int64)  # at most one token per character; shrunk in place below
         cdef int64_t* iv = <int64_t*>cnp.PyArray_DATA(ids)
-        while True:
-            i = _token(kind, data, i, n, mode, &e)
-            if i >= n:
-                break
-            r = self._find(kind, data, i, e, _hash(kind, data, i, e))
-            iv[t] = r
-            if r < 0:
-                missed.push(i, e)
-            t += 1
-            i = e
+        with nogil:
+            PyThread_acquire_lock(self.mutex, WAIT_LOCK)  # enter as a reader (see the module docstring)
+            ect_tok_enter(&self.readers)
+            PyThread_release_lock(self.mutex)
+            while True:
+                i = _token(kind, data, i, n, mode, &e)
+                if i >= n:
+                    break
+                r = self._find(kind, data, i, e, _hash(kind, data, i, e))
+                iv[t] = r
+                if r < 0 and missed.push(i, e):
+                    err = 1
+                    break
+                t += 1
+                i = e
+            ect_tok_leave(&self.readers)
+        if err:
+            raise MemoryError()
         if t < n:
             ids.resize(t, refcheck=False)  # realloc: no copy, and the untouched pages were never used
         return ids, _span_array(missed)

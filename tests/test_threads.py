@@ -155,6 +155,38 @@ def test_one_vocabulary_grows_from_8_threads(fast_switching):
         assert first == V.generators[ids[0]] and covered
 
 
+def test_texts_tokenized_against_one_growing_vocabulary_from_8_threads(fast_switching):
+    """The compiled tokenizer looks tokens up without the GIL while other threads add tokens: texts
+    with words of their own (each thread's syncs of the index fall inside others' lookups), then four
+    threads reading a long text while four grow the index.  With the index's writer not waiting for
+    its readers, this test crashed the interpreter (a freed table read) in 7 runs of 8."""
+    rng = random.Random(19)
+    shared_words = [f"w{i}" for i in range(50)] + ["é", "ß", "日本"]
+    texts = [" ".join(rng.choice(shared_words) if rng.random() < 0.7 else f"new{j}x{i}" for i in range(4000))
+             for j in range(32)]
+    V = ect.Vocabulary("secp256k1", namespace="threads")
+    got = run_threads(lambda j: V.text_ids(texts[j]), len(texts))
+    tokens = list(V)
+    assert len(set(tokens)) == len(tokens) and [V.id(t) for t in tokens] == list(range(len(tokens)))
+    for text, ids in zip(texts, got):
+        assert [V.token(i) for i in ids.tolist()] == text.split()  # every id names its token
+    # four threads read a long text of known words (its lookups take milliseconds) while four add
+    # 80,000 words through the same index, growing its table eight times under them
+    long_text = " ".join(rng.choice(shared_words) for _ in range(100_000))
+    for _ in range(3):
+        V = ect.Vocabulary("secp256k1", namespace="threads")
+        want = V.text_ids(long_text)
+        reads = run_threads(lambda j: [V.text_ids(long_text) for _ in range(12)] if j < 4 else
+                            [V.text_ids(" ".join(f"g{j}x{r}y{i}" for i in range(1000))) for r in range(20)], 8)
+        assert all(np.array_equal(ids, want) for ids in reads[0] + reads[1] + reads[2] + reads[3])
+        assert len(V) == len(shared_words) + 80_000
+    shared, alone = ect.Traversal("secp256k1", namespace="threads"), ect.Traversal("secp256k1", namespace="threads")
+    contexts = run_threads(lambda j: shared.compose(texts[j]), 16)
+    assert contexts == [alone.compose(t) for t in texts[:16]]
+    assert_vocabulary_consistent(shared.vocabulary)
+    assert set(shared.vocabulary) == set(alone.vocabulary)
+
+
 def test_frozen_vocabulary_reads_from_8_threads(fast_switching):
     lists = token_lists(16, 40, seed=18)
     V = ect.Vocabulary("P-256", [t for x in lists for t in x], frozen=True)
