@@ -622,7 +622,8 @@ def test_engine_ops_report_their_fields_and_goals(tmp_path, capsys):
         assert dask["tasks"] == dask["partitions"] + (2 if dask["partitions"] == 1 else 4)
         for n in bench_inputs.DASK_WORKERS:
             assert dask[f"floor{n}_s"] == pytest.approx(statistics.median(dask[f"floor{n}_all_s"]) / dask[f"floor{n}_loops"])
-            assert dask[f"floor{n}_s"] > 0
+            assert dask[f"floor{n}_s"] > 0 and dask[f"cpu{n}_s"] > 0
+        assert dask["cores"] >= 1
         for text, ratio in {
             "secp256k1 dask.compose on 2 workers vs 1": dask["us_per_op"] / dask["one_worker_us_per_token"],
             "secp256k1 dask.compose on 1 worker vs compose in one process":

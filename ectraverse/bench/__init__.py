@@ -90,8 +90,9 @@ itself, untimed):
   untimed calls per cluster warm the workers; checked: both clusters' results
   equal ``compose(text)``. Timed beside them, on each cluster, Dask alone: a
   graph of the computation's shape (the engine's pickle, a task a partition,
-  the MSM slices, their sum) whose tasks do nothing. It needs the ``dask``
-  extra: without it the op is not offered.
+  the MSM slices, their sum) whose tasks do nothing; and, untimed, the CPU a
+  call takes in all (the workers, the client and the schedulers, by
+  ``psutil``). It needs the ``dask`` extra: without it the op is not offered.
 
 ``compose`` and ``compose_chunks`` take about a second per call at full size,
 so they are timed 5 times (3 with ``--quick``; the median is reported;
@@ -139,8 +140,9 @@ and ``push_scaled_s`` (the push run scaled to the text's tokens);
 ``method``, ``two_workers_s``, ``one_worker_s``, ``one_worker_loops``,
 ``one_worker_all_s``, ``one_worker_us_per_token``, ``compose_s``,
 ``compose_loops``, ``compose_all_s``, ``compose_us_per_op``, ``speedup`` (1
-worker's time over 2 workers') and, per cluster of N workers, Dask alone as
-``floorN_s``, ``floorN_loops``, ``floorN_all_s`` and ``floorN_us_per_op``; ``window`` and ``windows``
+worker's time over 2 workers'), ``cores`` (of the machine) and, per cluster of
+N workers, Dask alone as ``floorN_s``, ``floorN_loops``, ``floorN_all_s`` and
+``floorN_us_per_op``, and ``cpuN_s`` (CPU seconds a call, every process); ``window`` and ``windows``
 have ``tokens`` (of the prefix states) and ``window_length``, and ``windows``
 has ``windows`` (per call; its ``size`` is m). A cell that failed has
 ``error`` instead of timings.

@@ -200,7 +200,8 @@ class EctraverseAdapter(Adapter):
         f"{DASK_WORKERS[1]} worker processes (one thread each), the bag ectraverse.dask.text_blocks of files holding",
         f"copies of the compose text, in blocks of 1/{DASK_PARTITIONS} of their bytes cut after newlines, against",
         "compose(text) in this process (the vocabulary hashed first: the workers hash nothing); beside them,",
-        "Dask alone: on each cluster, a graph of the computation's shape whose tasks do nothing.",
+        "Dask alone: on each cluster, a graph of the computation's shape whose tasks do nothing; and, untimed,",
+        "the CPU a call takes in all (workers, client and schedulers, by psutil, mean of 5 calls).",
     )
     missing_hint = "not importable"
 
@@ -602,6 +603,7 @@ class EctraverseAdapter(Adapter):
                       for n, (client, _) in zip(DASK_WORKERS, clusters)}
             for client, _ in clusters:
                 shape.run(client)
+            cpu = {f"cpu{n}_s": _cpu_per_call(run, client) for n, run, (client, _) in zip(DASK_WORKERS, runs, clusters)}
         except BaseException:
             close()
             raise
@@ -617,8 +619,24 @@ class EctraverseAdapter(Adapter):
                     check_text="ectraverse.dask.compose(eng, bag) on both clusters == compose(text)",
                     baseline=runs[0], baseline_ops=tokens, extra={"compose": (single, tokens), **floors},
                     info={"workers": list(DASK_WORKERS), "partitions": bag.npartitions, "copies": copies,
-                          "method": "auto", "tasks": len(shape.deps)},
+                          "method": "auto", "tasks": len(shape.deps), "cores": os.cpu_count(), **cpu},
                     close=close)
+
+
+def _cpu_per_call(run: Callable[[], Any], client: Any, calls: int = 5) -> float:
+    """CPU seconds a call of run, over every process it keeps busy: the cluster's workers and this one
+    (the client and the schedulers), the mean of ``calls`` untimed calls."""
+    import psutil  # distributed's own dependency
+
+    procs = [psutil.Process()] + [psutil.Process(pid) for pid in client.run(os.getpid).values()]
+
+    def used() -> float:
+        return sum(sum(p.cpu_times()[:2]) for p in procs)
+
+    before = used()
+    for _ in range(calls):
+        run()
+    return (used() - before) / calls
 
 
 def _nothing(*_: Any) -> int:

@@ -311,6 +311,9 @@ def _dask_cell(r: dict[str, Any], details: bool) -> Segments:
     floors = [f"{fmt_us(r[f'floor{n}_s'] * 1e6)} on {n}" for n in DASK_WORKERS if f"floor{n}_s" in r]
     if floors:
         cell.append((f"\nDask alone (its tasks doing nothing): {', '.join(floors)}", None))
+    cpu = [f"{fmt_us(r[f'cpu{n}_s'] * 1e6)} on {n}" for n in DASK_WORKERS if f"cpu{n}_s" in r]
+    if cpu:
+        cell.append((f"\nCPU a call, every process: {', '.join(cpu)} ({r['cores']} cores)", None))
     cell.append((f"\n{r['tokens']:,} tokens, {r['partitions']} partitions, {r['tasks']} tasks", "dim"))
     if details:
         cell.append((f"\n{r['loops']} call(s) ×{r['repeats']}", "dim"))
