@@ -60,10 +60,10 @@ no multiplier) and are decoded by the engine copy of the task that receives them
 contexts.
 
 **Memory per worker**: one engine copy (its vocabulary), plus, per partition in flight, its text,
-its tokens (a Python list while tokenizing, then 8 bytes a token as ids) and, for :func:`compose`,
-one coefficient per distinct token of the partition; for :func:`repeats`, 32 bytes per window of
-the partition (digest and position) and 4 per token of its state until its candidates are known,
-and the exact keys of the candidate windows only (docs/scaling.md).
+its tokens' ids (8 bytes a token; a str under a built-in tokenizer makes no Python object per token)
+and, for :func:`compose`, one coefficient per distinct token of the partition; for :func:`repeats`,
+32 bytes per window of the partition (digest and position) and 4 per token of its state until its
+candidates are known, and the exact keys of the candidate windows only (docs/scaling.md).
 """
 
 from __future__ import annotations
