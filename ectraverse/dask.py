@@ -39,12 +39,16 @@ object a partition, where ``read_text`` makes one a line)::
     table = ed.repeats(eng, ed.text_blocks(files, blocksize=None), 13).compute()
 
 **What crosses the wire.**  The engine is pickled once (it keeps its pickle while its vocabulary is
-unchanged), and the graph holds that pickle once, under one key (``ectraverse-engine-<digest>``): on a distributed cluster each worker fetches
-it once per computation, and every process unpickles it once and keeps the copy (up to
-:data:`KEEP_ENGINES` of them) while the pickle is the same, as
-:meth:`~ectraverse.Traversal.compose_chunks` does.  (Dask's ``processes`` scheduler sends a task's
-arguments with the task, so there the pickle travels with every partition, but is still unpickled
-once per process.)  The engine's pickle holds its vocabulary, with the generators already hashed: a
+unchanged), under one key (``ectraverse-engine-<digest>``).  With a distributed client current when
+a function is called (the default client, or ``with client.as_current():``), that pickle is
+scattered to every worker of its cluster the first time and kept there (a future a pickle, the
+:data:`KEEP_ENGINES` most recently used): later calls' graphs only name it, and the lazy results
+belong to that client's cluster.  Without one (Dask's own schedulers, or a client chosen only at
+compute time) the graph holds the pickle, and each worker fetches it once per computation.  Every
+process unpickles it once and keeps the copy (up to :data:`KEEP_ENGINES` of them) while the pickle
+is the same, as :meth:`~ectraverse.Traversal.compose_chunks` does.  (Dask's ``processes`` scheduler
+sends a task's arguments with the task, so there the pickle travels with every partition, but is
+still unpickled once per process.)  The engine's pickle holds its vocabulary, with the generators already hashed: a
 warm vocabulary (:meth:`~ectraverse.Vocabulary.from_corpus`, or one compose of a sample) means the
 workers hash nothing.  An open vocabulary grows in each worker independently (their ids differ), so
 nothing that crosses between tasks is in ids: :func:`compose` merges parts that carry their tokens
@@ -71,6 +75,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import sys
 import threading
 import uuid
 import weakref
@@ -100,10 +105,13 @@ from ectraverse.context import Context
 from ectraverse.point import MSM_ROWS_PER_THREAD, PointArray, _distinct_lookup
 from ectraverse.traverse import Traversal, _concat, _index, _window_digests
 
-__all__ = ["KEEP_ENGINES", "METHODS", "TextBlockError", "compose", "prefixes", "repeats", "text_blocks"]
+__all__ = ["KEEP_ENGINES", "METHODS", "MSM_TASKS", "TextBlockError", "compose", "prefixes", "repeats", "text_blocks"]
 
 #: How many engines unpickled from a graph each process keeps (the most recently used).
 KEEP_ENGINES = 4
+#: At most how many tasks :func:`compose` cuts the final multi-scalar multiplication into by default (each
+#: reads every part at the top of the tree, so more slices mean more of them crossing the wire).
+MSM_TASKS = 8
 #: The ways :func:`compose` merges partitions: ``"auto"`` chooses (see :func:`compose`).
 METHODS = ("auto", "coefficients", "points")
 
@@ -121,6 +129,7 @@ _lock = threading.Lock()
 _originals: weakref.WeakValueDictionary = weakref.WeakValueDictionary()  # digest -> an engine shipped from here
 _copies: OrderedDict = OrderedDict()  # digest -> the engine unpickled here from that pickle
 _unpickled = 0  # how many engines this process has unpickled (the tests read it)
+_scatters: dict = {}  # a running client -> {key: the future of a handle scattered on its cluster}
 
 
 class _Handle(tuple):
@@ -137,12 +146,55 @@ def _sizeof_handle(handle: _Handle) -> int:
     return 1024
 
 
-def _ship(engine: Traversal):
-    """The engine as one Delayed :class:`_Handle`, under a key named by the digest."""
+def _client():
+    """The current distributed client (``Client.current()``: one made current by ``with
+    client.as_current()``, else the default client) when it is synchronous and running; else None
+    (no client: Dask's own schedulers; distributed is never imported here)."""
+    distributed = sys.modules.get("distributed")
+    if distributed is None:
+        return None
+    try:
+        client = distributed.Client.current(allow_global=True)
+    except ValueError:
+        return None
+    return None if client.asynchronous or client.status != "running" else client
+
+
+def _ship(engine: Traversal, client=None):
+    """The engine as one Delayed :class:`_Handle`, under a key named by the digest: given a client
+    (:func:`_client`), a future of it scattered to the client's cluster once (:func:`_scattered`);
+    else the pickle itself, in the graph."""
     digest, blob, base = engine._pickled()
     with _lock:
         _originals[digest] = engine  # in this process the tasks use the engine itself (threads, synchronous)
-    return dask.delayed(_Handle((digest, blob, base)), name="ectraverse-engine-" + digest.hex(), traverse=False)
+    key, handle = "ectraverse-engine-" + digest.hex(), _Handle((digest, blob, base))
+    future = None if client is None else _scattered(client, key, handle)
+    if future is not None:
+        return dask.delayed(future)
+    return dask.delayed(handle, name=key, traverse=False)
+
+
+def _scattered(client, key: str, handle: _Handle):
+    """The handle's future on the client's cluster, scattered to every worker the first time and kept
+    (the :data:`KEEP_ENGINES` most recently used a client; evicting a future frees the workers'
+    copies); None if the cluster has no workers yet (scattering would wait for one)."""
+    with _lock:
+        for closed in [c for c in _scatters if c.status != "running"]:  # their futures hold them
+            del _scatters[closed]
+        kept = _scatters.setdefault(client, OrderedDict())
+        future = kept.get(key)
+        if future is not None and future.status == "finished":  # not lost with its workers, nor cancelled
+            kept.move_to_end(key)
+            return future
+    if not client.nthreads():
+        return None
+    future = client.scatter({key: handle}, broadcast=True, hash=False)[key]
+    with _lock:
+        kept[key] = future
+        kept.move_to_end(key)
+        while len(kept) > KEEP_ENGINES:
+            kept.popitem(last=False)
+    return future
 
 
 def _local(handle: tuple[bytes, bytes, int]) -> Traversal:
@@ -446,7 +498,7 @@ def _split_every(split_every) -> int:
     return split_every
 
 
-def compose(engine: Traversal, bag, *, split_every: int = 8, method: str = "auto", msm_tasks: int = 2):
+def compose(engine: Traversal, bag, *, split_every: int = 8, method: str = "auto", msm_tasks: int | None = None):
     """The context of the bag's elements' token sequences end to end, in order, as a lazy Dask object
     (a ``dask.delayed`` value): ``.compute()`` gives exactly ``engine.compose`` of that sequence.
 
@@ -475,7 +527,8 @@ def compose(engine: Traversal, bag, *, split_every: int = 8, method: str = "auto
         split_every: how many parts a merge task takes, at least 2.
         method: ``"auto"``, ``"coefficients"`` or ``"points"``.
         msm_tasks: into how many tasks the final multi-scalar multiplication is cut (coefficients;
-            at least 1; fewer when it is short).
+            at least 1; fewer when it is short); None: as many as the threads of the current
+            distributed client's workers (this machine's cores without one), at most :data:`MSM_TASKS`.
 
     Raises:
         TypeError: engine is not a Traversal, bag not a Bag, split_every not an int; an engine whose
@@ -494,10 +547,13 @@ def compose(engine: Traversal, bag, *, split_every: int = 8, method: str = "auto
     _check(engine, bag)
     split_every = _split_every(split_every)
     method = _method(engine, method, bag.npartitions)
+    client = _client()
+    if msm_tasks is None:
+        msm_tasks = min(MSM_TASKS, sum(client.nthreads().values()) if client is not None else os.cpu_count() or 1)
     msm_tasks = _index("msm_tasks", msm_tasks)
     if msm_tasks < 1:
         raise ValueError(f"msm_tasks must be at least 1, not {msm_tasks}")
-    handle = _ship(engine)
+    handle = _ship(engine, client)
     # keys of this call's own: a graph with the keys of an earlier call would be served that call's
     # results while the cluster holds them, or be cancelled with them when they are released
     level = _each_partition(bag, _compose_partition, handle, method, name="ectraverse-compose-" + uuid.uuid4().hex)
@@ -580,7 +636,7 @@ def prefixes(engine: Traversal, bag):
         True
     """
     _check(engine, bag)
-    handle = _ship(engine)
+    handle = _ship(engine, _client())
     local = _each_partition(bag, _element_starts, handle, name="ectraverse-starts-" + uuid.uuid4().hex)
     starts = dask.delayed(_partition_starts, pure=True)(handle, *local)
     return db.from_delayed([dask.delayed(_prefix_partition, pure=True)(handle, loc, starts, i)
@@ -712,7 +768,7 @@ def repeats(engine: Traversal, bag, m: int):
     m = _index("window length m", m)
     if m < 1:
         raise ValueError(f"window length m must be a positive int, not {m}")
-    handle = _ship(engine)
+    handle = _ship(engine, _client())
     phase1 = _each_partition(bag, _windows_partition, handle, m, name="ectraverse-windows-" + uuid.uuid4().hex,
                              index=True)
     P = len(phase1)

@@ -15,7 +15,7 @@ import statistics
 import pytest
 
 import ectraverse
-from ectraverse import bench
+from ectraverse import bench, cli
 from ectraverse.bench import adapters, args, ops, runner
 from ectraverse.bench import goals as bench_goals
 from ectraverse.bench import inputs as bench_inputs
@@ -23,7 +23,7 @@ from ectraverse.bench import inputs as bench_inputs
 from child import run_python
 
 FAST = ["--quick", "--no-progress", "--min-time", "0.002"]
-TINY_ENGINE = ["--compose-tokens", "300", "--prefix-tokens", "40", "--dask-tokens", "300"]
+TINY_ENGINE = ["--compose-tokens", "300", "--prefix-tokens", "40", "--dask-tokens", "300", "--dask-block-bytes", "400"]
 RESULT_KEYS = {"impl", "curve", "op", "size", "us_per_op", "ops_per_s", "loops", "repeats",
                "median_s", "all_s"}
 
@@ -98,7 +98,7 @@ def test_quick_run_writes_json(tmp_path, capsys):
                                  "batch_sizes": {"batch_add": 10000, "batch_mul_g": 1000,
                                                  "hash_to_curve_batch": 1000},
                                  "vocab_tokens": 100000, "compose_tokens": 100000, "dask_tokens": 200000,
-                                 "prefix_tokens": 10000}
+                                 "prefix_tokens": 10000, "dask_block_bytes": 8 << 20}
     [r] = data["results"]
     assert (r["impl"], r["curve"], r["op"], r["size"]) == ("reference", "secp256k1", "add", None)
     check_result(r)
@@ -611,15 +611,19 @@ def test_engine_ops_report_their_fields_and_goals(tmp_path, capsys):
     if HAS_DASK:  # 2 workers timed against 1 and against compose in this process, side by side
         dask = rows["dask", 300]
         assert dask["per"] == "token" and dask["copies"] == 1
-        assert dask["ops_per_call"] == dask["tokens"] == corpus.tokens and dask["partitions"] >= 1
+        assert dask["ops_per_call"] == dask["tokens"] == corpus.tokens and dask["block_bytes"] == 400
+        assert dask["partitions"] > 1  # blocks of 400 bytes cut after newlines
         assert dask["workers"] == list(bench_inputs.DASK_WORKERS)
         assert dask["two_workers_s"] == pytest.approx(dask["us_per_call"] / 1e6)
         assert dask["one_worker_s"] == pytest.approx(statistics.median(dask["one_worker_all_s"]) / dask["one_worker_loops"])
         assert dask["compose_s"] == pytest.approx(statistics.median(dask["compose_all_s"]) / dask["compose_loops"])
         assert dask["compose_us_per_op"] == pytest.approx(dask["compose_s"] * 1e6 / dask["tokens"])
         assert dask["speedup"] == pytest.approx(dask["one_worker_s"] / dask["two_workers_s"])
-        # Dask alone: a graph of the same shape (engine, a task a partition, the MSM slices, their sum)
-        assert dask["tasks"] == dask["partitions"] + (2 if dask["partitions"] == 1 else 4)
+        # Dask alone: a graph of the same shape (the engine, a task a partition, then on 1 worker thread
+        # the merges above 8 parts and the MSM, on 2 the 2 MSM slices and their sum)
+        p = dask["partitions"]
+        assert dask["tasks1"] == p + 2 + (0 if p <= 8 else -(-p // 8))
+        assert dask["tasks2"] == p + (2 if p == 1 else 4)
         for n in bench_inputs.DASK_WORKERS:
             assert dask[f"floor{n}_s"] == pytest.approx(statistics.median(dask[f"floor{n}_all_s"]) / dask[f"floor{n}_loops"])
             assert dask[f"floor{n}_s"] > 0 and dask[f"cpu{n}_s"] > 0
@@ -653,6 +657,7 @@ def test_engine_ops_report_their_fields_and_goals(tmp_path, capsys):
     assert memory["status"] == "pass"
     assert data["meta"]["selection"]["compose_tokens"] == 300
     assert data["meta"]["selection"]["prefix_tokens"] == 40
+    assert data["meta"]["selection"]["dask_block_bytes"] == 400
     assert data["meta"]["method"]["engine_repeats"] == 3
     out = capsys.readouterr().out
     for label in ("compose (~300 tokens)", "windows(8)", "window (length 8)", "compose_chunks (~300 tokens"):
@@ -717,8 +722,11 @@ def test_engine_op_sizes_and_repeats():
                           ("push", None), ("repeats", 100_000), ("window", None), ("windows", 4), ("windows", 8)],
                          key=lambda t: (t[0], t[1] or 0))
     assert (s.repeats, s.repeats_of["compose"]) == (3, 3)
-    s, _, _ = plan("--repeats", "4", "--compose-tokens", "500", "--prefix-tokens", "64", "--dask-tokens", "700")
+    assert s.dask_block_bytes == bench_inputs.DASK_BLOCK_BYTES == cli.DASK_BLOCK_BYTES  # as compose --scheduler reads
+    s, _, _ = plan("--repeats", "4", "--compose-tokens", "500", "--prefix-tokens", "64", "--dask-tokens", "700",
+                   "--dask-block-bytes", "1000")
     assert (s.repeats_of["compose"], s.sizes["compose"], s.prefix_tokens) == (4, (500,), 64)
+    assert s.dask_block_bytes == 1000
     assert s.sizes["dask"] == (700,)
 
 

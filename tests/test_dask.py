@@ -417,6 +417,59 @@ def test_local_cluster_spreads_few_partitions(cluster_client, tmp_path):
     assert len(workers) == 2
 
 
+def test_a_current_client_gets_the_engine_scattered_once(cluster_client):
+    """Under a current client the engine is scattered to every worker once and later graphs only name
+    it; its future is kept per client (the last KEEP_ENGINES pickles), and scattered again once lost."""
+    import distributed
+
+    eng = Traversal("secp256k1", namespace="scattered once")
+    items = [f"{' '.join(WORDS[(i + j) % 8] for j in range(i % 6))}\n" for i in range(40)]
+    bag = db.from_sequence(items, npartitions=4)
+    eng.compose("".join(items))  # the vocabulary holds every token: the pickle stays the same
+    key = "ectraverse-engine-" + eng._pickled()[0].hex()
+
+    def engine_value(lazy):
+        return dict(lazy.__dask_graph__())[key]
+
+    with cluster_client.as_current():
+        first, again = ed.compose(eng, bag), ed.compose(eng, bag)
+        future = engine_value(first)
+        assert isinstance(future, distributed.Future) and future.key == key and engine_value(again) is future
+        assert len(cluster_client.who_has([future])[key]) == 2  # on both workers before any computation
+        assert cluster_client.compute(first).result() == cluster_client.compute(again).result() == \
+            eng.compose("".join(items))
+        assert isinstance(engine_value(ed.prefixes(eng, bag)), distributed.Future)
+        assert computed_groups(cluster_client.compute(ed.repeats(eng, bag, 2)).result()) == brute_repeats(eng, items, 2)
+        others = [Traversal("secp256k1", namespace=f"other {i}") for i in range(ed.KEEP_ENGINES)]
+        for other in others:  # KEEP_ENGINES more engines: the first one's future is let go
+            ed.compose(other, bag)
+        assert key not in ed._scatters[cluster_client]
+        renewed = engine_value(ed.compose(eng, bag))
+        assert renewed.status == "finished" and key in ed._scatters[cluster_client]
+        renewed.cancel()  # lost (a restart, its workers gone): scattered again
+        assert engine_value(ed.compose(eng, bag)).status == "finished"
+    # without a current client the graph holds the pickle itself, and the tasks run as before
+    lazy = ed.compose(eng, bag)
+    value = engine_value(lazy)
+    assert isinstance(getattr(value, "value", value), ed._Handle)  # in Dask's task spec, a DataNode of it
+    assert lazy.compute(**SYNC) == cluster_client.compute(lazy).result() == eng.compose("".join(items))
+
+
+def test_msm_tasks_default_to_the_threads_of_the_current_client(cluster_client):
+    """Two slices of the final MSM on the two one-thread workers; without a client, this machine's cores
+    (at most MSM_TASKS); one slice is one task (no sum)."""
+    bag = db.from_sequence([f"{w}\n" for w in WORDS] * 4, npartitions=3)
+    eng = Traversal("secp256k1")
+
+    def slices(lazy):
+        return sum(1 for k in dict(lazy.__dask_graph__()) if str(k).startswith("_msm_slice-"))
+
+    with cluster_client.as_current():
+        assert slices(ed.compose(eng, bag)) == 2
+    assert slices(ed.compose(eng, bag)) == min(ed.MSM_TASKS, os.cpu_count() or 1) if (os.cpu_count() or 1) > 1 else 0
+    assert slices(ed.compose(eng, bag, msm_tasks=1)) == 0 and slices(ed.compose(eng, bag, msm_tasks=3)) == 3
+
+
 def _unpickled_here() -> int:
     import ectraverse.dask
 

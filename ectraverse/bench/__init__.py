@@ -84,13 +84,17 @@ itself, untimed):
   process, the three timed side by side, repeat by repeat
   (:func:`measure_group`); the bag is ``ectraverse.dask.text_blocks`` of copies
   of the compose text, one file each, as many as make about 4x10**6 tokens
-  (2x10**5 with ``--quick``; ``--dask-tokens``), in blocks of a sixteenth of
-  its bytes cut after newlines (each file cut apart: 16 partitions for 4
-  files); the vocabulary is hashed before the engine is shipped, and two
-  untimed calls per cluster warm the workers; checked: both clusters' results
-  equal ``compose(text)``. Timed beside them, on each cluster, Dask alone: a
-  graph of the computation's shape (the engine's pickle, a task a partition,
-  the MSM slices, their sum) whose tasks do nothing; and, untimed, the CPU a
+  (2x10**5 with ``--quick``; ``--dask-tokens``), read in blocks of about
+  8 MiB cut after newlines, as ``ectraverse compose --scheduler`` reads
+  files (``--dask-block-bytes``; a block a file at the default size: 4
+  partitions); each call is computed under its cluster's client made current,
+  as under a default client, so the engine is scattered to the workers once;
+  the vocabulary is hashed before that, and two untimed calls per cluster
+  warm the workers; checked: both clusters' results equal ``compose(text)``.
+  Timed beside them, on each cluster, Dask alone: a graph of the
+  computation's shape (the engine, a task a partition, the merges and the
+  MSM: one task on one worker thread, two slices and their sum on two) whose
+  tasks do nothing; and, untimed, the CPU a
   call takes in all (the workers, the client and the schedulers, by
   ``psutil``). It needs the ``dask`` extra: without it the op is not offered.
 
@@ -136,7 +140,8 @@ and ``push_scaled_s`` (the push run scaled to the text's tokens);
 ``chunk_chars``, ``chunks_s`` (seconds per call), ``compose_s``,
 ``compose_loops``, ``compose_all_s``, ``compose_us_per_token`` and
 ``compose_tokens_per_s`` (compose in one process); ``dask`` also
-``copies``, ``partitions``, ``tasks`` (of the computation's graph), ``workers``,
+``copies``, ``block_bytes``, ``partitions``, ``tasks1`` and ``tasks2`` (of the
+computation's graph on each cluster), ``workers``,
 ``method``, ``two_workers_s``, ``one_worker_s``, ``one_worker_loops``,
 ``one_worker_all_s``, ``one_worker_us_per_token``, ``compose_s``,
 ``compose_loops``, ``compose_all_s``, ``compose_us_per_op``, ``speedup`` (1

@@ -29,7 +29,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from ectraverse import rfc9380
-from ectraverse.bench.inputs import (CHUNK_WORKERS, CURVES, DASK_PARTITIONS, DASK_WORKERS, H2C_DST, REPEATS_M,
+from ectraverse.bench.inputs import (CHUNK_WORKERS, CURVES, DASK_BLOCK_BYTES, DASK_WORKERS, H2C_DST, REPEATS_M,
                                      SINGLE_INPUTS, WINDOW_LENGTH, OpInputs, x_of)
 from ectraverse.bench.ops import OPS
 from ectraverse.curves import named_params
@@ -198,8 +198,10 @@ class EctraverseAdapter(Adapter):
         "returning Python lists; peak memory of one call of each by tracemalloc (untimed).",
         f"dask = ectraverse.dask.compose(eng, bag).compute() on LocalClusters of {DASK_WORKERS[0]} and",
         f"{DASK_WORKERS[1]} worker processes (one thread each), the bag ectraverse.dask.text_blocks of files holding",
-        f"copies of the compose text, in blocks of 1/{DASK_PARTITIONS} of their bytes cut after newlines, against",
-        "compose(text) in this process (the vocabulary hashed first: the workers hash nothing); beside them,",
+        f"copies of the compose text, one file each, read in blocks of about {DASK_BLOCK_BYTES >> 20} MiB cut after",
+        "newlines (--dask-block-bytes; as 'ectraverse compose --scheduler' reads files), computed as under a default",
+        "client (the engine scattered to the workers once), against compose(text) in this process (the vocabulary",
+        "hashed first: the workers hash nothing); beside them,",
         "Dask alone: on each cluster, a graph of the computation's shape whose tasks do nothing; and, untimed,",
         "the CPU a call takes in all (workers, client and schedulers, by psutil, mean of 5 calls).",
     )
@@ -590,19 +592,24 @@ class EctraverseAdapter(Adapter):
                 paths.append(os.path.join(tmp, f"copy{i}.txt"))
                 with open(paths[-1], "w", encoding="utf-8", newline="") as f:
                     f.write(text)
-            size = sum(os.path.getsize(p) for p in paths)
-            bag = ed.text_blocks(paths, blocksize=size // DASK_PARTITIONS + 1)
+            bag = ed.text_blocks(paths, blocksize=inputs.info["block_bytes"])
             for n in DASK_WORKERS:
                 cluster = distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
                                                    dashboard_address=":0", silence_logs=logging.ERROR)
                 clusters.append((distributed.Client(cluster, set_as_default=False), cluster))
-            runs = [lambda client=client: client.compute(ed.compose(eng, bag)).result() for client, _ in clusters]
+            def run(client: Any) -> Any:
+                with client.as_current():  # as under a default client: the engine scattered once, kept
+                    return client.compute(ed.compose(eng, bag)).result()
+
+            runs = [lambda client=client: run(client) for client, _ in clusters]
             warm = [run() for run in runs for _ in range(2)]  # untimed: workers import, unpickle the engine
-            shape = _DaskShape(ed.compose(eng, bag))
-            floors = {f"floor{n}": (lambda client=client: shape.run(client), tokens)
-                      for n, (client, _) in zip(DASK_WORKERS, clusters)}
-            for client, _ in clusters:
+            floors, tasks = {}, {}
+            for n, (client, _) in zip(DASK_WORKERS, clusters):
+                with client.as_current():
+                    shape = _DaskShape(ed.compose(eng, bag))
                 shape.run(client)
+                floors[f"floor{n}"] = (lambda client=client, shape=shape: shape.run(client), tokens)
+                tasks[f"tasks{n}"] = len(shape.deps)
             cpu = {f"cpu{n}_s": _cpu_per_call(run, client) for n, run, (client, _) in zip(DASK_WORKERS, runs, clusters)}
         except BaseException:
             close()
@@ -619,7 +626,8 @@ class EctraverseAdapter(Adapter):
                     check_text="ectraverse.dask.compose(eng, bag) on both clusters == compose(text)",
                     baseline=runs[0], baseline_ops=tokens, extra={"compose": (single, tokens), **floors},
                     info={"workers": list(DASK_WORKERS), "partitions": bag.npartitions, "copies": copies,
-                          "method": "auto", "tasks": len(shape.deps), "cores": os.cpu_count(), **cpu},
+                          "block_bytes": inputs.info["block_bytes"],
+                          "method": "auto", **tasks, "cores": os.cpu_count(), **cpu},
                     close=close)
 
 

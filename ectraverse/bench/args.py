@@ -16,7 +16,7 @@ from typing import Any
 
 from ectraverse._args import ArgumentParser, positive_int
 from ectraverse.bench.adapters import ADAPTERS
-from ectraverse.bench.inputs import WINDOW_LENGTH, WINDOWS_M
+from ectraverse.bench.inputs import DASK_BLOCK_BYTES, WINDOW_LENGTH, WINDOWS_M
 from ectraverse.bench.ops import CURVES, LAYER_CURVES, OPS, QUICK_CURVES, Sizes, ops_of_layer
 from ectraverse.curves import named_params
 
@@ -137,6 +137,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
                         help="tokens of the dask op's bag: copies of that text, as many as make about N "
                              "(default 4000000, 200000 with --quick); needs the dask extra "
                              "(pip install \"ectraverse[dask]\")")
+    parser.add_argument("--dask-block-bytes", type=positive_int, metavar="N",
+                        help="the dask op reads its files in text blocks of about N bytes, cut after "
+                             f"newlines (default {DASK_BLOCK_BYTES}, as 'ectraverse compose --scheduler' "
+                             "reads them: a block a file at the default size)")
     parser.add_argument("--prefix-tokens", type=positive_int, metavar="N",
                         help="the first N tokens of that text make the prefix states of window and "
                              "windows, push's tokens (the first 64) and compose's push run (at most the "
@@ -199,6 +203,7 @@ class Settings:
     sizes: dict[str, tuple[int | None, ...]]
     repeats_of: dict[str, int]
     prefix_tokens: int
+    dask_block_bytes: int
     seed: int
     progress: bool
     details: bool
@@ -233,6 +238,7 @@ class Settings:
             sizes={name: _sizes(op.sizes, args, q) for name, op in OPS.items()},
             repeats_of={name: args.repeats or (op.repeats[q] if op.repeats else repeats) for name, op in OPS.items()},
             prefix_tokens=args.prefix_tokens or PREFIX_TOKENS,
+            dask_block_bytes=args.dask_block_bytes or DASK_BLOCK_BYTES,
             seed=args.seed,
             progress=not args.no_progress,
             details=args.details,
@@ -254,6 +260,7 @@ class Settings:
             else:
                 out[opt.selection] = sizes[0]
         out["prefix_tokens"] = self.prefix_tokens
+        out["dask_block_bytes"] = self.dask_block_bytes
         return out
 
 

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from ectraverse.bench.ops import Op
 
 __all__ = ["CURVES", "H2C_DST", "SINGLE_INPUTS", "VARIANTS", "CHECK_MSM_MAX", "WINDOW_LENGTH", "WINDOWS_M",
-           "CHUNK_WORKERS", "DASK_WORKERS", "DASK_PARTITIONS", "Drawn", "Drawer", "OpInputs", "InputFactory",
+           "CHUNK_WORKERS", "DASK_WORKERS", "DASK_BLOCK_BYTES", "Drawn", "Drawer", "OpInputs", "InputFactory",
            "curve_params", "x_of"]
 
 CURVES = ("secp256k1", "P-256", "P-384", "P-521", "BN254", "BLS12-381")
@@ -59,9 +59,10 @@ REPEATS_M = 8
 DASK_WORKERS = (1, 2)
 """Worker processes of the ``dask`` op's two LocalClusters (one thread each)."""
 
-DASK_PARTITIONS = 16
-"""The ``dask`` op's bag is read in ``text_blocks`` of 1/16 of its bytes, cut after newlines (each file
-apart, so the partitions number about this many)."""
+DASK_BLOCK_BYTES = 8 << 20
+"""The ``dask`` op reads its files in ``text_blocks`` of about this many bytes by default
+(``--dask-block-bytes``), as ``ectraverse compose --scheduler`` does (``ectraverse.cli.DASK_BLOCK_BYTES``):
+a block a file at the default size, 4 partitions for 4·10⁶ tokens."""
 
 Point = tuple[int, int]
 
@@ -231,12 +232,15 @@ class InputFactory:
         params: the curves' parameters, by name (:func:`curve_params`).
         seed: the run's ``--seed``.
         prefix_tokens: how many of the corpus text's first tokens the engine ops take.
+        dask_block_bytes: about how many bytes a block of the ``dask`` op's files holds.
     """
 
-    def __init__(self, params: dict[str, CurveParams], seed: int, prefix_tokens: int = 10_000) -> None:
+    def __init__(self, params: dict[str, CurveParams], seed: int, prefix_tokens: int = 10_000,
+                 dask_block_bytes: int = DASK_BLOCK_BYTES) -> None:
         self._params = params
         self._seed = seed
         self.prefix_size = prefix_tokens
+        self.dask_block_bytes = dask_block_bytes
         self._pools: dict[str, _PointPool] = {}
         self._corpora: dict[int, _Corpus] = {}
         self._prefixes: dict[int, list[str]] = {}
@@ -375,11 +379,12 @@ def text_chunks(f: InputFactory, c: CurveParams, size: int | None, rng: random.R
 
 def dask_text(f: InputFactory, c: CurveParams, size: int | None, rng: random.Random) -> Drawn:
     """``[text, copies]``: the corpus text (the stdlib files joined by ``"\\n"``, at most all of them) and how
-    many copies of it, one file each, make about ``size`` tokens."""
+    many copies of it, one file each, make about ``size`` tokens (info: also ``block_bytes``, the files'
+    blocks' size)."""
     assert size is not None
     corpus = f.corpus(size)
     copies = max(1, round(size / corpus.tokens))
-    info = {**corpus.info(), "tokens": corpus.tokens * copies, "copies": copies,
+    info = {**corpus.info(), "tokens": corpus.tokens * copies, "copies": copies, "block_bytes": f.dask_block_bytes,
             "corpus": f"{corpus.source}, {copies} cop{'y' if copies == 1 else 'ies'}"}
     return Drawn(["\n".join(corpus.texts), copies], info=info)
 

@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ectraverse.bench import inputs as draw
-from ectraverse.bench.inputs import (CHUNK_WORKERS, CURVES, DASK_PARTITIONS, DASK_WORKERS, REPEATS_M, WINDOW_LENGTH,
+from ectraverse.bench.inputs import (CHUNK_WORKERS, CURVES, DASK_BLOCK_BYTES, DASK_WORKERS, REPEATS_M, WINDOW_LENGTH,
                                      WINDOWS_M)
 from ectraverse.bench.units import fmt_rate, fmt_us, speed
 
@@ -314,7 +314,8 @@ def _dask_cell(r: dict[str, Any], details: bool) -> Segments:
     cpu = [f"{fmt_us(r[f'cpu{n}_s'] * 1e6)} on {n}" for n in DASK_WORKERS if f"cpu{n}_s" in r]
     if cpu:
         cell.append((f"\nCPU a call, every process: {', '.join(cpu)} ({r['cores']} cores)", None))
-    cell.append((f"\n{r['tokens']:,} tokens, {r['partitions']} partitions, {r['tasks']} tasks", "dim"))
+    tasks = ", ".join(f"{r[f'tasks{n}']} on {n}" for n in DASK_WORKERS if f"tasks{n}" in r)
+    cell.append((f"\n{r['tokens']:,} tokens, {r['partitions']} partitions, tasks: {tasks}", "dim"))
     if details:
         cell.append((f"\n{r['loops']} call(s) ×{r['repeats']}", "dim"))
     return cell
@@ -485,7 +486,8 @@ OPS: Mapping[str, Op] = _table(
        goals=(Goal(f"{{curve}} compose_chunks ({CHUNK_WORKERS} processes) vs compose in one process", "≤ 1/1.5",
                    ANY, vs_field="compose_us_per_token"),),
        row=_chunks_row, cell=_chunks_cell, caption="compose_chunks: the whole call", method=_compose_method),
-    Op("dask", f"ectraverse.dask.compose of a bag (copies of the compose text, blocks of 1/{DASK_PARTITIONS}) on "
+    Op("dask", f"ectraverse.dask.compose of a bag (copies of the compose text, blocks of "
+       f"{DASK_BLOCK_BYTES >> 20} MiB) on "
        f"LocalClusters of {DASK_WORKERS[1]} and {DASK_WORKERS[0]} worker processes, against compose in one process",
        "engine", "whole", "token", draw.dask_text, f"{{name}} (~{{size:,}} tokens, {DASK_WORKERS[1]} workers)",
        Sizes((4_000_000,), (200_000,), DASK_TOKENS),

@@ -249,7 +249,7 @@ def run(args: argparse.Namespace, *, argv: Sequence[str] | None = None) -> int:
         err.print("ectraverse bench: nothing to measure: no installed implementation offers the "
                   "selected curves and operations")
         return 1
-    factory = InputFactory(curve_params(), s.seed, s.prefix_tokens)
+    factory = InputFactory(curve_params(), s.seed, s.prefix_tokens, s.dask_block_bytes)
     results = _run_tasks(s, tasks, adapters, factory, err)
     goal_rows = goals.evaluate(results, s.curves)
     meta = report.meta(s, adapters, unavailable, skipped, argv)
