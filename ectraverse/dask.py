@@ -528,7 +528,8 @@ def compose(engine: Traversal, bag, *, split_every: int = 8, method: str = "auto
         method: ``"auto"``, ``"coefficients"`` or ``"points"``.
         msm_tasks: into how many tasks the final multi-scalar multiplication is cut (coefficients;
             at least 1; fewer when it is short); None: as many as the threads of the current
-            distributed client's workers (this machine's cores without one), at most :data:`MSM_TASKS`.
+            distributed client's workers (this machine's cores without one), at least 1 and at most
+            :data:`MSM_TASKS`.
 
     Raises:
         TypeError: engine is not a Traversal, bag not a Bag, split_every not an int; an engine whose
@@ -549,7 +550,8 @@ def compose(engine: Traversal, bag, *, split_every: int = 8, method: str = "auto
     method = _method(engine, method, bag.npartitions)
     client = _client()
     if msm_tasks is None:
-        msm_tasks = min(MSM_TASKS, sum(client.nthreads().values()) if client is not None else os.cpu_count() or 1)
+        threads = sum(client.nthreads().values()) if client is not None else os.cpu_count()
+        msm_tasks = max(1, min(MSM_TASKS, threads or 1))  # a cluster with no workers yet: one
     msm_tasks = _index("msm_tasks", msm_tasks)
     if msm_tasks < 1:
         raise ValueError(f"msm_tasks must be at least 1, not {msm_tasks}")

@@ -455,6 +455,18 @@ def test_a_current_client_gets_the_engine_scattered_once(cluster_client):
     assert lazy.compute(**SYNC) == cluster_client.compute(lazy).result() == eng.compose("".join(items))
 
 
+def test_a_client_without_workers_gets_the_engine_in_the_graph():
+    """Scattering would wait for a worker (an adaptive cluster scaled to none): the pickle goes in the graph."""
+    distributed = pytest.importorskip("distributed")
+    eng = Traversal("secp256k1")
+    with distributed.LocalCluster(n_workers=0, processes=False, dashboard_address=":0") as cluster, \
+            distributed.Client(cluster, set_as_default=False) as client, client.as_current():
+        lazy = ed.compose(eng, db.from_sequence(["a b\n", "c\n"], npartitions=2))
+    value = dict(lazy.__dask_graph__())["ectraverse-engine-" + eng._pickled()[0].hex()]
+    assert isinstance(getattr(value, "value", value), ed._Handle)
+    assert lazy.compute(**SYNC) == eng.compose("a b c")
+
+
 def test_msm_tasks_default_to_the_threads_of_the_current_client(cluster_client):
     """Two slices of the final MSM on the two one-thread workers; without a client, this machine's cores
     (at most MSM_TASKS); one slice is one task (no sum)."""
