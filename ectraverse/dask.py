@@ -38,30 +38,30 @@ object a partition, where ``read_text`` makes one a line)::
     whole = ed.compose(eng, ed.text_blocks(files)).compute()     # the same context
     table = ed.repeats(eng, ed.text_blocks(files, blocksize=None), 13).compute()
 
-**What crosses the wire.**  The engine is pickled once (it keeps its pickle while its vocabulary is
-unchanged), under one key (``ectraverse-engine-<digest>``).  With a distributed client current when
-a function is called (the default client, or ``with client.as_current():``), that pickle is
-scattered to every worker of its cluster the first time and kept there (a future a pickle, the
+**What crosses the wire.** The engine is pickled once (it keeps its pickle while its vocabulary is
+unchanged), under one key (``ectraverse-engine-<digest>``). With a distributed client current when a
+function is called (the default client, or ``with client.as_current():``), that pickle is scattered
+to every worker of its cluster the first time and kept there (a future a pickle, the
 :data:`KEEP_ENGINES` most recently used): later calls' graphs only name it, and the lazy results
-belong to that client's cluster.  Without one (Dask's own schedulers, or a client chosen only at
-compute time) the graph holds the pickle, and each worker fetches it once per computation.  Every
+belong to that client's cluster. Without one (Dask's own schedulers, or a client chosen only at
+compute time) the graph holds the pickle, and each worker fetches it once per computation. Every
 process unpickles it once and keeps the copy (up to :data:`KEEP_ENGINES` of them) while the pickle
-is the same, as :meth:`~ectraverse.Traversal.compose_chunks` does.  (Dask's ``processes`` scheduler
+is the same, as :meth:`~ectraverse.Traversal.compose_chunks` does. (Dask's ``processes`` scheduler
 sends a task's arguments with the task, so there the pickle travels with every partition, but is
-still unpickled once per process.)  The engine's pickle holds its vocabulary, with the generators already hashed: a
-warm vocabulary (:meth:`~ectraverse.Vocabulary.from_corpus`, or one compose of a sample) means the
-workers hash nothing.  An open vocabulary grows in each worker independently (their ids differ), so
-nothing that crosses between tasks is in ids: :func:`compose` merges parts that carry their tokens
-(:class:`~ectraverse.Coefficients` pickle with them), and :func:`repeats` digests and compares
-windows by their tokens.  A frozen vocabulary is shared by construction.
+still unpickled once per process.) The engine's pickle holds its vocabulary, with the generators
+already hashed: a warm vocabulary (:meth:`~ectraverse.Vocabulary.from_corpus`, or one compose of a
+sample) means the workers hash nothing. An open vocabulary grows in each worker independently (their
+ids differ), so nothing that crosses between tasks is in ids: :func:`compose` merges parts that
+carry their tokens (:class:`~ectraverse.Coefficients` pickle with them), and :func:`repeats` digests
+and compares windows by their tokens. A frozen vocabulary is shared by construction.
 
-**Keyed engines** work: the key travels inside the engine's pickle, in the graph (exactly what
-pickling the engine implies; nothing else carries it), and never in the clear otherwise.  A keyed
-engine's coefficients depend on its secret multiplier, so they never leave a task: its partitions
-are merged as points.  Contexts cross between tasks as :meth:`~ectraverse.Context.to_bytes` (no key,
-no multiplier) and are decoded by the engine copy of the task that receives them; the results
-(:func:`compose`'s context, :func:`prefixes`' contexts) reach the caller, who holds the engine, as
-contexts.
+**Keyed engines** work: the key travels inside the engine's pickle, in the graph or scattered to the
+workers (exactly what pickling the engine implies; nothing else carries it), and never in the clear
+otherwise. A keyed engine's coefficients depend on its secret multiplier, so they never leave a
+task: its partitions are merged as points. Contexts cross between tasks as
+:meth:`~ectraverse.Context.to_bytes` (no key, no multiplier) and are decoded by the engine copy of
+the task that receives them; the results (:func:`compose`'s context, :func:`prefixes`' contexts)
+reach the caller, who holds the engine, as contexts.
 
 **Memory per worker**: one engine copy (its vocabulary), plus, per partition in flight, its text,
 its tokens' ids (8 bytes a token; a str under a built-in tokenizer makes no Python object per token)
