@@ -455,6 +455,31 @@ def test_a_current_client_gets_the_engine_scattered_once(cluster_client):
     assert lazy.compute(**SYNC) == cluster_client.compute(lazy).result() == eng.compose("".join(items))
 
 
+def test_engines_scattered_from_8_threads_at_once(cluster_client):
+    """Eight threads build graphs of one engine under one client at once: one kept future for it, and
+    every graph computes the same context."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import distributed
+
+    eng = Traversal("secp256k1", namespace="from 8 threads")
+    items = [f"{WORDS[i % 8]} {WORDS[(3 * i) % 8]}\n" for i in range(24)]
+    bag = db.from_sequence(items, npartitions=3)
+    eng.compose("".join(items))
+    key = "ectraverse-engine-" + eng._pickled()[0].hex()
+
+    def build(_):
+        with cluster_client.as_current():
+            return ed.compose(eng, bag)
+
+    with ThreadPoolExecutor(8) as pool:
+        lazies = list(pool.map(build, range(8)))
+    values = [dict(lazy.__dask_graph__())[key] for lazy in lazies]
+    assert all(isinstance(v, distributed.Future) and v.key == key for v in values)  # each named the scattered one
+    assert ed._scatters[cluster_client][key].status == "finished"
+    assert set(cluster_client.gather(cluster_client.compute(lazies))) == {eng.compose("".join(items))}
+
+
 def test_a_client_without_workers_gets_the_engine_in_the_graph():
     """Scattering would wait for a worker (an adaptive cluster scaled to none): the pickle goes in the graph."""
     distributed = pytest.importorskip("distributed")
