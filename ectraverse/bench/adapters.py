@@ -597,11 +597,12 @@ class EctraverseAdapter(Adapter):
                 cluster = distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
                                                    dashboard_address=":0", silence_logs=logging.ERROR)
                 clusters.append((distributed.Client(cluster, set_as_default=False), cluster))
-            def run(client: Any) -> Any:
+
+            def compute(client: Any) -> Any:
                 with client.as_current():  # as under a default client: the engine scattered once, kept
                     return client.compute(ed.compose(eng, bag)).result()
 
-            runs = [lambda client=client: run(client) for client, _ in clusters]
+            runs = [lambda client=client: compute(client) for client, _ in clusters]
             warm = [run() for run in runs for _ in range(2)]  # untimed: workers import, unpickle the engine
             floors, tasks = {}, {}
             for n, (client, _) in zip(DASK_WORKERS, clusters):
