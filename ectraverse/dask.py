@@ -160,10 +160,10 @@ def _client():
     return None if client.asynchronous or client.status != "running" else client
 
 
-def _ship(engine: Traversal, client=None):
+def _ship(engine: Traversal, client):
     """The engine as one Delayed :class:`_Handle`, under a key named by the digest: given a client
     (:func:`_client`), a future of it scattered to the client's cluster once (:func:`_scattered`);
-    else the pickle itself, in the graph."""
+    with None, the pickle itself, in the graph."""
     digest, blob, base = engine._pickled()
     with _lock:
         _originals[digest] = engine  # in this process the tasks use the engine itself (threads, synchronous)
