@@ -63,7 +63,9 @@ task: its partitions are merged as points. Contexts cross between tasks as
 the task that receives them; the results (:func:`compose`'s context, :func:`prefixes`' contexts)
 reach the caller, who holds the engine, as contexts.
 
-**Memory per worker**: one engine copy (its vocabulary), plus, per partition in flight, its text,
+**Memory per worker**: one engine copy (its vocabulary), plus, per partition in flight, its text
+(:func:`compose` reads a :func:`text_blocks` block inside its task and tokenizes its UTF-8 bytes as
+they are, never making the str, which takes up to four bytes a character),
 its tokens' ids (8 bytes a token; a str under a built-in tokenizer makes no Python object per token)
 and, for :func:`compose`, one coefficient per distinct token of the partition; for :func:`repeats`,
 32 bytes per window of the partition (digest and position) and 4 per token of its state until its
@@ -101,6 +103,7 @@ except ImportError:  # pragma: no cover - a Dask without it: one task more a par
 
 import numpy as np
 
+from ectraverse import tokenizers
 from ectraverse.context import Context
 from ectraverse.point import MSM_ROWS_PER_THREAD, PointArray, _distinct_lookup
 from ectraverse.traverse import Traversal, _concat, _index, _window_digests
@@ -251,6 +254,8 @@ def _partition_input(engine: Traversal, elements: list):
     str when they are str and the tokenizer allows joining them (one tokenize call per partition,
     not one per element; a :func:`text_blocks` partition is one str already)."""
     spec = engine._tokenizer_spec
+    if len(elements) == 1 and isinstance(elements[0], tokenizers._Utf8Text):  # a text block, undecoded
+        return elements[0]
     if elements and all(e.__class__ is str for e in elements):
         if len(elements) == 1:
             return elements[0]
@@ -349,10 +354,15 @@ def _line_start(f, pos: int, size: int) -> int:
     return size
 
 
-def _read_block(path: str, start: int, stop: int, size: int, mtime_ns: int, whole: bool) -> list[str]:
-    """The lines of the file whose first byte lies in [start, stop), decoded: one block's element (none
-    if there are no such lines, unless the block is the whole file)."""
-    with open(path, "rb") as f:
+def _block_bytes(path: str, start: int, stop: int, size: int, mtime_ns: int) -> tuple[int, np.ndarray]:
+    """(offset, bytes) of the lines of the file whose first byte lies in [start, stop), the bytes read
+    into a NumPy array (whose pages the kernel maps in large pieces, where a bytes object's fault in
+    one at a time).
+
+    Raises:
+        TextBlockError: the file changed since its blocks were made.
+    """
+    with open(path, "rb", buffering=0) as f:
         now = os.fstat(f.fileno())
         if now.st_size != size:
             raise TextBlockError(f"The file {path!r} changed size since its blocks were made "
@@ -361,18 +371,51 @@ def _read_block(path: str, start: int, stop: int, size: int, mtime_ns: int, whol
             raise TextBlockError(f"The file {path!r} was modified since its blocks were made.")
         lo, hi = _line_start(f, start, size), _line_start(f, stop, size) if stop < size else size
         f.seek(lo)
-        data = f.read(hi - lo)
-    if not data and not whole:
+        data = np.empty(hi - lo, dtype=np.uint8)
+        view, got = memoryview(data), 0
+        while got < hi - lo:
+            n = f.readinto(view[got:])
+            if not n:
+                raise TextBlockError(f"The file {path!r} was cut short while it was read.")
+            got += n
+    return lo, data
+
+
+def _not_utf8(path: str, lo: int, exc: UnicodeDecodeError) -> TextBlockError:
+    return TextBlockError(f"The file {path!r} is not valid UTF-8 (byte {lo + exc.start}: {exc.reason}).")
+
+
+def _read_block(path: str, start: int, stop: int, size: int, mtime_ns: int, whole: bool) -> list[str]:
+    """The lines of the file whose first byte lies in [start, stop), decoded: one block's element (none
+    if there are no such lines, unless the block is the whole file)."""
+    lo, data = _block_bytes(path, start, stop, size, mtime_ns)
+    if not data.size and not whole:
         return []
     try:
-        return [data.decode("utf-8")]
+        return [str(data, "utf-8")]
     except UnicodeDecodeError as exc:
-        raise TextBlockError(f"The file {path!r} is not valid UTF-8 (byte {lo + exc.start}: {exc.reason}).") from None
+        raise _not_utf8(path, lo, exc) from None
+
+
+def _read_block_utf8(path: str, start: int, stop: int, size: int, mtime_ns: int, whole: bool) -> list:
+    """:func:`_read_block`'s element as its UTF-8 bytes (checked), for a task that tokenizes them as
+    they are (:func:`_each_partition`): a block of mostly ASCII text with a few wider characters
+    decodes to a str of two or four bytes a character, whose pages are fresh on every call."""
+    from ectraverse import _tok
+
+    lo, data = _block_bytes(path, start, stop, size, mtime_ns)
+    if not data.size and not whole:
+        return []
+    try:
+        _tok.utf8_check(data)
+    except UnicodeDecodeError as exc:
+        raise _not_utf8(path, lo, exc) from None
+    return [tokenizers._Utf8Text(data)]
 
 
 # ---- one task a partition ----------------------------------------------------------------------
 
-def _each_partition(bag, func, handle, *args, name: str, index: bool = False) -> list:
+def _each_partition(bag, func, handle, *args, name: str, index: bool = False, utf8: bool = False) -> list:
     """``func(handle, partition, *args)`` (``index``: ``func(handle, partition, i, *args)``) for each
     partition i of the bag, in order, as Delayed values under the keys ``(name, i)``.  Each
     partition's own last task (after Dask fused the bag's linear chains) runs inside func's task
@@ -382,7 +425,10 @@ def _each_partition(bag, func, handle, *args, name: str, index: bool = False) ->
     A task that then needs nothing but the engine (it makes or reads its partition itself) is marked
     a data producer, as Dask's own readers are: the scheduler places such tasks on whichever workers
     are free.  Unmarked, with few partitions (not twice the cluster's threads), every one would go
-    to the worker already holding their one input, the engine."""
+    to the worker already holding their one input, the engine.
+
+    ``utf8``: func takes a :func:`text_blocks` block as its UTF-8 bytes (:func:`_read_block_utf8`) as
+    it takes the str, so a block read inside func's task is not decoded (no other task sees it)."""
     parts = bag.to_delayed()  # the bag's graph, optimized: its linear chains fused
     tasks = [dask.delayed(func)(handle, part, *((i,) if index else ()), *args, dask_key_name=(name, i))
              for i, part in enumerate(parts)]
@@ -401,6 +447,8 @@ def _each_partition(bag, func, handle, *args, name: str, index: bool = False) ->
                 break
             (key,) = graph[key].dependencies
         if inner and isinstance(inner[-1], _Task):
+            if utf8 and inner[-1].func is _read_block:
+                inner[-1] = _Task(inner[-1].key, _read_block_utf8, *inner[-1].args, _data_producer=True)
             fused = _Task.fuse(*inner, graph[task.key], key=task.key)
             if fused.dependencies == {handle.key} and not fused.data_producer:
                 fused = _Task(fused.key, fused.func, *fused.args, _data_producer=True, **fused.kwargs)
@@ -558,7 +606,8 @@ def compose(engine: Traversal, bag, *, split_every: int = 8, method: str = "auto
     handle = _ship(engine, client)
     # keys of this call's own: a graph with the keys of an earlier call would be served that call's
     # results while the cluster holds them, or be cancelled with them when they are released
-    level = _each_partition(bag, _compose_partition, handle, method, name="ectraverse-compose-" + uuid.uuid4().hex)
+    level = _each_partition(bag, _compose_partition, handle, method, name="ectraverse-compose-" + uuid.uuid4().hex,
+                            utf8=True)
     sliced = method == "coefficients" and msm_tasks > 1
     # a slice of the final MSM merges only its share of its parts' rows: it may take msm_tasks times as many
     top = split_every * msm_tasks if sliced else split_every

@@ -251,6 +251,26 @@ def spans(text: str, name: str):
     return _tok.spans(text, _compiled_mode(name))
 
 
+class _Utf8Text:
+    """Text given as its UTF-8 encoding (a buffer of bytes, as :meth:`Vocabulary.text_ids` takes it):
+    an input of ``Traversal.compose``, ``coefficients`` and ``tokens`` that the built-in tokenizers
+    read as it is, without making the str it decodes to (the blocks :mod:`ectraverse.dask` reads and
+    composes in one task)."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data) -> None:
+        self.data = data
+
+    def text(self) -> str:
+        """The str the bytes decode to.
+
+        Raises:
+            UnicodeDecodeError: they are not UTF-8.
+        """
+        return str(self.data, "utf-8")
+
+
 def _compiled_mode(name: str) -> int:
     """The compiled tokenizer's mode number for the built-in tokenizer ``name`` (:data:`COMPILED`),
     ready to use: the first call for ``words`` hands it the combining marks (:func:`_attach_codepoints`),

@@ -248,6 +248,8 @@ class Traversal:
 
     def tokens(self, x) -> list:
         """Tokens of x: a str is tokenized, a NumPy integer array is int tokens, any other iterable is taken as tokens."""
+        if isinstance(x, tokenizers._Utf8Text):
+            x = x.text()
         if isinstance(x, str):
             return tokenizers.token_list(self._tokenize, x, self._tokenizer_spec)
         if isinstance(x, np.ndarray):
@@ -263,8 +265,8 @@ class Traversal:
         built-in tokenizer (no Python object per token)."""
         if isinstance(x, np.ndarray):
             return self._vocab.array_ids(x)
-        if isinstance(x, str) and self._builtin is not None:
-            return self._vocab.text_ids(x, self._builtin)
+        if isinstance(x, (str, tokenizers._Utf8Text)) and self._builtin is not None:
+            return self._vocab.text_ids(x if isinstance(x, str) else x.data, self._builtin)
         return self._vocab.add_many(self.tokens(x))
 
     def _as_context(self, x) -> Context:

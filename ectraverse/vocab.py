@@ -269,6 +269,22 @@ def _texts_check(texts) -> None:
 _SHORT_TEXT = 10_000
 
 
+def _byte_buffer(data) -> memoryview:
+    """data as a flat memoryview of bytes (format ``B``), for text given as its UTF-8 encoding.
+
+    Raises:
+        TypeError: data is not a C-contiguous buffer of single bytes.
+    """
+    try:
+        view = memoryview(data)
+    except TypeError:
+        raise TypeError(f"text must be a str or its UTF-8 bytes, not {type(data).__name__}") from None
+    if view.itemsize != 1 or not view.c_contiguous:
+        raise TypeError(f"text given as bytes must be a C-contiguous buffer of single bytes, not format "
+                        f"{view.format!r} of {view.itemsize} bytes an item")
+    return view.cast("B") if view.format != "B" or view.ndim != 1 else view
+
+
 def _tokens_check(tokens) -> None:
     if isinstance(tokens, (str, bytes, bytearray)) or not isinstance(tokens, Iterable):
         raise TypeError(f"tokens must be an iterable of str or int tokens, not {type(tokens).__name__}")
@@ -525,7 +541,7 @@ class Vocabulary:
                     ids = np.where(ids < 0, self._unknown_id, ids)
             return ids
 
-    def text_ids(self, text: str, tokenizer: str = "words") -> np.ndarray:
+    def text_ids(self, text: str | bytes, tokenizer: str = "words") -> np.ndarray:
         """The ids of the tokens of text under a built-in tokenizer, as an int64 array: equal to
         ``ids(tokenizers.BY_NAME[tokenizer](text))`` (an open vocabulary adds unseen tokens in order),
         without a Python object per known token.
@@ -536,12 +552,18 @@ class Vocabulary:
         not yet in the vocabulary take the Python path.  That pass runs without the
         GIL: threads tokenize side by side.
 
+        Text given as its UTF-8 encoding is tokenized as it is, without the str it decodes to
+        (which takes one to four times its memory): a few kB at a time, as it is where ASCII,
+        else decoded into a small buffer.
+
         Args:
-            text: the text.
+            text: the text: a str, or its UTF-8 encoding (bytes, bytearray, or any other
+                C-contiguous buffer of single bytes, such as a uint8 NumPy array).
             tokenizer: ``"words"``, ``"whitespace"``, ``"chars"`` or ``"bytes"``.
 
         Raises:
-            TypeError: text is not a str.
+            TypeError: text is neither a str nor a buffer of bytes.
+            UnicodeDecodeError: bytes that are not UTF-8 (as ``bytes.decode`` raises it).
             ValueError: tokenizer is not one of those names.
             UnknownTokenError: frozen, and a token is not in the vocabulary (without an unknown token).
 
@@ -549,12 +571,22 @@ class Vocabulary:
             >>> V = Vocabulary("secp256k1", ["b"])
             >>> V.text_ids("a b, a"), list(V)
             (array([1, 0, 2, 1]), ['b', 'a', ','])
+            >>> V.text_ids("a b, a".encode())
+            array([1, 0, 2, 1])
         """
-        if not isinstance(text, str):
-            raise TypeError(f"text must be a str, not {type(text).__name__}")
+        utf8 = not isinstance(text, str)
+        if utf8:
+            text = _byte_buffer(text)
+            if len(text) < _SHORT_TEXT:  # the str path, short texts' own way included
+                return self.text_ids(str(text, "utf-8"), tokenizer)
         if tokenizer == "bytes":
+            if utf8:
+                from ectraverse import _tok
+
+                _tok.utf8_check(text)
+                return self.array_ids(np.frombuffer(text, dtype=np.uint8))
             return self.array_ids(np.frombuffer(text.encode("utf-8"), dtype=np.uint8))
-        if tokenizer == "words" and not tokenizers.attach_ready() and len(text) < _SHORT_TEXT and text.isascii():
+        if tokenizer == "words" and not utf8 and not tokenizers.attach_ready() and len(text) < _SHORT_TEXT and text.isascii():
             # a short ASCII text before the compiled words tokenizer's one-time setup (about 50 ms):
             # the Python path, so a process that composes a few words never pays it
             return np.array(self._lookup_many(tokenizers.words(text)), dtype=np.int64)
@@ -571,7 +603,7 @@ class Vocabulary:
                 index = self._str_index
         # the lookups run without the GIL, as readers of the index; an update (sync, under self._lock)
         # waits for the readers inside and keeps new ones out, so a lookup never sees half of one
-        ids, missed = index.text_ids(text, mode)
+        ids, missed = index.utf8_ids(text, mode) if utf8 else index.text_ids(text, mode)
         if missed.shape[0]:
             with self._lock:
                 index.resolve(text, missed, ids, self._lookup_locked, self._tokens)

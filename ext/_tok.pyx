@@ -1,8 +1,11 @@
 # cython: boundscheck=False, wraparound=False, cdivision=True
-"""The compiled tokenizer: a str's buffer -> token spans -> vocabulary ids.
+"""The compiled tokenizer: a str's buffer (or UTF-8 bytes) -> token spans -> vocabulary ids.
 
 Reads the str through ``PyUnicode_KIND``/``PyUnicode_DATA``/``PyUnicode_READ``
-(PEP 393 kinds 1, 2 and 4), so no Python object is made per token.  Three of
+(PEP 393 kinds 1, 2 and 4), so no Python object is made per token.  UTF-8
+bytes (:meth:`StrIndex.utf8_ids`) go through the same loop a piece of a few kB
+at a time, cut after whitespace: an ASCII piece read as kind 1 where it lies, any
+other decoded (strictly, as Python's codec) into a small buffer of kind 4.  Three of
 the built-in tokenizers of :mod:`ectraverse.tokenizers` are implemented here
 (``bytes`` goes through ``Vocabulary.array_ids``):
 
@@ -32,7 +35,7 @@ the GIL.  The text is read through its own buffer, kept alive by the caller.
 from cpython.unicode cimport PyUnicode_KIND, PyUnicode_DATA, Py_UNICODE_ISSPACE
 from cpython.pythread cimport (PyThread_type_lock, PyThread_allocate_lock, PyThread_free_lock,
                                PyThread_acquire_lock, PyThread_release_lock, WAIT_LOCK)
-from libc.stdint cimport uint8_t, uint64_t, int64_t
+from libc.stdint cimport uint8_t, uint32_t, uint64_t, int64_t
 from libc.stdlib cimport malloc, realloc, free
 from libc.string cimport memcpy, memset
 from posix.unistd cimport usleep
@@ -195,6 +198,118 @@ cdef inline Py_ssize_t _token(int kind, void* data, Py_ssize_t i, Py_ssize_t n, 
         end[0] = j
         return i
     return n
+
+
+# ---- UTF-8 text ---------------------------------------------------------------------------------
+
+DEF PIECE = 16384  # bytes of UTF-8 text decoded at a time (the decoded code points stay in cache)
+
+
+cdef inline Py_ssize_t _utf8_decode(const uint8_t* s, Py_ssize_t n, Py_UCS4* out) noexcept nogil:
+    """Decode n bytes of UTF-8 into out (room for n code points; NULL: only check them) as Python's
+    strict ``utf-8`` codec does (no overlong forms, no surrogates, nothing past U+10FFFF, no sequence
+    cut short): the number of code points, or -1 if the bytes are not UTF-8."""
+    cdef Py_ssize_t i = 0, m = 0, k
+    cdef uint32_t c, c1, c2, c3
+    cdef uint64_t w
+    while i < n:
+        c = s[i]
+        if c < 0x80:
+            if i + 8 <= n:  # ASCII runs 8 bytes at a time
+                memcpy(&w, s + i, 8)
+                if not (w & 0x8080808080808080ULL):
+                    if out != NULL:
+                        for k in range(8):
+                            out[m + k] = s[i + k]
+                    i += 8
+                    m += 8
+                    continue
+            if out != NULL:
+                out[m] = c
+            i += 1
+        elif c < 0xC2:  # a continuation byte, or the lead of an overlong 2-byte form
+            return -1
+        elif c < 0xE0:
+            if i + 1 >= n or (s[i + 1] & 0xC0) != 0x80:
+                return -1
+            if out != NULL:
+                out[m] = ((c & 0x1F) << 6) | (s[i + 1] & 0x3F)
+            i += 2
+        elif c < 0xF0:
+            if i + 2 >= n:
+                return -1
+            c1, c2 = s[i + 1], s[i + 2]
+            if (c1 & 0xC0) != 0x80 or (c2 & 0xC0) != 0x80 or (c == 0xE0 and c1 < 0xA0) or (c == 0xED and c1 >= 0xA0):
+                return -1  # not continuation bytes, an overlong form, a surrogate
+            if out != NULL:
+                out[m] = ((c & 0x0F) << 12) | ((c1 & 0x3F) << 6) | (c2 & 0x3F)
+            i += 3
+        elif c < 0xF5:
+            if i + 3 >= n:
+                return -1
+            c1, c2, c3 = s[i + 1], s[i + 2], s[i + 3]
+            if ((c1 & 0xC0) != 0x80 or (c2 & 0xC0) != 0x80 or (c3 & 0xC0) != 0x80
+                    or (c == 0xF0 and c1 < 0x90) or (c == 0xF4 and c1 >= 0x90)):
+                return -1  # not continuation bytes, an overlong form, past U+10FFFF
+            if out != NULL:
+                out[m] = ((c & 0x07) << 18) | ((c1 & 0x3F) << 12) | ((c2 & 0x3F) << 6) | (c3 & 0x3F)
+            i += 4
+        else:
+            return -1
+        m += 1
+    return m
+
+
+cdef inline bint _ascii(const uint8_t* s, Py_ssize_t n) noexcept nogil:
+    cdef uint8_t acc = 0
+    cdef Py_ssize_t i
+    for i in range(n):
+        acc |= s[i]
+    return acc < 0x80
+
+
+cdef inline bint _cut_after(uint8_t b) noexcept nogil:
+    """Whether a piece of UTF-8 text may end after the byte b: an ASCII character that is only
+    whitespace (no token holds it, and no tokenizer looks past it), so the tokens of the pieces end
+    to end are the text's."""
+    return b < 0x80 and CLS[b] == C_SPACE
+
+
+cdef inline Py_ssize_t _piece_end(const uint8_t* s, Py_ssize_t pos, Py_ssize_t n, Py_ssize_t piece) noexcept nogil:
+    """The end of the piece of s[:n] from pos: after the last whitespace byte of the next ``piece``
+    bytes, else after the first one past them, else n."""
+    cdef Py_ssize_t q
+    if n - pos <= piece:
+        return n
+    q = pos + piece
+    while q > pos and not _cut_after(s[q - 1]):
+        q -= 1
+    if q > pos:
+        return q
+    q = pos + piece
+    while q < n and not _cut_after(s[q - 1]):
+        q += 1
+    return q
+
+
+cdef inline Py_ssize_t _utf8_len(Py_UCS4 c) noexcept nogil:
+    return 1 if c < 0x80 else 2 if c < 0x800 else 3 if c < 0x10000 else 4
+
+
+def utf8_check(const uint8_t[::1] data):
+    """Raise ``UnicodeDecodeError`` (Python's own, from decoding the bytes) if data is not UTF-8."""
+    cdef Py_ssize_t n = data.shape[0], r = 0
+    if n:
+        with nogil:
+            r = _utf8_decode(&data[0], n, NULL)
+    if r < 0:
+        _utf8_error(data)
+
+
+cdef int _utf8_error(const uint8_t[::1] data) except -1:
+    """Raise Python's ``UnicodeDecodeError`` for bytes the decoder above refused."""
+    bytes(data).decode("utf-8")
+    raise SystemError("ectraverse._tok: the UTF-8 decoder refused bytes that Python decodes")
 
 
 cdef int _check_mode(int mode) except -1:
@@ -451,17 +566,106 @@ cdef class StrIndex:
             ids.resize(t, refcheck=False)  # realloc: no copy, and the untouched pages were never used
         return ids, _span_array(missed)
 
-    def resolve(self, str text, const int64_t[:, ::1] missed, int64_t[::1] ids, lookup_locked, list tokens):
+    def utf8_ids(self, const uint8_t[::1] data, int mode, Py_ssize_t piece=PIECE):
+        """:meth:`text_ids` of the text whose UTF-8 encoding is data, without a str made of it: read a
+        piece of about ``piece`` bytes at a time (the tests make them short), cut after whitespace
+        (:func:`_piece_end`), as it is when ASCII, else decoded into a small buffer; the spans of the
+        missed tokens are in bytes.
+
+        Raises:
+            UnicodeDecodeError: data is not UTF-8 (Python's own error for it).
+        """
+        cdef Py_ssize_t n = data.shape[0], pos = 0, end, m, i = 0, e = 0, t = 0, ci, bi, b0, cap = piece
+        cdef const uint8_t* s = &data[0] if n else NULL
+        cdef Py_UCS4* buf
+        cdef void* chunk
+        cdef int kind, err = 0
+        cdef int64_t r
+        cdef _Spans missed = _Spans()
+        cdef int64_t* iv
+        _check_mode(mode)
+        if piece < 1:
+            raise ValueError(f"piece must be at least 1, not {piece}")
+        ids = np.empty(n, dtype=np.int64)  # at most one token per byte; shrunk in place below
+        iv = <int64_t*>cnp.PyArray_DATA(ids)
+        buf = <Py_UCS4*>malloc(cap * sizeof(Py_UCS4))
+        if buf == NULL:
+            raise MemoryError()
+        with nogil:
+            PyThread_acquire_lock(self.mutex, WAIT_LOCK)  # enter as a reader (see the module docstring)
+            ect_tok_enter(&self.readers)
+            PyThread_release_lock(self.mutex)
+            while pos < n:
+                end = _piece_end(s, pos, n, piece)
+                if _ascii(s + pos, end - pos):
+                    kind, chunk, m = 1, <void*><uint8_t*>(s + pos), end - pos
+                else:
+                    if end - pos > cap:  # a piece with no whitespace for more than PIECE bytes
+                        free(buf)
+                        cap = end - pos
+                        buf = <Py_UCS4*>malloc(cap * sizeof(Py_UCS4))
+                        if buf == NULL:
+                            err = 1
+                            break
+                    m = _utf8_decode(s + pos, end - pos, buf)
+                    if m < 0:
+                        err = 2
+                        break
+                    kind, chunk = 4, <void*>buf
+                i = ci = 0
+                bi = pos
+                while True:
+                    i = _token(kind, chunk, i, m, mode, &e)
+                    if i >= m:
+                        break
+                    r = self._find(kind, chunk, i, e, _hash(kind, chunk, i, e))
+                    iv[t] = r
+                    if r < 0:
+                        if kind == 1:
+                            b0, bi = pos + i, pos + e
+                        else:  # code points to bytes: the cursor (ci code points are bi bytes) moves on to i, e
+                            while ci < i:
+                                bi += _utf8_len(buf[ci])
+                                ci += 1
+                            b0 = bi
+                            while ci < e:
+                                bi += _utf8_len(buf[ci])
+                                ci += 1
+                        if missed.push(b0, bi):
+                            err = 1
+                            break
+                    t += 1
+                    i = e
+                if err:
+                    break
+                pos = end
+            ect_tok_leave(&self.readers)
+        free(buf)
+        if err == 1:
+            raise MemoryError()
+        if err == 2:
+            _utf8_error(data)
+        if t < n:
+            ids.resize(t, refcheck=False)
+        return ids, _span_array(missed)
+
+    def resolve(self, text, const int64_t[:, ::1] missed, int64_t[::1] ids, lookup_locked, list tokens):
         """Fill the -1 entries of ids in order, the i-th from the i-th span of ``missed`` (as
-        :meth:`text_ids` gives them): from the index, else ``lookup_locked(token)`` (which adds the
-        token, gives the unknown token's id, or raises), then re-index.  The caller holds the
-        vocabulary's lock; ``tokens`` is its token list."""
-        PyUnicode_READY(text)
-        cdef int kind = PyUnicode_KIND(text)
-        cdef void* data = PyUnicode_DATA(text)
-        cdef Py_ssize_t T = ids.shape[0], M = missed.shape[0], t, m = 0
-        cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
+        :meth:`text_ids` gives them for a str, :meth:`utf8_ids` for UTF-8 bytes, in bytes): from the
+        index, else ``lookup_locked(token)`` (which adds the token, gives the unknown token's id, or
+        raises), then re-index.  The caller holds the vocabulary's lock; ``tokens`` is its token list."""
+        cdef bint utf8 = not isinstance(text, str)
+        cdef const uint8_t[::1] raw
+        cdef int kind = 0
+        cdef void* data = NULL
+        cdef Py_ssize_t T = ids.shape[0], M = missed.shape[0], t, m = 0, n
         cdef int64_t s, e, r
+        if utf8:
+            raw = text
+            n = raw.shape[0]
+        else:
+            PyUnicode_READY(text)
+            kind, data, n = PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text)
         self.sync(tokens)
         for t in range(T):
             if ids[t] >= 0:
@@ -472,10 +676,17 @@ cdef class StrIndex:
             e = missed[m, 1]
             m += 1
             if not 0 <= s < e <= n:
-                raise ValueError(f"span ({s}, {e}) is not a token of a text of {n} characters")
-            r = self._find(kind, data, s, e, _hash(kind, data, s, e))
+                raise ValueError(f"span ({s}, {e}) is not a token of a text of {n} {'bytes' if utf8 else 'characters'}")
+            if utf8:
+                token = bytes(raw[s:e]).decode("utf-8")
+                PyUnicode_READY(token)
+                r = self._find(PyUnicode_KIND(token), PyUnicode_DATA(token), 0, len(token),
+                               _hash(PyUnicode_KIND(token), PyUnicode_DATA(token), 0, len(token)))
+            else:
+                token = None
+                r = self._find(kind, data, s, e, _hash(kind, data, s, e))
             if r < 0:
-                r = lookup_locked(text[s:e])
+                r = lookup_locked(token if utf8 else text[s:e])
                 if len(tokens) != self.indexed:
                     self.sync(tokens)
             ids[t] = r

@@ -222,6 +222,38 @@ def test_text_blocks_refuse_what_they_cannot_read(tmp_path):
     assert ed.text_blocks([]).compute(**SYNC) == []
 
 
+def test_compose_tokenizes_text_blocks_undecoded(tmp_path):
+    """compose reads each text block inside its partition's task and tokenizes its UTF-8 bytes as they
+    are (no str made of them), with the same context, also for a custom tokenizer (which decodes them);
+    the bag itself still gives str blocks; a block that is not UTF-8 fails as reading the bag does."""
+    text = "".join(f"l{i} ünï {'日本' if i % 7 else ''} {i * i} 🇫🇷\n" for i in range(3000))
+    paths = [tmp_path / f"f{i}.txt" for i in range(3)]
+    for p in paths:
+        p.write_text(text, encoding="utf-8")
+    seen = []
+    original = Vocabulary.text_ids
+
+    def spy(self, data, tokenizer="words"):
+        seen.append(type(data))
+        return original(self, data, tokenizer)
+
+    bag = ed.text_blocks(paths, blocksize=len(text.encode()) // 3 + 1)  # blocks of about 30 kB
+    for eng in (Traversal("secp256k1"), Traversal("secp256k1", tokenizer=tokenizers.words, tokenizer_name="words"),
+                Traversal("secp256k1", tokenizer=str.split, tokenizer_name="split")):
+        want = eng.compose(text * 3)
+        seen.clear()
+        with mock.patch.object(Vocabulary, "text_ids", spy):
+            for method in ("coefficients", "points"):
+                assert ed.compose(eng, bag, method=method).compute(**SYNC) == want
+        assert set(seen) == ({np.ndarray} if eng._builtin else set())
+    assert all(type(b) is str for b in bag.compute(**SYNC))
+    bad = tmp_path / "latin1.txt"
+    bad.write_bytes(text.encode() + b"caf\xe9 au lait\n")
+    with pytest.raises(ed.TextBlockError, match=rf"latin1.txt' is not valid UTF-8 \(byte {len(text.encode()) + 3}: "
+                                                r"invalid continuation byte\)\.$"):
+        ed.compose(Traversal("secp256k1"), ed.text_blocks([bad])).compute(**SYNC)
+
+
 def test_compose_numpy_elements_and_empty_bag(eng):
     arrays = [np.arange(5, dtype=np.int64), np.array([3, 3, 1], dtype=np.int64)]
     assert ed.compose(eng, db.from_sequence(arrays, npartitions=2)).compute(**SYNC) == \

@@ -2,6 +2,7 @@
 
 import re
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -141,10 +142,19 @@ def test_text_ids_bad_input():
     V = Vocabulary("toy61")
     with pytest.raises(ValueError, match=r"name must be one of \['chars', 'whitespace', 'words'\], not 'nope'"):
         V.text_ids("a", "nope")
-    with pytest.raises(TypeError, match="text must be a str, not bytes"):
-        V.text_ids(b"a", "words")
-    with pytest.raises(TypeError, match="text must be a str, not bytes"):
-        V.text_ids(b"a", "bytes")
+    with pytest.raises(TypeError, match="text must be a str or its UTF-8 bytes, not int"):
+        V.text_ids(3, "words")
+    with pytest.raises(TypeError, match="text must be a str or its UTF-8 bytes, not list"):
+        V.text_ids([97], "bytes")
+    with pytest.raises(TypeError, match="a C-contiguous buffer of single bytes, not format 'i' of 4 bytes an item"):
+        V.text_ids(np.zeros(3, dtype=np.int32), "words")
+    with pytest.raises(TypeError, match="a C-contiguous buffer of single bytes"):
+        V.text_ids(np.zeros(8, dtype=np.uint8)[::2], "words")
+    for n in (3, 30_000):  # the str path and the compiled one
+        with pytest.raises(UnicodeDecodeError, match=f"can't decode byte 0xff in position {n}: invalid start byte"):
+            V.text_ids(b"a" * n + b"\xff", "words")
+        with pytest.raises(UnicodeDecodeError, match=f"byte 0xc3 in position {n}: unexpected end of data"):
+            V.text_ids(b"a" * n + b"\xc3", "bytes")
     with pytest.raises(UnicodeEncodeError):
         V.text_ids("\ud800", "bytes")
     with pytest.raises(ValueError, match="lone surrogate|surrogate"):
@@ -184,10 +194,11 @@ def test_text_ids_from_8_threads():
 
     from ectraverse.vocab import Vocabulary
 
-    texts_ = [" ".join(f"w{(i * 7919 + j * 31) % 997}" for j in range(400)) + f" t{i}" for i in range(64)]
+    # long enough for the compiled path also as bytes; every other text is given as its UTF-8 bytes
+    texts_ = [" ".join(f"w{(i * 7919 + j * 31) % 997}é" for j in range(2000)) + f" t{i}" for i in range(64)]
     V = Vocabulary("toy61")
     with ThreadPoolExecutor(8) as pool:
-        got = list(pool.map(lambda t: V.text_ids(t, "words"), texts_))
+        got = list(pool.map(lambda it: V.text_ids(it[1].encode() if it[0] % 2 else it[1], "words"), enumerate(texts_)))
     for t, ids in zip(texts_, got):
         assert [V.token(i) for i in ids.tolist()] == tokenizers.words(t)
     assert len(set(V)) == len(V) == len({w for t in texts_ for w in t.split()})
@@ -208,3 +219,116 @@ def test_short_ascii_text_before_the_setup_takes_the_python_path(monkeypatch):
     F = Vocabulary("toy61", ["a"], frozen=True)
     with pytest.raises(UnknownTokenError):
         F.text_ids("a b", "words")
+
+
+# ---- text given as UTF-8 bytes ----------------------------------------------------------------------
+
+def decode_outcome(data):
+    """Python's verdict on data as UTF-8: None, or the error's (start, end, reason)."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start, exc.end, exc.reason
+    return None
+
+
+def check_outcome(fn, data):
+    try:
+        fn(data)
+    except UnicodeDecodeError as exc:
+        return exc.start, exc.end, exc.reason
+    return None
+
+
+def test_utf8_check_equals_python_on_every_short_sequence():
+    """Every lead byte, every second byte, and tails that complete, cut or break a longer sequence:
+    utf8_check refuses exactly what bytes.decode refuses, with its error."""
+    wrong = []
+    for lead in range(256):
+        for second in range(256):
+            for tail in (b"", b"\x80\x80", b"\x80A", b"A", b"\xbf\xbf\xbf"):
+                data = bytes([lead, second]) + tail
+                if check_outcome(_tok.utf8_check, data) != decode_outcome(data):
+                    wrong.append(data)
+    assert wrong == []
+
+
+# Valid UTF-8 pieces, ASCII runs longer than a word, and arbitrary bytes.
+utf8_parts = st.one_of(st.text(max_size=6).filter(lambda t: not any(0xD800 <= ord(c) < 0xE000 for c in t))
+                       .map(lambda t: t.encode()), st.just(b"abcdefghij klmnop\n"), st.binary(max_size=4))
+
+
+@settings(max_examples=800)
+@given(data=st.lists(utf8_parts, max_size=12).map(b"".join), piece=st.integers(1, 24))
+def test_utf8_check_and_utf8_ids_refuse_what_python_refuses(data, piece):
+    assert check_outcome(_tok.utf8_check, data) == decode_outcome(data)
+    ix = _tok.StrIndex()
+    assert check_outcome(lambda d: ix.utf8_ids(d, 0, piece), data) == decode_outcome(data)
+
+
+@pytest.mark.parametrize("name", MODES)
+@settings(max_examples=300, deadline=None)
+@given(seed=st.lists(encodable, max_size=3), text=encodable, piece=st.integers(1, 24))
+def test_utf8_ids_equal_text_ids(name, seed, text, piece):
+    """The ids of a text's UTF-8 bytes, read in pieces of any size (cut after whitespace, ASCII as it is,
+    the rest decoded), equal those of the str; the missed tokens are the same, as byte spans; resolving
+    them gives the same ids and vocabulary."""
+    first = [t for s in seed for t in tokenizers.BY_NAME[name](s)]
+    raw = text.encode()
+    got = {}
+    for form in ("str", "utf8"):
+        vocab = list(first)
+        ix = _tok.StrIndex()
+        ix.sync(vocab)
+        ids, missed = ix.text_ids(text, MODES[name]) if form == "str" else ix.utf8_ids(raw, MODES[name], piece)
+        tokens = [text[s:e] for s, e in missed.tolist()] if form == "str" else [
+            raw[s:e].decode() for s, e in missed.tolist()]
+
+        def lookup_locked(token, vocab=vocab):
+            vocab.append(token)
+            return len(vocab) - 1
+
+        before = ids.tolist()
+        ix.resolve(text if form == "str" else raw, missed, ids, lookup_locked, vocab)
+        got[form] = before, tokens, ids.tolist(), vocab
+    assert got["utf8"] == got["str"]
+
+
+def test_utf8_ids_pieces_without_whitespace_and_bad_piece():
+    """A run with no whitespace longer than a piece (wide characters, so decoded) is one piece, whole."""
+    text = "é" * 50 + " ab " + "日" * 40 + "\n" + "x" * 30
+    ix = _tok.StrIndex()
+    for piece in (1, 7, 64, 16384):
+        ids, missed = ix.utf8_ids(text.encode(), 0, piece)
+        assert [text.encode()[s:e].decode() for s, e in missed.tolist()] == tokenizers.words(text)
+    with pytest.raises(ValueError, match="piece must be at least 1, not 0"):
+        ix.utf8_ids(b"a", 0, 0)
+    assert [a.tolist() for a in ix.utf8_ids(b"", 0)] == [[], []]
+
+
+@pytest.mark.parametrize("name", ALL_NAMES)
+def test_vocabulary_and_engine_take_utf8_bytes(name):
+    """Vocabulary.text_ids of a text's UTF-8 bytes (bytes, bytearray, memoryview, uint8 array; long enough
+    for the compiled path, and short) equals that of the str; an engine composes bytes given as
+    tokenizers._Utf8Text as the str, with a built-in tokenizer and a custom one."""
+    import os
+    from pathlib import Path
+
+    from ectraverse import Traversal
+    from ectraverse.vocab import Vocabulary
+
+    text = Path(os.__file__).read_text(encoding="utf-8")[:30_000] + " ünïcödé 日本語 👩\u200d💻 🇫🇷 e\u0301\n"
+    raw = text.encode()
+    want = Vocabulary("toy61").text_ids(text, name).tolist()
+    for data in (raw, bytearray(raw), memoryview(raw), np.frombuffer(raw, dtype=np.uint8)):
+        assert Vocabulary("toy61").text_ids(data, name).tolist() == want
+    short = text[-60:]
+    assert Vocabulary("toy61").text_ids(short.encode(), name).tolist() == Vocabulary("toy61").text_ids(short, name).tolist()
+    eng = Traversal("secp256k1", tokenizer=name)
+    assert eng.compose(tokenizers._Utf8Text(raw)) == eng.compose(text)
+    assert eng.from_coefficients(eng.coefficients(tokenizers._Utf8Text(raw))) == eng.compose(text)
+    assert eng.tokens(tokenizers._Utf8Text(raw)) == eng.tokens(text)
+    custom = Traversal("secp256k1", tokenizer=lambda s: tokenizers.BY_NAME[name](s), tokenizer_name="mine")
+    assert custom.compose(tokenizers._Utf8Text(raw)).point == eng.compose(text).point
+    with pytest.raises(UnicodeDecodeError):
+        eng.compose(tokenizers._Utf8Text(raw + b"\xff"))
