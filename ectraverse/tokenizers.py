@@ -338,13 +338,12 @@ class _EncodeIds:
         return f"encode_ids({type(self.encoder).__name__})"
 
 
-_LAST_SPACE = re.compile(r"\s\S*\Z")
-
-
 def _after_last_space(text: str) -> int:
-    """The index just after the last whitespace character of text, 0 if it has none."""
-    m = _LAST_SPACE.search(text)
-    return 0 if m is None else m.start() + 1
+    """The index just after the last whitespace character (``\\s``) of text, 0 if it has none (in C,
+    from the end: a regex search for it walks the whole text)."""
+    from ectraverse import _tok
+
+    return _tok.after_last_space(text)
 
 
 #: Where each built-in tokenizer lets a text be cut so that the tokens of the

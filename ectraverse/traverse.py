@@ -537,6 +537,10 @@ class Traversal:
     def compose_stream(self, source, *, progress=None) -> Context:
         """The context of a text stream, composed piece by piece in bounded memory.
 
+        Each piece becomes its coefficients (:meth:`coefficients`, integer work), merged
+        :data:`_STREAM_MERGE` at a time, so memory holds one piece and one coefficient per
+        distinct token so far, and the whole pays one multi-scalar multiplication at the end.
+
         With a built-in tokenizer, the stream is read in blocks whatever its
         line structure and cut at token boundaries
         (:func:`ectraverse.tokenizers.pieces`), so the result is exactly
@@ -571,12 +575,14 @@ class Traversal:
             )
         else:
             parts = tokenizers.text_blocks(source)
-        acc = self.identity
+        pending: list[Coefficients] = []  # the pieces' coefficients since the last merge; one MSM at the end
         for text, consumed in parts:
-            acc = acc * self.compose(text)
+            pending.append(self.coefficients(text))
+            if len(pending) == _STREAM_MERGE:
+                pending = [self.merge_coefficients(pending)]
             if progress is not None:
                 progress(consumed)
-        return acc
+        return self.from_coefficients(self.merge_coefficients(pending))
 
     def _reduce(self, parts: list[Context]) -> Context:
         if not parts:
@@ -711,6 +717,10 @@ def _chunk_task(kind: str, digest: bytes, blob: bytes | None, chunk):
 #: many per worker: then one MSM over the union of their distinct tokens, in this process, costs less
 #: than one MSM per chunk run in parallel (a Zipfian text's chunks share most of their tokens).
 _CHUNKS_PER_WORKER = 4
+
+#: ``compose_stream`` merges its pieces' coefficients this many at a time: a merge costs the distinct
+#: tokens so far, so merging every piece into the total would cost the vocabulary once a piece.
+_STREAM_MERGE = 16
 
 
 def _merge_in_coefficients(n_chunks: int, executor: Executor | None, keyed: bool) -> bool:

@@ -101,6 +101,19 @@ def classes(Py_ssize_t cp):
     return CLS[cp]
 
 
+def after_last_space(str text):
+    """The index just after the last whitespace character of text (``\\s`` as ``re`` has it for a
+    str), 0 if it has none: a backward scan, as long as the run after that character."""
+    PyUnicode_READY(text)
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void* data = PyUnicode_DATA(text)
+    cdef Py_ssize_t i = PyUnicode_GET_LENGTH(text)
+    with nogil:
+        while i > 0 and not (CLS[PyUnicode_READ(kind, data, i - 1)] & C_SPACE):
+            i -= 1
+    return i
+
+
 cdef inline bint _ri(Py_UCS4 c) noexcept nogil:
     return 0x1F1E6 <= c <= 0x1F1FF
 

@@ -45,6 +45,13 @@ def test_equal_to_python(name, text):
     assert compiled(text, name) == tokenizers.BY_NAME[name](text)
 
 
+@settings(max_examples=400)
+@given(text=texts)
+def test_after_last_space_equals_re(text):
+    m = re.search(r"\s\S*\Z", text)
+    assert _tok.after_last_space(text) == (0 if m is None else m.start() + 1)
+
+
 @pytest.mark.parametrize("text", [
     "Héllo, wörld! 3.14", "C'est l'été… 日本語 ok👍🏽!", "cafe\u0301", "🇫🇷🇩🇪", "🇫🇷🇩", " a\u3000b\tc,d\n", "",
     "a\u200db", "a\u200d", "👩\u200d💻", "x\u200d\u200d!", "\ud800a\udfff", "क्\u200dष",

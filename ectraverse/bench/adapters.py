@@ -15,6 +15,7 @@ import dataclasses
 import importlib
 import importlib.metadata
 import importlib.util
+import io
 import itertools
 import multiprocessing
 import os
@@ -189,7 +190,8 @@ class EctraverseAdapter(Adapter):
         "platform's default start method), each chunk tokenized and composed in a worker (the engine, with",
         "its hashed vocabulary, goes to a worker once; warm workers keep their unpickled copy), against",
         "compose(text) in this process.",
-        "compose_text = compose(text) of the same text, warm, against re.findall(r'\\w+|[^\\w\\s]', text);",
+        "compose_text = compose(text) of the same text, warm, against re.findall(r'\\w+|[^\\w\\s]', text), and",
+        "beside them compose_stream of its UTF-8 bytes (an io.BytesIO, read as 'ectraverse compose -f' reads a file);",
         "compose_ids = compose of a NumPy int64 array of its tokens numbered in order of first appearance;",
         "prefixes = Traversal.prefixes(tokens) of the prefix tokens on an engine that keeps its per-token tables",
         "(the calls before they settle at their deepest, untimed: the first, which makes them, and those until the",
@@ -377,15 +379,22 @@ class EctraverseAdapter(Adapter):
         whole = eng.compose(text)  # the untimed warm-up: every token hashed, the C token table built
         findall = re.compile(r"\w+|[^\w\s]").findall
 
+        data = text.encode("utf-8")
+
         def fn() -> None:
             eng.compose(text)
 
+        def stream() -> Any:
+            return eng.compose_stream(io.BytesIO(data))
+
         def check() -> None:
             self._agree(whole, eng.compose(eng.tokens(text)), "compose(text) differs from composing its token list")
+            self._agree(stream(), whole, "compose_stream of the text's bytes differs from compose(text)")
 
         return Case(fn, inputs.info["tokens"], lambda: None, 1, check=check,
-                    check_text="compose(text) == compose(tokens(text))",
-                    baseline=lambda: findall(text), baseline_ops=inputs.info["tokens"])
+                    check_text="compose(text) == compose(tokens(text)) == compose_stream of its bytes",
+                    baseline=lambda: findall(text), baseline_ops=inputs.info["tokens"],
+                    extra={"stream": (stream, inputs.info["tokens"])})
 
     def _compose_ids(self, inputs: OpInputs, progress: TokenReporter | None) -> Case:
         np = importlib.import_module("numpy")

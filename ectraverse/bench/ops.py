@@ -329,6 +329,8 @@ def _compose_text_cell(r: dict[str, Any], details: bool) -> Segments:
     cell: Segments = [(f"{_rate(r['tokens_per_s'])} tokens/s, {fmt_us(r['us_per_call'])} a compose", None)]
     if "findall_s" in r:
         cell.append((f"\nre.findall: {fmt_us(r['findall_s'] * 1e6)} ({speed(r['compose_s'], r['findall_s'])})", None))
+    if "stream_s" in r:
+        cell.append((f"\ncompose_stream of its bytes: {fmt_us(r['stream_s'] * 1e6)}", None))
     cell.append((f"\n{r['tokens']:,} tokens", "dim"))
     return cell
 
