@@ -222,6 +222,24 @@ def test_text_blocks_refuse_what_they_cannot_read(tmp_path):
     assert ed.text_blocks([]).compute(**SYNC) == []
 
 
+def test_text_block_cut_short_while_read(tmp_path):
+    """A file that ends early under the reader (cut by another process after the checks) is an error,
+    never a block with a tail of uninitialised bytes."""
+    import io
+
+    class CutShort(io.FileIO):
+        def readinto(self, b):
+            return 0
+
+    path = tmp_path / "cut.txt"
+    path.write_text("a b\n")
+    with mock.patch("ectraverse.dask.open", lambda p, mode, buffering: CutShort(p, mode), create=True):
+        for run in (lambda: ed.text_blocks([path]).compute(**SYNC),
+                    lambda: ed.compose(Traversal("secp256k1"), ed.text_blocks([path])).compute(**SYNC)):
+            with pytest.raises(ed.TextBlockError, match=r"cut.txt' was cut short while it was read\.$"):
+                run()
+
+
 def test_compose_tokenizes_text_blocks_undecoded(tmp_path):
     """compose reads each text block inside its partition's task and tokenizes its UTF-8 bytes as they
     are (no str made of them), with the same context, also for a custom tokenizer (which decodes them);
