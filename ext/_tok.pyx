@@ -448,6 +448,24 @@ cdef class StrIndex:
                     return tid
             pos = (pos + 1) & mask
 
+    cdef Py_ssize_t _lookup(self, int kind, void* data, Py_ssize_t n, int mode, int64_t* iv, Py_ssize_t t,
+                            _Spans missed) noexcept nogil:
+        """The one lookup loop: the ids of the tokens of data[:n] into iv from t on (-1 where not
+        indexed, each such token's span pushed to missed); the new t, or -1 out of memory.  The
+        caller is inside the table as a reader."""
+        cdef Py_ssize_t i = 0, e = 0
+        cdef int64_t r
+        while True:
+            i = _token(kind, data, i, n, mode, &e)
+            if i >= n:
+                return t
+            r = self._find(kind, data, i, e, _hash(kind, data, i, e))
+            iv[t] = r
+            if r < 0 and missed.push(i, e):
+                return -1
+            t += 1
+            i = e
+
     cdef int _grow_slots(self) except -1:
         cdef Py_ssize_t old_cap = self.cap, i, pos, mask
         cdef uint64_t* oh = self.hashes
@@ -551,29 +569,17 @@ cdef class StrIndex:
         PyUnicode_READY(text)
         cdef int kind = PyUnicode_KIND(text)
         cdef void* data = PyUnicode_DATA(text)
-        cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i = 0, e = 0, t = 0
+        cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), t = 0
         cdef _Spans missed = _Spans()
-        cdef int64_t r
-        cdef int err = 0
         ids = np.empty(n, dtype=np.int64)  # at most one token per character; shrunk in place below
         cdef int64_t* iv = <int64_t*>cnp.PyArray_DATA(ids)
         with nogil:
             PyThread_acquire_lock(self.mutex, WAIT_LOCK)  # enter as a reader (see the module docstring)
             ect_tok_enter(&self.readers)
             PyThread_release_lock(self.mutex)
-            while True:
-                i = _token(kind, data, i, n, mode, &e)
-                if i >= n:
-                    break
-                r = self._find(kind, data, i, e, _hash(kind, data, i, e))
-                iv[t] = r
-                if r < 0 and missed.push(i, e):
-                    err = 1
-                    break
-                t += 1
-                i = e
+            t = self._lookup(kind, data, n, mode, iv, 0, missed)
             ect_tok_leave(&self.readers)
-        if err:
+        if t < 0:
             raise MemoryError()
         if t < n:
             ids.resize(t, refcheck=False)  # realloc: no copy, and the untouched pages were never used
@@ -588,12 +594,11 @@ cdef class StrIndex:
         Raises:
             UnicodeDecodeError: data is not UTF-8 (Python's own error for it).
         """
-        cdef Py_ssize_t n = data.shape[0], pos = 0, end, m, i = 0, e = 0, t = 0, ci, bi, b0, cap = piece
+        cdef Py_ssize_t n = data.shape[0], pos = 0, end, m, t = 0, ci, bi, first, j, cap = piece
         cdef const uint8_t* s = &data[0] if n else NULL
         cdef Py_UCS4* buf
         cdef void* chunk
         cdef int kind, err = 0
-        cdef int64_t r
         cdef _Spans missed = _Spans()
         cdef int64_t* iv
         _check_mode(mode)
@@ -625,32 +630,20 @@ cdef class StrIndex:
                         err = 2
                         break
                     kind, chunk = 4, <void*>buf
-                i = ci = 0
-                bi = pos
-                while True:
-                    i = _token(kind, chunk, i, m, mode, &e)
-                    if i >= m:
-                        break
-                    r = self._find(kind, chunk, i, e, _hash(kind, chunk, i, e))
-                    iv[t] = r
-                    if r < 0:
-                        if kind == 1:
-                            b0, bi = pos + i, pos + e
-                        else:  # code points to bytes: the cursor (ci code points are bi bytes) moves on to i, e
-                            while ci < i:
-                                bi += _utf8_len(buf[ci])
-                                ci += 1
-                            b0 = bi
-                            while ci < e:
-                                bi += _utf8_len(buf[ci])
-                                ci += 1
-                        if missed.push(b0, bi):
-                            err = 1
-                            break
-                    t += 1
-                    i = e
-                if err:
+                first = missed.count
+                t = self._lookup(kind, chunk, m, mode, iv, t, missed)
+                if t < 0:
+                    err = 1
                     break
+                ci, bi = 0, pos  # the misses' spans, in code points of the piece, to bytes of data
+                for j in range(2 * first, 2 * missed.count):
+                    if kind == 1:
+                        missed.buf[j] += pos
+                    else:
+                        while ci < missed.buf[j]:
+                            bi += _utf8_len(buf[ci])
+                            ci += 1
+                        missed.buf[j] = bi
                 pos = end
             ect_tok_leave(&self.readers)
         free(buf)
