@@ -44,8 +44,9 @@ def _jobs():
 
 
 DEBUG_INFO = _switch("ECTRAVERSE_DEBUG_INFO")
-extra_compile_args = ["-O3", "-Wno-unused-function", "-Wno-unused-parameter"]
-extra_link_args = []
+# -pthread: a large MSM shares its work among threads it starts (ext/ect_threads.h)
+extra_compile_args = ["-O3", "-pthread", "-Wno-unused-function", "-Wno-unused-parameter"]
+extra_link_args = ["-pthread"]
 if DEBUG_INFO:
     extra_compile_args.append("-g")
 else:

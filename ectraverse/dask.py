@@ -105,16 +105,19 @@ import numpy as np
 
 from ectraverse import tokenizers
 from ectraverse.context import Context
-from ectraverse.point import MSM_ROWS_PER_THREAD, PointArray, _distinct_lookup
+from ectraverse.point import PointArray, _distinct_lookup
 from ectraverse.traverse import Traversal, _concat, _index, _window_digests
 
-__all__ = ["KEEP_ENGINES", "METHODS", "MSM_TASKS", "TextBlockError", "compose", "prefixes", "repeats", "text_blocks"]
+__all__ = ["KEEP_ENGINES", "METHODS", "MSM_ROWS_PER_TASK", "MSM_TASKS", "TextBlockError", "compose", "prefixes", "repeats", "text_blocks"]
 
 #: How many engines unpickled from a graph each process keeps (the most recently used).
 KEEP_ENGINES = 4
 #: At most how many tasks :func:`compose` cuts the final multi-scalar multiplication into by default (each
 #: reads every part at the top of the tree, so more slices mean more of them crossing the wire).
 MSM_TASKS = 8
+#: The fewest rows a task of :func:`compose`'s cut final multi-scalar multiplication takes: each
+#: task sums its rows alone, and an MSM of fewer rows costs more per row, so a short one is not cut.
+MSM_ROWS_PER_TASK = 4096
 #: The ways :func:`compose` merges partitions: ``"auto"`` chooses (see :func:`compose`).
 METHODS = ("auto", "coefficients", "points")
 
@@ -500,7 +503,7 @@ def _msm_slice(handle, r: int, runs: int, *parts) -> tuple[int, bytes]:
     """(the length, slice r of the final multi-scalar multiplication as a point's bytes), straight
     from the top level's parts (no merge task before the slices): the distinct ids the engine's
     copies share are cut by rank into ``runs`` slices, fewer when short (at least
-    :data:`~ectraverse.point.MSM_ROWS_PER_THREAD` rows a slice; the slices past them are the
+    :data:`MSM_ROWS_PER_TASK` rows a slice; the slices past them are the
     identity), the last slice also taking every token past them (each copy numbers those its own
     way); each slice merges its rows of every part and multiplies them out."""
     engine = _local(handle)
@@ -508,7 +511,7 @@ def _msm_slice(handle, r: int, runs: int, *parts) -> tuple[int, bytes]:
     shared = np.concatenate([p[1][p[1] < base] for p in parts])
     distinct = _distinct_lookup(shared, base)[0]
     length = sum(p[0] for p in parts)
-    runs = max(1, min(runs, distinct.shape[0] // MSM_ROWS_PER_THREAD))
+    runs = max(1, min(runs, distinct.shape[0] // MSM_ROWS_PER_TASK))
     if r >= runs:
         return length, engine.curve.identity.to_bytes()
     lo = distinct[distinct.shape[0] * r // runs] if distinct.size else 0

@@ -620,7 +620,7 @@ cdef class CurveCore:
         if m == 0:
             return self.identity_raw
         with nogil:
-            rc = ect_batch_msm(&self.c, o, &a[0, 0, 0], &k[0, 0], m)
+            rc = ect_batch_msm(&self.c, o, &a[0, 0, 0], &k[0, 0], m, 1)
         if rc != 1:
             raise MemoryError(f"out of memory in a {m}-point multi-scalar multiplication")
         return out
@@ -721,8 +721,9 @@ cdef class CurveCore:
                 ect_horner_chain(&self.c, &o[1, 0, 0], NULL, &a[0, 0, 0], &idv[0], L, ks)
         return out
 
-    def batch_msm_limbs(self, A, K):
-        """Raw sum K_i A_i for scalars already as (m, scalar_limbs) uint64 limbs (each < n)."""
+    def batch_msm_limbs(self, A, K, int threads=1):
+        """Raw sum K_i A_i for scalars already as (m, scalar_limbs) uint64 limbs (each < n); a large
+        MSM shares its windows among up to ``threads`` threads (started and joined here, without the GIL)."""
         self._check_batch(A)
         cdef size_t m = A.shape[0]
         if K.shape != (m, self.scalar_limbs) or K.dtype != np.uint64:
@@ -735,7 +736,7 @@ cdef class CurveCore:
         cdef const uint64_t[:, ::1] k = np.ascontiguousarray(K)
         cdef int rc
         with nogil:
-            rc = ect_batch_msm(&self.c, o, &a[0, 0, 0], &k[0, 0], m)
+            rc = ect_batch_msm(&self.c, o, &a[0, 0, 0], &k[0, 0], m, threads)
         if rc != 1:
             raise MemoryError(f"out of memory in a {m}-point multi-scalar multiplication")
         return out

@@ -87,7 +87,8 @@
     X(S, fp, void, batch_sum, ect_batch_sum, (const ect_curve *C, uint64_t *out, const uint64_t *a, size_t m),     \
       (C, out, a, m))                                                                                               \
     X(S, fp, int, batch_msm, ect_batch_msm,                                                                         \
-      (const ect_curve *C, uint64_t *out, const uint64_t *a, const uint64_t *k, size_t m), (C, out, a, k, m))      \
+      (const ect_curve *C, uint64_t *out, const uint64_t *a, const uint64_t *k, size_t m, int threads),            \
+      (C, out, a, k, m, threads))                                                                                   \
     X(S, fp, int, batch_encode, ect_batch_encode,                                                                   \
       (const ect_curve *C, uint8_t *out, size_t *outlen, const uint64_t *a, size_t m, int compressed),              \
       (C, out, outlen, a, m, compressed))                                                                           \

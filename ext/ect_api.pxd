@@ -111,7 +111,7 @@ cdef extern from "ect_api.h" nogil:
     int ect_batch_mul_common(const ect_curve *C, uint64_t *out, const uint64_t *a, size_t m, const uint64_t *k, size_t s)
     void ect_batch_mul_gen(const ect_curve *C, const void *table, uint64_t *out, const uint64_t *k, size_t m)
     void ect_batch_sum(const ect_curve *C, uint64_t *out, const uint64_t *a, size_t m)
-    int ect_batch_msm(const ect_curve *C, uint64_t *out, const uint64_t *a, const uint64_t *k, size_t m)
+    int ect_batch_msm(const ect_curve *C, uint64_t *out, const uint64_t *a, const uint64_t *k, size_t m, int threads)
     int ect_batch_encode(const ect_curve *C, uint8_t *out, size_t *outlen, const uint64_t *a, size_t m, int compressed)
     int ect_batch_affine(const ect_curve *C, uint8_t *xy, uint8_t *inf, const uint64_t *a, size_t m)
     int ect_batch_decode(const ect_curve *C, uint64_t *out, size_t max_m, const uint8_t *inp, size_t length,

@@ -519,9 +519,44 @@ static inline int T(ect_msm_pippenger)(const ect_curve *C, GEJ *r, const GE *pts
 
 #include "ect_pippenger.h"
 
+/* Rows per thread of an MSM's GLV split, at least. */
+#define ECT_GLV_ROWS_PER_THREAD 2048
+
+/* One thread's rows lo .. hi - 1 of an MSM's GLV split (ect_msm). */
+typedef struct {
+    const ect_curve *C;
+    const GE *pts;
+    const uint64_t *ks;
+    GE *gp;
+    uint64_t *gk;
+    int *gneg;
+    size_t lo, hi;
+} T(ect_glv_job);
+
+/* k_i P_i = (s1 k1) P_i + (s2 k2) (lambda P_i): terms 2i and 2i + 1. */
+static void *T(ect_glv_run)(void *arg) {
+    const T(ect_glv_job) *j = (const T(ect_glv_job) *)arg;
+    const ect_curve *C = j->C;
+    const int L = C->fn.n;
+    FE beta;
+    ect_field fnx = C->fn; /* mod n on the assembly products where p's use them */
+    fnx.asm_adx = C->fp.asm_adx;
+    T(ect_fe_load)(&C->fp, &beta, C->beta);
+    for (size_t i = j->lo; i < j->hi; i++) {
+        T(ect_split_glv)(C, &fnx, j->gk + 2 * i * (size_t)L, &j->gneg[2 * i], j->gk + (2 * i + 1) * (size_t)L,
+                         &j->gneg[2 * i + 1], j->ks + i * (size_t)L);
+        j->gp[2 * i] = j->pts[i];
+        j->gp[2 * i + 1] = j->pts[i];
+        if (!j->pts[i].inf) T(ect_fe_mul)(&C->fp, &j->gp[2 * i + 1].x, &j->pts[i].x, &beta);
+    }
+    return NULL;
+}
+
 /* r = sum ks[i] pts[i] for m affine points and scalars (plain, C->fn.n limbs,
- * each < n).  Returns 1, or 0 when out of memory. */
-static inline int T(ect_msm)(const ect_curve *C, GEJ *r, const GE *pts, const uint64_t *ks, size_t m) {
+ * each < n), the GLV split's rows and the affine Pippenger's windows shared
+ * among up to `threads` threads (the smaller methods, for few terms, run on
+ * this one).  Returns 1, or 0 when out of memory. */
+static inline int T(ect_msm)(const ect_curve *C, GEJ *r, const GE *pts, const uint64_t *ks, size_t m, int threads) {
     const int L = C->fn.n;
     const GE *P = pts;
     const uint64_t *K = ks;
@@ -546,17 +581,10 @@ static inline int T(ect_msm)(const ect_curve *C, GEJ *r, const GE *pts, const ui
             free(gneg);
             return 0;
         }
-        FE beta;
-        ect_field fnx = C->fn; /* mod n on the assembly products where p's use them */
-        fnx.asm_adx = C->fp.asm_adx;
-        T(ect_fe_load)(&C->fp, &beta, C->beta);
-        for (size_t i = 0; i < m; i++) {
-            T(ect_split_glv)(C, &fnx, gk + 2 * i * (size_t)L, &gneg[2 * i], gk + (2 * i + 1) * (size_t)L, &gneg[2 * i + 1],
-                             ks + i * (size_t)L);
-            gp[2 * i] = pts[i];
-            gp[2 * i + 1] = pts[i];
-            if (!pts[i].inf) T(ect_fe_mul)(&C->fp, &gp[2 * i + 1].x, &pts[i].x, &beta);
-        }
+        T(ect_glv_job) job[ECT_MSM_MAX_THREADS];
+        const int n = ect_thread_count(threads, m / ECT_GLV_ROWS_PER_THREAD);
+        for (int t = 0; t < n; t++) job[t] = (T(ect_glv_job)){C, pts, ks, gp, gk, gneg, m * t / n, m * (t + 1) / n};
+        ect_run_jobs(n, T(ect_glv_run), job, sizeof(job[0]));
         P = gp;
         K = gk;
         neg = gneg;
@@ -573,14 +601,14 @@ static inline int T(ect_msm)(const ect_curve *C, GEJ *r, const GE *pts, const ui
     } else {
         int best_c = 2, aff_c = 2;
         double best = ect_cost_pippenger(mm, bits, 2);
-        double aff = ect_cost_pippenger_affine(mm, bits, 2, C->fp.bits);
+        double aff = ect_cost_pippenger_affine_shared(mm, bits, 2, C->fp.bits, threads);
         for (int c = 3; c <= 16; c++) {
             double cost = ect_cost_pippenger(mm, bits, c);
             if (cost < best) {
                 best = cost;
                 best_c = c;
             }
-            cost = ect_cost_pippenger_affine(mm, bits, c, C->fp.bits);
+            cost = ect_cost_pippenger_affine_shared(mm, bits, c, C->fp.bits, threads);
             if (cost < aff) {
                 aff = cost;
                 aff_c = c;
@@ -595,7 +623,7 @@ static inline int T(ect_msm)(const ect_curve *C, GEJ *r, const GE *pts, const ui
         else if (method == 1)
             ok = T(ect_msm_pippenger)(C, r, P, neg, K, L, mm, bits, best_c);
         else
-            ok = T(ect_msm_pippenger_affine)(C, r, P, neg, K, L, mm, bits, aff_c);
+            ok = T(ect_msm_pippenger_affine)(C, r, P, neg, K, L, mm, bits, aff_c, threads);
     }
     free(gp);
     free(gk);

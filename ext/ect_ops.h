@@ -299,12 +299,13 @@ static GE *T(ect_load_affine_batch)(const ect_curve *C, const uint64_t *a, size_
     return pts;
 }
 
-/* out = sum k[i] a[i] (every k[i] < n). */
-static int T(ect_batch_msm)(const ect_curve *C, uint64_t *out, const uint64_t *a, const uint64_t *k, size_t m) {
+/* out = sum k[i] a[i] (every k[i] < n), on up to `threads` threads (ect_msm). */
+static int T(ect_batch_msm)(const ect_curve *C, uint64_t *out, const uint64_t *a, const uint64_t *k, size_t m,
+                            int threads) {
     GE *pts = T(ect_load_affine_batch)(C, a, m);
     GEJ r;
     if (!pts) return ECT_ERR_NOMEM;
-    int ok = T(ect_msm)(C, &r, pts, k, m);
+    int ok = T(ect_msm)(C, &r, pts, k, m, threads);
     free(pts);
     if (!ok) return ECT_ERR_NOMEM;
     T(ect_gej_store)(C, out, &r);

@@ -28,6 +28,7 @@
 #ifndef ECT_PIPPENGER_SHARED
 #define ECT_PIPPENGER_SHARED
 #include <stdlib.h>
+#include "ect_threads.h"
 #include "ect_scalar.h"
 
 /* Buckets filled in one pass (all windows' buckets when they fit). */
@@ -61,6 +62,15 @@ static inline double ect_cost_pippenger_affine(size_t m, int bits, int c, int fb
     const size_t nbk = (size_t)ect_pa_group(c, W) << (c - 1);
     const double add = 6.0 + (double)fbits / (double)ect_pa_cap(nbk);
     return (double)W * ((double)m * add + (double)((size_t)1 << (c - 1)) * 32.0 + c * 8.0);
+}
+
+/* ect_cost_pippenger_affine of the busiest of `threads` threads sharing the
+ * work (ect_msm_pippenger_affine): ceil((W - 1) / threads) of the W windows,
+ * and 1 / threads of the top one. */
+static inline double ect_cost_pippenger_affine_shared(size_t m, int bits, int c, int fbits, int threads) {
+    const int W = (bits + 1 + c - 1) / c, n = ect_thread_count(threads, (size_t)W);
+    const double share = (double)((W - 1 + n - 1) / n) + 1.0 / (double)n;
+    return ect_cost_pippenger_affine(m, bits, c, fbits) * share / (double)W;
 }
 #endif /* ECT_PIPPENGER_SHARED */
 
@@ -448,12 +458,20 @@ static inline int T(ect_pa_reduce_affine)(const ect_curve *C, const T(ect_pa_ws)
     return 1;
 }
 
-/* r = sum ks[i] pts[i] (pts affine, ks plain with klimbs limbs, below
- * 2^bits, neg[i] flips point i) by Pippenger with c-bit signed digits and
- * batch-affine buckets.  Requires m < 2^30.  Returns 0 when out of memory. */
-static inline int T(ect_msm_pippenger_affine)(const ect_curve *C, GEJ *r, const GE *pts, const int *neg,
-                                              const uint64_t *ks, int klimbs, size_t m, int bits, int c) {
-    const int W = (bits + 1 + c - 1) / c, G = ect_pa_group(c, W);
+/* r = a share of sum ks[i] pts[i] (pts affine, ks plain with klimbs limbs,
+ * neg[i] flips point i) by Pippenger with c-bit signed digits d_ij (j < W)
+ * and batch-affine buckets: windows lo .. hi - 1 (below the top one, W - 1)
+ * of every term, and the top window of terms rlo .. rhi - 1,
+ *   sum_{j in [lo, hi)} 2^(c j) sum_i d_ij pts[i]
+ *     + 2^(c (W - 1)) sum_{i in [rlo, rhi)} d_i,W-1 pts[i];
+ * shares whose windows cover 0 .. W - 2 and whose rows cover 0 .. m - 1 add
+ * up to the whole sum.  The top window is cut by terms, not given whole to
+ * one share, because its digits are short: its few buckets meet often and
+ * cost nearly two windows.  Requires m < 2^30.  Returns 0 when out of
+ * memory. */
+static inline int T(ect_pa_windows)(const ect_curve *C, GEJ *r, const GE *pts, const int *neg, const uint64_t *ks,
+                                    int klimbs, size_t m, int c, int W, int lo, int hi, size_t rlo, size_t rhi) {
+    const int Wr = hi - lo + 1, G = ect_pa_group(c, Wr); /* digit columns: windows lo .. hi - 1, then W - 1 */
     const size_t nb = (size_t)1 << (c - 1), nbk = (size_t)G * nb;
     T(ect_pa_ws) w;
     memset(&w, 0, sizeof(w));
@@ -462,8 +480,8 @@ static inline int T(ect_msm_pippenger_affine)(const ect_curve *C, GEJ *r, const 
     w.cap = ect_pa_cap(nbk);
     w.qcap = w.cap / 2;
     if (C->a_kind != ECT_A_ZERO) T(ect_fe_load)(&C->fp, &w.a, C->a);
-    int32_t *digits = (int32_t *)malloc(sizeof(int32_t) * (size_t)W * (m ? m : 1));
-    GEJ *wsum = (GEJ *)malloc(sizeof(GEJ) * (size_t)W);
+    int32_t *digits = (int32_t *)malloc(sizeof(int32_t) * (size_t)Wr * (m ? m : 1));
+    GEJ *wsum = (GEJ *)malloc(sizeof(GEJ) * (size_t)Wr);
     int *dt = (int *)malloc(sizeof(int) * (size_t)W);
     void *bkmem = malloc(sizeof(T(ect_pa_bucket)) * nbk + 64);
     w.bk = bkmem ? (T(ect_pa_bucket) *)(((uintptr_t)bkmem + 63) & ~(uintptr_t)63) : NULL;
@@ -476,26 +494,27 @@ static inline int T(ect_msm_pippenger_affine)(const ect_curve *C, GEJ *r, const 
     w.scr = (FE *)malloc(sizeof(FE) * w.cap);
     int ok = digits && wsum && dt && w.bk && w.st && w.eb && w.ep && w.qb && w.qp && w.den && w.scr;
     if (ok) {
-        /* recode every scalar once; the point's sign goes into its digits */
+        /* recode every scalar once, keeping this share's digits; the point's sign goes into its digits */
         for (size_t i = 0; i < m; i++) {
-            int32_t *d = digits + i * (size_t)W;
+            int32_t *d = digits + i * (size_t)Wr;
             if (pts[i].inf) {
-                memset(d, 0, sizeof(int32_t) * (size_t)W);
+                memset(d, 0, sizeof(int32_t) * (size_t)Wr);
                 continue;
             }
             ect_signed_digits(dt, ks + i * (size_t)klimbs, klimbs, c, W);
             const int s = neg && neg[i];
-            for (int j = 0; j < W; j++) d[j] = s ? -dt[j] : dt[j];
+            for (int j = 0; j < Wr - 1; j++) d[j] = s ? -dt[lo + j] : dt[lo + j];
+            d[Wr - 1] = i < rlo || i >= rhi ? 0 : s ? -dt[W - 1] : dt[W - 1];
         }
-        for (int w0 = 0; ok && w0 < W; w0 += G) {
-            const int g = W - w0 < G ? W - w0 : G;
+        for (int w0 = 0; ok && w0 < Wr; w0 += G) {
+            const int g = Wr - w0 < G ? Wr - w0 : G;
             memset(w.st, 0, (size_t)g * nb);
             free(w.spill); /* allocated again by the pass that spills */
             w.spill = NULL;
             for (size_t i = 0; ok && i < m; i++) {
-                const int32_t *d = digits + i * (size_t)W + w0;
+                const int32_t *d = digits + i * (size_t)Wr + w0;
                 if (i + 8 < m) { /* the buckets of a later term */
-                    const int32_t *dn = d + 8 * (size_t)W;
+                    const int32_t *dn = d + 8 * (size_t)Wr;
                     for (int j = 0; j < g; j++)
                         if (dn[j]) __builtin_prefetch(&w.bk[(size_t)j * nb + (size_t)(dn[j] < 0 ? -dn[j] : dn[j]) - 1]);
                 }
@@ -519,12 +538,15 @@ static inline int T(ect_msm_pippenger_affine)(const ect_curve *C, GEJ *r, const 
     if (ok) {
         GEJ acc;
         T(ect_gej_set_inf)(C, &acc);
-        for (int j = W - 1; j >= 0; j--) {
+        for (int j = Wr - 2; j >= 0; j--) {
             if (!T(ect_gej_is_inf)(C, &acc))
                 for (int s = 0; s < c; s++) T(ect_gej_double)(C, &acc, &acc);
             T(ect_gej_add)(C, &acc, &acc, &wsum[j]);
         }
-        *r = acc;
+        for (int s = 0; s < c * lo && !T(ect_gej_is_inf)(C, &acc); s++) T(ect_gej_double)(C, &acc, &acc);
+        GEJ top = wsum[Wr - 1];
+        for (int s = 0; s < c * (W - 1) && !T(ect_gej_is_inf)(C, &top); s++) T(ect_gej_double)(C, &top, &top);
+        T(ect_gej_add)(C, r, &acc, &top);
     }
     free(digits);
     free(wsum);
@@ -538,5 +560,51 @@ static inline int T(ect_msm_pippenger_affine)(const ect_curve *C, GEJ *r, const 
     free(w.qp);
     free(w.den);
     free(w.scr);
+    return ok;
+}
+
+
+/* One thread's share of ect_msm_pippenger_affine. */
+typedef struct {
+    const ect_curve *C;
+    const GE *pts;
+    const int *neg;
+    const uint64_t *ks;
+    int klimbs, c, W, lo, hi, ok;
+    size_t m, rlo, rhi;
+    GEJ r;
+} T(ect_pa_job);
+
+static void *T(ect_pa_run)(void *arg) {
+    T(ect_pa_job) *j = (T(ect_pa_job) *)arg;
+    j->ok = T(ect_pa_windows)(j->C, &j->r, j->pts, j->neg, j->ks, j->klimbs, j->m, j->c, j->W, j->lo, j->hi, j->rlo,
+                              j->rhi);
+    return NULL;
+}
+
+/* r = sum ks[i] pts[i] (pts affine, ks plain with klimbs limbs, below
+ * 2^bits, neg[i] flips point i) by Pippenger with c-bit signed digits and
+ * batch-affine buckets, shared among up to `threads` threads (this one and
+ * threads - 1 it starts; at most one per window): each takes an even share
+ * of the windows below the top one, over every term, and of the top
+ * window's terms (ect_pa_windows), so the work halves with two threads,
+ * where cutting the terms in two would cost more than half (an MSM of m/2
+ * terms costs more than half of one of m).  A thread that cannot start has
+ * its share run here.  Requires m < 2^30.  Returns 0 when out of memory. */
+static inline int T(ect_msm_pippenger_affine)(const ect_curve *C, GEJ *r, const GE *pts, const int *neg,
+                                              const uint64_t *ks, int klimbs, size_t m, int bits, int c,
+                                              int threads) {
+    const int W = (bits + 1 + c - 1) / c, n = ect_thread_count(threads, (size_t)W);
+    T(ect_pa_job) job[ECT_MSM_MAX_THREADS];
+    for (int t = 0; t < n; t++)
+        job[t] = (T(ect_pa_job)){C, pts, neg, ks, klimbs, c, W, (W - 1) * t / n, (W - 1) * (t + 1) / n, 0, m,
+                                 m * (size_t)t / (size_t)n, m * (size_t)(t + 1) / (size_t)n};
+    ect_run_jobs(n, T(ect_pa_run), job, sizeof(job[0]));
+    int ok = 1;
+    T(ect_gej_set_inf)(C, r);
+    for (int t = 0; t < n; t++) {
+        ok = ok && job[t].ok;
+        if (ok) T(ect_gej_add)(C, r, r, &job[t].r);
+    }
     return ok;
 }

@@ -165,7 +165,7 @@ def test_msm_limbs_equals_msm(name, data):
     limbs = scalars_to_limbs(C, scalars)
     assert limbs_to_scalars(limbs).tolist() == scalars
     assert A.msm_limbs(limbs) == A.msm(scalars)
-    with mock.patch("ectraverse.point.MSM_ROWS_PER_THREAD", 2):  # rows cut into runs of 2, one thread each
+    with mock.patch("ectraverse.point.MSM_ROWS_PER_THREAD", 2):  # a thread for as few as 2 rows
         for threads in (2, 3, 8):
             assert A.msm_limbs(limbs, threads=threads) == A.msm(scalars)
 

@@ -62,7 +62,7 @@ lines = st.lists(st.lists(st.sampled_from(WORDS), max_size=6).map(lambda ws: " "
        method=st.sampled_from(["auto", "coefficients", "points"]), msm_tasks=st.integers(1, 4))
 def test_compose_equals_single_machine(eng, items, k, split_every, method, msm_tasks):
     bag = db.from_sequence(items, npartitions=k)
-    with mock.patch.object(ed, "MSM_ROWS_PER_THREAD", 1):  # the final MSM really cut, even for a few tokens
+    with mock.patch.object(ed, "MSM_ROWS_PER_TASK", 1):  # the final MSM really cut, even for a few tokens
         got = ed.compose(eng, bag, split_every=split_every, method=method, msm_tasks=msm_tasks).compute(**SYNC)
     assert got == eng.compose("".join(items))
 
@@ -132,7 +132,7 @@ def test_msm_slices_on_different_copies_split_the_tokens_exactly():
     want = eng.compose("c x y a f y z b x e a d")
     for runs in (1, 2, 3, 4):
         slices = []
-        with mock.patch.object(ed, "MSM_ROWS_PER_THREAD", 1):
+        with mock.patch.object(ed, "MSM_ROWS_PER_TASK", 1):
             for r in range(runs):
                 with mock.patch.object(ed, "_local", lambda h, r=r: copies[2 + r]):
                     slices.append(ed._msm_slice(handle, r, runs, *parts))

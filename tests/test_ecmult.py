@@ -30,6 +30,7 @@ from hypothesis import strategies as st
 
 import ectraverse as ect
 from ectraverse import _ec, reference
+from ectraverse.point import scalars_to_limbs
 from strategies import (
     ALL,
     BIG,
@@ -381,6 +382,12 @@ AFFINE_SIZES = {"secp256k1": 2500, "P-256": 1500, "P-384": 700, "P-521": 400, "B
                 "toy61": 300, "toy-a0": 300, "toy-b0": 300, "toy-h4": 300, "toy-plot": 300}
 
 
+#: Threads an affine Pippenger is asked to share its work among: 2 and 3 (uneven shares of the
+#: windows and of the top window's terms), 7, and more than its windows (one per window at most;
+#: 64 is ECT_MSM_MAX_THREADS).
+MSM_THREADS = (2, 3, 7, 64, 1000)
+
+
 @pytest.mark.parametrize("name", sorted(AFFINE_SIZES))
 def test_msm_affine_buckets(name):
     """The batch-affine Pippenger against the oracle, at a size where the model picks it,
@@ -397,7 +404,11 @@ def test_msm_affine_buckets(name):
 
     def check(a, k):
         A = C.multiply_generator(a)
-        assert to_ref(A.msm(k)) == O.mul_G(sum(x * y for x, y in zip(a, k)))
+        want = O.mul_G(sum(x * y for x, y in zip(a, k)))
+        assert to_ref(A.msm(k)) == want
+        limbs = scalars_to_limbs(C, k)
+        for threads in MSM_THREADS:  # the work shared among threads (ect_pa_windows): the same sum
+            assert C._core.affine(C._core.batch_msm_limbs(A._a, limbs, threads)) == want, threads
 
     # uniform, with 0, 1, n - 1 and 64-bit scalars mixed in
     a, k = _msm_inputs(C, m, "affine")
@@ -441,6 +452,9 @@ def test_msm_affine_portable_core(name):
     A = C.multiply_generator(a)._a
     want = C._core.batch_msm(A, k)
     assert port.affine(port.batch_msm(A, k)) == C._core.affine(want) == oracle(C).mul_G(sum(x * y for x, y in zip(a, k)))
+    limbs = scalars_to_limbs(C, k)
+    for threads in MSM_THREADS:
+        assert port.affine(port.batch_msm_limbs(A, limbs, threads)) == C._core.affine(want), threads
 
 
 @pytest.mark.parametrize("name", ["toy-b0", "toy-h4"])
@@ -461,6 +475,9 @@ def test_msm_affine_outside_the_subgroup(name):
         for k, P in zip(ks, pts):
             want = reference.add(R, want, reference.mul(R, k, P))
         assert core.affine(core.batch_msm(A, ks)) == want
+        limbs = scalars_to_limbs(C, ks)
+        for threads in MSM_THREADS:
+            assert core.affine(core.batch_msm_limbs(A, limbs, threads)) == want, threads
 
 
 @pytest.mark.parametrize("name", BIG)

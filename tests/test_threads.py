@@ -225,10 +225,13 @@ def test_one_point_array_from_8_threads(fast_switching):
     C = ect.curve("secp256k1")
     A = C.multiply_generator(range(1, 201))
     scalars = [random.Random(20).randrange(C.n) for _ in range(200)]
-    expected = ((A + A).to_bytes(), A.msm(scalars), A.take(np.arange(199, -1, -3)).to_bytes(), A.sum())
+    limbs = point_module.scalars_to_limbs(C, scalars)
+    expected = ((A + A).to_bytes(), A.msm(scalars), A.take(np.arange(199, -1, -3)).to_bytes(), A.sum(),
+                A.msm(scalars).to_bytes())
 
-    def work(j: int):
-        return (A + A).to_bytes(), A.msm(scalars), A.take(np.arange(199, -1, -3)).to_bytes(), A.sum()
+    def work(j: int):  # and an MSM sharing its work among 3 threads of its own in each of them
+        return ((A + A).to_bytes(), A.msm(scalars), A.take(np.arange(199, -1, -3)).to_bytes(), A.sum(),
+                ect.Point._make(C, C._core.batch_msm_limbs(A._a, limbs, 3)).to_bytes())
 
     assert run_threads(work, 32) == [expected] * 32
 
