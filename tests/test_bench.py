@@ -121,6 +121,20 @@ def test_json_is_reproducible_in_its_selection(tmp_path, fake):
     assert data["meta"]["method"]["seed"] == 7
 
 
+def test_msm_threads_times_both_thread_counts(tmp_path, capsys):
+    rc, data = run_json(tmp_path, "--impl", "ectraverse", "--curve", "P-256", "--op", "msm_threads")
+    assert rc == 0
+    (r,) = data["results"]
+    check_result(r)
+    assert (r["op"], r["size"], r["per"], r["ops_per_call"]) == ("msm_threads", 4096, "point", 4096)
+    assert r["threads"] == bench_inputs.MSM_THREADS and r["checked"] is True
+    assert r["check"] == f"msm_limbs(limbs, threads={bench_inputs.MSM_THREADS}) == msm_limbs(limbs)"
+    assert r["one_thread_s"] > 0 and r["threaded_s"] > 0
+    assert r["speedup"] == pytest.approx(r["one_thread_us_per_point"] / r["us_per_op"])
+    out = capsys.readouterr().out
+    assert "msm_threads(4096)" in out and "/pt on one" in out
+
+
 def test_wrong_result_is_an_error(tmp_path, fake, monkeypatch, capsys):
     monkeypatch.setattr(FakeAdapter, "lie", True)
     rc, data = run_json(tmp_path, "--impl", "fake", "--op", "add", "--curve", "secp256k1")

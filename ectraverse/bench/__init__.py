@@ -23,6 +23,12 @@ Method, the same for every cell (implementation, curve, operation):
 * before timing, the first result of each cell is checked against affine
   arithmetic done here with Python ints; a wrong result is reported as an error.
 
+One group operation is ectraverse's alone: ``msm_threads``, the MSM's points
+and scalars (as limbs) of 4,096 and 65,536 terms (4,096 with ``--quick``),
+``PointArray.msm_limbs(limbs, threads=2)`` against ``msm_limbs(limbs)`` on one
+thread, the two timed alternately, repeat by repeat (:func:`measure_pair`),
+per point; checked: both give the same point.
+
 The token layer has three operations of its own, run on secp256k1 and P-256
 unless ``--curve`` names other curves:
 

@@ -30,8 +30,8 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from ectraverse import rfc9380
-from ectraverse.bench.inputs import (CHUNK_WORKERS, CURVES, DASK_BLOCK_BYTES, DASK_WORKERS, H2C_DST, REPEATS_M,
-                                     SINGLE_INPUTS, WINDOW_LENGTH, OpInputs, x_of)
+from ectraverse.bench.inputs import (CHUNK_WORKERS, CURVES, DASK_BLOCK_BYTES, DASK_WORKERS, H2C_DST, MSM_THREADS,
+                                     REPEATS_M, SINGLE_INPUTS, WINDOW_LENGTH, OpInputs, x_of)
 from ectraverse.bench.ops import OPS
 from ectraverse.curves import named_params
 from ectraverse.traverse import _BLOCK_SIZES
@@ -301,6 +301,30 @@ class EctraverseAdapter(Adapter):
             a.msm(ks)
 
         return fn, lambda: self._px(variants[0][0].msm(variants[0][1]))
+
+    def _msm_threads(self, inputs: OpInputs, progress: TokenReporter | None) -> Case:
+        C = self._curve(inputs.curve)
+        to_limbs = self.mod["ectraverse"].point.scalars_to_limbs
+        variants = [(self._array(C, Ps), to_limbs(C, list(ks))) for ks, Ps in inputs.items]
+        threaded, single = _cycle(variants), _cycle(variants)
+
+        def fn() -> None:
+            a, limbs = threaded()
+            a.msm_limbs(limbs, threads=MSM_THREADS)
+
+        def one() -> None:
+            a, limbs = single()
+            a.msm_limbs(limbs)
+
+        def check() -> None:
+            for a, limbs in variants:
+                self._agree(a.msm_limbs(limbs, threads=MSM_THREADS), a.msm_limbs(limbs),
+                            f"msm_limbs on {MSM_THREADS} threads differs from one thread")
+
+        a, limbs = variants[0]
+        return Case(fn, len(a), lambda: self._px(a.msm_limbs(limbs, threads=MSM_THREADS)), len(variants),
+                    check=check, check_text=f"msm_limbs(limbs, threads={MSM_THREADS}) == msm_limbs(limbs)",
+                    baseline=one, baseline_ops=len(a))
 
     def _hash_to_curve(self, curve: str, items: list) -> tuple:
         h = self._curve(curve).hash_to_curve

@@ -26,8 +26,8 @@ if TYPE_CHECKING:
     from ectraverse.bench.ops import Op
 
 __all__ = ["CURVES", "H2C_DST", "SINGLE_INPUTS", "VARIANTS", "CHECK_MSM_MAX", "WINDOW_LENGTH", "WINDOWS_M",
-           "CHUNK_WORKERS", "DASK_WORKERS", "DASK_BLOCK_BYTES", "Drawn", "Drawer", "OpInputs", "InputFactory",
-           "curve_params", "x_of"]
+           "CHUNK_WORKERS", "MSM_THREADS", "DASK_WORKERS", "DASK_BLOCK_BYTES", "Drawn", "Drawer", "OpInputs",
+           "InputFactory", "curve_params", "x_of"]
 
 CURVES = ("secp256k1", "P-256", "P-384", "P-521", "BN254", "BLS12-381")
 """Curves the benchmark knows, in report order."""
@@ -52,6 +52,9 @@ WINDOWS_M = (8, 4)
 
 CHUNK_WORKERS = 2
 """Chunks of the ``compose_chunks`` text, and worker processes of its pool."""
+
+MSM_THREADS = 2
+"""Threads of the ``msm_threads`` op's MSMs (``PointArray.msm_limbs(threads=)``)."""
 
 REPEATS_M = 8
 """Window length of the ``repeats`` operation (8-grams)."""

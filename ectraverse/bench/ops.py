@@ -19,8 +19,8 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ectraverse.bench import inputs as draw
-from ectraverse.bench.inputs import (CHUNK_WORKERS, CURVES, DASK_BLOCK_BYTES, DASK_WORKERS, REPEATS_M, WINDOW_LENGTH,
-                                     WINDOWS_M)
+from ectraverse.bench.inputs import (CHUNK_WORKERS, CURVES, DASK_BLOCK_BYTES, DASK_WORKERS, MSM_THREADS, REPEATS_M,
+                                     WINDOW_LENGTH, WINDOWS_M)
 from ectraverse.bench.units import fmt_rate, fmt_us, speed
 
 if TYPE_CHECKING:
@@ -238,6 +238,14 @@ def _compose_ids_row(m: Measurement, base: Measurement | None, case: Case, input
     return _corpus_row(m, inputs)
 
 
+def _msm_threads_row(m: Measurement, base: Measurement | None, case: Case, inputs: OpInputs) -> dict[str, Any]:
+    row = {"threads": MSM_THREADS, "threaded_s": m.us_per_call / 1e6}
+    if base is not None:  # the same MSMs on one thread
+        row.update(one_thread_s=base.us_per_call / 1e6, one_thread_loops=base.loops, one_thread_all_s=list(base.all_s),
+                   one_thread_us_per_point=base.us_per_op, speedup=base.us_per_op / m.us_per_op)
+    return row
+
+
 def _repeats_row(m: Measurement, base: Measurement | None, case: Case, inputs: OpInputs) -> dict[str, Any]:
     row = {"tokens": inputs.info["tokens"], "distinct_tokens": inputs.info["distinct_tokens"],
            "repeats_s": m.us_per_call / 1e6}
@@ -288,6 +296,15 @@ def _compose_cell(r: dict[str, Any], details: bool) -> Segments:
                      f"{fmt_us(r['push_run_s'] * 1e6)}", "dim"))
     if details:
         cell.append((f"\n{r['loops']} compose(s) ×{r['repeats']}", "dim"))
+    return cell
+
+
+def _msm_threads_cell(r: dict[str, Any], details: bool) -> Segments:
+    cell: Segments = [(f"{fmt_us(r['us_per_op'])}/pt on {r['threads']} threads", None)]
+    if "one_thread_s" in r:
+        cell.append((f"\n{fmt_us(r['one_thread_us_per_point'])}/pt on one "
+                     f"({speed(r['threaded_s'], r['one_thread_s'])})", None))
+    cell.append((f"\n{fmt_us(r['us_per_call'])} total", "dim"))
     return cell
 
 
@@ -422,6 +439,10 @@ OPS: Mapping[str, Op] = _table(
                         curves=("secp256k1",))
                    for size, target in ((1024, "≤ 0.35"), (4096, "≤ 0.15"), (65536, "≤ 0.10"))),
        suffix="/pt", note=lambda r: f"{fmt_us(r['us_per_call'])} total",
+       caption="msm: per point, then the whole call"),
+    Op("msm_threads", f"PointArray.msm_limbs(limbs, threads={MSM_THREADS}), per point, against the same on one "
+       "thread", "group", "whole", "point", draw.msm_terms, "msm_threads({size})",
+       Sizes((4096, 65536), (4096,)), row=_msm_threads_row, cell=_msm_threads_cell,
        caption="msm: per point, then the whole call"),
     Op("hash_to_curve", "RFC 9380 hash_to_curve of one message per call", "token", "single", "message",
        draw.messages, caption="hash_to_curve: per message", method=_h2c_method),
