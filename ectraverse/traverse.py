@@ -379,13 +379,12 @@ class Traversal:
           each chunk gives its coefficient vector, integer work only; the
           vectors merge as ``c = k^(l2) c1 + c2`` and the whole pays one
           multi-scalar multiplication over the union of the chunks' distinct
-          tokens.  Taken without an executor (two or more chunks), and with one
-          when the chunks number at least ``4`` per worker: the MSM, which
-          then runs once in this process (cut across as many threads as the
-          executor has workers, up to the machine's cores), replaces one per
-          chunk.
+          tokens.  Taken for two or more chunks: the MSM, which runs once in
+          this process (shared among as many threads as the executor has
+          workers, up to the machine's cores), replaces one per chunk.
         * **points**: each chunk gives its length and point, and an ordered
-          tree reduction multiplies them (one scalar multiplication a product).
+          tree reduction multiplies them (one scalar multiplication a product):
+          a single chunk, and a keyed engine's chunks in other processes.
 
         A keyed engine's coefficients depend on its secret ``k``: they never
         leave this process, so with an executor other than a
@@ -713,25 +712,21 @@ def _chunk_task(kind: str, digest: bytes, blob: bytes | None, chunk):
     return engine.coefficients(chunk)._shared(base)
 
 
-#: compose_chunks merges in coefficient space with an executor when the chunks number at least this
-#: many per worker: then one MSM over the union of their distinct tokens, in this process, costs less
-#: than one MSM per chunk run in parallel (a Zipfian text's chunks share most of their tokens).
-_CHUNKS_PER_WORKER = 4
-
 #: ``compose_stream`` merges its pieces' coefficients this many at a time: a merge costs the distinct
 #: tokens so far, so merging every piece into the total would cost the vocabulary once a piece.
 _STREAM_MERGE = 16
 
 
 def _merge_in_coefficients(n_chunks: int, executor: Executor | None, keyed: bool) -> bool:
-    """compose_chunks' cost rule (docs/costs.md): merge in coefficient space, or multiply points."""
+    """compose_chunks' cost rule (docs/costs.md): merge in coefficient space, or multiply points.
+
+    Two chunks or more merge as coefficients: one MSM over the union of their distinct tokens (at
+    most their sum, and an MSM costs less a point the longer it is), shared among the executor's
+    workers' worth of threads, costs no more than one MSM per chunk on those workers, and no
+    product is paid per merge; a keyed engine's chunks in other processes are the exception."""
     if n_chunks < 2:
         return False
-    if executor is None:
-        return True  # one MSM over the union (at most the sum) and no scalar multiplication per merge
-    if keyed and not isinstance(executor, ThreadPoolExecutor):
-        return False  # k-dependent coefficients never leave this process
-    return n_chunks >= _CHUNKS_PER_WORKER * _executor_workers(executor)
+    return not (keyed and executor is not None and not isinstance(executor, ThreadPoolExecutor))
 
 
 def _executor_workers(executor: Executor) -> int:

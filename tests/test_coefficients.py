@@ -232,8 +232,8 @@ def test_compose_chunks_either_merge_equals_compose(merge, data):
     eng = engine("secp256k1")
     x = data.draw(st.lists(VOCABS["large"], max_size=20))
     chunks = chunkings(data.draw, x)
-    per_worker = 0 if merge == "coefficients" else 10**9
-    with mock.patch.object(traverse, "_CHUNKS_PER_WORKER", per_worker), ThreadPoolExecutor(2) as pool:
+    rule = mock.patch.object(traverse, "_merge_in_coefficients", lambda *_: merge == "coefficients")
+    with rule, ThreadPoolExecutor(2) as pool:
         assert eng.compose_chunks(chunks, executor=pool) == eng.compose(x)
     assert eng.compose_chunks(chunks) == eng.compose(x)
 
@@ -242,9 +242,9 @@ def test_the_cost_rule():
     rule = traverse._merge_in_coefficients
     assert not rule(1, None, False) and rule(2, None, False) and rule(2, None, True)
     with ThreadPoolExecutor(2) as threads:
-        assert not rule(7, threads, False) and rule(8, threads, False) and rule(8, threads, True)
+        assert not rule(1, threads, False) and rule(2, threads, False) and rule(2, threads, True)
     with ProcessPoolExecutor(2) as procs:
-        assert rule(8, procs, False) and not rule(8, procs, True)  # keyed: k-dependent values stay here
+        assert rule(2, procs, False) and not rule(8, procs, True)  # keyed: k-dependent values stay here
 
 
 @pytest.mark.parametrize("executor", [ThreadPoolExecutor, ProcessPoolExecutor])
