@@ -563,7 +563,6 @@ static inline int T(ect_pa_windows)(const ect_curve *C, GEJ *r, const GE *pts, c
     return ok;
 }
 
-
 /* One thread's share of ect_msm_pippenger_affine. */
 typedef struct {
     const ect_curve *C;
@@ -587,9 +586,10 @@ static void *T(ect_pa_run)(void *arg) {
  * batch-affine buckets, shared among up to `threads` threads (this one and
  * threads - 1 it starts; at most one per window): each takes an even share
  * of the windows below the top one, over every term, and of the top
- * window's terms (ect_pa_windows), so the work halves with two threads,
- * where cutting the terms in two would cost more than half (an MSM of m/2
- * terms costs more than half of one of m).  A thread that cannot start has
+ * window's terms (ect_pa_windows): every share does about 1 / threads of
+ * the single thread's work, where a cut of the terms gives each an MSM of
+ * m / threads terms, which costs more than 1 / threads of one of m unless
+ * its window size happens to suit it better.  A thread that cannot start has
  * its share run here.  Requires m < 2^30.  Returns 0 when out of memory. */
 static inline int T(ect_msm_pippenger_affine)(const ect_curve *C, GEJ *r, const GE *pts, const int *neg,
                                               const uint64_t *ks, int klimbs, size_t m, int bits, int c,
