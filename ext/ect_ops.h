@@ -280,13 +280,33 @@ static void T(ect_batch_sum)(const ect_curve *C, uint64_t *out, const uint64_t *
     T(ect_gej_store)(C, out, &acc);
 }
 
-/* Load m Jacobian records and convert them to affine with one inversion. */
+/* Load m Jacobian records and convert them to affine with one inversion;
+ * records already affine (Z = 1, a vocabulary's generators) or the identity,
+ * when all are, are read straight into the result. */
 static GE *T(ect_load_affine_batch)(const ect_curve *C, const uint64_t *a, size_t m) {
     const size_t rec = 3 * (size_t)C->fp.n, cnt = m ? m : 1;
     GE *pts = (GE *)malloc(sizeof(GE) * cnt);
+    if (!pts) return NULL;
+    FE one;
+    GEJ p;
+    T(ect_fe_set_one)(&C->fp, &one);
+    size_t i = 0;
+    for (; i < m; i++) {
+        T(ect_gej_load)(C, &p, a + i * rec);
+        const int inf = T(ect_gej_is_inf)(C, &p);
+        if (!inf && !T(ect_fe_equal)(&C->fp, &p.Z, &one)) break;
+        pts[i].x = p.X;
+        pts[i].y = p.Y;
+        pts[i].inf = inf;
+        if (inf) {
+            T(ect_fe_set_zero)(&C->fp, &pts[i].x);
+            T(ect_fe_set_zero)(&C->fp, &pts[i].y);
+        }
+    }
+    if (i == m) return pts;
     GEJ *jac = (GEJ *)malloc(sizeof(GEJ) * cnt);
     FE *scratch = (FE *)malloc(sizeof(FE) * cnt);
-    if (!pts || !jac || !scratch) {
+    if (!jac || !scratch) {
         free(pts);
         free(jac);
         free(scratch);

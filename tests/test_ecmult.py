@@ -457,6 +457,30 @@ def test_msm_affine_portable_core(name):
         assert port.affine(port.batch_msm_limbs(A, limbs, threads)) == C._core.affine(want), threads
 
 
+@pytest.mark.parametrize("name", ["secp256k1", "P-384", "BLS12-381", "toy61"])
+def test_batches_of_affine_and_jacobian_records(name):
+    """A batch read to affine (MSM, encoding) whose records are all already affine (Z = 1, as a
+    vocabulary's generators are) or the identity takes the short way; one record with Z != 1
+    anywhere sends the whole batch through the shared inversion: both give the oracle's points."""
+    C = ect.curve(name)
+    O, core = oracle(C), C._core
+    rng = random.Random(f"affine-records-{name}")
+    a = [rng.randrange(1, C.n) for _ in range(40)]
+    affine = [core.from_affine(*O.mul_G(x)) for x in a]  # Z = 1
+    G2 = core.add(core.generator_raw, core.generator_raw)  # a Jacobian record: Z != 1
+    assert core.affine(G2) == O.mul_G(2)
+    for where in (None, 0, 17, 39):
+        raws, want = list(affine), list(a)
+        if where is not None:
+            raws[where], want[where] = G2, 2
+        raws[5], want[5] = core.identity_raw, 0
+        A = core.batch_from_raws(raws)
+        ks = [rng.randrange(C.n) for _ in raws]
+        assert core.affine(core.batch_msm(A, ks)) == O.mul_G(sum(x * k for x, k in zip(want, ks)))
+        P = ect.PointArray.from_bytes(C, core.batch_encode(A, False))
+        assert [p.is_identity or (p.x, p.y) == O.mul_G(x) for p, x in zip(P, want)] == [True] * len(want)
+
+
 @pytest.mark.parametrize("name", ["toy-b0", "toy-h4"])
 def test_msm_affine_outside_the_subgroup(name):
     """Raw MSM over every point of E (points of order 2 included: their bucket doublings give
