@@ -108,7 +108,8 @@ from ectraverse.context import Context
 from ectraverse.point import PointArray, _distinct_lookup
 from ectraverse.traverse import Traversal, _concat, _index, _window_digests
 
-__all__ = ["KEEP_ENGINES", "METHODS", "MSM_ROWS_PER_TASK", "MSM_TASKS", "TextBlockError", "compose", "prefixes", "repeats", "text_blocks"]
+__all__ = ["KEEP_ENGINES", "METHODS", "MSM_ROWS_PER_TASK", "MSM_TASKS", "TextBlockError", "compose", "prefixes",
+           "repeats", "text_blocks"]
 
 #: How many engines unpickled from a graph each process keeps (the most recently used).
 KEEP_ENGINES = 4

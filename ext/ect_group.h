@@ -428,37 +428,23 @@ static inline void T(ect_ge_set_gej)(const ect_curve *C, GE *r, const GEJ *a) {
 
 /* r[i] = a[i] in affine form for i < m, with one inversion (Montgomery's
  * trick; an identity's Z counts as 1): 3(m-1) M for the prefix products, one
- * inversion, then 3M + 1S per point.  A point whose Z is already 1 (a
- * vocabulary's generators, stored affine) is copied and takes no share of the
- * inversion, nor the inversion itself when every point is such.  scratch must
- * hold m field elements.  r and a must not overlap. */
+ * inversion, then 3M + 1S per point.  scratch must hold m field elements.
+ * r and a must not overlap. */
 static inline void T(ect_ge_set_gej_batch)(const ect_curve *C, GE *r, const GEJ *a, size_t m, FE *scratch) {
     const ect_field *F = &C->fp;
     FE acc, zi, zi2, t;
     if (m == 0) return;
-    FE one;
-    T(ect_fe_set_one)(F, &one);
-    acc = one;
-    size_t left = 0; /* points with Z != 1 */
+    T(ect_fe_set_one)(F, &acc);
     for (size_t i = 0; i < m; i++) {
-        if (!T(ect_gej_is_inf)(C, &a[i]) && !T(ect_fe_equal)(F, &a[i].Z, &one)) {
-            T(ect_fe_mul)(F, &acc, &acc, &a[i].Z);
-            left++;
-        }
-        scratch[i] = acc; /* product of the Z != 1 up to and including i */
+        if (!T(ect_gej_is_inf)(C, &a[i])) T(ect_fe_mul)(F, &acc, &acc, &a[i].Z);
+        scratch[i] = acc; /* product of the Z up to and including i */
     }
-    if (left) T(ect_fe_inv)(F, &acc, &acc); /* acc = 1 / (product of those Z) */
+    T(ect_fe_inv)(F, &acc, &acc); /* acc = 1 / (product of every Z) */
     for (size_t k = m; k-- > 0;) {
         if (T(ect_gej_is_inf)(C, &a[k])) {
             T(ect_fe_set_zero)(F, &r[k].x);
             T(ect_fe_set_zero)(F, &r[k].y);
             r[k].inf = 1;
-            continue;
-        }
-        if (T(ect_fe_equal)(F, &a[k].Z, &one)) {
-            r[k].x = a[k].X;
-            r[k].y = a[k].Y;
-            r[k].inf = 0;
             continue;
         }
         if (k > 0) {
