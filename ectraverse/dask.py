@@ -88,6 +88,7 @@ try:
     import dask.bag as db
     import dask.dataframe as dd
     import pandas as pd
+    import pyarrow as pa
     from dask.base import tokenize
     from dask.delayed import Delayed
     from dask.highlevelgraph import HighLevelGraph
@@ -127,7 +128,10 @@ _REPEATS_META = pd.DataFrame({"group": pd.Series([], dtype="int64"), "element": 
                               "offset": pd.Series([], dtype="int64")})
 _WINDOWS_META = pd.DataFrame({"digest": pd.Series([], dtype="uint64"), "part": pd.Series([], dtype="int64"),
                               "local": pd.Series([], dtype="int64"), "offset": pd.Series([], dtype="int64")})
-_KEYS_META = _WINDOWS_META.assign(key=pd.Series([], dtype=object))
+#: Exact keys are bytes: an Arrow binary column, which Dask's string conversion (``dataframe.convert-string``)
+#: leaves alone (an object column of bytes it would decode as UTF-8, which a key need not be).
+_KEY_DTYPE = pd.ArrowDtype(pa.binary())
+_KEYS_META = _WINDOWS_META.assign(key=pd.Series([], dtype=_KEY_DTYPE))
 
 
 # ---- the engine, once per graph and once per process ---------------------------------------------
@@ -239,13 +243,24 @@ def _check(engine, bag) -> None:
                         "(its copies would be other engines): name it, Traversal(..., tokenizer_name='...')")
 
 
-def _element_tokens(engine: Traversal, element) -> list:
-    """One element's tokens (a str tokenized, a sequence of tokens, a NumPy array of int tokens)."""
+def _element(element):
+    """The element itself, if it is one (a str, a sequence of tokens, a NumPy array of int tokens)."""
     if isinstance(element, (bytes, bytearray, memoryview, Context)) or not (
             isinstance(element, (str, np.ndarray)) or hasattr(element, "__iter__")):
         raise TypeError(f"bag elements must be str, sequences of tokens or NumPy int arrays, "
                         f"not {type(element).__name__}")
-    return engine.tokens(element)
+    return element
+
+
+def _element_tokens(engine: Traversal, element) -> list:
+    """One element's tokens (a str tokenized, a sequence of tokens, a NumPy array of int tokens)."""
+    return engine.tokens(_element(element))
+
+
+def _element_ids(engine: Traversal, element) -> np.ndarray:
+    """One element's tokens' ids in this process's vocabulary (a str under a built-in tokenizer makes no
+    Python object per token)."""
+    return np.asarray(engine._ids(_element(element)), dtype=np.int64)
 
 
 #: Tokenizers for which the tokens of ``"\\n".join(texts)`` are the texts' tokens end to end, and those
@@ -713,10 +728,9 @@ def _windows_partition(handle, part, p: int, m: int):
     """Phase 1 of repeats, one partition: its windows' digests and positions, and what phase 2 needs
     to name their tokens (local ids into the partition's own distinct tokens, their byte forms)."""
     engine = _local(handle)
-    elements = [_element_tokens(engine, e) for e in part]
-    lengths = np.fromiter((len(t) for t in elements), dtype=np.int64, count=len(elements))
-    flat = [t for tokens in elements for t in tokens]
-    ids = np.asarray(engine.vocabulary.add_many(flat), dtype=np.int64)
+    elements = [_element_ids(engine, e) for e in part]
+    lengths = np.fromiter((t.shape[0] for t in elements), dtype=np.int64, count=len(elements))
+    ids = np.concatenate(elements) if elements else np.zeros(0, dtype=np.int64)
     distinct, local_ids = np.unique(ids, return_inverse=True)
     vocab_tokens = engine.vocabulary.tokens
     encoded = [_encode_token(vocab_tokens[i]) for i in distinct.tolist()]
@@ -741,7 +755,10 @@ def _duplicated_digests(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _exact_keys(state, candidates: pd.DataFrame, m: int, p: int) -> pd.DataFrame:
-    """Phase 2, one source partition: its candidate windows with their tokens' byte forms (exact keys)."""
+    """Phase 2, one source partition: its candidate windows with their tokens' byte forms (exact keys).
+
+    The tokens the candidates cover are encoded once, end to end, in order (a window's tokens are
+    consecutive, so its key is one slice of that stream), not once per window they fall in."""
     local_ids, encoded, starts, _ = state
     candidates = candidates.reset_index(drop=True)
     if candidates.empty:
@@ -749,8 +766,17 @@ def _exact_keys(state, candidates: pd.DataFrame, m: int, p: int) -> pd.DataFrame
     if (candidates["part"].to_numpy() != p).any():  # pragma: no cover - the divisions say otherwise
         raise RuntimeError(f"candidates of another partition reached partition {p}")
     begin = starts[candidates["local"].to_numpy()] + candidates["offset"].to_numpy()
-    keys = [b"".join(encoded[t] for t in local_ids[b:b + m].tolist()) for b in begin.tolist()]
-    return candidates[list(_WINDOWS_META.columns)].assign(key=pd.Series(keys, index=candidates.index, dtype=object))
+    n = local_ids.shape[0]
+    depth = np.cumsum(np.bincount(begin, minlength=n + 1) - np.bincount(begin + m, minlength=n + 1))
+    covered = np.flatnonzero(depth[:n] > 0)  # the tokens of some candidate window, in order
+    size = np.zeros(n, dtype=np.int64)
+    size[covered] = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))[local_ids[covered]]
+    first = np.cumsum(size) - size  # a covered token's first byte in the stream
+    stream = b"".join([encoded[i] for i in local_ids[covered].tolist()])
+    last = begin + m - 1
+    keys = [stream[a:b] for a, b in zip(first[begin].tolist(), (first[last] + size[last]).tolist())]
+    keys = pd.arrays.ArrowExtensionArray(pa.array(keys, type=pa.binary()))  # straight from the list: no object array
+    return candidates[list(_WINDOWS_META.columns)].assign(key=pd.Series(keys, index=candidates.index))
 
 
 def _groups(df: pd.DataFrame, q: int, bases: list[int]) -> pd.DataFrame:
@@ -762,7 +788,7 @@ def _groups(df: pd.DataFrame, q: int, bases: list[int]) -> pd.DataFrame:
     if df.empty:
         return _REPEATS_META
     element = np.asarray(bases, dtype=np.int64)[df["part"].to_numpy()] + df["local"].to_numpy()
-    out = pd.DataFrame({"key": df["key"].to_numpy(), "element": element, "offset": df["offset"].to_numpy()})
+    out = pd.DataFrame({"key": df["key"].array, "element": element, "offset": df["offset"].to_numpy()})
     out = out.sort_values(["element", "offset"], kind="stable")
     number = pd.factorize(out["key"])[0].astype(np.int64)  # in order of first occurrence within q
     out = pd.DataFrame({"group": (np.int64(q) << np.int64(32)) + number, "element": out["element"].to_numpy(),

@@ -365,12 +365,29 @@ def test_a_window_across_elements_is_two_lookups(eng):
 
 # ---- repeats -------------------------------------------------------------------------------------
 
-@given(items=st.lists(st.lists(st.sampled_from(WORDS[:4]), max_size=12).map(" ".join), max_size=8),
+#: Tokens whose byte forms make an exact key that is not UTF-8 (a length of 128-255 bytes in a token's
+#: length prefix) beside short ones and ints: a key is bytes, never decoded.
+ODD_TOKENS = ["y" * 200, "é" * 70, 7, "a", "b"]
+
+
+@given(items=st.lists(st.lists(st.sampled_from(WORDS[:4] + ["y" * 200, "é" * 70]), max_size=12).map(" ".join),
+                      max_size=8),
        k=st.integers(1, 5), m=st.integers(1, 4))
 @settings(max_examples=30)
 def test_repeats_equal_a_brute_force_dict(eng, items, k, m):
     df = ed.repeats(eng, db.from_sequence(items, npartitions=k), m).compute(**SYNC)
     assert list(df.columns) == ["group", "element", "offset"]
+    assert computed_groups(df) == brute_repeats(eng, items, m)
+
+
+@given(items=st.lists(st.lists(st.sampled_from(ODD_TOKENS), max_size=10), max_size=6), k=st.integers(1, 4),
+       m=st.integers(1, 3))
+@settings(max_examples=20)
+def test_repeats_of_token_lists_whose_keys_are_not_utf8(items, k, m):
+    """Elements given as token lists (long str tokens, ints): Dask converts object columns to Arrow
+    strings, which failed on such keys (UnicodeDecodeError); a key is an Arrow binary column."""
+    eng = Traversal("secp256k1", tokenizer="whitespace", namespace="odd")
+    df = ed.repeats(eng, db.from_sequence(items, npartitions=k), m).compute(**SYNC)
     assert computed_groups(df) == brute_repeats(eng, items, m)
 
 
@@ -438,7 +455,10 @@ def test_local_cluster_of_two_processes(cluster_client):
     assert cluster_client.compute(ed.compose(eng, bag, method="points")).result() == whole
     P = cluster_client.compute(ed.prefixes(eng, bag)).result()
     assert P[100] == eng.compose("".join(items[:100]))
+    items[7:9] = ["y" * 200 + " a b\n", "c y" + "y" * 199 + " a b\n"]  # keys that are not UTF-8
+    bag = db.from_sequence(items, npartitions=7)
     want = brute_repeats(eng, items, 3)
+    assert frozenset({(7, 0), (8, 1)}) in want  # the window of the long token
     assert computed_groups(cluster_client.compute(ed.repeats(eng, bag, 3)).result()) == want
     with dask.config.set({"dataframe.shuffle.method": "p2p"}):  # what Dask picks under a default Client
         assert computed_groups(cluster_client.compute(ed.repeats(eng, bag, 3)).result()) == want
@@ -568,7 +588,9 @@ def _unpickled_here() -> int:
 @pytest.fixture(scope="module")
 def files(tmp_path_factory):
     d = tmp_path_factory.mktemp("dask-cli")
-    texts = {"one.txt": "the cat sat on the mat\nand the cat ran\n", "two.txt": "a dog sat on the mat\nthe cat ran\n"}
+    long = "z" * 199  # a 200-byte exact key part, not UTF-8 (the CLI's repeats once failed on it)
+    texts = {"one.txt": f"the cat sat on the mat\nand the cat ran\n{long} tail end\n",
+             "two.txt": f"a dog sat on the mat\nthe cat ran\nso {long} tail end\n"}
     for name, text in texts.items():
         (d / name).write_text(text, encoding="utf-8")
     return d, texts
@@ -598,6 +620,7 @@ def test_cli_repeats_json(files, eng):
     d, texts = files
     want = brute_repeats(eng, list(texts.values()), 3)
     names = list(texts)
+    assert frozenset({(0, 10), (1, 10)}) in want  # the window of the long word
     for extra in ([], ["--scheduler", "synchronous"]):
         r = cli("repeats", "-m", "3", "--json", *names, *extra, cwd=d)
         assert r.returncode == 0, r.stderr
