@@ -8,6 +8,7 @@ worker processes runs the three operations once.  No timing assertions.
 import json
 import os
 import pickle
+import threading
 from unittest import mock
 
 import numpy as np
@@ -432,6 +433,31 @@ def test_engine_cache_keeps_recent_copies(eng):
     handle = (hashlib.blake2b(blob, digest_size=16).digest() + b"x", blob, 0)  # not an original: a copy
     a = ed._local(handle)
     assert a is ed._local(handle) and a is not eng and a.fingerprint == eng.fingerprint
+
+
+def test_engine_copies_from_8_threads_at_once(eng):
+    """A worker's threads meeting a pickle for the first time at once share one kept copy, which composes
+    as the original does; the cache stays within KEEP_ENGINES."""
+    import hashlib
+    from concurrent.futures import ThreadPoolExecutor
+
+    blob = pickle.dumps(eng)
+    handles = [(hashlib.blake2b(blob, digest_size=16).digest() + bytes([i]), blob, 0) for i in range(3)]
+    barrier = threading.Barrier(8)
+
+    def work(t: int):
+        barrier.wait()
+        got = [ed._local(handles[(t + k) % 3]) for k in range(3)]
+        return [g.compose("the cat sat") for g in got], got
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(work, range(8)))
+    want = eng.compose("the cat sat")
+    assert all(c == want for contexts, _ in results for c in contexts)
+    for i, handle in enumerate(handles):
+        kept = {id(got[(i - t) % 3]) for t, (_, got) in enumerate(results)}
+        assert kept == {id(ed._local(handle))}  # every thread got the one copy kept
+    assert len(ed._copies) <= ed.KEEP_ENGINES
 
 
 # ---- one real cluster ----------------------------------------------------------------------------
