@@ -466,7 +466,7 @@ def _file_texts(paths: Sequence[str]) -> list[str]:
         try:
             out.append(data.decode("utf-8"))
         except UnicodeDecodeError as exc:
-            raise CLIError(f"{path!r} is not valid UTF-8 text ({exc.reason} at byte {exc.start})") from None
+            raise CLIError(f"The file {path!r} is not valid UTF-8 (byte {exc.start}: {exc.reason}).") from None
     return out
 
 
