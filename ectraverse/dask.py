@@ -106,8 +106,8 @@ import numpy as np
 
 from ectraverse import tokenizers
 from ectraverse.context import Context
-from ectraverse.point import PointArray, _distinct_lookup
-from ectraverse.traverse import Traversal, _concat, _index, _window_digests
+from ectraverse.point import _distinct_lookup
+from ectraverse.traverse import PrefixStates, Traversal, _index, _window_digests
 
 __all__ = ["KEEP_ENGINES", "METHODS", "MSM_ROWS_PER_TASK", "MSM_TASKS", "TextBlockError", "compose", "prefixes",
            "repeats", "text_blocks"]
@@ -641,18 +641,18 @@ def compose(engine: Traversal, bag, *, split_every: int = 8, method: str = "auto
 
 # ---- prefixes --------------------------------------------------------------------------------------
 
-def _element_starts(handle, part) -> tuple[list[int], PointArray, bytes]:
-    """(each element's token offset inside the partition, the points of the contexts before each
-    element, the partition's context as bytes): the prefix states of the partition's tokens, read
-    at the elements' offsets in one batch (:meth:`~ectraverse.PrefixStates._points`)."""
+def _element_starts(handle, part) -> tuple[np.ndarray, np.ndarray, np.ndarray, list, bytes]:
+    """What :func:`_prefix_partition` needs, in a form any copy of the engine reads: (each element's
+    token offset inside the partition, its tokens as indices into its distinct tokens, their ids
+    below the engine's shared base and the tokens past it, the partition's context as bytes)."""
     engine = _local(handle)
-    seqs = [_element_tokens(engine, e) for e in part]
-    offsets = np.cumsum([0] + [len(t) for t in seqs]).tolist()
-    flat = [t for seq in seqs for t in seq]
-    if not flat:
-        return offsets[:-1], PointArray(engine.curve, [engine.curve.identity] * len(seqs)), engine.identity.to_bytes()
-    states = engine.prefixes(flat)
-    return offsets[:-1], states._points(offsets[:-1]), states[len(flat)].to_bytes()
+    ids = [_element_ids(engine, e) for e in part]
+    offsets = np.cumsum([0] + [t.shape[0] for t in ids])
+    flat = np.concatenate(ids) if ids else np.zeros(0, dtype=np.int64)
+    distinct, local = np.unique(flat, return_inverse=True)
+    shared = distinct[distinct < handle[2]]  # ascending: the ids past the base are a suffix
+    new_tokens = [engine.vocabulary.token(t) for t in distinct[shared.shape[0]:].tolist()]
+    return offsets[:-1], local, shared, new_tokens, engine._compose_ids(flat).to_bytes()
 
 
 def _partition_starts(handle, *locals_) -> list[bytes]:
@@ -666,17 +666,17 @@ def _partition_starts(handle, *locals_) -> list[bytes]:
 
 
 def _prefix_partition(handle, local, starts: list[bytes], i: int) -> list[Context]:
-    """The partition's elements' starting contexts: ``(Ls + o, k^o Sp + S_o)`` for the partition's
-    start ``(Ls, Sp)`` and each element's offset o and local start S_o, the products by one shared-
-    doubling multiplication of Sp (:meth:`~ectraverse.PointArray.scaled`) and one batch addition."""
+    """The partition's elements' starting contexts: the prefix states of its tokens after the
+    partition's start (:class:`~ectraverse.PrefixStates` with ``start``), read at the elements'
+    offsets in one batch."""
     engine = _local(handle)
-    offsets, points, _ = local
-    if not offsets:
+    offsets, tokens, shared, new_tokens, _ = local
+    if not offsets.size:
         return []
+    ids = np.concatenate((shared, np.asarray(engine.vocabulary.add_many(new_tokens), dtype=np.int64)))
     start, g = engine.context_from_bytes(starts[i]), engine.group
-    shifted = PointArray(engine.curve, [start.point]).scaled([g._power(o) for o in offsets])
-    total = _concat(shifted) + points
-    return [Context._make(g, start.length + o, p) for o, p in zip(offsets, total)]
+    points = PrefixStates(engine, ids[tokens], start=start)._points(offsets)
+    return [Context._make(g, start.length + o, p) for o, p in zip(offsets.tolist(), points)]
 
 
 def prefixes(engine: Traversal, bag):
@@ -688,10 +688,11 @@ def prefixes(engine: Traversal, bag):
     :class:`~ectraverse.PrefixStates` (``engine.prefixes(element)``), it is
     ``(P[a] * Sa[i]).inverse() * (P[b] * Sb[j])``.
 
-    Each partition takes the prefix states of its tokens, read at its elements' offsets in one
-    batch, in a task; one small task scans the partitions' contexts; each partition then offsets
-    its elements' starts by one shared-doubling multiplication of its start.  Contexts and points
-    cross between tasks as bytes.
+    A task a partition composes it and counts its elements' tokens; one small task scans the
+    partitions' contexts; a task a partition then takes the prefix states of its tokens after its
+    start (:class:`~ectraverse.PrefixStates` with ``start``: one more k-multiplication than from
+    the identity), read at its elements' offsets in one batch.  Contexts cross between tasks as
+    bytes, tokens as the ids every copy of the engine shares and the tokens past them.
 
     Raises:
         TypeError: engine is not a Traversal, bag not a Bag; an element that is not a token sequence

@@ -871,18 +871,30 @@ class PrefixStates:
     ``k * P`` per token; the engine's tables choose B (:meth:`_PowerTables.block_size`).
     """
 
-    def __init__(self, engine: Traversal, ids: Sequence[int]):
+    def __init__(self, engine: Traversal, ids: Sequence[int], *, start: Context | None = None):
+        """The prefix states of the tokens with these vocabulary ids; after ``start`` if given (a
+        context of the engine's group): ``[i]`` is then ``start`` times the first i tokens' context,
+        for one more k-multiplication in all (the chain begins at start's point, not the identity),
+        and windows are the tokens' own as before."""
         self._engine = engine
         self._ids = np.asarray(ids, dtype=np.intp)
+        if start is not None:
+            engine._check(start)
+        self._start_length = 0 if start is None else start.length
+        S0 = None if start is None or start.point.is_identity else start.point
         B = engine._power_tables.block_size(self._ids)
         self._block = B
         self._tables: list[PointArray] = []  # k^e P_t for e < B (B > 1), and each position's row in them
         self._rows = np.empty(0, dtype=np.int64)
         if B == 1:  # the states themselves: S_i = k S_(i-1) + P_(u_i)
-            self._X = engine.vocabulary.generators.horner_prefixes(self._ids, engine.group._power(1))
+            generators, ids = engine.vocabulary.generators, self._ids
+            if S0 is not None:  # the chain over the tokens' own generators, not a copy of all of them with S0
+                distinct, ids = np.unique(ids, return_inverse=True)
+                generators = generators.take(distinct)
+            self._X = _chain(generators, ids, engine.group._power(1), S0)
             self._Q: list[PointArray | None] = []
         else:
-            self._X, self._Q, self._tables, self._rows = _block_states(engine, self._ids, B)
+            self._X, self._Q, self._tables, self._rows = _block_states(engine, self._ids, B, S0)
 
     def __len__(self) -> int:
         return self._ids.shape[0] + 1
@@ -910,7 +922,8 @@ class PrefixStates:
             raise IndexError(f"prefix index must be in [0, {len(self) - 1}], not {i}")
         i %= len(self)
         R, e = self._kept(i)
-        return Context._make(self._engine.group, i, R if e == 0 else self._engine.group._power(e) * R)
+        g = self._engine.group
+        return Context._make(g, self._start_length + i, R if e == 0 else g._power(e) * R)
 
     def window(self, i: int, j: int) -> Context:
         """The context of tokens i .. j-1 (0 <= i <= j <= L): ``[i]^-1 * [j]``.
@@ -1011,11 +1024,22 @@ def _concat(arrays: list[PointArray]) -> PointArray:
     return arrays[0]
 
 
-def _block_states(engine: Traversal, ids: np.ndarray, B: int
+def _chain(points: PointArray, indices: np.ndarray, k: int, start: Point | None) -> PointArray:
+    """``points.horner_prefixes(indices, k)``, the chain ``S_i = k S_(i-1) + points[indices[i-1]]``,
+    from ``S_0 = start`` (None: the identity): start joins the points and the chain's first index,
+    so the chain in C passes through it ([0] the identity, [1] start), and the states are from [1] on."""
+    if start is None:
+        return points.horner_prefixes(indices, k)
+    table = points.concat(PointArray(points.curve, [start]))
+    return table.horner_prefixes(np.concatenate(([len(points)], indices)), k)[1:]
+
+
+def _block_states(engine: Traversal, ids: np.ndarray, B: int, start: Point | None = None
                   ) -> tuple[PointArray, list[PointArray | None], list[PointArray], np.ndarray]:
     """The kept states of PrefixStates for blocks of B >= 2 (see the class docstring): X_b for every
     block b with bB <= L; Q[s] (s = 0 .. B-1; None for s = 0, where Q is zero) holding Q_(b,s) for
-    every block with bB + s <= L; the tables k^e P_t (e < B) and each position's row in them."""
+    every block with bB + s <= L; the tables k^e P_t (e < B) and each position's row in them.
+    ``start``: S_0 (None: the identity)."""
     g = engine.group
     L = ids.shape[0]
     tables, r = engine._power_tables.get(ids, B)
@@ -1024,15 +1048,15 @@ def _block_states(engine: Traversal, ids: np.ndarray, B: int
     for s in range(min(B, L)):
         col = tables[B - 1 - s].take(r[s::B])
         Q[s + 1] = col if s == 0 else Q[s][: len(col)] + col
-    # block starts: S_0 = O, X_b = k^B S_(bB), S_((b+1)B) = X_b + Q_(b,B)
-    # (the chain in C: S = horner_prefixes of the block sums; X_b = S_(b+1) - Q_(b,B), X_full = k^B S_full)
+    # block starts: S_0 (the identity or start), X_b = k^B S_(bB), S_((b+1)B) = X_b + Q_(b,B)
+    # (the chain in C: S = the chain of the block sums; X_b = S_(b+1) - Q_(b,B), X_full = k^B S_full)
     kB, full = g._power(B), L // B
     if full:
         sums = Q[B]
-        S = sums.horner_prefixes(np.arange(full), kB)
+        S = _chain(sums, np.arange(full), kB, start)
         X = (S[1:] - sums).concat(PointArray(g.curve, [kB * S[full]]))
     else:
-        X = PointArray(g.curve, [g.curve.identity])
+        X = PointArray(g.curve, [g.curve.identity if start is None else kB * start])
     return X, Q[: min(B, L + 1)], tables, r
 
 

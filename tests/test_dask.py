@@ -155,6 +155,24 @@ def test_parts_cross_between_copies_by_shared_ids_and_new_tokens():
         ed.compose(eng, db.from_sequence(["a"]), msm_tasks=0)
 
 
+def test_prefix_partitions_cross_between_copies_by_shared_ids_and_new_tokens():
+    """A partition's tokens counted by one copy of the engine and its starts read by another (each
+    numbering the tokens new to the shipped vocabulary its own way) are the elements' starts."""
+    eng = Traversal("secp256k1", namespace="portable prefixes")
+    eng.compose("a b c")
+    handle = ed._Handle(eng._pickled())
+    counter, reader = pickle.loads(handle[1]), pickle.loads(handle[1])
+    reader.compose("z y words")  # numbers new words before the partition names them
+    part = ["c new", "", "words b a new z", "y"]
+    with mock.patch.object(ed, "_local", lambda h: counter):
+        local = ed._element_starts(handle, part)
+    assert sorted(local[3]) == ["new", "words", "y", "z"] and local[2].tolist() == eng.vocabulary.ids(["a", "b", "c"])
+    before = eng.compose("x x")
+    with mock.patch.object(ed, "_local", lambda h: reader):
+        got = ed._prefix_partition(handle, local, [eng.identity.to_bytes(), before.to_bytes()], 1)
+    assert got == [before * eng.compose(" ".join(part[:i])) for i in range(len(part))]
+
+
 @given(items=st.lists(st.lists(st.sampled_from(WORDS + [3, 7]), max_size=5), max_size=10),
        k=st.integers(1, 5), split_every=st.integers(2, 8))
 def test_compose_of_token_lists_does_not_join_elements(eng, items, k, split_every):

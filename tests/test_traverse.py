@@ -161,6 +161,39 @@ def test_prefix_states_kept_in_blocks(name, block, data):
                 assert list(P.windows(m)) == [eng.compose(x[i : i + m]) for i in range(L - m + 1)]
 
 
+@pytest.mark.parametrize("block", [1, 2, 3, 4, 8])
+@pytest.mark.parametrize("name", ["secp256k1", "toy-plot"])
+@given(data=st.data())
+def test_prefix_states_after_a_start(name, block, data):
+    """Prefix states after a start context (as Dask's prefixes take them, from a partition's start),
+    for each block size B: every prefix is the start's tokens then the first i tokens, the batched
+    read agrees, and windows stay the tokens' own."""
+    eng = engine(name)
+    before = data.draw(seqs("large", max_size=4))
+    x = data.draw(seqs("large", max_size=3 * block + 2))
+    L = len(x)
+    with mock.patch.object(traverse, "_BLOCK_SIZES", (block,)):
+        P = traverse.PrefixStates(eng, eng._ids(x), start=eng.compose(before))
+    assert P._block == block and len(P) == L + 1
+    for i in range(L + 1):
+        assert P[i] == eng.compose(before + x[:i])
+    many = list(range(L + 1)) + list(range(L, -1, -2))
+    assert list(P._points(many)) == [P[i].point for i in many]
+    for i in range(L + 1):
+        for j in range(i, L + 1):
+            assert P.window(i, j) == eng.compose(x[i:j]), (i, j)
+    for cost in (0, math.inf):
+        with mock.patch.object(traverse, "_tables_cost", lambda *args: cost):
+            for m in range(1, L + 1):
+                assert list(P.windows(m)) == [eng.compose(x[i : i + m]) for i in range(L - m + 1)]
+
+
+def test_prefix_states_refuse_a_start_of_another_engine():
+    eng, other = engine("secp256k1"), engine("secp256k1", namespace="other")
+    with pytest.raises(ect.ContextMismatchError, match="belongs to another engine"):
+        traverse.PrefixStates(eng, eng._ids(["a"]), start=other.compose(["a"]))
+
+
 def test_power_tables_deepen_and_grow_exactly():
     """The engine's kept tables k^e P_t: asked for more tokens and deeper, every row stays exact."""
     eng = Traversal("secp256k1", namespace="power tables")
