@@ -140,45 +140,21 @@ def test_both_windows_methods(name, method, data):
 @pytest.mark.parametrize("name", ["secp256k1", "P-384", "toy-plot"])
 @given(data=st.data())
 def test_prefix_states_kept_in_blocks(name, block, data):
-    """Prefix states kept as block starts plus running block sums, for each block size B: every
-    prefix, every window and windows(m) by both methods equal composing the tokens."""
-    eng = engine(name)
-    x = data.draw(seqs("large", max_size=3 * block + 2))
-    L = len(x)
-    with mock.patch.object(traverse, "_BLOCK_SIZES", (block,)):
-        P = eng.prefixes(x)
-    assert P._block == block
-    for i in range(L + 1):
-        assert P[i] == eng.compose(x[:i])
-    many = list(range(L + 1)) + list(range(L, -1, -2))  # every prefix, and some twice, out of order
-    assert list(P._points(many)) == [P[i].point for i in many]  # the batched read of Dask's prefixes
-    for i in range(L + 1):
-        for j in range(i, L + 1):
-            assert P.window(i, j) == eng.compose(x[i:j]), (i, j)
-    for cost in (0, math.inf):
-        with mock.patch.object(traverse, "_tables_cost", lambda *args: cost):
-            for m in range(1, L + 1):
-                assert list(P.windows(m)) == [eng.compose(x[i : i + m]) for i in range(L - m + 1)]
-
-
-@pytest.mark.parametrize("block", [1, 2, 3, 4, 8])
-@pytest.mark.parametrize("name", ["secp256k1", "toy-plot"])
-@given(data=st.data())
-def test_prefix_states_after_a_start(name, block, data):
-    """Prefix states after a start context (as Dask's prefixes take them, from a partition's start),
-    for each block size B: every prefix is the start's tokens then the first i tokens, the batched
-    read agrees, and windows stay the tokens' own."""
+    """Prefix states kept as block starts plus running block sums, for each block size B, from the
+    identity or after a start context (``start=``, as Dask's prefixes take a partition's): every
+    prefix is the start's tokens then the first i tokens, the batched read agrees, and every window
+    and windows(m) by both methods equal composing the tokens."""
     eng = engine(name)
     before = data.draw(seqs("large", max_size=4))
     x = data.draw(seqs("large", max_size=3 * block + 2))
     L = len(x)
     with mock.patch.object(traverse, "_BLOCK_SIZES", (block,)):
-        P = traverse.PrefixStates(eng, eng._ids(x), start=eng.compose(before))
+        P = traverse.PrefixStates(eng, eng._ids(x), start=eng.compose(before)) if before else eng.prefixes(x)
     assert P._block == block and len(P) == L + 1
     for i in range(L + 1):
         assert P[i] == eng.compose(before + x[:i])
-    many = list(range(L + 1)) + list(range(L, -1, -2))
-    assert list(P._points(many)) == [P[i].point for i in many]
+    many = list(range(L + 1)) + list(range(L, -1, -2))  # every prefix, and some twice, out of order
+    assert list(P._points(many)) == [P[i].point for i in many]  # the batched read of Dask's prefixes
     for i in range(L + 1):
         for j in range(i, L + 1):
             assert P.window(i, j) == eng.compose(x[i:j]), (i, j)
