@@ -257,10 +257,12 @@ def _element_tokens(engine: Traversal, element) -> list:
     return engine.tokens(_element(element))
 
 
-def _element_ids(engine: Traversal, element) -> np.ndarray:
-    """One element's tokens' ids in this process's vocabulary (a str under a built-in tokenizer makes no
-    Python object per token)."""
-    return np.asarray(engine._ids(_element(element)), dtype=np.int64)
+def _partition_ids(engine: Traversal, part) -> tuple[np.ndarray, np.ndarray]:
+    """(each element's token count, the partition's tokens' ids in this process's vocabulary, end to
+    end); a str under a built-in tokenizer makes no Python object per token."""
+    elements = [np.asarray(engine._ids(_element(e)), dtype=np.int64) for e in part]
+    lengths = np.fromiter((t.shape[0] for t in elements), dtype=np.int64, count=len(elements))
+    return lengths, (np.concatenate(elements) if elements else np.zeros(0, dtype=np.int64))
 
 
 #: Tokenizers for which the tokens of ``"\\n".join(texts)`` are the texts' tokens end to end, and those
@@ -646,13 +648,12 @@ def _element_starts(handle, part) -> tuple[np.ndarray, np.ndarray, np.ndarray, l
     token offset inside the partition, its tokens as indices into its distinct tokens, their ids
     below the engine's shared base and the tokens past it, the partition's context as bytes)."""
     engine = _local(handle)
-    ids = [_element_ids(engine, e) for e in part]
-    offsets = np.cumsum([0] + [t.shape[0] for t in ids])
-    flat = np.concatenate(ids) if ids else np.zeros(0, dtype=np.int64)
+    lengths, flat = _partition_ids(engine, part)
+    offsets = np.cumsum(lengths) - lengths
     distinct, local = np.unique(flat, return_inverse=True)
     shared = distinct[distinct < handle[2]]  # ascending: the ids past the base are a suffix
     new_tokens = [engine.vocabulary.token(t) for t in distinct[shared.shape[0]:].tolist()]
-    return offsets[:-1], local, shared, new_tokens, engine._compose_ids(flat).to_bytes()
+    return offsets, local, shared, new_tokens, engine._compose_ids(flat).to_bytes()
 
 
 def _partition_starts(handle, *locals_) -> list[bytes]:
@@ -729,9 +730,7 @@ def _windows_partition(handle, part, p: int, m: int):
     """Phase 1 of repeats, one partition: its windows' digests and positions, and what phase 2 needs
     to name their tokens (local ids into the partition's own distinct tokens, their byte forms)."""
     engine = _local(handle)
-    elements = [_element_ids(engine, e) for e in part]
-    lengths = np.fromiter((t.shape[0] for t in elements), dtype=np.int64, count=len(elements))
-    ids = np.concatenate(elements) if elements else np.zeros(0, dtype=np.int64)
+    lengths, ids = _partition_ids(engine, part)
     distinct, local_ids = np.unique(ids, return_inverse=True)
     vocab_tokens = engine.vocabulary.tokens
     encoded = [_encode_token(vocab_tokens[i]) for i in distinct.tolist()]
@@ -742,13 +741,13 @@ def _windows_partition(handle, part, p: int, m: int):
     frame = _WINDOWS_META
     if ids.shape[0] >= m:
         digests = _window_digests(hashes[local_ids], m)
-        element = np.repeat(np.arange(len(elements), dtype=np.int64), lengths)[: digests.shape[0]]
+        element = np.repeat(np.arange(lengths.shape[0], dtype=np.int64), lengths)[: digests.shape[0]]
         offset = np.arange(digests.shape[0], dtype=np.int64) - starts[element]
         inside = offset + m <= lengths[element]  # windows do not cross elements
         frame = pd.DataFrame({"digest": digests[inside], "part": np.full(int(inside.sum()), p, dtype=np.int64),
                               "local": element[inside], "offset": offset[inside]})
     return frame, (local_ids.astype(np.int32 if distinct.shape[0] < 2**31 else np.int64), encoded, starts,
-                   len(elements))
+                   lengths.shape[0])
 
 
 def _duplicated_digests(df: pd.DataFrame) -> pd.DataFrame:
