@@ -64,7 +64,7 @@ import ectraverse
 from ectraverse import demos, rfc9380, tokenizers
 from ectraverse._args import ArgumentParser, positive_int, unrecognized
 from ectraverse.context import Context
-from ectraverse.errors import ContextMismatchError, EctraverseError
+from ectraverse.errors import ContextMismatchError, EctraverseError, NotUtf8Error
 from ectraverse.traverse import Traversal, _repeated_windows
 
 #: Key files hold at most this many bytes.
@@ -130,8 +130,9 @@ def _stream_size(stream: BinaryIO) -> int | None:
     return st.st_size if stat.S_ISREG(st.st_mode) else None
 
 
-def _compose_stream(engine: Traversal, stream: BinaryIO, what: str) -> Context:
-    """The context of a UTF-8 stream, composed in pieces cut at token boundaries (``Traversal.compose_stream``)."""
+def _compose_stream(engine: Traversal, stream: BinaryIO, path: str | None) -> Context:
+    """The context of a UTF-8 stream (the file at ``path``, or stdin for None), composed in pieces cut at
+    token boundaries (``Traversal.compose_stream``)."""
     size = _stream_size(stream)
     try:
         if size is None or size <= PROGRESS_MIN_BYTES or not sys.stderr.isatty():
@@ -145,8 +146,16 @@ def _compose_stream(engine: Traversal, stream: BinaryIO, what: str) -> Context:
         with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
             task = progress.add_task("compose", total=size)
             return engine.compose_stream(stream, progress=lambda done: progress.update(task, completed=done))
-    except ValueError as exc:  # not UTF-8, or a run without a token boundary too long to hold
-        raise CLIError(f"{what}: {exc}") from None
+    except NotUtf8Error as exc:
+        raise _not_utf8(path, exc.position, exc.reason) from None
+    except ValueError as exc:  # a run without a token boundary too long to hold
+        raise CLIError(f"{'stdin' if path is None else repr(path)}: {exc}") from None
+
+
+def _not_utf8(path: str | None, position: int, reason: str) -> CLIError:
+    """The error of a file (stdin for None) that is not UTF-8, in the words of ``ectraverse.dask``'s."""
+    what = "stdin" if path is None else f"The file {path!r}"
+    return CLIError(f"{what} is not valid UTF-8 (byte {position}: {reason}).")
 
 
 def _parse_hex(text: str, what: str, *, context: bool = True) -> bytes:
@@ -375,7 +384,7 @@ def _cmd_compose(args: argparse.Namespace) -> int:
     else:
         if sys.stdin.isatty():
             print("ectraverse: reading the text from stdin (end it with Ctrl-D)", file=sys.stderr)
-        ctx = _compose_stream(engine, sys.stdin.buffer, "stdin")
+        ctx = _compose_stream(engine, sys.stdin.buffer, None)
     return _emit_context(args, engine, ctx)
 
 
@@ -386,7 +395,7 @@ def _compose_file(engine: Traversal, path: str) -> Context:
         raise CLIError(f"cannot read {path!r}: {exc.strerror or exc}") from None
     with f:
         try:
-            return _compose_stream(engine, f, repr(path))
+            return _compose_stream(engine, f, path)
         except OSError as exc:  # e.g. a directory opens but cannot be read
             raise CLIError(f"cannot read {path!r}: {exc.strerror or exc}") from None
 
@@ -466,7 +475,7 @@ def _file_texts(paths: Sequence[str]) -> list[str]:
         try:
             out.append(data.decode("utf-8"))
         except UnicodeDecodeError as exc:
-            raise CLIError(f"The file {path!r} is not valid UTF-8 (byte {exc.start}: {exc.reason}).") from None
+            raise _not_utf8(path, exc.start, exc.reason) from None
     return out
 
 

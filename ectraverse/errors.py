@@ -18,6 +18,7 @@ __all__ = [
     "VocabularyFileError",
     "UnknownSuiteError",
     "ContextMismatchError",
+    "NotUtf8Error",
 ]
 
 
@@ -74,3 +75,16 @@ class UnknownSuiteError(EctraverseError, ValueError):
 
 class ContextMismatchError(EctraverseError, ValueError):
     """Contexts (or context bytes) from different traversal engines were mixed."""
+
+
+class NotUtf8Error(EctraverseError, ValueError):
+    """Bytes read as text are not UTF-8: ``position`` is the offset of the first bad byte in the
+    whole input, ``reason`` the decoder's (as :class:`UnicodeDecodeError` names them)."""
+
+    def __init__(self, position: int, reason: str):
+        super().__init__(f"The text is not valid UTF-8 (byte {position}: {reason}).")
+        self.position = position
+        self.reason = reason
+
+    def __reduce__(self):  # its arguments, not its message: it crosses processes (Dask, pools) whole
+        return type(self), (self.position, self.reason)

@@ -60,6 +60,8 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 
+from ectraverse.errors import NotUtf8Error
+
 __all__ = [
     "words", "whitespace", "chars", "bytes_tokens", "resolve", "token_list", "text_blocks", "pieces", "BY_NAME",
     "Tokenizer", "LAST_CUT", "BLOCK_SIZE", "MAX_RUN", "COMPILED", "spans", "attach_ready",
@@ -373,7 +375,7 @@ def text_blocks(source) -> Iterator[tuple[str, int]]:
 
     Raises:
         TypeError: source is neither a file object nor an iterable of str.
-        ValueError: the bytes are not UTF-8 (the message names the byte).
+        NotUtf8Error: the bytes are not UTF-8 (a ValueError; it names the byte).
     """
     read = getattr(source, "read", None)
     if read is None:
@@ -405,7 +407,7 @@ def text_blocks(source) -> Iterator[tuple[str, int]]:
         try:
             text = decoder.decode(data, final=not data)
         except UnicodeDecodeError as exc:
-            raise ValueError(f"The text is not valid UTF-8 (byte {done - held + exc.start}: {exc.reason}).") from None
+            raise NotUtf8Error(done - held + exc.start, exc.reason) from None
         done += len(data)
         if text:
             yield text, done
@@ -433,7 +435,7 @@ def pieces(source, tokenizer: str = "words") -> Iterator[tuple[str, int]]:
 
     Raises:
         TypeError: source is not a file object or an iterable of str.
-        ValueError: an unknown tokenizer name; the bytes are not UTF-8; or a
+        ValueError: an unknown tokenizer name; the bytes are not UTF-8 (NotUtf8Error); or a
             run of text without a cut point is longer than :data:`MAX_RUN`
             characters (it would be held whole).
 

@@ -556,7 +556,7 @@ class Traversal:
         Raises:
             TypeError: source is not a file object or an iterable of str; a
                 file with a custom tokenizer.
-            ValueError: the bytes are not UTF-8, or a run without a token
+            ValueError: the bytes are not UTF-8 (:class:`~ectraverse.NotUtf8Error`), or a run without a token
                 boundary is longer than ``tokenizers.MAX_RUN`` characters.
 
         Example:

@@ -14,6 +14,7 @@ never shadows an installed package.
 
 import doctest
 import importlib
+import io
 import json
 import os
 import shutil
@@ -477,10 +478,18 @@ def test_user_error_from_files(cli, workdir):
     user_error(cli("compose", "--key-file", workdir / "empty.key", "x"), "key file", "is empty")
     bad = workdir / "latin1.txt"
     bad.write_bytes(b"caf\xe9 au lait\n")
-    user_error(cli("compose", "-f", bad), "The text is not valid UTF-8 (byte 3")
+    user_error(cli("compose", "-f", bad), f"The file {str(bad)!r} is not valid UTF-8 (byte 3: invalid continuation byte).")
     # bad hex and a context of another engine through stdin
     user_error(cli("invert", "-", input="not hex"), "CONTEXT (stdin) must be a context in hex")
     user_error(cli("invert", "--namespace", "n2", "-", input=AB), "CONTEXT (stdin): Context bytes come from another")
+
+
+def test_stdin_that_is_not_utf8_is_named(monkeypatch, capsys):
+    from ectraverse.cli import main
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"ab caf\xe9")))
+    assert main(["compose", "-f", "-"]) == 1
+    assert capsys.readouterr().err == "ectraverse: error: stdin is not valid UTF-8 (byte 6: unexpected end of data).\n"
 
 
 def test_debug_shows_the_traceback(cli):

@@ -700,8 +700,9 @@ def test_cli_names_a_file_that_is_not_utf8_as_dask_does(files):
     d, _ = files
     (d / "latin1.txt").write_bytes(b"caf\xe9\n")
     for args in (["compose", "--scheduler", "synchronous", "-f", "latin1.txt"],
+                 ["compose", "-f", "one.txt", "latin1.txt"],  # in this process, as on Dask
                  ["repeats", "-m", "2", "--scheduler", "synchronous", "one.txt", "latin1.txt"],
-                 ["repeats", "-m", "2", "one.txt", "latin1.txt"]):  # in this process, as on Dask
+                 ["repeats", "-m", "2", "one.txt", "latin1.txt"]):
         r = cli(*args, cwd=d)
         assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
         assert r.stderr.strip() == ("ectraverse: error: The file 'latin1.txt' is not valid UTF-8 "

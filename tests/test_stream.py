@@ -9,11 +9,12 @@ time.  The command line streams through the same code (tests/test_cli.py).
 """
 
 import io
+import pickle
 import random
 
 import pytest
 
-from ectraverse import Traversal, tokenizers
+from ectraverse import NotUtf8Error, Traversal, tokenizers
 from streams import RecordingStream
 
 # No newline anywhere: multi-byte characters (2, 3, 4 bytes), combining marks, ZWJ emoji and a flag,
@@ -102,8 +103,12 @@ def test_a_run_without_boundary_is_refused_after_bounded_reads(name, monkeypatch
 def test_invalid_utf8_names_its_byte_whatever_the_blocks(block, monkeypatch):
     monkeypatch.setattr(tokenizers, "BLOCK_SIZE", block)
     bad = "é 日 x".encode() + b"\xff rest"
-    with pytest.raises(ValueError, match=r"^The text is not valid UTF-8 \(byte 8: invalid start byte\)\.$"):
+    with pytest.raises(NotUtf8Error, match=r"^The text is not valid UTF-8 \(byte 8: invalid start byte\)\.$") as info:
         list(tokenizers.pieces(RecordingStream(bad), "words"))
+    assert (info.value.position, info.value.reason) == (8, "invalid start byte")
+    assert isinstance(info.value, ValueError)
+    copy = pickle.loads(pickle.dumps(info.value))  # it crosses processes (Dask, pools) whole
+    assert (type(copy), str(copy), copy.position, copy.reason) == (NotUtf8Error, str(info.value), 8, "invalid start byte")
     cut = "ab ".encode() + "é".encode()[:1]  # a character cut by the end of the input
     with pytest.raises(ValueError, match=r"\(byte 3: unexpected end of data\)\.$"):
         list(tokenizers.pieces(RecordingStream(cut), "chars"))
