@@ -478,7 +478,8 @@ def test_user_error_from_files(cli, workdir):
     user_error(cli("compose", "--key-file", workdir / "empty.key", "x"), "key file", "is empty")
     bad = workdir / "latin1.txt"
     bad.write_bytes(b"caf\xe9 au lait\n")
-    user_error(cli("compose", "-f", bad), f"The file {str(bad)!r} is not valid UTF-8 (byte 3: invalid continuation byte).")
+    user_error(cli("compose", "-f", bad),
+               f"The file {str(bad)!r} is not valid UTF-8 (byte 3: invalid continuation byte).")
     # bad hex and a context of another engine through stdin
     user_error(cli("invert", "-", input="not hex"), "CONTEXT (stdin) must be a context in hex")
     user_error(cli("invert", "--namespace", "n2", "-", input=AB), "CONTEXT (stdin): Context bytes come from another")

@@ -108,7 +108,8 @@ def test_invalid_utf8_names_its_byte_whatever_the_blocks(block, monkeypatch):
     assert (info.value.position, info.value.reason) == (8, "invalid start byte")
     assert isinstance(info.value, ValueError)
     copy = pickle.loads(pickle.dumps(info.value))  # it crosses processes (Dask, pools) whole
-    assert (type(copy), str(copy), copy.position, copy.reason) == (NotUtf8Error, str(info.value), 8, "invalid start byte")
+    assert type(copy) is NotUtf8Error and str(copy) == str(info.value)
+    assert (copy.position, copy.reason) == (8, "invalid start byte")
     cut = "ab ".encode() + "é".encode()[:1]  # a character cut by the end of the input
     with pytest.raises(ValueError, match=r"\(byte 3: unexpected end of data\)\.$"):
         list(tokenizers.pieces(RecordingStream(cut), "chars"))
