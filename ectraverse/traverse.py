@@ -52,7 +52,7 @@ import os
 import pickle
 import secrets
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
 from concurrent.futures import Executor, ThreadPoolExecutor
 
 import numpy as np
@@ -247,7 +247,8 @@ class Traversal:
     # ---- tokens --------------------------------------------------------------
 
     def tokens(self, x) -> list:
-        """Tokens of x: a str is tokenized, a NumPy integer array is int tokens, any other iterable is taken as tokens."""
+        """Tokens of x: a str is tokenized, a NumPy integer array is int tokens, any other iterable is taken as tokens
+        (not a set, whose order is arbitrary, nor a mapping)."""
         if isinstance(x, tokenizers._Utf8Text):
             x = x.text()
         if isinstance(x, str):
@@ -258,6 +259,9 @@ class Traversal:
             raise TypeError("bytes are not tokens; decode them to str, or pass a list of tokens")
         if isinstance(x, Context):
             raise TypeError("a Context is not a token sequence")
+        if isinstance(x, (Set, Mapping)):  # a set's order differs between processes (str hashes are salted)
+            why = "a set has no order" if isinstance(x, Set) else "iterating a mapping gives only its keys"
+            raise TypeError(f"a {type(x).__name__} is not a token sequence ({why}); pass a list of tokens")
         return list(x)
 
     def _ids(self, x) -> list[int] | np.ndarray:
@@ -305,6 +309,7 @@ class Traversal:
 
         Raises:
             UnknownTokenError: a token is missing from a frozen vocabulary.
+            TypeError: x is bytes, a Context, a set (no order) or a mapping.
         """
         return self._compose_ids(self._ids(x))
 

@@ -337,6 +337,11 @@ def test_bad_arguments(eng):
         ed.compose(eng, db.from_sequence([b"bytes"], npartitions=1), method="points").compute(**SYNC)
     with pytest.raises(TypeError, match="bag elements must be"):
         ed.prefixes(eng, db.from_sequence([5], npartitions=1)).compute(**SYNC)
+    unordered = db.from_sequence([["a"], {"b", "c"}], npartitions=2)  # each worker would iterate it its own way
+    for lazy in (ed.compose(eng, unordered), ed.compose(eng, unordered, method="points"),
+                 ed.prefixes(eng, unordered), ed.repeats(eng, unordered, 1)):
+        with pytest.raises(TypeError, match="a set is not a token sequence"):
+            lazy.compute(**SYNC)
     unnamed = Traversal("secp256k1", tokenizer=str.split)
     with pytest.raises(TypeError, match="custom tokenizer has no name"):
         ed.compose(unnamed, bag)

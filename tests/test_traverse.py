@@ -776,6 +776,25 @@ def test_contexts_are_not_token_sequences():
         eng.traverser().restore("a b")
 
 
+@pytest.mark.parametrize("bad, why", [({"a", "b"}, "a set has no order"), (frozenset("ab"), "a set has no order"),
+                                      ({"a": 1}.keys(), "a set has no order"),
+                                      ({"a": 1, "b": 2}, "iterating a mapping gives only its keys")])
+def test_sets_and_mappings_are_not_token_sequences(bad, why):
+    # a set of str iterates in an order that differs between processes: composing it would give
+    # each process (each Dask worker) its own answer
+    eng = engine("secp256k1")
+    msg = rf"a {type(bad).__name__} is not a token sequence \({why}\); pass a list of tokens"
+    with pytest.raises(TypeError, match=msg):
+        eng.compose(bad)
+    with pytest.raises(TypeError, match=msg):
+        eng.prefixes(bad)
+    with pytest.raises(TypeError, match=msg):
+        eng.traverser().push_many(bad)
+    with pytest.raises(TypeError, match=msg):
+        eng.compose_chunks([["a"], bad])
+    assert eng.compose(list({"a": 1, "b": 2})) == eng.compose(["a", "b"])  # a list of its keys, in order
+
+
 def test_window_bounds():
     eng = engine("toy61")
     P = eng.prefixes("a b c d")
