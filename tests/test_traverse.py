@@ -784,14 +784,9 @@ def test_sets_and_mappings_are_not_token_sequences(bad, why):
     # each process (each Dask worker) its own answer
     eng = engine("secp256k1")
     msg = rf"a {type(bad).__name__} is not a token sequence \({why}\); pass a list of tokens"
-    with pytest.raises(TypeError, match=msg):
-        eng.compose(bad)
-    with pytest.raises(TypeError, match=msg):
-        eng.prefixes(bad)
-    with pytest.raises(TypeError, match=msg):
-        eng.traverser().push_many(bad)
-    with pytest.raises(TypeError, match=msg):
-        eng.compose_chunks([["a"], bad])
+    for call in (eng.compose, eng.prefixes, eng.traverser().push_many, lambda x: eng.compose_chunks([["a"], x])):
+        with pytest.raises(TypeError, match=msg):
+            call(bad)
     assert eng.compose(list({"a": 1, "b": 2})) == eng.compose(["a", "b"])  # a list of its keys, in order
 
 
