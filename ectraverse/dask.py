@@ -108,6 +108,7 @@ from ectraverse import tokenizers
 from ectraverse.context import Context
 from ectraverse.point import _distinct_lookup
 from ectraverse.traverse import PrefixStates, Traversal, _index, _window_digests
+from ectraverse.vocab import int_token_array
 
 __all__ = ["KEEP_ENGINES", "METHODS", "MSM_ROWS_PER_TASK", "MSM_TASKS", "TextBlockError", "compose", "prefixes",
            "repeats", "text_blocks"]
@@ -273,10 +274,13 @@ _JOIN_NEWLINE, _JOIN_EMPTY = ("words", "whitespace"), ("chars", "bytes")
 def _partition_input(engine: Traversal, elements: list):
     """The partition's elements as one input of ``compose``: their token sequences end to end, as one
     str when they are str and the tokenizer allows joining them (one tokenize call per partition,
-    not one per element; a :func:`text_blocks` partition is one str already)."""
+    not one per element; a :func:`text_blocks` partition is one str already), as one int64 array
+    when they are NumPy arrays of int tokens (no Python object per token)."""
     spec = engine._tokenizer_spec
     if len(elements) == 1 and isinstance(elements[0], tokenizers._Utf8Text):  # a text block, undecoded
         return elements[0]
+    if elements and all(isinstance(e, np.ndarray) for e in elements):  # each checked as compose checks one
+        return np.concatenate([int_token_array(e).astype(np.int64, copy=False) for e in elements])
     if elements and all(e.__class__ is str for e in elements):
         if len(elements) == 1:
             return elements[0]

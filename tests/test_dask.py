@@ -298,6 +298,25 @@ def test_compose_numpy_elements_and_empty_bag(eng):
     assert ed.compose(eng, db.from_sequence([], npartitions=1)).compute(**SYNC) == eng.identity
 
 
+@pytest.mark.parametrize("method", ["coefficients", "points"])
+def test_compose_numpy_elements_stay_arrays(eng, method, monkeypatch):
+    # several arrays of mixed int dtypes to a partition (uint64 and int64 together would concatenate to
+    # float64), composed as one array: never a Python list of their tokens
+    arrays = [np.array([2**63 - 1, 7], dtype=np.uint64), np.array([-5, 7], dtype=np.int64),
+              np.array([3], dtype=np.int8), np.array([], dtype=np.int32), np.array([9, 7], dtype=np.uint16)]
+    want = eng.compose([2**63 - 1, 7, -5, 7, 3, 9, 7])
+    monkeypatch.setattr(Traversal, "tokens", lambda self, x: pytest.fail("an array element became a list"))
+    for parts in (1, 2, 5):
+        bag = db.from_sequence(arrays, npartitions=parts)
+        assert ed.compose(eng, bag, method=method).compute(**SYNC) == want
+    monkeypatch.undo()
+    for bad, err, msg in ((np.array([1.0]), TypeError, "values must be a NumPy array of ints, not of float64"),
+                          (np.zeros((2, 2), dtype=np.int64), ValueError, "values must be one-dimensional"),
+                          (np.array([2**63], dtype=np.uint64), ValueError, r"int tokens must be in \[-2\*\*63")):
+        with pytest.raises(err, match=msg):
+            ed.compose(eng, db.from_sequence([arrays[1], bad], npartitions=1), method=method).compute(**SYNC)
+
+
 def test_compose_with_a_frozen_vocabulary_is_shipped_once(eng):
     vocab = Vocabulary("secp256k1", WORDS, frozen=True)
     frozen = Traversal(vocabulary=vocab)
