@@ -108,7 +108,6 @@ from ectraverse import tokenizers
 from ectraverse.context import Context
 from ectraverse.point import _distinct_lookup
 from ectraverse.traverse import PrefixStates, Traversal, _index, _window_digests
-from ectraverse.vocab import int_token_array
 
 __all__ = ["KEEP_ENGINES", "METHODS", "MSM_ROWS_PER_TASK", "MSM_TASKS", "TextBlockError", "compose", "prefixes",
            "repeats", "text_blocks"]
@@ -253,11 +252,6 @@ def _element(element):
     return element
 
 
-def _element_tokens(engine: Traversal, element) -> list:
-    """One element's tokens (a str tokenized, a sequence of tokens, a NumPy array of int tokens)."""
-    return engine.tokens(_element(element))
-
-
 def _partition_ids(engine: Traversal, part) -> tuple[np.ndarray, np.ndarray]:
     """(each element's token count, the partition's tokens' ids in this process's vocabulary, end to
     end); a str under a built-in tokenizer makes no Python object per token."""
@@ -271,27 +265,22 @@ def _partition_ids(engine: Traversal, part) -> tuple[np.ndarray, np.ndarray]:
 _JOIN_NEWLINE, _JOIN_EMPTY = ("words", "whitespace"), ("chars", "bytes")
 
 
-def _partition_input(engine: Traversal, elements: list):
-    """The partition's elements as one input of ``compose``: their token sequences end to end, as one
-    str when they are str and the tokenizer allows joining them (one tokenize call per partition,
-    not one per element; a :func:`text_blocks` partition is one str already), as one int64 array
-    when they are NumPy arrays of int tokens (no Python object per token)."""
+def _partition_token_ids(engine: Traversal, elements: list):
+    """The ids of the partition's tokens end to end: of one str when its elements are str and the
+    tokenizer allows joining them (one tokenize call per partition, not one per element; a
+    :func:`text_blocks` partition is one str already), else each element's (:func:`_partition_ids`:
+    a NumPy array or a str under a built-in tokenizer makes no Python object per token)."""
     spec = engine._tokenizer_spec
     if len(elements) == 1 and isinstance(elements[0], tokenizers._Utf8Text):  # a text block, undecoded
-        return elements[0]
-    if elements and all(isinstance(e, np.ndarray) for e in elements):  # each checked as compose checks one
-        return np.concatenate([int_token_array(e).astype(np.int64, copy=False) for e in elements])
+        return engine._ids(elements[0])
     if elements and all(e.__class__ is str for e in elements):
         if len(elements) == 1:
-            return elements[0]
+            return engine._ids(elements[0])
         if spec in _JOIN_NEWLINE:
-            return "\n".join(elements)
+            return engine._ids("\n".join(elements))
         if spec in _JOIN_EMPTY:
-            return "".join(elements)
-    out: list = []
-    for e in elements:
-        out.extend(_element_tokens(engine, e))
-    return out
+            return engine._ids("".join(elements))
+    return _partition_ids(engine, elements)[1]
 
 
 # ---- files as text blocks ------------------------------------------------------------------------
@@ -506,8 +495,8 @@ def _portable(base: int, part) -> tuple:
 def _compose_partition(handle, part, method: str):
     """A partition's part (:func:`_portable`)."""
     engine = _local(handle)
-    x = _partition_input(engine, list(part))
-    return _portable(handle[2], engine.coefficients(x) if method == "coefficients" else engine.compose(x))
+    ids = _partition_token_ids(engine, list(part))
+    return _portable(handle[2], engine._coefficients_ids(ids) if method == "coefficients" else engine._compose_ids(ids))
 
 
 def _merged(engine: Traversal, method: str, parts):

@@ -461,7 +461,9 @@ class Traversal:
             >>> a.length, len(a), a.tokens
             (2, 2, ('the', 'cat'))
         """
-        ids = self._ids(x)
+        return self._coefficients_ids(self._ids(x))
+
+    def _coefficients_ids(self, ids: Sequence[int] | np.ndarray) -> Coefficients:
         distinct, limbs = self._curve.composition_coefficients(ids, self._group._power(1))
         return Coefficients._make(self._group, self._vocab, len(ids), distinct, limbs)
 
