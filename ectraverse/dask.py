@@ -66,7 +66,8 @@ reach the caller, who holds the engine, as contexts.
 **Memory per worker**: one engine copy (its vocabulary), plus, per partition in flight, its text
 (:func:`compose` reads a :func:`text_blocks` block inside its task and tokenizes its UTF-8 bytes as
 they are, never making the str, which takes up to four bytes a character),
-its tokens' ids (8 bytes a token; a str under a built-in tokenizer makes no Python object per token)
+its tokens' ids (8 bytes a token; a NumPy array, or a str under a built-in tokenizer, makes no Python
+object per token)
 and, for :func:`compose`, one coefficient per distinct token of the partition; for :func:`repeats`,
 32 bytes per window of the partition (digest and position) and 4 per token of its state until its
 candidates are known, and the exact keys of the candidate windows only (docs/scaling.md).
@@ -254,7 +255,7 @@ def _element(element):
 
 def _partition_ids(engine: Traversal, part) -> tuple[np.ndarray, np.ndarray]:
     """(each element's token count, the partition's tokens' ids in this process's vocabulary, end to
-    end); a str under a built-in tokenizer makes no Python object per token."""
+    end); a NumPy array, or a str under a built-in tokenizer, makes no Python object per token."""
     elements = [np.asarray(engine._ids(_element(e)), dtype=np.int64) for e in part]
     lengths = np.fromiter((t.shape[0] for t in elements), dtype=np.int64, count=len(elements))
     return lengths, (np.concatenate(elements) if elements else np.zeros(0, dtype=np.int64))
