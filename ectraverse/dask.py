@@ -269,8 +269,9 @@ _JOIN_NEWLINE, _JOIN_EMPTY = ("words", "whitespace"), ("chars", "bytes")
 def _partition_token_ids(engine: Traversal, elements: list):
     """The ids of the partition's tokens end to end: of one str when its elements are str and the
     tokenizer allows joining them (one tokenize call per partition, not one per element; a
-    :func:`text_blocks` partition is one str already), else each element's (:func:`_partition_ids`:
-    a NumPy array or a str under a built-in tokenizer makes no Python object per token)."""
+    :func:`text_blocks` partition is one str already); else of each NumPy array through the
+    vocabulary's table (no Python object per token) and of each run of other elements' tokens in one
+    lookup (not one per element)."""
     spec = engine._tokenizer_spec
     if len(elements) == 1 and isinstance(elements[0], tokenizers._Utf8Text):  # a text block, undecoded
         return engine._ids(elements[0])
@@ -281,7 +282,19 @@ def _partition_token_ids(engine: Traversal, elements: list):
             return engine._ids("\n".join(elements))
         if spec in _JOIN_EMPTY:
             return engine._ids("".join(elements))
-    return _partition_ids(engine, elements)[1]
+    ids: list = []
+    tokens: list = []
+    for e in elements:
+        if isinstance(e, np.ndarray):
+            if tokens:
+                ids.append(engine._ids(tokens))
+                tokens = []
+            ids.append(engine._ids(e))
+        else:
+            tokens.extend(engine.tokens(_element(e)))
+    if tokens or not ids:
+        ids.append(engine._ids(tokens))
+    return ids[0] if len(ids) == 1 else np.concatenate([np.asarray(i, dtype=np.int64) for i in ids])
 
 
 # ---- files as text blocks ------------------------------------------------------------------------

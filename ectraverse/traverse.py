@@ -253,6 +253,8 @@ class Traversal:
             x = x.text()
         if isinstance(x, str):
             return tokenizers.token_list(self._tokenize, x, self._tokenizer_spec)
+        if isinstance(x, (list, tuple)):  # the usual sequences, before the slower checks below (Set's is an ABC's)
+            return list(x)
         if isinstance(x, np.ndarray):
             return int_token_array(x).tolist()
         if isinstance(x, (bytes, bytearray)):

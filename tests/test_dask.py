@@ -310,6 +310,10 @@ def test_compose_numpy_elements_stay_arrays(eng, method, monkeypatch):
         bag = db.from_sequence(arrays, npartitions=parts)
         assert ed.compose(eng, bag, method=method).compute(**SYNC) == want
     monkeypatch.undo()
+    mixed = [["x", 7], arrays[0], arrays[1], "a b", [], arrays[2]]  # runs of token lists between arrays
+    want = eng.compose(["x", 7, 2**63 - 1, 7, -5, 7, "a", "b", 3])
+    for parts in (1, 3):
+        assert ed.compose(eng, db.from_sequence(mixed, npartitions=parts), method=method).compute(**SYNC) == want
     for bad, err, msg in ((np.array([1.0]), TypeError, "values must be a NumPy array of ints, not of float64"),
                           (np.zeros((2, 2), dtype=np.int64), ValueError, "values must be one-dimensional"),
                           (np.array([2**63], dtype=np.uint64), ValueError, r"int tokens must be in \[-2\*\*63")):
