@@ -178,7 +178,8 @@ def int_token_array(values) -> np.ndarray:
     if not isinstance(values, np.ndarray):
         raise TypeError(f"values must be a NumPy array of ints, not {type(values).__name__}")
     if values.dtype.kind not in "iu":
-        raise TypeError(f"values must be a NumPy array of ints, not of {values.dtype}")
+        hint = "; for str tokens pass a list (array.tolist())" if values.dtype.kind in "USO" else ""
+        raise TypeError(f"values must be a NumPy array of ints, not of {values.dtype}{hint}")
     if values.ndim != 1:
         raise ValueError(f"values must be one-dimensional, not {values.ndim}-dimensional")
     if values.dtype.kind == "u" and values.size and int(values.max()) >= _INT_MAX:

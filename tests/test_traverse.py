@@ -933,8 +933,10 @@ def test_array_ids_in_frozen_vocabularies():
 
 
 @pytest.mark.parametrize("bad, cls, match", [
-    (np.array([1.0, 2.0]), TypeError, "values must be a NumPy array of ints, not of float64"),
-    (np.array([True, False]), TypeError, "not of bool"),
+    (np.array([1.0, 2.0]), TypeError, "values must be a NumPy array of ints, not of float64$"),
+    (np.array([True, False]), TypeError, "not of bool$"),
+    (np.array(["a", "b"]), TypeError, r"not of <U1; for str tokens pass a list \(array.tolist\(\)\)$"),
+    (np.array(["a", "b"], dtype=object), TypeError, r"not of object; for str tokens pass a list"),
     (np.array([[1, 2]]), ValueError, "values must be one-dimensional, not 2-dimensional"),
     (np.array([2**63], dtype=np.uint64), ValueError, r"int tokens must be in \[-2\*\*63, 2\*\*63\)"),
 ])
