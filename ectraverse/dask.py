@@ -255,10 +255,27 @@ def _element(element):
 
 def _partition_ids(engine: Traversal, part) -> tuple[np.ndarray, np.ndarray]:
     """(each element's token count, the partition's tokens' ids in this process's vocabulary, end to
-    end); a NumPy array, or a str under a built-in tokenizer, makes no Python object per token."""
-    elements = [np.asarray(engine._ids(_element(e)), dtype=np.int64) for e in part]
-    lengths = np.fromiter((t.shape[0] for t in elements), dtype=np.int64, count=len(elements))
-    return lengths, (np.concatenate(elements) if elements else np.zeros(0, dtype=np.int64))
+    end): a NumPy array, or a str under a built-in tokenizer, through the vocabulary with no Python
+    object per token; each run of other elements' tokens in one lookup (not one per element)."""
+    lengths: list[int] = []
+    ids: list = []
+    tokens: list = []
+    for e in part:
+        e = _element(e)
+        if isinstance(e, np.ndarray) or (e.__class__ is str and engine._builtin is not None):
+            if tokens:
+                ids.append(engine._ids(tokens))
+                tokens = []
+            ids.append(np.asarray(engine._ids(e), dtype=np.int64))
+            lengths.append(ids[-1].shape[0])
+        else:
+            run = engine.tokens(e)
+            tokens.extend(run)
+            lengths.append(len(run))
+    if tokens:
+        ids.append(engine._ids(tokens))
+    flat = np.concatenate([np.asarray(i, dtype=np.int64) for i in ids]) if ids else np.zeros(0, dtype=np.int64)
+    return np.asarray(lengths, dtype=np.int64), flat
 
 
 #: Tokenizers for which the tokens of ``"\\n".join(texts)`` are the texts' tokens end to end, and those
@@ -269,9 +286,7 @@ _JOIN_NEWLINE, _JOIN_EMPTY = ("words", "whitespace"), ("chars", "bytes")
 def _partition_token_ids(engine: Traversal, elements: list):
     """The ids of the partition's tokens end to end: of one str when its elements are str and the
     tokenizer allows joining them (one tokenize call per partition, not one per element; a
-    :func:`text_blocks` partition is one str already); else of each NumPy array through the
-    vocabulary's table (no Python object per token) and of each run of other elements' tokens in one
-    lookup (not one per element)."""
+    :func:`text_blocks` partition is one str already); else as :func:`_partition_ids` takes them."""
     spec = engine._tokenizer_spec
     if len(elements) == 1 and isinstance(elements[0], tokenizers._Utf8Text):  # a text block, undecoded
         return engine._ids(elements[0])
@@ -282,19 +297,7 @@ def _partition_token_ids(engine: Traversal, elements: list):
             return engine._ids("\n".join(elements))
         if spec in _JOIN_EMPTY:
             return engine._ids("".join(elements))
-    ids: list = []
-    tokens: list = []
-    for e in elements:
-        if isinstance(e, np.ndarray):
-            if tokens:
-                ids.append(engine._ids(tokens))
-                tokens = []
-            ids.append(engine._ids(e))
-        else:
-            tokens.extend(engine.tokens(_element(e)))
-    if tokens or not ids:
-        ids.append(engine._ids(tokens))
-    return ids[0] if len(ids) == 1 else np.concatenate([np.asarray(i, dtype=np.int64) for i in ids])
+    return _partition_ids(engine, elements)[1]
 
 
 # ---- files as text blocks ------------------------------------------------------------------------
