@@ -479,34 +479,50 @@ static int T(ect_coefficients)(const ect_curve *C, uint64_t *out, const int64_t 
 /* Sums of scaled coefficients, on the scalar field F (C->fn), as merging compositions needs them:
  * for M rows in[i] (plain scalars below n, NL limbs each), out[target[i]] += scales[part[i]] * in[i]
  * mod n, out having U rows (plain scalars, every one written).  Returns 1; 0 if a target is not below
- * U, a part not below P, or a row or a scale not below n; or ECT_ERR_NOMEM. */
+ * U, a part not below P, or a row or a scale not below n; or ECT_ERR_NOMEM.
+ *
+ * The sums stay plain: a Montgomery product of a plain row v and a scale s in Montgomery form (s R)
+ * is v s R / R = v s, so a row costs one product (none when its scale is 1, as the last part's is
+ * when merging) and one sum, and nothing enters or leaves Montgomery form per row. */
 static int T(ect_coefficient_sums)(const ect_curve *C, uint64_t *out, size_t U, const uint64_t *in,
                                    const int64_t *target, const int64_t *part, size_t M, const uint64_t *scales,
                                    size_t P) {
     const ect_field *F = &C->fn;
     const size_t w = (size_t)F->n;
-    for (size_t i = 0; i < M; i++) {
-        if (target[i] < 0 || (size_t)target[i] >= U || part[i] < 0 || (size_t)part[i] >= P) return 0;
-        if (ect_limbs_cmp(in + i * w, F->p, (int)w) >= 0) return 0;
-    }
     for (size_t q = 0; q < P; q++)
         if (ect_limbs_cmp(scales + q * w, F->p, (int)w) >= 0) return 0;
     FE *sm = (FE *)malloc((P ? P : 1) * sizeof(FE));
-    FE *acc = (FE *)calloc(U ? U : 1, sizeof(FE)); /* all zero: 0 in Montgomery form */
-    if (!sm || !acc) {
+    unsigned char *unit = (unsigned char *)malloc(P ? P : 1);
+    FE *acc = (FE *)calloc(U ? U : 1, sizeof(FE)); /* all zero */
+    if (!sm || !unit || !acc) {
         free(sm);
+        free(unit);
         free(acc);
         return ECT_ERR_NOMEM;
     }
-    for (size_t q = 0; q < P; q++) T(ect_fe_to_mont)(F, &sm[q], scales + q * w);
-    for (size_t i = 0; i < M; i++) {
-        FE x;
-        T(ect_fe_to_mont)(F, &x, in + i * w);
-        T(ect_fe_mul)(F, &x, &x, &sm[part[i]]);
-        T(ect_fe_add)(F, &acc[target[i]], &acc[target[i]], &x);
+    for (size_t q = 0; q < P; q++) {
+        const uint64_t *s = scales + q * w;
+        T(ect_fe_to_mont)(F, &sm[q], s);
+        unit[q] = s[0] == 1;
+        for (size_t j = 1; j < w; j++) unit[q] &= s[j] == 0;
     }
-    for (size_t u = 0; u < U; u++) T(ect_fe_from_mont)(F, out + u * w, &acc[u]);
+    int ok = 1;
+    for (size_t i = 0; i < M; i++) { /* each row checked where it is read: one pass over the rows */
+        int64_t t = target[i], q = part[i];
+        if (t < 0 || (size_t)t >= U || q < 0 || (size_t)q >= P || ect_limbs_cmp(in + i * w, F->p, (int)w) >= 0) {
+            ok = 0;
+            break;
+        }
+        FE x = {{0}}; /* zeroed: the run-time-sized build only fills NL limbs */
+        for (int j = 0; j < NL; j++) x.v[j] = in[i * w + (size_t)j];
+        if (!unit[q]) T(ect_fe_mul)(F, &x, &x, &sm[q]);
+        T(ect_fe_add)(F, &acc[t], &acc[t], &x);
+    }
+    if (ok)
+        for (size_t u = 0; u < U; u++)
+            for (int j = 0; j < NL; j++) out[u * w + (size_t)j] = acc[u].v[j];
     free(sm);
+    free(unit);
     free(acc);
-    return 1;
+    return ok;
 }

@@ -119,7 +119,9 @@ def test_coefficient_sums_by_definition(name, data):
     rows = data.draw(st.lists(st.integers(0, C.n - 1), min_size=M, max_size=M))
     target = data.draw(st.lists(st.integers(0, max(U - 1, 0)), min_size=M, max_size=M))
     part = data.draw(st.lists(st.integers(0, P - 1), min_size=M, max_size=M))
-    scales = data.draw(st.lists(st.integers(-C.n, 2 * C.n), min_size=P, max_size=P))
+    # 1 in its forms: a row of a part whose scale is 1 is added without a product
+    scales = data.draw(st.lists(st.one_of(st.sampled_from([1, C.n + 1, 1 - C.n]), st.integers(-C.n, 2 * C.n)),
+                                min_size=P, max_size=P))
     want = [0] * U
     for v, t, p in zip(rows, target, part):
         want[t] = (want[t] + scales[p] * v) % C.n
