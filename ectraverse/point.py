@@ -279,46 +279,54 @@ class Curve:
         arr._check_curve(self)
         return arr.msm(scalars)
 
-    def coefficient_sums(self, limbs: np.ndarray, target, part, size: int, scales) -> np.ndarray:
-        """``out[t] = sum of scales[part[i]] * limbs[i]`` over the rows i with ``target[i] = t``, mod n:
-        coefficient vectors scaled and summed by index, as merging compositions needs them
-        (``Traversal.merge_coefficients``), in C with the GIL released (one product and one sum a row).
+    def coefficient_merge(self, parts, scales) -> tuple[np.ndarray, np.ndarray]:
+        """Coefficient rows sorted by id, merged by id with each part scaled: ``(ids, limbs)``, the
+        union of the parts' ids, ascending, and per id the sum of ``scales[q] * row`` over the rows
+        with that id, mod n, as merging compositions needs them (``Traversal.merge_coefficients``).
+
+        In C with the GIL released: a k-way merge that reads each part once, in order, and writes
+        the result once, in order; one product and one sum a row (no product for a scale of 1).
 
         Args:
-            limbs: a ``(M, scalar_limbs)`` uint64 array, each row a scalar below n
-                (the form of :meth:`composition_coefficients`).
-            target: M ints in ``[0, size)``: the row of the result each row adds to.
-            part: M ints in ``[0, len(scales))``: the scale each row is multiplied by.
-            size: the number of rows of the result.
-            scales: ints (reduced mod n).
+            parts: ``(ids, limbs)`` pairs: ids one-dimensional ints, non-negative and ascending
+                (equal ids are summed); limbs a ``(len(ids), scalar_limbs)`` uint64 array, each row
+                a scalar below n (the form of :meth:`composition_coefficients`).
+            scales: one int a part (reduced mod n).
 
         Returns:
-            A ``(size, scalar_limbs)`` uint64 array.
+            ``(ids, limbs)``: int64 ids and a ``(len(ids), scalar_limbs)`` uint64 array.
 
         Raises:
-            TypeError: limbs is not a NumPy array; a scale is not an int.
-            ValueError: wrong shapes or dtype; a target, part or row out of range.
+            TypeError: limbs is not a NumPy array; ids are not ints; a scale is not an int.
+            ValueError: wrong shapes or dtype; ids negative or descending; a row not below n; not
+                one scale a part.
 
         Example:
             >>> C = curve("toy61")
-            >>> rows = scalars_to_limbs(C, [1, 2, 3])
-            >>> limbs_to_scalars(C.coefficient_sums(rows, [0, 1, 0], [0, 0, 1], 2, [5, 7])).tolist()
-            [26, 10]
+            >>> a = ([0, 2], scalars_to_limbs(C, [1, 2]))
+            >>> b = ([2, 3], scalars_to_limbs(C, [3, 4]))
+            >>> ids, rows = C.coefficient_merge([a, b], [5, 1])
+            >>> ids.tolist(), limbs_to_scalars(rows).tolist()
+            ([0, 2, 3], [5, 13, 4])
         """
-        if not isinstance(limbs, np.ndarray):
-            raise TypeError(f"limbs must be a NumPy array, not {type(limbs).__name__}")
         w = self._core.scalar_limbs
-        if limbs.dtype != np.uint64 or limbs.ndim != 2 or limbs.shape[1] != w:
-            raise ValueError(f"limbs must be a uint64 array of shape (M, {w}), not {limbs.dtype} of shape {limbs.shape}")
-        size = _as_int("size", size)
-        target = _checked_indices(target, max(size, 1))
-        part = _checked_indices(part, max(len(scales), 1))
-        if target.shape[0] != limbs.shape[0] or part.shape[0] != limbs.shape[0]:
-            raise ValueError(f"target and part must have one entry per row of limbs ({limbs.shape[0]}), "
-                             f"not {target.shape[0]} and {part.shape[0]}")
-        if target.size and (target.min() < 0 or part.min() < 0):
-            raise IndexError("target and part must be non-negative")
-        return self._core.coefficient_sums(limbs, target, part, size, [_as_int("scales", k) for k in scales])
+        checked = []
+        for ids, limbs in parts:
+            if not isinstance(limbs, np.ndarray):
+                raise TypeError(f"limbs must be a NumPy array, not {type(limbs).__name__}")
+            if limbs.dtype != np.uint64 or limbs.ndim != 2 or limbs.shape[1] != w:
+                raise ValueError(f"limbs must be a uint64 array of shape (M, {w}), "
+                                 f"not {limbs.dtype} of shape {limbs.shape}")
+            ids = np.asarray(ids) if isinstance(ids, np.ndarray) else np.asarray(list(ids), dtype=np.int64)
+            if ids.ndim != 1 or ids.shape[0] != limbs.shape[0]:
+                raise ValueError(f"ids must be one-dimensional with one entry per row of limbs ({limbs.shape[0]}), "
+                                 f"not of shape {ids.shape}")
+            if ids.size and ids.dtype.kind not in "iu":
+                raise TypeError(f"ids must be ints, not {ids.dtype}")
+            if ids.dtype == np.uint64 and ids.size and int(ids[-1]) >= 1 << 63:  # would wrap as int64
+                raise ValueError(f"ids must be below 2**63, not {int(ids[-1])}")
+            checked.append((ids, limbs))
+        return self._core.coefficient_merge(checked, [_as_int("scales", k) for k in scales])
 
     def composition_coefficients(self, indices, k: int) -> tuple[np.ndarray, np.ndarray]:
         """The scalars of a composition, per distinct index: ``sum(k^(L-1-i) * P[indices[i]])`` is
@@ -551,13 +559,6 @@ def _distinct_lookup(idx: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray, n
     remap = np.empty(m, dtype=np.int64)
     remap[distinct] = np.arange(distinct.shape[0])
     return distinct, idx, remap
-
-
-def _distinct(idx: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray]:
-    """(the distinct values of idx in [0, m), ascending; each position's index among them), like
-    ``np.unique(idx, return_inverse=True)`` (:func:`_distinct_lookup`, the lookups made)."""
-    distinct, indices, remap = _distinct_lookup(idx, m)
-    return distinct, indices if remap is None else remap[indices]
 
 
 def limbs_to_scalars(limbs: np.ndarray) -> np.ndarray:

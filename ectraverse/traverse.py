@@ -60,7 +60,7 @@ import numpy as np
 from ectraverse import rfc9380, tokenizers
 from ectraverse.context import Context, ContextGroup
 from ectraverse.errors import ContextMismatchError
-from ectraverse.point import Curve, Point, PointArray, _distinct, curve as named_curve, limbs_to_scalars
+from ectraverse.point import Curve, Point, PointArray, curve as named_curve, limbs_to_scalars
 from ectraverse.vocab import Vocabulary, int_token_array
 
 __all__ = ["Traversal", "Coefficients", "PrefixStates", "ContextBatch", "Traverser", "WindowIndex",
@@ -472,7 +472,7 @@ class Traversal:
     def merge_coefficients(self, parts: Iterable[Coefficients]) -> Coefficients:
         """The coefficients of the concatenation of the parts' sequences, in order: for two parts,
         ``(l1 + l2, k^(l2) c1 + c2)`` element-wise over the union of their tokens, exact, in C
-        (:meth:`Curve.coefficient_sums`: tens of ns per coefficient, against µs per point of an MSM).
+        (:meth:`Curve.coefficient_merge`: tens of ns per coefficient, against µs per point of an MSM).
 
         Parts may come from copies of this engine in other threads or processes (a pickled part
         carries its tokens; its tokens new to this engine's vocabulary are added in order).
@@ -500,13 +500,9 @@ class Traversal:
                                       np.empty((0, w), dtype=np.uint64))
         lengths = [p.length for p in own]
         after = np.cumsum([0] + lengths[:0:-1])[::-1].tolist()  # tokens after each part: c = sum_p k^(after) c_p
-        ids = np.concatenate([p._ids for p in own])
-        limbs = np.concatenate([p._limbs for p in own])
-        part = np.repeat(np.arange(len(own)), [p._ids.shape[0] for p in own])
-        distinct, target = _distinct(ids, len(self._vocab)) if ids.size else (ids, ids)
-        sums = self._curve.coefficient_sums(limbs, target, part, distinct.shape[0],
-                                            [self._group._power(a) for a in after])
-        return Coefficients._make(self._group, self._vocab, sum(lengths), distinct.astype(np.int64), sums)
+        ids, sums = self._curve.coefficient_merge([(p._ids, p._limbs) for p in own],
+                                                  [self._group._power(a) for a in after])
+        return Coefficients._make(self._group, self._vocab, sum(lengths), ids, sums)
 
     def from_coefficients(self, part: Coefficients, *, threads: int = 1) -> Context:
         """The context of a part: ``(L, sum(c_t * P_t))``, one multi-scalar multiplication, cut

@@ -14,7 +14,7 @@ The arithmetic is variable-time: do not use it on secret data.
 """
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize
 from libc.stdint cimport uint64_t, uint8_t, int64_t
-from libc.stdlib cimport free
+from libc.stdlib cimport free, malloc
 from libc.string cimport memset, memcpy
 
 from ect_api cimport *
@@ -655,33 +655,71 @@ cdef class CurveCore:
                              + (f" and map to [0, {D})" if remap is not None else ""))
         return out[:D]
 
-    def coefficient_sums(self, limbs, target, part, Py_ssize_t U, scales):
-        """(U, scalar_limbs) uint64 scalars: out[t] = sum of scales[part[i]] * limbs[i] over target[i] = t, mod n.
+    def coefficient_merge(self, parts, scales):
+        """(ids, limbs): sorted coefficient rows merged by id, each part's scaled by its scale, mod n.
 
-        limbs: (M, scalar_limbs) uint64 rows, each below n; target, part: M ints, in [0, U) and
-        [0, len(scales)); scales: Python ints (reduced mod n).  The GIL is released while C sums
-        (one product and one sum per row).
+        parts: (ids, limbs) pairs, ids int64 ascending and non-negative (equal ids are summed), limbs
+        (len(ids), scalar_limbs) uint64 rows below n; scales: one Python int a part (reduced mod n).
+        The result's ids are the union, ascending, and its rows their sums.  The GIL is released
+        while C merges (a heap of the parts' next ids; one product and one sum a row).
         """
-        cdef const uint64_t[:, ::1] inv = np.ascontiguousarray(limbs, dtype=np.uint64)
-        cdef const int64_t[::1] tv = np.array(target, dtype=np.int64)  # private copies: read without the GIL
-        cdef const int64_t[::1] pv = np.array(part, dtype=np.int64)
-        cdef Py_ssize_t M = inv.shape[0], P = len(scales)
-        if inv.shape[1] != self.scalar_limbs or tv.shape[0] != M or pv.shape[0] != M:
-            raise ValueError(f"limbs must be (M, {self.scalar_limbs}) with M targets and M parts")
-        if U < 0:
-            raise ValueError(f"U must be non-negative, not {U}")
-        cdef const uint64_t[:, ::1] sv = self._scalars(scales, P) if P else np.zeros((1, self.scalar_limbs), np.uint64)
-        out = np.zeros((max(U, 1), self.scalar_limbs), dtype=np.uint64)
+        cdef Py_ssize_t P = len(parts), q, total = 0, w = self.scalar_limbs
+        if len(scales) != P:
+            raise ValueError(f"expected one scale a part ({P}), not {len(scales)}")
+        keep = []
+        for ids, limbs in parts:
+            ids = np.ascontiguousarray(ids, dtype=np.int64)
+            limbs = np.ascontiguousarray(limbs, dtype=np.uint64)
+            if ids.ndim != 1 or limbs.ndim != 2 or limbs.shape[1] != w or limbs.shape[0] != ids.shape[0]:
+                raise ValueError(f"each part must be ids of shape (M,) and limbs of shape (M, {w}), "
+                                 f"not {ids.shape} and {limbs.shape}")
+            keep.append((ids, limbs))
+            total += ids.shape[0]
+        cdef const uint64_t[:, ::1] sv = self._scalars(scales, P) if P else np.zeros((1, w), np.uint64)
+        out_ids = np.empty(total, dtype=np.int64)
+        out = np.empty((total, w), dtype=np.uint64)
+        cdef size_t D = 0
+        cdef int rc = self._merge_into(keep, sv, out_ids, out, &D)
+        if rc == ECT_ERR_NOMEM:
+            raise MemoryError(f"out of memory merging {P} parts of coefficients")
+        if rc != 1:
+            raise ValueError("coefficient parts must have non-negative ids, ascending, and rows below n")
+        if D < <size_t>total:  # shrunk in place (no views of them exist)
+            out_ids.resize(D, refcheck=False)
+            out.resize((D, w), refcheck=False)
+        return out_ids, out
+
+    cdef int _merge_into(self, list parts, const uint64_t[:, ::1] sv, out_ids, out, size_t *D):
+        """ect_coefficient_merge of the parts (checked, contiguous) into out_ids and out; the
+        memoryviews it takes are released when it returns."""
+        cdef Py_ssize_t P = len(parts), q
+        cdef const int64_t **ip = <const int64_t **>malloc((P if P else 1) * sizeof(int64_t *))
+        cdef const uint64_t **rp = <const uint64_t **>malloc((P if P else 1) * sizeof(uint64_t *))
+        cdef size_t *lp = <size_t *>malloc((P if P else 1) * sizeof(size_t))
+        cdef const int64_t[::1] iv
+        cdef const uint64_t[:, ::1] rv
+        cdef int64_t[::1] oi = out_ids
         cdef uint64_t[:, ::1] o = out
         cdef int rc
-        with nogil:
-            rc = ect_coefficient_sums(&self.c, &o[0, 0], <size_t>U, &inv[0, 0] if M else NULL, &tv[0] if M else NULL,
-                                      &pv[0] if M else NULL, <size_t>M, &sv[0, 0], <size_t>P)
-        if rc == ECT_ERR_NOMEM:
-            raise MemoryError(f"out of memory summing coefficients into {U} rows")
-        if rc != 1:
-            raise ValueError(f"coefficient sums need targets in [0, {U}), parts in [0, {P}) and rows below n")
-        return out[:U]
+        if not ip or not rp or not lp:
+            free(ip)
+            free(rp)
+            free(lp)
+            return ECT_ERR_NOMEM
+        try:
+            for q in range(P):  # a pointer stays valid while parts holds its array
+                iv, rv = parts[q]
+                lp[q] = iv.shape[0]
+                ip[q] = &iv[0] if lp[q] else NULL
+                rp[q] = &rv[0, 0] if lp[q] else NULL
+            with nogil:
+                rc = ect_coefficient_merge(&self.c, &oi[0] if oi.shape[0] else NULL, &o[0, 0] if o.shape[0] else NULL,
+                                           D, ip, rp, lp, <size_t>P, &sv[0, 0])
+        finally:
+            free(ip)
+            free(rp)
+            free(lp)
+        return rc
 
     def horner_prefixes(self, A, ids, k):
         """(L + 1, 3, limbs): row 0 the identity, row i + 1 = (k mod n) row i + A[ids[i]].

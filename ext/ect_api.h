@@ -111,10 +111,10 @@
       (const ect_curve *C, uint64_t *out, const int64_t *ids, size_t L, const int64_t *remap, size_t V, size_t D,  \
        const uint64_t *k),                                                                                          \
       (C, out, ids, L, remap, V, D, k))                                                                             \
-    X(S, fn, int, coefficient_sums, ect_coefficient_sums,                                                           \
-      (const ect_curve *C, uint64_t *out, size_t U, const uint64_t *in, const int64_t *target, const int64_t *part, \
-       size_t M, const uint64_t *scales, size_t P),                                                                 \
-      (C, out, U, in, target, part, M, scales, P))
+    X(S, fn, int, coefficient_merge, ect_coefficient_merge,                                                         \
+      (const ect_curve *C, int64_t *out_ids, uint64_t *out, size_t *D, const int64_t *const *ids,                   \
+       const uint64_t *const *rows, const size_t *len, size_t P, const uint64_t *scales),                           \
+      (C, out_ids, out, D, ids, rows, len, P, scales))
 
 /* Declarations: ect_api_<name>_<S> for S = g, 4, 6, 9. */
 #define ECT_API_DECLARE(S, field, ret, name, impl, params, args) ECT_HIDDEN ret ect_api_##name##_##S params;

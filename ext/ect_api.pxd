@@ -119,8 +119,9 @@ cdef extern from "ect_api.h" nogil:
     size_t ect_batch_count(const ect_curve *C, const uint8_t *inp, size_t length)
     int ect_coefficients(const ect_curve *C, uint64_t *out, const int64_t *ids, size_t L, const int64_t *remap,
                          size_t V, size_t D, const uint64_t *k)
-    int ect_coefficient_sums(const ect_curve *C, uint64_t *out, size_t U, const uint64_t *inp, const int64_t *target,
-                             const int64_t *part, size_t M, const uint64_t *scales, size_t P)
+    int ect_coefficient_merge(const ect_curve *C, int64_t *out_ids, uint64_t *out, size_t *D,
+                              const int64_t *const *ids, const uint64_t *const *rows, const size_t *length, size_t P,
+                              const uint64_t *scales)
     void ect_horner_chain(const ect_curve *C, uint64_t *out, const uint64_t *start, const uint64_t *a,
                           const int64_t *ids, size_t L, const uint64_t *k)
     int ect_h2c_map(const ect_curve *C, const ect_h2c *S, uint64_t *out, const uint8_t *u, size_t m)

@@ -476,53 +476,106 @@ static int T(ect_coefficients)(const ect_curve *C, uint64_t *out, const int64_t 
     return ok;
 }
 
-/* Sums of scaled coefficients, on the scalar field F (C->fn), as merging compositions needs them:
- * for M rows in[i] (plain scalars below n, NL limbs each), out[target[i]] += scales[part[i]] * in[i]
- * mod n, out having U rows (plain scalars, every one written).  Returns 1; 0 if a target is not below
- * U, a part not below P, or a row or a scale not below n; or ECT_ERR_NOMEM.
+/* The heap of a k-way merge: each entry a part and the id of its next row. */
+#ifndef ECT_MERGE_HEAP
+#define ECT_MERGE_HEAP
+typedef struct {
+    int64_t id;
+    size_t part;
+} ect_merge_head;
+
+static inline void ect_merge_sift(ect_merge_head *h, size_t n, size_t i) {
+    ect_merge_head t = h[i];
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= n) break;
+        if (c + 1 < n && h[c + 1].id < h[c].id) c++;
+        if (h[c].id >= t.id) break;
+        h[i] = h[c];
+        i = c;
+    }
+    h[i] = t;
+}
+#endif
+
+/* Coefficient rows of P parts merged by id and scaled, on the scalar field F (C->fn), as merging
+ * compositions needs them: part q has len[q] rows rows[q] (plain scalars below n, NL limbs each)
+ * under ids ids[q] (non-negative, ascending; equal ids are summed).  Writes out_ids, the union of the
+ * ids ascending, and out, per id the sum of scales[q] * row over the rows with that id, mod n (plain
+ * scalars); both must hold sum(len) rows, and *D is set to how many were written.
  *
- * The sums stay plain: a Montgomery product of a plain row v and a scale s in Montgomery form (s R)
- * is v s R / R = v s, so a row costs one product (none when its scale is 1, as the last part's is
- * when merging) and one sum, and nothing enters or leaves Montgomery form per row. */
-static int T(ect_coefficient_sums)(const ect_curve *C, uint64_t *out, size_t U, const uint64_t *in,
-                                   const int64_t *target, const int64_t *part, size_t M, const uint64_t *scales,
-                                   size_t P) {
+ * A k-way merge over a heap of the parts' next ids: each part is read once, in order, and out written
+ * once, in order (no table of ids, no scattered writes).  A row costs one Montgomery product (none when
+ * its scale is 1, as the last part's is when merging) and one sum, and the sums stay plain: the product
+ * of a plain row v and a scale in Montgomery form (s R) is v s R / R = v s.  Each row is copied before
+ * it is checked and used, and an id is only compared and copied, so arrays another thread changes
+ * meanwhile can give a wrong answer but never an access out of range.
+ * Returns 1; 0 if an id is negative or a part's ids descend, or a row or a scale is not below n; or
+ * ECT_ERR_NOMEM. */
+static int T(ect_coefficient_merge)(const ect_curve *C, int64_t *out_ids, uint64_t *out, size_t *D,
+                                    const int64_t *const *ids, const uint64_t *const *rows, const size_t *len,
+                                    size_t P, const uint64_t *scales) {
     const ect_field *F = &C->fn;
     const size_t w = (size_t)F->n;
+    *D = 0;
     for (size_t q = 0; q < P; q++)
         if (ect_limbs_cmp(scales + q * w, F->p, (int)w) >= 0) return 0;
     FE *sm = (FE *)malloc((P ? P : 1) * sizeof(FE));
     unsigned char *unit = (unsigned char *)malloc(P ? P : 1);
-    FE *acc = (FE *)calloc(U ? U : 1, sizeof(FE)); /* all zero */
-    if (!sm || !unit || !acc) {
+    size_t *pos = (size_t *)calloc(P ? P : 1, sizeof(size_t));
+    ect_merge_head *h = (ect_merge_head *)malloc((P ? P : 1) * sizeof(ect_merge_head));
+    if (!sm || !unit || !pos || !h) {
         free(sm);
         free(unit);
-        free(acc);
+        free(pos);
+        free(h);
         return ECT_ERR_NOMEM;
     }
+    int ok = 1;
+    size_t n = 0;
     for (size_t q = 0; q < P; q++) {
         const uint64_t *s = scales + q * w;
         T(ect_fe_to_mont)(F, &sm[q], s);
         unit[q] = s[0] == 1;
         for (size_t j = 1; j < w; j++) unit[q] &= s[j] == 0;
+        if (len[q]) {
+            h[n].id = ids[q][0];
+            h[n].part = q;
+            if (h[n++].id < 0) ok = 0;
+        }
     }
-    int ok = 1;
-    for (size_t i = 0; i < M; i++) { /* each row checked where it is read: one pass over the rows */
-        int64_t t = target[i], q = part[i];
-        if (t < 0 || (size_t)t >= U || q < 0 || (size_t)q >= P || ect_limbs_cmp(in + i * w, F->p, (int)w) >= 0) {
+    for (size_t i = n / 2; i-- > 0;) ect_merge_sift(h, n, i);
+    size_t d = 0;
+    FE acc = {{0}};
+    while (ok && n) {
+        const size_t q = h[0].part;
+        const int64_t id = h[0].id;
+        if (d == 0 || out_ids[d - 1] != id) { /* a new id: the previous one's sum is complete */
+            if (d) T(ect_fe_store)(F, out + (d - 1) * w, &acc);
+            T(ect_fe_set_zero)(F, &acc);
+            out_ids[d++] = id;
+        }
+        FE x = {{0}}; /* zeroed: the run-time-sized build only fills NL limbs */
+        for (int j = 0; j < NL; j++) x.v[j] = rows[q][pos[q] * w + (size_t)j];
+        if (ect_limbs_cmp(x.v, F->p, NL) >= 0) {
             ok = 0;
             break;
         }
-        FE x = {{0}}; /* zeroed: the run-time-sized build only fills NL limbs */
-        for (int j = 0; j < NL; j++) x.v[j] = in[i * w + (size_t)j];
         if (!unit[q]) T(ect_fe_mul)(F, &x, &x, &sm[q]);
-        T(ect_fe_add)(F, &acc[t], &acc[t], &x);
+        T(ect_fe_add)(F, &acc, &acc, &x);
+        if (++pos[q] < len[q]) {
+            h[0].id = ids[q][pos[q]];
+            if (h[0].id < id) ok = 0; /* descending (or negative: id >= 0) */
+        } else {
+            h[0] = h[--n];
+        }
+        ect_merge_sift(h, n, 0);
     }
-    if (ok)
-        for (size_t u = 0; u < U; u++)
-            for (int j = 0; j < NL; j++) out[u * w + (size_t)j] = acc[u].v[j];
+    if (ok && d) T(ect_fe_store)(F, out + (d - 1) * w, &acc);
+    *D = ok ? d : 0;
     free(sm);
     free(unit);
-    free(acc);
+    free(pos);
+    free(h);
     return ok;
 }

@@ -110,50 +110,57 @@ def test_composition_coefficients_check_every_index_they_read(name):
 @pytest.mark.parametrize("name", CURVES)
 @given(data=st.data())
 @examples(30)
-def test_coefficient_sums_by_definition(name, data):
-    """out[t] = sum of scales[part[i]] * rows[i] over target[i] = t, mod n, on the fast and portable cores."""
+def test_coefficient_merge_by_definition(name, data):
+    """The union of the parts' ids, ascending, and per id the sum of scales[q] * row over the parts' rows
+    with that id, mod n, on the fast and portable cores; equal ids within a part are summed."""
     C = ect.curve(name)
-    M = data.draw(st.integers(0, 20))
-    U = data.draw(st.integers(1 if M else 0, 6))
-    P = data.draw(st.integers(1, 4))
-    rows = data.draw(st.lists(st.integers(0, C.n - 1), min_size=M, max_size=M))
-    target = data.draw(st.lists(st.integers(0, max(U - 1, 0)), min_size=M, max_size=M))
-    part = data.draw(st.lists(st.integers(0, P - 1), min_size=M, max_size=M))
+    P = data.draw(st.integers(0, 6))
+    parts, want = [], {}
     # 1 in its forms: a row of a part whose scale is 1 is added without a product
     scales = data.draw(st.lists(st.one_of(st.sampled_from([1, C.n + 1, 1 - C.n]), st.integers(-C.n, 2 * C.n)),
                                 min_size=P, max_size=P))
-    want = [0] * U
-    for v, t, p in zip(rows, target, part):
-        want[t] = (want[t] + scales[p] * v) % C.n
-    limbs = scalars_to_limbs(C, rows) if M else np.empty((0, C.scalar_limbs), dtype=np.uint64)
-    assert limbs_to_scalars(C.coefficient_sums(limbs, target, part, U, scales)).tolist() == want
-    got = portable_core(C).coefficient_sums(limbs, np.array(target, dtype=np.int64), np.array(part, dtype=np.int64),
-                                            U, scales)
-    assert limbs_to_scalars(got).tolist() == want
+    for q in range(P):
+        ids = sorted(data.draw(st.lists(st.integers(0, 12), max_size=10)))
+        rows = data.draw(st.lists(st.integers(0, C.n - 1), min_size=len(ids), max_size=len(ids)))
+        for i, v in zip(ids, rows):
+            want[i] = (want.get(i, 0) + scales[q] * v) % C.n
+        limbs = scalars_to_limbs(C, rows) if ids else np.empty((0, C.scalar_limbs), dtype=np.uint64)
+        parts.append((np.array(ids, dtype=np.int64), limbs))
+    for core in (C._core, portable_core(C)):
+        ids, limbs = core.coefficient_merge(parts, scales)
+        assert ids.dtype == np.int64 and limbs.shape == (len(want), C.scalar_limbs)
+        assert dict(zip(ids.tolist(), limbs_to_scalars(limbs).tolist())) == want
+        assert ids.tolist() == sorted(want)
+    ids, limbs = C.coefficient_merge([(i.tolist(), r) for i, r in parts], scales)  # ids as lists
+    assert dict(zip(ids.tolist(), limbs_to_scalars(limbs).tolist())) == want
 
 
-def test_coefficient_sums_refuse_what_is_out_of_range():
+def test_coefficient_merge_refuses_what_is_out_of_range():
     C = ect.curve("secp256k1")
     rows = scalars_to_limbs(C, [1, 2])
     with pytest.raises(TypeError, match="limbs must be a NumPy array, not list"):
-        C.coefficient_sums([[1, 0, 0, 0]], [0], [0], 1, [1])
+        C.coefficient_merge([([0], [[1, 0, 0, 0]])], [1])
     with pytest.raises(ValueError, match=r"limbs must be a uint64 array of shape \(M, 4\)"):
-        C.coefficient_sums(rows.astype(np.int64), [0, 0], [0, 0], 1, [1])
+        C.coefficient_merge([([0, 1], rows.astype(np.int64))], [1])
     with pytest.raises(ValueError, match="one entry per row of limbs"):
-        C.coefficient_sums(rows, [0], [0, 0], 1, [1])
-    with pytest.raises(IndexError, match="indices must be in"):
-        C.coefficient_sums(rows, [0, 1], [0, 0], 1, [1])
-    with pytest.raises(IndexError, match="indices must be in"):
-        C.coefficient_sums(rows, [0, 0], [0, 1], 1, [1])
+        C.coefficient_merge([([0], rows)], [1])
+    with pytest.raises(TypeError, match="ids must be ints, not float64"):
+        C.coefficient_merge([(np.array([0.0, 1.0]), rows)], [1])
+    with pytest.raises(ValueError, match="ids must be below 2\\*\\*63"):
+        C.coefficient_merge([(np.array([0, 1 << 63], dtype=np.uint64), rows)], [1])
     with pytest.raises(TypeError, match="scales must be an int, not float"):
-        C.coefficient_sums(rows, [0, 0], [0, 0], 1, [1.0])
+        C.coefficient_merge([([0, 1], rows)], [1.0])
+    with pytest.raises(ValueError, match=r"one scale a part \(1\), not 2"):
+        C.coefficient_merge([([0, 1], rows)], [1, 2])
+    for ids in ([1, 0], [-1, 0], [-2, -1]):  # descending, negative
+        with pytest.raises(ValueError, match="non-negative ids, ascending, and rows below n"):
+            C.coefficient_merge([([0, 5], rows), (ids, rows)], [1, 1])
     too_big = rows.copy()
     too_big[1] = scalars_to_limbs(C, [C.n - 1])[0]
     too_big[1, 0] += np.uint64(1)  # n itself
     with pytest.raises(ValueError, match="rows below n"):
-        C.coefficient_sums(too_big, [0, 0], [0, 0], 1, [1])
-    with pytest.raises(ValueError, match=r"targets in \[0, 1\)"):
-        C._core.coefficient_sums(rows, [0, 5], [0, 0], 1, [1])
+        C.coefficient_merge([([0, 1], too_big)], [1])
+    assert [a.shape for a in C.coefficient_merge([], [])] == [(0,), (0, 4)]
 
 
 @pytest.mark.parametrize("name", CURVES)
