@@ -48,8 +48,8 @@
  * by _ec.pyx: field_op (0: an unknown op); from_affine, decode, batch_decode
  * (ECT_ERR_*); batch_mul_common, batch_msm, batch_encode, batch_affine
  * (ECT_ERR_NOMEM); h2c_map (ECT_ERR_RANGE, ECT_ERR_NOMEM); coefficients (0: an
- * index out of range, ECT_ERR_NOMEM); coefficient_sums (0: an index out of range
- * or a scalar not below n, ECT_ERR_NOMEM).  gen_table returns NULL when out of
+ * index out of range, ECT_ERR_NOMEM); coefficient_merge (0: an id negative or
+ * descending, or a scalar not below n; ECT_ERR_NOMEM).  gen_table returns NULL when out of
  * memory; encode and batch_count return sizes. */
 #define ECT_API_ENTRIES(X, S)                                                                                       \
     X(S, fp, int, field_op, ect_op_field,                                                                           \
