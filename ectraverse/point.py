@@ -298,8 +298,8 @@ class Curve:
 
         Raises:
             TypeError: limbs is not a NumPy array; ids are not ints; a scale is not an int.
-            ValueError: wrong shapes or dtype; ids negative or descending; a row not below n; not
-                one scale a part.
+            ValueError: wrong shapes or dtype; ids negative, descending or past 2**63; a row not
+                below n; not one scale a part.
 
         Example:
             >>> C = curve("toy61")
@@ -317,14 +317,18 @@ class Curve:
             if limbs.dtype != np.uint64 or limbs.ndim != 2 or limbs.shape[1] != w:
                 raise ValueError(f"limbs must be a uint64 array of shape (M, {w}), "
                                  f"not {limbs.dtype} of shape {limbs.shape}")
-            ids = np.asarray(ids) if isinstance(ids, np.ndarray) else np.asarray(list(ids), dtype=np.int64)
+            if not isinstance(ids, np.ndarray):
+                ids = [_as_int("ids", i) for i in ids]  # each an int: a float is refused, not truncated
+                if ids and not 0 <= min(ids) <= max(ids) < 1 << 63:
+                    raise ValueError("ids must be ints in [0, 2**63)")
+                ids = np.array(ids, dtype=np.int64)
             if ids.ndim != 1 or ids.shape[0] != limbs.shape[0]:
                 raise ValueError(f"ids must be one-dimensional with one entry per row of limbs ({limbs.shape[0]}), "
                                  f"not of shape {ids.shape}")
+            if ids.size and (ids.dtype.kind == "O" or ids.dtype == np.uint64 and int(ids.max()) >= 1 << 63):
+                raise ValueError("ids must be ints in [0, 2**63)")  # ints too large for int64
             if ids.size and ids.dtype.kind not in "iu":
                 raise TypeError(f"ids must be ints, not {ids.dtype}")
-            if ids.dtype == np.uint64 and ids.size and int(ids[-1]) >= 1 << 63:  # would wrap as int64
-                raise ValueError(f"ids must be below 2**63, not {int(ids[-1])}")
             checked.append((ids, limbs))
         return self._core.coefficient_merge(checked, [_as_int("scales", k) for k in scales])
 

@@ -146,13 +146,20 @@ def test_coefficient_merge_refuses_what_is_out_of_range():
         C.coefficient_merge([([0], rows)], [1])
     with pytest.raises(TypeError, match="ids must be ints, not float64"):
         C.coefficient_merge([(np.array([0.0, 1.0]), rows)], [1])
-    with pytest.raises(ValueError, match="ids must be below 2\\*\\*63"):
-        C.coefficient_merge([(np.array([0, 1 << 63], dtype=np.uint64), rows)], [1])
+    with pytest.raises(TypeError, match="ids must be an int, not float"):
+        C.coefficient_merge([([0, 0.5], rows)], [1])  # not truncated to 0
+    with pytest.raises(TypeError, match="ids must be an int, not bool"):
+        C.coefficient_merge([([False, True], rows)], [1])
+    with pytest.raises(TypeError, match="ids must be ints, not bool"):
+        C.coefficient_merge([(np.array([False, True]), rows)], [1])
+    for big in (np.array([0, 1 << 63], dtype=np.uint64), [0, 1 << 63], [0, 1 << 70], [-1, 0]):
+        with pytest.raises(ValueError, match=r"ids must be ints in \[0, 2\*\*63\)"):
+            C.coefficient_merge([(big, rows)], [1])
     with pytest.raises(TypeError, match="scales must be an int, not float"):
         C.coefficient_merge([([0, 1], rows)], [1.0])
     with pytest.raises(ValueError, match=r"one scale a part \(1\), not 2"):
         C.coefficient_merge([([0, 1], rows)], [1, 2])
-    for ids in ([1, 0], [-1, 0], [-2, -1]):  # descending, negative
+    for ids in ([1, 0], np.array([-1, 0]), np.array([-2, -1])):  # descending; negative (arrays: checked in C)
         with pytest.raises(ValueError, match="non-negative ids, ascending, and rows below n"):
             C.coefficient_merge([([0, 5], rows), (ids, rows)], [1, 1])
     too_big = rows.copy()
