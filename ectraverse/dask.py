@@ -258,13 +258,13 @@ def _partition_ids(engine: Traversal, part) -> tuple[np.ndarray, np.ndarray]:
     end): a NumPy array, or a str under a built-in tokenizer, through the vocabulary with no Python
     object per token; each run of other elements' tokens in one lookup (not one per element)."""
     lengths: list[int] = []
-    ids: list = []
+    ids: list[np.ndarray] = []
     tokens: list = []
     for e in part:
         e = _element(e)
         if isinstance(e, np.ndarray) or (e.__class__ is str and engine._builtin is not None):
             if tokens:
-                ids.append(engine._ids(tokens))
+                ids.append(np.asarray(engine._ids(tokens), dtype=np.int64))
                 tokens = []
             ids.append(np.asarray(engine._ids(e), dtype=np.int64))
             lengths.append(ids[-1].shape[0])
@@ -273,8 +273,8 @@ def _partition_ids(engine: Traversal, part) -> tuple[np.ndarray, np.ndarray]:
             tokens.extend(run)
             lengths.append(len(run))
     if tokens:
-        ids.append(engine._ids(tokens))
-    flat = np.concatenate([np.asarray(i, dtype=np.int64) for i in ids]) if ids else np.zeros(0, dtype=np.int64)
+        ids.append(np.asarray(engine._ids(tokens), dtype=np.int64))
+    flat = np.concatenate(ids) if ids else np.zeros(0, dtype=np.int64)
     return np.asarray(lengths, dtype=np.int64), flat
 
 
