@@ -75,11 +75,13 @@ candidates are known, and the exact keys of the candidate windows only (docs/sca
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
 import pickle
 import sys
 import threading
+import time
 import uuid
 import weakref
 from collections import OrderedDict
@@ -142,6 +144,9 @@ _originals: weakref.WeakValueDictionary = weakref.WeakValueDictionary()  # diges
 _copies: OrderedDict = OrderedDict()  # digest -> the engine unpickled here from that pickle
 _unpickled = 0  # how many engines this process has unpickled (the tests read it)
 _scatters: dict = {}  # a running client -> {key: the future of a handle scattered on its cluster}
+_release_registered = False  # whether _release_scattered runs at exit
+#: At exit, how long :func:`_release_scattered` waits for each cluster to forget the engines it held.
+_RELEASE_WAIT = 2.0
 
 
 class _Handle(tuple):
@@ -201,12 +206,38 @@ def _scattered(client, key: str, handle: _Handle):
     if not client.nthreads():
         return None
     future = client.scatter({key: handle}, broadcast=True, hash=False)[key]
+    global _release_registered
     with _lock:
+        if not _release_registered:  # registered after distributed's own exit handlers, so it runs before them
+            atexit.register(_release_scattered)
+            _release_registered = True
         kept[key] = future
         kept.move_to_end(key)
         while len(kept) > KEEP_ENGINES:
             kept.popitem(last=False)
     return future
+
+
+def _release_scattered() -> None:
+    """At exit: release the engines kept on every running client's cluster and wait (at most
+    :data:`_RELEASE_WAIT` seconds a client) until its scheduler holds them no more.  A script that leaves
+    its ``LocalCluster`` to close at exit would otherwise have the scheduler log an ERROR that removing
+    the workers lost scattered data, since the futures kept here still want it."""
+    with _lock:
+        held = [(client, dict(kept)) for client, kept in _scatters.items() if kept]
+        _scatters.clear()
+    for client, kept in held:
+        deadline = time.monotonic() + _RELEASE_WAIT
+        try:
+            for future in kept.values():
+                future.release()
+            # who_has() of every key the scheduler knows: a released future cannot be asked about
+            while client.status == "running" and any(client.who_has().get(key) for key in kept):
+                if time.monotonic() > deadline:
+                    break
+                time.sleep(0.01)
+        except Exception:  # noqa: BLE001 - at exit a cluster may be gone already, and no caller is left to tell
+            pass
 
 
 def _local(handle: tuple[bytes, bytes, int]) -> Traversal:

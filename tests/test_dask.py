@@ -622,6 +622,26 @@ def test_engines_scattered_from_8_threads_at_once(cluster_client):
     assert set(cluster_client.gather(cluster_client.compute(lazies))) == {eng.compose("".join(items))}
 
 
+def test_scattered_engines_are_released_at_exit():
+    """A script that leaves its LocalCluster and default Client to close at exit: the kept engine is
+    released first, so the scheduler does not log an ERROR that removing the workers lost scattered data."""
+    pytest.importorskip("distributed")
+    r = child.run_python(
+        "import dask.bag as db, distributed, ectraverse as ect, ectraverse.dask as ed\n"
+        "if __name__ == '__main__':\n"
+        "    distributed.Client(distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,\n"
+        "                                                dashboard_address=':0'))\n"
+        "    eng = ect.Traversal('secp256k1')\n"
+        "    bag = db.from_sequence(['the cat\\n', 'sat on\\n', 'the mat\\n'], npartitions=2)\n"
+        "    assert ed.compose(eng, bag).compute() == eng.compose('the cat\\nsat on\\nthe mat\\n')\n"
+        "    assert ed._scatters and ed._release_registered\n"
+        "    print('composed')\n",
+        text=True)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "composed"
+    assert "lose scattered data" not in r.stderr, r.stderr
+
+
 def test_a_client_without_workers_gets_the_engine_in_the_graph():
     """Scattering would wait for a worker (an adaptive cluster scaled to none): the pickle goes in the graph."""
     distributed = pytest.importorskip("distributed")
