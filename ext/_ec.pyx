@@ -630,8 +630,9 @@ cdef class CurveCore:
         is t, mod n: ``remap[ids[i]]``, or ``ids[i]`` when remap is None.
 
         ids, remap: int64 arrays, ids in [0, len(remap)) (or [0, D)) and the remap entries read in
-        [0, D); k: a Python int.  The GIL is released while C accumulates (one product and one sum
-        per position); C checks every index as it reads it.
+        [0, D); k: a Python int.  The GIL is released while C accumulates (one sum a position, and one
+        product a position, or for long runs a token a block: ect_coefficients); C checks every index as
+        it reads it.
         """
         cdef const int64_t[::1] idv = np.ascontiguousarray(ids, dtype=np.int64)
         cdef const int64_t[::1] rv = np.ascontiguousarray(remap if remap is not None else np.zeros(1, np.int64),

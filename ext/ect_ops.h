@@ -414,30 +414,34 @@ static size_t T(ect_batch_count)(const ect_curve *C, const uint8_t *in, size_t l
  * arrays another thread changes meanwhile can give a wrong answer but never an access out of range.
  * Returns 1, 0 if an index is out of range, or ECT_ERR_NOMEM.
  *
- * The positions are cut into ECT_COEF_CHAINS runs, each walked from its end with its own running power
- * (starting at k^(L - end)), and the runs advance in step: their products are independent, so the loop
- * is bound by the multiplier's throughput rather than by one product's latency. */
+ * Two ways, the same sums.  Short runs (ect_coefficients_chained): one product a position, the
+ * positions cut into ECT_COEF_CHAINS runs walked in step, so the loop is bound by the multiplier's
+ * throughput rather than by one product's latency.  Long runs (ect_coefficients_blocked): the
+ * exponents e = L-1-i cut into blocks of ECT_COEF_BLOCK, e = b B + r; with tab[r] = k^r, block b adds
+ * k^(b B) (sum of tab[r] over the token's positions in it) to each token it holds: one sum a
+ * position and one product a token a block.  Text repeats its common tokens within a block, so
+ * that is several times fewer products than positions. */
 #ifndef ECT_COEF_CHAINS
 #define ECT_COEF_CHAINS 4
 #endif
-static inline FE *T(ect_coef_slot)(FE *acc, const int64_t *ids, size_t i, const int64_t *remap, size_t V, size_t D) {
+#ifndef ECT_COEF_BLOCK
+#define ECT_COEF_BLOCK 8192
+#endif
+/* The row of position i's token, or D if an index is out of range. */
+static inline size_t T(ect_coef_row)(const int64_t *ids, size_t i, const int64_t *remap, size_t V, size_t D) {
     uint64_t u = (uint64_t)ids[i];
     if (remap) {
-        if (u >= V) return NULL;
+        if (u >= V) return D;
         u = (uint64_t)remap[u];
     }
-    return u < D ? &acc[u] : NULL;
+    return u < D ? (size_t)u : D;
 }
 
-static int T(ect_coefficients)(const ect_curve *C, uint64_t *out, const int64_t *ids, size_t L,
-                               const int64_t *remap, size_t V, size_t D, const uint64_t *k) {
-    const ect_field *F = &C->fn;
+static int T(ect_coefficients_chained)(const ect_field *F, FE *acc, const int64_t *ids, size_t L,
+                                       const int64_t *remap, size_t V, size_t D, const FE *km) {
     enum { J = ECT_COEF_CHAINS };
-    FE km, pw[J];
+    FE pw[J];
     size_t end[J], len[J];
-    FE *acc = (FE *)calloc(D ? D : 1, sizeof(FE)); /* all zero: 0 in Montgomery form */
-    if (!acc) return ECT_ERR_NOMEM;
-    T(ect_fe_to_mont)(F, &km, k);
     size_t q = (L + J - 1) / J, shortest = L;
     for (int j = 0; j < J; j++) {
         size_t lo = (size_t)j * q < L ? (size_t)j * q : L;
@@ -445,32 +449,86 @@ static int T(ect_coefficients)(const ect_curve *C, uint64_t *out, const int64_t 
         len[j] = end[j] - lo;
         if (len[j] < shortest) shortest = len[j];
         uint64_t e = (uint64_t)(L - end[j]); /* pw[j] = k^(L - end[j]) */
-        T(ect_fe_pow)(F, &pw[j], &km, &e, 1);
+        T(ect_fe_pow)(F, &pw[j], km, &e, 1);
     }
-    int ok = 1;
-    for (size_t s = 0; s < shortest && ok; s++) {
+    for (size_t s = 0; s < shortest; s++) {
         for (int j = 0; j < J; j++) {
-            FE *a = T(ect_coef_slot)(acc, ids, end[j] - 1 - s, remap, V, D);
-            if (!a) {
-                ok = 0;
-                break;
-            }
-            T(ect_fe_add)(F, a, a, &pw[j]);
+            size_t u = T(ect_coef_row)(ids, end[j] - 1 - s, remap, V, D);
+            if (u == D) return 0;
+            T(ect_fe_add)(F, &acc[u], &acc[u], &pw[j]);
         }
-        for (int j = 0; j < J; j++) T(ect_fe_mul)(F, &pw[j], &pw[j], &km);
+        for (int j = 0; j < J; j++) T(ect_fe_mul)(F, &pw[j], &pw[j], km);
     }
-    for (int j = 0; j < J && ok; j++) {
+    for (int j = 0; j < J; j++) {
         for (size_t s = shortest; s < len[j]; s++) {
-            FE *a = T(ect_coef_slot)(acc, ids, end[j] - 1 - s, remap, V, D);
-            if (!a) {
-                ok = 0;
-                break;
-            }
-            T(ect_fe_add)(F, a, a, &pw[j]);
-            T(ect_fe_mul)(F, &pw[j], &pw[j], &km);
+            size_t u = T(ect_coef_row)(ids, end[j] - 1 - s, remap, V, D);
+            if (u == D) return 0;
+            T(ect_fe_add)(F, &acc[u], &acc[u], &pw[j]);
+            T(ect_fe_mul)(F, &pw[j], &pw[j], km);
         }
     }
-    if (ok)
+    return 1;
+}
+
+/* acc as above for L >= ECT_COEF_BLOCK; work space part (D rows), seen (D entries) and held
+ * (ECT_COEF_BLOCK entries) and tab (ECT_COEF_BLOCK rows). */
+static int T(ect_coefficients_blocked)(const ect_field *F, FE *acc, const int64_t *ids, size_t L,
+                                       const int64_t *remap, size_t V, size_t D, const FE *km, FE *part,
+                                       size_t *seen, size_t *held, FE *tab) {
+    const size_t B = ECT_COEF_BLOCK;
+    FE scale, kB, t;
+    T(ect_fe_set_one)(F, &tab[0]);
+    for (size_t r = 1; r < B; r++) T(ect_fe_mul)(F, &tab[r], &tab[r - 1], km);
+    T(ect_fe_mul)(F, &kB, &tab[B - 1], km); /* k^B */
+    T(ect_fe_set_one)(F, &scale);           /* k^(b B) */
+    for (size_t d = 0; d < D; d++) seen[d] = SIZE_MAX;
+    for (size_t b = 0, e0 = 0; e0 < L; b++, e0 += B) {
+        const size_t hi = L - e0 < B ? L - e0 : B;
+        size_t nh = 0;
+        for (size_t r = 0; r < hi; r++) {
+            size_t u = T(ect_coef_row)(ids, L - 1 - (e0 + r), remap, V, D);
+            if (u == D) return 0;
+            if (seen[u] != b) { /* the token's first position in this block */
+                seen[u] = b;
+                part[u] = tab[r];
+                held[nh++] = u;
+            } else {
+                T(ect_fe_add)(F, &part[u], &part[u], &tab[r]);
+            }
+        }
+        for (size_t h = 0; h < nh; h++) {
+            const size_t u = held[h];
+            T(ect_fe_mul)(F, &t, &part[u], &scale);
+            T(ect_fe_add)(F, &acc[u], &acc[u], &t);
+        }
+        T(ect_fe_mul)(F, &scale, &scale, &kB);
+    }
+    return 1;
+}
+
+static int T(ect_coefficients)(const ect_curve *C, uint64_t *out, const int64_t *ids, size_t L,
+                               const int64_t *remap, size_t V, size_t D, const uint64_t *k) {
+    const ect_field *F = &C->fn;
+    const size_t B = ECT_COEF_BLOCK;
+    FE km;
+    FE *acc = (FE *)calloc(D ? D : 1, sizeof(FE)); /* all zero: 0 in Montgomery form */
+    if (!acc) return ECT_ERR_NOMEM;
+    T(ect_fe_to_mont)(F, &km, k);
+    int ok;
+    if (L < 2 * B) {
+        ok = T(ect_coefficients_chained)(F, acc, ids, L, remap, V, D, &km);
+    } else {
+        FE *part = (FE *)malloc(sizeof(FE) * (D ? D : 1)), *tab = (FE *)malloc(sizeof(FE) * B);
+        size_t *seen = (size_t *)malloc(sizeof(size_t) * (D ? D : 1)), *held = (size_t *)malloc(sizeof(size_t) * B);
+        ok = part && tab && seen && held
+                 ? T(ect_coefficients_blocked)(F, acc, ids, L, remap, V, D, &km, part, seen, held, tab)
+                 : ECT_ERR_NOMEM;
+        free(part);
+        free(tab);
+        free(seen);
+        free(held);
+    }
+    if (ok == 1)
         for (size_t d = 0; d < D; d++) T(ect_fe_from_mont)(F, out + d * (size_t)F->n, &acc[d]);
     free(acc);
     return ok;

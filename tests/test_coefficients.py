@@ -88,14 +88,42 @@ def test_composition_coefficients_on_every_limb_count_and_the_portable_core(name
         assert limbs_to_scalars(got).tolist() == want
 
 
+#: ECT_COEF_BLOCK in ext/ect_ops.h: runs of at least two blocks take the blocked accumulation.
+COEF_BLOCK = 8192
+
+
+@pytest.mark.parametrize("name", ["secp256k1", "P-384", "P-521", "BLS12-381", "toy61"])
+@pytest.mark.parametrize("L", [2 * COEF_BLOCK - 1, 2 * COEF_BLOCK, 2 * COEF_BLOCK + 1, 3 * COEF_BLOCK + 5])
+def test_composition_coefficients_of_long_runs_by_definition(name, L):
+    """Long runs sum k^r per block and scale once a token a block (the blocked accumulation): by
+    definition, either side of its threshold and with a partial last block, for tokens that repeat
+    within a block (a skewed draw) and tokens seen once, on the curve's core and the portable core."""
+    C = ect.curve(name)
+    rng = np.random.default_rng(L)
+    D = 3000
+    ids = np.minimum(rng.zipf(1.3, L) - 1, D - 1).astype(np.int64)
+    ids[::7] = rng.integers(0, D, len(ids[::7]))
+    k = int(rng.integers(2, 2**62)) ** 5 % C.n
+    want, pw = [0] * D, 1
+    for t in reversed(ids.tolist()):  # k^(L-1-i), from the last position back
+        want[t] = (want[t] + pw) % C.n
+        pw = pw * k % C.n
+    remap = rng.permutation(D + 5).astype(np.int64) % D
+    via = np.array([np.flatnonzero(remap == t)[-1] for t in range(D)])
+    for core in (C._core, portable_core(C)):
+        assert limbs_to_scalars(core.composition_coefficients(ids, D, k)).tolist() == want
+        assert limbs_to_scalars(core.composition_coefficients(via[ids], D, k, remap)).tolist() == want
+
+
 @pytest.mark.parametrize("name", ["secp256k1", "P-521", "toy61"])
 def test_composition_coefficients_check_every_index_they_read(name):
     """C checks each index where it reads it (no copy of the arrays is made to check them first):
     an id past the remap table, a remap entry past D, a negative id, each anywhere in the sequence."""
     C = ect.curve(name)
     for core in (C._core, portable_core(C)):
-        for at in (0, 5, 10):
-            ids = np.zeros(11, dtype=np.int64)
+        for L, at in [(11, 0), (11, 5), (11, 10), (3 * COEF_BLOCK, 0), (3 * COEF_BLOCK, COEF_BLOCK + 9),
+                      (3 * COEF_BLOCK, 3 * COEF_BLOCK - 1)]:  # short runs, and long ones (blocked)
+            ids = np.zeros(L, dtype=np.int64)
             ids[at] = 4
             with pytest.raises(ValueError, match=r"token indices must be in \[0, 4\) and map to \[0, 2\)"):
                 core.composition_coefficients(ids, 2, 3, np.array([0, 1, 0, 1], dtype=np.int64))
