@@ -470,8 +470,9 @@ static int T(ect_coefficients_chained)(const ect_field *F, FE *acc, const int64_
     return 1;
 }
 
-/* acc as above for L >= ECT_COEF_BLOCK; work space part (D rows), seen (D entries) and held
- * (ECT_COEF_BLOCK entries) and tab (ECT_COEF_BLOCK rows). */
+/* acc as above, for any L (ect_coefficients takes it from 2 ECT_COEF_BLOCK positions on); work space:
+ * part and seen (D entries each: a token's sum in the current block, and that block's number), held
+ * (the tokens the block holds: at most ECT_COEF_BLOCK) and tab (ECT_COEF_BLOCK rows). */
 static int T(ect_coefficients_blocked)(const ect_field *F, FE *acc, const int64_t *ids, size_t L,
                                        const int64_t *remap, size_t V, size_t D, const FE *km, FE *part,
                                        size_t *seen, size_t *held, FE *tab) {
