@@ -220,9 +220,10 @@ def _scattered(client, key: str, handle: _Handle):
 
 def _release_scattered() -> None:
     """At exit: release the engines kept on every running client's cluster and wait (at most
-    :data:`_RELEASE_WAIT` seconds a client) until its scheduler holds them no more.  A script that leaves
-    its ``LocalCluster`` to close at exit would otherwise have the scheduler log an ERROR that removing
-    the workers lost scattered data, since the futures kept here still want it."""
+    :data:`_RELEASE_WAIT` seconds a client of a cluster this process runs, such as a ``LocalCluster``)
+    until its scheduler holds them no more.  A script that leaves its ``LocalCluster`` to close at exit
+    would otherwise have the scheduler log an ERROR that removing the workers lost scattered data, since
+    the futures kept here still want it."""
     with _lock:
         held = [(client, dict(kept)) for client, kept in _scatters.items() if kept]
         _scatters.clear()
@@ -231,6 +232,8 @@ def _release_scattered() -> None:
         try:
             for future in kept.values():
                 future.release()
+            if client.cluster is None:  # a remote cluster outlives this process: nothing closes it here
+                continue
             # who_has() of every key the scheduler knows: a released future cannot be asked about
             while client.status == "running" and any(client.who_has().get(key) for key in kept):
                 if time.monotonic() > deadline:
