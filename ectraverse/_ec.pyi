@@ -22,6 +22,7 @@ class _BuildInfo(TypedDict):
     fast_limbs: list[int]
     asm_adx: bool
     avx512_m521: bool
+    scratch_huge_pages: bool
 
 def build_info() -> _BuildInfo: ...
 def m521v_field(

@@ -45,12 +45,17 @@ def build_info():
 
     Returns:
         dict: ``{"verify": bool, "max_limbs": 9, "fast_limbs": [4, 6, 9],
-        "asm_adx": bool, "avx512_m521": bool}`` (asm_adx: the MULX/ADX field
-        code is built in and this CPU supports it; avx512_m521: likewise for
-        P-521's AVX-512 IFMA scalar multiplication).
+        "asm_adx": bool, "avx512_m521": bool, "scratch_huge_pages": bool}``
+        (asm_adx: the MULX/ADX field code is built in and this CPU supports
+        it; avx512_m521: likewise for P-521's AVX-512 IFMA scalar
+        multiplication; scratch_huge_pages: the environment fixed glibc's
+        mmap threshold when this process started, as Dask's workers do, so
+        the core's large scratch blocks (an MSM's, a composition's
+        coefficients') are aligned to 2 MiB and advised for huge pages).
     """
     return {"verify": bool(ect_verify_build()), "max_limbs": ECT_MAXL, "fast_limbs": [4, 6, 9],
-            "asm_adx": bool(ect_asm_available()), "avx512_m521": bool(ect_avx512_m521_available())}
+            "asm_adx": bool(ect_asm_available()), "avx512_m521": bool(ect_avx512_m521_available()),
+            "scratch_huge_pages": bool(ect_malloc_threshold_fixed())}
 
 
 _M521V_OPS = {"add": ECT_FOP_ADD, "sub": ECT_FOP_SUB, "mul": ECT_FOP_MUL, "sqr": ECT_FOP_SQR, "is_zero": ECT_FOP_IS_ZERO}

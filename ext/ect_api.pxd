@@ -89,6 +89,7 @@ cdef extern from "ect_api.h" nogil:
     int ect_verify_build()
     int ect_asm_available()
     int ect_avx512_m521_available()
+    int ect_malloc_threshold_fixed()
     int ect_m521v_field(int op, uint64_t *r, const uint64_t *a, const uint64_t *b)
 
     int ect_field_op(const ect_curve *C, int op, uint64_t *out, const uint64_t *a, const uint64_t *b)

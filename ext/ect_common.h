@@ -49,6 +49,71 @@
 
 typedef unsigned __int128 ect_u128;
 
+/* Scratch blocks: one allocation for the buffers of one call, malloc's (or,
+ * below, aligned to 2 MiB), freed with free().  ect_scratch_alloc(
+ * ect_scratch_bytes(s1) + ... + ect_scratch_bytes(sk)) holds pieces of those
+ * sizes, taken in that order with ect_scratch_piece, each 64-byte aligned.
+ *
+ * Where glibc's malloc maps every large block afresh, its mmap threshold
+ * fixed (mallopt(3): setting any of M_TRIM_THRESHOLD, M_TOP_PAD,
+ * M_MMAP_THRESHOLD or M_MMAP_MAX turns off its dynamic threshold; Dask's
+ * workers set MALLOC_TRIM_THRESHOLD_), each call faults its scratch in 4 kB
+ * at a time: over 3,000 faults for one MSM of 27,697 points.  There a block of
+ * 1 MiB or more is rounded up to whole 2 MiB pages, aligned to 2 MiB and
+ * advised for transparent huge pages, as NumPy advises its large arrays, and
+ * faults in 2 MiB at a time (15 faults for that MSM).  Elsewhere malloc keeps
+ * large blocks in its heap between calls, without faults, and serves this
+ * block as it served the pieces. */
+#define ECT_SCRATCH_HUGE ((size_t)1 << 21)
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
+/* 1 if the environment fixed glibc's mmap threshold when the process
+ * started (the variables, or their GLIBC_TUNABLES), else 0; read once. */
+static inline int ect_malloc_threshold_fixed(void) {
+    static int fixed = -1; /* computed once; a race computes the same value */
+    int f = __atomic_load_n(&fixed, __ATOMIC_RELAXED);
+    if (f < 0) {
+        static const char *const vars[] = {"MALLOC_TRIM_THRESHOLD_", "MALLOC_TOP_PAD_", "MALLOC_MMAP_THRESHOLD_",
+                                           "MALLOC_MMAP_MAX_"};
+        static const char *const tunables[] = {"glibc.malloc.trim_threshold", "glibc.malloc.top_pad",
+                                               "glibc.malloc.mmap_threshold", "glibc.malloc.mmap_max"};
+        const char *t = getenv("GLIBC_TUNABLES");
+        f = 0;
+        for (int i = 0; i < 4; i++) f |= getenv(vars[i]) != NULL || (t && strstr(t, tunables[i]) != NULL);
+        __atomic_store_n(&fixed, f, __ATOMIC_RELAXED);
+    }
+    return f;
+}
+
+/* Room for a piece of `bytes` bytes in a block (64 more for the whole
+ * block's alignment are in ect_scratch_alloc). */
+static inline size_t ect_scratch_bytes(size_t bytes) { return (bytes + 63) & ~(size_t)63; }
+
+static inline void *ect_scratch_alloc(size_t bytes) {
+    bytes += 64; /* the pieces start at the first 64-byte boundary */
+#if defined(__unix__) || defined(__APPLE__)
+    if (bytes >= ECT_SCRATCH_HUGE / 2 && ect_malloc_threshold_fixed()) {
+        bytes = (bytes + ECT_SCRATCH_HUGE - 1) & ~(ECT_SCRATCH_HUGE - 1);
+        void *p = NULL;
+        if (posix_memalign(&p, ECT_SCRATCH_HUGE, bytes)) return NULL;
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+        (void)madvise(p, bytes, MADV_HUGEPAGE); /* advice: its failure changes nothing */
+#endif
+        return p;
+    }
+#endif
+    return malloc(bytes);
+}
+
+/* The piece of `bytes` bytes at *at in a block, which *at then moves past. */
+static inline void *ect_scratch_piece(void *block, size_t *at, size_t bytes) {
+    unsigned char *p = (unsigned char *)(((uintptr_t)block + 63) & ~(uintptr_t)63) + *at;
+    *at += ect_scratch_bytes(bytes);
+    return p;
+}
+
 /* 9 limbs = 576 bits: enough for P-521, the largest supported field. */
 #define ECT_MAXL 9
 

@@ -562,6 +562,7 @@ static inline int T(ect_msm)(const ect_curve *C, GEJ *r, const GE *pts, const ui
     const uint64_t *K = ks;
     const int *neg = NULL;
     size_t mm = m;
+    void *glv = NULL; /* one scratch block for the split's points, scalars and signs */
     GE *gp = NULL;
     uint64_t *gk = NULL;
     int *gneg = NULL;
@@ -572,15 +573,13 @@ static inline int T(ect_msm)(const ect_curve *C, GEJ *r, const GE *pts, const ui
     if (C->has_glv) {
         /* 2m half-length terms: k_i P_i = (s1 k1) P_i + (s2 k2) (lambda P_i) */
         mm = 2 * m;
-        gp = (GE *)malloc(sizeof(GE) * mm);
-        gk = (uint64_t *)malloc(sizeof(uint64_t) * mm * (size_t)L);
-        gneg = (int *)malloc(sizeof(int) * mm);
-        if (!gp || !gk || !gneg) {
-            free(gp);
-            free(gk);
-            free(gneg);
-            return 0;
-        }
+        const size_t size[3] = {sizeof(GE) * mm, sizeof(uint64_t) * mm * (size_t)L, sizeof(int) * mm};
+        size_t at = 0;
+        glv = ect_scratch_alloc(ect_scratch_bytes(size[0]) + ect_scratch_bytes(size[1]) + ect_scratch_bytes(size[2]));
+        if (!glv) return 0;
+        gp = (GE *)ect_scratch_piece(glv, &at, size[0]);
+        gk = (uint64_t *)ect_scratch_piece(glv, &at, size[1]);
+        gneg = (int *)ect_scratch_piece(glv, &at, size[2]);
         T(ect_glv_job) job[ECT_MSM_MAX_THREADS];
         const int n = ect_thread_count(threads, m / ECT_GLV_ROWS_PER_THREAD);
         for (int t = 0; t < n; t++) job[t] = (T(ect_glv_job)){C, pts, ks, gp, gk, gneg, m * t / n, m * (t + 1) / n};
@@ -625,8 +624,6 @@ static inline int T(ect_msm)(const ect_curve *C, GEJ *r, const GE *pts, const ui
         else
             ok = T(ect_msm_pippenger_affine)(C, r, P, neg, K, L, mm, bits, aff_c, threads);
     }
-    free(gp);
-    free(gk);
-    free(gneg);
+    free(glv);
     return ok;
 }

@@ -285,7 +285,7 @@ static void T(ect_batch_sum)(const ect_curve *C, uint64_t *out, const uint64_t *
  * when all are, are read straight into the result. */
 static GE *T(ect_load_affine_batch)(const ect_curve *C, const uint64_t *a, size_t m) {
     const size_t rec = 3 * (size_t)C->fp.n, cnt = m ? m : 1;
-    GE *pts = (GE *)malloc(sizeof(GE) * cnt);
+    GE *pts = (GE *)ect_scratch_alloc(sizeof(GE) * cnt);
     if (!pts) return NULL;
     FE one;
     GEJ p;
@@ -304,18 +304,17 @@ static GE *T(ect_load_affine_batch)(const ect_curve *C, const uint64_t *a, size_
         }
     }
     if (i == m) return pts;
-    GEJ *jac = (GEJ *)malloc(sizeof(GEJ) * cnt);
-    FE *scratch = (FE *)malloc(sizeof(FE) * cnt);
-    if (!jac || !scratch) {
+    size_t at = 0; /* one scratch block: the Jacobian points and the batch inversion's products */
+    void *block = ect_scratch_alloc(ect_scratch_bytes(sizeof(GEJ) * cnt) + ect_scratch_bytes(sizeof(FE) * cnt));
+    if (!block) {
         free(pts);
-        free(jac);
-        free(scratch);
         return NULL;
     }
+    GEJ *jac = (GEJ *)ect_scratch_piece(block, &at, sizeof(GEJ) * cnt);
+    FE *scratch = (FE *)ect_scratch_piece(block, &at, sizeof(FE) * cnt);
     for (size_t i = 0; i < m; i++) T(ect_gej_load)(C, &jac[i], a + i * rec);
     T(ect_ge_set_gej_batch)(C, pts, jac, m, scratch);
-    free(jac);
-    free(scratch);
+    free(block);
     return pts;
 }
 
@@ -511,27 +510,28 @@ static int T(ect_coefficients)(const ect_curve *C, uint64_t *out, const int64_t 
                                const int64_t *remap, size_t V, size_t D, const uint64_t *k) {
     const ect_field *F = &C->fn;
     const size_t B = ECT_COEF_BLOCK;
+    const size_t Dn = D ? D : 1, Bn = L < 2 * B ? 0 : B, Pn = Bn ? Dn : 0;
+    /* one scratch block: the sums; for blocked runs also a block's sums, the powers of k within a
+     * block, where each token's sum is and the tokens a block holds */
+    const size_t size[5] = {sizeof(FE) * Dn, sizeof(FE) * Pn, sizeof(FE) * Bn, sizeof(size_t) * Pn,
+                            sizeof(size_t) * Bn};
+    size_t total = 0, at = 0;
+    for (int i = 0; i < 5; i++) total += ect_scratch_bytes(size[i]);
+    void *block = ect_scratch_alloc(total);
+    if (!block) return ECT_ERR_NOMEM;
+    FE *acc = (FE *)ect_scratch_piece(block, &at, size[0]);
+    FE *part = (FE *)ect_scratch_piece(block, &at, size[1]);
+    FE *tab = (FE *)ect_scratch_piece(block, &at, size[2]);
+    size_t *seen = (size_t *)ect_scratch_piece(block, &at, size[3]);
+    size_t *held = (size_t *)ect_scratch_piece(block, &at, size[4]);
+    memset(acc, 0, size[0]); /* 0 in Montgomery form */
     FE km;
-    FE *acc = (FE *)calloc(D ? D : 1, sizeof(FE)); /* all zero: 0 in Montgomery form */
-    if (!acc) return ECT_ERR_NOMEM;
     T(ect_fe_to_mont)(F, &km, k);
-    int ok;
-    if (L < 2 * B) {
-        ok = T(ect_coefficients_chained)(F, acc, ids, L, remap, V, D, &km);
-    } else {
-        FE *part = (FE *)malloc(sizeof(FE) * (D ? D : 1)), *tab = (FE *)malloc(sizeof(FE) * B);
-        size_t *seen = (size_t *)malloc(sizeof(size_t) * (D ? D : 1)), *held = (size_t *)malloc(sizeof(size_t) * B);
-        ok = part && tab && seen && held
-                 ? T(ect_coefficients_blocked)(F, acc, ids, L, remap, V, D, &km, part, seen, held, tab)
-                 : ECT_ERR_NOMEM;
-        free(part);
-        free(tab);
-        free(seen);
-        free(held);
-    }
+    const int ok = Bn ? T(ect_coefficients_blocked)(F, acc, ids, L, remap, V, D, &km, part, seen, held, tab)
+                      : T(ect_coefficients_chained)(F, acc, ids, L, remap, V, D, &km);
     if (ok == 1)
         for (size_t d = 0; d < D; d++) T(ect_fe_from_mont)(F, out + d * (size_t)F->n, &acc[d]);
-    free(acc);
+    free(block);
     return ok;
 }
 

@@ -290,7 +290,7 @@ static inline void T(ect_pa_apply)(const ect_curve *C, T(ect_pa_ws) *w) {
 /* Add the queued pairs into the Jacobian spill buckets.  Returns 0 when out of memory. */
 static inline int T(ect_pa_spill)(const ect_curve *C, T(ect_pa_ws) *w) {
     if (!w->spill) {
-        w->spill = (GEJ *)malloc(sizeof(GEJ) * w->nbk);
+        w->spill = (GEJ *)ect_scratch_alloc(sizeof(GEJ) * w->nbk);
         if (!w->spill) return 0;
         for (size_t b = 0; b < w->nbk; b++) T(ect_gej_set_inf)(C, &w->spill[b]);
     }
@@ -480,19 +480,32 @@ static inline int T(ect_pa_windows)(const ect_curve *C, GEJ *r, const GE *pts, c
     w.cap = ect_pa_cap(nbk);
     w.qcap = w.cap / 2;
     if (C->a_kind != ECT_A_ZERO) T(ect_fe_load)(&C->fp, &w.a, C->a);
-    int32_t *digits = (int32_t *)malloc(sizeof(int32_t) * (size_t)Wr * (m ? m : 1));
-    GEJ *wsum = (GEJ *)malloc(sizeof(GEJ) * (size_t)Wr);
-    int *dt = (int *)malloc(sizeof(int) * (size_t)W);
-    void *bkmem = malloc(sizeof(T(ect_pa_bucket)) * nbk + 64);
-    w.bk = bkmem ? (T(ect_pa_bucket) *)(((uintptr_t)bkmem + 63) & ~(uintptr_t)63) : NULL;
-    w.st = (uint8_t *)malloc(nbk);
-    w.eb = (uint32_t *)malloc(sizeof(uint32_t) * w.cap);
-    w.ep = (uint32_t *)malloc(sizeof(uint32_t) * w.cap);
-    w.qb = (uint32_t *)malloc(sizeof(uint32_t) * w.qcap);
-    w.qp = (uint32_t *)malloc(sizeof(uint32_t) * w.qcap);
-    w.den = (FE *)malloc(sizeof(FE) * w.cap);
-    w.scr = (FE *)malloc(sizeof(FE) * w.cap);
-    int ok = digits && wsum && dt && w.bk && w.st && w.eb && w.ep && w.qb && w.qp && w.den && w.scr;
+    /* one scratch block: digits, window sums, one term's digits, buckets (64-byte aligned), their
+     * states, the batch's buckets and points, the queue's, the denominators and prefix products */
+    const size_t size[11] = {sizeof(int32_t) * (size_t)Wr * (m ? m : 1), sizeof(GEJ) * (size_t)Wr,
+                             sizeof(int) * (size_t)W, sizeof(T(ect_pa_bucket)) * nbk, nbk,
+                             sizeof(uint32_t) * w.cap, sizeof(uint32_t) * w.cap, sizeof(uint32_t) * w.qcap,
+                             sizeof(uint32_t) * w.qcap, sizeof(FE) * w.cap, sizeof(FE) * w.cap};
+    size_t total = 0, at = 0;
+    for (int i = 0; i < 11; i++) total += ect_scratch_bytes(size[i]);
+    void *block = ect_scratch_alloc(total);
+    int32_t *digits = NULL;
+    GEJ *wsum = NULL;
+    int *dt = NULL;
+    int ok = block != NULL;
+    if (ok) {
+        digits = (int32_t *)ect_scratch_piece(block, &at, size[0]);
+        wsum = (GEJ *)ect_scratch_piece(block, &at, size[1]);
+        dt = (int *)ect_scratch_piece(block, &at, size[2]);
+        w.bk = (T(ect_pa_bucket) *)ect_scratch_piece(block, &at, size[3]);
+        w.st = (uint8_t *)ect_scratch_piece(block, &at, size[4]);
+        w.eb = (uint32_t *)ect_scratch_piece(block, &at, size[5]);
+        w.ep = (uint32_t *)ect_scratch_piece(block, &at, size[6]);
+        w.qb = (uint32_t *)ect_scratch_piece(block, &at, size[7]);
+        w.qp = (uint32_t *)ect_scratch_piece(block, &at, size[8]);
+        w.den = (FE *)ect_scratch_piece(block, &at, size[9]);
+        w.scr = (FE *)ect_scratch_piece(block, &at, size[10]);
+    }
     if (ok) {
         /* recode every scalar once, keeping this share's digits; the point's sign goes into its digits */
         for (size_t i = 0; i < m; i++) {
@@ -548,18 +561,8 @@ static inline int T(ect_pa_windows)(const ect_curve *C, GEJ *r, const GE *pts, c
         for (int s = 0; s < c * (W - 1) && !T(ect_gej_is_inf)(C, &top); s++) T(ect_gej_double)(C, &top, &top);
         T(ect_gej_add)(C, r, &acc, &top);
     }
-    free(digits);
-    free(wsum);
-    free(dt);
-    free(bkmem);
+    free(block);
     free(w.spill);
-    free(w.st);
-    free(w.eb);
-    free(w.ep);
-    free(w.qb);
-    free(w.qp);
-    free(w.den);
-    free(w.scr);
     return ok;
 }
 

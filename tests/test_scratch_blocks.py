@@ -1,0 +1,72 @@
+"""The core's scratch blocks where glibc's mmap threshold is fixed (as in Dask's workers).
+
+There, blocks of 1 MiB or more are rounded up to 2 MiB pages, aligned and advised for huge
+pages (``ect_scratch_alloc``); elsewhere they are malloc's.  Each path must give the same
+bytes: children with and without ``MALLOC_TRIM_THRESHOLD_`` compute MSMs (GLV and not,
+affine and Jacobian inputs) and composition coefficients large enough for such blocks, and
+``build_info()`` says which path a process takes for every variable that fixes the threshold.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from child import env, run_python
+
+# glibc turns its dynamic mmap threshold off when any of these is set (mallopt(3)).
+THRESHOLD_VARS = ["MALLOC_TRIM_THRESHOLD_", "MALLOC_TOP_PAD_", "MALLOC_MMAP_THRESHOLD_", "MALLOC_MMAP_MAX_"]
+TUNABLES = ["glibc.malloc.trim_threshold", "glibc.malloc.top_pad", "glibc.malloc.mmap_threshold",
+            "glibc.malloc.mmap_max"]
+
+WORK = """
+import hashlib, json, random
+import numpy as np
+import ectraverse as ect
+from ectraverse import _ec
+rng = random.Random(5)
+out = {"huge": _ec.build_info()["scratch_huge_pages"]}
+for name in ("secp256k1", "P-256", "P-384"):
+    C = ect.curve(name)
+    A = C.multiply_generator([rng.randrange(1, C.n) for _ in range(20000)])
+    B = A * 3  # Jacobian records: the MSM converts them in one scratch block
+    ks = [rng.randrange(C.n) for _ in range(20000)]
+    ids = np.array([rng.randrange(40000) for _ in range(60000)], dtype=np.int64)
+    distinct, limbs = C.composition_coefficients(ids, rng.randrange(2, C.n))
+    out[name] = [A.msm(ks).to_bytes().hex(), B.msm(ks).to_bytes().hex(),
+                 hashlib.sha256(distinct.tobytes() + limbs.tobytes()).hexdigest()]
+print(json.dumps(out))
+"""
+
+
+def _clean_env(**extra: str) -> dict:
+    e = env()
+    for var in THRESHOLD_VARS + ["GLIBC_TUNABLES"]:
+        e.pop(var, None)
+    e.update(extra)
+    return e
+
+
+def _run(code: str, **extra: str) -> str:
+    r = run_python(code, env=_clean_env(**extra))
+    assert r.returncode == 0, r.stderr.decode()
+    return r.stdout.decode()
+
+
+def test_large_scratch_blocks_give_the_same_results_on_huge_pages():
+    plain = json.loads(_run(WORK))
+    huge = json.loads(_run(WORK, MALLOC_TRIM_THRESHOLD_="65536"))
+    assert (plain.pop("huge"), huge.pop("huge")) == (False, True)
+    assert huge == plain
+    assert len({v[0] for v in plain.values()}) == 3  # three curves, three different sums
+
+
+@pytest.mark.parametrize("setting", [{v: "131072"} for v in THRESHOLD_VARS]
+                         + [{"GLIBC_TUNABLES": f"{t}=131072"} for t in TUNABLES]
+                         + [{"GLIBC_TUNABLES": "glibc.malloc.hugetlb=1"}, {}],
+                         ids=lambda s: ",".join(f"{k}={v}" for k, v in s.items()) or "none")
+def test_build_info_says_whether_the_environment_fixed_the_mmap_threshold(setting):
+    code = "from ectraverse import _ec; print(_ec.build_info()['scratch_huge_pages'])"
+    fixed = any(k in THRESHOLD_VARS for k in setting) or any(t in setting.get("GLIBC_TUNABLES", "") for t in TUNABLES)
+    assert _run(code, **setting).strip() == str(fixed)
