@@ -25,6 +25,7 @@ import ectraverse.dask as ed
 from ectraverse import Traversal, Vocabulary, tokenizers
 
 import child
+from test_scratch_blocks import THRESHOLD_VARS, TUNABLES
 
 SYNC = {"scheduler": "synchronous"}
 WORDS = ["a", "b", "c", "the", "cat", "mat", "é", "x1"]
@@ -539,6 +540,26 @@ def test_local_cluster_of_two_processes(cluster_client):
     # two engines, many tasks and computations: each worker process unpickled each engine at most once
     # (eng's vocabulary grew in this process along the way, so its pickle changed: allow one more)
     assert all(n <= 3 for n in cluster_client.run(_unpickled_here).values())
+
+
+def _scratch_probe() -> tuple[bool, bool]:
+    """In a worker: (does the core put large scratch blocks on huge pages, does this process's environment
+    fix glibc's mmap threshold)."""
+    from ectraverse import _ec
+
+    tunables = os.environ.get("GLIBC_TUNABLES", "")
+    fixed = any(v in os.environ for v in THRESHOLD_VARS) or any(t in tunables for t in TUNABLES)
+    return _ec.build_info()["scratch_huge_pages"], fixed
+
+
+def test_workers_whose_malloc_dask_fixed_compose_on_huge_scratch_blocks(cluster_client):
+    """Dask's nanny sets MALLOC_TRIM_THRESHOLD_ before it starts a worker: the core sees it, and a
+    composition whose MSM and coefficients fill blocks of over 1 MiB gives the same context there."""
+    assert all(huge == fixed for huge, fixed in cluster_client.run(_scratch_probe).values())
+    eng = Traversal("secp256k1", namespace="large scratch")
+    items = [" ".join(f"w{(i * 7919 + j) % 12000}" for j in range(3000)) + "\n" for i in range(12)]
+    bag = db.from_sequence(items, npartitions=2)  # 18,000 tokens a partition, 12,000 distinct in all
+    assert cluster_client.compute(ed.compose(eng, bag)).result() == eng.compose("".join(items))
 
 
 def test_local_cluster_spreads_few_partitions(cluster_client, tmp_path):
