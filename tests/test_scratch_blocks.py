@@ -25,6 +25,7 @@ import hashlib, json, random
 import numpy as np
 import ectraverse as ect
 from ectraverse import _ec
+from ectraverse.point import scalars_to_limbs
 rng = random.Random(5)
 out = {"huge": _ec.build_info()["scratch_huge_pages"]}
 for name in ("secp256k1", "P-256", "P-384"):
@@ -34,7 +35,8 @@ for name in ("secp256k1", "P-256", "P-384"):
     ks = [rng.randrange(C.n) for _ in range(20000)]
     ids = np.array([rng.randrange(40000) for _ in range(60000)], dtype=np.int64)
     distinct, limbs = C.composition_coefficients(ids, rng.randrange(2, C.n))
-    out[name] = [A.msm(ks).to_bytes().hex(), B.msm(ks).to_bytes().hex(),
+    two = A.msm_limbs(scalars_to_limbs(C, ks), threads=2)  # each thread's share in its own block
+    out[name] = [A.msm(ks).to_bytes().hex(), B.msm(ks).to_bytes().hex(), two.to_bytes().hex(),
                  hashlib.sha256(distinct.tobytes() + limbs.tobytes()).hexdigest()]
 print(json.dumps(out))
 """
@@ -59,6 +61,7 @@ def test_large_scratch_blocks_give_the_same_results_on_huge_pages():
     huge = json.loads(_run(WORK, MALLOC_TRIM_THRESHOLD_="65536"))
     assert (plain.pop("huge"), huge.pop("huge")) == (False, True)
     assert huge == plain
+    assert all(v[0] == v[2] for v in plain.values())  # one thread and two agree
     assert len({v[0] for v in plain.values()}) == 3  # three curves, three different sums
 
 
