@@ -92,7 +92,8 @@ static inline int ect_malloc_threshold_fixed(void) {
 static inline size_t ect_scratch_bytes(size_t bytes) { return (bytes + 63) & ~(size_t)63; }
 
 static inline void *ect_scratch_alloc(size_t bytes) {
-    bytes += 64; /* the pieces start at the first 64-byte boundary */
+    if (bytes > SIZE_MAX - 2 * ECT_SCRATCH_HUGE) return NULL; /* no size wraps below */
+    bytes += 64;                                             /* the pieces start at the first 64-byte boundary */
 #if defined(__unix__) || defined(__APPLE__)
     if (bytes >= ECT_SCRATCH_HUGE / 2 && ect_malloc_threshold_fixed()) {
         bytes = (bytes + ECT_SCRATCH_HUGE - 1) & ~(ECT_SCRATCH_HUGE - 1);
