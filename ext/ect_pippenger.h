@@ -489,64 +489,58 @@ static inline int T(ect_pa_windows)(const ect_curve *C, GEJ *r, const GE *pts, c
     size_t total = 0, at = 0;
     for (int i = 0; i < 11; i++) total += ect_scratch_bytes(size[i]);
     void *block = ect_scratch_alloc(total);
-    int32_t *digits = NULL;
-    GEJ *wsum = NULL;
-    int *dt = NULL;
-    int ok = block != NULL;
-    if (ok) {
-        digits = (int32_t *)ect_scratch_piece(block, &at, size[0]);
-        wsum = (GEJ *)ect_scratch_piece(block, &at, size[1]);
-        dt = (int *)ect_scratch_piece(block, &at, size[2]);
-        w.bk = (T(ect_pa_bucket) *)ect_scratch_piece(block, &at, size[3]);
-        w.st = (uint8_t *)ect_scratch_piece(block, &at, size[4]);
-        w.eb = (uint32_t *)ect_scratch_piece(block, &at, size[5]);
-        w.ep = (uint32_t *)ect_scratch_piece(block, &at, size[6]);
-        w.qb = (uint32_t *)ect_scratch_piece(block, &at, size[7]);
-        w.qp = (uint32_t *)ect_scratch_piece(block, &at, size[8]);
-        w.den = (FE *)ect_scratch_piece(block, &at, size[9]);
-        w.scr = (FE *)ect_scratch_piece(block, &at, size[10]);
+    if (!block) return 0;
+    int32_t *digits = (int32_t *)ect_scratch_piece(block, &at, size[0]);
+    GEJ *wsum = (GEJ *)ect_scratch_piece(block, &at, size[1]);
+    int *dt = (int *)ect_scratch_piece(block, &at, size[2]);
+    w.bk = (T(ect_pa_bucket) *)ect_scratch_piece(block, &at, size[3]);
+    w.st = (uint8_t *)ect_scratch_piece(block, &at, size[4]);
+    w.eb = (uint32_t *)ect_scratch_piece(block, &at, size[5]);
+    w.ep = (uint32_t *)ect_scratch_piece(block, &at, size[6]);
+    w.qb = (uint32_t *)ect_scratch_piece(block, &at, size[7]);
+    w.qp = (uint32_t *)ect_scratch_piece(block, &at, size[8]);
+    w.den = (FE *)ect_scratch_piece(block, &at, size[9]);
+    w.scr = (FE *)ect_scratch_piece(block, &at, size[10]);
+    int ok = 1;
+    /* recode every scalar once, keeping this share's digits; the point's sign goes into its digits */
+    for (size_t i = 0; i < m; i++) {
+        int32_t *d = digits + i * (size_t)Wr;
+        if (pts[i].inf) {
+            memset(d, 0, sizeof(int32_t) * (size_t)Wr);
+            continue;
+        }
+        ect_signed_digits(dt, ks + i * (size_t)klimbs, klimbs, c, W);
+        const int s = neg && neg[i];
+        for (int j = 0; j < Wr - 1; j++) d[j] = s ? -dt[lo + j] : dt[lo + j];
+        d[Wr - 1] = i < rlo || i >= rhi ? 0 : s ? -dt[W - 1] : dt[W - 1];
     }
-    if (ok) {
-        /* recode every scalar once, keeping this share's digits; the point's sign goes into its digits */
-        for (size_t i = 0; i < m; i++) {
-            int32_t *d = digits + i * (size_t)Wr;
-            if (pts[i].inf) {
-                memset(d, 0, sizeof(int32_t) * (size_t)Wr);
-                continue;
+    for (int w0 = 0; ok && w0 < Wr; w0 += G) {
+        const int g = Wr - w0 < G ? Wr - w0 : G;
+        memset(w.st, 0, (size_t)g * nb);
+        free(w.spill); /* allocated again by the pass that spills */
+        w.spill = NULL;
+        for (size_t i = 0; ok && i < m; i++) {
+            const int32_t *d = digits + i * (size_t)Wr + w0;
+            if (i + 8 < m) { /* the buckets of a later term */
+                const int32_t *dn = d + 8 * (size_t)Wr;
+                for (int j = 0; j < g; j++)
+                    if (dn[j]) __builtin_prefetch(&w.bk[(size_t)j * nb + (size_t)(dn[j] < 0 ? -dn[j] : dn[j]) - 1]);
             }
-            ect_signed_digits(dt, ks + i * (size_t)klimbs, klimbs, c, W);
-            const int s = neg && neg[i];
-            for (int j = 0; j < Wr - 1; j++) d[j] = s ? -dt[lo + j] : dt[lo + j];
-            d[Wr - 1] = i < rlo || i >= rhi ? 0 : s ? -dt[W - 1] : dt[W - 1];
-        }
-        for (int w0 = 0; ok && w0 < Wr; w0 += G) {
-            const int g = Wr - w0 < G ? Wr - w0 : G;
-            memset(w.st, 0, (size_t)g * nb);
-            free(w.spill); /* allocated again by the pass that spills */
-            w.spill = NULL;
-            for (size_t i = 0; ok && i < m; i++) {
-                const int32_t *d = digits + i * (size_t)Wr + w0;
-                if (i + 8 < m) { /* the buckets of a later term */
-                    const int32_t *dn = d + 8 * (size_t)Wr;
-                    for (int j = 0; j < g; j++)
-                        if (dn[j]) __builtin_prefetch(&w.bk[(size_t)j * nb + (size_t)(dn[j] < 0 ? -dn[j] : dn[j]) - 1]);
-                }
-                for (int j = 0; j < g; j++) {
-                    const int32_t dv = d[j];
-                    if (!dv) continue;
-                    const uint32_t b = (uint32_t)((size_t)j * nb + (size_t)(dv < 0 ? -dv : dv) - 1);
-                    if (!T(ect_pa_add)(C, &w, b, (uint32_t)(i << 2) | (dv < 0 ? 2u : 0u))) {
-                        ok = 0;
-                        break;
-                    }
+            for (int j = 0; j < g; j++) {
+                const int32_t dv = d[j];
+                if (!dv) continue;
+                const uint32_t b = (uint32_t)((size_t)j * nb + (size_t)(dv < 0 ? -dv : dv) - 1);
+                if (!T(ect_pa_add)(C, &w, b, (uint32_t)(i << 2) | (dv < 0 ? 2u : 0u))) {
+                    ok = 0;
+                    break;
                 }
             }
-            while (ok && (w.cnt || w.qlen)) ok = T(ect_pa_flush)(C, &w, 1);
-            if (ok && !w.spill && T(ect_pa_reduce_affine)(C, &w, wsum + w0, g, nb)) continue;
-            for (int j = 0; ok && j < g; j++)
-                T(ect_pa_reduce)(C, &wsum[w0 + j], w.bk + (size_t)j * nb, w.st + (size_t)j * nb, w.spill ? w.spill + (size_t)j * nb : NULL,
-                                 nb);
         }
+        while (ok && (w.cnt || w.qlen)) ok = T(ect_pa_flush)(C, &w, 1);
+        if (ok && !w.spill && T(ect_pa_reduce_affine)(C, &w, wsum + w0, g, nb)) continue;
+        for (int j = 0; ok && j < g; j++)
+            T(ect_pa_reduce)(C, &wsum[w0 + j], w.bk + (size_t)j * nb, w.st + (size_t)j * nb,
+                             w.spill ? w.spill + (size_t)j * nb : NULL, nb);
     }
     if (ok) {
         GEJ acc;
