@@ -65,6 +65,41 @@ def test_large_scratch_blocks_give_the_same_results_on_huge_pages():
     assert len({v[0] for v in plain.values()}) == 3  # three curves, three different sums
 
 
+HAMMER = """
+import random, threading
+import numpy as np
+import ectraverse as ect
+rng = random.Random(9)
+C = ect.curve("secp256k1")
+A = C.multiply_generator([rng.randrange(1, C.n) for _ in range(12000)])
+jobs = [[rng.randrange(C.n) for _ in range(12000)] for _ in range(8)]
+ids = [np.array([rng.randrange(40000) for _ in range(40000)], dtype=np.int64) for _ in range(8)]
+start, got = threading.Barrier(8), [None] * 8
+
+def work(t):
+    start.wait()  # the first call of each thread at once: the threshold read races too
+    for _ in range(3):
+        got[t] = (A.msm(jobs[t]), C.composition_coefficients(ids[t], 7 + t))
+
+threads = [threading.Thread(target=work, args=(t,)) for t in range(8)]
+for th in threads:
+    th.start()
+for th in threads:
+    th.join()
+for t in range(8):
+    distinct, limbs = C.composition_coefficients(ids[t], 7 + t)
+    assert got[t][0] == A.msm(jobs[t]), t
+    assert np.array_equal(got[t][1][0], distinct) and np.array_equal(got[t][1][1], limbs), t
+print("ok")
+"""
+
+
+def test_eight_threads_on_huge_scratch_blocks_get_what_one_gets():
+    """8 threads at once, each an MSM over 12,000 points and coefficients of 40,000 ids (blocks over 1 MiB),
+    where the scratch goes on huge pages, agree with the same calls made one at a time after them."""
+    assert _run(HAMMER, MALLOC_TRIM_THRESHOLD_="65536").strip() == "ok"
+
+
 @pytest.mark.parametrize("setting", [{v: "131072"} for v in THRESHOLD_VARS]
                          + [{"GLIBC_TUNABLES": f"{t}=131072"} for t in TUNABLES]
                          + [{"GLIBC_TUNABLES": "glibc.malloc.hugetlb=1"}, {}],
