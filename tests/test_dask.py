@@ -25,7 +25,7 @@ import ectraverse.dask as ed
 from ectraverse import Traversal, Vocabulary, tokenizers
 
 import child
-from test_scratch_blocks import THRESHOLD_VARS, TUNABLES
+from test_scratch_blocks import fixes_mmap_threshold
 
 SYNC = {"scheduler": "synchronous"}
 WORDS = ["a", "b", "c", "the", "cat", "mat", "é", "x1"]
@@ -547,9 +547,7 @@ def _scratch_probe() -> tuple[bool, bool]:
     fix glibc's mmap threshold)."""
     from ectraverse import _ec
 
-    tunables = os.environ.get("GLIBC_TUNABLES", "")
-    fixed = any(v in os.environ for v in THRESHOLD_VARS) or any(t in tunables for t in TUNABLES)
-    return _ec.build_info()["scratch_huge_pages"], fixed
+    return _ec.build_info()["scratch_huge_pages"], fixes_mmap_threshold(os.environ)
 
 
 def test_workers_whose_malloc_dask_fixed_compose_on_huge_scratch_blocks(cluster_client):

@@ -20,6 +20,12 @@ THRESHOLD_VARS = ["MALLOC_TRIM_THRESHOLD_", "MALLOC_TOP_PAD_", "MALLOC_MMAP_THRE
 TUNABLES = ["glibc.malloc.trim_threshold", "glibc.malloc.top_pad", "glibc.malloc.mmap_threshold",
             "glibc.malloc.mmap_max"]
 
+
+def fixes_mmap_threshold(environ) -> bool:
+    """Whether a process started with this environment has glibc's dynamic mmap threshold off."""
+    tunables = environ.get("GLIBC_TUNABLES", "")
+    return any(v in environ for v in THRESHOLD_VARS) or any(t in tunables for t in TUNABLES)
+
 WORK = """
 import hashlib, json, random
 import numpy as np
@@ -106,5 +112,4 @@ def test_eight_threads_on_huge_scratch_blocks_get_what_one_gets():
                          ids=lambda s: ",".join(f"{k}={v}" for k, v in s.items()) or "none")
 def test_build_info_says_whether_the_environment_fixed_the_mmap_threshold(setting):
     code = "from ectraverse import _ec; print(_ec.build_info()['scratch_huge_pages'])"
-    fixed = any(k in THRESHOLD_VARS for k in setting) or any(t in setting.get("GLIBC_TUNABLES", "") for t in TUNABLES)
-    assert _run(code, **setting).strip() == str(fixed)
+    assert _run(code, **setting).strip() == str(fixes_mmap_threshold(setting))
