@@ -155,7 +155,7 @@ class Curve:
         self._core = _ec.CurveCore(params.name, params.p, params.a, params.b, params.gx, params.gy, params.n, glv_tuple)
         self._generator = Point._make(self, self._core.generator_raw)
         self._identity = Point._make(self, self._core.identity_raw)
-        self._maps: dict[str, _ec.MapSuite] = {}
+        self._maps: dict[rfc9380.Suite, _ec.MapSuite] = {}  # by the whole suite: ids are the user's
 
     # ---- parameters --------------------------------------------------------
 
@@ -398,11 +398,11 @@ class Curve:
         return s
 
     def _map(self, s: rfc9380.Suite) -> _ec.MapSuite:
-        ms = self._maps.get(s.id)
+        ms = self._maps.get(s)
         if ms is not None:
             return ms
         with _LAZY_LOCK:
-            ms = self._maps.get(s.id)
+            ms = self._maps.get(s)
             if ms is not None:
                 return ms
             prm = self._params
@@ -410,7 +410,7 @@ class Curve:
                 consts = (*rfc9380.sswu_constants(s, prm), 0)
             else:
                 consts = rfc9380.svdw_constants(s, prm)
-            ms = self._maps[s.id] = _ec.MapSuite(self._core, s.map, s.map_a, s.map_b, s.Z, *consts, s.iso, s.h_eff)
+            ms = self._maps[s] = _ec.MapSuite(self._core, s.map, s.map_a, s.map_b, s.Z, *consts, s.iso, s.h_eff)
         return ms
 
     def _hash_raw(self, msgs: Sequence[bytes], dst: bytes, s: rfc9380.Suite) -> np.ndarray:

@@ -42,7 +42,7 @@ import hashlib
 import json
 import operator
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 
@@ -357,6 +357,15 @@ class Suite:
             ``(x_num, x_den, y_num, y_den)`` in ascending powers of ``x'``
             (denominators monic), for :func:`ectraverse.reference.iso_map`.
         h_eff: The cofactor-clearing scalar: ``clear_cofactor(P) = h_eff * P``.
+
+    A suite may be built by hand (``dataclasses.replace`` of a registered one, say). Under a
+    registered id it must carry that suite's parameters; under any other id it is checked against
+    the curve when used, so that every point it gives lies on the curve and in its subgroup:
+    ``h_eff`` a multiple of the cofactor ``h`` (the RFC's own smaller ``h_eff`` for BLS12-381 is
+    accepted only under its id), an SvdW ``Z`` meeting the RFC's criteria, an SSWU ``Z`` that is
+    not a square, and an isogeny that sends ``E'`` onto ``E`` (checked exactly, as polynomials).
+    A failed check raises :class:`~ectraverse.errors.CurveMismatchError`; a field of the wrong
+    type, ``TypeError``.
     """
 
     id: str
@@ -373,6 +382,18 @@ class Suite:
     h_eff: int
 
     def __post_init__(self):
+        for name in ("id", "curve", "hash_name", "map"):
+            if not isinstance(getattr(self, name), str):
+                raise TypeError(f"{name} must be a str, not {type(getattr(self, name)).__name__}")
+        if not isinstance(self.random_oracle, bool):
+            raise TypeError(f"random_oracle must be a bool, not {type(self.random_oracle).__name__}")
+        for name in ("L", "k", "Z", "map_a", "map_b", "h_eff"):
+            object.__setattr__(self, name, _as_int(name, getattr(self, name)))
+        if self.iso is not None:
+            if isinstance(self.iso, (str, bytes)) or not isinstance(self.iso, Sequence) or len(self.iso) != 4:
+                raise ValueError("iso must be None or four coefficient sequences (x_num, x_den, y_num, y_den).")
+            object.__setattr__(self, "iso", tuple(tuple(_as_int("an isogeny coefficient", c) for c in poly)
+                                                  for poly in self.iso))
         if self.map not in _MAPS:
             raise ValueError(f"map must be 'SSWU' or 'SVDW', not {self.map!r}.")
         if self.hash_name not in _HASHES:
@@ -606,10 +627,16 @@ def _check_fits(s: Suite, prm: CurveParams) -> None:
     prm = _check_params(prm)
     p = prm.p
     eq = _standard()[1].get(s.id)
-    if eq is not None:
+    registered = _registry().get(s.id)
+    if registered is not None and replace(s, curve=registered.curve) != registered:  # a twin curve's name is fine
+        problem = "it has the id of a registered suite but not its parameters"
+    elif eq is not None:
         if eq == (p, prm.a, prm.b):
             return
         problem = "it is for another curve equation"
+    elif s.h_eff % prm.h:
+        problem = (f"its h_eff = {s.h_eff} is not a multiple of the cofactor h = {prm.h}, so its points "
+                   "could fall outside the subgroup")
     elif not 0 <= s.Z < p:
         problem = f"its Z = {s.Z} is not reduced modulo p"
     elif s.map == "SVDW":
@@ -625,9 +652,63 @@ def _check_fits(s: Suite, prm: CurveParams) -> None:
             problem = "its map_a, map_b differ from a, b and it has no isogeny"
         elif s.map_a % p == 0 or s.map_b % p == 0 or is_square(s.Z, p):
             problem = "SSWU needs map_a, map_b != 0 and a non-square Z"
+        elif s.iso is not None:
+            problem = _iso_problem(s, prm)
+            if problem is None:
+                return
         else:
             return
     raise CurveMismatchError(f"Suite {s.id!r} does not fit the curve {prm.name!r}: {problem}.")
+
+
+def _poly_mul(f: list[int], g: list[int], p: int) -> list[int]:
+    """The product of two polynomials over GF(p), coefficients in ascending powers."""
+    out = [0] * max(0, len(f) + len(g) - 1)
+    for i, a in enumerate(f):
+        for j, b in enumerate(g):
+            out[i + j] += a * b
+    return [c % p for c in out]
+
+
+def _poly_add(*fs: list[int], p: int) -> list[int]:
+    out = [0] * max(map(len, fs))
+    for f in fs:
+        for i, c in enumerate(f):
+            out[i] += c
+    return [c % p for c in out]
+
+
+def _trimmed(f: list[int]) -> list[int]:
+    while f and not f[-1]:
+        f = f[:-1]
+    return f
+
+
+def _iso_problem(s: Suite, prm: CurveParams) -> str | None:
+    """Why a custom suite's isogeny does not send the points of ``E'`` (map_a, map_b) onto ``E``, or ``None``.
+
+    ``(x, y) = (x_num / x_den, y' y_num / y_den)`` lies on ``E`` for every point ``(x', y')`` of ``E'``
+    off the denominators' roots exactly when ``g'(x') y_num^2 x_den^3 = (x_num^3 + a x_num x_den^2 +
+    b x_den^3) y_den^2`` as polynomials (``g'(x) = x^3 + map_a x + map_b``): checked coefficient by
+    coefficient, exactly.  (Where a denominator vanishes the map gives the identity.)
+    """
+    p = prm.p
+    xn, xd, yn, yd = ([c % p for c in poly] for poly in s.iso)
+    if not any(xd) or not any(yd):
+        return "its isogeny has a zero denominator"
+
+    def mul(*fs: list[int]) -> list[int]:
+        out = [1]
+        for f in fs:
+            out = _poly_mul(out, f, p)
+        return out
+
+    g_prime = [s.map_b % p, s.map_a % p, 0, 1]
+    lhs = mul(g_prime, yn, yn, xd, xd, xd)
+    rhs = mul(_poly_add(mul(xn, xn, xn), mul([prm.a % p], xn, xd, xd), mul([prm.b % p], xd, xd, xd), p=p), yd, yd)
+    if _trimmed(lhs) != _trimmed(rhs):
+        return "its isogeny does not send the points of E' (map_a, map_b) onto the curve"
+    return None
 
 
 def svdw_constants(suite: Suite, params: CurveParams) -> tuple[int, int, int, int]:

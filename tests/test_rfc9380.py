@@ -27,9 +27,12 @@ import dataclasses
 import hashlib
 from importlib import resources
 
+import numpy as np
 import pytest
 
 import vectors
+
+import ectraverse as ect
 from ectraverse import reference, rfc9380
 from ectraverse.curves import CurveParams, curve_names, named_params
 from ectraverse.errors import CurveMismatchError, EctraverseError, UnknownSuiteError
@@ -570,7 +573,7 @@ def test_field_elements_errors():
     bn = rfc9380.suite("BN254_XMD:SHA-256_SVDW_RO_")
     with pytest.raises(CurveMismatchError, match="'BN254_XMD:SHA-256_SVDW_RO_' does not fit the curve 'toy61'"):
         rfc9380.field_elements(bn, named_params("toy61"), [b"a"], DST)
-    bad_z = dataclasses.replace(bn, Z=0)
+    bad_z = dataclasses.replace(bn, id="my-BN254-suite", Z=0)
     with pytest.raises(CurveMismatchError, match=r"Z fails the SvdW criteria: -\(3 Z\^2 \+ 4 A\) / \(4 g\(Z\)\) = 0"):
         rfc9380.field_elements(bad_z, named_params("BN254"), [b"a"], DST)
 
@@ -587,6 +590,79 @@ def test_constants_and_default_suite_errors():
         rfc9380.default_suite(p256, random_oracle=1)
     with pytest.raises(ValueError, match="map must be 'SSWU' or 'SVDW', not 'ELL2'"):
         dataclasses.replace(rfc9380.suite("P256_XMD:SHA-256_SSWU_RO_"), map="ELL2")
+
+
+@pytest.mark.parametrize("sid", rfc9380.suites())
+def test_a_registered_id_names_only_its_own_parameters(sid):
+    """A suite under a registered id with any other parameter is refused before it maps anything (the
+    curve keeps one map per suite, not per id, so the registered one stays right after a refusal)."""
+    s = rfc9380.suite(sid)
+    C = ect.curve(s.curve)
+    for change in ({"Z": (s.Z + 1) % C.params.p}, {"hash_name": "sha512" if s.hash_name != "sha512" else "sha256"},
+                   {"h_eff": s.h_eff * 3}, {"L": s.L + 1}):
+        with pytest.raises(CurveMismatchError, match="it has the id of a registered suite but not its parameters"):
+            C.hash_to_curve_batch([b"a"], DST, suite=dataclasses.replace(s, **change), random_oracle=s.random_oracle)
+    want = C.hash_to_curve_batch([b"a", b"b"], DST, suite=sid, random_oracle=s.random_oracle)
+    assert list(C.hash_to_curve_batch([b"a", b"b"], DST, suite=s, random_oracle=s.random_oracle)) == list(want)
+
+
+@pytest.mark.parametrize("sid", rfc9380.suites())
+def test_a_custom_suite_maps_into_the_subgroup_or_is_refused(sid):
+    """A suite under a new id is checked against the curve: cofactor clearing by a multiple of h, and an
+    isogeny that sends E' onto E (exactly, as polynomials); what passes gives points that decode."""
+    s = rfc9380.suite(sid)
+    C = ect.curve(s.curve)
+    h = C.params.h
+    twin = dataclasses.replace(s, id="my-" + sid, h_eff=s.h_eff if s.h_eff % h == 0 else h)
+    points = C.hash_to_curve_batch([b"a", b"b", b"c"], DST, suite=twin, random_oracle=s.random_oracle)
+    assert all(C.decode(P.to_bytes()) == P for P in points)
+    if twin.h_eff == s.h_eff:
+        assert list(points) == list(C.hash_to_curve_batch([b"a", b"b", b"c"], DST, suite=s,
+                                                          random_oracle=s.random_oracle))
+    if h > 1:
+        for h_eff in (1, h + 1):
+            with pytest.raises(CurveMismatchError, match=f"its h_eff = {h_eff} is not a multiple of the cofactor h = {h}"):
+                C.hash_to_curve(b"a", DST, suite=dataclasses.replace(twin, h_eff=h_eff))
+    if s.iso is not None:
+        for w in range(4):
+            iso = [list(poly) for poly in s.iso]
+            iso[w][0] = (iso[w][0] + 1) % C.params.p
+            with pytest.raises(CurveMismatchError, match="its isogeny does not send the points of E'"):
+                C.hash_to_curve(b"a", DST, suite=dataclasses.replace(twin, iso=tuple(map(tuple, iso))))
+        zero = (s.iso[0], (0,), s.iso[2], s.iso[3])
+        with pytest.raises(CurveMismatchError, match="its isogeny has a zero denominator"):
+            C.hash_to_curve(b"a", DST, suite=dataclasses.replace(twin, iso=zero))
+        with pytest.raises(CurveMismatchError, match="does not send the points of E'"):  # E' itself, not E
+            C.hash_to_curve(b"a", DST, suite=dataclasses.replace(twin, map_b=s.map_b + 1))
+
+
+@pytest.mark.parametrize(
+    "change, cls, match",
+    [
+        ({"h_eff": 1.5}, TypeError, "h_eff must be an int, not float"),
+        ({"Z": "5"}, TypeError, "Z must be an int, not str"),
+        ({"L": True}, TypeError, "L must be an int, not bool"),
+        ({"map_a": None}, TypeError, "map_a must be an int, not NoneType"),
+        ({"id": b"x"}, TypeError, "id must be a str, not bytes"),
+        ({"hash_name": 256}, TypeError, "hash_name must be a str, not int"),
+        ({"random_oracle": 1}, TypeError, "random_oracle must be a bool, not int"),
+        ({"iso": ((1,), (1,), (1,))}, ValueError, "iso must be None or four coefficient sequences"),
+        ({"iso": "abcd"}, ValueError, "iso must be None or four coefficient sequences"),
+        ({"iso": ((1,), (1,), (1,), (1.0,))}, TypeError, "an isogeny coefficient must be an int, not float"),
+        ({"h_eff": 0}, ValueError, "L and h_eff must be at least 1"),
+    ],
+    ids=lambda v: v if isinstance(v, str) else "",
+)
+def test_suite_fields_are_typed(change, cls, match):
+    with pytest.raises(cls, match=match):
+        dataclasses.replace(rfc9380.suite("secp256k1_XMD:SHA-256_SSWU_RO_"), **change)
+
+
+def test_suite_fields_are_normalised():
+    """NumPy ints become ints and an isogeny's lists tuples, so a suite is hashable and compares by value."""
+    s = rfc9380.suite("secp256k1_XMD:SHA-256_SSWU_RO_")
+    t = dataclasses.replace(s, iso=[list(poly) for poly in s.iso], L=np.int32(s.L), k=np.int64(s.k))
+    assert t == s and hash(t) == hash(s) and type(t.L) is int and isinstance(t.iso[0], tuple)
 
 
 def test_reference_map_errors():
