@@ -361,7 +361,7 @@ class Curve:
             ([0, 2], True)
         """
         k = _as_int("k", k)
-        idx = _checked_indices(indices, 1 << 62)  # ints (the bound is checked below: non-negative)
+        idx = _checked_indices(indices, 1 << 62, what="composition indices", mask=False)  # non-negative: below
         if idx.size == 0:
             return np.empty(0, dtype=np.int64), np.empty((0, self._core.scalar_limbs), dtype=np.uint64)
         if idx.min() < 0:
@@ -518,19 +518,25 @@ def _custom_curve(name, p, a, b, gx, gy, n, h):
     return Curve(name, p=p, a=a, b=b, gx=gx, gy=gy, n=n, h=h)
 
 
-def _checked_indices(indices, m: int) -> np.ndarray:
-    """indices (ints in [-m, m), or a boolean mask of length m) as an intp array; see PointArray.take."""
+def _checked_indices(indices, m: int, *, what: str = "PointArray indices", mask: bool = True) -> np.ndarray:
+    """indices (ints in [-m, m), or a boolean mask of length m) as an intp array; see PointArray.take.
+    With ``mask=False`` (indices that do not index an array of m points) booleans are refused and an
+    index past the bound is reported against ``[0, m)``."""
     if isinstance(indices, (str, bytes, bytearray)):
         raise TypeError(f"indices must be ints, not {type(indices).__name__}")
     if not isinstance(indices, np.ndarray):
         indices = list(indices)
         kinds = {type(i) is bool or isinstance(i, np.bool_) for i in indices}
+        if True in kinds and not mask:
+            raise TypeError(f"{what} must be ints, not booleans")
         if len(kinds) > 1:
             raise TypeError("indices must be all ints or all booleans (a mask), not a mix of both")
     idx = np.asarray(indices)
     if idx.ndim != 1:
         raise ValueError(f"indices must be one-dimensional, not {idx.ndim}-dimensional")
     if idx.dtype == np.bool_:
+        if not mask:
+            raise TypeError(f"{what} must be ints, not booleans")
         if idx.shape[0] != m:
             raise IndexError(f"a boolean mask must have one entry per point ({m}), not {idx.shape[0]}")
         return np.flatnonzero(idx)
@@ -546,7 +552,8 @@ def _checked_indices(indices, m: int) -> np.ndarray:
         raise TypeError(f"indices must be ints, not {idx.dtype}")
     if lo < -m or hi >= m:
         bad = lo if lo < -m else hi
-        raise IndexError(f"PointArray indices must be in [-{m}, {m}) for length {m}, not {bad}")
+        raise IndexError(f"{what} must be in " + (f"[-{m}, {m}) for length {m}" if mask else f"[0, {m})")
+                         + f", not {bad}")
     return idx.astype(np.intp, copy=False)  # callers never write to it: it may be the caller's array
 
 
@@ -570,11 +577,23 @@ def limbs_to_scalars(limbs: np.ndarray) -> np.ndarray:
     """Scalars given as 64-bit limbs (least significant first, one row each) as a NumPy array of
     Python ints (dtype object), for exact integer arithmetic on them.
 
+    Raises:
+        ValueError: limbs is not two-dimensional, or holds a negative limb.
+        TypeError: limbs are not integers.
+
     Example:
         >>> limbs_to_scalars(np.array([[1, 2]], dtype=np.uint64)).tolist() == [1 + (2 << 64)]
         True
     """
-    limbs = np.asarray(limbs, dtype=np.uint64)
+    limbs = np.asarray(limbs)
+    if limbs.ndim != 2:
+        raise ValueError(f"limbs must be a two-dimensional array, one row of 64-bit limbs per scalar, "
+                         f"not {limbs.ndim}-dimensional")
+    if limbs.dtype.kind not in "iu" or limbs.dtype.itemsize > 8:
+        raise TypeError(f"limbs must be an array of 64-bit unsigned ints, not {limbs.dtype}")
+    if limbs.dtype.kind == "i" and limbs.size and limbs.min() < 0:
+        raise ValueError(f"limbs must be non-negative, not {int(limbs.min())}")
+    limbs = limbs.astype(np.uint64, copy=False)
     out = np.zeros(limbs.shape[0], dtype=object)
     for j in range(limbs.shape[1] - 1, -1, -1):  # Horner in 2^64, most significant limb first
         out = (out << 64) | limbs[:, j].astype(object)
@@ -585,13 +604,23 @@ def scalars_to_limbs(curve: Curve, scalars) -> np.ndarray:
     """Python ints (reduced mod n) as a ``(len, curve.scalar_limbs)`` uint64 limb array, least
     significant limb first: the form :meth:`PointArray.msm_limbs` takes.
 
+    Raises:
+        TypeError: scalars is not a sequence of ints (a float, a bool, a str among them).
+        ValueError: an array of scalars that is not one-dimensional.
+
     Example:
         >>> C = curve("secp256k1")
         >>> limbs_to_scalars(scalars_to_limbs(C, [-1, 5])).tolist() == [C.n - 1, 5]
         True
     """
-    vals = np.asarray([_as_int("scalars", s) for s in scalars] if not isinstance(scalars, np.ndarray)
-                      else scalars, dtype=object) % curve.n
+    scalars = _scalar_list(scalars)
+    if isinstance(scalars, np.ndarray) and scalars.dtype.kind in "iu":
+        vals = scalars.astype(object)
+    elif isinstance(scalars, np.ndarray) and scalars.dtype.kind != "O":
+        raise TypeError(f"scalars must be ints, not {scalars.dtype}")
+    else:
+        vals = np.asarray([_as_int("scalars", s) for s in scalars], dtype=object)
+    vals = vals.reshape(-1) % curve.n
     w = curve._core.scalar_limbs
     out = np.empty((vals.shape[0], w), dtype=np.uint64)
     mask = (1 << 64) - 1
@@ -1085,11 +1114,13 @@ class PointArray:
         encode, before concluding. Returns a read-only ``(len, nbytes)`` uint8 array.
 
         Raises:
+            TypeError: nbytes is not an int.
             ValueError: nbytes not in [1, field_bytes].
         """
         nb = self._curve.field_bytes
-        if isinstance(nbytes, bool) or not isinstance(nbytes, int) or not 1 <= nbytes <= nb:
-            raise ValueError(f"nbytes must be an int in [1, {nb}], not {nbytes!r}")
+        nbytes = _as_int("nbytes", nbytes)
+        if not 1 <= nbytes <= nb:
+            raise ValueError(f"nbytes must be an int in [1, {nb}], not {nbytes}")
         xy, _ = self._curve._core.batch_affine(self._a)
         out = np.ascontiguousarray(xy[:, nb - nbytes : nb])
         out.flags.writeable = False

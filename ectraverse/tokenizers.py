@@ -57,7 +57,7 @@ import re
 import sys
 import threading
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Set
 from functools import cache
 
 from ectraverse.errors import NotUtf8Error
@@ -322,7 +322,7 @@ class _EncodeIds:
         _check_text(text)
         ids = self.encoder.encode(text)
         ids = getattr(ids, "ids", ids)
-        if isinstance(ids, _STRINGS):
+        if isinstance(ids, (*_STRINGS, Set, Mapping)) or not isinstance(ids, Iterable):
             raise TypeError(f"{self!r}: encode() must return a sequence of int ids, not {type(ids).__name__}")
         out = []
         for i in ids:
@@ -484,7 +484,7 @@ def token_list(tokenize: Tokenizer, text: str, spec: object = None) -> list:
         spec: what the user gave as the tokenizer, for the message (default: tokenize).
 
     Raises:
-        TypeError: the tokenizer returned a str, bytes or a non-iterable.
+        TypeError: the tokenizer returned a str, bytes, a set or a mapping (no order) or a non-iterable.
 
     Example:
         >>> token_list(str.split, "a b")
@@ -496,7 +496,7 @@ def token_list(tokenize: Tokenizer, text: str, spec: object = None) -> list:
     """
     tokens = tokenize(text)
     if tokens.__class__ is not list:
-        if isinstance(tokens, _STRINGS) or not isinstance(tokens, Iterable):
+        if isinstance(tokens, (*_STRINGS, Set, Mapping)) or not isinstance(tokens, Iterable):
             shown = tokenize if spec is None else spec
             raise TypeError(f"tokenizer {shown!r} must return a list of tokens, not {type(tokens).__name__}")
         tokens = list(tokens)

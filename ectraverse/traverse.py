@@ -411,6 +411,12 @@ class Traversal:
             >>> eng.compose_chunks(lines) == eng.compose("".join(lines))
             True
         """
+        if isinstance(chunks, (str, bytes, bytearray, Context, Set, Mapping)) or not isinstance(chunks, Iterable):
+            why = "a set has no order" if isinstance(chunks, Set) else "it is not a sequence of chunks"
+            raise TypeError(f"chunks must be an iterable of chunks (strs or token sequences) in order, not a "
+                            f"{type(chunks).__name__} ({why})")
+        if executor is not None and not callable(getattr(executor, "submit", None)):
+            raise TypeError(f"executor must be a concurrent.futures.Executor or None, not {type(executor).__name__}")
         chunks = list(chunks)
         if not _merge_in_coefficients(len(chunks), executor, self.keyed):
             if executor is None:
@@ -570,6 +576,8 @@ class Traversal:
             >>> eng.compose_stream(io.StringIO("the cat sat on the mat")) == eng.compose("the cat sat on the mat")
             True
         """
+        if progress is not None and not callable(progress):
+            raise TypeError(f"progress must be a callable or None, not {type(progress).__name__}")
         if isinstance(self._tokenizer_spec, str):
             parts = tokenizers.pieces(source, self._tokenizer_spec)
         elif hasattr(source, "read"):
@@ -1003,6 +1011,7 @@ class PrefixStates:
         text; or ``[i + m] - k^m [i]`` from the kept states, batch
         multiplications by per-window scalars, which pays per window.
         """
+        m = _index("window length", m)
         L = self.tokens_length
         if not 1 <= m <= L:
             raise ValueError(f"window length must be in [1, {L}], not {m}")
@@ -1304,8 +1313,9 @@ class WindowIndex:
     """
 
     def __init__(self, engine: Traversal, ids: Sequence[int], max_n: int):
-        if isinstance(max_n, bool) or not isinstance(max_n, int) or max_n < 1:
-            raise ValueError(f"max_n must be a positive int, not {max_n!r}")
+        max_n = _index("max_n", max_n)
+        if max_n < 1:
+            raise ValueError(f"max_n must be a positive int, not {max_n}")
         self._engine = engine
         self._ids = ids.tolist() if isinstance(ids, np.ndarray) else list(ids)
         self.max_n = min(max_n, len(self._ids))
@@ -1340,6 +1350,7 @@ class WindowIndex:
 
     def repeats(self, m: int) -> list[tuple[tuple, list[int]]]:
         """Repeated m-grams: ``[(tokens, positions), ...]`` in order of first occurrence."""
+        m = _index("m", m)
         if not 1 <= m <= self.max_n:
             raise ValueError(f"m must be in [1, {self.max_n}], not {m}")
         vocab = self._engine.vocabulary

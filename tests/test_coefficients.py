@@ -230,6 +230,12 @@ def test_msm_limbs_and_coefficients_refuse_what_is_not_theirs():
         A.msm_limbs(too_big)
     with pytest.raises(IndexError, match="composition indices must be non-negative, not -1"):
         C.composition_coefficients([0, -1], 3)
+    with pytest.raises(IndexError, match=r"composition indices must be in \[0, 4611686018427387904\), not 2\*\*62"
+                       .replace("2\\*\\*62", str(2**62))):
+        C.composition_coefficients([2**62], 3)
+    for mask in ([True, False], np.array([True, False]), [0, True]):
+        with pytest.raises(TypeError, match="composition indices must be ints, not booleans"):
+            C.composition_coefficients(mask, 3)
     with pytest.raises(TypeError, match="k must be an int, not float"):
         C.composition_coefficients([0], 3.0)
     with pytest.raises(ValueError, match="threads must be a positive int, not 0"):
@@ -359,3 +365,32 @@ def test_coefficient_errors():
     assert (empty.length, len(empty), eng.from_coefficients(empty)) == (0, 0, eng.identity)
     assert isinstance(eng.coefficients(np.array([3, 1, 3])), Coefficients)
     assert eng.from_coefficients(eng.coefficients(np.array([3, 1, 3]))) == eng.compose(np.array([3, 1, 3]))
+
+
+def test_limb_helpers_refuse_what_would_wrap_or_truncate():
+    C = ect.curve("secp256k1")
+    n = C.n
+    assert limbs_to_scalars(np.array([[1, 2]], dtype=np.int64)).tolist() == [1 + (2 << 64)]  # non-negative: fine
+    assert limbs_to_scalars(np.empty((0, 4), dtype=np.uint64)).tolist() == []
+    for bad, cls, match in (
+        (np.array([[-1]]), ValueError, "limbs must be non-negative, not -1"),
+        (np.array([[1.9]]), TypeError, "limbs must be an array of 64-bit unsigned ints, not float64"),
+        (np.array([[2**70]], dtype=object), TypeError, "not object"),
+        (np.array([1, 2], dtype=np.uint64), ValueError, "limbs must be a two-dimensional array.* not 1-dimensional"),
+    ):
+        with pytest.raises(cls, match=match):
+            limbs_to_scalars(bad)
+    assert limbs_to_scalars(scalars_to_limbs(C, np.array([-1, 5], dtype=np.int64))).tolist() == [n - 1, 5]
+    assert limbs_to_scalars(scalars_to_limbs(C, np.array([n + 1, 2], dtype=object))).tolist() == [1, 2]
+    assert scalars_to_limbs(C, []).shape == (0, 4)
+    for bad, cls, match in (
+        (np.array([1.5]), TypeError, "scalars must be ints, not float64"),
+        (np.array(["1"]), TypeError, "scalars must be ints, not <U1"),
+        (np.array([True]), TypeError, "scalars must be ints, not bool"),
+        ([True], TypeError, "scalars must be an int, not bool"),
+        (np.array([1, 2.5], dtype=object), TypeError, "scalars must be an int, not float"),
+        (np.array([[1, 2]]), ValueError, "scalars must be a one-dimensional sequence of ints, not a 2-dimensional"),
+        ("12", TypeError, "scalars must be a sequence of ints, not str"),
+    ):
+        with pytest.raises(cls, match=match):
+            scalars_to_limbs(C, bad)

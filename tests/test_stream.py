@@ -129,6 +129,9 @@ def test_text_files_and_iterables_stream_too(engines):
     seen = []
     assert eng.compose_stream(iter(blocks), progress=seen.append) == eng.compose(TEXT)
     assert seen and seen[-1] == len(TEXT) and seen == sorted(seen)
+    for bad in (5, "log"):
+        with pytest.raises(TypeError, match=f"progress must be a callable or None, not {type(bad).__name__}"):
+            eng.compose_stream(blocks, progress=bad)
 
 
 def test_a_custom_tokenizer_streams_blocks_as_given():

@@ -266,6 +266,22 @@ def test_compose_chunks_edge_cases():
     assert eng.compose_chunks([["a"]] * 7) == eng.compose(["a"] * 7)
 
 
+def test_compose_chunks_refuses_what_is_not_chunks_in_order():
+    eng = engine("toy61")
+    for bad, why in (("the cat", "it is not a sequence of chunks"), (b"ab", "it is not a sequence of chunks"),
+                     ({"a b", "c d"}, "a set has no order"), (frozenset(["a"]), "a set has no order"),
+                     ({"a": 1}, "it is not a sequence of chunks"), (eng.compose("a"), "it is not a sequence"),
+                     (5, "it is not a sequence of chunks")):
+        with pytest.raises(TypeError, match=f"chunks must be an iterable of chunks .* not a {type(bad).__name__} "
+                                            f"\\({why}"):
+            eng.compose_chunks(bad)
+    for bad in (5, "pool", object()):
+        with pytest.raises(TypeError, match=f"executor must be a concurrent.futures.Executor or None, not "
+                                            f"{type(bad).__name__}"):
+            eng.compose_chunks(["a", "b"], executor=bad)
+    assert eng.compose_chunks(("a b", "c")) == eng.compose_chunks(c for c in ["a b", "c"]) == eng.compose("a b c")
+
+
 def test_compose_chunks_with_a_process_pool():
     eng = Traversal("secp256k1", namespace="pool", key=b"pool key")
     x = list(stdlib_tokens(400))
@@ -798,6 +814,10 @@ def test_window_bounds():
             P.windows(m)
     with pytest.raises(ValueError, match=r"window length must be in \[1, 0\], not 1"):
         eng.prefixes([]).windows(1)
+    for bad in (True, 1.5, "2"):  # as P[True] is refused
+        with pytest.raises(TypeError, match=f"window length must be an int, not {type(bad).__name__}"):
+            P.windows(bad)
+    assert list(P.windows(np.int64(2))) == list(P.windows(2))
     for i, j in ((2, 1), (-1, 2), (0, 5), (5, 5)):
         with pytest.raises(IndexError, match=rf"window bounds must satisfy 0 <= i <= j <= 4, not \({i}, {j}\)"):
             P.window(i, j)
@@ -817,9 +837,15 @@ def test_index_bounds():
     for m in (0, 4):
         with pytest.raises(ValueError, match=rf"m must be in \[1, 3\], not {m}"):
             ix.repeats(m)
-    for bad in (0, -2, True, 2.0, "3"):
-        with pytest.raises(ValueError, match="max_n must be a positive int, not"):
+    for bad in (0, -2):
+        with pytest.raises(ValueError, match=f"max_n must be a positive int, not {bad}"):
             eng.index("a b", bad)
+    for bad in (True, 2.0, "3"):
+        with pytest.raises(TypeError, match=f"max_n must be an int, not {type(bad).__name__}"):
+            eng.index("a b", bad)
+        with pytest.raises(TypeError, match=f"m must be an int, not {type(bad).__name__}"):
+            ix.repeats(bad)
+    assert eng.index("a b a b", np.int64(2)).repeats(np.int64(2)) == eng.index("a b a b", 2).repeats(2)
 
 
 def test_undo_errors():

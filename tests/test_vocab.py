@@ -447,6 +447,9 @@ def test_from_corpus_tokenizer_errors():
         Vocabulary.from_corpus(["a"], str.lower)
     with pytest.raises(TypeError, match="must return a list of tokens, not NoneType"):
         Vocabulary.from_corpus(["a"], lambda s: None)
+    for unordered in ({"a", "b"}, frozenset("ab"), {"a": 1}):  # a set's order changes with PYTHONHASHSEED
+        with pytest.raises(TypeError, match=f"must return a list of tokens, not {type(unordered).__name__}"):
+            Vocabulary.from_corpus(["a"], lambda s, u=unordered: u)
     with pytest.raises(TypeError, match="tokens must be str or int, not float"):
         Vocabulary.from_corpus(["a"], lambda s: [1.5])
     with pytest.raises(TypeError, match="tokens must be str or int, not bool"):
