@@ -93,6 +93,8 @@ class ContextGroup:
             raise TypeError(f"k must be an int, not {type(k).__name__}")
         if not 2 <= k <= curve.n - 2:
             raise ValueError(f"k must be in [2, n - 2], not {k}")
+        if not isinstance(tag, (bytes, bytearray, memoryview)):  # bytes(5) would be five zero bytes
+            raise TypeError(f"tag must be bytes, not {type(tag).__name__}")
         self.curve = curve
         self._k = k
         self._kinv = pow(k, -1, curve.n)
@@ -164,9 +166,12 @@ class ContextGroup:
         need = pos + _FINGERPRINT_BYTES + _LENGTH_BYTES + 1
         if len(raw) < need:
             raise EncodingError(f"Context bytes are truncated: {len(raw)} bytes, expected at least {need}.")
-        name = raw[head:pos].decode("utf-8", errors="replace")
-        if name != self.curve.name:
-            raise ContextMismatchError(f"Context bytes are for curve {name!r}, not {self.curve.name!r}.")
+        if raw[head:pos] != self.curve.name.encode("utf-8"):  # the bytes themselves: one encoding per context
+            try:
+                name = repr(raw[head:pos].decode("utf-8"))
+            except UnicodeDecodeError:
+                name = f"{raw[head:pos]!r} (not UTF-8)"
+            raise ContextMismatchError(f"Context bytes are for curve {name}, not {self.curve.name!r}.")
         fp = raw[pos : pos + _FINGERPRINT_BYTES]
         if fp != self.fingerprint:
             raise ContextMismatchError(

@@ -59,8 +59,8 @@ import numpy as np
 
 from ectraverse import rfc9380, tokenizers
 from ectraverse.context import Context, ContextGroup
-from ectraverse.errors import ContextMismatchError
-from ectraverse.point import Curve, Point, PointArray, curve as named_curve, limbs_to_scalars
+from ectraverse.errors import ContextMismatchError, CurveMismatchError
+from ectraverse.point import Curve, Point, PointArray, _limbs_below, curve as named_curve, limbs_to_scalars
 from ectraverse.vocab import Vocabulary, int_token_array
 
 __all__ = ["Traversal", "Coefficients", "PrefixStates", "ContextBatch", "Traverser", "WindowIndex",
@@ -824,7 +824,26 @@ class Coefficients:
 
 
 def _rebuild_coefficients(group: ContextGroup, length: int, tokens: tuple, limbs: np.ndarray) -> Coefficients:
-    return Coefficients._make(group, None, length, None, np.array(limbs, dtype=np.uint64), tuple(tokens))
+    """A pickled part, its structure checked (a pickle is trusted as Python's are: loading one runs
+    whatever code it names): what a tampered or truncated one gets is an error, never a wrong context."""
+    tokens = tuple(tokens) if isinstance(tokens, (tuple, list)) else None
+    curve = group.curve if isinstance(group, ContextGroup) else None
+    if (
+        curve is None
+        or length.__class__ is not int
+        or length < 0
+        or tokens is None
+        or not all(t.__class__ in (str, int) for t in tokens)
+        or len(set(tokens)) != len(tokens)
+        or not isinstance(limbs, np.ndarray)
+        or limbs.dtype != np.uint64
+        or limbs.shape != (len(tokens), curve.scalar_limbs)
+        or length < len(tokens)
+        or not _limbs_below(limbs, curve.n)
+    ):
+        raise ValueError("corrupt Coefficients pickle: its length, tokens (distinct str or int) and rows "
+                         "(one scalar below n per token) do not agree")
+    return Coefficients._make(group, None, length, None, np.array(limbs), tokens)
 
 
 class ContextBatch:
@@ -833,8 +852,15 @@ class ContextBatch:
     __slots__ = ("_group", "length", "points")
 
     def __init__(self, group: ContextGroup, length: int, points: PointArray):
+        if not isinstance(group, ContextGroup):
+            raise TypeError(f"group must be a ContextGroup, not {type(group).__name__}")
+        if not isinstance(points, PointArray):
+            raise TypeError(f"points must be a PointArray, not {type(points).__name__}")
+        if points.curve is not group.curve and points.curve.params != group.curve.params:
+            raise CurveMismatchError(f"The points are on {points.curve.name!r}, the contexts' group on "
+                                     f"{group.curve.name!r}.")
         self._group = group
-        self.length = length
+        self.length = _index("length", length)
         self.points = points
 
     def __len__(self) -> int:

@@ -1037,23 +1037,29 @@ class Vocabulary:
 def _unpickle(
     curve: Curve, namespace: str, frozen: bool, tokens: list, hashed: PointArray | None, unknown_id: int | None = None
 ) -> Vocabulary:
-    # The state is set directly (the tokens were checked when they entered the
-    # pickled vocabulary): engines travel to compose_chunks workers, and
-    # re-adding tens of thousands of tokens one by one cost more than the rest.
+    # The state is set directly: engines travel to compose_chunks and Dask workers, and re-adding (and
+    # re-hashing) tens of thousands of tokens one by one cost more than the rest.  What is checked is the
+    # structure, not that each generator is its token's hash: a pickle is trusted as Python's pickles are
+    # (loading one runs whatever code it names); Vocabulary.load checks a file's generators.
     V = Vocabulary(curve, namespace=namespace)
     V._tokens = list(tokens)
-    V._ids = {t: i for i, t in enumerate(V._tokens)}
+    plain = all(t.__class__ is str or (t.__class__ is int and _INT_MIN <= t < _INT_MAX) for t in V._tokens)
+    V._ids = {t: i for i, t in enumerate(V._tokens)} if plain else {}
     if hashed is not None:  # (None in pickles of earlier versions with nothing hashed)
         V._hashed = hashed
     if (
-        len(V._ids) != len(V._tokens)
+        frozen.__class__ is not bool
+        or not plain
+        or len(V._ids) != len(V._tokens)
+        or not isinstance(V._hashed, PointArray)
         or len(V._hashed) > len(V._tokens)
         or V._hashed.curve != curve
-        or not (unknown_id is None or (frozen and 0 <= unknown_id < len(V._tokens)))
+        or not (unknown_id is None or (unknown_id.__class__ is int and frozen and 0 <= unknown_id < len(V._tokens)))
     ):
         raise ValueError(
-            "corrupt Vocabulary pickle: a token appears twice, more generators than tokens, another curve, "
-            "or an unknown token that is not one of its tokens"
+            "corrupt Vocabulary pickle: a token that is not a str or an int in [-2**63, 2**63), a token that "
+            "appears twice, more generators than tokens or of another curve, or an unknown token that is not "
+            "one of its tokens"
         )
     V._frozen = frozen
     V._unknown_id = unknown_id

@@ -7,6 +7,8 @@ passed silently where it should not have.
 
 from __future__ import annotations
 
+import pickle
+
 import numpy as np
 import pytest
 
@@ -76,3 +78,69 @@ def test_context_bytes_from_any_buffer_layout(eng):
         eng.context_from_bytes(raw)  # read, and refused as the bytes it holds, not as "not bytes-like"
     doubled = np.repeat(np.frombuffer(c.to_bytes(), dtype=np.uint8), 2)[::2]
     assert not doubled.flags.c_contiguous and eng.context_from_bytes(doubled) == c
+
+
+class _Forged:
+    """Pickles as the reduce tuple it is given: the bytes anyone could write in place of a real pickle."""
+
+    def __init__(self, rv):
+        self.rv = rv
+
+    def __reduce__(self):
+        return self.rv
+
+
+def _forged(obj, change) -> bytes:
+    """A pickle of obj with its reduce tuple's arguments changed by ``change(list) -> list``."""
+    fn, args = obj.__reduce__()
+    return pickle.dumps(_Forged((fn, tuple(change(list(args))))))
+
+
+def test_edited_pickles_raise_instead_of_giving_wrong_contexts():
+    eng = ect.Traversal("secp256k1")
+    part = eng.coefficients("a b a c")
+    assert eng.from_coefficients(pickle.loads(pickle.dumps(part))) == eng.compose("a b a c")
+    p256 = ect.curve("P-256")
+    for change in (
+        lambda a: [a[0], a[1], a[2][:2], a[3]],  # a token dropped: its row would be dropped silently
+        lambda a: [a[0], a[1], a[2] + ("z",), a[3]],  # a token added
+        lambda a: [a[0], a[1], (a[2][0],) * len(a[2]), a[3]],  # a token twice
+        lambda a: [a[0], "xyz", a[2], a[3]],
+        lambda a: [a[0], 4.5, a[2], a[3]],
+        lambda a: [a[0], -1, a[2], a[3]],
+        lambda a: [a[0], 2, a[2], a[3]],  # shorter than its distinct tokens
+        lambda a: [a[0], a[1], a[2], a[3].astype(np.int64)],
+        lambda a: [a[0], a[1], a[2], a[3][:, :3]],
+        lambda a: [a[0], a[1], a[2], np.full_like(a[3], np.iinfo(np.uint64).max)],  # rows not below n
+        lambda a: [a[0], a[1], [1.5] * len(a[2]), a[3]],
+        lambda a: ["group", a[1], a[2], a[3]],
+    ):
+        with pytest.raises(ValueError, match="corrupt Coefficients pickle"):
+            pickle.loads(_forged(part, change))
+
+    V = ect.Vocabulary(ect.curve("secp256k1"), ["a", "b", "c"])
+    V.generators
+    assert pickle.loads(pickle.dumps(V)) == V
+    for change in (
+        lambda a: a[:3] + [[1.5, 2**70, "c"]] + a[4:],
+        lambda a: a[:3] + [["a", ["b"], "c"]] + a[4:],
+        lambda a: a[:3] + [["a", "a", "c"]] + a[4:],
+        lambda a: a[:3] + [["a"]] + a[4:],  # more generators than tokens
+        lambda a: a[:4] + [p256.multiply_generator([1, 2, 3])] + a[5:],
+        lambda a: a[:4] + ["generators"] + a[5:],
+        lambda a: a[:2] + [1] + a[3:],  # frozen not a bool
+        lambda a: a[:2] + [True] + a[3:5] + [7],  # an unknown id past the tokens
+    ):
+        with pytest.raises(ValueError, match="corrupt Vocabulary pickle"):
+            pickle.loads(_forged(V, change))
+
+    batch = eng.prefixes("a b c").windows(2)
+    assert [c.to_bytes() for c in pickle.loads(pickle.dumps(batch))] == [c.to_bytes() for c in batch]
+    with pytest.raises(ect.CurveMismatchError, match="The points are on 'P-256', the contexts' group on 'secp256k1'"):
+        pickle.loads(_forged(batch, lambda a: [a[0], a[1], p256.multiply_generator([1, 2])]))
+    with pytest.raises(TypeError, match="length must be an int, not float"):
+        pickle.loads(_forged(batch, lambda a: [a[0], 2.0, a[2]]))
+    with pytest.raises(TypeError, match="points must be a PointArray, not list"):
+        ect.ContextBatch(eng.group, 2, [])
+    with pytest.raises(TypeError, match="group must be a ContextGroup, not Traversal"):
+        ect.ContextBatch(eng, 2, batch.points)

@@ -332,6 +332,10 @@ def test_context_group_checks_its_arguments():
     for bad in (0, 1, C.n - 1, C.n, -3):
         with pytest.raises(ValueError, match=r"k must be in \[2, n - 2\]"):
             ContextGroup(C, bad, b"t")
+    for bad in (5, "demo", None):  # bytes(5) would be five zero bytes
+        with pytest.raises(TypeError, match=f"tag must be bytes, not {type(bad).__name__}"):
+            ContextGroup(C, 5, bad)
+    assert ContextGroup(C, 5, bytearray(b"demo")).fingerprint == ContextGroup(C, 5, memoryview(b"demo")).fingerprint
     G = ContextGroup(C, 5, b"demo")
     assert G.power(3) == 125 and G.power(-1) * 5 % C.n == 1 and G.power(0) == 1
     P = C.generator
@@ -521,3 +525,19 @@ def test_to_bytes_refuses_lengths_beyond_the_format():
     c = engine("toy61").compose("a b") ** (2**62)
     with pytest.raises(ValueError, match=r"lengths in \[-2\^63, 2\^63\)"):
         c.to_bytes()
+
+
+def test_a_curve_name_has_one_encoding_in_context_bytes():
+    """The name field is compared as bytes: invalid UTF-8 that decodes (with replacement) to the
+    curve's name is not a second encoding of the same context."""
+    T = ect.curve("toy61")
+    C = ect.Curve("toy\ufffd", p=T.p, a=T.a, b=T.b, gx=T.generator.x, gy=T.generator.y, n=T.n, h=T.h)
+    eng = ect.Traversal(C)
+    c = eng.compose("a b c")
+    good = c.to_bytes()
+    name = C.name.encode("utf-8")
+    assert good[5] == len(name) and good[6:6 + len(name)] == name
+    forged = good[:5] + bytes([4]) + b"toy\xff" + good[6 + len(name):]
+    with pytest.raises(ect.ContextMismatchError, match=r"Context bytes are for curve b'toy\\xff' \(not UTF-8\), not 'toy"):
+        eng.context_from_bytes(forged)
+    assert eng.context_from_bytes(good) == c
