@@ -166,10 +166,11 @@ def _sizeof_handle(handle: _Handle) -> int:
 def _client():
     """The current distributed client (``Client.current()``: one made current by ``with
     client.as_current()``, else the default client) when it is synchronous and running; else None
-    (no client: Dask's own schedulers; distributed is never imported here)."""
-    distributed = sys.modules.get("distributed")
-    if distributed is None:
+    (no client: Dask's own schedulers; distributed is never imported here for the first time)."""
+    if "distributed" not in sys.modules:
         return None
+    import distributed  # in sys.modules: at most waits for another thread's import of it to finish
+
     try:
         client = distributed.Client.current(allow_global=True)
     except ValueError:

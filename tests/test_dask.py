@@ -473,6 +473,45 @@ def test_importing_ectraverse_does_not_import_dask_and_a_missing_dask_names_the_
     assert 'pip install "ectraverse[dask]"' in r.stdout
 
 
+def test_graphs_built_while_another_thread_first_imports_distributed():
+    """Dask's first compute imports distributed (about a second); a graph built meanwhile in another
+    thread waits for that import instead of finding the half-initialised module (AttributeError)."""
+    r = child.run_python(
+        "import sys, threading\n"
+        "import dask.bag as db\n"
+        "import ectraverse as ect, ectraverse.dask as ed\n"
+        "assert 'distributed' not in sys.modules\n"
+        "sys.setswitchinterval(1e-6)\n"
+        "eng = ect.Traversal('secp256k1')\n"
+        "bag = db.from_sequence(['a b\\n', 'c d\\n', 'e\\n'], npartitions=3)\n"
+        "barrier, done, errors, built, result = threading.Barrier(2), threading.Event(), [], [], []\n"
+        "def first_compute():\n"
+        "    barrier.wait()\n"
+        "    try:\n"
+        "        result.append(ed.compose(eng, bag, method='points').compute(scheduler='threads'))\n"
+        "    finally:\n"
+        "        done.set()\n"
+        "def builder():\n"
+        "    barrier.wait()\n"
+        "    while True:\n"
+        "        try:\n"
+        "            built.append(ed.compose(eng, bag))\n"
+        "        except Exception as exc:\n"
+        "            errors.append(repr(exc))\n"
+        "        if done.is_set():\n"
+        "            break\n"
+        "threads = [threading.Thread(target=first_compute), threading.Thread(target=builder)]\n"
+        "for t in threads: t.start()\n"
+        "for t in threads: t.join()\n"
+        "assert 'distributed' in sys.modules, 'the first compute did not import distributed'\n"
+        "assert not errors, errors[:3]\n"
+        "assert result == [eng.compose('a b c d e')], result\n"
+        "print('built', len(built))\n", text=True
+    )
+    assert r.returncode == 0, r.stderr
+    assert int(r.stdout.split()[-1]) >= 2
+
+
 def test_engine_cache_keeps_recent_copies(eng):
     blob = pickle.dumps(eng)
     import hashlib
