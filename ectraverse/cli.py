@@ -301,6 +301,9 @@ def _dask_runner(spec: str) -> Iterator[Callable]:
             client = distributed.Client(arg, timeout="10s")
     except (OSError, TimeoutError) as exc:
         raise CLIError(f"cannot reach the Dask scheduler of --scheduler ({type(exc).__name__})") from None
+    if kind == "address" and not client.nthreads():  # Dask waits for a worker, silently: say so
+        print("ectraverse: the Dask scheduler of --scheduler has no workers yet; the computation waits for one "
+              "(Ctrl-C stops it)", file=sys.stderr)
     try:
         yield lambda lazy: _compute_cluster(client, lazy, show)
     finally:
@@ -355,8 +358,14 @@ def _compute_cluster(client, lazy, show: bool):
 
 
 def _check_files(paths: Sequence[str]) -> None:
+    """Each path a file this process can read, and a regular one: --scheduler reads files in blocks, by
+    position (checked before reading, which would take a pipe's first byte)."""
     for path in paths:
         try:
+            mode = os.stat(path).st_mode
+            if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):  # a directory: open says so below
+                raise CLIError(f"cannot read {path!r} with --scheduler: it is a pipe or device, not a regular file, "
+                               "and --scheduler reads files in blocks; without --scheduler it is read as a stream")
             with open(path, "rb") as f:
                 f.read(1)
         except OSError as exc:

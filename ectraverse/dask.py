@@ -85,6 +85,7 @@ import time
 import uuid
 import weakref
 from collections import OrderedDict
+from stat import S_ISREG
 
 try:
     import dask
@@ -112,8 +113,8 @@ from ectraverse.context import Context
 from ectraverse.point import _distinct_lookup
 from ectraverse.traverse import PrefixStates, Traversal, _index, _window_digests
 
-__all__ = ["KEEP_ENGINES", "METHODS", "MSM_ROWS_PER_TASK", "MSM_TASKS", "TextBlockError", "compose", "prefixes",
-           "repeats", "text_blocks"]
+__all__ = ["KEEP_ENGINES", "METHODS", "MSM_ROWS_PER_TASK", "MSM_TASKS", "MSM_TASKS_MAX", "TextBlockError", "compose",
+           "prefixes", "repeats", "text_blocks"]
 
 #: How many engines unpickled from a graph each process keeps (the most recently used).
 KEEP_ENGINES = 4
@@ -123,6 +124,9 @@ MSM_TASKS = 8
 #: The fewest rows a task of :func:`compose`'s cut final multi-scalar multiplication takes: each
 #: task sums its rows alone, and an MSM of fewer rows costs more per row, so a short one is not cut.
 MSM_ROWS_PER_TASK = 4096
+#: The most tasks :func:`compose` cuts the final MSM into (each is a task of the graph, and one past
+#: the cluster's threads only waits).
+MSM_TASKS_MAX = 1024
 #: The ways :func:`compose` merges partitions: ``"auto"`` chooses (see :func:`compose`).
 METHODS = ("auto", "coefficients", "points")
 
@@ -361,9 +365,14 @@ def text_blocks(paths, *, blocksize: int | None = 64 << 20):
     Raises:
         TypeError: blocksize is not an int or None.
         ValueError: blocksize below 1.
-        FileNotFoundError: a path is not a file (checked now); a block's task raises
-            :class:`TextBlockError` if its file changed since (size or modification time), or is
-            not UTF-8.
+        TypeError: paths is one path (a str, bytes or path-like): give a list.
+        FileNotFoundError: a path does not exist; ValueError: a path is not a regular file (a
+            directory, a pipe, a device: its blocks cannot be read by position). Both are checked
+            now; a block's task raises :class:`TextBlockError` if its file changed since (size or
+            modification time), can no longer be read, or is not UTF-8.
+
+    A file whose size reads as 0 is read whole, to its end, by one task: so are files of ``/proc``
+    and ``/sys``, whose size the kernel does not report.
 
     Example:
         >>> import pathlib, tempfile
@@ -381,12 +390,19 @@ def text_blocks(paths, *, blocksize: int | None = 64 << 20):
         blocksize = _index("blocksize", blocksize)
         if blocksize < 1:
             raise ValueError(f"blocksize must be a positive int or None, not {blocksize}")
+    if isinstance(paths, (str, bytes, os.PathLike)):
+        raise TypeError(f"paths must be a sequence of paths, not a {type(paths).__name__}: for one file, "
+                        "text_blocks([path])")
     blocks = []
     for path in paths:
         path = os.fspath(path)
-        if not os.path.isfile(path):
-            raise FileNotFoundError(f"no such file: {path!r}")
-        stat = os.stat(path)
+        try:
+            stat = os.stat(path)
+        except FileNotFoundError:
+            raise FileNotFoundError(f"no such file: {path!r}") from None
+        if not S_ISREG(stat.st_mode):
+            raise ValueError(f"not a regular file: {path!r} (a directory, pipe or device): text_blocks reads "
+                             "files in blocks, by position")
         size = stat.st_size
         starts = [0] if blocksize is None or size == 0 else range(0, size, blocksize)
         for start in starts:
@@ -426,15 +442,21 @@ def _block_bytes(path: str, start: int, stop: int, size: int, mtime_ns: int) -> 
     one at a time).
 
     Raises:
-        TextBlockError: the file changed since its blocks were made.
+        TextBlockError: the file changed since its blocks were made, or can no longer be read.
     """
-    with open(path, "rb", buffering=0) as f:
+    try:
+        f = open(path, "rb", buffering=0)
+    except OSError as exc:  # deleted, replaced by a directory, its permissions changed
+        raise TextBlockError(f"The file {path!r} can no longer be read ({exc.strerror or exc}).") from None
+    with f:
         now = os.fstat(f.fileno())
         if now.st_size != size:
             raise TextBlockError(f"The file {path!r} changed size since its blocks were made "
                                  f"({size} bytes then, {now.st_size} now).")
         if now.st_mtime_ns != mtime_ns:
             raise TextBlockError(f"The file {path!r} was modified since its blocks were made.")
+        if size == 0:  # empty, or a size the kernel does not report (/proc, /sys): read to the end
+            return 0, np.frombuffer(f.readall(), dtype=np.uint8)
         lo, hi = _line_start(f, start, size), _line_start(f, stop, size) if stop < size else size
         f.seek(lo)
         data = np.empty(hi - lo, dtype=np.uint8)
@@ -641,14 +663,14 @@ def compose(engine: Traversal, bag, *, split_every: int = 8, method: str = "auto
         split_every: how many parts a merge task takes, at least 2.
         method: ``"auto"``, ``"coefficients"`` or ``"points"``.
         msm_tasks: into how many tasks the final multi-scalar multiplication is cut (coefficients;
-            at least 1; fewer when it is short); None: as many as the threads of the current
+            1 to :data:`MSM_TASKS_MAX`; fewer do work when it is short); None: as many as the threads of the current
             distributed client's workers (this machine's cores without one), at least 1 and at most
             :data:`MSM_TASKS`.
 
     Raises:
         TypeError: engine is not a Traversal, bag not a Bag, split_every not an int; an engine whose
             custom tokenizer has no name.
-        ValueError: split_every < 2; msm_tasks < 1; an unknown method; ``"coefficients"`` with a keyed
+        ValueError: split_every < 2; msm_tasks outside [1, MSM_TASKS_MAX]; an unknown method; ``"coefficients"`` with a keyed
             engine.
 
     Example:
@@ -667,8 +689,8 @@ def compose(engine: Traversal, bag, *, split_every: int = 8, method: str = "auto
         threads = sum(client.nthreads().values()) if client is not None else os.cpu_count()
         msm_tasks = max(1, min(MSM_TASKS, threads or 1))  # a cluster with no workers yet: one
     msm_tasks = _index("msm_tasks", msm_tasks)
-    if msm_tasks < 1:
-        raise ValueError(f"msm_tasks must be at least 1, not {msm_tasks}")
+    if not 1 <= msm_tasks <= MSM_TASKS_MAX:
+        raise ValueError(f"msm_tasks must be in [1, {MSM_TASKS_MAX}], not {msm_tasks}")
     handle = _ship(engine, client)
     # keys of this call's own: a graph with the keys of an earlier call would be served that call's
     # results while the cluster holds them, or be cancelled with them when they are released

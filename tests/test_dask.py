@@ -152,7 +152,7 @@ def test_parts_cross_between_copies_by_shared_ids_and_new_tokens():
     part = ed._portable(shared, copy.coefficients("c new words b a new"))
     assert sorted(part[4]) == ["new", "words"] and part[3] == shared
     assert eng.from_coefficients(eng._adopt(*part)) == eng.compose("c new words b a new")
-    with pytest.raises(ValueError, match="msm_tasks must be at least 1, not 0"):
+    with pytest.raises(ValueError, match=r"msm_tasks must be in \[1, 1024\], not 0"):
         ed.compose(eng, db.from_sequence(["a"]), msm_tasks=0)
 
 
@@ -240,6 +240,44 @@ def test_text_blocks_refuse_what_they_cannot_read(tmp_path):
     with pytest.raises(ed.TextBlockError, match=r"touched.txt' was modified since its blocks were made\.$"):
         bag.compute(**SYNC)
     assert ed.text_blocks([]).compute(**SYNC) == []
+    gone = tmp_path / "gone.txt"
+    gone.write_text("a b\n")
+    bag = ed.text_blocks([gone])
+    gone.unlink()
+    with pytest.raises(ed.TextBlockError, match=r"gone.txt' can no longer be read \(No such file or directory\)\.$"):
+        bag.compute(**SYNC)
+
+
+def test_text_blocks_take_a_list_of_regular_files(tmp_path):
+    """A bare path is refused (a str would be taken character by character); a directory, pipe or device
+    is named as such: its blocks cannot be read by position."""
+    one = tmp_path / "one.txt"
+    one.write_text("a b\n")
+    for bare in (str(one), one, bytes(one)):
+        with pytest.raises(TypeError, match=f"paths must be a sequence of paths, not a {type(bare).__name__}: "
+                                            r"for one file, text_blocks\(\[path\]\)"):
+            ed.text_blocks(bare)
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    for odd in (tmp_path, fifo, "/dev/null"):
+        with pytest.raises(ValueError, match=f"not a regular file: {str(odd)!r} \\(a directory, pipe or device\\)"):
+            ed.text_blocks([one, odd])
+    assert ed.text_blocks((p for p in [one])).compute(**SYNC) == ["a b\n"]
+
+
+@pytest.mark.skipif(not os.path.isfile("/proc/version") or os.stat("/proc/version").st_size != 0,
+                    reason="needs a /proc file whose size reads as 0")
+@pytest.mark.parametrize("blocksize", [None, 1, 64 << 20])
+def test_a_file_whose_size_reads_as_zero_is_read_to_its_end(eng, tmp_path, blocksize):
+    """/proc and /sys files report size 0 but hold text: read whole, as without Dask."""
+    with open("/proc/version", encoding="utf-8") as f:
+        text = f.read()
+    assert text
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    bag = ed.text_blocks(["/proc/version", empty, "/proc/version"], blocksize=blocksize)
+    assert "".join(bag.compute(**SYNC)) == text + text
+    assert ed.compose(eng, bag).compute(**SYNC) == eng.compose(text + text)
 
 
 def test_text_block_cut_short_while_read(tmp_path):
@@ -725,6 +763,10 @@ def test_msm_tasks_default_to_the_threads_of_the_current_client(cluster_client):
         assert slices(ed.compose(eng, bag)) == 2
     assert slices(ed.compose(eng, bag)) == min(ed.MSM_TASKS, os.cpu_count() or 1) if (os.cpu_count() or 1) > 1 else 0
     assert slices(ed.compose(eng, bag, msm_tasks=1)) == 0 and slices(ed.compose(eng, bag, msm_tasks=3)) == 3
+    assert slices(ed.compose(eng, bag, msm_tasks=ed.MSM_TASKS_MAX)) == ed.MSM_TASKS_MAX
+    for bad in (0, ed.MSM_TASKS_MAX + 1, 2**70):  # one task a slice: a huge count would build forever
+        with pytest.raises(ValueError, match=rf"msm_tasks must be in \[1, {ed.MSM_TASKS_MAX}\], not {bad}"):
+            ed.compose(eng, bag, msm_tasks=bad)
 
 
 def _unpickled_here() -> int:
@@ -790,6 +832,44 @@ def test_cli_bad_scheduler_is_one_line_without_the_value(files, spec):
     assert r.stdout == "" and "Traceback" not in r.stderr
     assert len(r.stderr.splitlines()) == 1 and r.stderr.startswith("ectraverse: error: --scheduler")
     assert repr(spec) not in r.stderr
+
+
+def test_cli_says_when_the_scheduler_has_no_workers(files):
+    """Dask waits for a worker without a word: the command line says so on stderr, then waits."""
+    import subprocess
+    import sys
+
+    distributed = pytest.importorskip("distributed")
+    d, _ = files
+    with distributed.LocalCluster(n_workers=0, processes=False, protocol="tcp://", dashboard_address=":0") as cluster:
+        proc = subprocess.Popen([sys.executable, "-m", "ectraverse.cli", "compose", "--scheduler",
+                                 cluster.scheduler_address, "-f", "one.txt"], cwd=d, env=child.env(),
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        timer = threading.Timer(120, proc.kill)  # a hung child must not hang the suite
+        timer.start()
+        try:
+            line = proc.stderr.readline()
+        finally:
+            proc.kill()
+            timer.cancel()
+            proc.communicate()
+    assert line.startswith("ectraverse: the Dask scheduler of --scheduler has no workers yet; the computation "
+                           "waits for one"), line
+    assert cluster.scheduler_address not in line
+
+
+def test_cli_scheduler_refuses_pipes_and_devices_before_reading_them(files, tmp_path):
+    d, _ = files
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)  # no writer: opening it to read would block, so this also checks nothing opens it
+    for odd in (fifo, "/dev/null"):
+        for args in (["compose", "-q", "--scheduler", "threads", "-f", "one.txt", odd],
+                     ["repeats", "-m", "2", "--scheduler", "threads", "one.txt", odd]):
+            r = cli(*args, cwd=d)
+            assert r.returncode == 1 and r.stdout == "", r.stderr
+            assert r.stderr == (f"ectraverse: error: cannot read {str(odd)!r} with --scheduler: it is a pipe or "
+                                "device, not a regular file, and --scheduler reads files in blocks; without "
+                                "--scheduler it is read as a stream\n")
 
 
 def test_cli_repeats_and_compose_usage_errors(files):
