@@ -42,7 +42,7 @@ import hashlib
 import json
 import operator
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, fields, replace
 from functools import cache
 from importlib import resources
 
@@ -380,6 +380,13 @@ class Suite:
     map_b: int
     iso: tuple | None
     h_eff: int
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __hash__(self) -> int:  # computed once: a curve looks its compiled maps up by suite on every hash
+        return self._hash
+
+    def __reduce__(self):  # through __init__: the cached hash is this process's (str hashes are salted)
+        return (Suite, tuple(getattr(self, f.name) for f in fields(self) if f.init))
 
     def __post_init__(self):
         for name in ("id", "curve", "hash_name", "map"):
@@ -400,6 +407,7 @@ class Suite:
             raise ValueError(f"hash_name must be one of 'sha256', 'sha384', 'sha512', not {self.hash_name!r}.")
         if self.L < 1 or self.h_eff < 1:
             raise ValueError(f"L and h_eff must be at least 1, not {self.L} and {self.h_eff}.")
+        object.__setattr__(self, "_hash", hash(tuple(getattr(self, f.name) for f in fields(self) if f.compare)))
 
     @property
     def count(self) -> int:
@@ -628,7 +636,7 @@ def _check_fits(s: Suite, prm: CurveParams) -> None:
     p = prm.p
     eq = _standard()[1].get(s.id)
     registered = _registry().get(s.id)
-    if registered is not None and replace(s, curve=registered.curve) != registered:  # a twin curve's name is fine
+    if registered is not None and s is not registered and replace(s, curve=registered.curve) != registered:
         problem = "it has the id of a registered suite but not its parameters"
     elif eq is not None:
         if eq == (p, prm.a, prm.b):

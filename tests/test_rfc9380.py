@@ -25,11 +25,15 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import pickle
+import subprocess
+import sys
 from importlib import resources
 
 import numpy as np
 import pytest
 
+import child
 import vectors
 
 import ectraverse as ect
@@ -663,6 +667,21 @@ def test_suite_fields_are_normalised():
     s = rfc9380.suite("secp256k1_XMD:SHA-256_SSWU_RO_")
     t = dataclasses.replace(s, iso=[list(poly) for poly in s.iso], L=np.int32(s.L), k=np.int64(s.k))
     assert t == s and hash(t) == hash(s) and type(t.L) is int and isinstance(t.iso[0], tuple)
+
+
+def test_a_suite_pickles_without_its_processes_hash():
+    """The hash is cached (curves look their maps up by suite), and str hashes differ between processes:
+    a pickle rebuilds the suite, and its hash, where it is loaded."""
+    s = rfc9380.suite("BLS12381G1_XMD:SHA-256_SSWU_RO_")
+    blob = pickle.dumps(s)
+    assert pickle.loads(blob) == s and hash(pickle.loads(blob)) == hash(s)
+    code = ("import pickle, sys; s = pickle.loads(sys.stdin.buffer.read()); "
+            "from ectraverse import rfc9380; t = rfc9380.suite(s.id); print(s == t, hash(s) == hash(t))")
+    for seed in ("1", "2"):
+        r = subprocess.run([sys.executable, "-c", code], input=blob, capture_output=True, cwd=child.SCRATCH,
+                           env={**child.env(), "PYTHONHASHSEED": seed}, timeout=120)
+        assert r.returncode == 0, r.stderr
+        assert r.stdout.split() == [b"True", b"True"]
 
 
 def test_reference_map_errors():
