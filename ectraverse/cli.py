@@ -59,6 +59,7 @@ from typing import BinaryIO
 from rich import box
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 import ectraverse
 from ectraverse import demos, rfc9380, tokenizers
@@ -563,7 +564,7 @@ def _cmd_repeats(args: argparse.Namespace) -> int:
         f, o = g[0]
         window = " ".join(map(str, tokens[f][o:o + args.m]))
         where = ", ".join(f"{paths[fi]}: {oi}" for fi, oi in g[:6]) + (f", … ({len(g) - 6} more)" if len(g) > 6 else "")
-        table.add_row(window, str(len(g)), where)
+        table.add_row(Text(window), str(len(g)), Text(where))  # Text: tokens and paths are not rich markup
     console.print(table)
     return 0
 

@@ -592,3 +592,14 @@ def test_installed_console_script(cli, eng):
     assert rec["context"] == hexctx(eng.compose("a b c"))
     user_error(cli("invert", "zz", argv0=(exe,)), "CONTEXT must be a context in hex")
     usage_error(cli("window", AB, argv0=(exe,)), "PREFIX_I PREFIX_J")
+
+
+def test_repeats_table_shows_tokens_and_paths_as_they_are(cli, workdir):
+    """Tokens and file names that look like rich markup are printed as text: "[/x]" once raised
+    MarkupError with a traceback, and "[bold]" vanished from the table."""
+    (workdir / "markup.txt").write_text("[/x] hello [/x] hello [bold]secret[/bold] x [bold]secret[/bold] x\n",
+                                        encoding="utf-8")
+    (workdir / "[red]copy.txt").write_text("[/x] hello\n", encoding="utf-8")
+    out = ok(cli("repeats", "-m", "2", "--tokenizer", "whitespace", "markup.txt", "[red]copy.txt"))
+    assert "[/x] hello" in out and "[bold]secret[/bold] x" in out
+    assert "[red]copy.txt: 0" in out and "markup.txt: 0" in out

@@ -197,9 +197,12 @@ def test_a_file_of_another_engine_or_bad_tokens_is_refused(tmp_path, engines):
     lying.write_text(engines["toy-plot"].compose("a").to_bytes().hex() + '\n["b"]\n', "utf-8")
     garbage = tmp_path / "garbage.ctx"
     garbage.write_text("zz\n", "utf-8")
-    script = f":read {other}\n:read {lying}\n:read {garbage}\n:saved\n"
+    nested = tmp_path / "nested.ctx"  # json.loads runs out of stack on arrays nested this deep
+    nested.write_text(engines["toy-plot"].compose("a").to_bytes().hex() + "\n" + "[" * 100_000 + "\n", "utf-8")
+    script = f":read {other}\n:read {lying}\n:read {garbage}\n:read {nested}\n:saved\n"
     status, out = drive(tv, [], script)
     assert status == 0
+    assert printed_for(out, f":read {nested}")[0] == f"error: the second line of {nested} must be a JSON list of tokens"
     assert printed_for(out, f":read {other}")[0] == "error: Context bytes are for curve 'secp256k1', not 'toy-plot'."
     assert printed_for(out, f":read {lying}")[0] == f"error: the tokens in {lying} do not compose to its context"
     assert printed_for(out, f":read {garbage}")[0].startswith("error: non-hexadecimal number")
