@@ -1328,9 +1328,11 @@ class WindowIndex:
     ``find(phrase)`` returns every start position of the phrase (one
     composition and one dictionary lookup); ``repeats(m)`` lists the m-grams
     that occur more than once.  The exact, algebraic counterpart of a
-    similarity-hash memory: equal contexts mean equal sequences (up to the
-    collision bound).  ``len(index)`` is the number of tokens indexed; the
-    index keeps one entry per distinct window and length (docs/costs.md).
+    similarity-hash memory: equal contexts mean equal sequences up to the
+    collision bound, and both check the tokens of what the contexts group, so
+    a collision (frequent on a toy curve of a few dozen points) is never a
+    false match.  ``len(index)`` is the number of tokens indexed; the index
+    keeps one entry per distinct window and length (docs/costs.md).
 
     Example:
         >>> ix = Traversal("secp256k1").index("a b a b c", 2)
@@ -1338,10 +1340,16 @@ class WindowIndex:
         (5, [0, 2], WindowIndex(5 tokens, windows of length 1..2, Traversal('secp256k1', namespace='default')))
     """
 
+    #: The longest windows an index tables (the engine's per-token tables go this deep); a longer
+    #: phrase: find its first MAX_N tokens, then confirm each start with :meth:`PrefixStates.window`.
+    MAX_N = _MAX_TABLE_DEPTH
+
     def __init__(self, engine: Traversal, ids: Sequence[int], max_n: int):
         max_n = _index("max_n", max_n)
         if max_n < 1:
             raise ValueError(f"max_n must be a positive int, not {max_n}")
+        if max_n > self.MAX_N:
+            raise ValueError(f"max_n must be at most {self.MAX_N} (WindowIndex.MAX_N), not {max_n}")
         self._engine = engine
         self._ids = ids.tolist() if isinstance(ids, np.ndarray) else list(ids)
         self.max_n = min(max_n, len(self._ids))
@@ -1372,7 +1380,8 @@ class WindowIndex:
         if any(t not in vocab for t in toks):  # an unseen token is not in the stream (and is not added)
             return []
         c = self._engine.compose(toks)
-        return list(self._table.get((len(toks), c.point.to_bytes()), ()))
+        ids, m = list(self._engine._ids(toks)), len(toks)
+        return [i for i in self._table.get((m, c.point.to_bytes()), ()) if self._ids[i : i + m] == ids]
 
     def repeats(self, m: int) -> list[tuple[tuple, list[int]]]:
         """Repeated m-grams: ``[(tokens, positions), ...]`` in order of first occurrence."""
@@ -1383,8 +1392,11 @@ class WindowIndex:
         out = []
         for (length, _), positions in self._table.items():
             if length == m and len(positions) > 1:
-                i = positions[0]
-                out.append((tuple(vocab.token(t) for t in self._ids[i : i + m]), list(positions)))
+                by_tokens: dict[tuple, list[int]] = {}  # one context, split by the windows' tokens
+                for i in positions:
+                    by_tokens.setdefault(tuple(self._ids[i : i + m]), []).append(i)
+                out.extend((tuple(vocab.token(t) for t in ids), group)
+                           for ids, group in by_tokens.items() if len(group) > 1)
         out.sort(key=lambda item: item[1][0])
         return out
 

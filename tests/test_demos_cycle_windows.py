@@ -8,9 +8,13 @@ scan of the token list).
 import argparse
 import io
 import re
+import subprocess
+import sys
 
 import pytest
 from rich.console import Console
+
+import child
 
 from ectraverse import Traversal, curve
 from ectraverse.context import ContextGroup
@@ -163,14 +167,14 @@ def test_cycle_end_of_input_and_determinism():
 
 @pytest.mark.parametrize("name, residue", [("P-384", 6), ("P-521", 4)])
 def test_cycle_refuses_curves_without_order_12(name, residue):
-    status, out = drive(cycle, ["--curve", name], "+3 December\n")
-    assert status == 2
-    assert f"n − 1 ≡ {residue} (mod 12)" in out and "12 must divide n − 1" in out and "secp256k1" in out
+    with pytest.raises(demos.DemoError, match=f"n − 1 ≡ {residue} \\(mod 12\\), and 12 must divide n − 1; try one "
+                                              "of: .*secp256k1"):
+        drive(cycle, ["--curve", name], "+3 December\n")
 
 
 def test_cycle_unknown_curve():
-    status, out = drive(cycle, ["--curve", "no-such-curve"], "")
-    assert status == 2 and "Unknown curve 'no-such-curve'" in out
+    with pytest.raises(demos.DemoError, match="Unknown curve 'no-such-curve'"):
+        drive(cycle, ["--curve", "no-such-curve"], "")
 
 
 def test_cycle_main(monkeypatch, capsys):
@@ -326,14 +330,41 @@ def test_windows_custom_file(tmp_path):
 
 
 def test_windows_file_errors(tmp_path):
-    status, out = drive(windows, ["--file", str(tmp_path / "missing.txt")], "")
-    assert status == 2 and "windows:" in out and "missing.txt" in out
+    missing = str(tmp_path / "missing.txt")
+    with pytest.raises(demos.DemoError, match=f"cannot read {re.escape(repr(missing))}: No such file or directory"):
+        drive(windows, ["--file", missing], "")
+    with pytest.raises(demos.DemoError, match=f"cannot read {re.escape(repr(str(tmp_path)))}: Is a directory"):
+        drive(windows, ["--file", str(tmp_path)], "")
+    latin1 = tmp_path / "latin1.txt"
+    latin1.write_bytes(b"caf\xe9\n")
+    with pytest.raises(demos.DemoError, match=r"latin1.txt' is not UTF-8 \(byte 3: invalid continuation byte\)"):
+        drive(windows, ["--file", str(latin1)], "")
     empty = tmp_path / "empty.txt"
     empty.write_text("  \n", encoding="utf-8")
-    status, out = drive(windows, ["--file", str(empty)], "")
-    assert status == 2 and "holds no tokens" in out
-    status, out = drive(windows, ["--file", str(tmp_path / "x.txt"), "--curve", "nope"], "")
-    assert status == 2
+    with pytest.raises(demos.DemoError, match="empty.txt holds no tokens"):
+        drive(windows, ["--file", str(empty)], "")
+    with pytest.raises(demos.DemoError, match="Unknown curve 'nope'"):
+        drive(windows, ["--curve", "nope"], "")
+    with pytest.raises(SystemExit):  # argparse: must be at most 32
+        demos.build_parser("windows").parse_args(["--max-n", "33"])
+    assert demos.build_parser("windows").parse_args(["--max-n", "32"]).max_n == 32
+
+
+def test_demos_that_cannot_start_say_so_on_stderr_and_exit_1(tmp_path):
+    """From the command line: one line on stderr, exit 1, as every input error (they once printed on stdout
+    and exited 2, the status of a usage error); standalone (demos.main) the same."""
+    for argv in (["traverse", "--curve", "nope"], ["algebra", "--curve", "nope"], ["cycle", "--curve", "P-384"],
+                 ["windows", "--file", str(tmp_path / "missing.txt")], ["traverse", "--namespace", ""]):
+        r = subprocess.run([sys.executable, "-m", "ectraverse.cli", "demo", *argv], capture_output=True, text=True,
+                           stdin=subprocess.DEVNULL, env=child.env(), cwd=tmp_path, timeout=120)
+        assert r.returncode == 1 and r.stdout == "", (argv, r.stdout, r.stderr)
+        assert len(r.stderr.splitlines()) == 1 and r.stderr.startswith("ectraverse: error: "), r.stderr
+    r = subprocess.run([sys.executable, "-m", "ectraverse.demos.cycle", "--curve", "P-384"], capture_output=True,
+                       text=True, stdin=subprocess.DEVNULL, env=child.env(), cwd=tmp_path, timeout=120)
+    assert r.returncode == 1 and r.stdout == "" and r.stderr.startswith("error: curve 'P-384' has no element")
+    r = subprocess.run([sys.executable, "-m", "ectraverse.cli", "demo", "windows", "--max-n", "33"],
+                       capture_output=True, text=True, stdin=subprocess.DEVNULL, env=child.env(), cwd=tmp_path)
+    assert r.returncode == 2 and "--max-n: must be at most 32, not '33'" in r.stderr
 
 
 def test_windows_no_repeats_and_determinism(tmp_path):
@@ -378,3 +409,13 @@ def test_demos_use_public_names_only():
 @pytest.mark.parametrize("module, script", [(cycle, "+3 December\n"), (windows, "is better than\n")])
 def test_seed_is_accepted_and_changes_nothing(module, script):
     assert drive(module, ["--seed", "7"], script) == drive(module, [], script)
+
+
+def test_numbers_that_are_unicode_digits_but_not_decimal_get_the_usage_line():
+    """"²" is a digit to str.isdigit but not to int(): the usage line, not int()'s ValueError."""
+    _, out = drive(windows, [], ":repeats ²\n:window ² 3\n")
+    assert "usage: :repeats M (a positive integer)" in out and "usage: :window I J" in out
+    assert "invalid literal" not in out
+    _, out = drive(cycle, [], "+² Jan\npower ²\n")
+    assert "unknown command '+²'" in out and "usage: power D (an integer)" in out
+    assert "invalid literal" not in out

@@ -25,6 +25,7 @@ from rich.console import Console
 
 import ectraverse
 from ectraverse import Traversal
+from ectraverse import demos
 from ectraverse.demos import algebra
 from ectraverse.demos import traverse as tv
 
@@ -243,8 +244,8 @@ def test_end_of_input_ends_cleanly_and_help_lists_every_command():
 
 
 def test_an_unknown_curve_is_an_error_not_a_traceback():
-    status, out = drive(tv, ["--curve", "nope"], "a\n")
-    assert status == 2 and out.startswith("error: Unknown curve 'nope'")
+    with pytest.raises(demos.DemoError, match="Unknown curve 'nope'"):
+        drive(tv, ["--curve", "nope"], "a\n")
 
 
 def grid_lines(plot_lines):
@@ -415,8 +416,8 @@ def test_algebra_tally_wording():
 
 
 def test_algebra_unknown_curve():
-    status, out = drive(algebra, ["--curve", "nope"], "")
-    assert status == 2 and out.startswith("error: Unknown curve 'nope'")
+    with pytest.raises(demos.DemoError, match="Unknown curve 'nope'"):
+        drive(algebra, ["--curve", "nope"], "")
 
 
 # ---------------------------------------------------------------- a real terminal
@@ -484,3 +485,8 @@ def test_traverse_in_a_real_terminal(engines, tmp_path):
     assert "window 0 2 = tokens[0:2]: hello world" in screen
     # leaving the alternate screen, the final state is printed for the shell's scrollback
     assert f"state: length=2 point={c.point.to_bytes().hex()} (x={c.point.x}, y={c.point.y})" in screen
+
+
+def test_undo_of_a_non_decimal_digit_is_a_usage_error():
+    _, out = drive(tv, ["--curve", "secp256k1"], "a b\n:undo ²\n")
+    assert printed_for(out, ":undo ²") == ["error: N must be a positive integer, not '²'"]

@@ -840,6 +840,9 @@ def test_index_bounds():
     for bad in (0, -2):
         with pytest.raises(ValueError, match=f"max_n must be a positive int, not {bad}"):
             eng.index("a b", bad)
+    with pytest.raises(ValueError, match=r"max_n must be at most 32 \(WindowIndex.MAX_N\), not 33"):
+        eng.index("a b", 33)  # once "table depth must be in [1, 32]", from inside
+    assert ect.WindowIndex.MAX_N == 32 and eng.index("a b", 32).max_n == 2
     for bad in (True, 2.0, "3"):
         with pytest.raises(TypeError, match=f"max_n must be an int, not {type(bad).__name__}"):
             eng.index("a b", bad)
@@ -969,3 +972,24 @@ def test_array_ids_in_frozen_vocabularies():
 def test_arrays_that_are_not_int_tokens_are_refused(bad, cls, match):
     with pytest.raises(cls, match=match):
         Traversal("secp256k1").compose(bad)
+
+
+def test_window_index_is_exact_where_contexts_collide():
+    """On a 47-point curve many different windows share a context: find and repeats check the tokens,
+    so they agree with a brute-force scan of the token tuples (they once reported the colliding windows)."""
+    eng = engine("toy-plot")
+    import this  # noqa: F401 - the Zen of Python, as the windows demo indexes it
+
+    text = "".join({**{chr(c): chr(c) for c in range(128)}, **this.d}.get(ch, ch) for ch in this.s)
+    toks = eng.tokens(text)
+    ix = eng.index(text, 4)
+    collided = 0
+    for m in range(1, 5):
+        where: dict[tuple, list[int]] = {}
+        for i in range(len(toks) - m + 1):
+            where.setdefault(tuple(toks[i:i + m]), []).append(i)
+        for phrase, positions in where.items():
+            assert ix.find(list(phrase)) == positions
+            collided += len(ix._table[(m, eng.compose(list(phrase)).point.to_bytes())]) > len(positions)
+        assert ix.repeats(m) == sorted(((p, pos) for p, pos in where.items() if len(pos) > 1), key=lambda g: g[1][0])
+    assert collided > 100  # the check above is not vacuous: most phrases share their context with others

@@ -9,8 +9,10 @@ Every demo is a module ``ectraverse.demos.<name>`` offering:
     :class:`argparse.ArgumentParser`;
 ``run(args, *, stdin, console) -> int``
     runs the demo: interactively when ``stdin`` is a terminal, otherwise as a
-    script read line by line, deterministically (seeded by ``--seed``);
-    returns the exit status.
+    script read line by line, deterministically (``algebra`` seeded by
+    ``--seed``); returns the exit status, or raises :class:`DemoError` when it
+    cannot start (an unknown curve, an unreadable file): the command line
+    prints that as one error line on stderr and exits 1.
 
 Run one as ``ectraverse demo NAME [options]``, ``python demos/NAME.py
 [options]`` or ``python -m ectraverse.demos.NAME [options]``; ``ectraverse
@@ -39,7 +41,12 @@ from types import ModuleType
 
 from ectraverse._args import ArgumentParser, non_negative_int, positive_int
 
-__all__ = ["DEMOS", "DESCRIPTIONS", "names", "load", "build_parser", "main", "positive_int", "non_negative_int"]
+__all__ = ["DEMOS", "DESCRIPTIONS", "DemoError", "names", "load", "build_parser", "main", "positive_int",
+           "non_negative_int"]
+
+
+class DemoError(ValueError):
+    """A demo cannot start: an unknown or unsuitable curve, a file it cannot read."""
 
 #: Demo name -> the module that implements it.
 DEMOS: dict[str, str] = {
@@ -119,7 +126,7 @@ def main(name: str, argv: list[str] | None = None) -> int:
         argv: the options, without the program name.
 
     Returns:
-        The demo's exit status.
+        The demo's exit status; 1, with ``error: ...`` on stderr, when it cannot start (:class:`DemoError`).
 
     Raises:
         TypeError, ValueError: as :func:`load`.
@@ -128,4 +135,8 @@ def main(name: str, argv: list[str] | None = None) -> int:
     from rich.console import Console  # rich only once a demo runs: listing the demos must not import it
 
     args = build_parser(name).parse_args(argv)
-    return load(name).run(args, stdin=sys.stdin, console=Console())
+    try:
+        return load(name).run(args, stdin=sys.stdin, console=Console())
+    except DemoError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1

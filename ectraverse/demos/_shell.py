@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import TextIO
 
 from rich.console import Console
-from rich.markup import escape
+from rich.text import Text
 
 __all__ = ["command_lines"]
 
@@ -30,8 +30,8 @@ def command_lines(stdin: TextIO, console: Console, prompt: str) -> Iterator[str]
                 line = stdin.readline()
                 if not line:
                     return
-                if not interactive and line.strip():
-                    console.print(f"[dim]>[/] {escape(line.strip())}")
+                if not interactive and line.strip():  # as Text: rich's highlighter is quadratic in a long word
+                    console.print(Text.assemble((">", "dim"), " ", line.strip()))
         except (EOFError, KeyboardInterrupt):
             console.print()
             return

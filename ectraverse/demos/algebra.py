@@ -183,12 +183,15 @@ _LAWS: list[tuple[str, str, list[str], str]] = [
 
 
 def run(args: argparse.Namespace, *, stdin: TextIO, console: Console) -> int:
-    """Check every law on ``args.trials`` random trials; 0 if all passed, 1 if any failed, 2 for a bad curve."""
+    """Check every law on ``args.trials`` random trials; 0 if all passed, 1 if any failed.
+
+    Raises:
+        DemoError: the curve is unknown.
+    """
     try:
         engine = Traversal(args.curve)
     except (EctraverseError, ValueError, TypeError) as exc:
-        console.print(Text(f"error: {exc}", style="bold red"))
-        return 2
+        raise demos.DemoError(str(exc)) from None
     pause = 0.0 if args.fast or not stdin.isatty() else _PAUSE
     tour = _Tour(engine, random.Random(args.seed))
     C = engine.curve

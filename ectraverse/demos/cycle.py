@@ -292,7 +292,7 @@ class _Cycle:
             return False
         if head in ("help", "?"):
             self.console.print(_HELP)
-        elif head[0] in "+-" and head[1:].isdigit():
+        elif head[0] in "+-" and head[1:].isdecimal():
             if len(rest) != 1:
                 raise ValueError(f"usage: {head} MONTH (one month), not {len(rest)} words")
             self.shift(int(head), _month(rest[0]))
@@ -305,7 +305,7 @@ class _Cycle:
                 raise ValueError("usage: cycle MONTH")
             self.cycle(_month(rest[0]))
         elif head == "power":
-            if len(rest) != 1 or not rest[0].lstrip("+-").isdigit():
+            if len(rest) != 1 or not rest[0].lstrip("+-").isdecimal():
                 raise ValueError("usage: power D (an integer)")
             d = int(rest[0])
             self.powers([d], title=f"w^{d} and k^{d}")
@@ -328,18 +328,19 @@ def run(args: argparse.Namespace, *, stdin: TextIO, console: Console) -> int:
     """Run the demo: the walk-through, then commands from stdin until quit or end of input.
 
     Returns:
-        0, or 2 if the curve is unknown or has 12 ∤ n - 1.
+        0.
+
+    Raises:
+        DemoError: the curve is unknown, or has 12 ∤ n - 1.
     """
     try:
         C = named_curve(args.curve)
     except (EctraverseError, TypeError) as exc:
-        console.print(f"[red]cycle:[/] {escape(str(exc))}")
-        return 2
+        raise demos.DemoError(str(exc)) from None
     if (C.n - 1) % ORDER:
-        console.print(
-            f"[red]cycle:[/] curve {C.name!r} has no element of order 12 in Z_n: n − 1 ≡ {(C.n - 1) % ORDER} (mod 12), "
-            f"and 12 must divide n − 1.  Try one of: {', '.join(_supported())}.")
-        return 2
+        raise demos.DemoError(
+            f"curve {C.name!r} has no element of order 12 in Z_n: n − 1 ≡ {(C.n - 1) % ORDER} (mod 12), "
+            f"and 12 must divide n − 1; try one of: {', '.join(_supported())}")
     demo = _Cycle(C, console)
     demo.intro()
     for line in command_lines(stdin, console, "cycle> "):

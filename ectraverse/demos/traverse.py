@@ -78,13 +78,16 @@ _PROMPT = "› "
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The demo's options: ``--curve``, ``--tokenizer``, ``--namespace``."""
+    """The demo's options: ``--curve``, ``--tokenizer``, ``--namespace``, and ``--seed`` (accepted like every
+    demo's; nothing here is random)."""
     parser.add_argument("--curve", default="toy-plot",
                         help="curve name (default toy-plot: a 43 x 43 plot of the whole group; "
                              "a real curve such as secp256k1 shows the state without a plot)")
     parser.add_argument("--tokenizer", default="words", choices=["words", "whitespace", "chars", "bytes"],
                         help="how typed text is split into tokens (default words)")
     parser.add_argument("--namespace", default="default", help="vocabulary namespace (default 'default')")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="accepted for a uniform demo interface; this demo is deterministic and uses no randomness")
 
 
 # ---- the model: a session over one engine (no drawing) ---------------------------------
@@ -519,7 +522,7 @@ class Repl:
 
     def _cmd_undo(self, args: list[str]) -> bool:
         (n,) = self._args(args, 0, 1, ":undo [N]") or ["1"]
-        if not n.isdigit() or int(n) < 1:
+        if not n.isdecimal() or int(n) < 1:  # isdecimal: what int() reads ("²" is a digit, not decimal)
             raise UsageError(f"N must be a positive integer, not {n!r}")
         for _ in range(int(n)):
             self._say(*self.session.undo())
@@ -713,12 +716,15 @@ def help_table() -> Group:
 
 
 def run(args: argparse.Namespace, *, stdin: TextIO, console: Console) -> int:
-    """Run the REPL: full-screen in a terminal, a deterministic script reader otherwise."""
+    """Run the REPL: full-screen in a terminal, a deterministic script reader otherwise.
+
+    Raises:
+        DemoError: an unknown curve or tokenizer, a bad namespace.
+    """
     try:
         engine = Traversal(args.curve, tokenizer=args.tokenizer, namespace=args.namespace)
     except (EctraverseError, ValueError, TypeError) as exc:
-        console.print(Text(f"error: {exc}", style="bold red"))
-        return 2
+        raise demos.DemoError(str(exc)) from None
     repl = Repl(Session(engine), console)
     if stdin.isatty():
         return _interactive(repl, stdin, console)

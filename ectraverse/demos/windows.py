@@ -4,9 +4,9 @@ The text is the Zen of Python, taken from the standard library (the source of
 the ``this`` module, decoded from rot13 without importing it), or any UTF-8
 file given with ``--file``.  The engine splits it into words and punctuation
 and indexes every window of length 1 .. ``--max-n`` by its context: equal
-contexts mean equal phrases (up to the collision bound), so repeated phrases
-fall out of a dictionary, and a lookup is one composition and one dictionary
-probe.
+contexts mean equal phrases (up to the collision bound: the index checks each
+match's tokens, which matters on a toy curve), so repeated phrases fall out of
+a dictionary, and a lookup is one composition and one dictionary probe.
 
 It also shows the O(1) window identity at work: from the prefix states
 ``P_i = C(u[:i])``, the context of any window is ``P_i^-1 * P_j = C(u[i:j])``,
@@ -50,7 +50,7 @@ from ectraverse import demos
 from ectraverse.demos import positive_int
 from ectraverse.context import Context
 from ectraverse.errors import EctraverseError
-from ectraverse.traverse import Traversal
+from ectraverse.traverse import Traversal, WindowIndex
 from ectraverse.demos._shell import command_lines
 
 __all__ = ["DESCRIPTION", "add_arguments", "run", "zen_text"]
@@ -172,8 +172,9 @@ class _Windows:
         else:  # candidates from the index, each confirmed by an O(1) window
             target = self.engine.compose(toks)
             candidates = self.index.find(toks[: self.max_n])
-            pos = [i for i in candidates if i + m <= L and self.prefixes.window(i, i + m) == target]
-            how = f"  (longer than --max-n {self.max_n}: index candidates confirmed by O(1) windows)"
+            pos = [i for i in candidates
+                   if i + m <= L and self.prefixes.window(i, i + m) == target and self.tokens[i:i + m] == toks]
+            how = f"  (longer than --max-n {self.max_n}: index candidates confirmed by O(1) windows and their tokens)"
         if not pos:
             self.console.print(f"\"{label}\": not found{how}")
             return
@@ -232,16 +233,24 @@ class _Windows:
         if head == ":help":
             self.console.print(_HELP)
         elif head == ":repeats":
-            if len(rest) != 1 or not rest[0].isdigit():
+            if len(rest) != 1 or not rest[0].isdecimal():
                 raise ValueError("usage: :repeats M (a positive integer)")
             self.repeats(int(rest[0]))
         elif head == ":window":
-            if len(rest) != 2 or not all(r.isdigit() for r in rest):
+            if len(rest) != 2 or not all(r.isdecimal() for r in rest):
                 raise ValueError("usage: :window I J (token positions, 0 <= I < J)")
             self.window(int(rest[0]), int(rest[1]))
         else:
             raise ValueError(f"unknown command {words[0]!r}; type :help (a line without ':' is a phrase)")
         return True
+
+
+def _max_n(value: str) -> int:
+    """argparse type of --max-n: a positive int of at most WindowIndex.MAX_N."""
+    n = positive_int(value)
+    if n > WindowIndex.MAX_N:
+        raise argparse.ArgumentTypeError(f"must be at most {WindowIndex.MAX_N}, not {value!r}")
+    return n
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -251,8 +260,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """
     parser.add_argument("--file", metavar="PATH",
                         help="a UTF-8 text to index (default: the Zen of Python, from the standard library)")
-    parser.add_argument("--max-n", type=positive_int, default=6, metavar="N",
-                        help="index windows of 1 .. N tokens (default 6)")
+    parser.add_argument("--max-n", type=_max_n, default=6, metavar="N",
+                        help=f"index windows of 1 .. N tokens, N at most {WindowIndex.MAX_N} (default 6)")
     parser.add_argument("--top", type=positive_int, default=5, metavar="K",
                         help="repeated phrases shown per length, and excerpts per lookup (default 5)")
     parser.add_argument("--curve", default="secp256k1", help="the engine's curve (default secp256k1)")
@@ -264,7 +273,10 @@ def run(args: argparse.Namespace, *, stdin: TextIO, console: Console) -> int:
     """Run the demo: index the text, show repeats and the window identity, then answer lookups.
 
     Returns:
-        0, or 2 if the text cannot be read, holds no tokens, or the curve is unknown.
+        0.
+
+    Raises:
+        DemoError: the text cannot be read or holds no tokens, or the curve is unknown.
     """
     try:
         if args.file:
@@ -273,13 +285,15 @@ def run(args: argparse.Namespace, *, stdin: TextIO, console: Console) -> int:
         else:
             text, source = zen_text(), "the Zen of Python (the standard library's this.py, rot13-decoded)"
         engine = Traversal(args.curve)
-    except (OSError, UnicodeDecodeError, EctraverseError) as exc:
-        console.print(f"[red]windows:[/] {escape(str(exc))}")
-        return 2
+    except UnicodeDecodeError as exc:
+        raise demos.DemoError(f"{args.file!r} is not UTF-8 (byte {exc.start}: {exc.reason})") from None
+    except OSError as exc:
+        raise demos.DemoError(f"cannot read {args.file!r}: {exc.strerror or exc}") from None
+    except EctraverseError as exc:
+        raise demos.DemoError(str(exc)) from None
     tokens = engine.tokens(text)
     if not tokens:
-        console.print(f"[red]windows:[/] {escape(source)} holds no tokens")
-        return 2
+        raise demos.DemoError(f"{source} holds no tokens")
     demo = _Windows(engine, tokens, args.max_n, args.top, source, console)
     demo.intro()
     for line in command_lines(stdin, console, "windows> "):
