@@ -1348,11 +1348,12 @@ class WindowIndex:
         max_n = _index("max_n", max_n)
         if max_n < 1:
             raise ValueError(f"max_n must be a positive int, not {max_n}")
-        if max_n > self.MAX_N:
-            raise ValueError(f"max_n must be at most {self.MAX_N} (WindowIndex.MAX_N), not {max_n}")
         self._engine = engine
         self._ids = ids.tolist() if isinstance(ids, np.ndarray) else list(ids)
-        self.max_n = min(max_n, len(self._ids))
+        self.max_n = min(max_n, len(self._ids))  # windows no longer than the stream
+        if self.max_n > self.MAX_N:
+            raise ValueError(f"max_n must be at most {self.MAX_N} (WindowIndex.MAX_N) for a stream of "
+                             f"{len(self._ids)} tokens, not {max_n}")
         self._table: dict[tuple[int, bytes], list[int]] = {}
         levels = engine._window_levels(self._ids, self.max_n)
         for m in range(1, self.max_n + 1):

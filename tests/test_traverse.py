@@ -840,9 +840,10 @@ def test_index_bounds():
     for bad in (0, -2):
         with pytest.raises(ValueError, match=f"max_n must be a positive int, not {bad}"):
             eng.index("a b", bad)
-    with pytest.raises(ValueError, match=r"max_n must be at most 32 \(WindowIndex.MAX_N\), not 33"):
-        eng.index("a b", 33)  # once "table depth must be in [1, 32]", from inside
-    assert ect.WindowIndex.MAX_N == 32 and eng.index("a b", 32).max_n == 2
+    with pytest.raises(ValueError, match=r"max_n must be at most 32 \(WindowIndex.MAX_N\) for a stream of 40 "
+                                         r"tokens, not 33"):
+        eng.index("a b " * 20, 33)  # once "table depth must be in [1, 32]", from inside
+    assert ect.WindowIndex.MAX_N == 32 and eng.index("a b", 33).max_n == 2  # clipped to the stream first
     for bad in (True, 2.0, "3"):
         with pytest.raises(TypeError, match=f"max_n must be an int, not {type(bad).__name__}"):
             eng.index("a b", bad)
