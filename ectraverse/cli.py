@@ -932,6 +932,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     Usage errors raise ``SystemExit(2)``, as :mod:`argparse` does.
     """
+    if sys.stdout is None:  # started with stdout closed ('>&-'): nowhere to write a result
+        if sys.stderr is not None:
+            print("ectraverse: error: standard output is closed", file=sys.stderr)
+        return 1
     parser = build_parser()
     argv = sys.argv[1:] if argv is None else list(argv)
     _check_before_command(parser, argv)

@@ -10,6 +10,7 @@ import importlib.util
 import itertools
 import json
 import math
+import os
 import statistics
 
 import pytest
@@ -175,6 +176,47 @@ def test_json_path_is_checked_before_anything_is_timed(tmp_path, monkeypatch, ca
     assert rc == 2
     err = capsys.readouterr().err
     assert err == f"ectraverse bench: error: --json must be a file path, not the directory {str(tmp_path)!r}\n"
+
+
+def test_json_path_that_cannot_be_opened_is_refused_and_a_new_one_is_not_left_behind(tmp_path, monkeypatch,
+                                                                                        capsys):
+    """The check opens the file (os.access says yes to root where the file system says no)."""
+    def never(*args, **kwargs):
+        raise AssertionError("the benchmark ran before --json was checked")
+
+    monkeypatch.setattr(runner, "_run_tasks", never)
+    dangling = tmp_path / "dangling.json"
+    dangling.symlink_to(tmp_path / "missing" / "target.json")
+    rc = bench.main([*FAST, "--op", "add", "--json", str(dangling)])
+    assert rc == 2
+    err = " ".join(capsys.readouterr().err.split())  # rich wraps stderr at its width
+    assert err == (f"ectraverse bench: error: --json must be a writable path, not {str(dangling)!r} "
+                   "(No such file or directory)")
+    monkeypatch.undo()
+    fresh = tmp_path / "fresh.json"
+    from ectraverse.bench import args as bench_args
+
+    bench_args._check_writable(fresh)
+    assert not fresh.exists()  # probed, then removed: only a finished run writes it
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_json_that_fails_at_the_end_is_one_error_line(capsys):
+    rc = bench.main([*FAST, "--op", "add", "--impl", "ectraverse", "--curve", "secp256k1", "--json", "/dev/full"])
+    assert rc == 1
+    err = " ".join(capsys.readouterr().err.split())
+    assert err.endswith("ectraverse bench: error: cannot write the results to --json '/dev/full': "
+                        "No space left on device")
+
+
+@pytest.mark.parametrize("option", ["--msm-size", "--batch-size", "--vocab-tokens", "--compose-tokens",
+                                    "--dask-tokens", "--dask-block-bytes", "--prefix-tokens"])
+def test_sizes_have_a_ceiling(option, capsys):
+    """10**400 once reached float division deep in the dask op's inputs (OverflowError, a traceback)."""
+    with pytest.raises(SystemExit) as exc:
+        bench.main([*FAST, option, str(10**400)])
+    assert exc.value.code == 2
+    assert f"argument {option}: must be at most 1,000,000,000, not a number of 401 digits" in capsys.readouterr().err
 
 
 def test_nothing_to_measure(capsys):

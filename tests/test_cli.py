@@ -603,3 +603,11 @@ def test_repeats_table_shows_tokens_and_paths_as_they_are(cli, workdir):
     out = ok(cli("repeats", "-m", "2", "--tokenizer", "whitespace", "markup.txt", "[red]copy.txt"))
     assert "[/x] hello" in out and "[bold]secret[/bold] x" in out
     assert "[red]copy.txt: 0" in out and "markup.txt: 0" in out
+
+
+def test_a_closed_stdout_is_one_error_line(workdir):
+    """Started with stdout closed ('>&-'), sys.stdout is None: one line on stderr, not an AttributeError."""
+    r = subprocess.run([sys.executable, "-m", "ectraverse.cli", "curves"], stdout=None, stderr=subprocess.PIPE,
+                       text=True, env=ENV, cwd=workdir, timeout=120, stdin=subprocess.DEVNULL,
+                       preexec_fn=lambda: os.close(1))
+    assert r.returncode == 1 and r.stderr == "ectraverse: error: standard output is closed\n", r.stderr

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import math
-import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -53,6 +52,18 @@ def _choice(kind: str, table: Callable[[], dict[str, str]], shown: Sequence[str]
                 f"unknown {kind} {value!r}; choose from: {', '.join(shown)}") from None
     parse.__name__ = kind  # argparse names the type in some messages
     return parse
+
+
+SIZE_MAX = 10**9
+"""The most a size option (tokens, points, elements) may ask for: far past what the machine holds."""
+
+
+def _size(value: str) -> int:
+    """argparse type of a size option: a positive int of at most :data:`SIZE_MAX`."""
+    n = positive_int(value)
+    if n > SIZE_MAX:
+        raise argparse.ArgumentTypeError(f"must be at most {SIZE_MAX:,}, not a number of {len(str(n))} digits")
+    return n
 
 
 def _repeats(value: str) -> int:
@@ -119,29 +130,29 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument("--repeats", type=_repeats, metavar="N",
                         help=f"timed repeats per cell, the median is reported (default {REPEATS[0]}, "
                              f"{REPEATS[1]} with --quick)")
-    parser.add_argument("--msm-size", action="append", type=positive_int, metavar="N",
+    parser.add_argument("--msm-size", action="append", type=_size, metavar="N",
                         help="MSM size (repeatable; default 16 64 256 1024 4096 65536, 16 256 with --quick)")
-    parser.add_argument("--batch-size", type=positive_int, metavar="N",
+    parser.add_argument("--batch-size", type=_size, metavar="N",
                         help="elements per batch call (default 100000 for batch_add, 10000 for "
                              "batch_mul_g and hash_to_curve_batch; 10000, 1000 and 1000 with --quick)")
-    parser.add_argument("--vocab-tokens", type=positive_int, metavar="N",
+    parser.add_argument("--vocab-tokens", type=_size, metavar="N",
                         help="tokens of standard-library source the vocab operation builds from, whole "
                              "files by name until at least N (default 1000000, 100000 with --quick); "
-                             "a build of the default size is timed once unless --repeats is given")
-    parser.add_argument("--compose-tokens", type=positive_int, metavar="N",
+                             "the build is timed once (3 times with --quick) unless --repeats is given")
+    parser.add_argument("--compose-tokens", type=_size, metavar="N",
                         help="tokens of the text of compose and compose_chunks: the vocab corpus's files "
                              "joined by newlines, whole files until at least N (default 1000000, 100000 "
                              "with --quick); these two are timed 5 times (3 with --quick) unless --repeats "
                              "is given")
-    parser.add_argument("--dask-tokens", type=positive_int, metavar="N",
+    parser.add_argument("--dask-tokens", type=_size, metavar="N",
                         help="tokens of the dask op's bag: copies of that text, as many as make about N "
                              "(default 4000000, 200000 with --quick); needs the dask extra "
                              "(pip install \"ectraverse[dask]\")")
-    parser.add_argument("--dask-block-bytes", type=positive_int, metavar="N",
+    parser.add_argument("--dask-block-bytes", type=_size, metavar="N",
                         help="the dask op reads its files in text blocks of about N bytes, cut after "
                              f"newlines (default {DASK_BLOCK_BYTES}, as 'ectraverse compose --scheduler' "
                              "reads them: a block a file at the default size)")
-    parser.add_argument("--prefix-tokens", type=positive_int, metavar="N",
+    parser.add_argument("--prefix-tokens", type=_size, metavar="N",
                         help="the first N tokens of that text make the prefix states of window and "
                              "windows, push's tokens (the first 64) and compose's push run (at most the "
                              "text's tokens) "
@@ -179,9 +190,14 @@ def _check_writable(path: Path) -> None:
         raise ValueError(f"--json must be a file path, not the directory {str(path)!r}")
     if not path.parent.is_dir():
         raise ValueError(f"--json: directory {str(path.parent)!r} does not exist")
-    target = path if path.exists() else path.parent
-    if not os.access(target, os.W_OK):
-        raise ValueError(f"--json must be a writable path, not {str(path)!r} ({str(target)!r} is read-only)")
+    existed = path.exists()
+    try:  # opened for real: os.access answers yes to root where the file system says no
+        with open(path, "a", encoding="utf-8"):
+            pass
+    except OSError as exc:
+        raise ValueError(f"--json must be a writable path, not {str(path)!r} ({exc.strerror or exc})") from None
+    if not existed:
+        path.unlink(missing_ok=True)
 
 
 @dataclasses.dataclass

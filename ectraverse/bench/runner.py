@@ -135,7 +135,7 @@ def _result_row(t: _Task, case: Case, m: Measurement, inputs: OpInputs,
 
 
 def _error_row(t: _Task, label: str, exc: Exception, err: Console) -> dict[str, Any]:
-    msg = f"{type(exc).__name__}: {exc}"
+    msg = f"{type(exc).__name__}: {exc or ('out of memory' if isinstance(exc, MemoryError) else 'no message')}"
     err.print(f"[red]error[/red] {t.impl} {t.curve} {escape(label)}: {escape(msg)}", highlight=False)
     return {"impl": t.impl, "curve": t.curve, "op": t.op, "size": t.size, "error": msg}
 
@@ -234,8 +234,9 @@ def run(args: argparse.Namespace, *, argv: Sequence[str] | None = None) -> int:
     """Run the benchmark described by parsed ``args`` (see :func:`ectraverse.bench.run`).
 
     Returns:
-        0 on success; 1 if a cell failed, a result was wrong, or nothing could
-        be measured; 2 for an option refused after parsing.
+        0 on success; 1 if a cell failed, a result was wrong, nothing could
+        be measured, or the ``--json`` file could not be written; 2 for an
+        option refused after parsing.
     """
     out, err = report.console(), report.console(stderr=True)
     try:
@@ -246,8 +247,8 @@ def run(args: argparse.Namespace, *, argv: Sequence[str] | None = None) -> int:
     adapters, unavailable = _load(s, err)
     tasks, skipped = _plan(s, adapters)
     if not tasks:
-        err.print("ectraverse bench: nothing to measure: no installed implementation offers the "
-                  "selected curves and operations")
+        err.print("ectraverse bench: error: nothing to measure: no installed implementation offers the "
+                  "selected curves and operations at the selected sizes")
         return 1
     factory = InputFactory(curve_params(), s.seed, s.prefix_tokens, s.dask_block_bytes)
     results = _run_tasks(s, tasks, adapters, factory, err)
@@ -255,8 +256,13 @@ def run(args: argparse.Namespace, *, argv: Sequence[str] | None = None) -> int:
     meta = report.meta(s, adapters, unavailable, skipped, argv)
     report.render(out, meta, results, goal_rows, s)
     if s.json_path is not None:
-        s.json_path.write_text(json.dumps({"meta": meta, "results": results, "goals": goal_rows}, indent=1) + "\n",
-                               encoding="utf-8")
+        try:  # checked before timing, but a device can still be full
+            s.json_path.write_text(json.dumps({"meta": meta, "results": results, "goals": goal_rows}, indent=1)
+                                   + "\n", encoding="utf-8")
+        except OSError as exc:
+            err.print(f"ectraverse bench: error: cannot write the results to --json {str(s.json_path)!r}: "
+                      f"{escape(exc.strerror or str(exc))}", highlight=False)
+            return 1
         out.print(f"\nresults written to {s.json_path}", highlight=False)
     failed = [r for r in results if "error" in r]
     if failed:
