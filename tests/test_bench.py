@@ -488,6 +488,21 @@ def test_vocab_corpus_that_cannot_be_read_is_a_cell_error(tmp_path, monkeypatch,
     assert "no *.py files" in capsys.readouterr().err
 
 
+def test_a_corpus_smaller_than_asked_is_said_once(tmp_path, monkeypatch, capsys):
+    """The row label gives the size asked for; when the corpus holds fewer tokens, a line says so."""
+    small = tmp_path / "stdlib"
+    small.mkdir()
+    (small / "a.py").write_text("x = 1\ny = x + 2\n" * 20, encoding="utf-8")
+    monkeypatch.setattr(bench_inputs.sysconfig, "get_paths", lambda: {"stdlib": str(small)})
+    rc, data = run_json(tmp_path, "--impl", "ectraverse", "--curve", "secp256k1", "--curve", "P-256", "--op", "vocab",
+                        "--vocab-tokens", "5000")
+    assert rc == 0
+    (built,) = {r["tokens"] for r in data["results"]}
+    assert built == 160  # 8 tokens a pair of lines
+    err = " ".join(capsys.readouterr().err.split())
+    assert err.count(f"vocab: the corpus holds {built} tokens, fewer than the 5,000 asked for: timed on those") == 1
+
+
 def plan(*argv):
     s = args.Settings.from_args(bench.build_parser().parse_args(list(argv)))
     tasks, skipped = runner._plan(s, {"ectraverse": adapters.EctraverseAdapter(),
