@@ -636,6 +636,10 @@ def _check_fits(s: Suite, prm: CurveParams) -> None:
     p = prm.p
     eq = _standard()[1].get(s.id)
     registered = _registry().get(s.id)
+    if registered is not None and s is not registered:  # (a custom curve's own suite may share a named one's id)
+        of = named_params(registered.curve)
+        if (of.p, of.a, of.b) != (p, prm.a, prm.b):
+            registered = None
     if registered is not None and s is not registered and replace(s, curve=registered.curve) != registered:
         problem = "it has the id of a registered suite but not its parameters"
     elif eq is not None:

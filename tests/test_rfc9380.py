@@ -497,6 +497,20 @@ def test_default_suite_for_custom_curves():
     assert rfc9380.default_suite(p256_twin).id == "P256_XMD:SHA-256_SSWU_RO_"
 
 
+def test_a_custom_curve_named_like_a_named_one_hashes_with_its_own_suite():
+    """Its default SvdW suite takes the named curve's suite id; the id is checked against the suite registered
+    under it only on that suite's curve equation."""
+    h4 = ect.curve("toy-h4")
+    twin = ect.Curve("toy61", p=h4.p, a=h4.a, b=h4.b, gx=h4.generator.x, gy=h4.generator.y, n=h4.n, h=h4.h)
+    s = rfc9380.default_suite(twin.params)
+    assert s.id == rfc9380.suite("toy61_XMD:SHA-256_SVDW_RO_").id and s != rfc9380.suite(s.id)
+    points = twin.hash_to_curve_batch([b"a", b"b", b"c"], DST)
+    assert all(twin.decode(P.to_bytes()) == P for P in points)
+    assert [P.to_bytes() for P in points] == [P.to_bytes() for P in h4.hash_to_curve_batch([b"a", b"b", b"c"], DST)]
+    with pytest.raises(CurveMismatchError, match="it has the id of a registered suite but not its parameters"):
+        ect.curve("toy61").hash_to_curve(b"a", DST, suite=s)  # on toy61 itself the id means toy61's suite
+
+
 def test_suites_listing():
     ids = rfc9380.suites()
     assert ids[:10] == STANDARD_IDS
