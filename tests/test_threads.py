@@ -215,6 +215,31 @@ def test_a_fresh_curve_builds_its_lazy_state_once_from_8_threads(fast_switching)
     assert len(C._maps) == 1
 
 
+def test_a_curve_keeps_one_map_per_suite_from_8_threads(fast_switching):
+    """Maps are kept per suite (not per id): three suites, two of them equal but for their id, hashed at
+    once from 8 threads on a fresh curve, give one map each and the serial points."""
+    import dataclasses
+
+    from ectraverse import rfc9380
+
+    P256 = ect.curve("P-256")
+    C = ect.Curve("fresh-suites", p=P256.p, a=P256.a, b=P256.b, gx=P256.generator.x, gy=P256.generator.y, n=P256.n)
+    ro, nu = rfc9380.default_suite(C.params), rfc9380.default_suite(C.params, random_oracle=False)
+    mine = dataclasses.replace(ro, id="my-P256-suite", curve=C.name)
+    dst = b"ectraverse-test-threads"
+
+    def work(j: int):
+        msg = b"m%d" % j
+        return (C.hash_to_curve(msg, dst, suite=mine).to_bytes(), C.encode_to_curve(msg, dst).to_bytes(),
+                C.hash_to_curve(msg, dst).to_bytes())
+
+    got = run_threads(work, 48)
+    for j, (a, b, c) in enumerate(got):
+        want = P256.hash_to_curve(b"m%d" % j, dst).to_bytes()
+        assert a == c == want and b == P256.encode_to_curve(b"m%d" % j, dst).to_bytes()
+    assert set(C._maps) == {ro, nu, mine} and len(C._maps) == 3
+
+
 def test_named_curves_are_built_once_from_8_threads(monkeypatch, fast_switching):
     monkeypatch.setattr(point_module, "_NAMED", {})
     got = run_threads(lambda j: ect.curve(["P-384", "secp384r1"][j % 2]), 32)
