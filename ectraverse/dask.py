@@ -363,13 +363,14 @@ def text_blocks(paths, *, blocksize: int | None = 64 << 20):
         blocksize: about how many bytes a block holds, a positive int, or None.
 
     Raises:
-        TypeError: blocksize is not an int or None.
-        ValueError: blocksize below 1.
-        TypeError: paths is one path (a str, bytes or path-like): give a list.
-        FileNotFoundError: a path does not exist; ValueError: a path is not a regular file (a
-            directory, a pipe, a device: its blocks cannot be read by position). Both are checked
-            now; a block's task raises :class:`TextBlockError` if its file changed since (size or
-            modification time), can no longer be read, or is not UTF-8.
+        TypeError: blocksize is not an int or None; paths is one path (a str, bytes or path-like):
+            give a list.
+        ValueError: blocksize below 1; a path is not a regular file (a directory, a pipe, a
+            device: its blocks cannot be read by position).
+        FileNotFoundError: a path does not exist.
+
+    Paths are checked now; a block's task raises :class:`TextBlockError` if its file changed since
+    (size or modification time), can no longer be read, or is not UTF-8.
 
     A file whose size reads as 0 is read whole, to its end, by one task: so are files of ``/proc``
     and ``/sys``, whose size the kernel does not report.
@@ -663,15 +664,15 @@ def compose(engine: Traversal, bag, *, split_every: int = 8, method: str = "auto
         split_every: how many parts a merge task takes, at least 2.
         method: ``"auto"``, ``"coefficients"`` or ``"points"``.
         msm_tasks: into how many tasks the final multi-scalar multiplication is cut (coefficients;
-            1 to :data:`MSM_TASKS_MAX`; fewer do work when it is short); None: as many as the threads of the current
-            distributed client's workers (this machine's cores without one), at least 1 and at most
-            :data:`MSM_TASKS`.
+            1 to :data:`MSM_TASKS_MAX`; fewer do work when it is short); None: as many as the
+            threads of the current distributed client's workers (this machine's cores without
+            one), at least 1 and at most :data:`MSM_TASKS`.
 
     Raises:
         TypeError: engine is not a Traversal, bag not a Bag, split_every not an int; an engine whose
             custom tokenizer has no name.
-        ValueError: split_every < 2; msm_tasks outside [1, MSM_TASKS_MAX]; an unknown method; ``"coefficients"`` with a keyed
-            engine.
+        ValueError: split_every < 2; msm_tasks outside [1, MSM_TASKS_MAX]; an unknown method;
+            ``"coefficients"`` with a keyed engine.
 
     Example:
         >>> import dask.bag as db
