@@ -192,6 +192,10 @@ def test_json_path_that_cannot_be_opened_is_refused_and_a_new_one_is_not_left_be
     err = " ".join(capsys.readouterr().err.split())  # rich wraps stderr at its width
     assert err == (f"ectraverse bench: error: --json must be a writable path, not {str(dangling)!r} "
                    "(No such file or directory)")
+    fifo = tmp_path / "fifo.json"  # no reader: opening it to write must not block the check
+    os.mkfifo(fifo)
+    assert bench.main([*FAST, "--op", "add", "--json", str(fifo)]) == 2
+    assert "(No such device or address)" in " ".join(capsys.readouterr().err.split())
     monkeypatch.undo()
     fresh = tmp_path / "fresh.json"
     from ectraverse.bench import args as bench_args

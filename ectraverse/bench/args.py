@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import math
+import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -191,9 +192,8 @@ def _check_writable(path: Path) -> None:
     if not path.parent.is_dir():
         raise ValueError(f"--json: directory {str(path.parent)!r} does not exist")
     existed = path.exists()
-    try:  # opened for real: os.access answers yes to root where the file system says no
-        with open(path, "a", encoding="utf-8"):
-            pass
+    try:  # opened for real (os.access answers yes to root where the file system says no); a FIFO must not block
+        os.close(os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK, 0o666))
     except OSError as exc:
         raise ValueError(f"--json must be a writable path, not {str(path)!r} ({exc.strerror or exc})") from None
     if not existed:
