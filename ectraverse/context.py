@@ -313,14 +313,13 @@ class Context:
             return NotImplemented
         base = self if m >= 0 else self.inverse()
         m = abs(m)
-        result = self._group.identity
-        while m:  # square-and-multiply in the group (associativity)
-            if m & 1:
-                result = result * base
-            m >>= 1
-            if m:
-                base = base * base
-        return result
+        # (L, S)^m = (mL, (1 + r + ... + r^(m-1)) S) with r = k^L: a geometric sum mod the prime n, so
+        # one scalar multiplication whatever m (square-and-multiply in the group cost O(log m) of them,
+        # each with a power k^length whose exponent doubled every step)
+        g, n = self._group, self._group.curve.n
+        r = g._power(base._length)
+        s = m % n if r == 1 else (pow(r, m, n) - 1) * pow(r - 1, -1, n) % n
+        return Context._make(g, base._length * m, s * base._point)
 
     def __eq__(self, other):
         if not isinstance(other, Context):

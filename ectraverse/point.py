@@ -589,6 +589,11 @@ def limbs_to_scalars(limbs: np.ndarray) -> np.ndarray:
     if limbs.ndim != 2:
         raise ValueError(f"limbs must be a two-dimensional array, one row of 64-bit limbs per scalar, "
                          f"not {limbs.ndim}-dimensional")
+    if limbs.dtype.kind == "O" or limbs.size == 0:  # Python ints (checked one by one), or nothing at all
+        values = [_as_int("limbs", v) for v in limbs.ravel().tolist()]
+        if any(not 0 <= v < 1 << 64 for v in values):
+            raise ValueError("limbs must be in [0, 2^64)")
+        limbs = np.array(values, dtype=np.uint64).reshape(limbs.shape)
     if limbs.dtype.kind not in "iu" or limbs.dtype.itemsize > 8:
         raise TypeError(f"limbs must be an array of 64-bit unsigned ints, not {limbs.dtype}")
     if limbs.dtype.kind == "i" and limbs.size and limbs.min() < 0:
@@ -614,7 +619,7 @@ def scalars_to_limbs(curve: Curve, scalars) -> np.ndarray:
         True
     """
     scalars = _scalar_list(scalars)
-    if isinstance(scalars, np.ndarray) and scalars.dtype.kind in "iu":
+    if isinstance(scalars, np.ndarray) and (scalars.dtype.kind in "iu" or scalars.size == 0):
         vals = scalars.astype(object)
     elif isinstance(scalars, np.ndarray) and scalars.dtype.kind != "O":
         raise TypeError(f"scalars must be ints, not {scalars.dtype}")

@@ -42,9 +42,11 @@ import hashlib
 import json
 import operator
 from collections.abc import Sequence
-from dataclasses import dataclass, field, fields, replace
-from functools import cache
+from dataclasses import dataclass, fields, replace
+from functools import cache, lru_cache
 from importlib import resources
+
+from numpy import bool_ as np_bool
 
 from ectraverse.curves import CurveParams, curve_names, named_params
 from ectraverse.errors import CurveMismatchError, UnknownSuiteError
@@ -380,10 +382,13 @@ class Suite:
     map_b: int
     iso: tuple | None
     h_eff: int
-    _hash: int = field(init=False, repr=False, compare=False)
 
     def __hash__(self) -> int:  # computed once: a curve looks its compiled maps up by suite on every hash
-        return self._hash
+        h = self.__dict__.get("_hash")
+        if h is None:  # (a suite unpickled from an earlier version has none yet)
+            h = hash(tuple(getattr(self, f.name) for f in fields(self)))
+            object.__setattr__(self, "_hash", h)
+        return h
 
     def __reduce__(self):  # through __init__: the cached hash is this process's (str hashes are salted)
         return (Suite, tuple(getattr(self, f.name) for f in fields(self) if f.init))
@@ -392,8 +397,10 @@ class Suite:
         for name in ("id", "curve", "hash_name", "map"):
             if not isinstance(getattr(self, name), str):
                 raise TypeError(f"{name} must be a str, not {type(getattr(self, name)).__name__}")
+        if isinstance(self.random_oracle, np_bool):
+            object.__setattr__(self, "random_oracle", bool(self.random_oracle))
         if not isinstance(self.random_oracle, bool):
-            raise TypeError(f"random_oracle must be a bool, not {type(self.random_oracle).__name__}")
+            raise TypeError(f"random_oracle must be a bool, not {type(self.random_oracle).__qualname__}")
         for name in ("L", "k", "Z", "map_a", "map_b", "h_eff"):
             object.__setattr__(self, name, _as_int(name, getattr(self, name)))
         if self.iso is not None:
@@ -407,7 +414,6 @@ class Suite:
             raise ValueError(f"hash_name must be one of 'sha256', 'sha384', 'sha512', not {self.hash_name!r}.")
         if self.L < 1 or self.h_eff < 1:
             raise ValueError(f"L and h_eff must be at least 1, not {self.L} and {self.h_eff}.")
-        object.__setattr__(self, "_hash", hash(tuple(getattr(self, f.name) for f in fields(self) if f.compare)))
 
     @property
     def count(self) -> int:
@@ -629,10 +635,15 @@ def default_suite(params: CurveParams, *, random_oracle: bool = True) -> Suite:
 
 
 def _check_fits(s: Suite, prm: CurveParams) -> None:
-    """CurveMismatchError unless the suite ``s`` is one for the curve ``prm``."""
+    """CurveMismatchError unless the suite ``s`` is one for the curve ``prm`` (checked once per pair)."""
     if not isinstance(s, Suite):
         raise TypeError(f"suite must be a Suite, not {type(s).__name__}")
-    prm = _check_params(prm)
+    _fits(s, _check_params(prm))
+
+
+@lru_cache(maxsize=256)
+def _fits(s: Suite, prm: CurveParams) -> None:
+    """:func:`_check_fits` of a checked pair (a refusal raises, so only fitting pairs are kept)."""
     p = prm.p
     eq = _standard()[1].get(s.id)
     registered = _registry().get(s.id)
@@ -646,9 +657,9 @@ def _check_fits(s: Suite, prm: CurveParams) -> None:
         if eq == (p, prm.a, prm.b):
             return
         problem = "it is for another curve equation"
-    elif s.h_eff % prm.h:
-        problem = (f"its h_eff = {s.h_eff} is not a multiple of the cofactor h = {prm.h}, so its points "
-                   "could fall outside the subgroup")
+    elif s.h_eff % prm.h and s.h_eff not in _standard_h_eff(p, prm.a, prm.b):
+        problem = (f"its h_eff = {s.h_eff} is not a multiple of the cofactor h = {prm.h} (nor the RFC's "
+                   "h_eff for this curve), so its points could fall outside the subgroup")
     elif not 0 <= s.Z < p:
         problem = f"its Z = {s.Z} is not reduced modulo p"
     elif s.map == "SVDW":
@@ -696,6 +707,14 @@ def _trimmed(f: list[int]) -> list[int]:
     return f
 
 
+@cache
+def _standard_h_eff(p: int, a: int, b: int) -> frozenset[int]:
+    """The h_eff of the RFC's suites for the curve y^2 = x^3 + a x + b over GF(p) (BLS12-381's clears the
+    cofactor without being a multiple of it)."""
+    standard, eqs = _standard()
+    return frozenset(s.h_eff for sid, s in standard.items() if eqs[sid] == (p, a, b))
+
+
 def _iso_problem(s: Suite, prm: CurveParams) -> str | None:
     """Why a custom suite's isogeny does not send the points of ``E'`` (map_a, map_b) onto ``E``, or ``None``.
 
@@ -705,9 +724,11 @@ def _iso_problem(s: Suite, prm: CurveParams) -> str | None:
     coefficient, exactly.  (Where a denominator vanishes the map gives the identity.)
     """
     p = prm.p
-    xn, xd, yn, yd = ([c % p for c in poly] for poly in s.iso)
-    if not any(xd) or not any(yd):
+    xn, xd, yn, yd = (_trimmed([c % p for c in poly]) for poly in s.iso)
+    if not xd or not yd:
         return "its isogeny has a zero denominator"
+    if len(xn) != len(xd) + 1 or not yn:  # an isogeny of degree d: x_num of degree d, x_den of d - 1
+        return "its isogeny's x_num must have degree one more than x_den, and y_num must not be zero"
 
     def mul(*fs: list[int]) -> list[int]:
         out = [1]

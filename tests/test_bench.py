@@ -202,6 +202,10 @@ def test_json_path_that_cannot_be_opened_is_refused_and_a_new_one_is_not_left_be
 
     bench_args._check_writable(fresh)
     assert not fresh.exists()  # probed, then removed: only a finished run writes it
+    link = tmp_path / "latest.json"  # a link to a results file not written yet: the link stays, the probe goes
+    link.symlink_to(tmp_path / "run-42.json")
+    bench_args._check_writable(link)
+    assert link.is_symlink() and not (tmp_path / "run-42.json").exists()
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")

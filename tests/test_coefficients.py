@@ -375,14 +375,17 @@ def test_limb_helpers_refuse_what_would_wrap_or_truncate():
     for bad, cls, match in (
         (np.array([[-1]]), ValueError, "limbs must be non-negative, not -1"),
         (np.array([[1.9]]), TypeError, "limbs must be an array of 64-bit unsigned ints, not float64"),
-        (np.array([[2**70]], dtype=object), TypeError, "not object"),
+        (np.array([[2**70]], dtype=object), ValueError, r"limbs must be in \[0, 2\^64\)"),
+        (np.array([[1.5]], dtype=object), TypeError, "limbs must be an int, not float"),
         (np.array([1, 2], dtype=np.uint64), ValueError, "limbs must be a two-dimensional array.* not 1-dimensional"),
     ):
         with pytest.raises(cls, match=match):
             limbs_to_scalars(bad)
     assert limbs_to_scalars(scalars_to_limbs(C, np.array([-1, 5], dtype=np.int64))).tolist() == [n - 1, 5]
     assert limbs_to_scalars(scalars_to_limbs(C, np.array([n + 1, 2], dtype=object))).tolist() == [1, 2]
-    assert scalars_to_limbs(C, []).shape == (0, 4)
+    assert scalars_to_limbs(C, []).shape == (0, 4) and scalars_to_limbs(C, np.array([])).shape == (0, 4)
+    assert limbs_to_scalars(np.array([[1, 2**64 - 1]], dtype=object)).tolist() == [1 + ((2**64 - 1) << 64)]
+    assert limbs_to_scalars(np.empty((0, 4))).tolist() == []  # empty: whatever its dtype
     for bad, cls, match in (
         (np.array([1.5]), TypeError, "scalars must be ints, not float64"),
         (np.array(["1"]), TypeError, "scalars must be ints, not <U1"),

@@ -159,6 +159,26 @@ def test_powers_are_repeated_products(name, vocab, data):
         assert c**m == eng.compose(u * m)
 
 
+@pytest.mark.parametrize("key", [None, b"k"])
+def test_powers_of_any_size_follow_the_exponent_laws(key):
+    """c ** m is one scalar multiplication (a geometric sum of k^L): exponents of thousands of bits obey
+    c^(a+b) = c^a c^b and c^(ab) = (c^a)^b; a length-0 context (r = k^0 = 1) has c^m = (0, m S)."""
+    eng = ect.Traversal("secp256k1", key=key)
+    c = eng.compose("the cat sat")
+    a, b = 2**4000 + 3, -(2**3000) + 11
+    assert c ** (a + b) == c**a * c**b
+    assert (c**a).length == 3 * a and c**a * c**-a == eng.identity
+    assert c ** (a * 5) == (c**a) ** 5 == (c**5) ** a
+    zero = eng.compose("a b") * eng.compose("b a").inverse()  # length 0, a point that is not the identity
+    assert zero.length == 0 and not zero.point.is_identity
+    assert zero**7 == zero * zero * zero * zero * zero * zero * zero
+    assert (zero**a).point == (a % eng.curve.n) * zero.point
+    toy = engine("toy-plot")  # n = 47: some power of k^3 is 1
+    d = toy.compose("a b c")
+    order = next(L for L in range(1, toy.curve.n) if toy.group.power(3 * L) == 1)  # r^m = 1: the sum is 0
+    assert d**order == toy.compose("a b c " * order)
+
+
 def test_power_accepts_index_types_only():
     c = engine("toy61").compose("a b")
     assert c ** np.int64(3) == c * c * c

@@ -345,9 +345,12 @@ def test_windows_file_errors(tmp_path):
         drive(windows, ["--file", str(empty)], "")
     with pytest.raises(demos.DemoError, match="Unknown curve 'nope'"):
         drive(windows, ["--curve", "nope"], "")
-    with pytest.raises(SystemExit):  # argparse: must be at most 32
-        demos.build_parser("windows").parse_args(["--max-n", "33"])
-    assert demos.build_parser("windows").parse_args(["--max-n", "32"]).max_n == 32
+    with pytest.raises(demos.DemoError, match="--max-n must be at most 32 for a text of 1[0-9]{2} tokens, not 33"):
+        drive(windows, ["--max-n", "33"], "")  # the Zen of Python
+    short = tmp_path / "short.txt"
+    short.write_text("one two three four five\n", encoding="utf-8")
+    status, out = drive(windows, ["--file", str(short), "--max-n", "40"], "")  # clipped to the text, as WindowIndex
+    assert status == 0 and "every window of length 1 .. 5" in out
 
 
 def test_demos_that_cannot_start_say_so_on_stderr_and_exit_1(tmp_path):
@@ -364,7 +367,7 @@ def test_demos_that_cannot_start_say_so_on_stderr_and_exit_1(tmp_path):
     assert r.returncode == 1 and r.stdout == "" and r.stderr.startswith("error: curve 'P-384' has no element")
     r = subprocess.run([sys.executable, "-m", "ectraverse.cli", "demo", "windows", "--max-n", "33"],
                        capture_output=True, text=True, stdin=subprocess.DEVNULL, env=child.env(), cwd=tmp_path)
-    assert r.returncode == 2 and "--max-n: must be at most 32, not '33'" in r.stderr
+    assert r.returncode == 1 and r.stderr.startswith("ectraverse: error: --max-n must be at most 32 for a text of")
 
 
 def test_windows_no_repeats_and_determinism(tmp_path):

@@ -676,6 +676,44 @@ def test_suite_fields_are_typed(change, cls, match):
         dataclasses.replace(rfc9380.suite("secp256k1_XMD:SHA-256_SSWU_RO_"), **change)
 
 
+def test_the_rfc_suites_under_their_users_own_ids_give_the_same_points():
+    """BLS12-381's h_eff (1 - z) clears the cofactor without being a multiple of h: a copy under another
+    id keeps it and gives the RFC's points."""
+    for sid in ("BLS12381G1_XMD:SHA-256_SSWU_RO_", "secp256k1_XMD:SHA-256_SSWU_NU_"):
+        s = rfc9380.suite(sid)
+        C = ect.curve(s.curve)
+        mine = dataclasses.replace(s, id="myapp-v1")
+        want = C.hash_to_curve_batch([b"a", b"b"], DST, suite=s, random_oracle=s.random_oracle)
+        got = C.hash_to_curve_batch([b"a", b"b"], DST, suite=mine, random_oracle=s.random_oracle)
+        assert list(got) == list(want)
+
+
+def test_a_degenerate_isogeny_is_refused():
+    """A constant x map satisfies the curve equation's identity (every point lands on one 2-torsion point,
+    cleared to the identity): an isogeny's x_num has degree one more than x_den, and y_num is not zero."""
+    C = ect.curve("toy-h4")
+    c = next(x for x in range(C.p) if (x**3 + C.a * x + C.b) % C.p == 0)  # the x of the 2-torsion point
+    base = rfc9380.default_suite(C.params)
+    p = C.p
+    Z = next(z for z in range(2, p) if not reference.is_square(z, p))
+    for iso in (((c,), (1,), (0,), (1,)), ((c, 0), (1,), (0,), (1,)), ((0, 1), (1,), (0,), (1,))):
+        bad = dataclasses.replace(base, id="degenerate", map="SSWU", Z=Z, map_a=1, map_b=1, iso=iso)
+        with pytest.raises(CurveMismatchError, match="x_num must have degree one more than x_den, and y_num must "
+                                                     "not be zero|does not send the points"):
+            C.hash_to_curve(b"a", DST, suite=bad)
+
+
+def test_suites_round_trip_through_their_fields():
+    s = rfc9380.suite("BLS12381G1_XMD:SHA-256_SSWU_RO_")
+    assert rfc9380.Suite(**dataclasses.asdict(s)) == s and rfc9380.Suite(*dataclasses.astuple(s)) == s
+    assert [f.name for f in dataclasses.fields(s)][-1] == "h_eff"  # the cached hash is no field
+    old = object.__new__(rfc9380.Suite)  # as an earlier version's pickle restores one: fields, no hash
+    for f in dataclasses.fields(s):
+        object.__setattr__(old, f.name, getattr(s, f.name))
+    assert hash(old) == hash(s) and old == s
+    assert dataclasses.replace(s, random_oracle=np.bool_(True)).random_oracle is True
+
+
 def test_suite_fields_are_normalised():
     """NumPy ints become ints and an isogeny's lists tuples, so a suite is hashable and compares by value."""
     s = rfc9380.suite("secp256k1_XMD:SHA-256_SSWU_RO_")

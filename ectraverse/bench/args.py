@@ -191,13 +191,14 @@ def _check_writable(path: Path) -> None:
         raise ValueError(f"--json must be a file path, not the directory {str(path)!r}")
     if not path.parent.is_dir():
         raise ValueError(f"--json: directory {str(path.parent)!r} does not exist")
-    existed = path.exists()
+    target = Path(os.path.realpath(path))  # what the probe creates: a dangling link's target, not the link
+    existed = target.exists()
     try:  # opened for real (os.access answers yes to root where the file system says no); a FIFO must not block
         os.close(os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK, 0o666))
     except OSError as exc:
         raise ValueError(f"--json must be a writable path, not {str(path)!r} ({exc.strerror or exc})") from None
     if not existed:
-        path.unlink(missing_ok=True)
+        target.unlink(missing_ok=True)
 
 
 @dataclasses.dataclass

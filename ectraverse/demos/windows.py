@@ -245,14 +245,6 @@ class _Windows:
         return True
 
 
-def _max_n(value: str) -> int:
-    """argparse type of --max-n: a positive int of at most WindowIndex.MAX_N."""
-    n = positive_int(value)
-    if n > WindowIndex.MAX_N:
-        raise argparse.ArgumentTypeError(f"must be at most {WindowIndex.MAX_N}, not {value!r}")
-    return n
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The demo's options: ``--file``, ``--max-n``, ``--top``, ``--curve``, and ``--seed``.
 
@@ -260,8 +252,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """
     parser.add_argument("--file", metavar="PATH",
                         help="a UTF-8 text to index (default: the Zen of Python, from the standard library)")
-    parser.add_argument("--max-n", type=_max_n, default=6, metavar="N",
-                        help=f"index windows of 1 .. N tokens, N at most {WindowIndex.MAX_N} (default 6)")
+    parser.add_argument("--max-n", type=positive_int, default=6, metavar="N",
+                        help=f"index windows of 1 .. N tokens, at most {WindowIndex.MAX_N} of a longer text "
+                             "(default 6)")
     parser.add_argument("--top", type=positive_int, default=5, metavar="K",
                         help="repeated phrases shown per length, and excerpts per lookup (default 5)")
     parser.add_argument("--curve", default="secp256k1", help="the engine's curve (default secp256k1)")
@@ -294,6 +287,9 @@ def run(args: argparse.Namespace, *, stdin: TextIO, console: Console) -> int:
     tokens = engine.tokens(text)
     if not tokens:
         raise demos.DemoError(f"{source} holds no tokens")
+    if min(args.max_n, len(tokens)) > WindowIndex.MAX_N:  # as WindowIndex: clipped to the text first
+        raise demos.DemoError(f"--max-n must be at most {WindowIndex.MAX_N} for a text of {len(tokens)} tokens, "
+                              f"not {args.max_n}")
     demo = _Windows(engine, tokens, args.max_n, args.top, source, console)
     demo.intro()
     for line in command_lines(stdin, console, "windows> "):
