@@ -17,7 +17,9 @@ The engine's fingerprint (in every context's bytes) names what maps input to
 contexts: the curve, the namespace, the tokenizer and ``k``.  A built-in
 tokenizer is named by its name; a custom one needs ``tokenizer_name=`` for its
 contexts to have a byte form (and to pickle); without one, the engine is an
-identity of this process only.
+identity of its own: another engine on the same function, or a copy of this
+one, gets another fingerprint.  (The built-in tokenizers passed as functions
+are custom tokenizers too: pass their names.)
 
 Guarantees and limits (see the README): exact and deterministic; for
 sequences chosen independently of ``k``, two distinct sequences of length
@@ -137,8 +139,9 @@ class Traversal:
         tokenizer_name: a name for a custom tokenizer, put in the engine's
             fingerprint: engines that share it (and curve, namespace and key)
             exchange contexts, so give one name to one tokenization.  Without
-            it, a custom tokenizer's engine is an identity of this process
-            only: its contexts have no byte form and do not pickle.
+            it, a custom tokenizer's engine is an identity of its own (a copy
+            or another engine on the same function gets another fingerprint):
+            its contexts have no byte form and do not pickle.
         namespace: the vocabulary namespace (generators differ per namespace;
             default: the vocabulary's, else "default").
         key: optional secret bytes; with a key the multiplier is secret.
@@ -257,13 +260,16 @@ class Traversal:
             return list(x)
         if isinstance(x, np.ndarray):
             return int_token_array(x).tolist()
-        if isinstance(x, (bytes, bytearray)):
+        if isinstance(x, (bytes, bytearray, memoryview)):
             raise TypeError("bytes are not tokens; decode them to str, or pass a list of tokens")
         if isinstance(x, Context):
             raise TypeError("a Context is not a token sequence")
         if isinstance(x, (Set, Mapping)):  # a set's order differs between processes (str hashes are salted)
             why = "a set has no order" if isinstance(x, Set) else "iterating a mapping gives only its keys"
             raise TypeError(f"a {type(x).__name__} is not a token sequence ({why}); pass a list of tokens")
+        if not isinstance(x, Iterable):
+            raise TypeError(f"a token sequence must be a str, a sequence of tokens or a NumPy int array, "
+                            f"not {type(x).__name__}")
         return list(x)
 
     def _ids(self, x) -> list[int] | np.ndarray:
@@ -866,8 +872,11 @@ class ContextBatch:
     def __len__(self) -> int:
         return len(self.points)
 
-    def __getitem__(self, i: int) -> Context:
-        return Context._make(self._group, self.length, self.points[i])
+    def __getitem__(self, i):
+        """The context at index i (an int), or a ContextBatch of a slice."""
+        if isinstance(i, slice):
+            return ContextBatch(self._group, self.length, self.points[i])
+        return Context._make(self._group, self.length, self.points[_index("batch index", i)])
 
     def __iter__(self):
         for P in self.points:

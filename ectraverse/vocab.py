@@ -653,7 +653,9 @@ class Vocabulary:
 
         Raises:
             UnknownTokenError: the vocabulary is frozen and a token is not in it.
-            TypeError / ValueError: a token is not valid; the tokens before it stay added.
+            TypeError / ValueError: a token is not valid; the tokens before it stay added (so do
+                those of a compose, prefixes or push_many that fails on a token: the vocabulary grows,
+                no context changes, since a context never depends on ids).
         """
         _tokens_check(tokens)
         return self._lookup_many(tokens)

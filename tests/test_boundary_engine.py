@@ -144,3 +144,27 @@ def test_edited_pickles_raise_instead_of_giving_wrong_contexts():
         ect.ContextBatch(eng.group, 2, [])
     with pytest.raises(TypeError, match="group must be a ContextGroup, not Traversal"):
         ect.ContextBatch(eng, 2, batch.points)
+
+
+def test_a_context_batch_slices_into_a_batch():
+    """A slice of a batch once made a Context whose point was a whole PointArray (bytes that would not decode,
+    products that raised from inside)."""
+    eng = ect.Traversal("secp256k1")
+    batch = eng.prefixes("a b c d e").windows(2)
+    part = batch[1:3]
+    assert isinstance(part, ect.ContextBatch) and part.length == 2 and list(part) == list(batch)[1:3]
+    assert batch[-1] == list(batch)[-1] == eng.compose("d e")
+    for bad in (1.5, [0, 1], "0", True):
+        with pytest.raises(TypeError, match=f"batch index must be an int, not {type(bad).__name__}"):
+            batch[bad]
+
+
+def test_what_is_not_a_token_sequence_says_what_is():
+    eng = ect.Traversal("secp256k1")
+    with pytest.raises(TypeError, match="bytes are not tokens"):  # as bytes and bytearray: not int tokens
+        eng.compose(memoryview(b"a b"))
+    for bad in (None, 5, 3.5):
+        for call in (eng.compose, eng.prefixes, eng.traverser().push_many, lambda x: eng.remove_prefix("a b", x)):
+            with pytest.raises(TypeError, match="a token sequence must be a str, a sequence of tokens or a NumPy "
+                                                f"int array, not {type(bad).__name__}"):
+                call(bad)
