@@ -831,6 +831,8 @@ class Vocabulary:
             if not isinstance(text, str):
                 raise TypeError(f"texts must hold str, not {type(text).__name__}")
             tokens = tokenizers.token_list(tokenize, text, tokenizer)
+            if not isinstance(tokenizer, str) and not all(t.__class__ is str or t.__class__ is int for t in tokens):
+                tokens = [_as_token(t) for t in tokens]  # before counting: True and 1.0 would count as 1
             counts.update(tokens)
             if progress is not None:
                 progress(len(tokens))

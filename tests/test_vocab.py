@@ -447,6 +447,9 @@ def test_from_corpus_tokenizer_errors():
         Vocabulary.from_corpus(["a"], str.lower)
     with pytest.raises(TypeError, match="must return a list of tokens, not NoneType"):
         Vocabulary.from_corpus(["a"], lambda s: None)
+    for mixed, what in (([1, True, True], "bool"), ([1, 1.0], "float")):  # equal to 1: counted as 1 once
+        with pytest.raises(TypeError, match=f"tokens must be str or int, not {what}"):
+            Vocabulary.from_corpus(["a"], lambda s, m=mixed: m)
     for unordered in ({"a", "b"}, frozenset("ab"), {"a": 1}):  # a set's order changes with PYTHONHASHSEED
         with pytest.raises(TypeError, match=f"must return a list of tokens, not {type(unordered).__name__}"):
             Vocabulary.from_corpus(["a"], lambda s, u=unordered: u)
