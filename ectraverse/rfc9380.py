@@ -647,11 +647,9 @@ def _fits(s: Suite, prm: CurveParams) -> None:
     p = prm.p
     eq = _standard()[1].get(s.id)
     registered = _registry().get(s.id)
-    if registered is not None and s is not registered:  # (a custom curve's own suite may share a named one's id)
-        of = named_params(registered.curve)
-        if (of.p, of.a, of.b) != (p, prm.a, prm.b):
-            registered = None
-    if registered is not None and s is not registered and replace(s, curve=registered.curve) != registered:
+    of = named_params(registered.curve) if registered is not None else None
+    # a registered id names its suite on its own curve's equation (a custom curve's own suite may share it)
+    if of is not None and (of.p, of.a, of.b) == (p, prm.a, prm.b) and replace(s, curve=of.name) != registered:
         problem = "it has the id of a registered suite but not its parameters"
     elif eq is not None:
         if eq == (p, prm.a, prm.b):

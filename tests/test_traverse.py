@@ -979,9 +979,9 @@ def test_window_index_is_exact_where_contexts_collide():
     """On a 47-point curve many different windows share a context: find and repeats check the tokens,
     so they agree with a brute-force scan of the token tuples (they once reported the colliding windows)."""
     eng = engine("toy-plot")
-    import this  # noqa: F401 - the Zen of Python, as the windows demo indexes it
+    from ectraverse.demos.windows import zen_text  # the text the windows demo indexes
 
-    text = "".join({**{chr(c): chr(c) for c in range(128)}, **this.d}.get(ch, ch) for ch in this.s)
+    text = zen_text()
     toks = eng.tokens(text)
     ix = eng.index(text, 4)
     collided = 0
