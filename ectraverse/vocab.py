@@ -11,7 +11,9 @@ Tokens:
     ``float`` and other types raise ``TypeError``; NumPy integers and ``str``
     subclasses are converted to ``int`` and ``str``.  ``"1"`` and ``1`` are
     different tokens.  A ``str`` token must be valid Unicode (no lone
-    surrogates), so that it has exactly one UTF-8 encoding.
+    surrogates), so that it has exactly one UTF-8 encoding: one with a lone
+    surrogate raises ``ValueError`` in every vocabulary, frozen (with an
+    unknown token or without) or open.
 
 Message encoding (what is hashed for a token, :func:`token_message`):
     ``b"s" + token.encode("utf-8")`` for a ``str``;
@@ -457,11 +459,12 @@ class Vocabulary:
         i = self._ids.get(token)
         if i is not None:
             return i
+        if token.__class__ is str and not token.isascii():
+            _message(token)  # a lone surrogate is no token: refused alike by open and frozen vocabularies
         if self._frozen:
             if self._unknown_id is not None:
                 return self._unknown_id
             raise self._unknown(token)
-        _message(token)  # refuses a lone surrogate before the token is added
         i = len(self._tokens)
         self._tokens.append(token)
         self._ids[token] = i  # published after the token: a reader that finds the id finds the token

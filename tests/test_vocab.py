@@ -162,6 +162,20 @@ def test_lone_surrogate_token():
         Vocabulary(K1, ["ok", "x\ud800"])
 
 
+@pytest.mark.parametrize("kind", ["open", "frozen", "frozen with unknown"])
+def test_lone_surrogate_refused_by_every_vocabulary(kind):
+    """A lone surrogate is no token: a ValueError, whether the vocabulary is open, frozen, or frozen
+    with an unknown token (which must not absorb it), through every way in."""
+    V = Vocabulary(K1, ["a"], frozen=kind != "open", unknown="[UNK]" if kind == "frozen with unknown" else None)
+    before = len(V)
+    for call in (lambda: V.id("x\ud800"), lambda: V.ids(["a", "\udfff"]), lambda: V.text_ids("a \ud800"),
+                 lambda: ect.Traversal(vocabulary=V).compose(["a", "\ud800"])):
+        with pytest.raises(ValueError, match="lone surrogate"):
+            call()
+    assert len(V) == before and "x\ud800" not in V
+    assert V.ids(["a"]) == [0]
+
+
 def test_contains_never_adds():
     V = Vocabulary(K1, ["a"])
     assert "a" in V and "b" not in V and len(V) == 1
