@@ -18,8 +18,9 @@ contexts: the curve, the namespace, the tokenizer and ``k``.  A built-in
 tokenizer is named by its name; a custom one needs ``tokenizer_name=`` for its
 contexts to have a byte form (and to pickle); without one, the engine is an
 identity of its own: another engine on the same function, or a copy of this
-one, gets another fingerprint.  (The built-in tokenizers passed as functions
-are custom tokenizers too: pass their names.)
+one, gets another fingerprint.  A built-in tokenizer passed as its function
+(``tokenizer=tokenizers.words``) is that built-in, named, unless
+``tokenizer_name=`` is given too.
 
 Guarantees and limits (see the README): exact and deterministic; for
 sequences chosen independently of ``k``, two distinct sequences of length
@@ -135,7 +136,8 @@ class Traversal:
         curve: a curve name or :class:`~ectraverse.point.Curve` (default: the
             vocabulary's curve, else secp256k1).
         tokenizer: how strings are split: a name ("words", "whitespace",
-            "chars", "bytes"), a callable, or an object with ``encode``.
+            "chars", "bytes"), a callable, or an object with ``encode``.  A
+            built-in's own function (``tokenizers.words``) is that built-in.
         tokenizer_name: a name for a custom tokenizer, put in the engine's
             fingerprint: engines that share it (and curve, namespace and key)
             exchange contexts, so give one name to one tokenization.  Without
@@ -180,6 +182,8 @@ class Traversal:
                 f"vocabulary is for ({vocabulary.curve.name!r}, namespace {vocabulary.namespace!r}), "
                 f"not ({C.name!r}, namespace {namespace!r}); leave curve and namespace out to take the vocabulary's"
             )
+        if tokenizer_name is None:  # a built-in passed as its function is that built-in, named
+            tokenizer = next((n for n, f in tokenizers.BY_NAME.items() if tokenizer is f), tokenizer)
         self._curve = C
         self._tokenizer_spec = tokenizer
         self._tokenizer_name = tokenizer_name

@@ -24,6 +24,7 @@ Error paths of the engine and the traverser are in test_traverse.py.
 
 from __future__ import annotations
 
+import io
 import pickle
 
 import numpy as np
@@ -32,7 +33,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import ectraverse as ect
-from ectraverse import reference
+from ectraverse import reference, tokenizers
 from ectraverse.context import FORMAT_MAGIC, FORMAT_VERSION, Context, ContextGroup
 from ectraverse.traverse import Traversal
 from strategies import SMALL_VOCAB, VOCABS, engine, ref, to_ref
@@ -462,6 +463,21 @@ def test_custom_tokenizers_need_a_name_for_bytes():
         Traversal("secp256k1", tokenizer=split, tokenizer_name="")
     with pytest.raises(TypeError, match="tokenizer_name must be a str, not bytes"):
         Traversal("secp256k1", tokenizer=split, tokenizer_name=b"x")
+
+
+@pytest.mark.parametrize("name", ["words", "whitespace", "chars", "bytes"])
+def test_builtin_tokenizer_passed_as_its_function_is_that_builtin(name):
+    """tokenizer=tokenizers.words is tokenizer="words": one fingerprint, a byte form, a pickle, a file stream."""
+    by_name = Traversal("secp256k1", tokenizer=name)
+    by_function = Traversal("secp256k1", tokenizer=tokenizers.BY_NAME[name])
+    assert by_function.fingerprint == by_name.fingerprint and repr(by_function) == repr(by_name)
+    c = by_function.compose("the cat, the hat")
+    assert by_name.context_from_bytes(c.to_bytes()) == c == by_name.compose("the cat, the hat")
+    assert pickle.loads(pickle.dumps(by_function)).fingerprint == by_name.fingerprint
+    assert by_function.compose_stream(io.StringIO("the cat, the hat")) == c
+    # with a tokenizer_name, the same function is a custom tokenizer of that name (as before)
+    named = Traversal("secp256k1", tokenizer=tokenizers.BY_NAME[name], tokenizer_name=name)
+    assert named.fingerprint != by_name.fingerprint and named.compose("the cat, the hat").point == c.point
 
 
 def _layout(c: Context) -> tuple[bytes, int]:
