@@ -515,6 +515,16 @@ def test_a_corpus_smaller_than_asked_is_said_once(tmp_path, monkeypatch, capsys)
     assert "fewer than" not in capsys.readouterr().err
 
 
+def test_dask_blocks_too_small_are_an_error_row(tmp_path, capsys):
+    """A --dask-block-bytes that would cut the dask op's files into thousands of blocks is refused,
+    before a file is written or a cluster started: an error row naming the option."""
+    rc, data = run_json(tmp_path, "--impl", "ectraverse", "--curve", "secp256k1", "--op", "dask",
+                        "--dask-tokens", "300", "--dask-block-bytes", "1")
+    (row,) = data["results"]
+    assert "more than 4,096: give a larger size" in row["error"] and "--dask-block-bytes 1 cuts" in row["error"]
+    assert "--dask-block-bytes 1 cuts" in " ".join(capsys.readouterr().err.split())
+
+
 def plan(*argv):
     s = args.Settings.from_args(bench.build_parser().parse_args(list(argv)))
     tasks, skipped = runner._plan(s, {"ectraverse": adapters.EctraverseAdapter(),

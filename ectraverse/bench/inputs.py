@@ -67,6 +67,10 @@ DASK_BLOCK_BYTES = 8 << 20
 (``--dask-block-bytes``), as ``ectraverse compose --scheduler`` does (``ectraverse.cli.DASK_BLOCK_BYTES``):
 a block a file at the default size, 4 partitions for 4·10⁶ tokens."""
 
+DASK_BLOCKS_MAX = 4096
+"""The most blocks the ``dask`` op's files may be cut into (a smaller ``--dask-block-bytes`` is refused):
+a task each, and a graph of millions of them would take minutes to build and run."""
+
 Point = tuple[int, int]
 
 
@@ -387,9 +391,14 @@ def dask_text(f: InputFactory, c: CurveParams, size: int | None, rng: random.Ran
     assert size is not None
     corpus = f.corpus(size)
     copies = max(1, round(size / corpus.tokens))
+    text = "\n".join(corpus.texts)
+    blocks = copies * -(-len(text.encode("utf-8")) // f.dask_block_bytes)
+    if blocks > DASK_BLOCKS_MAX:
+        raise ValueError(f"--dask-block-bytes {f.dask_block_bytes:,} cuts the dask op's {copies:,} file(s) into about "
+                         f"{blocks:,} blocks, more than {DASK_BLOCKS_MAX:,}: give a larger size")
     info = {**corpus.info(), "tokens": corpus.tokens * copies, "copies": copies, "block_bytes": f.dask_block_bytes,
             "corpus": f"{corpus.source}, {copies} cop{'y' if copies == 1 else 'ies'}"}
-    return Drawn(["\n".join(corpus.texts), copies], info=info)
+    return Drawn([text, copies], info=info)
 
 
 def prefix_tokens(f: InputFactory, c: CurveParams, size: int | None, rng: random.Random) -> Drawn:
