@@ -50,8 +50,10 @@ import itertools
 import json
 import os
 import re
+import signal
 import stat
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from string import hexdigits
 from typing import BinaryIO
@@ -927,11 +929,51 @@ def _check_before_command(parser: argparse.ArgumentParser, argv: Sequence[str]) 
             parser.error(f"{unrecognized([arg])}; options go after the COMMAND")
 
 
+class _Terminated(BaseException):
+    """Raised in the main thread by SIGTERM while a command runs, so that what it holds is released
+    on the way out (a benchmark's temporary files, a LocalCluster's worker processes)."""
+
+
+def _terminate(signum, frame) -> None:
+    raise _Terminated
+
+
+@contextlib.contextmanager
+def _sigterm_unwinds() -> Iterator[None]:
+    """SIGTERM raises :class:`_Terminated` inside the block (main thread only; the handler before is put back)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit status.
 
     Usage errors raise ``SystemExit(2)``, as :mod:`argparse` does.
     """
+    with _sigterm_unwinds():
+        try:
+            return _main(argv)
+        except _Terminated:
+            _quiet_dask()
+            print("ectraverse: terminated", file=sys.stderr)
+            return 128 + signal.SIGTERM
+
+
+def _quiet_dask() -> None:
+    """After an interruption, Dask closes what it had started at exit, logging each step at INFO: silenced."""
+    if "distributed" in sys.modules:
+        import logging
+
+        logging.getLogger("distributed").setLevel(logging.CRITICAL)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     if sys.stdout is None:  # started with stdout closed ('>&-'): nowhere to write a result
         if sys.stderr is not None:
             print("ectraverse: error: standard output is closed", file=sys.stderr)
@@ -963,6 +1005,7 @@ def main(argv: Sequence[str] | None = None) -> int:
               file=sys.stderr)
         return 1
     except KeyboardInterrupt:
+        _quiet_dask()
         print("ectraverse: interrupted", file=sys.stderr)
         return 130
 

@@ -9,9 +9,11 @@ that holds the tested package first on ``PYTHONPATH``.
 """
 
 import os
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import ectraverse
@@ -37,3 +39,18 @@ def run_python(code: str, **kwargs) -> subprocess.CompletedProcess:
     kwargs.setdefault("capture_output", True)
     kwargs.setdefault("timeout", 300)
     return subprocess.run([sys.executable, "-c", code], **kwargs)
+
+
+def terminated(args, env, cwd, ready) -> subprocess.CompletedProcess:
+    """Start the console script (``python -m ectraverse.cli``) with ``args``, wait until ``ready()`` (at most 120 s), send SIGTERM; its result."""
+    proc = subprocess.Popen([sys.executable, "-m", "ectraverse.cli", *args], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=cwd)
+    try:
+        deadline = time.monotonic() + 120
+        while not ready() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=120)
+    finally:
+        proc.kill()
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)

@@ -21,6 +21,7 @@ from ectraverse.bench import adapters, args, ops, runner
 from ectraverse.bench import goals as bench_goals
 from ectraverse.bench import inputs as bench_inputs
 
+import child
 from child import run_python
 
 FAST = ["--quick", "--no-progress", "--min-time", "0.002"]
@@ -513,6 +514,19 @@ def test_a_corpus_smaller_than_asked_is_said_once(tmp_path, monkeypatch, capsys)
     rc, data = run_json(tmp_path, "--impl", "ectraverse", "--curve", "secp256k1", "--op", "vocab", "--vocab-tokens", "170")
     assert rc == 0 and {r["tokens"] for r in data["results"]} == {160}
     assert "fewer than" not in capsys.readouterr().err
+
+
+def test_sigterm_removes_the_dask_ops_files(tmp_path):
+    """A bench terminated (SIGTERM) while its dask op runs removes its temporary files and closes its
+    clusters: exit 143, one line, no Dask logs."""
+    pytest.importorskip("distributed")
+    def ours():
+        return [p.name for p in tmp_path.iterdir() if p.name.startswith("ectraverse-bench-dask-")]
+
+    r = child.terminated(["bench", "--impl", "ectraverse", "--curve", "secp256k1", "--op", "dask", "--dask-tokens", "300",
+                     "--dask-block-bytes", "400"], {**child.env(), "TMPDIR": str(tmp_path)}, tmp_path, ours)
+    assert r.returncode == 143 and r.stderr.endswith("ectraverse: terminated\n"), r.stderr
+    assert "distributed" not in r.stderr and ours() == []
 
 
 def test_dask_blocks_too_small_are_an_error_row(tmp_path, capsys):

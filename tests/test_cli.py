@@ -18,6 +18,7 @@ import io
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -207,6 +208,39 @@ def test_compose_newline_free_file_in_blocks(cli, workdir):
     rec = ok_json(cli("compose", "--json", "-f", path))
     want = Traversal().compose(text)
     assert (rec["length"], rec["context"]) == (want.length, hexctx(want))
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs a FIFO")
+def test_sigterm_exits_143_with_one_line(workdir):
+    """SIGTERM while a command waits on its input (a FIFO it has opened): exit 128 + 15, one line on
+    stderr, no traceback."""
+    fifo = workdir / "sigterm.fifo"
+    os.mkfifo(fifo)
+    writer = []
+
+    def reading() -> bool:  # a FIFO opens for writing, without blocking, once its reader has it open
+        try:
+            writer.append(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        except OSError:
+            return False
+        return True
+
+    try:
+        r = child.terminated(["compose", "-f", str(fifo)], ENV, workdir, reading)
+    finally:
+        for fd in writer:
+            os.close(fd)
+        fifo.unlink()
+    assert writer and (r.returncode, r.stderr, r.stdout) == (143, "ectraverse: terminated\n", "")
+
+
+def test_sigterm_handler_is_put_back(workdir):
+    """main() installs its SIGTERM handler for the command only."""
+    from ectraverse import cli
+
+    before = signal.getsignal(signal.SIGTERM)
+    assert cli.main(["curves", "--json"]) == 0
+    assert signal.getsignal(signal.SIGTERM) is before
 
 
 @pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
