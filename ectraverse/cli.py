@@ -529,8 +529,25 @@ def _repeats_on_dask(engine: Traversal, paths: Sequence[str], m: int, spec: str)
     return ed._positions(frame)
 
 
+def _once_each(paths: Sequence[str]) -> None:
+    """Refuse a file given twice (by any name: the same device and inode), whose occurrences no output could
+    tell apart; a path that cannot be examined is left to the reading, which says what is wrong with it."""
+    seen: dict[tuple[int, int], str] = {}
+    for path in paths:
+        try:
+            st = os.stat(path)
+        except (OSError, ValueError):
+            continue
+        first = seen.setdefault((st.st_dev, st.st_ino), path)
+        if first is not path:
+            again = "given twice" if first == path else f"the file {first!r} again"
+            raise UsageError(f"FILE {path!r} is {again}: give each file once (the occurrences in its two "
+                             "copies could not be told apart)")
+
+
 def _cmd_repeats(args: argparse.Namespace) -> int:
     paths = args.files
+    _once_each(paths)
     engine = Traversal("secp256k1", tokenizer=args.tokenizer)
     if args.scheduler is not None:
         _parse_scheduler(args.scheduler)

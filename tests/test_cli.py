@@ -639,6 +639,20 @@ def test_repeats_table_shows_tokens_and_paths_as_they_are(cli, workdir):
     assert "[red]copy.txt: 0" in out and "markup.txt: 0" in out
 
 
+def test_repeats_takes_each_file_once(cli, workdir):
+    """A file given twice, by the same name or another (a symlink), is a usage error: the occurrences in
+    its two copies would be identical entries of --json."""
+    (workdir / "twice.txt").write_text("a b a b\n", encoding="utf-8")
+    link = workdir / "twice-link.txt"
+    if not link.exists():
+        link.symlink_to(workdir / "twice.txt")
+    usage_error(cli("repeats", "-m", "2", "twice.txt", "twice.txt"), "FILE 'twice.txt' is given twice")
+    usage_error(cli("repeats", "-m", "2", "--json", "twice.txt", "twice-link.txt"),
+                "FILE 'twice-link.txt' is the file 'twice.txt' again")
+    assert json.loads(ok(cli("repeats", "-m", "2", "--json", "twice.txt"))) == [[{"file": "twice.txt", "offset": 0},
+                                                                               {"file": "twice.txt", "offset": 2}]]
+
+
 def test_a_closed_stdout_is_one_error_line(workdir):
     """Started with stdout closed ('>&-'), sys.stdout is None: one line on stderr, not an AttributeError."""
     r = subprocess.run([sys.executable, "-m", "ectraverse.cli", "curves"], stdout=None, stderr=subprocess.PIPE,
