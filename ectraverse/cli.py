@@ -538,11 +538,12 @@ def _once_each(paths: Sequence[str]) -> None:
             st = os.stat(path)
         except (OSError, ValueError):
             continue
-        first = seen.setdefault((st.st_dev, st.st_ino), path)
-        if first is not path:
+        first = seen.get((st.st_dev, st.st_ino))
+        if first is not None:
             again = "given twice" if first == path else f"the file {first!r} again"
             raise UsageError(f"FILE {path!r} is {again}: give each file once (the occurrences in its two "
                              "copies could not be told apart)")
+        seen[st.st_dev, st.st_ino] = path
 
 
 def _cmd_repeats(args: argparse.Namespace) -> int:
