@@ -15,6 +15,8 @@ symbol table).  Portable flags by default.  Environment switches:
                            runs; other CPUs take this path on their own
   ECTRAVERSE_DEBUG_INFO=1  a debug build: keep debug information (-g) and symbols,
                            for gdb and perf (the optimisation stays -O3)
+  ECTRAVERSE_SANITIZE=1    AddressSanitizer and UBSan (-O1 -g): for tests under
+                           LD_PRELOAD of libasan and libubsan (docs/development.md)
   ECTRAVERSE_BUILD_JOBS=N  compile at most N C files at once (default: the CPUs
                            this process may use)
 """
@@ -43,10 +45,18 @@ def _jobs():
         return os.cpu_count() or 1
 
 
-DEBUG_INFO = _switch("ECTRAVERSE_DEBUG_INFO")
+SANITIZE = _switch("ECTRAVERSE_SANITIZE")
+DEBUG_INFO = _switch("ECTRAVERSE_DEBUG_INFO") or SANITIZE
 # -pthread: a large MSM shares its work among threads it starts (ext/ect_threads.h)
-extra_compile_args = ["-O3", "-pthread", "-Wno-unused-function", "-Wno-unused-parameter"]
+extra_compile_args = ["-O1" if SANITIZE else "-O3", "-pthread", "-Wno-unused-function", "-Wno-unused-parameter"]
 extra_link_args = ["-pthread"]
+if SANITIZE:
+    # use-after-return checks take the stack frames the 4- and 6-limb assembly needs
+    extra_compile_args += ["-fsanitize=address,undefined", "-fno-omit-frame-pointer",
+                           "--param", "asan-use-after-return=0"]
+    extra_link_args.append("-fsanitize=address,undefined")
+# the 4- and 6-limb field products in assembly (ext/ect_field_x86.h) use 11 registers: rbp among them
+OMIT_FRAME_POINTER = {os.path.join("ext", "ect_core4.c"), os.path.join("ext", "ect_core6.c")}
 if DEBUG_INFO:
     extra_compile_args.append("-g")
 else:
@@ -84,6 +94,8 @@ class parallel_build_ext(build_ext):
         compile_serially = self.compiler.compile
 
         def compile_one(source, *args, **kwargs):
+            if SANITIZE and os.path.normpath(source) in OMIT_FRAME_POINTER:
+                kwargs["extra_postargs"] = [*(kwargs.get("extra_postargs") or []), "-fomit-frame-pointer"]
             with slots:
                 return compile_serially([source], *args, **kwargs)
 
