@@ -1110,8 +1110,9 @@ class PointArray:
         """Concatenated SEC1 encodings (one field inversion for the whole batch)."""
         return self._curve._core.batch_encode(self._a, compressed)
 
-    def digests(self, nbytes: int = 16) -> np.ndarray:
-        """A compact digest per point: the low ``nbytes`` bytes of its affine x (one inversion in all).
+    def digests(self, nbytes: int | None = None) -> np.ndarray:
+        """A compact digest per point: the low ``nbytes`` bytes of its affine x (one inversion in all);
+        by default 16, or the field's size when smaller.
 
         Equal points have equal digests; unequal points may share one (P and -P
         always do, and the identity's digest is all zeros), so a digest groups
@@ -1123,7 +1124,7 @@ class PointArray:
             ValueError: nbytes not in [1, field_bytes].
         """
         nb = self._curve.field_bytes
-        nbytes = _as_int("nbytes", nbytes)
+        nbytes = min(16, nb) if nbytes is None else _as_int("nbytes", nbytes)
         if not 1 <= nbytes <= nb:
             raise ValueError(f"nbytes must be an int in [1, {nb}], not {nbytes}")
         xy, _ = self._curve._core.batch_affine(self._a)

@@ -889,8 +889,9 @@ class ContextBatch:
     def __repr__(self) -> str:
         return f"ContextBatch({len(self)} contexts of length {self.length})"
 
-    def digests(self, nbytes: int = 16) -> np.ndarray:
-        """A compact digest per context (all share one length): ``points.digests(nbytes)``.
+    def digests(self, nbytes: int | None = None) -> np.ndarray:
+        """A compact digest per context (all share one length): ``points.digests(nbytes)`` (by default
+        16 bytes, fewer on a curve whose field elements are shorter).
 
         Equal contexts have equal digests, never the converse: group by digest,
         then verify each group exactly (see :meth:`PointArray.digests`).
@@ -1363,6 +1364,7 @@ class WindowIndex:
             raise ValueError(f"max_n must be a positive int, not {max_n}")
         self._engine = engine
         self._ids = ids.tolist() if isinstance(ids, np.ndarray) else list(ids)
+        self._asked = max_n  # what find and repeats take; longer than the stream, they find nothing
         self.max_n = min(max_n, len(self._ids))  # windows no longer than the stream
         if self.max_n > self.MAX_N:
             raise ValueError(f"max_n must be at most {self.MAX_N} (WindowIndex.MAX_N) for a stream of "
@@ -1385,23 +1387,33 @@ class WindowIndex:
         _refuse_keyed_pickle(self._engine, "WindowIndex")
         return self.__dict__
 
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self.__dict__.setdefault("_asked", self.max_n)  # a pickle from before max_n was kept as asked
+
     def find(self, phrase) -> list[int]:
-        """Start positions of the phrase (a str or token sequence) in the stream."""
+        """Start positions of the phrase (a str or token sequence) in the stream, of 1 to ``max_n``
+        tokens as the index was asked for (none when longer than the stream).  With a vocabulary's
+        unknown token, a token not in the vocabulary is that token, as everywhere in the engine: it
+        finds where any unknown token stands."""
         toks = self._engine.tokens(phrase)
-        if not 1 <= len(toks) <= self.max_n:
-            raise ValueError(f"phrase length must be in [1, {self.max_n}], not {len(toks)}")
+        if not 1 <= len(toks) <= self._asked:
+            raise ValueError(f"phrase length must be in [1, {self._asked}], not {len(toks)}")
+        if len(toks) > self.max_n:
+            return []
         vocab = self._engine.vocabulary
-        if any(t not in vocab for t in toks):  # an unseen token is not in the stream (and is not added)
+        if vocab.unknown is None and any(t not in vocab for t in toks):  # not in the stream (and not added)
             return []
         c = self._engine.compose(toks)
         ids, m = list(self._engine._ids(toks)), len(toks)
         return [i for i in self._table.get((m, c.point.to_bytes()), ()) if self._ids[i : i + m] == ids]
 
     def repeats(self, m: int) -> list[tuple[tuple, list[int]]]:
-        """Repeated m-grams: ``[(tokens, positions), ...]`` in order of first occurrence."""
+        """Repeated m-grams: ``[(tokens, positions), ...]`` in order of first occurrence; m from 1 to
+        ``max_n`` as the index was asked for (none when longer than the stream)."""
         m = _index("m", m)
-        if not 1 <= m <= self.max_n:
-            raise ValueError(f"m must be in [1, {self.max_n}], not {m}")
+        if not 1 <= m <= self._asked:
+            raise ValueError(f"m must be in [1, {self._asked}], not {m}")
         vocab = self._engine.vocabulary
         out = []
         for (length, _), positions in self._table.items():

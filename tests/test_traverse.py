@@ -30,6 +30,7 @@ import functools
 import itertools
 import math
 import pathlib
+import pickle
 import sysconfig
 import tracemalloc
 from collections import defaultdict
@@ -850,6 +851,49 @@ def test_index_bounds():
         with pytest.raises(TypeError, match=f"m must be an int, not {type(bad).__name__}"):
             ix.repeats(bad)
     assert eng.index("a b a b", np.int64(2)).repeats(np.int64(2)) == eng.index("a b a b", 2).repeats(2)
+
+
+def test_index_longer_than_its_stream_finds_nothing():
+    """A phrase or m within the max_n asked for but longer than the stream finds nothing, as
+    Traversal.repeats says: the index clips its windows to the stream, not what it answers."""
+    eng = engine("toy61")
+    ix = eng.index("a b a", 5)
+    assert ix.max_n == 3 and ix.find("a b a b") == [] and ix.repeats(4) == [] == eng.repeats("a b a", 4)
+    assert ix.find("a b a") == [0] and ix.repeats(1) == [(("a",), [0, 2])]
+    empty = eng.index("", 3)
+    assert (len(empty), empty.max_n, empty.find("a"), empty.repeats(1)) == (0, 0, [], [])
+    for too_long in (lambda: ix.find("a b a b a b"), lambda: empty.find("a b c d")):
+        with pytest.raises(ValueError, match=r"phrase length must be in \[1, [35]\], not [46]"):
+            too_long()
+    with pytest.raises(ValueError, match=r"m must be in \[1, 5\], not 6"):
+        ix.repeats(6)
+    old = pickle.loads(pickle.dumps(ix))  # a pickle from before: no max_n as asked, the clipped one then
+    del old.__dict__["_asked"]
+    assert pickle.loads(pickle.dumps(old)).find("a b") == [0]
+
+
+def test_index_find_with_an_unknown_token():
+    """With a frozen vocabulary's unknown token, a phrase token not in the vocabulary is the unknown
+    token, in find as in compose and repeats (find once returned [] for it)."""
+    V = ect.Vocabulary("secp256k1", ["a", "b"], frozen=True, unknown="[UNK]")
+    eng = ect.Traversal(vocabulary=V)
+    ix = eng.index("zebra a zebra b yak", 2)
+    assert ix.find("zebra") == ix.find(["[UNK]"]) == ix.find("yak") == [0, 2, 4]
+    assert ix.find("zebra a") == [0] and ix.find("a zebra") == [1] and ix.find("b zebra") == [3] and ix.find("a b") == []
+    assert ix.repeats(1) == [(("[UNK]",), [0, 2, 4])] and len(V) == 3
+    opened = ect.Traversal("secp256k1")  # an open vocabulary: an unseen token is not found, nor added
+    assert opened.index("a b", 2).find("zebra") == [] and "zebra" not in opened.vocabulary
+
+
+@pytest.mark.parametrize("curve", ["toy61", "toy-a0", "secp256k1"])
+def test_digests_default_fits_the_field(curve):
+    """digests() by default: 16 bytes, or all of a shorter field's (a toy curve's 16 once raised)."""
+    eng = engine(curve)
+    batch = eng.prefixes("a b a b").windows(2)
+    nb = eng.curve.field_bytes
+    assert batch.digests().shape == (3, min(16, nb))
+    assert (batch.digests() == batch.points.digests(min(16, nb))).all()
+    assert (batch.digests()[0] == batch.digests()[2]).all()
 
 
 def test_undo_errors():
