@@ -62,9 +62,27 @@ _LENGTH_BYTES = 8
 
 
 # Keyed groups alive in this process, by fingerprint: what a pickled keyed context
-# is rebound to when it is loaded (its pickle holds the fingerprint, never k).
-_LIVE_KEYED: weakref.WeakValueDictionary[bytes, ContextGroup] = weakref.WeakValueDictionary()
+# is rebound to when it is loaded (its pickle holds the fingerprint, never k).  Every
+# live group of a fingerprint is kept (copies of an engine, engines built again with
+# the same key), oldest first, so that one of them dying leaves the others findable;
+# a pickle loads as the newest.  Weak references without callbacks (a callback could
+# run while this thread holds the lock): the dead are dropped when their fingerprint
+# is next registered, and fingerprints none of whose groups lives whenever the table
+# has doubled since the last sweep.
+_LIVE_KEYED: dict[bytes, list[weakref.ref]] = {}
 _LIVE_KEYED_LOCK = threading.Lock()
+_live_keyed_sweep_at = 16
+
+
+def _register_keyed(group: ContextGroup) -> None:
+    global _live_keyed_sweep_at
+    with _LIVE_KEYED_LOCK:
+        refs = [ref for ref in _LIVE_KEYED.get(group.fingerprint, ()) if ref() is not None]
+        _LIVE_KEYED[group.fingerprint] = [*refs, weakref.ref(group)]
+        if len(_LIVE_KEYED) > _live_keyed_sweep_at:
+            for fingerprint in [f for f, refs in _LIVE_KEYED.items() if all(ref() is None for ref in refs)]:
+                del _LIVE_KEYED[fingerprint]
+            _live_keyed_sweep_at = 2 * len(_LIVE_KEYED) + 16
 
 
 class ContextGroup:
@@ -105,8 +123,7 @@ class ContextGroup:
         self.fingerprint = digest.digest()[:_FINGERPRINT_BYTES]
         self.identity = Context._make(self, 0, curve.identity)
         if self._secret:
-            with _LIVE_KEYED_LOCK:
-                _LIVE_KEYED[self.fingerprint] = self
+            _register_keyed(self)
 
     @property
     def secret(self) -> bool:
@@ -225,7 +242,7 @@ _NO_BYTE_FORM = (
 def _live_keyed_group(fingerprint: bytes) -> ContextGroup:
     """The live keyed group with this fingerprint (what a keyed group's pickle loads as)."""
     with _LIVE_KEYED_LOCK:
-        group = _LIVE_KEYED.get(fingerprint)
+        group = next((g for g in (ref() for ref in reversed(_LIVE_KEYED.get(fingerprint, ()))) if g is not None), None)
     if group is None:
         raise ContextMismatchError(
             f"No keyed engine with fingerprint {fingerprint.hex()} is alive in this process: a keyed context's "
@@ -376,4 +393,6 @@ class Context:
 
 
 def _context_from_bytes(group: ContextGroup, data: bytes) -> Context:
+    if not isinstance(group, ContextGroup):
+        raise TypeError(f"corrupt Context pickle: its group must be a ContextGroup, not {type(group).__name__}")
     return group.from_bytes(data)

@@ -790,6 +790,8 @@ class Point:
 
 
 def _decode_point(curve: Curve, data: bytes) -> Point:
+    if not isinstance(curve, Curve):
+        raise TypeError(f"corrupt Point pickle: its curve must be a Curve, not {type(curve).__name__}")
     return curve.decode(data)
 
 

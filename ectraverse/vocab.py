@@ -189,6 +189,15 @@ def int_token_array(values) -> np.ndarray:
     return values
 
 
+def _valid_unicode(text: str) -> bool:
+    """True if text has no lone surrogate (so it has a UTF-8 encoding)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _message(token: Token) -> bytes:
     """token_message for a token already through _as_token."""
     if token.__class__ is str:
@@ -1048,9 +1057,12 @@ def _unpickle(
     # re-hashing) tens of thousands of tokens one by one cost more than the rest.  What is checked is the
     # structure, not that each generator is its token's hash: a pickle is trusted as Python's pickles are
     # (loading one runs whatever code it names); Vocabulary.load checks a file's generators.
+    if tokens.__class__ not in (list, tuple):
+        raise ValueError(f"corrupt Vocabulary pickle: its tokens must be a list, not {type(tokens).__name__}")
     V = Vocabulary(curve, namespace=namespace)
     V._tokens = list(tokens)
-    plain = all(t.__class__ is str or (t.__class__ is int and _INT_MIN <= t < _INT_MAX) for t in V._tokens)
+    plain = all((t.__class__ is str and (t.isascii() or _valid_unicode(t)))
+                or (t.__class__ is int and _INT_MIN <= t < _INT_MAX) for t in V._tokens)
     V._ids = {t: i for i, t in enumerate(V._tokens)} if plain else {}
     if hashed is not None:  # (None in pickles of earlier versions with nothing hashed)
         V._hashed = hashed
@@ -1064,7 +1076,7 @@ def _unpickle(
         or not (unknown_id is None or (unknown_id.__class__ is int and frozen and 0 <= unknown_id < len(V._tokens)))
     ):
         raise ValueError(
-            "corrupt Vocabulary pickle: a token that is not a str or an int in [-2**63, 2**63), a token that "
+            "corrupt Vocabulary pickle: a token that is not a valid str or an int in [-2**63, 2**63), a token that "
             "appears twice, more generators than tokens or of another curve, or an unknown token that is not "
             "one of its tokens"
         )

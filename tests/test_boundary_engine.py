@@ -130,6 +130,10 @@ def test_edited_pickles_raise_instead_of_giving_wrong_contexts():
         lambda a: a[:4] + ["generators"] + a[5:],
         lambda a: a[:2] + [1] + a[3:],  # frozen not a bool
         lambda a: a[:2] + [True] + a[3:5] + [7],  # an unknown id past the tokens
+        lambda a: a[:3] + ["abc"] + a[4:],  # a str: once three tokens "a", "b", "c"
+        lambda a: a[:3] + [{"a": 0, "b": 1, "c": 2}] + a[4:],  # a dict: once its keys
+        lambda a: a[:3] + [5] + a[4:],  # once a bare "'int' object is not iterable"
+        lambda a: a[:3] + [["a", "b", "c\ud800"]] + a[4:],  # no token in any vocabulary
     ):
         with pytest.raises(ValueError, match="corrupt Vocabulary pickle"):
             pickle.loads(_forged(V, change))
@@ -144,6 +148,20 @@ def test_edited_pickles_raise_instead_of_giving_wrong_contexts():
         ect.ContextBatch(eng.group, 2, [])
     with pytest.raises(TypeError, match="group must be a ContextGroup, not Traversal"):
         ect.ContextBatch(eng, 2, batch.points)
+
+
+def test_point_and_context_pickles_check_their_curve_and_group():
+    """A Point or Context pickle whose curve or group is not one: a TypeError saying so (an int group once
+    loaded as an int, None raised AttributeError from inside)."""
+    eng = ect.Traversal("secp256k1")
+    c, G = eng.compose("a b"), eng.curve.generator
+    for bad in (7, None, "secp256k1", eng):
+        with pytest.raises(TypeError, match=f"corrupt Context pickle: its group must be a ContextGroup, not {type(bad).__name__}"):
+            pickle.loads(_forged(c, lambda a: [bad, a[1]]))
+    for bad in ("secp256k1", b"secp256k1", None):
+        with pytest.raises(TypeError, match=f"corrupt Point pickle: its curve must be a Curve, not {type(bad).__name__}"):
+            pickle.loads(_forged(G, lambda a: [bad, a[1]]))
+    assert pickle.loads(pickle.dumps(c)) == c and pickle.loads(pickle.dumps(G)) == G
 
 
 def test_a_context_batch_slices_into_a_batch():

@@ -149,6 +149,45 @@ def test_a_keyed_context_loads_only_where_its_engine_lives():
     assert "loaded: True" in out
 
 
+def test_a_keyed_context_loads_while_its_engine_lives_whatever_copies_died():
+    """Another engine with the same key (or a copy of this one) that dies does not take the live one's
+    place: its contexts still unpickle (the newer group's death once unregistered the fingerprint)."""
+    import gc
+    from concurrent.futures import ThreadPoolExecutor
+
+
+    eng = ect.Traversal("secp256k1", key=KEY, namespace="copies")
+    c = eng.compose("a b")
+    ect.Traversal("secp256k1", key=KEY, namespace="copies")  # built again, then dropped
+    pickle.loads(pickle.dumps(eng))  # a copy, dropped
+    with ThreadPoolExecutor(2) as pool:  # copies travel to the chunks' tasks
+        assert eng.compose_chunks(["a ", "b"], executor=pool) == c
+    gc.collect()
+    assert pickle.loads(pickle.dumps(c)) == c and pickle.loads(pickle.dumps(eng.group)) is not None
+    blob = pickle.dumps(c)
+    del eng, c
+    gc.collect()
+    with pytest.raises(ect.ContextMismatchError, match="No keyed engine with fingerprint"):
+        pickle.loads(blob)  # the last one gone
+
+
+
+def test_dead_keyed_fingerprints_do_not_pile_up(monkeypatch):
+    """The table of live keyed groups drops fingerprints none of whose groups lives, whenever it has doubled."""
+    import gc
+
+    from ectraverse import context
+
+    monkeypatch.setattr(context, "_LIVE_KEYED", {})
+    monkeypatch.setattr(context, "_live_keyed_sweep_at", 16)
+    sizes = []
+    for i in range(60):  # one keyed engine alive at a time
+        ect.Traversal("toy61", key=b"key %d" % i)
+        gc.collect(0)
+        sizes.append(len(context._LIVE_KEYED))
+    assert max(sizes) <= 18 and sizes[-1] < 18
+
+
 def test_compose_chunks_with_a_keyed_engine_in_processes():
     from concurrent.futures import ProcessPoolExecutor
 
