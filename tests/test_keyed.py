@@ -155,7 +155,6 @@ def test_a_keyed_context_loads_while_its_engine_lives_whatever_copies_died():
     import gc
     from concurrent.futures import ThreadPoolExecutor
 
-
     eng = ect.Traversal("secp256k1", key=KEY, namespace="copies")
     c = eng.compose("a b")
     ect.Traversal("secp256k1", key=KEY, namespace="copies")  # built again, then dropped
