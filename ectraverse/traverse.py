@@ -759,6 +759,29 @@ def _executor_workers(executor: Executor) -> int:
     return max(1, min(getattr(executor, "_max_workers", None) or cores, cores))
 
 
+def _pickled_ids(engine, ids, what: str) -> np.ndarray:
+    """A pickle's engine and token ids, checked: a Traversal, and a one-dimensional integer array of ids of
+    its vocabulary (what the object is rebuilt from, so the rest is consistent by construction)."""
+    if not isinstance(engine, Traversal):
+        raise ValueError(f"corrupt {what} pickle: its engine must be a Traversal, not {type(engine).__name__}")
+    a = np.asarray(ids) if isinstance(ids, (np.ndarray, list)) else None
+    if a is None or a.ndim != 1 or (a.size and a.dtype.kind not in "iu") or (
+            a.size and not 0 <= int(a.min()) <= int(a.max()) < len(engine.vocabulary)):
+        raise ValueError(f"corrupt {what} pickle: its token ids must be a list of ids of the engine's vocabulary")
+    return a.astype(np.int64, copy=False)
+
+
+def _rebuild_prefix_states(engine, ids, start) -> PrefixStates:
+    ids = _pickled_ids(engine, ids, "PrefixStates")
+    if start is not None and not isinstance(start, Context):
+        raise ValueError(f"corrupt PrefixStates pickle: its start must be a Context or None, not {type(start).__name__}")
+    return PrefixStates(engine, ids, start=start)
+
+
+def _rebuild_window_index(engine, ids, max_n) -> WindowIndex:
+    return WindowIndex(engine, _pickled_ids(engine, ids, "WindowIndex"), max_n)
+
+
 def _refuse_keyed_pickle(engine: Traversal, what: str) -> None:
     if engine.keyed:
         raise TypeError(
@@ -933,6 +956,7 @@ class PrefixStates:
         self._ids = np.asarray(ids, dtype=np.intp)
         if start is not None:
             engine._check(start)
+        self._start = start
         self._start_length = 0 if start is None else start.length
         S0 = None if start is None or start.point.is_identity else start.point
         B = engine._power_tables.block_size(self._ids)
@@ -1026,9 +1050,11 @@ class PrefixStates:
         inverse[np.concatenate(order)] = np.arange(idx.shape[0])
         return _concat(parts).take(inverse)
 
-    def __getstate__(self):
+    def __reduce__(self):
+        """Pickled as what it is built from (the engine, the token ids, the start), and built again on
+        loading: an edited pickle cannot give states that disagree with their tokens."""
         _refuse_keyed_pickle(self._engine, "PrefixStates")
-        return self.__dict__
+        return (_rebuild_prefix_states, (self._engine, self._ids, self._start))
 
     def _ordered(self) -> tuple[PointArray, list[int]]:
         """(R_i for i = 0 .. L, in order; the exponents e_i)."""
@@ -1335,6 +1361,19 @@ class Traverser:
         _refuse_keyed_pickle(self._engine, "Traverser")
         return super().__getstate__()
 
+    def __setstate__(self, state):
+        _, slots = state if isinstance(state, tuple) and len(state) == 2 else (None, None)
+        if not isinstance(slots, dict) or set(slots) != {"_engine", "_state", "_history"}:
+            raise ValueError("corrupt Traverser pickle: its state must hold its engine, state and history")
+        engine, context, history = slots["_engine"], slots["_state"], slots["_history"]
+        if not isinstance(engine, Traversal) or not isinstance(context, Context):
+            raise ValueError("corrupt Traverser pickle: its engine must be a Traversal and its state a Context")
+        engine._check(context)  # a context of another engine: ContextMismatchError
+        if history is not None and (history.__class__ is not list or not all(
+                t.__class__ is str or t.__class__ is int for t in history)):
+            raise ValueError("corrupt Traverser pickle: its history must be None or a list of tokens")
+        self._engine, self._state, self._history = engine, context, history
+
 
 class WindowIndex:
     """Every window of length 1..max_n over a token stream, keyed by its context.
@@ -1383,13 +1422,11 @@ class WindowIndex:
     def __repr__(self) -> str:
         return f"WindowIndex({len(self._ids)} tokens, windows of length 1..{self.max_n}, {self._engine!r})"
 
-    def __getstate__(self):
+    def __reduce__(self):
+        """Pickled as what it is built from (the engine, the token ids, max_n as asked), and built again
+        on loading: an edited pickle cannot give matches that disagree with its tokens."""
         _refuse_keyed_pickle(self._engine, "WindowIndex")
-        return self.__dict__
-
-    def __setstate__(self, state):
-        self.__dict__.update(state)
-        self.__dict__.setdefault("_asked", self.max_n)  # a pickle from before max_n was kept as asked
+        return (_rebuild_window_index, (self._engine, self._ids, self._asked))
 
     def find(self, phrase) -> list[int]:
         """Start positions of the phrase (a str or token sequence) in the stream, of 1 to ``max_n``

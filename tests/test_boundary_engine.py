@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 import ectraverse as ect
+from ectraverse.traverse import PrefixStates
 
 
 @pytest.fixture(scope="module")
@@ -148,6 +149,62 @@ def test_edited_pickles_raise_instead_of_giving_wrong_contexts():
         ect.ContextBatch(eng.group, 2, [])
     with pytest.raises(TypeError, match="group must be a ContextGroup, not Traversal"):
         ect.ContextBatch(eng, 2, batch.points)
+
+
+def test_prefix_states_index_and_traverser_pickles_are_checked():
+    """These pickled their internals unchecked: an edited pickle loaded as states of other tokens, an index
+    that missed matches, a traverser holding another engine's context. Prefix states and indexes now pickle
+    as what they are built from and are built again; a traverser's state is checked against its engine."""
+    A, B = ect.Traversal("secp256k1"), ect.Traversal("secp256k1", namespace="other")
+    ps = A.prefixes("a b c d e f g h")
+    back = pickle.loads(pickle.dumps(ps))
+    assert back.tokens_length == 8 and [back[i] for i in range(9)] == [ps[i] for i in range(9)]
+    started = PrefixStates(A, A.vocabulary.ids(["c", "d"]), start=A.compose("a b"))  # as dask.prefixes makes them
+    assert pickle.loads(pickle.dumps(started))[2] == A.compose("a b c d")
+    for change in (
+        lambda a: ["engine", a[1], a[2]],
+        lambda a: [a[0], a[1][:, None], a[2]],
+        lambda a: [a[0], a[1].astype(float), a[2]],
+        lambda a: [a[0], a[1] + 100, a[2]],  # ids past the vocabulary
+        lambda a: [a[0], -a[1] - 1, a[2]],
+        lambda a: [a[0], "abc", a[2]],
+        lambda a: [a[0], a[1], "start"],
+    ):
+        with pytest.raises(ValueError, match="corrupt PrefixStates pickle"):
+            pickle.loads(_forged(ps, change))
+    with pytest.raises(ect.ContextMismatchError):
+        pickle.loads(_forged(started, lambda a: [a[0], a[1], B.compose("a b")]))
+    edited = pickle.loads(_forged(ps, lambda a: [a[0], a[1][:-1], a[2]]))  # consistent with its tokens
+    assert edited.tokens_length == 7 and edited[7] == A.compose("a b c d e f g")
+
+    ix = A.index("a b a b c", 3)
+    assert pickle.loads(pickle.dumps(ix)).find("a b") == [0, 2]
+    reversed_ix = pickle.loads(_forged(ix, lambda a: [a[0], a[1][::-1], a[2]]))  # tokens c b a b a
+    assert reversed_ix.find("a b") == [2] and reversed_ix.find("b a") == [1, 3]
+    for change in (lambda a: [a[0], [1.5] * 5, a[2]], lambda a: [a[0], [99], a[2]], lambda a: [None, a[1], a[2]]):
+        with pytest.raises(ValueError, match="corrupt WindowIndex pickle"):
+            pickle.loads(_forged(ix, change))
+    with pytest.raises(TypeError, match="max_n must be an int"):
+        pickle.loads(_forged(ix, lambda a: [a[0], a[1], 2.5]))
+
+    t = A.traverser(history=True)
+    t.push_many("x y")
+    back = pickle.loads(pickle.dumps(t))
+    assert back.state == t.state and back.undo() == A.compose("x")
+    for state, error in (
+        ((None, {"_engine": A, "_state": B.compose("x y"), "_history": ["x", "y"]}), ect.ContextMismatchError),
+        ((None, {"_engine": A, "_state": "x y", "_history": None}), ValueError),
+        ((None, {"_engine": A, "_state": t.state, "_history": "xy"}), ValueError),
+        ((None, {"_engine": A, "_state": t.state}), ValueError),
+        ({"_engine": A}, ValueError),
+    ):
+        with pytest.raises(error):
+            pickle.loads(_forged_state(t, state))
+
+
+def _forged_state(obj, state) -> bytes:
+    """A pickle of obj whose state (what __setstate__ receives) is ``state``."""
+    return pickle.dumps(_Forged((object.__new__, (type(obj),), state)))
 
 
 def test_point_and_context_pickles_check_their_curve_and_group():
