@@ -200,13 +200,22 @@ def test_a_file_of_another_engine_or_bad_tokens_is_refused(tmp_path, engines):
     garbage.write_text("zz\n", "utf-8")
     nested = tmp_path / "nested.ctx"  # json.loads runs out of stack on arrays nested this deep
     nested.write_text(engines["toy-plot"].compose("a").to_bytes().hex() + "\n" + "[" * 100_000 + "\n", "utf-8")
-    script = f":read {other}\n:read {lying}\n:read {garbage}\n:read {nested}\n:saved\n"
+    latin1 = tmp_path / "latin1.ctx"
+    latin1.write_bytes(b"\xe9t\xe9\n")
+    extra = tmp_path / "extra.ctx"
+    extra.write_text(engines["toy-plot"].compose("a").to_bytes().hex() + '\n["a"]\nmore\n', "utf-8")
+    script = (f":read {other}\n:read {lying}\n:read {garbage}\n:read {nested}\n:read {latin1}\n:read {extra}\n"
+              ":read /dev/zero\n:saved\n")
     status, out = drive(tv, [], script)
     assert status == 0
     assert printed_for(out, f":read {nested}")[0] == f"error: the second line of {nested} must be a JSON list of tokens"
     assert printed_for(out, f":read {other}")[0] == "error: Context bytes are for curve 'secp256k1', not 'toy-plot'."
     assert printed_for(out, f":read {lying}")[0] == f"error: the tokens in {lying} do not compose to its context"
-    assert printed_for(out, f":read {garbage}")[0].startswith("error: non-hexadecimal number")
+    assert printed_for(out, f":read {garbage}")[0] == f"error: the first line of {garbage} must be the context's bytes in hex"
+    assert printed_for(out, f":read {latin1}")[0] == f"error: {latin1} is not UTF-8 text (byte 0): not a file :write made"
+    assert printed_for(out, f":read {extra}")[0].startswith(f"error: {extra} has 3 lines; a file :write made has at most two")
+    # a device is read up to the limit, not to the end of memory
+    assert printed_for(out, ":read /dev/zero")[0] == f"error: /dev/zero holds more than {tv.READ_MAX:,} bytes: not a file :write made"
     assert printed_for(out, ":saved") == ["nothing saved yet (:save NAME)"]
 
 

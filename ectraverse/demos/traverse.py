@@ -21,7 +21,7 @@ A line that starts with ``:`` is a command; any other line is text to push:
 ``:load NAME``         compose the saved context onto the state: ``state * C(NAME)``
 ``:saved``             list the saved contexts
 ``:write PATH``        write the state to a file: context bytes in hex, then its tokens (JSON)
-``:read PATH [NAME]``  read such a file (checked) and save it as NAME (default: the file's stem)
+``:read PATH [NAME]``  read such a file (checked; at most 64 MiB) and save it as NAME (default: the file's stem)
 ``:tokens``            the current token sequence, numbered (for ``:window``)
 ``:plot``              draw the plot (toy curves; it is always on screen in a terminal,
                        and a script prints it at its start and its end)
@@ -265,13 +265,29 @@ class Session:
 
         Raises:
             OSError: the file cannot be read.
-            ValueError: malformed hex or tokens, tokens that do not compose to the context.
+            ValueError: more than :data:`READ_MAX` bytes, not UTF-8, more than two lines, malformed hex or
+                tokens, tokens that do not compose to the context.
             EncodingError, ContextMismatchError: bad bytes, or another engine's context.
         """
-        lines = [ln.strip() for ln in Path(path).read_text(encoding="utf-8").splitlines() if ln.strip()]
+        with open(path, "rb") as f:
+            data = f.read(READ_MAX + 1)  # at most that much: a device or a huge file is refused, not read whole
+        if len(data) > READ_MAX:
+            raise ValueError(f"{path} holds more than {READ_MAX:,} bytes: not a file :write made")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ValueError(f"{path} is not UTF-8 text (byte {exc.start}): not a file :write made") from None
+        lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
         if not lines:
             raise ValueError(f"{path} is empty")
-        context = self.engine.context_from_bytes(bytes.fromhex(lines[0]))
+        if len(lines) > 2:
+            raise ValueError(f"{path} has {len(lines)} lines; a file :write made has at most two (the context "
+                             "in hex, then its tokens as JSON)")
+        try:
+            raw = bytes.fromhex(lines[0])
+        except ValueError:
+            raise ValueError(f"the first line of {path} must be the context's bytes in hex") from None
+        context = self.engine.context_from_bytes(raw)
         tokens = None
         if len(lines) > 1:
             try:
@@ -294,6 +310,10 @@ class Session:
         self.tokens = []
         self._undo.clear()
         self._record("reset")
+
+
+#: The largest file ``:read`` takes: a context and the JSON of its tokens (the tokens of a long session included).
+READ_MAX = 64 << 20
 
 
 def _ctx(c: Context) -> str:
