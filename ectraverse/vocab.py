@@ -189,15 +189,6 @@ def int_token_array(values) -> np.ndarray:
     return values
 
 
-def _valid_unicode(text: str) -> bool:
-    """True if text has no lone surrogate (so it has a UTF-8 encoding)."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def _message(token: Token) -> bytes:
     """token_message for a token already through _as_token."""
     if token.__class__ is str:
@@ -1050,6 +1041,16 @@ class Vocabulary:
         return (_unpickle, (self._curve, self._namespace, *state))
 
 
+def _is_plain_token(t) -> bool:
+    """t is a token as a vocabulary keeps it: a str with a UTF-8 form, or an int in [-2**63, 2**63)."""
+    if t.__class__ is str:
+        try:
+            return t.isascii() or bool(_message(t))
+        except ValueError:  # a lone surrogate
+            return False
+    return t.__class__ is int and _INT_MIN <= t < _INT_MAX
+
+
 def _unpickle(
     curve: Curve, namespace: str, frozen: bool, tokens: list, hashed: PointArray | None, unknown_id: int | None = None
 ) -> Vocabulary:
@@ -1061,8 +1062,7 @@ def _unpickle(
         raise ValueError(f"corrupt Vocabulary pickle: its tokens must be a list, not {type(tokens).__name__}")
     V = Vocabulary(curve, namespace=namespace)
     V._tokens = list(tokens)
-    plain = all((t.__class__ is str and (t.isascii() or _valid_unicode(t)))
-                or (t.__class__ is int and _INT_MIN <= t < _INT_MAX) for t in V._tokens)
+    plain = all(_is_plain_token(t) for t in V._tokens)
     V._ids = {t: i for i, t in enumerate(V._tokens)} if plain else {}
     if hashed is not None:  # (None in pickles of earlier versions with nothing hashed)
         V._hashed = hashed
