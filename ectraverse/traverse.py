@@ -1056,6 +1056,14 @@ class PrefixStates:
         _refuse_keyed_pickle(self._engine, "PrefixStates")
         return (_rebuild_prefix_states, (self._engine, self._ids, self._start))
 
+    def __setstate__(self, state):
+        """A pickle made before prefix states pickled as what they are built from: built again from its
+        engine and token ids, checked as those are."""
+        if not isinstance(state, dict) or not {"_engine", "_ids"} <= state.keys() or state.get("_start_length"):
+            raise ValueError("corrupt PrefixStates pickle: an earlier pickle must hold its engine and token ids, "
+                             "without a start")
+        self.__dict__.update(_rebuild_prefix_states(state["_engine"], state["_ids"], None).__dict__)
+
     def _ordered(self) -> tuple[PointArray, list[int]]:
         """(R_i for i = 0 .. L, in order; the exponents e_i)."""
         L, B = self.tokens_length, self._block
@@ -1427,6 +1435,14 @@ class WindowIndex:
         on loading: an edited pickle cannot give matches that disagree with its tokens."""
         _refuse_keyed_pickle(self._engine, "WindowIndex")
         return (_rebuild_window_index, (self._engine, self._ids, self._asked))
+
+    def __setstate__(self, state):
+        """A pickle made before indexes pickled as what they are built from: built again from its engine,
+        token ids and max_n, checked as those are."""
+        if not isinstance(state, dict) or not {"_engine", "_ids", "max_n"} <= state.keys():
+            raise ValueError("corrupt WindowIndex pickle: an earlier pickle must hold its engine, token ids and max_n")
+        max_n = state.get("_asked", state["max_n"])
+        self.__dict__.update(_rebuild_window_index(state["_engine"], state["_ids"], max_n).__dict__)
 
     def find(self, phrase) -> list[int]:
         """Start positions of the phrase (a str or token sequence) in the stream, of 1 to ``max_n``

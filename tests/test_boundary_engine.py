@@ -187,6 +187,16 @@ def test_prefix_states_index_and_traverser_pickles_are_checked():
     with pytest.raises(TypeError, match="max_n must be an int"):
         pickle.loads(_forged(ix, lambda a: [a[0], a[1], 2.5]))
 
+    # pickles made before (the objects' __dict__): built again from their engine and ids, so checked too
+    assert pickle.loads(_forged_state(ix, dict(ix.__dict__))).find("a b") == [0, 2]
+    old_ix = {k: v for k, v in ix.__dict__.items() if k != "_asked"}
+    assert pickle.loads(_forged_state(ix, {**old_ix, "_ids": old_ix["_ids"][::-1]})).find("a b") == [2]
+    assert pickle.loads(_forged_state(ps, dict(ps.__dict__)))[8] == A.compose("a b c d e f g h")
+    for obj, state in ((ix, {**old_ix, "_ids": [99]}), (ps, {**ps.__dict__, "_ids": np.array([99])}),
+                       (ps, {"_ids": ps._ids}), (started, dict(started.__dict__)), (ix, [1])):
+        with pytest.raises(ValueError, match=f"corrupt {type(obj).__name__} pickle"):
+            pickle.loads(_forged_state(obj, state))
+
     t = A.traverser(history=True)
     t.push_many("x y")
     back = pickle.loads(pickle.dumps(t))
