@@ -272,3 +272,28 @@ def test_arrays_of_int_tokens_from_8_threads(fast_switching):
     assert_vocabulary_consistent(shared.vocabulary)
     V = shared.vocabulary
     assert all((V.array_ids(a) == np.array(V.ids(a.tolist()))).all() for a in arrays)
+
+
+def test_keyed_engines_built_and_dropped_from_8_threads_keep_pickles_loading(monkeypatch, fast_switching):
+    """The registry of live keyed groups, from 8 threads: engines with one key built and dropped (and
+    others with keys of their own, so the table sweeps), while one engine stays alive and its contexts'
+    pickles keep loading as it."""
+    import gc
+    import pickle
+
+    from ectraverse import context
+
+    monkeypatch.setattr(context, "_live_keyed_sweep_at", 4)  # sweeps often
+    eng = ect.Traversal("toy61", key=b"shared")
+    c = eng.compose("a b c")
+    blob = pickle.dumps(c)
+
+    def work(j: int) -> bool:
+        ect.Traversal("toy61", key=b"shared" if j % 2 else b"own %d" % j)  # dropped at once
+        if j % 5 == 0:
+            gc.collect(0)
+        return pickle.loads(blob) == c
+
+    assert all(run_threads(work, 96))
+    gc.collect()
+    assert pickle.loads(blob) == c
