@@ -64,7 +64,7 @@ from ectraverse import rfc9380, tokenizers
 from ectraverse.context import Context, ContextGroup
 from ectraverse.errors import ContextMismatchError, CurveMismatchError
 from ectraverse.point import Curve, Point, PointArray, _limbs_below, curve as named_curve, limbs_to_scalars
-from ectraverse.vocab import Vocabulary, int_token_array
+from ectraverse.vocab import Vocabulary, _is_plain_token, int_token_array
 
 __all__ = ["Traversal", "Coefficients", "PrefixStates", "ContextBatch", "Traverser", "WindowIndex",
            "derive_multiplier"]
@@ -1377,8 +1377,7 @@ class Traverser:
         if not isinstance(engine, Traversal) or not isinstance(context, Context):
             raise ValueError("corrupt Traverser pickle: its engine must be a Traversal and its state a Context")
         engine._check(context)  # a context of another engine: ContextMismatchError
-        if history is not None and (history.__class__ is not list or not all(
-                t.__class__ is str or t.__class__ is int for t in history)):
+        if history is not None and (history.__class__ is not list or not all(map(_is_plain_token, history))):
             raise ValueError("corrupt Traverser pickle: its history must be None or a list of tokens")
         self._engine, self._state, self._history = engine, context, history
 
