@@ -301,7 +301,7 @@ def _dask_runner(spec: str) -> Iterator[Callable]:
                                                dashboard_address=":0", silence_logs=logging.ERROR)
             client = distributed.Client(cluster)
         else:
-            client = distributed.Client(arg, timeout="10s")
+            client = _connect(arg)
     except (OSError, TimeoutError) as exc:
         raise CLIError(f"cannot reach the Dask scheduler of --scheduler ({type(exc).__name__})") from None
     if kind == "address" and not client.nthreads():  # Dask waits for a worker, silently: say so
@@ -313,6 +313,47 @@ def _dask_runner(spec: str) -> Iterator[Callable]:
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+#: How long ``--scheduler tcp://HOST:PORT`` waits for the scheduler there to answer, in seconds.
+CONNECT_SECONDS = 10.0
+
+
+def _connect(address: str):
+    """A distributed Client of the scheduler at address, made within :data:`CONNECT_SECONDS`, else a
+    CLIError.
+
+    distributed's own ``timeout`` bounds reaching the address, not a peer that accepts the connection
+    and then says nothing (as a firewall or a proxy can): that waits for ever.  And a peer that answers
+    but is not a Dask scheduler fails with whatever reading its bytes raised (an absurd frame length
+    comes out as a MemoryError).  So the client is made in a thread, waited for at most that long
+    (and a second's grace for distributed's own timeout to fire first), and every way it fails is
+    one error that says which."""
+    import distributed
+
+    seconds = CONNECT_SECONDS
+
+    made: dict = {}
+
+    def connect() -> None:
+        try:
+            made["client"] = distributed.Client(address, timeout=f"{seconds}s")
+        except BaseException as exc:  # noqa: BLE001 - passed to the waiting thread, which reports it
+            made["error"] = exc
+
+    thread = threading.Thread(target=connect, name="ectraverse-connect", daemon=True)
+    thread.start()
+    thread.join(seconds + 1)
+    if thread.is_alive():  # left behind, a daemon: this command ends with the error below
+        raise CLIError(f"cannot reach the Dask scheduler of --scheduler (no answer in {seconds:g} s)")
+    if "client" in made:
+        return made["client"]
+    exc = made["error"]
+    if isinstance(exc, (OSError, TimeoutError)):
+        raise exc
+    if not isinstance(exc, Exception):  # KeyboardInterrupt, SystemExit: not a failure to connect
+        raise exc
+    raise CLIError("the address of --scheduler answered, but not as a Dask scheduler") from exc
 
 
 def _progress():

@@ -858,6 +858,60 @@ def test_cli_says_when_the_scheduler_has_no_workers(files):
     assert cluster.scheduler_address not in line
 
 
+@pytest.fixture
+def not_a_scheduler():
+    """``serve(reply)``: the address of a TCP server on this machine that accepts connections, then sends
+    ``reply`` (b"": nothing) and holds them open: not a Dask scheduler."""
+    import socket
+
+    servers = []
+
+    def serve(reply: bytes) -> str:
+        sock = socket.create_server(("127.0.0.1", 0))
+        held = []
+
+        def accept():
+            while True:
+                try:
+                    conn, _ = sock.accept()
+                except OSError:  # closed below
+                    return
+                held.append(conn)
+                if reply:
+                    conn.sendall(reply)
+
+        threading.Thread(target=accept, daemon=True).start()
+        servers.append((sock, held))
+        return f"tcp://127.0.0.1:{sock.getsockname()[1]}"
+
+    yield serve
+    for sock, held in servers:
+        sock.close()
+        for conn in held:
+            conn.close()
+
+
+@pytest.mark.parametrize("reply, message", [
+    (b"", "cannot reach the Dask scheduler of --scheduler (no answer in 2 s)"),  # distributed alone waits for ever
+    (b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n" + b"x" * 16,  # read by distributed as a 3 EiB frame
+     "the address of --scheduler answered, but not as a Dask scheduler"),
+])
+def test_cli_scheduler_address_that_is_not_a_scheduler(files, not_a_scheduler, reply, message):
+    """An address that accepts the connection and then says nothing ends within the command's own deadline
+    (cli.CONNECT_SECONDS, 2 s here), and one that answers something else is said to, not as "out of memory"."""
+    pytest.importorskip("distributed")
+    d, _ = files
+    address = not_a_scheduler(reply)
+    r = child.run_python(
+        "import sys\n"
+        "import ectraverse.cli as cli\n"
+        "cli.CONNECT_SECONDS = 2.0\n"
+        f"sys.exit(cli.main(['compose', '--scheduler', {address!r}, '-f', {str(d / 'one.txt')!r}]))\n",
+        text=True, timeout=60)
+    assert r.returncode == 1 and r.stdout == "", r.stderr
+    assert r.stderr == f"ectraverse: error: {message}\n"
+
+
 def test_cli_scheduler_refuses_pipes_and_devices_before_reading_them(files, tmp_path):
     d, _ = files
     fifo = tmp_path / "fifo"
