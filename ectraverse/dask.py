@@ -921,6 +921,8 @@ def repeats(engine: Traversal, bag, m: int):
     phase1 = _each_partition(bag, _windows_partition, handle, m, name="ectraverse-windows-" + uuid.uuid4().hex,
                              index=True)
     P = len(phase1)
+    if not P:  # a bag of no partitions (db.from_delayed([])): no windows, as compose gives the identity
+        return dd.from_pandas(_REPEATS_META.copy(), npartitions=1)
     windows = dd.from_delayed([f[0] for f in phase1], meta=_WINDOWS_META, verify_meta=False)
     candidates = windows.shuffle(on="digest").map_partitions(_duplicated_digests, meta=_WINDOWS_META)
     # to the partitions they came from: sorted on "part" into known divisions, one partition per source

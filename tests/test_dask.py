@@ -490,6 +490,18 @@ def test_repeats_windows_do_not_cross_elements(eng):
     assert df.empty  # "a b" once; "b c" would be twice only across elements 0 -> 1
 
 
+def test_a_bag_of_no_partitions(eng):
+    """db.from_delayed([]) has no partition at all (an empty from_sequence has one): compose gives the
+    identity, prefixes none, repeats an empty frame of its columns, as on one machine."""
+    bag = db.from_delayed([])
+    assert bag.npartitions == 0
+    assert ed.compose(eng, bag).compute(**SYNC) == eng.identity
+    assert ed.prefixes(eng, bag).compute(**SYNC) == []
+    df = ed.repeats(eng, bag, 2).compute(**SYNC)
+    assert df.empty and list(df.columns) == ["group", "element", "offset"]
+    assert list(df.dtypes) == [np.dtype("int64")] * 3
+
+
 def test_repeats_positions_helper(eng):
     df = ed.repeats(eng, db.from_sequence(["x1 a b", "a b a b"], npartitions=2), 2).compute(**SYNC)
     assert ed._positions(df) == [[(0, 1), (1, 0), (1, 2)]]
