@@ -670,7 +670,7 @@ def compose(engine: Traversal, bag, *, split_every: int = 8, method: str = "auto
 
     Raises:
         TypeError: engine is not a Traversal, bag not a Bag, split_every not an int; an engine whose
-            custom tokenizer has no name.
+            custom tokenizer has no name, or does not pickle (a lambda, a nested function).
         ValueError: split_every < 2; msm_tasks outside [1, MSM_TASKS_MAX]; an unknown method;
             ``"coefficients"`` with a keyed engine.
 
@@ -764,8 +764,8 @@ def prefixes(engine: Traversal, bag):
     bytes, tokens as the ids every copy of the engine shares and the tokens past them.
 
     Raises:
-        TypeError: engine is not a Traversal, bag not a Bag; an element that is not a token sequence
-            (when computed).
+        TypeError: engine is not a Traversal, bag not a Bag; an engine whose custom tokenizer has no
+            name, or does not pickle; an element that is not a token sequence (when computed).
 
     Example:
         >>> import dask.bag as db
@@ -901,7 +901,8 @@ def repeats(engine: Traversal, bag, m: int):
         m: the window length, a positive int.
 
     Raises:
-        TypeError: engine is not a Traversal, bag not a Bag, m not an int.
+        TypeError: engine is not a Traversal, bag not a Bag, m not an int; an engine whose custom
+            tokenizer has no name, or does not pickle.
         ValueError: m < 1.
 
     Example:

@@ -413,7 +413,10 @@ class Traversal:
         only a worker that does not hold that engine yet gets its pickle (a
         keyed engine's pickle holds its key; the engine keeps its pickle while
         its vocabulary is unchanged).  A chunk's new tokens come back as
-        tokens, and are added to this engine's vocabulary in order.
+        tokens, and are added to this engine's vocabulary in order.  So with
+        an executor the engine must pickle: a custom tokenizer must be a
+        function defined at the top level of a module (a lambda or a nested
+        function is a ``TypeError`` that says so).
 
         Example:
             >>> eng = Traversal("secp256k1")
@@ -455,7 +458,16 @@ class Traversal:
         version = self._vocab._pickle_version()
         kept = self._pickle
         if kept is None or kept[0] != version:
-            blob = pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
+            try:
+                blob = pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
+            except (pickle.PicklingError, AttributeError, TypeError) as exc:
+                if self._builtin is not None:  # pragma: no cover - a built-in engine pickles
+                    raise
+                raise TypeError(
+                    f"The engine must pickle to go to other workers, and its tokenizer {self._tokenizer_name!r} "
+                    f"does not ({type(exc).__name__}: {exc}): pickle sends a function by its module and name, "
+                    "so give a function defined at the top level of a module (not a lambda or a nested function)"
+                ) from exc
             kept = self._pickle = (version, hashlib.blake2b(blob, digest_size=16).digest(), blob)
         return kept[1], kept[2], kept[0][1]
 

@@ -407,6 +407,10 @@ def test_bad_arguments(eng):
     unnamed = Traversal("secp256k1", tokenizer=str.split)
     with pytest.raises(TypeError, match="custom tokenizer has no name"):
         ed.compose(unnamed, bag)
+    unpicklable = Traversal("secp256k1", tokenizer=lambda s: s.split(), tokenizer_name="split")
+    for build in (ed.compose, ed.prefixes, lambda e, b: ed.repeats(e, b, 2)):  # on any scheduler: it is shipped
+        with pytest.raises(TypeError, match="tokenizer 'split' does not .*top level of a module"):
+            build(unpicklable, bag)
 
 
 # ---- keyed engines -------------------------------------------------------------------------------

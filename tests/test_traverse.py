@@ -283,6 +283,17 @@ def test_compose_chunks_refuses_what_is_not_chunks_in_order():
     assert eng.compose_chunks(("a b", "c")) == eng.compose_chunks(c for c in ["a b", "c"]) == eng.compose("a b c")
 
 
+def test_compose_chunks_with_an_executor_names_a_tokenizer_that_does_not_pickle():
+    def nested(s):
+        return s.split()
+
+    for tok in (lambda s: s.split(), nested):
+        eng = Traversal("secp256k1", tokenizer=tok, tokenizer_name="split")
+        assert eng.compose_chunks(["a b\n", "c"]) == eng.compose("a b\nc")  # no executor: nothing to send
+        with ThreadPoolExecutor(2) as pool, pytest.raises(TypeError, match="tokenizer 'split' does not .*lambda"):
+            eng.compose_chunks(["a b\n", "c"], pool)
+
+
 def test_compose_chunks_with_a_process_pool():
     eng = Traversal("secp256k1", namespace="pool", key=b"pool key")
     x = list(stdlib_tokens(400))
