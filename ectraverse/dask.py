@@ -145,6 +145,7 @@ _KEYS_META = _WINDOWS_META.assign(key=pd.Series([], dtype=_KEY_DTYPE))
 
 _lock = threading.Lock()
 _originals: weakref.WeakValueDictionary = weakref.WeakValueDictionary()  # digest -> an engine shipped from here
+_shipped_as: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # an engine shipped from here -> its last digest
 _copies: OrderedDict = OrderedDict()  # digest -> the engine unpickled here from that pickle
 _unpickled = 0  # how many engines this process has unpickled (the tests read it)
 _scatters: dict = {}  # a running client -> {key: the future of a handle scattered on its cluster}
@@ -189,6 +190,12 @@ def _ship(engine: Traversal, client):
     digest, blob, base = engine._pickled()
     with _lock:
         _originals[digest] = engine  # in this process the tasks use the engine itself (threads, synchronous)
+        # only its newest digest: each new token makes another, and an engine that lives long would keep
+        # them all; a graph made before with an older one unpickles a copy from its handle, as a worker does
+        last = _shipped_as.get(engine)
+        if last is not None and last != digest and _originals.get(last) is engine:
+            del _originals[last]
+        _shipped_as[engine] = digest
     key, handle = "ectraverse-engine-" + digest.hex(), _Handle((digest, blob, base))
     future = None if client is None else _scattered(client, key, handle)
     if future is not None:

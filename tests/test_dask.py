@@ -371,6 +371,18 @@ def test_compose_with_a_frozen_vocabulary_is_shipped_once(eng):
     assert lazy.compute(**SYNC) == frozen.compose("".join(items))
 
 
+def test_a_growing_engine_keeps_one_original_however_often_it_is_shipped():
+    """Each new token gives the engine another digest: this process keeps the engine under its newest
+    only (it kept every one while the engine lived), and a graph made with an older one still computes,
+    on a copy unpickled from its own handle."""
+    grower = Traversal("secp256k1", namespace="grower")
+    first = ed.compose(grower, db.from_sequence(["a b\n", "b c\n"], npartitions=2))
+    for i in range(40):
+        ed.compose(grower, db.from_sequence([f"w{i} a\n"], npartitions=1)).compute(**SYNC)  # adds w{i}
+    assert len([d for d, e in ed._originals.items() if e is grower]) == 1  # was one a shipping: 40
+    assert first.compute(**SYNC) == grower.compose("a b\nb c\n")
+
+
 def test_compose_on_threads_and_processes(eng):
     items = [f"line {i % 7} of the cat\n" for i in range(60)]
     bag = db.from_sequence(items, npartitions=6)
