@@ -377,7 +377,9 @@ def text_blocks(paths, *, blocksize: int | None = 64 << 20):
         FileNotFoundError: a path does not exist.
 
     Paths are checked now; a block's task raises :class:`TextBlockError` if its file changed since
-    (size or modification time), can no longer be read, or is not UTF-8.
+    (size or modification time), can no longer be read, or is not UTF-8 (its message gives the
+    offset of the block's first bad byte: in a file bad in several blocks, of the block whose task
+    failed first).
 
     A file whose size reads as 0 is read whole, to its end, by one task: so are files of ``/proc``
     and ``/sys``, whose size the kernel does not report.
