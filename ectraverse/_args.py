@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import argparse
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-__all__ = ["ArgumentParser", "positive_int", "non_negative_int", "unrecognized"]
+__all__ = ["ArgumentParser", "positive_int", "non_negative_int", "at_most", "parse_int", "shown", "unrecognized"]
 
 
 def _option_name(arg: str) -> str:
@@ -81,18 +81,50 @@ class ArgumentParser(argparse.ArgumentParser):
         super().error(message)
 
 
-def _int(value: str, what: str) -> int:
+def shown(value: str, limit: int = 40) -> str:
+    """A value as an error message quotes it: its repr, cut after ``limit`` characters.
+
+    Example:
+        >>> shown("12"), shown("9" * 5000)
+        ("'12'", "'9999999999999999999999999999999999999999'… (5,000 characters)")
+    """
+    return repr(value) if len(value) <= limit else f"{value[:limit]!r}… ({len(value):,} characters)"
+
+
+def parse_int(value: str, what: str) -> int:
+    """``int(value)``, else a ValueError whose message is ``must be {what}, not ...`` (the value cut
+    short): a number past Python's limit on the digits ``int`` reads (4,300) is said to be too large,
+    not to be no number.
+
+    Example:
+        >>> parse_int(" 12 ", "an integer")
+        12
+        >>> parse_int("9" * 5000, "an integer")
+        Traceback (most recent call last):
+        ...
+        ValueError: must be an integer of at most 4,300 digits, not one of 5,000
+    """
     try:
         return int(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be {what}, not {value!r}") from None
+        digits = value.strip().lstrip("+-").replace("_", "")
+        if digits.isdecimal():
+            raise ValueError(f"must be {what} of at most 4,300 digits, not one of {len(digits):,}") from None
+        raise ValueError(f"must be {what}, not {shown(value)}") from None
+
+
+def _int(value: str, what: str) -> int:
+    try:
+        return parse_int(value, what)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def positive_int(value: str) -> int:
     """argparse type: an int >= 1."""
     n = _int(value, "a positive integer")
     if n < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, not {value!r}")
+        raise argparse.ArgumentTypeError(f"must be a positive integer, not {shown(value)}")
     return n
 
 
@@ -100,5 +132,27 @@ def non_negative_int(value: str) -> int:
     """argparse type: an int >= 0."""
     n = _int(value, "a non-negative integer")
     if n < 0:
-        raise argparse.ArgumentTypeError(f"must be a non-negative integer, not {value!r}")
+        raise argparse.ArgumentTypeError(f"must be a non-negative integer, not {shown(value)}")
     return n
+
+
+def at_most(high: int, base: Callable[[str], int] = positive_int) -> Callable[[str], int]:
+    """argparse type: what ``base`` takes, up to ``high`` (an option that would run for ever past it).
+
+    Example:
+        >>> at_most(100)("100")
+        100
+        >>> at_most(100)("101")
+        Traceback (most recent call last):
+        ...
+        argparse.ArgumentTypeError: must be at most 100, not '101'
+    """
+
+    def parse(value: str) -> int:
+        n = base(value)
+        if n > high:
+            raise argparse.ArgumentTypeError(f"must be at most {high:,}, not {shown(value)}")
+        return n
+
+    parse.__name__ = getattr(base, "__name__", "int")
+    return parse

@@ -50,7 +50,6 @@ import itertools
 import json
 import os
 import re
-import signal
 import stat
 import sys
 import threading
@@ -64,8 +63,8 @@ from rich.table import Table
 from rich.text import Text
 
 import ectraverse
-from ectraverse import demos, rfc9380, tokenizers
-from ectraverse._args import ArgumentParser, positive_int, unrecognized
+from ectraverse import _entry, demos, rfc9380, tokenizers
+from ectraverse._args import ArgumentParser, parse_int, positive_int, unrecognized
 from ectraverse.context import Context
 from ectraverse.errors import ContextMismatchError, EctraverseError, NotUtf8Error
 from ectraverse.traverse import Traversal, _repeated_windows
@@ -492,9 +491,9 @@ def _cmd_remove_suffix(args: argparse.Namespace) -> int:
 
 def _index(value: str, what: str) -> int:
     try:
-        return int(value)
-    except ValueError:
-        raise UsageError(f"{what} must be an integer, not {value!r}") from None
+        return parse_int(value, "an integer")
+    except ValueError as exc:
+        raise UsageError(f"{what} {exc}") from None
 
 
 def _cmd_window(args: argparse.Namespace) -> int:
@@ -988,40 +987,13 @@ def _check_before_command(parser: argparse.ArgumentParser, argv: Sequence[str]) 
             parser.error(f"{unrecognized([arg])}; options go after the COMMAND")
 
 
-class _Terminated(BaseException):
-    """Raised in the main thread by SIGTERM while a command runs, so that what it holds is released
-    on the way out (a benchmark's temporary files, a LocalCluster's worker processes)."""
-
-
-def _terminate(signum, frame) -> None:
-    raise _Terminated
-
-
-@contextlib.contextmanager
-def _sigterm_unwinds() -> Iterator[None]:
-    """SIGTERM raises :class:`_Terminated` inside the block (main thread only; the handler before is put back)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGTERM, _terminate)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the console script; returns the exit status.
+    """Entry point of the console script; returns the exit status (Ctrl-C, SIGTERM and closed standard
+    streams as :func:`ectraverse._entry.run` takes them).
 
     Usage errors raise ``SystemExit(2)``, as :mod:`argparse` does.
     """
-    with _sigterm_unwinds():
-        try:
-            return _main(argv)
-        except _Terminated:
-            _quiet_dask()
-            print("ectraverse: terminated", file=sys.stderr)
-            return 128 + signal.SIGTERM
+    return _entry.run(lambda: _main(argv), on_stop=_quiet_dask)
 
 
 def _quiet_dask() -> None:
@@ -1033,10 +1005,6 @@ def _quiet_dask() -> None:
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    if sys.stdout is None:  # started with stdout closed ('>&-'): nowhere to write a result
-        if sys.stderr is not None:
-            print("ectraverse: error: standard output is closed", file=sys.stderr)
-        return 1
     parser = build_parser()
     argv = sys.argv[1:] if argv is None else list(argv)
     _check_before_command(parser, argv)
@@ -1063,10 +1031,6 @@ def _main(argv: Sequence[str] | None) -> int:
         print("ectraverse: error: out of memory; the input or a parameter is too large for this machine",
               file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        _quiet_dask()
-        print("ectraverse: interrupted", file=sys.stderr)
-        return 130
 
 
 if __name__ == "__main__":

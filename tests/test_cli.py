@@ -22,6 +22,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -651,6 +652,43 @@ def test_repeats_takes_each_file_once(cli, workdir):
                 "FILE 'twice-link.txt' is the file 'twice.txt' again")
     assert json.loads(ok(cli("repeats", "-m", "2", "--json", "twice.txt"))) == [[{"file": "twice.txt", "offset": 0},
                                                                                {"file": "twice.txt", "offset": 2}]]
+
+
+def test_a_closed_stdin_reads_as_empty_and_a_closed_stderr_says_nothing(workdir):
+    """Started with stdin closed ('<&-'), sys.stdin is None: read as /dev/null is, not an AttributeError
+    (compose, a context from '-', hash-to-curve of '-', a demo); with stderr closed ('2>&-'), an error
+    line goes nowhere, not to stdout among the results."""
+
+    def run(*args, close):
+        return subprocess.run([sys.executable, *args], capture_output=True, text=True, env=ENV, cwd=workdir,
+                              timeout=120, preexec_fn=lambda: os.close(close))
+
+    empty = Traversal().identity
+    r = run("-m", "ectraverse.cli", "compose", "-q", close=0)
+    assert (r.returncode, r.stdout, r.stderr) == (0, hexctx(empty) + "\n", "")
+    r = run("-m", "ectraverse.cli", "invert", "-", close=0)
+    assert r.returncode == 1 and r.stderr.startswith("ectraverse: error: CONTEXT (stdin) is empty"), r.stderr
+    r = run("-m", "ectraverse.cli", "hash-to-curve", "-q", "--dst", "QUUX-V01-CS02-with-secp256k1_XMD:SHA-256_SSWU_RO_",
+            "-", close=0)
+    assert r.returncode == 0 and r.stdout.strip() == ectraverse.curve("secp256k1").hash_to_curve(
+        b"", b"QUUX-V01-CS02-with-secp256k1_XMD:SHA-256_SSWU_RO_").to_bytes().hex(), r.stderr
+    for program in (("-m", "ectraverse.cli", "demo", "windows"), ("-m", "ectraverse.demos.windows")):
+        r = run(*program, "--max-n", "3", close=0)
+        assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
+    r = run("-m", "ectraverse.cli", "compose", "-f", str(workdir / "missing.txt"), close=2)
+    assert (r.returncode, r.stdout) == (1, "")
+
+
+@pytest.mark.parametrize("sig, status, line", [(signal.SIGINT, 130, "ectraverse: interrupted\n"),
+                                              (signal.SIGTERM, 143, "ectraverse: terminated\n")])
+@pytest.mark.parametrize("program", [("-m", "ectraverse.cli", "demo", "traverse"), ("-m", "ectraverse.demos.traverse")])
+def test_a_demo_stopped_by_a_signal_says_one_line(workdir, sig, status, line, program):
+    """Ctrl-C or SIGTERM while a demo waits for input: the console script's subcommand and the standalone
+    launcher (``python -m ectraverse.demos.NAME``, as ``python demos/NAME.py``) both exit with one line."""
+    started = time.monotonic()
+    r = child.terminated(["--curve", "toy-plot"], ENV, workdir, lambda: time.monotonic() > started + 3, sig=sig,
+                         program=program)
+    assert (r.returncode, r.stderr) == (status, line), r.stderr
 
 
 def test_a_closed_stdout_is_one_error_line(workdir):

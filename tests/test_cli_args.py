@@ -61,6 +61,37 @@ def test_demo_launchers_do_not_echo(name, capsys):
     assert f"ectraverse demo {name}: error: unrecognized option --key (values are not echoed)" in captured.err
 
 
+@pytest.mark.parametrize("which, argv, message", [
+    ("ectraverse", ["repeats", "-m", "9" * 5000, "x"],
+     "argument -m: must be a positive integer of at most 4,300 digits, not one of 5,000"),
+    ("ectraverse", ["repeats", "-m", "-" + "9" * 99, "x"],
+     "argument -m: must be a positive integer, not '-999999999999999999999999999999999999999'… (100 characters)"),
+    ("bench", ["--repeats", "1001"], "argument --repeats: must be at most 1,000, not '1001'"),
+    ("bench", ["--repeats", "2"], "argument --repeats: must be at least 3 (a median needs repeats), not '2'"),
+    ("bench", ["--min-time", "61"], "argument --min-time: must be at most 60 seconds, not '61'"),
+    ("bench", ["--msm-size", "9" * 4301], "argument --msm-size: must be a positive integer of at most 4,300 digits, "
+                                          "not one of 4,301"),
+    ("demo algebra", ["--trials", "10001"], "argument --trials: must be at most 10,000, not '10001'"),
+])
+def test_numbers_out_of_range_are_refused_without_echoing_them_whole(which, argv, message, capsys):
+    """Python's int() reads at most 4,300 digits: more is too large, not "not an integer"; options that
+    would run for ever past a bound have one; a long value is quoted cut short."""
+    parser = next(p for name, p, _ in _parsers() if name == which)
+    with pytest.raises(SystemExit) as exc:
+        parser.parse_args(argv)
+    assert exc.value.code == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert err.endswith(": error: " + message), err
+
+
+def test_a_window_index_too_long_to_read_is_said_to_be(capsys):
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["window", "--text", "a b", "0", "9" * 5000])
+    assert exc.value.code == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert err.endswith("ectraverse window: error: J must be an integer of at most 4,300 digits, not one of 5,000"), err
+
+
 def test_a_flag_given_a_value_does_not_echo_it(capsys):
     with pytest.raises(SystemExit):
         cli.build_parser().parse_args(["compose", "--json=" + SECRET, "x"])

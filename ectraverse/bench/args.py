@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from ectraverse._args import ArgumentParser, positive_int
+from ectraverse._args import ArgumentParser, at_most, positive_int, shown
 from ectraverse.bench.adapters import ADAPTERS
 from ectraverse.bench.inputs import DASK_BLOCK_BYTES, WINDOW_LENGTH, WINDOWS_M
 from ectraverse.bench.ops import CURVES, LAYER_CURVES, OPS, QUICK_CURVES, Sizes, ops_of_layer
@@ -59,28 +59,36 @@ SIZE_MAX = 10**9
 """The most a size option (tokens, points, elements) may ask for: far past what the machine holds."""
 
 
-def _size(value: str) -> int:
-    """argparse type of a size option: a positive int of at most :data:`SIZE_MAX`."""
-    n = positive_int(value)
-    if n > SIZE_MAX:
-        raise argparse.ArgumentTypeError(f"must be at most {SIZE_MAX:,}, not a number of {len(str(n))} digits")
-    return n
+#: The most ``--repeats`` may ask for: each repeat is at least ``--min-time`` seconds of every cell.
+REPEATS_MAX = 1000
+
+#: argparse type of a size option: a positive int of at most :data:`SIZE_MAX`.
+_size = at_most(SIZE_MAX)
 
 
-def _repeats(value: str) -> int:
+def _at_least_three(value: str) -> int:
     n = positive_int(value)
     if n < 3:
-        raise argparse.ArgumentTypeError(f"must be at least 3 (a median needs repeats), not {value!r}")
+        raise argparse.ArgumentTypeError(f"must be at least 3 (a median needs repeats), not {shown(value)}")
     return n
+
+
+_repeats = at_most(REPEATS_MAX, _at_least_three)
+
+
+#: The most ``--min-time`` may ask for, in seconds: a cell takes ``--repeats`` times that.
+MIN_TIME_MAX = 60.0
 
 
 def _positive_float(value: str) -> float:
     try:
         x = float(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, not {value!r}") from None
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, not {shown(value)}") from None
     if not (x > 0 and math.isfinite(x)):
-        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, not {value!r}")
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, not {shown(value)}")
+    if x > MIN_TIME_MAX:
+        raise argparse.ArgumentTypeError(f"must be at most {MIN_TIME_MAX:g} seconds, not {shown(value)}")
     return x
 
 
@@ -127,10 +135,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument("--no-progress", action="store_true",
                         help="no progress bar (there is none either when stderr is not a terminal)")
     parser.add_argument("--min-time", type=_positive_float, metavar="SECONDS",
-                        help=f"minimum duration of one repeat (default {MIN_TIME[0]}, {MIN_TIME[1]} with --quick)")
+                        help=f"minimum duration of one repeat (default {MIN_TIME[0]}, {MIN_TIME[1]} with --quick; "
+                             f"at most {MIN_TIME_MAX:g})")
     parser.add_argument("--repeats", type=_repeats, metavar="N",
                         help=f"timed repeats per cell, the median is reported (default {REPEATS[0]}, "
-                             f"{REPEATS[1]} with --quick)")
+                             f"{REPEATS[1]} with --quick; 3 to {REPEATS_MAX:,})")
     parser.add_argument("--msm-size", action="append", type=_size, metavar="N",
                         help="MSM size (repeatable; default 16 64 256 1024 4096 65536, 16 256 with --quick)")
     parser.add_argument("--batch-size", type=_size, metavar="N",

@@ -18,9 +18,9 @@ Run one as ``ectraverse demo NAME [options]``, ``python demos/NAME.py
 [options]`` or ``python -m ectraverse.demos.NAME [options]``; ``ectraverse
 demo`` lists them.  Each parses the options with :func:`build_parser`; the
 last two run through :func:`main`, the one standalone entry point.  A demo
-uses the public API only, and the argument types :func:`positive_int` and
-:func:`non_negative_int` from here.  This module imports no demo (and no
-``rich``) until :func:`load` or :func:`main` is called.
+uses the public API only, and the argument types :func:`positive_int`,
+:func:`non_negative_int` and :func:`at_most` from here.  This module imports
+no demo (and no ``rich``) until :func:`load` or :func:`main` is called.
 
 Example:
     >>> names()
@@ -39,10 +39,11 @@ import importlib
 import sys
 from types import ModuleType
 
-from ectraverse._args import ArgumentParser, non_negative_int, positive_int
+from ectraverse._args import ArgumentParser, at_most, non_negative_int, positive_int
+from ectraverse._entry import run as run_command
 
 __all__ = ["DEMOS", "DESCRIPTIONS", "DemoError", "names", "load", "build_parser", "main", "positive_int",
-           "non_negative_int"]
+           "non_negative_int", "at_most"]
 
 
 class DemoError(ValueError):
@@ -126,7 +127,9 @@ def main(name: str, argv: list[str] | None = None) -> int:
         argv: the options, without the program name.
 
     Returns:
-        The demo's exit status; 1, with ``error: ...`` on stderr, when it cannot start (:class:`DemoError`).
+        The demo's exit status; 1, with ``error: ...`` on stderr, when it cannot start (:class:`DemoError`);
+        130 on Ctrl-C and 143 on SIGTERM, with one line, as ``ectraverse demo NAME`` (closed standard
+        streams too: :func:`ectraverse._entry.run`).
 
     Raises:
         TypeError, ValueError: as :func:`load`.
@@ -134,9 +137,12 @@ def main(name: str, argv: list[str] | None = None) -> int:
     """
     from rich.console import Console  # rich only once a demo runs: listing the demos must not import it
 
-    args = build_parser(name).parse_args(argv)
-    try:
-        return load(name).run(args, stdin=sys.stdin, console=Console())
-    except DemoError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    def demo() -> int:
+        args = build_parser(name).parse_args(argv)
+        try:
+            return load(name).run(args, stdin=sys.stdin, console=Console())
+        except DemoError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+
+    return run_command(demo)

@@ -38,7 +38,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ectraverse import demos
-from ectraverse.demos import non_negative_int, positive_int
+from ectraverse.demos import at_most, non_negative_int
 from ectraverse.context import Context
 from ectraverse.errors import EctraverseError
 from ectraverse.traverse import Traversal
@@ -52,6 +52,8 @@ DESCRIPTION = (
 #: The small vocabulary sequences are drawn from.
 VOCABULARY = ("red", "green", "blue", "cat", "dog", "runs", "sleeps", "the")
 _MAX_LEN = 6
+#: The most ``--trials`` may ask for: 10,000 take about half a minute on secp256k1 with ``--fast``.
+TRIALS_MAX = 10_000
 _PAUSE = 0.8
 
 
@@ -59,7 +61,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The demo's options: ``--curve``, ``--seed``, ``--trials``, ``--show``, ``--fast``."""
     parser.add_argument("--curve", default="secp256k1", help="curve name (default secp256k1)")
     parser.add_argument("--seed", type=int, default=0, help="seed for the random sequences (default 0)")
-    parser.add_argument("--trials", type=positive_int, default=25, help="random trials per law (default 25)")
+    parser.add_argument("--trials", type=at_most(TRIALS_MAX), default=25,
+                        help=f"random trials per law (default 25, at most {TRIALS_MAX:,})")
     parser.add_argument("--show", type=non_negative_int, default=3, help="trials shown in detail per law (default 3)")
     parser.add_argument("--fast", action="store_true", help="no pauses between laws")
 

@@ -1,0 +1,72 @@
+"""How a command-line entry point of ectraverse runs (the console script, the demos' launchers).
+
+:func:`run` gives a command's exit status whatever happens around it: a standard stream closed when
+the process started (``<&-``, ``>&-``, ``2>&-``), Ctrl-C (status 130) and SIGTERM (status 143), each
+with one line on stderr and no traceback, what the command holds released on the way out (SIGTERM
+unwinds the main thread as Ctrl-C does).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterator
+
+__all__ = ["Terminated", "run"]
+
+
+class Terminated(BaseException):
+    """Raised in the main thread by SIGTERM while a command runs, so that what it holds is released
+    on the way out (a benchmark's temporary files, a LocalCluster's worker processes)."""
+
+
+def _terminate(signum, frame) -> None:
+    raise Terminated
+
+
+@contextlib.contextmanager
+def _sigterm_unwinds() -> Iterator[None]:
+    """SIGTERM raises :class:`Terminated` inside the block (main thread only; the handler before is put back)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def run(command: Callable[[], int], prog: str = "ectraverse", on_stop: Callable[[], None] = lambda: None) -> int:
+    """``command()``'s exit status, run as an entry point runs it.
+
+    * stdout closed: nowhere to write a result, so status 1 (one line on stderr, if it is open);
+    * stdin closed: read as empty, as from ``/dev/null``;
+    * stderr closed: messages go nowhere (``print`` would put them on stdout, into the result);
+    * Ctrl-C: status 130 and ``PROG: interrupted``; SIGTERM: status 143 and ``PROG: terminated``,
+      after ``on_stop()`` (which quiets what would log on the way out).
+
+    The streams it opens in place of closed ones stay this process's standard streams.
+    """
+    if sys.stdout is None:
+        if sys.stderr is not None:
+            print(f"{prog}: error: standard output is closed", file=sys.stderr)
+        return 1
+    if sys.stdin is None:
+        sys.stdin = open(os.devnull, encoding="utf-8")
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")
+    with _sigterm_unwinds():
+        try:
+            return command()
+        except KeyboardInterrupt:
+            on_stop()
+            print(f"{prog}: interrupted", file=sys.stderr)
+            return 130
+        except Terminated:
+            on_stop()
+            print(f"{prog}: terminated", file=sys.stderr)
+            return 128 + signal.SIGTERM
