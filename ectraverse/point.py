@@ -1099,10 +1099,13 @@ class PointArray:
             raise ValueError(f"threads must be a positive int, not {threads}")
         if len(self) == 0:
             return self._curve.identity
+        # a private copy, checked and then read by C without the GIL: the core takes every row below n
+        # on trust, and the caller's array may change in another thread meanwhile
+        limbs = np.array(limbs, order="C")
         if not _limbs_below(limbs, self._curve.n):
             raise ValueError("every row of limbs must be a scalar below n")
         runs = max(1, min(threads, len(self) // MSM_ROWS_PER_THREAD))
-        raw = self._curve._core.batch_msm_limbs(self._a, np.ascontiguousarray(limbs), runs)
+        raw = self._curve._core.batch_msm_limbs(self._a, limbs, runs)
         return Point._make(self._curve, raw)
 
     def __reduce__(self):

@@ -297,3 +297,32 @@ def test_keyed_engines_built_and_dropped_from_8_threads_keep_pickles_loading(mon
     assert all(run_threads(work, 96))
     gc.collect()
     assert pickle.loads(blob) == c
+
+
+def test_msm_limbs_reads_a_private_copy_of_the_callers_scalars(fast_switching):
+    """The core takes every scalar row below n on trust (checked in Python first): msm_limbs must check,
+    and hand to C, a copy of its own.  Here the caller's array turns into rows of 2**256 - 1 while the
+    multiplications run (8 threads over one array): each call gives msm(OLD) or refuses the rows; handed
+    the caller's array itself, most calls returned some other point, from scalars past the check."""
+    C = ect.curve("secp256k1")
+    rng = random.Random(6)
+    m = 4096
+    A = C.multiply_generator([rng.randrange(1, C.n) for _ in range(m)])
+    old = point_module.scalars_to_limbs(C, [rng.randrange(C.n) for _ in range(m)])
+    want = A.msm_limbs(old)
+    for _ in range(6):
+        buf = old.copy()
+
+        def work(j: int):
+            if j == 0:  # one writer, after the others have started
+                threading.Event().wait(0.002)
+                buf[:] = np.iinfo(np.uint64).max
+                return "written"
+            try:
+                return A.msm_limbs(buf)
+            except ValueError:
+                return "refused"
+
+        results = run_threads(work, THREADS)
+        assert results[0] == "written"
+        assert all(r in (want, "refused") for r in results[1:]), results
