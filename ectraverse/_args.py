@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import sys
 from collections.abc import Callable, Sequence
 
 __all__ = ["ArgumentParser", "positive_int", "non_negative_int", "at_most", "parse_int", "shown", "unrecognized"]
@@ -93,8 +94,8 @@ def shown(value: str, limit: int = 40) -> str:
 
 def parse_int(value: str, what: str) -> int:
     """``int(value)``, else a ValueError whose message is ``must be {what}, not ...`` (the value cut
-    short): a number past Python's limit on the digits ``int`` reads (4,300) is said to be too large,
-    not to be no number.
+    short): a number past Python's limit on the digits ``int`` reads (``sys.get_int_max_str_digits()``,
+    4,300 by default) is said to be too large, not to be no number.
 
     Example:
         >>> parse_int(" 12 ", "an integer")
@@ -109,7 +110,8 @@ def parse_int(value: str, what: str) -> int:
     except ValueError:
         digits = value.strip().lstrip("+-").replace("_", "")
         if digits.isdecimal():
-            raise ValueError(f"must be {what} of at most 4,300 digits, not one of {len(digits):,}") from None
+            limit = sys.get_int_max_str_digits()
+            raise ValueError(f"must be {what} of at most {limit:,} digits, not one of {len(digits):,}") from None
         raise ValueError(f"must be {what}, not {shown(value)}") from None
 
 

@@ -330,9 +330,7 @@ def _connect(address: str):
     one error that says which."""
     import distributed
 
-    seconds = CONNECT_SECONDS
-
-    made: dict = {}
+    seconds, made = CONNECT_SECONDS, {}
 
     def connect() -> None:
         try:
