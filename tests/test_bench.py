@@ -70,12 +70,19 @@ class FakeAdapter(bench.Adapter):
         return fn, probe
 
     def _msm(self, curve, items):
+        c = bench_inputs.curve_params()[curve]
         ks, Ps = items[0]
 
         def fn():
             sum(ks) + len(Ps)
 
-        return fn, lambda: None  # MSM above 16 points is not checked
+        def probe():  # every MSM is checked, whatever its size: the reference's sum
+            acc = None
+            for k, P in zip(ks, Ps):
+                acc = bench_inputs._add(c, acc, bench_inputs._mul(c, k, P))
+            return bench_inputs.x_of(acc)
+
+        return fn, probe
 
 
 @pytest.fixture
@@ -119,7 +126,7 @@ def test_json_is_reproducible_in_its_selection(tmp_path, fake):
     for r in data["results"]:
         check_result(r)
     msm = next(r for r in data["results"] if r["op"] == "msm")
-    assert msm["ops_per_call"] == 32 and msm["per"] == "point" and msm["checked"] is False
+    assert msm["ops_per_call"] == 32 and msm["per"] == "point" and msm["checked"] is True
     assert data["meta"]["method"]["seed"] == 7
 
 
@@ -771,6 +778,28 @@ def test_engine_ops_report_their_fields_and_goals(tmp_path, capsys):
     for label in ("compose (~300 tokens)", "windows(8)", "window (length 8)", "compose_chunks (~300 tokens"):
         assert label in out
     assert "tokens/s" in out and "in one (" in out and "timed (ectraverse only) as the baseline" in out
+
+
+@needs_core
+def test_batches_and_msms_of_every_size_are_checked_whole(tmp_path, monkeypatch):
+    """A batch that computes only some of its elements, or an MSM that drops a term past 16 points, is a
+    wrong result (the check once read element 0 of a batch, and MSMs up to 16 points only): the inputs'
+    discrete logs check every element with one multiplication of G."""
+    from ectraverse.point import PointArray
+
+    add, msm = PointArray.__add__, PointArray.msm
+    monkeypatch.setattr(PointArray, "__add__", lambda a, b: add(a[:2], b[:2]) if len(a) > 2 else add(a, b))
+    monkeypatch.setattr(PointArray, "msm", lambda a, ks: msm(a[:-1], list(ks)[:-1]) if len(a) > 16 else msm(a, ks))
+    rc, data = run_json(tmp_path, "--impl", "ectraverse", "--curve", "secp256k1", "--op", "batch_add", "--op", "msm")
+    assert rc == 1
+    rows = {(r["op"], r["size"]): r for r in data["results"]}
+    assert "wrong result" in rows["batch_add", 10_000]["error"]
+    assert "wrong result" in rows["msm", 256]["error"]
+    assert "error" not in rows["msm", 16] and rows["msm", 16]["checked"]
+    monkeypatch.undo()
+    rc, data = run_json(tmp_path, "--impl", "ectraverse", "--curve", "secp256k1", "--op", "batch_mul_g",
+                        "--op", "msm_threads")
+    assert rc == 0 and all(r["checked"] and "error" not in r for r in data["results"])
 
 
 @needs_core

@@ -20,14 +20,16 @@ Method, the same for every cell (implementation, curve, operation):
   as in :mod:`timeit`, and the **median** is reported as µs per operation
   (per element for batch operations, per point for MSM) and operations per
   second;
-* before timing, the first result of each cell is checked against affine
-  arithmetic done here with Python ints; a wrong result is reported as an error.
+* before timing, each cell's first call is checked against affine arithmetic
+  done here with Python ints (a batch: the sum of every element; an MSM of any
+  size: its sum, from the points' known discrete logs, one multiplication of
+  G); a wrong result is reported as an error.
 
 One group operation is ectraverse's alone: ``msm_threads``, the MSM's points
 and scalars (as limbs) of 4,096 and 65,536 terms (4,096 with ``--quick``),
 ``PointArray.msm_limbs(limbs, threads=2)`` against ``msm_limbs(limbs)`` on one
 thread, the two timed alternately, repeat by repeat (:func:`measure_pair`),
-per point; checked: both give the same point.
+per point; checked: both give the same point, the reference's.
 
 The token layer has three operations of its own, run on secp256k1 and P-256
 unless ``--curve`` names other curves:
@@ -195,8 +197,9 @@ Adding an op
    :mod:`~ectraverse.bench.adapters`, and the op to that adapter's ``support``
    (ectraverse's offers every op of the table). A ``"single"`` or ``"batch"``
    op's function takes ``(curve, items)`` and returns ``(fn, probe)``: ``fn()``
-   runs the ops, ``probe()`` gives the x-coordinate of the first result for
-   the check against the drawer's expected value; a ``"whole"`` op's takes
+   runs the ops, ``probe()`` gives the x-coordinate of the first result (a
+   batch op's: of the sum of its elements) for the check against the drawer's
+   expected value; a ``"whole"`` op's takes
    ``(inputs, progress)`` and returns a :class:`Case`, whose ``check`` compares
    results untimed and whose ``baseline`` is timed alternately with it.
 3. A new size option (``--msm-size`` and its kin) is a

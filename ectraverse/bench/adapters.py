@@ -278,7 +278,7 @@ class EctraverseAdapter(Adapter):
             a, b = nxt()
             a + b
 
-        return fn, lambda: self._px((variants[0][0] + variants[0][1])[0])
+        return fn, lambda: self._px((variants[0][0] + variants[0][1]).sum())  # every element, as the inputs check
 
     def _batch_mul_g(self, curve: str, items: list) -> tuple:
         C = self._curve(curve)
@@ -289,7 +289,7 @@ class EctraverseAdapter(Adapter):
         def fn() -> None:
             mg(nxt())
 
-        return fn, lambda: self._px(mg(variants[0])[0])
+        return fn, lambda: self._px(mg(variants[0]).sum())
 
     def _msm(self, curve: str, items: list) -> tuple:
         C = self._curve(curve)

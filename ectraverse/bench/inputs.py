@@ -25,7 +25,7 @@ from ectraverse.vocab import domain_tag, token_message
 if TYPE_CHECKING:
     from ectraverse.bench.ops import Op
 
-__all__ = ["CURVES", "H2C_DST", "SINGLE_INPUTS", "VARIANTS", "CHECK_MSM_MAX", "WINDOW_LENGTH", "WINDOWS_M",
+__all__ = ["CURVES", "H2C_DST", "SINGLE_INPUTS", "VARIANTS", "WINDOW_LENGTH", "WINDOWS_M",
            "CHUNK_WORKERS", "MSM_THREADS", "DASK_WORKERS", "DASK_BLOCK_BYTES", "Drawn", "Drawer", "OpInputs",
            "InputFactory", "curve_params", "x_of"]
 
@@ -40,9 +40,6 @@ SINGLE_INPUTS = 64
 
 VARIANTS = 2
 """Distinct input sets cycled by a batch or MSM cell."""
-
-CHECK_MSM_MAX = 16
-"""MSM results are checked against the reference up to this size."""
 
 WINDOW_LENGTH = 8
 """Length of the windows of the ``window`` operation."""
@@ -161,15 +158,21 @@ def _split_at_lines(text: str, parts: int) -> list[str]:
 
 
 class _PointPool:
-    """Points S + i*D of one curve (S, D random multiples of G), grown on demand
-    with ``reference.points_along`` (one inversion per chunk)."""
+    """Points S + i*D of one curve (S = s*G, D = d*G random multiples of G), grown on demand
+    with ``reference.points_along`` (one inversion per chunk); their discrete logs ``s + i*d``
+    are known, so a sum of multiples of them is checked with one multiplication of G."""
 
     def __init__(self, c: CurveParams, rng: random.Random) -> None:
         self._c = c
         G = reference.generator(c)
-        self._start = _mul(c, rng.randrange(1, c.n), G)
-        self._step = _mul(c, rng.randrange(1, c.n), G)
+        self._s, self._d = rng.randrange(1, c.n), rng.randrange(1, c.n)
+        self._start = _mul(c, self._s, G)
+        self._step = _mul(c, self._d, G)
         self._points: list[Point] = []
+
+    def log(self, i: int) -> int:
+        """The discrete log of point i: point i is ``log(i) * G``."""
+        return (self._s + i * self._d) % self._c.n
 
     def get(self, start: int, count: int) -> list[Point]:
         missing = start + count - len(self._points)
@@ -182,8 +185,8 @@ class _PointPool:
 @dataclasses.dataclass
 class Drawn:
     """What a drawer returns: the ``items``, how to compute the x-coordinate of
-    the first result (``expected``; None: the cell checks itself, or is not
-    checked), and ``info`` for the result row."""
+    the first result, a batch's sum (``expected``; None: the cell checks itself,
+    or is not checked), and ``info`` for the result row."""
 
     items: list[Any]
     expected: Callable[[], int | None] | None = None
@@ -317,37 +320,38 @@ def scalars(f: InputFactory, c: CurveParams, size: int | None, rng: random.Rando
     return Drawn(items, lambda: x_of(_mul(c, items[0], reference.generator(c))))
 
 
+def _times_g(c: CurveParams, e: int) -> int | None:
+    """x of e*G, by the reference."""
+    return x_of(_mul(c, e % c.n, reference.generator(c)))
+
+
 def point_list_pairs(f: InputFactory, c: CurveParams, size: int | None, rng: random.Random) -> Drawn:
-    """``[(Ps, Qs), ...]``, one pair of ``size``-point lists per variant, Q_i never P_i; checked: x of P_0 + Q_0."""
+    """``[(Ps, Qs), ...]``, one pair of ``size``-point lists per variant, Q_i never P_i; checked: x of the sum
+    of every P_i + Q_i of the first variant (by the points' discrete logs: one multiplication of G)."""
     assert size is not None and size >= 2
     pool, items = f.pool(c.name), []
     for v in range(VARIANTS):
         Ps = pool.get(v * size, size)
         r = rng.randrange(1, size)  # Q_i = P_(i+r): never P_i itself
         items.append((Ps, Ps[r:] + Ps[:r]))
-    return Drawn(items, lambda: x_of(_add(c, items[0][0][0], items[0][1][0])))
+    # Q_i is point (i + r) mod size of the variant's points: the logs of the Qs are the Ps' again
+    return Drawn(items, lambda: _times_g(c, 2 * sum(pool.log(i) for i in range(size))))
 
 
 def scalar_lists(f: InputFactory, c: CurveParams, size: int | None, rng: random.Random) -> Drawn:
-    """``[ks, ...]``, ``size`` scalars per variant; checked: x of k_0*G."""
+    """``[ks, ...]``, ``size`` scalars per variant; checked: x of the sum of every k_i*G of the first variant."""
     assert size is not None
     items = [_scalars(c, rng, size) for _ in range(VARIANTS)]
-    return Drawn(items, lambda: x_of(_mul(c, items[0][0], reference.generator(c))))
+    return Drawn(items, lambda: _times_g(c, sum(items[0])))
 
 
 def msm_terms(f: InputFactory, c: CurveParams, size: int | None, rng: random.Random) -> Drawn:
-    """``[(ks, Ps), ...]``, ``size`` terms per variant; checked (up to :data:`CHECK_MSM_MAX` terms): x of the sum."""
+    """``[(ks, Ps), ...]``, ``size`` terms per variant; checked at every size: x of the first variant's sum,
+    ``(sum of k_i * log(P_i)) * G`` by the points' discrete logs (one multiplication of G)."""
     assert size is not None
     pool = f.pool(c.name)
     items = [(_scalars(c, rng, size), pool.get(v * size, size)) for v in range(VARIANTS)]
-
-    def expected() -> int | None:
-        acc = None
-        for k, P in zip(*items[0]):
-            acc = _add(c, acc, _mul(c, k, P))
-        return x_of(acc)
-
-    return Drawn(items, expected if size <= CHECK_MSM_MAX else None)
+    return Drawn(items, lambda: _times_g(c, sum(k * pool.log(i) for i, k in enumerate(items[0][0]))))
 
 
 def messages(f: InputFactory, c: CurveParams, size: int | None, rng: random.Random) -> Drawn:
