@@ -798,8 +798,12 @@ def test_batches_and_msms_of_every_size_are_checked_whole(tmp_path, monkeypatch)
     assert "error" not in rows["msm", 16] and rows["msm", 16]["checked"]
     monkeypatch.undo()
     rc, data = run_json(tmp_path, "--impl", "ectraverse", "--curve", "secp256k1", "--op", "batch_mul_g",
-                        "--op", "msm_threads")
+                        "--op", "msm_threads", "--op", "hash_to_curve_batch")
     assert rc == 0 and all(r["checked"] and "error" not in r for r in data["results"])
+    h2c = ectraverse.Curve.hash_to_curve_batch  # a batch cut short: its last point is another message's
+    monkeypatch.setattr(ectraverse.Curve, "hash_to_curve_batch", lambda C, msgs, dst: h2c(C, list(msgs)[:2], dst))
+    rc, data = run_json(tmp_path, "--impl", "ectraverse", "--curve", "secp256k1", "--op", "hash_to_curve_batch")
+    assert rc == 1 and "wrong result" in data["results"][0]["error"]
 
 
 @needs_core

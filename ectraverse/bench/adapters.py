@@ -345,7 +345,11 @@ class EctraverseAdapter(Adapter):
         def fn() -> None:
             hb(nxt(), dst)
 
-        return fn, lambda: self._px(hb(variants[0], dst)[0])
+        def probe() -> int | None:  # the first and last points' sum, as the inputs check it
+            R = hb(variants[0], dst)
+            return self._px(R[0] + R[len(R) - 1] if len(R) > 1 else R[0])
+
+        return fn, probe
 
     def _vocab(self, inputs: OpInputs, progress: TokenReporter | None) -> Case:
         from_corpus = self.mod["ectraverse"].Vocabulary.from_corpus
