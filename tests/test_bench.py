@@ -167,6 +167,23 @@ def test_missing_peer_is_skipped_with_a_note(tmp_path, monkeypatch, capsys):
     # rich markup must not swallow the extra's name
     assert "coincurve: not installed (pip install 'ectraverse[bench]'); skipped" in captured.err
     assert "coincurve: not installed (pip install 'ectraverse[bench]'); skipped" in captured.out
+    header = captured.out.split("Median time")[0]  # the header's row of the peer, as text, not markup
+    assert "not installed (pip install 'ectraverse[bench]')" in " ".join(header.split())
+
+
+def test_a_peer_whose_import_fails_otherwise_is_skipped_and_named(tmp_path, monkeypatch, capsys):
+    """A peer installed but broken (its import raises something other than ImportError: a library it
+    cannot load) is skipped with its error, and the run goes on; it aborted the run."""
+    class Broken(adapters.CoincurveAdapter):
+        def load(self):
+            raise OSError("libsecp256k1.so: cannot open shared object file")
+
+    monkeypatch.setitem(bench.ADAPTERS, "coincurve", Broken)
+    rc, data = run_json(tmp_path, "--curve", "secp256k1", "--op", "add", "--impl", "coincurve", "--impl", "reference")
+    assert rc == 0 and {r["impl"] for r in data["results"]} == {"reference"}
+    why = "its import failed (OSError: libsecp256k1.so: cannot open shared object file)"
+    assert data["meta"]["unavailable"]["coincurve"] == why
+    assert f"coincurve: {why}; skipped" in capsys.readouterr().err
 
 
 def test_json_directory_must_exist(tmp_path, capsys):

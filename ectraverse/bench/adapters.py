@@ -817,7 +817,8 @@ class CoincurveAdapter(Adapter):
     support = {"secp256k1": _POINT_OPS}
     notes = (
         "add = PublicKey.combine_keys([P, Q]); double = combine_keys([P, P]);",
-        "mul = PublicKey.multiply(k_bytes) (constant-time); mul_g = PublicKey.from_secret(k_bytes);",
+        "mul = PublicKey.multiply(k_bytes) (libsecp256k1's ec_pubkey_tweak_mul, variable-time);",
+        "mul_g = PublicKey.from_secret(k_bytes);",
         "no multi-scalar multiplication or batch API.",
     )
 

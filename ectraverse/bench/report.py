@@ -132,22 +132,26 @@ def _header(meta: dict[str, Any], s: Settings) -> Table:
     head = Table.grid(padding=(0, 2))
     head.add_column(style="bold")
     head.add_column()
+
+    def row(label: str, value: str) -> None:  # as text, not markup: "pip install 'ectraverse[bench]'"
+        head.add_row(label, Text(value))
+
     v = meta["versions"]
-    head.add_row("ectraverse bench", meta["date"])
-    head.add_row("python", f"{v['python']}, numpy {v['numpy']}, rich {v['rich']}")
+    row("ectraverse bench", meta["date"])
+    row("python", f"{v['python']}, numpy {v['numpy']}, rich {v['rich']}")
     for name in ADAPTERS:
         if name in v:
-            head.add_row(name, v[name])
+            row(name, v[name])
     if meta["ectraverse_build"] is not None:
-        head.add_row("ectraverse build", str(meta["ectraverse_build"]))
+        row("ectraverse build", str(meta["ectraverse_build"]))
     mach = meta["machine"]
-    head.add_row("machine", f"{mach['cpu']}, {mach['cpu_count']} CPUs, {mach['platform']}")
+    row("machine", f"{mach['cpu']}, {mach['cpu_count']} CPUs, {mach['platform']}")
     method = meta["method"]
-    head.add_row("method", f"median of {method['repeats']} repeats of ≥ {method['min_time_s']} s each "
-                           f"(calibrated loops), time.perf_counter, gc off, seed {method['seed']}")
+    row("method", f"median of {method['repeats']} repeats of ≥ {method['min_time_s']} s each "
+                  f"(calibrated loops), time.perf_counter, gc off, seed {method['seed']}")
     rows = dict(OPS[op].method(meta) for op in s.ops if OPS[op].method is not None)
     for label, text in rows.items():
-        head.add_row(label, text)
+        row(label, text)
     return head
 
 

@@ -232,6 +232,9 @@ def _load(s: Settings, err: Console) -> tuple[dict[str, Adapter], dict[str, str]
         except ImportError as exc:
             unavailable[name] = f"{a.missing_hint} ({exc})" if name in ("ectraverse", "reference") else a.missing_hint
             continue
+        except Exception as exc:  # noqa: BLE001 - an install broken otherwise (a library it cannot load): named, skipped
+            unavailable[name] = f"its import failed ({type(exc).__name__}: {exc})"
+            continue
         adapters[name] = a
     for name, why in unavailable.items():
         err.print(f"ectraverse bench: {name}: {escape(why)}; skipped", highlight=False)
