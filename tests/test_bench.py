@@ -261,6 +261,20 @@ def test_nothing_to_measure(capsys):
 
 
 @pytest.mark.skipif(not hasattr(ectraverse, "curve"), reason="the compiled core is not built yet")
+def test_the_dask_op_without_dask_names_the_extra():
+    code = ("import sys\nsys.modules['distributed'] = None\nimport importlib.util\n"
+            "find = importlib.util.find_spec\n"
+            "importlib.util.find_spec = lambda name, *a: None if name == 'distributed' else find(name, *a)\n"
+            "from ectraverse.bench import main\n"
+            "sys.exit(main(['--quick', '--no-progress', '--impl', 'ectraverse', '--op', 'dask']))\n")
+    r = run_python(code, text=True)
+    assert r.returncode == 1, r.stderr
+    err = " ".join(r.stderr.split())
+    assert "nothing to measure" in err and "dask: not run: it needs Dask, an optional extra (pip install " \
+        "'ectraverse[dask]')" in err, err
+
+
+@pytest.mark.skipif(not hasattr(ectraverse, "curve"), reason="the compiled core is not built yet")
 def test_ectraverse_adapter_runs_every_op(tmp_path):
     rc, data = run_json(tmp_path, "--impl", "ectraverse", "--curve", "secp256k1", "--curve", "BLS12-381",
                         "--msm-size", "16", "--msm-size", "64", "--batch-size", "64", "--vocab-tokens", "300",

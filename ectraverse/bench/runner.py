@@ -113,6 +113,9 @@ def _plan(s: Settings, adapters: dict[str, Adapter]) -> tuple[list[_Task], list[
                             skipped.append(note)
                         continue
                     tasks.append(_Task(name, curve, op, size))
+    if "dask" in s.ops and "ectraverse" in adapters and not any(adapters["ectraverse"].supports(c, "dask")
+                                                                for c in s.curves):
+        skipped.append("dask: not run: it needs Dask, an optional extra (pip install 'ectraverse[dask]')")
     return tasks, skipped
 
 
@@ -260,6 +263,8 @@ def run(args: argparse.Namespace, *, argv: Sequence[str] | None = None) -> int:
     if not tasks:
         err.print("ectraverse bench: error: nothing to measure: no installed implementation offers the "
                   "selected curves and operations at the selected sizes")
+        for note in skipped:
+            err.print(f"  {escape(note)}", highlight=False)
         return 1
     factory = InputFactory(curve_params(), s.seed, s.prefix_tokens, s.dask_block_bytes)
     results = _run_tasks(s, tasks, adapters, factory, err)
