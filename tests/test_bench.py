@@ -784,8 +784,8 @@ def test_engine_ops_report_their_fields_and_goals(tmp_path, capsys):
         "secp256k1 compose per token vs Traverser.push per token": compose["us_per_op"] / compose["push_us_per_token"],
         "secp256k1 push vs ectraverse mul": push["us_per_op"] / rows["mul", None]["us_per_op"],
         "secp256k1 window vs ectraverse mul": window["us_per_op"] / rows["mul", None]["us_per_op"],
-        "secp256k1 windows(8) per window vs window": rows["windows", 8]["us_per_op"] / window["us_per_op"],
-        "secp256k1 windows(4) per window vs window": rows["windows", 4]["us_per_op"] / window["us_per_op"],
+        "secp256k1 windows(8) per window vs window (length 8)": rows["windows", 8]["us_per_op"] / window["us_per_op"],
+        "secp256k1 windows(4) per window vs window (length 8)": rows["windows", 4]["us_per_op"] / window["us_per_op"],
         "secp256k1 compose_chunks (2 processes) vs compose in one process":
             chunks["us_per_op"] / chunks["compose_us_per_token"],
         "secp256k1 compose(text) vs re.findall of the text": ctext["us_per_op"] / ctext["findall_us_per_token"],
@@ -963,8 +963,8 @@ def test_engine_goals_from_rows():
     assert c["status"] == "fail" and c["ratio"] == pytest.approx(1 / 44) and "44.0× faster" in c["detail"]
     assert goals["secp256k1 push vs ectraverse mul"]["status"] == "pass"
     assert goals["secp256k1 window vs ectraverse mul"]["status"] == "pass"
-    assert goals["secp256k1 windows(8) per window vs window"]["status"] == "pass"
-    na = goals["secp256k1 windows(4) per window vs window"]
+    assert goals["secp256k1 windows(8) per window vs window (length 8)"]["status"] == "pass"
+    na = goals["secp256k1 windows(4) per window vs window (length 8)"]
     assert na["status"] == "n.a." and "not measured: ectraverse secp256k1 windows(4)" in na["detail"]
     chunks = goals["secp256k1 compose_chunks (2 processes) vs compose in one process"]
     assert chunks["status"] == "fail" and chunks["ratio"] == pytest.approx(0.8)

@@ -490,7 +490,7 @@ OPS: Mapping[str, Op] = _table(
        suffix="/window", note=_prefix_note, caption="window(s): per window", method=_engine_method),
     Op("windows", f"PrefixStates.windows(m) for m = {' and '.join(map(str, WINDOWS_M))}, per window", "engine",
        "whole", "window", draw.prefix_tokens, "windows({size})", Sizes(WINDOWS_M, WINDOWS_M),
-       goals=(*(Goal("{curve} windows({size}) per window vs window", "≤ 1/2", m,
+       goals=(*(Goal(f"{{curve}} windows({{size}}) per window vs window (length {WINDOW_LENGTH})", "≤ 1/2", m,
                      vs=("ectraverse", "window", None), plan_vs=True) for m in WINDOWS_M),
               Goal("{curve} windows({size}) per window vs ectraverse mul", "≤ 0.05", 8, vs=_SINGLE_E,
                    plan_vs=True)),
