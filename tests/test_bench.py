@@ -261,6 +261,15 @@ def test_nothing_to_measure(capsys):
 
 
 @pytest.mark.skipif(not hasattr(ectraverse, "curve"), reason="the compiled core is not built yet")
+def test_a_goal_judged_at_the_size_that_ran_says_which(tmp_path):
+    """compose(ids)'s goal is set at 10**6 tokens; a --quick run judges it at 10**5, and says so."""
+    rc, data = run_json(tmp_path, "--impl", "ectraverse", "--curve", "secp256k1", "--op", "compose_ids")
+    goal = next(g for g in data["goals"] if g["goal"] == "secp256k1 compose(ids) per token vs ectraverse mul")
+    assert goal["status"] in ("pass", "fail")
+    assert goal["detail"].endswith("; at 100,000 tokens, not the full run's 1,000,000"), goal["detail"]
+
+
+@pytest.mark.skipif(not hasattr(ectraverse, "curve"), reason="the compiled core is not built yet")
 def test_the_dask_op_without_dask_names_the_extra():
     code = ("import sys\nsys.modules['distributed'] = None\nimport importlib.util\n"
             "find = importlib.util.find_spec\n"

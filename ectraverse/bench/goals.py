@@ -95,6 +95,10 @@ def _row(g: Goal, op: Op, curve: str, results: list[dict[str, Any]]) -> dict[str
         speed = f"{sig3(1 / ratio)}× faster" if ratio <= 1 else f"{sig3(ratio)}× slower"
         row.update(value=ratio, ratio=ratio, status="pass" if ratio <= g.target else "fail",
                    detail=f"{fmt_us(num['us_per_op'])} vs {fmt_us(den_us)} ({speed})")
+    if not missing and g.size == ANY and num.get("size") is not None:  # judged at the size that ran: say which
+        size, full = num["size"], op.sizes.full if op.sizes is not None else ()
+        row["detail"] += f"; at {size:,} {op.per}s" + (f", not the full run's {full[0]:,}" if full and size not in full
+                                                      else "")
     return row
 
 
