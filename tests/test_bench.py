@@ -847,6 +847,27 @@ def test_batches_and_msms_of_every_size_are_checked_whole(tmp_path, monkeypatch)
 
 
 @needs_core
+def test_compose_of_a_long_input_is_checked_another_way(tmp_path, monkeypatch):
+    """compose and compose_ids time PointArray.horner on long inputs (from 16,384 tokens on, its sums go by
+    blocks): a wrong answer there only was reported (their checks went through the same path, or a short
+    prefix); they are checked against pieces of 8,192 tokens merged in coefficient space."""
+    from ectraverse.point import PointArray
+
+    horner = PointArray.horner  # compose's path: coefficients, then one MSM
+
+    def wrong_when_long(A, indices, k):
+        R = horner(A, indices, k)
+        return R + R.curve.generator if len(indices) >= 16_384 else R
+
+    monkeypatch.setattr(PointArray, "horner", wrong_when_long)
+    rc, data = run_json(tmp_path, "--impl", "ectraverse", "--curve", "secp256k1", "--op", "compose", "--op",
+                        "compose_ids", "--compose-tokens", "40000", "--prefix-tokens", "40")
+    assert rc == 1
+    rows = {r["op"]: r for r in data["results"]}
+    assert "pieces of 8,192" in rows["compose"]["error"] and "pieces of 8,192" in rows["compose_ids"]["error"]
+
+
+@needs_core
 def test_a_wrong_engine_result_is_an_error(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(ectraverse.PrefixStates, "window", lambda self, i, j: self[j])
     rc, data = run_json(tmp_path, "--impl", "ectraverse", "--curve", "secp256k1", "--op", "window", *TINY_ENGINE)

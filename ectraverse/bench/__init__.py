@@ -66,7 +66,9 @@ itself, untimed):
   ``eng.traverser().push(t)`` over the text's first 10**4 tokens
   (``--prefix-tokens``) timed the same way (a goal's two sides alternate
   repeat by repeat, :func:`measure_pair`), scaled to the text's length;
-  checked: the push run's state equals the compose of its tokens;
+  checked: the compose equals its pieces of 8,192 tokens composed apart and
+  merged (``compose_chunks``: the coefficients' other path), and the push
+  run's state equals the compose of its tokens;
 * ``push``: one ``Traverser.push(token)``, 64 tokens per call;
 * ``window``: one ``PrefixStates.window(i, i + 8)`` on the prefix states of
   the first 10**4 tokens, at 64 starts spread over them; checked against

@@ -391,6 +391,8 @@ class EctraverseAdapter(Adapter):
 
         def check() -> None:
             self._agree(whole.length, tokens, f"compose(tokens) has length {whole.length}, not {tokens}")
+            self._agree(whole, _in_short_chunks(eng, token_list), "compose(tokens) differs from merging the "
+                        f"compositions of its pieces of {_SHORT_CHUNK:,} tokens")
             tr = traverser()
             for t in prefix:
                 tr.push(t)
@@ -398,7 +400,8 @@ class EctraverseAdapter(Adapter):
                                                    "differs from composing them")
 
         return Case(fn, tokens, lambda: None, 1, check=check,
-                    check_text="compose(tokens).length == tokens; the push run's state == compose of its tokens",
+                    check_text=f"compose(tokens) == compose_chunks of its pieces of {_SHORT_CHUNK:,} tokens; "
+                               "the push run's state == compose of its tokens",
                     baseline=push_run, baseline_ops=len(prefix), info={"push_tokens": len(prefix)})
 
     def _compose_text(self, inputs: OpInputs, progress: TokenReporter | None) -> Case:
@@ -438,9 +441,12 @@ class EctraverseAdapter(Adapter):
 
         def check() -> None:
             self._agree(whole, eng.compose(ids.tolist()), "compose of the id array differs from composing its list")
+            self._agree(whole, _in_short_chunks(eng, ids.tolist()), "compose(ids) differs from merging the "
+                        f"compositions of its pieces of {_SHORT_CHUNK:,} ids")
 
         return Case(fn, len(tokens), lambda: None, 1, check=check,
-                    check_text="compose(ids) == compose(ids.tolist())", info={"distinct_ids": len(number)})
+                    check_text=f"compose(ids) == compose(ids.tolist()) == compose_chunks of its pieces of "
+                               f"{_SHORT_CHUNK:,} ids", info={"distinct_ids": len(number)})
 
     def _prefixes(self, inputs: OpInputs, progress: TokenReporter | None) -> Case:
         tokens = list(inputs.items)
@@ -667,6 +673,17 @@ class EctraverseAdapter(Adapter):
                           "block_bytes": inputs.info["block_bytes"],
                           "method": "auto", **tasks, "cores": os.cpu_count(), **cpu},
                     close=close)
+
+
+#: Pieces short enough for the coefficients' position-by-position path (the core sums long inputs by
+#: blocks of 8,192 positions from 16,384 on): the check of compose's and compose_ids' long inputs.
+_SHORT_CHUNK = 8192
+
+
+def _in_short_chunks(eng: Any, tokens: list) -> Any:
+    """The context of ``tokens`` the other way: pieces of :data:`_SHORT_CHUNK` tokens composed apart and
+    merged in coefficient space (``compose_chunks`` without an executor)."""
+    return eng.compose_chunks([tokens[i:i + _SHORT_CHUNK] for i in range(0, len(tokens), _SHORT_CHUNK)])
 
 
 def _cpu_per_call(run: Callable[[], Any], client: Any, calls: int = 5) -> float:
