@@ -868,6 +868,18 @@ def test_compose_of_a_long_input_is_checked_another_way(tmp_path, monkeypatch):
 
 
 @needs_core
+def test_every_window_timed_is_checked(tmp_path, monkeypatch):
+    """A window wrong at one early start only (the check read the last start alone) is a wrong result."""
+    window = ectraverse.PrefixStates.window
+    monkeypatch.setattr(ectraverse.PrefixStates, "window",
+                        lambda self, i, j: self[j] if i == 1 else window(self, i, j))
+    rc, data = run_json(tmp_path, "--impl", "ectraverse", "--curve", "secp256k1", "--op", "window", *TINY_ENGINE)
+    assert rc == 1
+    rows = {r["op"]: r for r in data["results"]}
+    assert "wrong result: window(1, 9)" in rows["window"]["error"]
+
+
+@needs_core
 def test_a_wrong_engine_result_is_an_error(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(ectraverse.PrefixStates, "window", lambda self, i, j: self[j])
     rc, data = run_json(tmp_path, "--impl", "ectraverse", "--curve", "secp256k1", "--op", "window", *TINY_ENGINE)

@@ -71,8 +71,8 @@ itself, untimed):
   run's state equals the compose of its tokens;
 * ``push``: one ``Traverser.push(token)``, 64 tokens per call;
 * ``window``: one ``PrefixStates.window(i, i + 8)`` on the prefix states of
-  the first 10**4 tokens, at 64 starts spread over them; checked against
-  ``compose`` of the slice;
+  the first 10**4 tokens, at 64 starts spread over them; checked at every
+  start against ``compose`` of the slice;
 * ``windows``: ``PrefixStates.windows(m)`` on the same states, per window, one
   row each for m = 8 and m = 4; checked: ``windows(m)[i] == window(i, i + m)``
   for the first and last i;

@@ -539,12 +539,12 @@ class EctraverseAdapter(Adapter):
                 window(i, i + m)
 
         def check() -> None:
-            i = starts[-1]
-            self._agree(window(i, i + m), eng.compose(tokens[i:i + m]),
-                        f"window({i}, {i + m}) differs from composing tokens {i} .. {i + m - 1}")
+            for i in starts:
+                self._agree(window(i, i + m), eng.compose(tokens[i:i + m]),
+                            f"window({i}, {i + m}) differs from composing tokens {i} .. {i + m - 1}")
 
         return Case(fn, count, lambda: None, count, check=check,
-                    check_text="window(i, i + m) == compose(tokens[i:i + m]) at the last start",
+                    check_text="window(i, i + m) == compose(tokens[i:i + m]) at every start timed",
                     info={"tokens": L, "window_length": m})
 
     def _windows(self, inputs: OpInputs, progress: TokenReporter | None) -> Case:
