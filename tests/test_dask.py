@@ -383,6 +383,29 @@ def test_a_growing_engine_keeps_one_original_however_often_it_is_shipped():
     assert first.compute(**SYNC) == grower.compose("a b\nb c\n")
 
 
+def test_a_growing_engine_shipped_from_8_threads_at_once():
+    """The table of shipped originals under 8 threads that each add tokens and ship one engine: every
+    result right, and one entry left for the engine."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    grower = Traversal("secp256k1", namespace="grower from 8 threads")
+    barrier = threading.Barrier(8)
+
+    def work(t: int) -> bool:
+        barrier.wait()
+        ok = True
+        for j in range(6):
+            items = [f"t{t}w{j} a\n", f"b t{t}x{j}\n"]
+            got = ed.compose(grower, db.from_sequence(items, npartitions=2)).compute(**SYNC)
+            ok &= got == grower.compose("".join(items))
+        return ok
+
+    with ThreadPoolExecutor(8) as pool:
+        assert all(pool.map(work, range(8)))
+    ed.compose(grower, db.from_sequence(["a"], npartitions=1))  # ships its final vocabulary
+    assert len([d for d, e in ed._originals.items() if e is grower]) == 1
+
+
 def test_compose_on_threads_and_processes(eng):
     items = [f"line {i % 7} of the cat\n" for i in range(60)]
     bag = db.from_sequence(items, npartitions=6)
