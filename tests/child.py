@@ -41,16 +41,15 @@ def run_python(code: str, **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", code], **kwargs)
 
 
-def terminated(args, env, cwd, ready, sig=signal.SIGTERM, program=("-m", "ectraverse.cli")) -> subprocess.CompletedProcess:
-    """Start ``python *program *args`` (the console script by default), wait until ``ready()`` (at most 120 s),
-    send ``sig``; its result."""
-    proc = subprocess.Popen([sys.executable, *program, *args], stdin=subprocess.PIPE,
+def terminated(args, env, cwd, ready) -> subprocess.CompletedProcess:
+    """Start the console script (``python -m ectraverse.cli``) with ``args``, wait until ``ready()`` (at most 120 s), send SIGTERM; its result."""
+    proc = subprocess.Popen([sys.executable, "-m", "ectraverse.cli", *args], stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=cwd)
     try:
         deadline = time.monotonic() + 120
         while not ready() and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.05)
-        proc.send_signal(sig)
+        proc.send_signal(signal.SIGTERM)
         out, err = proc.communicate(timeout=120)
     finally:
         proc.kill()
