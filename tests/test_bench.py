@@ -868,6 +868,21 @@ def test_compose_of_a_long_input_is_checked_another_way(tmp_path, monkeypatch):
 
 
 @needs_core
+def test_a_vocabulary_wrong_past_its_first_generator_is_a_wrong_result(tmp_path, monkeypatch):
+    """Every generator but the first replaced by G: the check read generator 0 alone; it reads the last too."""
+    gens = ectraverse.Vocabulary.generators.fget
+
+    def first_right(V):
+        A = gens(V)
+        return A[:1] if len(A) < 2 else A[:1].concat(A.curve.multiply_generator([1] * (len(A) - 1)))
+
+    monkeypatch.setattr(ectraverse.Vocabulary, "generators", property(first_right))
+    rc, data = run_json(tmp_path, "--impl", "ectraverse", "--curve", "secp256k1", "--op", "vocab",
+                        "--vocab-tokens", "2000")
+    assert rc == 1 and "wrong result" in data["results"][0]["error"]
+
+
+@needs_core
 def test_every_window_timed_is_checked(tmp_path, monkeypatch):
     """A window wrong at one early start only (the check read the last start alone) is a wrong result."""
     window = ectraverse.PrefixStates.window

@@ -361,7 +361,11 @@ class EctraverseAdapter(Adapter):
             progress.start()
             return from_corpus(texts, "words", curve=curve, progress=progress).generators
 
-        return Case(build, inputs.info["tokens"], lambda: self._px(build()[0]), len(texts))
+        def probe() -> int | None:  # the first and last generators' sum, as the inputs check it
+            gens = build()
+            return self._px(gens[0] + gens[len(gens) - 1] if len(gens) > 1 else gens[0])
+
+        return Case(build, inputs.info["tokens"], probe, len(texts))
 
     # ---- the traversal engine: each cell builds its own engine and checks it against itself ----
 

@@ -114,6 +114,7 @@ class _Corpus:
     tokens: int
     distinct: int
     top: str | int  # the most frequent token (ties: the first seen), id 0 of the vocabulary
+    last: str | int  # the least frequent token (ties: the last seen), the vocabulary's last id
     source: str
 
     def info(self) -> dict[str, Any]:
@@ -145,8 +146,9 @@ def _stdlib_corpus(target: int) -> _Corpus:
         tokens += len(words)
     if not counts:
         raise ValueError(f"the standard library's *.py files in {str(root)!r} hold no tokens")
-    [(top, _)] = counts.most_common(1)  # sorted by count, stable: ties keep first appearance
-    return _Corpus(texts, tokens, len(counts), top, f"{root}/*.py, {len(texts)} of {len(files)} files by name")
+    ranked = counts.most_common()  # sorted by count, stable: ties keep first appearance
+    return _Corpus(texts, tokens, len(counts), ranked[0][0], ranked[-1][0],
+                   f"{root}/*.py, {len(texts)} of {len(files)} files by name")
 
 
 def _split_at_lines(text: str, parts: int) -> list[str]:
@@ -377,10 +379,17 @@ def message_lists(f: InputFactory, c: CurveParams, size: int | None, rng: random
 
 
 def corpus_texts(f: InputFactory, c: CurveParams, size: int | None, rng: random.Random) -> Drawn:
-    """The texts (str) of the corpus of ``size`` tokens; checked: the generator of its most frequent token."""
+    """The texts (str) of the corpus of ``size`` tokens; checked: the sum of the generators of its most and
+    least frequent tokens, the vocabulary's first and last (the slow path is too slow for all of them)."""
     assert size is not None
     corpus = f.corpus(size)
-    return Drawn(corpus.texts, lambda: _hash_x(c, token_message(corpus.top), domain_tag(c.name)), corpus.info())
+
+    def expected() -> int | None:
+        dst = domain_tag(c.name)
+        ends = [corpus.top] + ([corpus.last] if corpus.distinct > 1 else [])
+        return x_of(functools.reduce(lambda a, t: _add(c, a, _hash(c, token_message(t), dst)), ends, None))
+
+    return Drawn(corpus.texts, expected, corpus.info())
 
 
 def compose_text(f: InputFactory, c: CurveParams, size: int | None, rng: random.Random) -> Drawn:
