@@ -50,8 +50,9 @@ unless ``--curve`` names other curves:
   times, unless ``--repeats`` is given. ectraverse alone offers it.
 
 Hash results are checked against :mod:`ectraverse.reference`: the x-coordinate
-of the first message's point, and for ``vocab`` the generator of the most
-frequent token.
+of the first message's point (``hash_to_curve_batch``: of the sum of the first
+and last messages' points), and for ``vocab`` the sum of the generators of the
+most and least frequent tokens (the vocabulary's first and last).
 
 The traversal engine has six operations, run on secp256k1 unless ``--curve``
 names other curves (ectraverse alone offers them; each cell builds its own
