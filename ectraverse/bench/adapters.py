@@ -228,6 +228,12 @@ class EctraverseAdapter(Adapter):
     def _px(R: Any) -> int | None:
         return None if R.is_identity else R.x
 
+    @classmethod
+    def _ends_x(cls, A: Any) -> int | None:
+        """x of the sum of a point array's first and last points (its first alone if it has one), as the
+        inputs of the hash cells check them."""
+        return cls._px(A[0] + A[len(A) - 1] if len(A) > 1 else A[0])
+
     def _add(self, curve: str, items: list) -> tuple:
         C = self._curve(curve)
         pairs = [(C.point(*P), C.point(*Q)) for P, Q in items]
@@ -345,11 +351,7 @@ class EctraverseAdapter(Adapter):
         def fn() -> None:
             hb(nxt(), dst)
 
-        def probe() -> int | None:  # the first and last points' sum, as the inputs check it
-            R = hb(variants[0], dst)
-            return self._px(R[0] + R[len(R) - 1] if len(R) > 1 else R[0])
-
-        return fn, probe
+        return fn, lambda: self._ends_x(hb(variants[0], dst))
 
     def _vocab(self, inputs: OpInputs, progress: TokenReporter | None) -> Case:
         from_corpus = self.mod["ectraverse"].Vocabulary.from_corpus
@@ -361,11 +363,7 @@ class EctraverseAdapter(Adapter):
             progress.start()
             return from_corpus(texts, "words", curve=curve, progress=progress).generators
 
-        def probe() -> int | None:  # the first and last generators' sum, as the inputs check it
-            gens = build()
-            return self._px(gens[0] + gens[len(gens) - 1] if len(gens) > 1 else gens[0])
-
-        return Case(build, inputs.info["tokens"], probe, len(texts))
+        return Case(build, inputs.info["tokens"], lambda: self._ends_x(build()), len(texts))
 
     # ---- the traversal engine: each cell builds its own engine and checks it against itself ----
 
