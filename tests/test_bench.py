@@ -17,7 +17,7 @@ import pytest
 
 import ectraverse
 from ectraverse import bench, cli
-from ectraverse.bench import adapters, args, ops, runner
+from ectraverse.bench import adapters, args, ops, report, runner
 from ectraverse.bench import goals as bench_goals
 from ectraverse.bench import inputs as bench_inputs
 
@@ -714,6 +714,9 @@ def test_engine_ops_report_their_fields_and_goals(tmp_path, capsys):
     for r in rows.values():
         check_result(r)
         assert r["checked"] is True
+        # --details adds the loops and repeats to every cell, the engine ops' own cells too
+        assert f"{r['loops']}×{r['ops_per_call']} ops ×{r['repeats']}" in report._cell(r, None, True).plain, r["op"]
+        assert "ops ×" not in report._cell(r, None, False).plain
     for op in ops.ops_of_layer("engine"):
         assert next(r for r in data["results"] if r["op"] == op)["check"]
 
@@ -817,7 +820,7 @@ def test_engine_ops_report_their_fields_and_goals(tmp_path, capsys):
     out = capsys.readouterr().out
     for label in ("compose (~300 tokens)", "windows(8)", "window (length 8)", "compose_chunks (~300 tokens"):
         assert label in out
-    assert "tokens/s" in out and "in one (" in out and "timed (ectraverse only) as the baseline" in out
+    assert "tokens/s" in out and "in one; 2 processes " in out and "timed (ectraverse only) as the baseline" in out
 
 
 @needs_core

@@ -154,7 +154,7 @@ class Op:
         goals: its speed goals, in the order of the goal table.
         row: extra fields of its JSON row: ``row(m, base, case, inputs)`` (``base``: the
             measurement of the cell's baseline, or None).
-        cell: its table cell, ``cell(row, details)``, if not the common one (time per op with
+        cell: its table cell, ``cell(row)``, if not the common one (time per op with
             :attr:`suffix`, the ratio to ectraverse, then :attr:`note`).
         suffix: after the time per op in the common cell (``"/pt"``).
         note: a dim line under the common cell, ``note(row)``.
@@ -175,7 +175,7 @@ class Op:
     repeats: tuple[int, int] | None = None
     goals: tuple[Goal, ...] = ()
     row: Callable[[Measurement, Measurement | None, Case, OpInputs], dict[str, Any]] | None = None
-    cell: Callable[[dict[str, Any], bool], Segments] | None = None
+    cell: Callable[[dict[str, Any]], Segments] | None = None
     suffix: str = ""
     note: Callable[[dict[str, Any]], str] | None = None
     caption: str | None = None
@@ -277,52 +277,47 @@ def _rate(per_s: float) -> str:
     return fmt_rate(per_s).removesuffix("/s")
 
 
-def _vocab_cell(r: dict[str, Any], details: bool) -> Segments:
+def _vocab_cell(r: dict[str, Any]) -> Segments:
     cell: Segments = [(f"{_rate(r['tokens_per_s'])} tokens/s", None),
                       (f"\n{fmt_us(r['us_per_distinct_token'])}/distinct token", None),
                       (f"\n{r['tokens']:,} tokens, {r['distinct_tokens']:,} distinct, "
                        f"{fmt_us(r['us_per_call'])} a build", "dim")]
-    if details:
-        cell.append((f"\n{r['loops']} build(s) ×{r['repeats']}", "dim"))
     return cell
 
 
-def _compose_cell(r: dict[str, Any], details: bool) -> Segments:
+def _compose_cell(r: dict[str, Any]) -> Segments:
     cell: Segments = [(f"{_rate(r['tokens_per_s'])} tokens/s, {fmt_us(r['us_per_call'])} a compose", None)]
     if "push_scaled_s" in r:
         cell.append((f"\npush: {_rate(r['push_tokens_per_s'])} tokens/s, {fmt_us(r['push_scaled_s'] * 1e6)} "
-                     f"scaled ({speed(r['compose_s'], r['push_scaled_s'])})", None))
+                     f"scaled; compose {speed(r['compose_s'], r['push_scaled_s'])}", None))
         cell.append((f"\n{r['tokens']:,} tokens; push run of {r['push_tokens']:,} in "
                      f"{fmt_us(r['push_run_s'] * 1e6)}", "dim"))
-    if details:
-        cell.append((f"\n{r['loops']} compose(s) ×{r['repeats']}", "dim"))
     return cell
 
 
-def _msm_threads_cell(r: dict[str, Any], details: bool) -> Segments:
+def _msm_threads_cell(r: dict[str, Any]) -> Segments:
     cell: Segments = [(f"{fmt_us(r['us_per_op'])}/pt on {r['threads']} threads", None)]
     if "one_thread_s" in r:
-        cell.append((f"\n{fmt_us(r['one_thread_us_per_point'])}/pt on one "
-                     f"({speed(r['threaded_s'], r['one_thread_s'])})", None))
+        cell.append((f"\n{fmt_us(r['one_thread_us_per_point'])}/pt on one; "
+                     f"{r['threads']} threads {speed(r['threaded_s'], r['one_thread_s'])}", None))
     cell.append((f"\n{fmt_us(r['us_per_call'])} total", "dim"))
     return cell
 
 
-def _chunks_cell(r: dict[str, Any], details: bool) -> Segments:
+def _chunks_cell(r: dict[str, Any]) -> Segments:
     cell: Segments = [(f"{fmt_us(r['us_per_call'])} in {r['workers']} processes", None)]
     if "compose_s" in r:
-        cell.append((f"\n{fmt_us(r['compose_s'] * 1e6)} in one ({speed(r['chunks_s'], r['compose_s'])})", None))
+        cell.append((f"\n{fmt_us(r['compose_s'] * 1e6)} in one; "
+                     f"{r['workers']} processes {speed(r['chunks_s'], r['compose_s'])}", None))
     cell.append((f"\n{r['tokens']:,} tokens, {r['chunks']} chunks, {r['start_method']}", "dim"))
-    if details:
-        cell.append((f"\n{r['loops']} call(s) ×{r['repeats']}", "dim"))
     return cell
 
 
-def _dask_cell(r: dict[str, Any], details: bool) -> Segments:
+def _dask_cell(r: dict[str, Any]) -> Segments:
     cell: Segments = [(f"{fmt_us(r['us_per_call'])} on {DASK_WORKERS[1]} workers", None)]
     if "one_worker_s" in r:
-        cell.append((f"\n{fmt_us(r['one_worker_s'] * 1e6)} on {DASK_WORKERS[0]} "
-                     f"({speed(r['two_workers_s'], r['one_worker_s'])})", None))
+        cell.append((f"\n{fmt_us(r['one_worker_s'] * 1e6)} on {DASK_WORKERS[0]}; "
+                     f"{DASK_WORKERS[1]} workers {speed(r['two_workers_s'], r['one_worker_s'])}", None))
     if "compose_s" in r:
         cell.append((f"\ncompose in one process: {fmt_us(r['compose_s'] * 1e6)}", None))
     floors = [f"{fmt_us(r[f'floor{n}_s'] * 1e6)} on {n}" for n in DASK_WORKERS if f"floor{n}_s" in r]
@@ -333,8 +328,6 @@ def _dask_cell(r: dict[str, Any], details: bool) -> Segments:
         cell.append((f"\nCPU a call, every process: {', '.join(cpu)} ({r['cores']} cores)", None))
     tasks = ", ".join(f"{r[f'tasks{n}']} on {n}" for n in DASK_WORKERS if f"tasks{n}" in r)
     cell.append((f"\n{r['tokens']:,} tokens, {r['partitions']} partitions, tasks: {tasks}", "dim"))
-    if details:
-        cell.append((f"\n{r['loops']} call(s) ×{r['repeats']}", "dim"))
     return cell
 
 
@@ -342,10 +335,11 @@ def _prefix_note(r: dict[str, Any]) -> str:
     return f"prefix of {r['tokens']:,} tokens"
 
 
-def _compose_text_cell(r: dict[str, Any], details: bool) -> Segments:
+def _compose_text_cell(r: dict[str, Any]) -> Segments:
     cell: Segments = [(f"{_rate(r['tokens_per_s'])} tokens/s, {fmt_us(r['us_per_call'])} a compose", None)]
     if "findall_s" in r:
-        cell.append((f"\nre.findall: {fmt_us(r['findall_s'] * 1e6)} ({speed(r['compose_s'], r['findall_s'])})", None))
+        cell.append((f"\nre.findall: {fmt_us(r['findall_s'] * 1e6)}; compose {speed(r['compose_s'], r['findall_s'])}",
+                     None))
     if "stream_s" in r:
         cell.append((f"\ncompose_stream of its bytes: {fmt_us(r['stream_s'] * 1e6)}", None))
     cell.append((f"\n{r['tokens']:,} tokens", "dim"))
@@ -357,12 +351,12 @@ def _prefixes_note(r: dict[str, Any]) -> str:
             f"{fmt_us(r['first_us_per_token'])}/token; tables settled after {r['settling_calls']} calls")
 
 
-def _repeats_cell(r: dict[str, Any], details: bool) -> Segments:
+def _repeats_cell(r: dict[str, Any]) -> Segments:
     cell: Segments = [(f"{fmt_us(r['us_per_call'])} ({fmt_us(r['us_per_op'])}/window), "
                        f"peak {r['peak_mb']:.0f} MB", None)]
     if "dict_s" in r:
-        cell.append((f"\ndict of {r['window_length']}-tuples: {fmt_us(r['dict_s'] * 1e6)} "
-                     f"({speed(r['repeats_s'], r['dict_s'])}), peak {r['dict_peak_mb']:.0f} MB", None))
+        cell.append((f"\ndict of {r['window_length']}-tuples: {fmt_us(r['dict_s'] * 1e6)}, "
+                     f"peak {r['dict_peak_mb']:.0f} MB; repeats {speed(r['repeats_s'], r['dict_s'])}", None))
     cell.append((f"\n{r['tokens']:,} tokens, {r['groups']:,} groups, {r['positions']:,} positions", "dim"))
     return cell
 

@@ -114,15 +114,15 @@ def _cell(r: dict[str, Any] | None, base: dict[str, Any] | None, details: bool) 
     op = OPS[r["op"]]
     if op.cell is not None:
         t = Text()
-        for text, style in op.cell(r, details):
+        for text, style in op.cell(r):
             t.append(text, style=style)
-        return t
-    t = Text(fmt_us(r["us_per_op"]) + op.suffix)
-    if base is not None and base is not r and "error" not in base:
-        ratio = r["us_per_op"] / base["us_per_op"]
-        t.append(f" ({sig3(ratio)}×)", style="green" if ratio >= 1 else "yellow")
-    if op.note is not None:
-        t.append(f"\n{op.note(r)}", style="dim")
+    else:
+        t = Text(fmt_us(r["us_per_op"]) + op.suffix)
+        if base is not None and base is not r and "error" not in base:
+            ratio = r["us_per_op"] / base["us_per_op"]
+            t.append(f" ({sig3(ratio)}×)", style="green" if ratio >= 1 else "yellow")
+        if op.note is not None:
+            t.append(f"\n{op.note(r)}", style="dim")
     if details:
         t.append(f"\n{fmt_rate(r['ops_per_s'])}, {r['loops']}×{r['ops_per_call']} ops ×{r['repeats']}", style="dim")
     return t
