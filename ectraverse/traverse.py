@@ -195,10 +195,11 @@ class Traversal:
         self._vocab = vocabulary
         tag = b"ectraverse-v1:engine:" + C.name.encode() + b":" + namespace.encode() + (b":keyed" if key else b"")
         named = _tokenizer_identity(tokenizer, tokenizer_name)
-        # the fingerprint's tag names the tokenizer too (and the vocabulary, when it maps unseen
-        # tokens to an unknown token); k comes from the engine tag alone
+        # the fingerprint's tag names the curve by its parameters (a name is only a label: two curves
+        # may share one), the tokenizer (and the vocabulary, when it maps unseen tokens to an unknown
+        # token); k comes from the engine tag alone
         ident = named if named is not None else b"unnamed:" + secrets.token_bytes(16)
-        fingerprint_tag = tag + b"\x00tokenizer:" + ident
+        fingerprint_tag = tag + b"\x00curve:" + _curve_identity(C) + b"\x00tokenizer:" + ident
         if vocabulary.unknown is not None:
             fingerprint_tag += b"\x00vocabulary:" + vocabulary.digest()
         self._group = ContextGroup(C, derive_multiplier(C, tag, key), fingerprint_tag,
@@ -702,6 +703,17 @@ class Traversal:
 def _rebuild_engine(curve, tokenizer, tokenizer_name, namespace, key, vocabulary):
     return Traversal(curve, tokenizer=tokenizer, tokenizer_name=tokenizer_name, namespace=namespace, key=key,
                      vocabulary=vocabulary)
+
+
+def _curve_identity(C: Curve) -> bytes:
+    """What the fingerprint says of the curve: its domain parameters, each as its length and its
+    big-endian bytes (the name is in the tag already, and two curves may share a name)."""
+    prm = C.params
+    out = bytearray()
+    for value in (prm.p, prm.a, prm.b, prm.gx, prm.gy, prm.n, prm.h):
+        raw = value.to_bytes((value.bit_length() + 7) // 8, "big")
+        out += len(raw).to_bytes(2, "big") + raw
+    return bytes(out)
 
 
 def _tokenizer_identity(tokenizer, name) -> bytes | None:

@@ -425,6 +425,26 @@ def test_engines_with_the_same_parameters_mix():
     assert b.context_from_bytes(a.compose("x").to_bytes()) == a.compose("x")
 
 
+def test_the_fingerprint_names_the_curve_by_its_parameters():
+    """A curve's name is a label: a custom curve named toy61, with toy61's order but another equation
+    (an isomorphic one, a*u^4 and b*u^6), shared toy61's fingerprint, so each engine decoded about half
+    the other's contexts as contexts of its own, points that are not what was composed."""
+    T, u = ect.curve("toy61"), 3
+    p = T.p
+    twin = ect.Curve(name="toy61", p=p, a=T.a * u**4 % p, b=T.b * u**6 % p, gx=T.generator.x * u**2 % p,
+                     gy=T.generator.y * u**3 % p, n=T.n, h=T.h)
+    assert twin != T and twin.n == T.n
+    real, fake = Traversal(T), Traversal(twin)
+    assert real.fingerprint != fake.fingerprint
+    for text in ("a", "b", "c d", "e f g", "h"):
+        for a, b in ((real, fake), (fake, real)):
+            with pytest.raises(ect.ContextMismatchError, match="come from another engine"):
+                b.context_from_bytes(a.compose(text).to_bytes())
+    # the same parameters under the same name: the same engine, whichever object built the curve
+    same = ect.Curve(name="toy61", p=p, a=T.a, b=T.b, gx=T.generator.x, gy=T.generator.y, n=T.n, h=T.h)
+    assert Traversal(same).fingerprint == real.fingerprint
+
+
 def test_the_fingerprint_names_the_tokenizer():
     """A context composed with one tokenizer never decodes under another (issue 15, item 8)."""
     words, chars = Traversal("secp256k1"), Traversal("secp256k1", tokenizer="chars")
