@@ -84,7 +84,8 @@ File format (:meth:`Vocabulary.save`, :meth:`Vocabulary.load`), version 1:
     ``tokens`` are in id order; a JSON string is a ``str`` token, a JSON
     integer an ``int`` token.  A frozen vocabulary with an unknown token also
     has ``"unknown": TOKEN`` (one of ``tokens``); other files have no such
-    field.  ``generators[i]`` is the compressed SEC1
+    field, and a field not named here is refused (a byte order mark before
+    the object is ignored).  ``generators[i]`` is the compressed SEC1
     encoding (hex; ``"00"`` for the identity) of token ``i``'s generator.
     Loading recomputes every generator from the tokens and the tag and
     compares it with the stored one, so a file for another curve or
@@ -1112,7 +1113,7 @@ _FIELDS = ("curve", "curve_params", "namespace", "dst", "frozen", "size", "token
 
 def _parse(label: str, raw: bytes) -> dict:
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8").removeprefix("\ufeff")  # a byte order mark, as some editors write, is ignored
     except UnicodeDecodeError as exc:
         raise VocabularyFileError(f"{label}: not UTF-8 (byte {exc.start}); not a vocabulary file.") from None
     try:
@@ -1128,7 +1129,7 @@ def _parse(label: str, raw: bytes) -> dict:
     if not isinstance(data, dict) or data.get("format") != FILE_FORMAT:
         raise VocabularyFileError(f"{label}: not an ectraverse vocabulary file (no \"format\": {FILE_FORMAT!r}).")
     version = data.get("version")
-    if version != FILE_VERSION or isinstance(version, bool):
+    if version.__class__ is not int or version != FILE_VERSION:  # not True, not 1.0
         raise VocabularyFileError(
             f"{label}: vocabulary file version {version!r} is not supported; this ectraverse reads version "
             f"{FILE_VERSION}."
@@ -1136,6 +1137,14 @@ def _parse(label: str, raw: bytes) -> dict:
     missing = [key for key in _FIELDS if key not in data]
     if missing:
         raise VocabularyFileError(f"{label}: fields missing: {', '.join(missing)}.")
+    # a field this version does not define is refused, not ignored: a misspelt "unknown" would
+    # otherwise load as a vocabulary without its unknown token
+    unexpected = [key for key in data if key not in _FIELDS and key not in ("format", "version", "unknown")]
+    if unexpected:
+        raise VocabularyFileError(
+            f"{label}: fields this version does not define: {', '.join(_shown(k) for k in unexpected)}; the file "
+            f"was altered, or written by another version."
+        )
     return data
 
 
@@ -1146,6 +1155,9 @@ def _file_curve(fail: Callable[[str], VocabularyFileError], data: dict, want: Cu
         raise fail(f"'curve' must be a str, not {_json_type(name)}.")
     if not isinstance(raw_params, dict):
         raise fail(f"'curve_params' must be an object, not {_json_type(raw_params)}.")
+    unexpected = [key for key in raw_params if key not in _PARAM_KEYS]
+    if unexpected:
+        raise fail(f"'curve_params' holds keys it does not define: {', '.join(_shown(k) for k in unexpected)}.")
     params = {}
     for key in _PARAM_KEYS:
         value = raw_params.get(key)

@@ -543,7 +543,7 @@ def test_load_not_a_vocabulary_file(tmp_path, content):
         Vocabulary.load(_write(tmp_path, content))
 
 
-@pytest.mark.parametrize("version", [2, 0, "1", None, True])
+@pytest.mark.parametrize("version", [2, 0, "1", None, True, 1.0])
 def test_load_other_version(tmp_path, version):
     expected = rf"version {version!r} is not supported; this ectraverse reads version 1"
     with pytest.raises(VocabularyFileError, match=expected):
@@ -555,6 +555,36 @@ def test_load_missing_fields(tmp_path):
     del d["dst"], d["tokens"]
     with pytest.raises(VocabularyFileError, match="fields missing: dst, tokens"):
         Vocabulary.load(_write(tmp_path, d))
+
+
+def test_load_refuses_fields_it_does_not_define(tmp_path):
+    """A field the format does not define was ignored: a frozen vocabulary whose "unknown" key was misspelt
+    (or edited by one byte) loaded without its unknown token, an engine with another fingerprint that
+    raised on the tokens it used to map to the unknown one."""
+    V = Vocabulary("toy61", ["a", "[UNK]"], frozen=True, unknown="[UNK]")
+    path = tmp_path / "v.json"
+    V.save(path)
+    text = path.read_text("utf-8")
+    assert Vocabulary.load(path) == V
+    for edited, field in ((text.replace('"unknown"', '"unknowo"'), "'unknowo'"),
+                          (text.replace('"frozen"', '"extra": 1,\n "frozen"'), "'extra'"),
+                          (text.replace('"p":', '"q": "0x1", "p":'), None)):
+        path.write_text(edited, "utf-8")
+        with pytest.raises(VocabularyFileError) as info:
+            Vocabulary.load(path)
+        if field is None:
+            assert "'curve_params' holds keys it does not define: 'q'" in str(info.value)
+        else:
+            assert f"fields this version does not define: {field}; the file was altered" in str(info.value)
+
+
+def test_load_accepts_a_byte_order_mark(tmp_path):
+    """A file an editor saved with a UTF-8 byte order mark loads (it was "not valid JSON ...; is it truncated?")."""
+    V = Vocabulary("toy61", ["a", "b"])
+    path = tmp_path / "v.json"
+    V.save(path)
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert Vocabulary.load(path) == V
 
 
 def test_load_for_another_curve(tmp_path):
