@@ -50,7 +50,7 @@ import operator
 import threading
 import weakref
 
-from ectraverse.errors import ContextMismatchError, EncodingError
+from ectraverse.errors import ContextMismatchError, EncodingError, _BuiltAgainOnLoad
 from ectraverse.point import Curve, Point
 
 __all__ = ["Context", "ContextGroup", "FORMAT_MAGIC", "FORMAT_VERSION"]
@@ -85,7 +85,7 @@ def _register_keyed(group: ContextGroup) -> None:
             _live_keyed_sweep_at = 2 * len(_LIVE_KEYED) + 16
 
 
-class ContextGroup:
+class ContextGroup(_BuiltAgainOnLoad):
     """The group ℤ ⋉ G of one engine: a curve and a multiplier ``k``.
 
     Args:
@@ -168,6 +168,8 @@ class ContextGroup:
             TypeError: data is not bytes-like.
             EncodingError: malformed, truncated, or an unknown version.
             ContextMismatchError: the bytes name another curve or engine.
+            NotOnCurveError, NotInSubgroupError: the point's bytes name no point of the curve (of its
+                prime-order subgroup).
         """
         try:
             raw = memoryview(data).tobytes()  # any buffer, whatever its layout
@@ -241,6 +243,9 @@ _NO_BYTE_FORM = (
 
 def _live_keyed_group(fingerprint: bytes) -> ContextGroup:
     """The live keyed group with this fingerprint (what a keyed group's pickle loads as)."""
+    if fingerprint.__class__ is not bytes:
+        raise ValueError(f"corrupt ContextGroup pickle: a keyed group's fingerprint must be bytes, not "
+                         f"{type(fingerprint).__name__}")
     with _LIVE_KEYED_LOCK:
         group = next((g for g in (ref() for ref in reversed(_LIVE_KEYED.get(fingerprint, ()))) if g is not None), None)
     if group is None:
@@ -264,7 +269,7 @@ def _int(what: str, value) -> int:
     raise TypeError(f"{what} must be an int, not {type(value).__name__}")
 
 
-class Context:
+class Context(_BuiltAgainOnLoad):
     """An element ``(length, point)`` of an engine's group ℤ ⋉ G; immutable and hashable.
 
     ``c1 * c2`` is concatenation, ``c.inverse()`` undoes ``c``, ``c ** m`` repeats

@@ -88,3 +88,17 @@ class NotUtf8Error(EctraverseError, ValueError):
 
     def __reduce__(self):  # its arguments, not its message: it crosses processes (Dask, pools) whole
         return type(self), (self.position, self.reason)
+
+
+class _BuiltAgainOnLoad:
+    """A base of the classes that pickle as a call building them again (their ``__reduce__``), so that
+    loading one checks what it is given. A hand-made pickle that sets such an object's fields instead
+    (``object.__new__`` and a state) is refused: it would skip every check (a point off its curve, a
+    context of any length, a vocabulary whose ids disagree with its tokens)."""
+
+    __slots__ = ()
+
+    def __setstate__(self, state):
+        name = type(self).__name__
+        raise ValueError(f"corrupt {name} pickle: a {name} is built again from what it is made of when "
+                         "loaded, never from its fields")

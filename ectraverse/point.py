@@ -51,7 +51,7 @@ except ImportError as exc:  # say what to do, not "cannot import name '_ec' from
     ) from exc
 from ectraverse import rfc9380
 from ectraverse.curves import MAX_FIELD_BITS, CurveParams, curve_names, glv_parameters, named_params, validate_params
-from ectraverse.errors import CurveMismatchError, NotInSubgroupError
+from ectraverse.errors import CurveMismatchError, NotInSubgroupError, _BuiltAgainOnLoad
 
 __all__ = ["Curve", "Point", "PointArray", "curve", "curve_names", "hash_to_curve", "encode_to_curve",
            "limbs_to_scalars", "scalars_to_limbs"]
@@ -100,7 +100,7 @@ def _scalar_list(scalars) -> Sequence:
     return scalars if isinstance(scalars, Sequence) else list(scalars)
 
 
-class Curve:
+class Curve(_BuiltAgainOnLoad):
     """The prime-order subgroup ``G`` of ``y^2 = x^3 + a*x + b`` over ``F_p``.
 
     Named curves come from :func:`curve`; the constructor builds and validates
@@ -652,7 +652,7 @@ def _same_curve(c1: Curve, c2: Curve) -> None:
         raise CurveMismatchError(f"Cannot combine points of {c1.name!r} and {c2.name!r}.")
 
 
-class Point:
+class Point(_BuiltAgainOnLoad):
     """An element of a curve's prime-order group; immutable and hashable.
 
     Build points with ``curve.point(x, y)``, ``curve.decode(data)``,
@@ -795,7 +795,7 @@ def _decode_point(curve: Curve, data: bytes) -> Point:
     return curve.decode(data)
 
 
-class PointArray:
+class PointArray(_BuiltAgainOnLoad):
     """A batch of points on one curve, backed by a NumPy array; operations run in C.
 
     Build it from points, or from concatenated SEC1 encodings with

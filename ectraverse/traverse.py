@@ -62,7 +62,7 @@ import numpy as np
 
 from ectraverse import rfc9380, tokenizers
 from ectraverse.context import Context, ContextGroup
-from ectraverse.errors import ContextMismatchError, CurveMismatchError
+from ectraverse.errors import ContextMismatchError, CurveMismatchError, _BuiltAgainOnLoad
 from ectraverse.point import Curve, Point, PointArray, _limbs_below, curve as named_curve, limbs_to_scalars
 from ectraverse.vocab import Vocabulary, _is_plain_token, int_token_array
 
@@ -129,7 +129,7 @@ def derive_multiplier(curve: Curve, tag: bytes, key: bytes | None = None) -> int
     raise ValueError(f"no multiplier of large order found for {curve.name!r}")  # pragma: no cover
 
 
-class Traversal:
+class Traversal(_BuiltAgainOnLoad):
     """An engine mapping token sequences to contexts.
 
     Args:
@@ -332,6 +332,8 @@ class Traversal:
         Raises:
             EncodingError: malformed or truncated bytes.
             ContextMismatchError: bytes of another curve or engine.
+            NotOnCurveError, NotInSubgroupError: the point's bytes are well formed but name no point of
+                the curve (of its prime-order subgroup).
         """
         return self._group.from_bytes(data)
 
@@ -342,6 +344,7 @@ class Traversal:
             TypeError: text is not a str.
             EncodingError: not hex, or malformed or truncated bytes.
             ContextMismatchError: bytes of another curve or engine.
+            NotOnCurveError, NotInSubgroupError: as for :meth:`context_from_bytes`.
         """
         return self._group.from_hex(text)
 
@@ -814,7 +817,7 @@ def _refuse_keyed_pickle(engine: Traversal, what: str) -> None:
         )
 
 
-class Coefficients:
+class Coefficients(_BuiltAgainOnLoad):
     """A token sequence in coefficient space over its engine's vocabulary: its length L and, per distinct
     token t, ``c_t mod n`` with ``S = sum(c_t * P_t)`` (:meth:`Traversal.coefficients`).
 
@@ -903,7 +906,7 @@ def _rebuild_coefficients(group: ContextGroup, length: int, tokens: tuple, limbs
     return Coefficients._make(group, None, length, None, np.array(limbs), tokens)
 
 
-class ContextBatch:
+class ContextBatch(_BuiltAgainOnLoad):
     """Contexts of one common length as a batch: ``len``, indexing, ``points`` (a PointArray)."""
 
     __slots__ = ("_group", "length", "points")
@@ -1082,11 +1085,14 @@ class PrefixStates:
 
     def __setstate__(self, state):
         """A pickle made before prefix states pickled as what they are built from: built again from its
-        engine and token ids, checked as those are."""
-        if not isinstance(state, dict) or not {"_engine", "_ids"} <= state.keys() or state.get("_start_length"):
-            raise ValueError("corrupt PrefixStates pickle: an earlier pickle must hold its engine and token ids, "
-                             "without a start")
-        self.__dict__.update(_rebuild_prefix_states(state["_engine"], state["_ids"], None).__dict__)
+        engine, token ids and start, checked as those are. Those made while a start was kept as its
+        length alone (its point folded into the states) are refused: their start cannot be rebuilt, and
+        one of length 0 need not be the identity."""
+        if (not isinstance(state, dict) or not {"_engine", "_ids"} <= state.keys()
+                or ("_start_length" in state and "_start" not in state)):
+            raise ValueError("corrupt PrefixStates pickle: an earlier pickle must hold its engine, token ids and "
+                             "start (if it has one)")
+        self.__dict__.update(_rebuild_prefix_states(state["_engine"], state["_ids"], state.get("_start")).__dict__)
 
     def _ordered(self) -> tuple[PointArray, list[int]]:
         """(R_i for i = 0 .. L, in order; the exponents e_i)."""

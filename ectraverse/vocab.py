@@ -125,7 +125,7 @@ from pathlib import Path
 import numpy as np
 
 from ectraverse import tokenizers
-from ectraverse.errors import EctraverseError, UnknownCurveError, UnknownTokenError, VocabularyFileError
+from ectraverse.errors import EctraverseError, UnknownCurveError, UnknownTokenError, VocabularyFileError, _BuiltAgainOnLoad
 from ectraverse.point import Curve, Point, PointArray
 from ectraverse.point import curve as named_curve
 
@@ -327,7 +327,7 @@ class _StderrProgress:
         sys.stderr.flush()
 
 
-class Vocabulary:
+class Vocabulary(_BuiltAgainOnLoad):
     """Tokens numbered in order of arrival, each with its generator on one curve.
 
     Args:

@@ -192,8 +192,14 @@ def test_prefix_states_index_and_traverser_pickles_are_checked():
     old_ix = {k: v for k, v in ix.__dict__.items() if k != "_asked"}
     assert pickle.loads(_forged_state(ix, {**old_ix, "_ids": old_ix["_ids"][::-1]})).find("a b") == [2]
     assert pickle.loads(_forged_state(ps, dict(ps.__dict__)))[8] == A.compose("a b c d e f g h")
+    assert pickle.loads(_forged_state(started, dict(started.__dict__)))[2] == A.compose("a b c d")
+    # kept as its length alone: a start of length 0 that is not the identity was dropped, every state wrong
+    level = A.compose("a") * A.compose("b").inverse()
+    assert level.length == 0 and not level.point.is_identity
+    folded = {k: v for k, v in PrefixStates(A, A.vocabulary.ids(["c"]), start=level).__dict__.items() if k != "_start"}
     for obj, state in ((ix, {**old_ix, "_ids": [99]}), (ps, {**ps.__dict__, "_ids": np.array([99])}),
-                       (ps, {"_ids": ps._ids}), (started, dict(started.__dict__)), (ix, [1])):
+                       (ps, {"_ids": ps._ids}), (ps, folded), (started, {**started.__dict__, "_start": "a b"}),
+                       (ix, [1])):
         with pytest.raises(ValueError, match=f"corrupt {type(obj).__name__} pickle"):
             pickle.loads(_forged_state(obj, state))
 
@@ -215,6 +221,28 @@ def test_prefix_states_index_and_traverser_pickles_are_checked():
 def _forged_state(obj, state) -> bytes:
     """A pickle of obj whose state (what __setstate__ receives) is ``state``."""
     return pickle.dumps(_Forged((object.__new__, (type(obj),), state)))
+
+
+def test_pickles_that_set_fields_directly_are_refused():
+    """A hand-made pickle (object.__new__ and the fields as its state) skipped every check of these classes'
+    reduce functions: a point off its curve loaded and was added, a context of any length, a vocabulary whose
+    ids disagreed with its tokens. Each is built again from what it is made of, or refused."""
+    eng = ect.Traversal("secp256k1")
+    C, G = eng.curve, eng.curve.generator
+    off_curve = {"_curve": C, "_raw": G._raw, "_enc": None, "_xy": (1, 2)}
+    objects = [(G, (None, off_curve)), (C, (None, {})), (C.multiply_generator([1, 2]), (None, {"_curve": C})),
+               (eng.compose("a b"), (None, {"_group": eng.group, "_length": -5, "_point": G})),
+               (eng.group, (None, {})), (eng.vocabulary, (None, {"_tokens": ["a", "a"], "_ids": {"a": 7}})),
+               (eng, {"_curve": C}), (eng.coefficients("a b"), (None, {})), (eng.prefixes("a b").windows(1), (None, {}))]
+    for obj, state in objects:
+        name = type(obj).__name__
+        assert type(pickle.loads(pickle.dumps(obj))) is type(obj)  # a real pickle is built again
+        with pytest.raises(ValueError, match=f"corrupt {name} pickle: a {name} is built again from what it is made of"):
+            pickle.loads(_forged_state(obj, state))
+    # a keyed group pickles as its fingerprint; one that is not bytes raised AttributeError from inside
+    from ectraverse.context import _live_keyed_group
+    with pytest.raises(ValueError, match="corrupt ContextGroup pickle: a keyed group's fingerprint must be bytes, not str"):
+        pickle.loads(pickle.dumps(_Forged((_live_keyed_group, ("ab",)))))
 
 
 def test_point_and_context_pickles_check_their_curve_and_group():
