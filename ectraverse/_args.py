@@ -108,9 +108,10 @@ def parse_int(value: str, what: str) -> int:
     try:
         return int(value)
     except ValueError:
-        digits = value.strip().lstrip("+-").replace("_", "")
-        if digits.isdecimal():
-            limit = sys.get_int_max_str_digits()
+        digits = value.strip().replace("_", "")
+        digits = digits[1:] if digits[:1] in ("+", "-") else digits  # one sign: "+-3" is no number
+        limit = sys.get_int_max_str_digits()
+        if digits.isdecimal() and len(digits) > limit:
             raise ValueError(f"must be {what} of at most {limit:,} digits, not one of {len(digits):,}") from None
         raise ValueError(f"must be {what}, not {shown(value)}") from None
 

@@ -66,6 +66,8 @@ def test_demo_launchers_do_not_echo(name, capsys):
      "argument -m: must be a positive integer of at most 4,300 digits, not one of 5,000"),
     ("ectraverse", ["repeats", "-m", "-" + "9" * 99, "x"],
      "argument -m: must be a positive integer, not '-999999999999999999999999999999999999999'… (100 characters)"),
+    ("ectraverse", ["repeats", "-m", "+-3", "x"], "argument -m: must be a positive integer, not '+-3'"),  # was "too long"
+    ("ectraverse", ["repeats", "-m", "1__2", "x"], "argument -m: must be a positive integer, not '1__2'"),
     ("bench", ["--repeats", "1001"], "argument --repeats: must be at most 1,000, not '1001'"),
     ("bench", ["--repeats", "2"], "argument --repeats: must be at least 3 (a median needs repeats), not '2'"),
     ("bench", ["--min-time", "61"], "argument --min-time: must be at most 60 seconds, not '61'"),

@@ -364,7 +364,7 @@ def test_demos_that_cannot_start_say_so_on_stderr_and_exit_1(tmp_path):
         assert len(r.stderr.splitlines()) == 1 and r.stderr.startswith("ectraverse: error: "), r.stderr
     r = subprocess.run([sys.executable, "-m", "ectraverse.demos.cycle", "--curve", "P-384"], capture_output=True,
                        text=True, stdin=subprocess.DEVNULL, env=child.env(), cwd=tmp_path, timeout=120)
-    assert r.returncode == 1 and r.stdout == "" and r.stderr.startswith("error: curve 'P-384' has no element")
+    assert r.returncode == 1 and r.stdout == "" and r.stderr.startswith("ectraverse: error: curve 'P-384' has no element")
     r = subprocess.run([sys.executable, "-m", "ectraverse.cli", "demo", "windows", "--max-n", "33"],
                        capture_output=True, text=True, stdin=subprocess.DEVNULL, env=child.env(), cwd=tmp_path)
     assert r.returncode == 1 and r.stderr.startswith("ectraverse: error: --max-n must be at most 32 for a text of")
@@ -422,3 +422,33 @@ def test_numbers_that_are_unicode_digits_but_not_decimal_get_the_usage_line():
     _, out = drive(cycle, [], "+² Jan\npower ²\n")
     assert "unknown command '+²'" in out and "usage: power D (an integer)" in out
     assert "invalid literal" not in out
+
+
+def test_numbers_past_the_digit_limit_and_doubled_signs_get_a_clear_line(tmp_path):
+    """``power +-3`` passed the sign check (every sign stripped) and reached int()'s own message; a number of
+    5,000 digits brought Python's advice to raise sys.set_int_max_str_digits()."""
+    big = "9" * 5000
+    _, out = drive(cycle, [], f"power +-3\npower --3\npower -3\n+{big} January\npower {big}\n", width=6000)
+    assert "usage: power D (an integer)" in after(out, "power +-3") and "usage: power D" in after(out, "power --3")
+    assert "w^-3 and k^-3" in after(out, "power -3")
+    assert "a step must be a number of months of at most 4,300 digits, not one of 5,000" in after(out, f"+{big} January")
+    assert "D must be an integer of at most 4,300 digits, not one of 5,000" in after(out, f"power {big}")
+    _, out = drive(windows, [], f":repeats {big}\n:window 0 {big}\n", width=6000)
+    assert "M must be a positive integer of at most 4,300 digits, not one of 5,000" in after(out, f":repeats {big}")
+    assert "a token position must be an integer of at most 4,300 digits" in after(out, f":window 0 {big}")
+    assert "set_int_max_str_digits" not in out and big not in out.replace(f"> :repeats {big}", "").replace(
+        f"> :window 0 {big}", "")
+
+
+def test_windows_reads_at_most_file_max_bytes(tmp_path):
+    """``--file /dev/zero`` (NUL bytes are UTF-8) was read until memory ran out."""
+    with pytest.raises(demos.DemoError, match=f"/dev/zero holds more than {demos.FILE_MAX:,} bytes, more than a demo reads"):
+        drive(windows, ["--file", "/dev/zero"], "")
+
+
+def test_windows_on_one_length_says_what_it_looked_at(tmp_path):
+    """With --max-n 1 (or a one-token text) it said "No phrase of length 2 .. 1" and "1 tokens"."""
+    one = tmp_path / "one.txt"
+    one.write_text("hello\n", encoding="utf-8")
+    _, out = drive(windows, ["--file", str(one)], "", width=200)
+    assert "No phrase of any length occurs twice in this text." in out and "1 token (1 distinct)" in out

@@ -13,6 +13,7 @@ import io
 import os
 import re
 import select
+import signal
 import struct
 import subprocess
 import sys
@@ -215,7 +216,7 @@ def test_a_file_of_another_engine_or_bad_tokens_is_refused(tmp_path, engines):
     assert printed_for(out, f":read {latin1}")[0] == f"error: {latin1} is not UTF-8 text (byte 0): not a file :write made"
     assert printed_for(out, f":read {extra}")[0].startswith(f"error: {extra} has 3 lines; a file :write made has at most two")
     # a device is read up to the limit, not to the end of memory
-    assert printed_for(out, ":read /dev/zero")[0] == f"error: /dev/zero holds more than {tv.READ_MAX:,} bytes: not a file :write made"
+    assert printed_for(out, ":read /dev/zero")[0] == f"error: /dev/zero holds more than {demos.FILE_MAX:,} bytes, more than a demo reads"
     assert printed_for(out, ":saved") == ["nothing saved yet (:save NAME)"]
 
 
@@ -410,7 +411,8 @@ def test_algebra_on_a_toy_curve_only_order_can_collide():
         assert f"{law}: 60 of 60 trials passed (3 of them shown above)" in out
     if status == 1:  # a genuine collision among 47 points, explained
         assert "1 law(s) failed: non-commutativity" in out
-        assert "These are genuine collisions, not broken laws: with n = 47" in out
+        assert "These are genuine collisions, not broken arithmetic: the contexts' points lie in a group of only 47" in out
+        assert "The only failures are collisions of distinct sequences, which a curve whose contexts have 47" in out
     else:
         assert status == 0
 
@@ -499,3 +501,73 @@ def test_traverse_in_a_real_terminal(engines, tmp_path):
 def test_undo_of_a_non_decimal_digit_is_a_usage_error():
     _, out = drive(tv, ["--curve", "secp256k1"], "a b\n:undo ²\n")
     assert printed_for(out, ":undo ²") == ["error: N must be a positive integer, not '²'"]
+
+
+def test_a_line_is_pushed_whole_or_not_at_all_and_undo_n_whole(engines):
+    """A line with a token that cannot be one (a lone surrogate: how a byte that is not UTF-8 reads) pushed the
+    tokens before it, dropped the rest and reported only the error; ``:undo 5`` with two actions undid both,
+    then said "nothing to undo". Both now change nothing and say why."""
+    eng = engines["toy-plot"]
+    _, out = drive(tv, ["--curve", "toy-plot"], "a b\nc \udcff d\n:undo 5\n:undo 99999\n:undo 2\n:undo\n")
+    assert printed_for(out, "c \udcff d") == ["error: str tokens must be valid Unicode: '\\udcff' has a lone surrogate "
+                                              "at index 0"]
+    assert parse_state(state_after(out, "c \udcff d")) == expected(eng, "a b")
+    assert printed_for(out, ":undo 5") == ["error: only 2 actions to undo, not 5"]
+    assert parse_state(state_after(out, ":undo 5")) == expected(eng, "a b")
+    assert parse_state(state_after(out, ":undo 2")) == (0, "00")
+    assert printed_for(out, ":undo") == ["error: nothing to undo"]
+
+
+def test_numbers_past_the_digit_limit_are_said_to_be_too_long():
+    """A bound of 5,000 digits was "not an integer", echoed whole; elsewhere Python's own advice to raise
+    sys.set_int_max_str_digits() came through."""
+    big = "9" * 5000
+    _, out = drive(tv, ["--curve", "toy-plot"], f"a b\n:window 0 {big}\n:undo {big}\n")
+    assert printed_for(out, f":window 0 {big}") == ["error: a window bound must be an integer of at most 4,300 digits, "
+                                                    "not one of 5,000"]
+    assert printed_for(out, f":undo {big}") == ["error: N must be a positive integer of at most 4,300 digits, not one "
+                                                "of 5,000"]
+
+
+def test_a_file_write_made_reads_back_whatever_its_tokens(tmp_path):
+    """Tokens holding U+2028, U+0085 or U+2029 (the chars tokenizer makes them) are written as they are, and
+    splitlines() broke the file at them: ":read" refused what ":write" had just made."""
+    path = tmp_path / "ls.ctx"
+    text = "a\u2028b\u0085c\u2029d"
+    eng = Traversal("toy-plot", tokenizer="chars")
+    _, out = drive(tv, ["--curve", "toy-plot", "--tokenizer", "chars"], f"{text}\n:write {path}\n:read {path} again\n")
+    c = eng.compose(text)
+    assert c.length == 7
+    assert printed_for(out, f":read {path} again") == [f"#8 read 'again': length 7, point {tv.short_hex(c.point)}",
+                                                       f"read 'again' = (7, {tv.short_hex(c.point)}) with its 7 tokens "
+                                                       "(checked)"]
+
+
+@pytest.mark.parametrize("module, prompt", [("traverse", "›"), ("cycle", "cycle>"), ("windows", "windows>")])
+def test_ctrl_c_at_a_prompt_is_an_interruption(module, prompt, tmp_path):
+    """Ctrl-C at an interactive prompt ended the demo as end of input does: status 0 and no word, where the
+    docs promise 130 and "ectraverse: interrupted"."""
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "NO_COLOR", "TERM")}
+    env["TERM"] = "xterm-256color"
+    root = str(Path(ectraverse.__file__).resolve().parents[1])
+    env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
+    proc = subprocess.Popen([sys.executable, "-m", f"ectraverse.demos.{module}"], stdin=slave, stdout=slave,
+                            stderr=slave, env=env, start_new_session=True, close_fds=True, cwd=tmp_path)
+    os.close(slave)
+    chunks = []
+    try:
+        _read_until(master, chunks, prompt)
+        proc.send_signal(signal.SIGINT)  # as Ctrl-C in its terminal (this pty is not its controlling one)
+        _read_until(master, chunks, "\x00never")  # to EOF
+        assert proc.wait(timeout=15) == 130
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        os.close(master)
+    screen = ANSI.sub("", b"".join(chunks).decode("utf-8", "replace"))
+    assert "ectraverse: interrupted" in screen and "Traceback" not in screen
+    if module == "traverse":  # the state is left in the scrollback first, as on :quit
+        assert "state: length=0 point=00" in screen

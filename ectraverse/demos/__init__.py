@@ -18,8 +18,10 @@ Run one as ``ectraverse demo NAME [options]``, ``python demos/NAME.py
 [options]`` or ``python -m ectraverse.demos.NAME [options]``; ``ectraverse
 demo`` lists them.  Each parses the options with :func:`build_parser`; the
 last two run through :func:`main`, the one standalone entry point.  A demo
-uses the public API only, and the argument types :func:`positive_int`,
-:func:`non_negative_int` and :func:`at_most` from here.  This module imports
+uses the public API only, and from here the argument types :func:`positive_int`,
+:func:`non_negative_int` and :func:`at_most`, :func:`number` for a number in a
+command, :func:`shown` to quote what was typed, and :func:`read_file` (at most
+:data:`FILE_MAX` bytes) for a file.  This module imports
 no demo (and no ``rich``) until :func:`load` or :func:`main` is called.
 
 Example:
@@ -39,11 +41,48 @@ import importlib
 import sys
 from types import ModuleType
 
-from ectraverse._args import ArgumentParser, at_most, non_negative_int, positive_int
+from ectraverse._args import ArgumentParser, at_most, non_negative_int, parse_int, positive_int, shown
 from ectraverse._entry import run as run_command
 
-__all__ = ["DEMOS", "DESCRIPTIONS", "DemoError", "names", "load", "build_parser", "main", "positive_int",
-           "non_negative_int", "at_most"]
+__all__ = ["DEMOS", "DESCRIPTIONS", "DemoError", "FILE_MAX", "names", "load", "build_parser", "main", "number",
+           "read_file", "positive_int", "non_negative_int", "at_most", "shown"]
+
+
+#: The largest file a demo reads (a text to index, a context ``:write`` made): a device or a huge file is
+#: refused, not read until memory runs out.
+FILE_MAX = 64 << 20
+
+
+def read_file(path: str) -> bytes:
+    """The bytes of the file at ``path``, at most :data:`FILE_MAX` of them.
+
+    Raises:
+        OSError: it cannot be read.
+        ValueError: it holds more than :data:`FILE_MAX` bytes.
+    """
+    with open(path, "rb") as f:
+        data = f.read(FILE_MAX + 1)
+    if len(data) > FILE_MAX:
+        raise ValueError(f"{path} holds more than {FILE_MAX:,} bytes, more than a demo reads")
+    return data
+
+
+def number(text: str, name: str, what: str) -> int:
+    """A number typed in a demo's command, or a ValueError that names it and says what it must be (the
+    text cut short; a number past Python's digit limit is said to be too long).
+
+    Example:
+        >>> number("12", "N", "a positive integer")
+        12
+        >>> number("x" * 50, "N", "a positive integer")
+        Traceback (most recent call last):
+        ...
+        ValueError: N must be a positive integer, not 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'… (50 characters)
+    """
+    try:
+        return parse_int(text, what)
+    except ValueError as exc:
+        raise ValueError(f"{name} {exc}") from None
 
 
 class DemoError(ValueError):
@@ -61,7 +100,8 @@ DEMOS: dict[str, str] = {
 DESCRIPTIONS: dict[str, str] = {
     "traverse": "A REPL: type words and watch the context move; undo, windows, save/load (compose), reset.",
     "algebra": (
-        "A guided tour of the group laws (closure, associativity, identity, inverses, order, powers), checked live."
+        "A guided tour of the group laws (closure, associativity, identity, inverses, non-commutativity, powers), "
+        "checked live."
     ),
     "cycle": "cyclic symmetry made exact: the months as an orbit of order 12, and why k must never have small order",
     "windows": "index a real text by window contexts: repeated phrases, lookups, and the O(1) window identity",
@@ -127,7 +167,7 @@ def main(name: str, argv: list[str] | None = None) -> int:
         argv: the options, without the program name.
 
     Returns:
-        The demo's exit status; 1, with ``error: ...`` on stderr, when it cannot start (:class:`DemoError`);
+        The demo's exit status; 1, with ``ectraverse: error: ...`` on stderr, when it cannot start (:class:`DemoError`);
         130 on Ctrl-C and 143 on SIGTERM, with one line, as ``ectraverse demo NAME`` (closed standard
         streams too: :func:`ectraverse._entry.run`).
 
@@ -142,7 +182,7 @@ def main(name: str, argv: list[str] | None = None) -> int:
         try:
             return load(name).run(args, stdin=sys.stdin, console=Console())
         except DemoError as exc:
-            print(f"error: {exc}", file=sys.stderr)
+            print(f"ectraverse: error: {exc}", file=sys.stderr)
             return 1
 
     return run_command(demo)

@@ -18,7 +18,8 @@ __all__ = ["command_lines"]
 
 
 def command_lines(stdin: TextIO, console: Console, prompt: str) -> Iterator[str]:
-    """Command lines: prompted on a terminal, echoed (``> line``) from a script; stops at end of input."""
+    """Command lines: prompted on a terminal, echoed (``> line``) from a script; stops at end of input
+    (Ctrl-C raises :class:`KeyboardInterrupt`, as anywhere in a demo)."""
     interactive = stdin.isatty()
     while True:
         try:
@@ -32,7 +33,10 @@ def command_lines(stdin: TextIO, console: Console, prompt: str) -> Iterator[str]
                     return
                 if not interactive and line.strip():  # as Text: rich's highlighter is quadratic in a long word
                     console.print(Text.assemble((">", "dim"), " ", line.strip()))
-        except (EOFError, KeyboardInterrupt):
+        except EOFError:
             console.print()
             return
+        except KeyboardInterrupt:  # reported by the entry point: one line, exit 130
+            console.print()
+            raise
         yield line

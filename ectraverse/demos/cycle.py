@@ -294,8 +294,8 @@ class _Cycle:
             self.console.print(_HELP)
         elif head[0] in "+-" and head[1:].isdecimal():
             if len(rest) != 1:
-                raise ValueError(f"usage: {head} MONTH (one month), not {len(rest)} words")
-            self.shift(int(head), _month(rest[0]))
+                raise ValueError(f"usage: {demos.shown(head)} MONTH (one month), not {len(rest)} words")
+            self.shift(demos.number(head, "a step", "a number of months"), _month(rest[0]))
         elif head == "compose":
             if not rest:
                 raise ValueError("usage: compose MONTH [MONTH ...]")
@@ -305,9 +305,9 @@ class _Cycle:
                 raise ValueError("usage: cycle MONTH")
             self.cycle(_month(rest[0]))
         elif head == "power":
-            if len(rest) != 1 or not rest[0].lstrip("+-").isdecimal():
+            if len(rest) != 1 or not (rest[0][1:] if rest[0][0] in "+-" else rest[0]).isdecimal():  # one sign at most
                 raise ValueError("usage: power D (an integer)")
-            d = int(rest[0])
+            d = demos.number(rest[0], "D", "an integer")
             self.powers([d], title=f"w^{d} and k^{d}")
         elif head == "collide":
             self.collide()

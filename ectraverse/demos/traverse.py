@@ -109,13 +109,16 @@ class Saved:
 
 @dataclass(frozen=True)
 class LogEntry:
+    """One action: the state it moved to, or (``moved`` false: save, read) the context it named."""
+
     number: int
     action: str
     context: Context
+    moved: bool = True
 
     def text(self) -> str:
         c = self.context
-        return f"#{self.number} {self.action} -> length {c.length}, point {short_hex(c.point)}"
+        return f"#{self.number} {self.action}{' ->' if self.moved else ':'} length {c.length}, point {short_hex(c.point)}"
 
 
 class Session:
@@ -152,8 +155,8 @@ class Session:
         """Earlier states, most recent first (at most TRAIL)."""
         return list(self.visited)[-2::-1]
 
-    def _record(self, action: str, *, moved: bool = True) -> LogEntry:
-        entry = LogEntry(len(self.log) + 1, action, self.state)
+    def _record(self, action: str, *, moved: bool = True, context: Context | None = None) -> LogEntry:
+        entry = LogEntry(len(self.log) + 1, action, self.state if context is None else context, moved)
         self.log.append(entry)
         if moved:
             self.visited.append(self.state)
@@ -162,8 +165,10 @@ class Session:
     # ---- actions ----------------------------------------------------------------
 
     def push_text(self, text: str) -> list[LogEntry]:
-        """Tokenize and push each token (one log entry per token)."""
+        """Tokenize and push each token (one log entry per token): all of them, or, when one cannot be
+        a token (a lone surrogate, from a byte that is not UTF-8), none."""
         toks = self.engine.tokens(text)
+        self.engine.vocabulary.add_many(toks)  # raises before any push
         return [self.push(t) for t in toks]
 
     def push(self, token) -> LogEntry:
@@ -172,6 +177,11 @@ class Session:
             self.tokens.append(token)
         self._undo.append(("push", token))
         return self._record(f"push {token!r}")
+
+    @property
+    def undoable(self) -> int:
+        """How many actions :meth:`undo` can undo, one by one."""
+        return len(self._undo)
 
     def undo(self) -> list[str]:
         """Undo the last action by its exact inverse; returns lines describing the proof.
@@ -265,19 +275,18 @@ class Session:
 
         Raises:
             OSError: the file cannot be read.
-            ValueError: more than :data:`READ_MAX` bytes, not UTF-8, more than two lines, malformed hex or
+            ValueError: more than :data:`demos.FILE_MAX` bytes, not UTF-8, more than two lines, malformed hex or
                 tokens, tokens that do not compose to the context.
             EncodingError, ContextMismatchError: bad bytes, or another engine's context.
         """
-        with open(path, "rb") as f:
-            data = f.read(READ_MAX + 1)  # at most that much: a device or a huge file is refused, not read whole
-        if len(data) > READ_MAX:
-            raise ValueError(f"{path} holds more than {READ_MAX:,} bytes: not a file :write made")
+        data = demos.read_file(path)
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise ValueError(f"{path} is not UTF-8 text (byte {exc.start}): not a file :write made") from None
-        lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+        # lines end at "\n" (and "\r\n"), not at every break splitlines() knows: the JSON of tokens may hold
+        # U+2028, U+2029 or U+0085 as they are
+        lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
         if not lines:
             raise ValueError(f"{path} is empty")
         if len(lines) > 2:
@@ -301,8 +310,8 @@ class Session:
             tokens = tuple(tokens)
         name = name or Path(path).stem
         self.saved[name] = Saved(context, tokens)
-        self._record(f"read {name!r}", moved=False)
-        checked = "" if tokens is None else f" with its {len(tokens)} tokens (checked)"
+        self._record(f"read {name!r}", moved=False, context=context)
+        checked = "" if tokens is None else f" with its {len(tokens)} token{'s' if len(tokens) != 1 else ''} (checked)"
         return f"read {name!r} = {_ctx(context)}{checked}"
 
     def reset(self) -> None:
@@ -311,9 +320,6 @@ class Session:
         self._undo.clear()
         self._record("reset")
 
-
-#: The largest file ``:read`` takes: a context and the JSON of its tokens (the tokens of a long session included).
-READ_MAX = 64 << 20
 
 
 def _ctx(c: Context) -> str:
@@ -542,18 +548,19 @@ class Repl:
 
     def _cmd_undo(self, args: list[str]) -> bool:
         (n,) = self._args(args, 0, 1, ":undo [N]") or ["1"]
-        if not n.isdecimal() or int(n) < 1:  # isdecimal: what int() reads ("²" is a digit, not decimal)
-            raise UsageError(f"N must be a positive integer, not {n!r}")
-        for _ in range(int(n)):
+        count = demos.number(n, "N", "a positive integer")
+        if count < 1:
+            raise UsageError(f"N must be a positive integer, not {count}")
+        can = self.session.undoable
+        if count > can:  # refused whole, not undone in part
+            raise UsageError("nothing to undo" if can == 0 else f"only {can} action{'s' if can > 1 else ''} to undo, "
+                             f"not {count}")
+        for _ in range(count):
             self._say(*self.session.undo())
         return True
 
     def _cmd_window(self, args: list[str]) -> bool:
-        i, j = self._args(args, 2, 2, ":window I J")
-        try:
-            i, j = int(i), int(j)
-        except ValueError:
-            raise UsageError(f"window bounds must be integers, not {args[0]!r} {args[1]!r}") from None
+        i, j = (demos.number(b, "a window bound", "an integer") for b in self._args(args, 2, 2, ":window I J"))
         toks, window, via, direct = self.session.window(i, j)
         shown = " ".join(map(str, toks)) if toks else "(empty)"
         rows = [(f"prefixes.window({i}, {j})", window), (f"C(u[:{i}])^-1 * C(u[:{j}])", via),
@@ -659,8 +666,8 @@ class Repl:
         grid.add_row("point", Text(c.point.to_bytes().hex(), style="bold magenta"))
         if self.plot is not None:
             grid.add_row("(x, y)", "O (the identity)" if c.point.is_identity else f"({c.point.x}, {c.point.y})")
-        grid.add_row("size", f"{8 + len(c.point.to_bytes())} bytes (length + point) at any length; "
-                             f"{len(c.to_bytes())} serialized")
+        grid.add_row("size", f"{8 + len(c.point.to_bytes())} bytes (length + point), at most "
+                             f"{9 + eng.curve.field_bytes} at any length; {len(c.to_bytes())} serialized")
         grid.add_row("tokens", self._tokens_line()[len("tokens: "):])
         grid.add_row("saved", ", ".join(s.saved) or "-")
         return Panel(grid, title="state C(u) = (length, point)", title_align="left", border_style="green")
@@ -789,6 +796,7 @@ def _interactive(repl: Repl, stdin: TextIO, console: Console) -> int:
         import readline  # noqa: F401  (line editing and history for input())
     except ImportError:  # pragma: no cover - platform without readline
         pass
+    interrupted = False
     with console.screen(hide_cursor=False):
         while True:
             console.clear()
@@ -801,11 +809,16 @@ def _interactive(repl: Repl, stdin: TextIO, console: Console) -> int:
                     line = stdin.readline()
                     if not line:
                         raise EOFError
-            except (EOFError, KeyboardInterrupt):
+            except EOFError:
+                break
+            except KeyboardInterrupt:  # the state is shown, then the interruption reported (exit 130)
+                interrupted = True
                 break
             if not repl.handle(line):
                 break
     console.print(repl.state_line(), soft_wrap=True)
+    if interrupted:
+        raise KeyboardInterrupt
     return 0
 
 

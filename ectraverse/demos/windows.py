@@ -110,7 +110,7 @@ class _Windows:
         c, L = self.console, len(self.tokens)
         c.print(Panel.fit(
             f"text: {escape(self.source)}\n"
-            f"{L} tokens ({len(set(self.tokens))} distinct), words and punctuation; curve "
+            f"{L} token{'s' if L != 1 else ''} ({len(set(self.tokens))} distinct), words and punctuation; curve "
             f"[cyan]{self.engine.curve.name}[/]\n"
             f"indexed: every window of length 1 .. {self.max_n} by its context (length, point); "
             f"prefix states P_0 .. P_{L}",
@@ -130,7 +130,8 @@ class _Windows:
             if reps and m > 2:
                 table.add_section()
         if best is None:
-            c.print(f"No phrase of length 2 .. {self.max_n} occurs twice in this text.")
+            longest = "of any length" if self.max_n == 1 else f"of length 2 .. {self.max_n}"
+            c.print(f"No phrase {longest} occurs twice in this text.")
         else:
             c.print(table)
             self.identity(list(best[1]), best[2][:2])
@@ -235,11 +236,11 @@ class _Windows:
         elif head == ":repeats":
             if len(rest) != 1 or not rest[0].isdecimal():
                 raise ValueError("usage: :repeats M (a positive integer)")
-            self.repeats(int(rest[0]))
+            self.repeats(demos.number(rest[0], "M", "a positive integer"))
         elif head == ":window":
             if len(rest) != 2 or not all(r.isdecimal() for r in rest):
                 raise ValueError("usage: :window I J (token positions, 0 <= I < J)")
-            self.window(int(rest[0]), int(rest[1]))
+            self.window(*(demos.number(r, "a token position", "an integer") for r in rest))
         else:
             raise ValueError(f"unknown command {words[0]!r}; type :help (a line without ':' is a phrase)")
         return True
@@ -273,8 +274,7 @@ def run(args: argparse.Namespace, *, stdin: TextIO, console: Console) -> int:
     """
     try:
         if args.file:
-            with open(args.file, encoding="utf-8") as fh:
-                text, source = fh.read(), args.file
+            text, source = demos.read_file(args.file).decode("utf-8"), args.file
         else:
             text, source = zen_text(), "the Zen of Python (the standard library's this.py, rot13-decoded)"
         engine = Traversal(args.curve)
@@ -282,7 +282,7 @@ def run(args: argparse.Namespace, *, stdin: TextIO, console: Console) -> int:
         raise demos.DemoError(f"{args.file!r} is not UTF-8 (byte {exc.start}: {exc.reason})") from None
     except OSError as exc:
         raise demos.DemoError(f"cannot read {args.file!r}: {exc.strerror or exc}") from None
-    except EctraverseError as exc:
+    except (EctraverseError, ValueError) as exc:  # ValueError: a file past demos.FILE_MAX
         raise demos.DemoError(str(exc)) from None
     tokens = engine.tokens(text)
     if not tokens:
