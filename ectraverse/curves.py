@@ -147,7 +147,11 @@ def validate_params(prm: CurveParams) -> None:
     4. a, b, gx, gy lie in [0, p);
     5. 4a^3 + 27b^2 != 0 mod p, and G = (gx, gy) is on the curve;
     6. n is an odd prime;
-    7. h >= 1 and h*n lies in the Hasse interval, ``|p + 1 - h*n| <= 2*sqrt(p)``;
+    7. h >= 1, n does not divide h, and h*n lies in the Hasse interval,
+       ``|p + 1 - h*n| <= 2*sqrt(p)``.  With n | h, n^2 divides #E and the
+       points of order n may not form one subgroup (E[n] = Z/n x Z/n): then
+       ``n*P = O`` does not prove P is in <G>, and multiplying by h sends
+       every point to O;
     8. n*G is the identity, so G (not the identity) has order n and n divides #E;
     9. #E = h*n, proved, or the curve is refused:
 
@@ -204,6 +208,11 @@ def validate_params(prm: CurveParams) -> None:
         raise InvalidCurveError(f"n of {label} must be an odd prime, not {_number(n)}.")
     if h < 1:
         raise InvalidCurveError(f"cofactor h of {label} must be >= 1, not {_number(h)}.")
+    if h % n == 0:
+        raise InvalidCurveError(
+            f"n = {_number(n)} divides the cofactor h of {label}: the points of order n need not form one "
+            f"subgroup, so subgroup checks and cofactor clearing would be wrong."
+        )
     order, width = h * n, math.isqrt(4 * p)  # |p + 1 - h*n| <= 2 sqrt(p)  <=>  |p + 1 - h*n| <= isqrt(4p)
     if not p + 1 - width <= order <= p + 1 + width:
         raise InvalidCurveError(

@@ -51,7 +51,7 @@ except ImportError as exc:  # say what to do, not "cannot import name '_ec' from
     ) from exc
 from ectraverse import rfc9380
 from ectraverse.curves import MAX_FIELD_BITS, CurveParams, curve_names, glv_parameters, named_params, validate_params
-from ectraverse.errors import CurveMismatchError, NotInSubgroupError, _BuiltAgainOnLoad
+from ectraverse.errors import CurveMismatchError, InvalidCurveError, NotInSubgroupError, _BuiltAgainOnLoad
 
 __all__ = ["Curve", "Point", "PointArray", "curve", "curve_names", "hash_to_curve", "encode_to_curve",
            "limbs_to_scalars", "scalars_to_limbs"]
@@ -406,6 +406,13 @@ class Curve(_BuiltAgainOnLoad):
             if ms is not None:
                 return ms
             prm = self._params
+            width = 64 * self._core.scalar_limbs
+            if s.h_eff.bit_length() > width:
+                raise InvalidCurveError(
+                    f"hash_to_curve on curve {self.name!r} clears the cofactor with one scalar of at most "
+                    f"{width} bits (as wide as n), and its cofactor h_eff has {s.h_eff.bit_length()} bits: "
+                    f"n is too small beside p to hash onto this curve."
+                )
             if s.map == "SSWU":
                 consts = (*rfc9380.sswu_constants(s, prm), 0)
             else:
@@ -437,6 +444,7 @@ class Curve(_BuiltAgainOnLoad):
         Raises:
             TypeError: msg or dst is not bytes.
             UnknownSuiteError / CurveMismatchError: the suite is unknown or for another curve.
+            InvalidCurveError: the cofactor is wider than n's scalars (a custom curve with n far below p).
 
         Example:
             >>> C = curve("secp256k1")

@@ -62,7 +62,7 @@ import numpy as np
 
 from ectraverse import rfc9380, tokenizers
 from ectraverse.context import Context, ContextGroup
-from ectraverse.errors import ContextMismatchError, CurveMismatchError, _BuiltAgainOnLoad
+from ectraverse.errors import ContextMismatchError, CurveMismatchError, InvalidCurveError, _BuiltAgainOnLoad
 from ectraverse.point import Curve, Point, PointArray, _limbs_below, curve as named_curve, limbs_to_scalars
 from ectraverse.vocab import Vocabulary, _is_plain_token, int_token_array
 
@@ -117,8 +117,16 @@ def derive_multiplier(curve: Curve, tag: bytes, key: bytes | None = None) -> int
 
     Returns:
         k in [2, n - 2] of multiplicative order > 2^32 (> (n - 1)/4 on tiny curves).
+
+    Raises:
+        InvalidCurveError: n < 5: Z_3^* is {1, 2}, and no k outside {0, 1, n - 1} exists.
     """
     n = curve.n
+    if n < 5:
+        raise InvalidCurveError(
+            f"an engine needs a group of order n >= 5 (its multiplier k must avoid 0, 1 and n - 1); "
+            f"curve {curve.name!r} has n = {n}."
+        )
     L = (n.bit_length() + 128 + 7) // 8
     msg = key or b""
     for counter in range(1 << 16):

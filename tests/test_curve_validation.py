@@ -105,14 +105,59 @@ def test_every_cofactor_of_every_small_curve(monkeypatch, p, path):
                     try:
                         ect.Curve("t", p=p, a=a, b=b, gx=G[0], gy=G[1], n=n, h=h)
                     except InvalidCurveError as exc:
-                        assert h * n != order or str(exc).startswith("cannot verify the cofactor"), (a, b, n, h)
-                        unproved += h * n == order
+                        if h * n == order and h % n == 0:
+                            assert str(exc).startswith(f"n = {n} divides the cofactor h"), (a, b, n, h)
+                        else:
+                            assert h * n != order or str(exc).startswith("cannot verify the cofactor"), (a, b, n, h)
+                            unproved += h * n == order
                     else:
                         assert h * n == order, f"wrong cofactor accepted: a={a} b={b} n={n} h={h}, #E={order}"
+                        assert h % n, f"n divides the cofactor, accepted: a={a} b={b} n={n} h={h}"
                     checked += 1
     assert checked > 3000
     if path == "count":
         assert unproved == 0  # counting decides every case
+
+
+def test_n_dividing_the_cofactor_is_refused():
+    """y^2 = x^3 + 3 over F_43 has 49 points, every one of order 7 (E = Z/7 x Z/7): with n = h = 7, the
+    h*n the Hasse interval holds is right, yet n*P = O for points outside <G> and h*P = O for every P."""
+    R = CurveParams("full", p=43, a=0, b=3, gx=1, gy=2, n=7, h=7)
+    points = reference.enumerate_points(R)
+    assert len(points) == 49 and all(reference.mul(R, 7, P) is None for P in points[1:])
+    expected = r"n = 7 divides the cofactor h of curve 'full': the points of order n need not form one subgroup"
+    with pytest.raises(InvalidCurveError, match=expected):
+        ect.Curve("full", p=43, a=0, b=3, gx=1, gy=2, n=7, h=7)
+
+
+def _wide_cofactor_curve() -> ect.Curve:
+    """y^2 = x^3 + 1 over p = 3 * 2^87 * n - 1 = 2 mod 3 is supersingular, #E = p + 1: n = 2^61 - 1 fills
+    one 64-bit word, and its cofactor h = 3 * 2^87 has 89 bits."""
+    n, h = 2**61 - 1, 3 * 2**87
+    p = h * n - 1
+    G = numbertheory.ec_mul(p, 0, h, (7, numbertheory.sqrt_mod(7**3 + 1, p)))
+    return ect.Curve("wide", p=p, a=0, b=1, gx=G[0], gy=G[1], n=n, h=h)
+
+
+def test_cofactor_wider_than_a_scalar_is_refused_by_hash_to_curve():
+    C = _wide_cofactor_curve()
+    assert C.generator * C.n == C.identity and 2 * C.generator == C.generator + C.generator  # the group works
+    expected = r"hash_to_curve on curve 'wide' clears the cofactor with one scalar of at most 64 bits .* has 89 bits"
+    with pytest.raises(InvalidCurveError, match=expected):
+        C.hash_to_curve(b"abc", b"ectraverse-test")
+    with pytest.raises(InvalidCurveError, match=expected):
+        C.hash_to_curve_batch([b"a", b"b"], b"ectraverse-test")
+    with pytest.raises(InvalidCurveError, match=expected):
+        ect.Vocabulary(C, ["a", "b"]).generator("a")
+    with pytest.raises(InvalidCurveError, match=expected):
+        ect.Traversal(C).compose(["a", "b"])
+
+
+def test_an_engine_needs_a_group_of_order_at_least_5():
+    C = ect.Curve("three", p=43, a=0, b=6, gx=0, gy=7, n=3, h=13)  # a valid group: #E = 39
+    assert C.generator * 3 == C.identity
+    with pytest.raises(InvalidCurveError, match=r"an engine needs a group of order n >= 5 .* 'three' has n = 3\."):
+        ect.Traversal(C)
 
 
 def test_cofactor_that_trial_division_cannot_factor_is_refused(monkeypatch):
