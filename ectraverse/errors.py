@@ -70,7 +70,8 @@ class VocabularyFileError(EctraverseError, ValueError):
 
 
 class UnknownSuiteError(EctraverseError, ValueError):
-    """No hash-to-curve suite is registered under the requested ID."""
+    """No hash-to-curve suite is registered under the requested ID, or the suite is of the other kind
+    (an ``_NU_`` suite given to ``hash_to_curve``, an ``_RO_`` one to ``encode_to_curve``)."""
 
 
 class ContextMismatchError(EctraverseError, ValueError):

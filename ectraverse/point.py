@@ -29,7 +29,7 @@ from __future__ import annotations
 import operator
 import os
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 
 import numpy as np
 
@@ -51,7 +51,7 @@ except ImportError as exc:  # say what to do, not "cannot import name '_ec' from
     ) from exc
 from ectraverse import rfc9380
 from ectraverse.curves import MAX_FIELD_BITS, CurveParams, curve_names, glv_parameters, named_params, validate_params
-from ectraverse.errors import CurveMismatchError, InvalidCurveError, NotInSubgroupError, _BuiltAgainOnLoad
+from ectraverse.errors import CurveMismatchError, InvalidCurveError, NotInSubgroupError, UnknownSuiteError, _BuiltAgainOnLoad
 
 __all__ = ["Curve", "Point", "PointArray", "curve", "curve_names", "hash_to_curve", "encode_to_curve",
            "limbs_to_scalars", "scalars_to_limbs"]
@@ -87,10 +87,17 @@ def _as_int(what: str, v) -> int:
     raise TypeError(f"{what} must be an int, not {type(v).__name__}")
 
 
+def _unordered(x) -> str:
+    """Why a set or a mapping is not taken for a sequence, for a TypeError's message ("" for others)."""
+    if isinstance(x, Set):
+        return " (a set has no order)"
+    return " (iterating a mapping gives only its keys)" if isinstance(x, Mapping) else ""
+
+
 def _scalar_list(scalars) -> Sequence:
-    """scalars as a sequence (not a str or bytes); TypeError otherwise."""
-    if isinstance(scalars, (str, bytes, bytearray)) or not isinstance(scalars, Iterable):
-        raise TypeError(f"scalars must be a sequence of ints, not {type(scalars).__name__}")
+    """scalars as a sequence (not a str, bytes, set or mapping); TypeError otherwise."""
+    if isinstance(scalars, (str, bytes, bytearray, Set, Mapping)) or not isinstance(scalars, Iterable):
+        raise TypeError(f"scalars must be a sequence of ints, not {type(scalars).__name__}{_unordered(scalars)}")
     if isinstance(scalars, np.ndarray):
         if scalars.ndim != 1:
             raise (TypeError if scalars.ndim == 0 else ValueError)(
@@ -311,13 +318,20 @@ class Curve(_BuiltAgainOnLoad):
         """
         w = self._core.scalar_limbs
         checked = []
-        for ids, limbs in parts:
+        for q, part in enumerate(parts):
+            if not isinstance(part, (tuple, list)) or len(part) != 2:
+                kind = f"a {type(part).__name__} of {len(part)}" if isinstance(part, (tuple, list)) else \
+                    type(part).__name__
+                raise TypeError(f"parts must be (ids, limbs) pairs, not {kind} (part {q})")
+            ids, limbs = part
             if not isinstance(limbs, np.ndarray):
                 raise TypeError(f"limbs must be a NumPy array, not {type(limbs).__name__}")
             if limbs.dtype != np.uint64 or limbs.ndim != 2 or limbs.shape[1] != w:
                 raise ValueError(f"limbs must be a uint64 array of shape (M, {w}), "
                                  f"not {limbs.dtype} of shape {limbs.shape}")
             if not isinstance(ids, np.ndarray):
+                if isinstance(ids, (str, bytes, bytearray, Set, Mapping)) or not isinstance(ids, Iterable):
+                    raise TypeError(f"ids must be a sequence of ints, not {type(ids).__name__}{_unordered(ids)}")
                 ids = [_as_int("ids", i) for i in ids]  # each an int: a float is refused, not truncated
                 if ids and not 0 <= min(ids) <= max(ids) < 1 << 63:
                     raise ValueError("ids must be ints in [0, 2**63)")
@@ -388,13 +402,17 @@ class Curve(_BuiltAgainOnLoad):
 
     # ---- hashing to the curve (RFC 9380) -------------------------------------
 
-    def _suite(self, suite, random_oracle: bool) -> rfc9380.Suite:
-        """The Suite object for an id, a Suite, or None (this curve's default)."""
+    def _suite(self, suite, random_oracle: bool, caller: str) -> rfc9380.Suite:
+        """The Suite object for an id, a Suite, or None (this curve's default), of the kind the caller
+        computes: a random-oracle ``_RO_`` suite or a nonuniform ``_NU_`` one."""
         if suite is None:
             return rfc9380.default_suite(self._params, random_oracle=random_oracle)
         s = suite if isinstance(suite, rfc9380.Suite) else rfc9380.suite(suite)
         if s.curve != self.name:
             raise CurveMismatchError(f"Suite {s.id!r} is for curve {s.curve!r}, not {self.name!r}.")
+        if s.random_oracle != random_oracle:
+            kind = "a random-oracle (_RO_)" if random_oracle else "a nonuniform (_NU_)"
+            raise UnknownSuiteError(f"{caller} needs {kind} suite, not {s.id!r}.")
         return s
 
     def _map(self, s: rfc9380.Suite) -> _ec.MapSuite:
@@ -452,12 +470,12 @@ class Curve(_BuiltAgainOnLoad):
             >>> hex(P.x)[:18]
             '0x3377e01eab42db29'
         """
-        s = self._suite(suite, True)
+        s = self._suite(suite, True, "hash_to_curve")
         return Point._make(self, self._hash_raw([msg], dst, s)[0].tobytes())
 
     def encode_to_curve(self, msg: bytes, dst: bytes, *, suite=None) -> Point:
         """RFC 9380 ``encode_to_curve`` (the nonuniform ``_NU_`` encoding); see :meth:`hash_to_curve`."""
-        s = self._suite(suite, False)
+        s = self._suite(suite, False, "encode_to_curve")
         return Point._make(self, self._hash_raw([msg], dst, s)[0].tobytes())
 
     def hash_to_curve_batch(self, msgs: Iterable[bytes], dst: bytes, *, suite=None, random_oracle: bool = True) -> PointArray:
@@ -469,7 +487,10 @@ class Curve(_BuiltAgainOnLoad):
             >>> A[1] == C.hash_to_curve(b"b", b"demo-dst")
             True
         """
-        s = self._suite(suite, random_oracle)
+        if isinstance(msgs, (bytes, bytearray, memoryview, str, Set, Mapping)) or not isinstance(msgs, Iterable):
+            raise TypeError(f"msgs must be a sequence of bytes, not {type(msgs).__name__}{_unordered(msgs)}")
+        s = self._suite(suite, random_oracle,
+                        "hash_to_curve_batch" if random_oracle else "hash_to_curve_batch(random_oracle=False)")
         return PointArray._wrap(self, self._hash_raw(list(msgs), dst, s))
 
 
@@ -680,6 +701,8 @@ class Point(_BuiltAgainOnLoad):
     __slots__ = ("_curve", "_raw", "_enc", "_xy")
 
     def __init__(self, curve: Curve, x: int, y: int):
+        if not isinstance(curve, Curve):
+            raise TypeError(f"curve must be a Curve, not {type(curve).__name__}")
         other = curve.point(x, y)
         self._curve, self._raw, self._enc, self._xy = curve, other._raw, None, None
 

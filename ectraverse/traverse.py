@@ -49,6 +49,7 @@ Example:
 from __future__ import annotations
 
 import hashlib
+import itertools
 import math
 import operator
 import os
@@ -539,7 +540,8 @@ class Traversal(_BuiltAgainOnLoad):
             return Coefficients._make(self._group, self._vocab, 0, np.empty(0, dtype=np.int64),
                                       np.empty((0, w), dtype=np.uint64))
         lengths = [p.length for p in own]
-        after = np.cumsum([0] + lengths[:0:-1])[::-1].tolist()  # tokens after each part: c = sum_p k^(after) c_p
+        # tokens after each part (c = sum_p k^(after) c_p), in Python ints: a length may pass 2^63
+        after = list(itertools.accumulate([0] + lengths[:0:-1]))[::-1]
         ids, sums = self._curve.coefficient_merge([(p._ids, p._limbs) for p in own],
                                                   [self._group._power(a) for a in after])
         return Coefficients._make(self._group, self._vocab, sum(lengths), ids, sums)
@@ -901,7 +903,7 @@ def _rebuild_coefficients(group: ContextGroup, length: int, tokens: tuple, limbs
         or length.__class__ is not int
         or length < 0
         or tokens is None
-        or not all(t.__class__ in (str, int) for t in tokens)
+        or not all(_is_plain_token(t) for t in tokens)
         or len(set(tokens)) != len(tokens)
         or not isinstance(limbs, np.ndarray)
         or limbs.dtype != np.uint64
@@ -909,7 +911,8 @@ def _rebuild_coefficients(group: ContextGroup, length: int, tokens: tuple, limbs
         or length < len(tokens)
         or not _limbs_below(limbs, curve.n)
     ):
-        raise ValueError("corrupt Coefficients pickle: its length, tokens (distinct str or int) and rows "
+        raise ValueError("corrupt Coefficients pickle: its length, tokens (distinct tokens: str of valid "
+                         "Unicode, int in [-2**63, 2**63)) and rows "
                          "(one scalar below n per token) do not agree")
     return Coefficients._make(group, None, length, None, np.array(limbs), tokens)
 
@@ -938,7 +941,10 @@ class ContextBatch(_BuiltAgainOnLoad):
         """The context at index i (an int), or a ContextBatch of a slice."""
         if isinstance(i, slice):
             return ContextBatch(self._group, self.length, self.points[i])
-        return Context._make(self._group, self.length, self.points[_index("batch index", i)])
+        i, m = _index("batch index", i), len(self.points)
+        if not -m <= i < m:
+            raise IndexError(f"ContextBatch index {i} out of range for {m} contexts")
+        return Context._make(self._group, self.length, self.points[i])
 
     def __iter__(self):
         for P in self.points:

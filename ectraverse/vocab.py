@@ -276,16 +276,20 @@ _SHORT_TEXT = 10_000
 def _byte_buffer(data) -> memoryview:
     """data as a flat memoryview of bytes (format ``B``), for text given as its UTF-8 encoding.
 
+    A buffer that is not C-contiguous (a strided NumPy view) is copied.
+
     Raises:
-        TypeError: data is not a C-contiguous buffer of single bytes.
+        TypeError: data is not a buffer of single bytes.
     """
     try:
         view = memoryview(data)
     except TypeError:
         raise TypeError(f"text must be a str or its UTF-8 bytes, not {type(data).__name__}") from None
-    if view.itemsize != 1 or not view.c_contiguous:
-        raise TypeError(f"text given as bytes must be a C-contiguous buffer of single bytes, not format "
+    if view.itemsize != 1:
+        raise TypeError(f"text given as bytes must be a buffer of single bytes, not format "
                         f"{view.format!r} of {view.itemsize} bytes an item")
+    if not view.c_contiguous:
+        view = memoryview(view.tobytes())
     return view.cast("B") if view.format != "B" or view.ndim != 1 else view
 
 
@@ -563,7 +567,7 @@ class Vocabulary(_BuiltAgainOnLoad):
 
         Args:
             text: the text: a str, or its UTF-8 encoding (bytes, bytearray, or any other
-                C-contiguous buffer of single bytes, such as a uint8 NumPy array).
+                buffer of single bytes, such as a uint8 NumPy array; copied if not C-contiguous).
             tokenizer: ``"words"``, ``"whitespace"``, ``"chars"`` or ``"bytes"``.
 
         Raises:

@@ -178,6 +178,29 @@ def test_point_outside_subgroup(name, xy):
 def test_point_from_bytes_needs_a_curve():
     with pytest.raises(TypeError, match="curve must be a Curve, not str"):
         ect.Point.from_bytes("secp256k1", b"\x00")
+    for bad in ("secp256k1", None):
+        with pytest.raises(TypeError, match=f"curve must be a Curve, not {type(bad).__name__}"):
+            ect.Point(bad, 1, 2)
+
+
+def test_scalars_and_messages_must_come_in_an_order():
+    """A set's order is not the caller's (and for bytes changes between processes), a dict gives its keys:
+    both are refused where a sequence of scalars or messages is taken."""
+    C = ect.curve("toy-plot")
+    A = C.multiply_generator([1, 2, 3])
+    calls = [lambda s: A.msm(s), lambda s: C.multiply_generator(s), lambda s: A.scaled(s),
+             lambda s: C.msm(A, s)]
+    for call in calls:
+        with pytest.raises(TypeError, match=r"scalars must be a sequence of ints, not set \(a set has no order\)"):
+            call({3, 1, 2})
+        with pytest.raises(TypeError, match=r"not dict \(iterating a mapping gives only its keys\)"):
+            call({3: "x", 1: "y", 2: "z"})
+    assert A.msm((3, 1, 2)) == A.msm([3, 1, 2]) == A.msm(iter([3, 1, 2]))  # sequences and iterators still do
+    with pytest.raises(TypeError, match=r"msgs must be a sequence of bytes, not set \(a set has no order\)"):
+        C.hash_to_curve_batch({b"a", b"b"}, b"dst")
+    for one in (b"abc", bytearray(b"abc"), "abc"):  # one message is not a sequence of messages
+        with pytest.raises(TypeError, match=f"msgs must be a sequence of bytes, not {type(one).__name__}$"):
+            C.hash_to_curve_batch(one, b"dst")
 
 
 def test_identity_has_no_coordinates():

@@ -114,6 +114,8 @@ def test_edited_pickles_raise_instead_of_giving_wrong_contexts():
         lambda a: [a[0], a[1], a[2], a[3][:, :3]],
         lambda a: [a[0], a[1], a[2], np.full_like(a[3], np.iinfo(np.uint64).max)],  # rows not below n
         lambda a: [a[0], a[1], [1.5] * len(a[2]), a[3]],
+        lambda a: [a[0], a[1], (2**64,) + a[2][1:], a[3]],  # an int no vocabulary holds
+        lambda a: [a[0], a[1], ("\ud800",) + a[2][1:], a[3]],  # a lone surrogate
         lambda a: ["group", a[1], a[2], a[3]],
     ):
         with pytest.raises(ValueError, match="corrupt Coefficients pickle"):

@@ -196,6 +196,26 @@ def test_coefficient_merge_refuses_what_is_out_of_range():
     with pytest.raises(ValueError, match="rows below n"):
         C.coefficient_merge([([0, 1], too_big)], [1])
     assert [a.shape for a in C.coefficient_merge([], [])] == [(0,), (0, 4)]
+    for part, pattern in (((0, rows), "ids must be a sequence of ints, not int"),
+                          (({1: 0, 0: 1}, rows), r"not dict \(iterating a mapping gives only its keys\)"),
+                          (([0, 1], rows, 7), r"parts must be \(ids, limbs\) pairs, not a tuple of 3 \(part 0\)"),
+                          (rows, r"parts must be \(ids, limbs\) pairs, not ndarray \(part 0\)"),
+                          (None, r"not NoneType \(part 0\)")):
+        with pytest.raises(TypeError, match=pattern):
+            C.coefficient_merge([part], [1])
+
+
+def test_merged_lengths_past_2_63_stay_exact():
+    """The tokens after each part are summed in Python ints: parts that merge past 2^63 tokens (a part merged
+    with itself doubles its length) give the context the group product gives."""
+    eng = ect.Traversal("toy61")
+    m = eng.coefficients("a b")
+    while m.length < 1 << 62:
+        m = eng.merge_coefficients([m, m])
+    merged = eng.merge_coefficients([m, m, m])  # 3 * 2^62 tokens: 2^63 and more before the last part
+    assert merged.length == 3 * m.length
+    assert eng.from_coefficients(merged) == eng.from_coefficients(m) ** 3
+    assert eng.from_coefficients(eng.merge_coefficients([merged, merged])) == eng.from_coefficients(m) ** 6
 
 
 @pytest.mark.parametrize("name", CURVES)

@@ -542,6 +542,24 @@ def test_unknown_suite():
         rfc9380.suite(b"P256_XMD:SHA-256_SSWU_RO_")
 
 
+def test_a_suite_of_the_other_kind_is_refused():
+    """hash_to_curve takes only _RO_ suites, encode_to_curve only _NU_ ones: neither computes the other."""
+    ro, nu = "P256_XMD:SHA-256_SSWU_RO_", "P256_XMD:SHA-256_SSWU_NU_"
+    C = ect.curve("P-256")
+    for call, sid in ((lambda s: ect.hash_to_curve(b"abc", DST, s), nu),
+                      (lambda s: C.hash_to_curve(b"abc", DST, suite=s), nu),
+                      (lambda s: C.hash_to_curve_batch([b"abc"], DST, suite=s), nu)):
+        with pytest.raises(UnknownSuiteError, match=f"needs a random-oracle \\(_RO_\\) suite, not '{sid}'"):
+            call(sid)
+    for call, sid in ((lambda s: ect.encode_to_curve(b"abc", DST, s), ro),
+                      (lambda s: C.encode_to_curve(b"abc", DST, suite=s), ro),
+                      (lambda s: C.hash_to_curve_batch([b"abc"], DST, suite=s, random_oracle=False), ro)):
+        with pytest.raises(UnknownSuiteError, match=f"needs a nonuniform \\(_NU_\\) suite, not '{sid}'"):
+            call(sid)
+    assert ect.hash_to_curve(b"abc", DST, ro) == C.hash_to_curve(b"abc", DST) != C.encode_to_curve(b"abc", DST)
+    assert ect.encode_to_curve(b"abc", DST, nu) == C.encode_to_curve(b"abc", DST, suite=nu)
+
+
 @pytest.mark.parametrize(
     "call, cls, match",
     [
@@ -631,6 +649,7 @@ def test_a_custom_suite_maps_into_the_subgroup_or_is_refused(sid):
     s = rfc9380.suite(sid)
     C = ect.curve(s.curve)
     h = C.params.h
+    h2c = C.hash_to_curve if s.random_oracle else C.encode_to_curve
     twin = dataclasses.replace(s, id="my-" + sid, h_eff=s.h_eff if s.h_eff % h == 0 else h)
     points = C.hash_to_curve_batch([b"a", b"b", b"c"], DST, suite=twin, random_oracle=s.random_oracle)
     assert all(C.decode(P.to_bytes()) == P for P in points)
@@ -640,18 +659,18 @@ def test_a_custom_suite_maps_into_the_subgroup_or_is_refused(sid):
     if h > 1:
         for h_eff in (1, h + 1):
             with pytest.raises(CurveMismatchError, match=f"its h_eff = {h_eff} is not a multiple of the cofactor h = {h}"):
-                C.hash_to_curve(b"a", DST, suite=dataclasses.replace(twin, h_eff=h_eff))
+                h2c(b"a", DST, suite=dataclasses.replace(twin, h_eff=h_eff))
     if s.iso is not None:
         for w in range(4):
             iso = [list(poly) for poly in s.iso]
             iso[w][0] = (iso[w][0] + 1) % C.params.p
             with pytest.raises(CurveMismatchError, match="its isogeny does not send the points of E'"):
-                C.hash_to_curve(b"a", DST, suite=dataclasses.replace(twin, iso=tuple(map(tuple, iso))))
+                h2c(b"a", DST, suite=dataclasses.replace(twin, iso=tuple(map(tuple, iso))))
         zero = (s.iso[0], (0,), s.iso[2], s.iso[3])
         with pytest.raises(CurveMismatchError, match="its isogeny has a zero denominator"):
-            C.hash_to_curve(b"a", DST, suite=dataclasses.replace(twin, iso=zero))
+            h2c(b"a", DST, suite=dataclasses.replace(twin, iso=zero))
         with pytest.raises(CurveMismatchError, match="does not send the points of E'"):  # E' itself, not E
-            C.hash_to_curve(b"a", DST, suite=dataclasses.replace(twin, map_b=s.map_b + 1))
+            h2c(b"a", DST, suite=dataclasses.replace(twin, map_b=s.map_b + 1))
 
 
 @pytest.mark.parametrize(

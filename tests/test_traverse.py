@@ -111,6 +111,14 @@ def test_windows_of_every_length(name, vocab, data):
         assert all(c.length == m for c in W)
 
 
+def test_a_window_batch_index_out_of_range_names_the_batch():
+    W = engine("toy61").prefixes("a b c d e").windows(2)
+    assert W[-4] == W[0] and W[3] == W[-1]
+    for i in (4, -5):
+        with pytest.raises(IndexError, match=f"ContextBatch index {i} out of range for 4 contexts"):
+            W[i]  # noqa: B018
+
+
 def test_windows_on_a_toy_curve_with_identity_generators():
     """On toy-plot (n = 47) some tokens hash to the identity; windows must still be right."""
     eng = engine("toy-plot")
