@@ -13,7 +13,7 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 
-__all__ = ["ArgumentParser", "positive_int", "non_negative_int", "at_most", "parse_int", "shown", "unrecognized"]
+__all__ = ["ArgumentParser", "integer", "positive_int", "non_negative_int", "at_most", "parse_int", "shown", "unrecognized"]
 
 
 def _option_name(arg: str) -> str:
@@ -121,6 +121,11 @@ def _int(value: str, what: str) -> int:
         return parse_int(value, what)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def integer(value: str) -> int:
+    """argparse type: any int (a too long one said to be too long, and not echoed whole)."""
+    return _int(value, "an integer")
 
 
 def positive_int(value: str) -> int:

@@ -78,8 +78,10 @@ PROGRESS_MIN_BYTES = 1 << 20
 #: The subcommands that build an engine, so take --curve, --tokenizer, --namespace and --key-file.
 ENGINE_COMMANDS = ("compose", "invert", "concat", "window", "remove-prefix", "remove-suffix")
 #: What ``--scheduler`` takes.
-SCHEDULER_FORMS = ("synchronous, threads, processes, local:N (a LocalCluster of N worker processes) "
-                   "or a scheduler address tcp://HOST:PORT")
+SCHEDULER_FORMS = ("synchronous, threads, processes, local:N (a LocalCluster of N worker processes, N from 1 to "
+                   "256) or a scheduler address tcp://HOST:PORT (PORT from 1 to 65535)")
+#: The most worker processes ``--scheduler local:N`` starts (each holds the engine and a Python interpreter).
+LOCAL_WORKERS_MAX = 256
 #: ``compose --scheduler`` reads files in blocks of about this many bytes (cut at line ends), one partition each.
 DASK_BLOCK_BYTES = 8 << 20
 #: ``repeats`` shows at most this many groups in its table (``--json`` gives all).
@@ -176,7 +178,9 @@ def _parse_hex(text: str, what: str, *, context: bool = True) -> bytes:
     bad = next((i for i, ch in enumerate(digits) if ch not in hexdigits), None)
     if bad is not None:
         how = "a context in hex, as printed by 'ectraverse compose'," if context else "hex with --hex,"
-        raise CLIError(f"{what} must be {how} but has {digits[bad]!r} at position {bad}")
+        ch = digits[bad]  # a byte that is not UTF-8 comes as a lone surrogate: named as the byte
+        has = f"the byte 0x{ord(ch) - 0xDC00:02x} (not UTF-8)" if "\udc80" <= ch <= "\udcff" else repr(ch)
+        raise CLIError(f"{what} must be {how} but has {has} at position {bad}")
     if len(digits) % 2:
         raise CLIError(f"{what} must be {kind} with an even number of digits, not {len(digits)}")
     return bytes.fromhex(digits)
@@ -264,9 +268,9 @@ def _parse_scheduler(spec: str) -> tuple[str, int | str | None]:
         return spec, None
     if spec.startswith("local:"):
         n = spec.removeprefix("local:")
-        if n.isascii() and n.isdigit() and 1 <= int(n) <= 4096:
+        if n.isascii() and n.isdigit() and len(n) <= 4 and 1 <= int(n) <= LOCAL_WORKERS_MAX:
             return "local", int(n)
-    elif _ADDRESS.fullmatch(spec):
+    elif _ADDRESS.fullmatch(spec) and 1 <= int(spec.rsplit(":", 1)[1]) <= 65535:
         return "address", spec
     raise CLIError(f"--scheduler must be {SCHEDULER_FORMS}")
 
@@ -284,22 +288,17 @@ def _dask_runner(spec: str) -> Iterator[Callable]:
     """``run(lazy)``: compute a Dask object on the scheduler of SPEC, with a progress bar on stderr when it is a
     terminal (Dask's own progress, drawn by rich, for a cluster); the cluster is closed afterwards."""
     kind, arg = _parse_scheduler(spec)
-    _dask_module()
+    ed = _dask_module()
     show = sys.stderr.isatty()
     if kind not in ("local", "address"):
         yield lambda lazy: _compute_local(lazy, kind, show)
         return
-    import logging
-
-    import distributed
-
     cluster = None
     try:
         if kind == "local":
-            cluster = distributed.LocalCluster(n_workers=arg, threads_per_worker=1, processes=True,
-                                               dashboard_address=":0", silence_logs=logging.ERROR)
-            client = distributed.Client(cluster)
+            client, cluster = ed._local_cluster(arg)
         else:
+            ed._silence()  # a failed task is its one error line, not a log record before it
             client = _connect(arg)
     except (OSError, TimeoutError) as exc:
         raise CLIError(f"cannot reach the Dask scheduler of --scheduler ({type(exc).__name__})") from None
@@ -432,9 +431,11 @@ def _cmd_compose(args: argparse.Namespace) -> int:
         for path in files:
             ctx = ctx * _compose_file(engine, path)
     else:
-        if sys.stdin.isatty():
+        stream = sys.stdin.buffer
+        if stream.isatty():  # read as typed, a line at a time: one Ctrl-D at a line's start ends it, as for cat
             print("ectraverse: reading the text from stdin (end it with Ctrl-D)", file=sys.stderr)
-        ctx = _compose_stream(engine, sys.stdin.buffer, None)
+            stream = stream.raw
+        ctx = _compose_stream(engine, stream, None)
     return _emit_context(args, engine, ctx)
 
 
@@ -509,16 +510,27 @@ def _cmd_window(args: argparse.Namespace) -> int:
     states = engine.prefixes(text)
     L = states.tokens_length
     if not 0 <= i <= j <= L:
-        raise CLIError(f"window bounds must satisfy 0 <= I <= J <= {L} (the text has {L} tokens), not I={i}, J={j}")
+        raise CLIError(f"window bounds must satisfy 0 <= I <= J <= {L} (the text has {L} tokens), "
+                       f"not I={_digits(i)}, J={_digits(j)}")
     tokens = engine.tokens(text)[i:j]
     return _emit_context(args, engine, states.window(i, j), start=i, end=j, tokens=tokens)
 
 
+def _digits(n: int) -> str:
+    """An int for a message: whole up to 20 digits, else its first 20 and how many there are."""
+    text = str(n)
+    return text if len(text.lstrip("-")) <= 20 else f"{text[:20]}… ({len(text.lstrip('-')):,} digits)"
+
+
 def _file_texts(paths: Sequence[str]) -> list[str]:
+    """The files' texts, each read whole (a device, such as /dev/zero, never ends: refused)."""
     out = []
     for path in paths:
         try:
             with open(path, "rb") as f:
+                mode = os.fstat(f.fileno()).st_mode
+                if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+                    raise CLIError(f"cannot read {path!r}: it is a device, and repeats reads each file whole")
                 data = f.read()
         except OSError as exc:
             raise CLIError(f"cannot read {path!r}: {exc.strerror or exc}") from None
@@ -850,8 +862,8 @@ def build_parser() -> argparse.ArgumentParser:
             parents=[engine_opts, out_opts])
     src = p.add_mutually_exclusive_group()
     src.add_argument("text", nargs="?", metavar="TEXT", help="the text (default: read stdin)")
-    src.add_argument("-f", "--file", metavar="PATH", nargs="+",
-                     help="read the text from UTF-8 files, end to end ('-' alone: stdin)")
+    src.add_argument("-f", "--file", metavar="PATH", nargs="+", action="extend",
+                     help="read the text from UTF-8 files, end to end ('-' alone: stdin); -f A -f B is -f A B")
     p.add_argument("--scheduler", metavar="SPEC",
                    help=f"compose the -f files on Dask (pip install \"ectraverse[dask]\"): {SCHEDULER_FORMS}")
 
@@ -995,11 +1007,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _quiet_dask() -> None:
-    """After an interruption, Dask closes what it had started at exit, logging each step at INFO: silenced."""
+    """After an interruption, Dask closes what it had started at exit, logging each step: silenced."""
     if "distributed" in sys.modules:
-        import logging
+        from ectraverse.dask import _silence
 
-        logging.getLogger("distributed").setLevel(logging.CRITICAL)
+        _silence()
 
 
 def _main(argv: Sequence[str] | None) -> int:

@@ -50,6 +50,7 @@ import operator
 import threading
 import weakref
 
+from ectraverse.curves import _number
 from ectraverse.errors import ContextMismatchError, EncodingError, _BuiltAgainOnLoad
 from ectraverse.point import Curve, Point
 
@@ -368,7 +369,8 @@ class Context(_BuiltAgainOnLoad):
         if not self._group._byte_form:
             raise TypeError(_NO_BYTE_FORM)
         if not -(2**63) <= self._length < 2**63:
-            raise ValueError(f"Context bytes hold lengths in [-2^63, 2^63), not {self._length}.")
+            raise ValueError(f"This context, of length {_number(self._length)}, has no bytes: context bytes hold "
+                             f"lengths in [-2^63, 2^63).")
         name = self._group.curve.name.encode("utf-8")
         return b"".join(
             (

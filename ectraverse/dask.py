@@ -168,6 +168,49 @@ def _sizeof_handle(handle: _Handle) -> int:
     return 1024
 
 
+#: The loggers :func:`_silence` turns down: Dask's, and asyncio's and tornado's, which report what Dask's
+#: coroutines left behind when a cluster is torn down in the middle of a computation.
+_LOGGERS = ("distributed", "asyncio", "tornado")
+
+
+def _silence() -> None:
+    """Dask's own logging in this process (and asyncio's and tornado's) down to CRITICAL.
+
+    A failed task reaches the caller as its exception, and a cluster closed because the caller was
+    interrupted logs the errors of every connection it cuts; a command line that prints one line per
+    error wants neither on stderr.  (:func:`_local_cluster` does this, and the same in its workers.)
+    """
+    import logging
+
+    for name in _LOGGERS:
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
+def _local_cluster(workers: int, *, set_as_default: bool = True):
+    """``(client, cluster)``: a ``distributed.LocalCluster`` of ``workers`` processes of one thread each,
+    its dashboard on a free port, and a client of it, all quiet (:func:`_silence`, here and in the workers).
+
+    Close both when done (``client.close(); cluster.close()``).
+    """
+    import logging
+
+    import distributed
+
+    _silence()  # first: starting the cluster logs too
+    cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                       dashboard_address=":0", silence_logs=logging.CRITICAL)
+    client = None
+    try:
+        client = distributed.Client(cluster, set_as_default=set_as_default)
+        client.run(_silence)  # silence_logs quiets the workers' handlers of "distributed" only
+    except BaseException:
+        if client is not None:
+            client.close()
+        cluster.close()
+        raise
+    return client, cluster
+
+
 def _client():
     """The current distributed client (``Client.current()``: one made current by ``with
     client.as_current()``, else the default client) when it is synchronous and running; else None

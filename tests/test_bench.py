@@ -304,7 +304,8 @@ def test_ectraverse_adapter_runs_every_op(tmp_path):
     ("--repeats", "1", "at least 3"),
     ("--min-time", "0", "positive number of seconds"),
     ("--msm-size", "-4", "positive integer"),
-    ("--seed", "one", "invalid int value"),
+    ("--seed", "one", "must be an integer, not 'one'"),
+    ("--seed", "9" * 5000, "must be an integer of at most 4,300 digits, not one of 5,000"),  # not echoed whole
 ])
 def test_bad_option_exits_2_with_a_clear_message(option, value, message, capsys):
     with pytest.raises(SystemExit) as exc:

@@ -17,6 +17,7 @@ import importlib
 import io
 import json
 import os
+import select
 import shutil
 import signal
 import subprocess
@@ -154,6 +155,40 @@ def test_compose_stdin_file_and_quiet_agree(cli, eng, workdir):
     assert ok(cli("compose", "-q", "-f", path)).strip() == want
     assert ok(cli("compose", "-q", "-f", "-", input=text)).strip() == want
     assert ok(cli("compose", "-q", text)).strip() == want
+
+
+def test_compose_files_given_with_f_each_time_are_all_composed(cli, eng, workdir):
+    """-f A -f B is -f A B (each -f used to replace the files before it: only B was composed)."""
+    (workdir / "a.txt").write_text("the cat sat\n", encoding="utf-8")
+    (workdir / "b.txt").write_text("on the mat\n", encoding="utf-8")
+    want = hexctx(eng.compose("the cat sat on the mat"))
+    assert ok(cli("compose", "-q", "-f", "a.txt", "-f", "b.txt")).strip() == want
+    assert ok(cli("compose", "-q", "-f", "a.txt", "b.txt")).strip() == want
+    r = cli("compose", "-q", "-f", "-", "-f", "a.txt")
+    assert r.returncode == 2 and "-f takes '-' (stdin) alone" in r.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+def test_one_ctrl_d_ends_stdin_on_a_terminal(workdir, eng):
+    """On a terminal stdin is read as typed: one Ctrl-D at a line's start ends it (a buffered read of 1 MiB
+    took the first end-of-file to finish its block, and waited for a second)."""
+    master, slave = os.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "ectraverse.cli", "compose", "-q"], stdin=slave, stderr=slave,
+                            stdout=subprocess.PIPE, env=ENV, cwd=workdir)
+    os.close(slave)
+    shown = b""
+    while b"Ctrl-D" not in shown:  # the prompt: the command is reading
+        assert select.select([master], [], [], 60)[0], shown
+        shown += os.read(master, 1024)
+    os.write(master, b"the cat\n")
+    os.write(master, b"\x04")  # one Ctrl-D, at the start of a line
+    try:
+        out, _ = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+        os.close(master)
+    assert proc.returncode == 0
+    assert out.decode().strip() == hexctx(eng.compose("the cat\n"))
 
 
 def test_compose_empty_is_the_identity(cli, eng):
@@ -481,6 +516,10 @@ USER_ERRORS = [
     ("directory", ["compose", "-f", "."], ["cannot read '.':"]),
     ("missing-key-file", ["compose", "--key-file", "no-such.key", "x"], ["cannot read key file 'no-such.key'"]),
     ("window-bounds", ["window", "--text", "a b c", "2", "5"], ["0 <= I <= J <= 3", "not I=2, J=5"]),
+    ("window-bound-cut", ["window", "--text", "a b c", "1", "9" * 4300],
+     ["not I=1, J=99999999999999999999… (4,300 digits)"]),
+    ("length-past-2^63", ["invert", hexctx(Traversal().compose("a") ** (-2**63))],
+     ["This context, of length 9223372036854775808, has no bytes: context bytes hold lengths in [-2^63, 2^63)"]),
     ("unknown-suite", ["hash-to-curve", "x", "--dst", "d", "--suite", "NOPE_RO_"], ["Unknown hash-to-curve suite"]),
     ("suite-curve", ["hash-to-curve", "x", "--dst", "d", "--suite", "P256_XMD:SHA-256_SSWU_RO_", "--curve", "P-384"],
      ["is for curve 'P-256', not 'P-384'"]),
@@ -493,6 +532,8 @@ USER_ERRORS = [
      ["'/dev/zero': A run of text without whitespace must be at most 4194304 characters with tokenizer 'words'"]),
     ("dev-zero-key", ["compose", "--key-file", "/dev/zero", "x"],
      ["key file '/dev/zero' must hold at most 4096 bytes, not more"]),
+    ("dev-zero-repeats", ["repeats", "-m", "1", "/dev/zero"],
+     ["cannot read '/dev/zero': it is a device, and repeats reads each file whole"]),
 ]
 
 
@@ -516,6 +557,9 @@ def test_user_error_from_files(cli, workdir):
                f"The file {str(bad)!r} is not valid UTF-8 (byte 3: invalid continuation byte).")
     # bad hex and a context of another engine through stdin
     user_error(cli("invert", "-", input="not hex"), "CONTEXT (stdin) must be a context in hex")
+    r = subprocess.run([sys.executable, "-m", "ectraverse.cli", "invert", "-"], input=b"ab\xff", capture_output=True,
+                       env=ENV, cwd=workdir)
+    assert r.returncode == 1 and r.stderr.decode().endswith("but has the byte 0xff (not UTF-8) at position 2\n")
     user_error(cli("invert", "--namespace", "n2", "-", input=AB), "CONTEXT (stdin): Context bytes come from another")
 
 

@@ -875,7 +875,42 @@ def test_cli_repeats_json(files, eng):
     assert "sat on the" in r.stdout
 
 
-@pytest.mark.parametrize("spec", ["bogus", "local:0", "local:x", "tcp://", "threads:2"])
+def test_our_local_clusters_are_quiet_here_and_in_their_workers():
+    """The command line's and the benchmark's LocalClusters log nothing below CRITICAL, in this process and in
+    the workers: a failed task is its caller's exception, and an interrupted run's teardown (every connection
+    it cuts logged as an ERROR, with its traceback) stays off stderr."""
+    import logging
+
+    pytest.importorskip("distributed")
+    names = ("distributed", "asyncio", "tornado")
+    before = {name: logging.getLogger(name).level for name in names}
+    try:
+        client, cluster = ed._local_cluster(1, set_as_default=False)
+        try:
+            assert {logging.getLogger(name).level for name in names} == {logging.CRITICAL}
+            levels = client.run(lambda: {logging.getLogger(name).level for name in names})
+            assert list(levels.values()) == [{logging.CRITICAL}]
+        finally:
+            client.close()
+            cluster.close()
+        assert logging.getLogger("distributed").level == logging.CRITICAL  # closing did not turn it back up
+    finally:
+        for name, level in before.items():
+            logging.getLogger(name).setLevel(level)
+
+
+def test_cli_an_input_error_on_a_local_cluster_is_one_line(files):
+    """A task's error on a LocalCluster is the command's one line: the worker's log of it stays quiet."""
+    d, _ = files
+    (d / "bad.txt").write_bytes(b"caf\xe9\n")
+    for argv in (["compose", "-q", "-f", "one.txt", "bad.txt"], ["repeats", "-m", "2", "one.txt", "bad.txt"]):
+        r = cli(*argv, "--scheduler", "local:2", cwd=d)
+        assert (r.returncode, r.stdout) == (1, ""), r.stderr
+        assert r.stderr == "ectraverse: error: The file 'bad.txt' is not valid UTF-8 (byte 3: invalid continuation byte).\n"
+
+
+@pytest.mark.parametrize("spec", ["bogus", "local:0", "local:x", "tcp://", "threads:2", "local:257", "local:00001",
+                                  "tcp://127.0.0.1:65536", "tcp://127.0.0.1:0"])
 def test_cli_bad_scheduler_is_one_line_without_the_value(files, spec):
     d, _ = files
     r = cli("compose", "--scheduler", spec, "-f", "one.txt", cwd=d)

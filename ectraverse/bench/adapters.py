@@ -605,10 +605,6 @@ class EctraverseAdapter(Adapter):
                     close=lambda: pool.shutdown(cancel_futures=True))
 
     def _dask(self, inputs: OpInputs, progress: TokenReporter | None) -> Case:
-        import logging
-
-        import distributed
-
         import ectraverse.dask as ed
 
         text, copies = inputs.items
@@ -620,15 +616,11 @@ class EctraverseAdapter(Adapter):
         clusters: list[Any] = []
 
         def close() -> None:
-            quiet = logging.getLogger("distributed")  # shutting down logs at INFO, whatever silence_logs said
-            level = quiet.level
-            quiet.setLevel(logging.ERROR)
             try:
                 for client, cluster in clusters:
                     client.close()
                     cluster.close()
             finally:
-                quiet.setLevel(level)
                 shutil.rmtree(tmp, ignore_errors=True)
 
         try:
@@ -638,10 +630,8 @@ class EctraverseAdapter(Adapter):
                 with open(paths[-1], "w", encoding="utf-8", newline="") as f:
                     f.write(text)
             bag = ed.text_blocks(paths, blocksize=inputs.info["block_bytes"])
-            for n in DASK_WORKERS:
-                cluster = distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                                                   dashboard_address=":0", silence_logs=logging.ERROR)
-                clusters.append((distributed.Client(cluster, set_as_default=False), cluster))
+            for n in DASK_WORKERS:  # quiet (here too): an interrupted run's teardown logs every cut connection
+                clusters.append(ed._local_cluster(n, set_as_default=False))
 
             def compute(client: Any) -> Any:
                 with client.as_current():  # as under a default client: the engine scattered once, kept

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from ectraverse._args import ArgumentParser, at_most, positive_int, shown
+from ectraverse._args import ArgumentParser, at_most, integer, positive_int, shown
 from ectraverse.bench.adapters import ADAPTERS
 from ectraverse.bench.inputs import DASK_BLOCK_BYTES, WINDOW_LENGTH, WINDOWS_M
 from ectraverse.bench.ops import CURVES, LAYER_CURVES, OPS, QUICK_CURVES, Sizes, ops_of_layer
@@ -131,7 +131,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
                              "smaller batches, vocabulary and compose text (100000 tokens), 3 repeats of "
                              "at least 0.02 s, reference for add, mul and hash_to_curve only")
     parser.add_argument("--json", metavar="PATH", type=Path, help="also write every result to this JSON file")
-    parser.add_argument("--seed", type=int, default=1, metavar="N", help="seed of the random inputs (default 1)")
+    parser.add_argument("--seed", type=integer, default=1, metavar="N", help="seed of the random inputs (default 1)")
     parser.add_argument("--no-progress", action="store_true",
                         help="no progress bar (there is none either when stderr is not a terminal)")
     parser.add_argument("--min-time", type=_positive_float, metavar="SECONDS",
