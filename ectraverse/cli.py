@@ -65,6 +65,7 @@ from rich.text import Text
 import ectraverse
 from ectraverse import _entry, demos, rfc9380, tokenizers
 from ectraverse._args import ArgumentParser, parse_int, positive_int, unrecognized
+from ectraverse._terminal import visible
 from ectraverse.context import Context
 from ectraverse.errors import ContextMismatchError, EctraverseError, NotUtf8Error
 from ectraverse.traverse import Traversal, _repeated_windows
@@ -634,7 +635,8 @@ def _cmd_repeats(args: argparse.Namespace) -> int:
         f, o = g[0]
         window = " ".join(map(str, tokens[f][o:o + args.m]))
         where = ", ".join(f"{paths[fi]}: {oi}" for fi, oi in g[:6]) + (f", … ({len(g) - 6} more)" if len(g) > 6 else "")
-        table.add_row(Text(window), str(len(g)), Text(where))  # Text: tokens and paths are not rich markup
+        # Text: tokens and paths are not rich markup; visible: nor are they control sequences for the terminal
+        table.add_row(Text(visible(window)), str(len(g)), Text(visible(where)))
     console.print(table)
     return 0
 

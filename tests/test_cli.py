@@ -683,6 +683,16 @@ def test_repeats_table_shows_tokens_and_paths_as_they_are(cli, workdir):
     assert "[red]copy.txt: 0" in out and "markup.txt: 0" in out
 
 
+def test_repeats_table_shows_control_characters_as_escapes(cli, workdir):
+    """A token holding an ESC (here a control sequence that would set the terminal's title) or a
+    bidirectional override is shown as its escape, not written to the terminal as it is."""
+    (workdir / "hostile.txt").write_text("x \x1b]0;pwned\x07 \u202eevil x \x1b]0;pwned\x07 \u202eevil\n",
+                                         encoding="utf-8")
+    out = ok(cli("repeats", "-m", "2", "hostile.txt"))
+    assert "\x1b" not in out and "\u202e" not in out and "\x07" not in out
+    assert "\\x1b" in out and "\\x07" in out and "\\u202e" in out  # shown as escapes
+
+
 def test_repeats_takes_each_file_once(cli, workdir):
     """A file given twice, by the same name or another (a symlink), is a usage error: the occurrences in
     its two copies would be identical entries of --json."""

@@ -329,6 +329,18 @@ def test_windows_custom_file(tmp_path):
     assert 'the O(1) window identity for "cat sat" (m = 2)' in out
 
 
+def test_windows_shows_control_characters_of_a_file_as_escapes(tmp_path):
+    """A file's tokens reach the terminal as text: an ESC (a control sequence that sets the window's title
+    here) and a bidirectional override are shown as escapes, never written as they are."""
+    path = tmp_path / "hostile.txt"
+    path.write_text("a \x1b]0;pwned\x07 b \u202eevil a \x1b]0;pwned\x07 b \u202eevil\n", encoding="utf-8")
+    status, out = drive(windows, ["--file", str(path), "--max-n", "3"], "\x1b]0;pwned\x07 b\n:window 0 3\n",
+                        width=400)
+    assert status == 0
+    assert "\x1b" not in out and "\u202e" not in out and "\x07" not in out
+    assert "\\x1b" in out and "\\x07" in out and "\\u202e" in out  # shown as escapes
+
+
 def test_windows_file_errors(tmp_path):
     missing = str(tmp_path / "missing.txt")
     with pytest.raises(demos.DemoError, match=f"cannot read {re.escape(repr(missing))}: No such file or directory"):

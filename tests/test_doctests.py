@@ -23,6 +23,8 @@ MODULES = [
     "ectraverse.demos.traverse",
     "ectraverse.demos.cycle",
     "ectraverse.demos.windows",
+    "ectraverse._args",
+    "ectraverse._terminal",
 ]
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"

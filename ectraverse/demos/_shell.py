@@ -14,6 +14,8 @@ from typing import TextIO
 from rich.console import Console
 from rich.text import Text
 
+from ectraverse._terminal import visible
+
 __all__ = ["command_lines"]
 
 
@@ -32,7 +34,7 @@ def command_lines(stdin: TextIO, console: Console, prompt: str) -> Iterator[str]
                 if not line:
                     return
                 if not interactive and line.strip():  # as Text: rich's highlighter is quadratic in a long word
-                    console.print(Text.assemble((">", "dim"), " ", line.strip()))
+                    console.print(Text.assemble((">", "dim"), " ", visible(line.strip())))
         except EOFError:
             console.print()
             return

@@ -60,6 +60,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ectraverse import demos
+from ectraverse._terminal import visible
 from ectraverse.context import Context
 from ectraverse.errors import EctraverseError
 from ectraverse.point import Curve, Point
@@ -636,7 +637,7 @@ class Repl:
         if not toks:
             return "tokens: (none)"
         start = 0 if limit is None else max(0, len(toks) - limit)
-        body = " ".join(f"{i}:{toks[i]}" for i in range(start, len(toks)))
+        body = visible(" ".join(f"{i}:{toks[i]}" for i in range(start, len(toks))))
         return "tokens: " + ("… " if start else "") + body
 
     def state_line(self) -> Text:
@@ -652,7 +653,7 @@ class Repl:
             line.append(" tokens=?")
         else:
             tail = toks[-10:]
-            line.append(" tokens=[" + ("… " if len(toks) > 10 else "") + " ".join(map(str, tail)) + "]")
+            line.append(" tokens=[" + ("… " if len(toks) > 10 else "") + visible(" ".join(map(str, tail))) + "]")
         return line
 
     def state_panel(self) -> Panel:
@@ -770,7 +771,7 @@ def _script(repl: Repl, stdin: TextIO, console: Console) -> int:
         line = raw.rstrip("\r\n")
         if not line.strip():
             continue
-        console.print(Text(_PROMPT + line), soft_wrap=True)
+        console.print(Text(_PROMPT + visible(line)), soft_wrap=True)
         seen = len(repl.session.log)
         keep = repl.handle(line)
         for entry in repl.session.log[seen:]:

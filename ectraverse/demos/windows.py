@@ -47,6 +47,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from ectraverse import demos
+from ectraverse._terminal import visible
 from ectraverse.demos import positive_int
 from ectraverse.context import Context
 from ectraverse.errors import EctraverseError
@@ -88,6 +89,12 @@ def _hex(ctx: Context) -> str:
     return f"({ctx.length}, {raw if len(raw) <= 12 else raw[:12] + '…'})"
 
 
+def _phrase(tokens: Sequence) -> str:
+    """Tokens joined by spaces, for rich markup: its brackets escaped, and what a terminal would act on
+    (an ESC, a bidirectional override: the text comes from a file) shown as escapes."""
+    return escape(visible(" ".join(map(str, tokens))))
+
+
 def _positions(pos: Sequence[int], limit: int = 16) -> str:
     shown = ", ".join(map(str, pos[:limit]))
     return shown + (f", … ({len(pos)} in all)" if len(pos) > limit else "")
@@ -109,7 +116,7 @@ class _Windows:
     def intro(self) -> None:
         c, L = self.console, len(self.tokens)
         c.print(Panel.fit(
-            f"text: {escape(self.source)}\n"
+            f"text: {escape(visible(self.source))}\n"
             f"{L} token{'s' if L != 1 else ''} ({len(set(self.tokens))} distinct), words and punctuation; curve "
             f"[cyan]{self.engine.curve.name}[/]\n"
             f"indexed: every window of length 1 .. {self.max_n} by its context (length, point); "
@@ -122,7 +129,7 @@ class _Windows:
         for m in range(self.max_n, 1 if self.max_n > 1 else 0, -1):
             reps = sorted(self.index.repeats(m), key=lambda r: (-len(r[1]), r[1][0]))
             for phrase, pos in reps[: self.top]:
-                table.add_row(str(m), escape(" ".join(map(str, phrase))), str(len(pos)), _positions(pos))
+                table.add_row(str(m), _phrase(phrase), str(len(pos)), _positions(pos))
             for phrase, pos in reps:  # the phrase that saves the most tokens when its repeats are shared
                 score = (m * (len(pos) - 1), -pos[0])
                 if best is None or score > best[0]:
@@ -141,7 +148,7 @@ class _Windows:
         """The O(1) window identity P_i^-1 * P_(i+m) = compose(phrase) at each start."""
         c, P, m = self.console, self.prefixes, len(phrase)
         target = self.engine.compose(phrase)
-        text = escape(" ".join(map(str, phrase)))
+        text = _phrase(phrase)
         table = Table(title=f"the O(1) window identity for \"{text}\" (m = {m})", title_justify="left")
         for col in ("i", "P_i", "P_(i+m)", "P_i^-1 · P_(i+m)", "C(phrase)", "equal"):
             table.add_column(col)
@@ -166,7 +173,7 @@ class _Windows:
         if not toks:
             return
         m, L = len(toks), len(self.tokens)
-        label = escape(" ".join(map(str, toks)))
+        label = _phrase(toks)
         if m <= self.max_n:
             pos = self.index.find(toks)
             how = ""
@@ -181,9 +188,8 @@ class _Windows:
             return
         self.console.print(f"\"{label}\": {len(pos)} position{'s' if len(pos) != 1 else ''}: {_positions(pos)}{how}")
         for i in pos[: self.top]:
-            before = " ".join(map(str, self.tokens[max(0, i - 4) : i]))
-            after = " ".join(map(str, self.tokens[i + m : i + m + 4]))
-            self.console.print(f"  {i:>6}  …{escape(before)} [bold]{label}[/] {escape(after)}…")
+            before, after = _phrase(self.tokens[max(0, i - 4) : i]), _phrase(self.tokens[i + m : i + m + 4])
+            self.console.print(f"  {i:>6}  …{before} [bold]{label}[/] {after}…")
 
     def repeats(self, m: int) -> None:
         if not 1 <= m <= self.max_n:
@@ -197,7 +203,7 @@ class _Windows:
         for col in ("phrase", "count", "positions"):
             table.add_column(col)
         for phrase, pos in reps[:_MAX_ROWS]:
-            table.add_row(escape(" ".join(map(str, phrase))), str(len(pos)), _positions(pos))
+            table.add_row(_phrase(phrase), str(len(pos)), _positions(pos))
         self.console.print(table)
         if len(reps) > _MAX_ROWS:
             self.console.print(f"… and {len(reps) - _MAX_ROWS} more")
@@ -210,7 +216,8 @@ class _Windows:
         w = P.window(i, j)
         direct = self.engine.compose(self.tokens[i:j])
         text = " ".join(map(str, self.tokens[i:j]))
-        self.console.print(f"tokens {i} .. {j - 1}: \"{escape(text if len(text) <= 200 else text[:200] + '…')}\"")
+        text = escape(visible(text if len(text) <= 200 else text[:200] + "…"))
+        self.console.print(f"tokens {i} .. {j - 1}: \"{text}\"")
         self.console.print(
             f"  P_{i} = {_hex(P[i])}   P_{j} = {_hex(P[j])}\n"
             f"  P_{i}^-1 · P_{j} = {_hex(w)}   compose(tokens {i} .. {j - 1}) = {_hex(direct)}   "
