@@ -43,9 +43,10 @@ from types import ModuleType
 
 from ectraverse._args import ArgumentParser, at_most, non_negative_int, parse_int, positive_int, shown
 from ectraverse._entry import run as run_command
+from ectraverse._terminal import visible
 
 __all__ = ["DEMOS", "DESCRIPTIONS", "DemoError", "FILE_MAX", "names", "load", "build_parser", "main", "number",
-           "read_file", "positive_int", "non_negative_int", "at_most", "shown"]
+           "read_file", "positive_int", "non_negative_int", "at_most", "shown", "visible"]
 
 
 #: The largest file a demo reads (a text to index, a context ``:write`` made): a device or a huge file is

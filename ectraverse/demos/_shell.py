@@ -14,7 +14,7 @@ from typing import TextIO
 from rich.console import Console
 from rich.text import Text
 
-from ectraverse._terminal import visible
+from ectraverse.demos import visible
 
 __all__ = ["command_lines"]
 

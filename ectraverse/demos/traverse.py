@@ -60,7 +60,6 @@ from rich.table import Table
 from rich.text import Text
 
 from ectraverse import demos
-from ectraverse._terminal import visible
 from ectraverse.context import Context
 from ectraverse.errors import EctraverseError
 from ectraverse.point import Curve, Point
@@ -637,7 +636,7 @@ class Repl:
         if not toks:
             return "tokens: (none)"
         start = 0 if limit is None else max(0, len(toks) - limit)
-        body = visible(" ".join(f"{i}:{toks[i]}" for i in range(start, len(toks))))
+        body = demos.visible(" ".join(f"{i}:{toks[i]}" for i in range(start, len(toks))))
         return "tokens: " + ("… " if start else "") + body
 
     def state_line(self) -> Text:
@@ -653,7 +652,8 @@ class Repl:
             line.append(" tokens=?")
         else:
             tail = toks[-10:]
-            line.append(" tokens=[" + ("… " if len(toks) > 10 else "") + visible(" ".join(map(str, tail))) + "]")
+            shown = demos.visible(" ".join(map(str, tail)))
+            line.append(" tokens=[" + ("… " if len(toks) > 10 else "") + shown + "]")
         return line
 
     def state_panel(self) -> Panel:
@@ -771,7 +771,7 @@ def _script(repl: Repl, stdin: TextIO, console: Console) -> int:
         line = raw.rstrip("\r\n")
         if not line.strip():
             continue
-        console.print(Text(_PROMPT + visible(line)), soft_wrap=True)
+        console.print(Text(_PROMPT + demos.visible(line)), soft_wrap=True)
         seen = len(repl.session.log)
         keep = repl.handle(line)
         for entry in repl.session.log[seen:]:

@@ -47,7 +47,6 @@ from rich.panel import Panel
 from rich.table import Table
 
 from ectraverse import demos
-from ectraverse._terminal import visible
 from ectraverse.demos import positive_int
 from ectraverse.context import Context
 from ectraverse.errors import EctraverseError
@@ -92,7 +91,7 @@ def _hex(ctx: Context) -> str:
 def _phrase(tokens: Sequence) -> str:
     """Tokens joined by spaces, for rich markup: its brackets escaped, and what a terminal would act on
     (an ESC, a bidirectional override: the text comes from a file) shown as escapes."""
-    return escape(visible(" ".join(map(str, tokens))))
+    return escape(demos.visible(" ".join(map(str, tokens))))
 
 
 def _positions(pos: Sequence[int], limit: int = 16) -> str:
@@ -116,7 +115,7 @@ class _Windows:
     def intro(self) -> None:
         c, L = self.console, len(self.tokens)
         c.print(Panel.fit(
-            f"text: {escape(visible(self.source))}\n"
+            f"text: {escape(demos.visible(self.source))}\n"
             f"{L} token{'s' if L != 1 else ''} ({len(set(self.tokens))} distinct), words and punctuation; curve "
             f"[cyan]{self.engine.curve.name}[/]\n"
             f"indexed: every window of length 1 .. {self.max_n} by its context (length, point); "
@@ -216,7 +215,7 @@ class _Windows:
         w = P.window(i, j)
         direct = self.engine.compose(self.tokens[i:j])
         text = " ".join(map(str, self.tokens[i:j]))
-        text = escape(visible(text if len(text) <= 200 else text[:200] + "…"))
+        text = escape(demos.visible(text if len(text) <= 200 else text[:200] + "…"))
         self.console.print(f"tokens {i} .. {j - 1}: \"{text}\"")
         self.console.print(
             f"  P_{i} = {_hex(P[i])}   P_{j} = {_hex(P[j])}\n"
