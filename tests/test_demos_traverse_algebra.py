@@ -7,6 +7,7 @@ screen.
 """
 
 import argparse
+import contextlib
 import doctest
 import fcntl
 import io
@@ -456,20 +457,32 @@ def _read_until(fd, chunks, needle, timeout=15.0):
     return True
 
 
-def test_traverse_in_a_real_terminal(engines, tmp_path):
+@contextlib.contextmanager
+def _demo_in_a_terminal(module: str, cwd):
+    """``(proc, master, chunks)``: ``python -m ectraverse.demos.MODULE`` on a 120 x 40 pseudo-terminal of
+    its own, read into chunks by :func:`_read_until`; killed if still running at the end.  cwd: outside the
+    checkout, as ``python -m`` puts the working directory first on sys.path, and a clean checkout's source
+    tree has no compiled core (the installed package must be imported)."""
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
     env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "NO_COLOR", "TERM")}
     env["TERM"] = "xterm-256color"
     root = str(Path(ectraverse.__file__).resolve().parents[1])
     env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
-    # cwd outside the checkout: `python -m` puts the working directory first on sys.path, and a
-    # clean checkout's source tree has no compiled core (the installed package must be imported)
-    proc = subprocess.Popen([sys.executable, "-m", "ectraverse.demos.traverse"], stdin=slave, stdout=slave,
-                            stderr=slave, env=env, start_new_session=True, close_fds=True, cwd=tmp_path)
+    proc = subprocess.Popen([sys.executable, "-m", f"ectraverse.demos.{module}"], stdin=slave, stdout=slave,
+                            stderr=slave, env=env, start_new_session=True, close_fds=True, cwd=cwd)
     os.close(slave)
-    chunks = []
     try:
+        yield proc, master, []
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        os.close(master)
+
+
+def test_traverse_in_a_real_terminal(engines, tmp_path):
+    with _demo_in_a_terminal("traverse", tmp_path) as (proc, master, chunks):
         _read_until(master, chunks, "›")
         os.write(master, b"hello world\r")
         _read_until(master, chunks, "#2 push 'world'")
@@ -478,11 +491,6 @@ def test_traverse_in_a_real_terminal(engines, tmp_path):
         os.write(master, b":quit\r")
         _read_until(master, chunks, "\x00never")  # to EOF
         assert proc.wait(timeout=15) == 0
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        os.close(master)
     raw = b"".join(chunks).decode("utf-8", "replace")
     assert "\x1b[?1049h" in raw  # the alternate screen of a full-screen app
     screen = ANSI.sub("", raw)
@@ -548,26 +556,11 @@ def test_a_file_write_made_reads_back_whatever_its_tokens(tmp_path):
 def test_ctrl_c_at_a_prompt_is_an_interruption(module, prompt, tmp_path):
     """Ctrl-C at an interactive prompt ended the demo as end of input does: status 0 and no word, where the
     docs promise 130 and "ectraverse: interrupted"."""
-    master, slave = os.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
-    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "NO_COLOR", "TERM")}
-    env["TERM"] = "xterm-256color"
-    root = str(Path(ectraverse.__file__).resolve().parents[1])
-    env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
-    proc = subprocess.Popen([sys.executable, "-m", f"ectraverse.demos.{module}"], stdin=slave, stdout=slave,
-                            stderr=slave, env=env, start_new_session=True, close_fds=True, cwd=tmp_path)
-    os.close(slave)
-    chunks = []
-    try:
+    with _demo_in_a_terminal(module, tmp_path) as (proc, master, chunks):
         _read_until(master, chunks, prompt)
         proc.send_signal(signal.SIGINT)  # as Ctrl-C in its terminal (this pty is not its controlling one)
         _read_until(master, chunks, "\x00never")  # to EOF
         assert proc.wait(timeout=15) == 130
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        os.close(master)
     screen = ANSI.sub("", b"".join(chunks).decode("utf-8", "replace"))
     assert "ectraverse: interrupted" in screen and "Traceback" not in screen
     if module == "traverse":  # the state is left in the scrollback first, as on :quit
