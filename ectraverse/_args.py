@@ -13,7 +13,8 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 
-__all__ = ["ArgumentParser", "integer", "positive_int", "non_negative_int", "at_most", "parse_int", "shown", "unrecognized"]
+__all__ = ["ArgumentParser", "integer", "positive_int", "non_negative_int", "at_most", "parse_int", "shown",
+           "unrecognized"]
 
 
 def _option_name(arg: str) -> str:

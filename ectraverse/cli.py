@@ -78,11 +78,11 @@ CONTEXT_HEX_MAX = 1 << 16
 PROGRESS_MIN_BYTES = 1 << 20
 #: The subcommands that build an engine, so take --curve, --tokenizer, --namespace and --key-file.
 ENGINE_COMMANDS = ("compose", "invert", "concat", "window", "remove-prefix", "remove-suffix")
-#: What ``--scheduler`` takes.
-SCHEDULER_FORMS = ("synchronous, threads, processes, local:N (a LocalCluster of N worker processes, N from 1 to "
-                   "256) or a scheduler address tcp://HOST:PORT (PORT from 1 to 65535)")
 #: The most worker processes ``--scheduler local:N`` starts (each holds the engine and a Python interpreter).
 LOCAL_WORKERS_MAX = 256
+#: What ``--scheduler`` takes.
+SCHEDULER_FORMS = (f"synchronous, threads, processes, local:N (a LocalCluster of N worker processes, N from 1 to "
+                   f"{LOCAL_WORKERS_MAX}) or a scheduler address tcp://HOST:PORT (PORT from 1 to 65535)")
 #: ``compose --scheduler`` reads files in blocks of about this many bytes (cut at line ends), one partition each.
 DASK_BLOCK_BYTES = 8 << 20
 #: ``repeats`` shows at most this many groups in its table (``--json`` gives all).

@@ -51,7 +51,8 @@ except ImportError as exc:  # say what to do, not "cannot import name '_ec' from
     ) from exc
 from ectraverse import rfc9380
 from ectraverse.curves import MAX_FIELD_BITS, CurveParams, curve_names, glv_parameters, named_params, validate_params
-from ectraverse.errors import CurveMismatchError, InvalidCurveError, NotInSubgroupError, UnknownSuiteError, _BuiltAgainOnLoad
+from ectraverse.errors import (CurveMismatchError, InvalidCurveError, NotInSubgroupError, UnknownSuiteError,
+                               _BuiltAgainOnLoad)
 
 __all__ = ["Curve", "Point", "PointArray", "curve", "curve_names", "hash_to_curve", "encode_to_curve",
            "limbs_to_scalars", "scalars_to_limbs"]
@@ -320,8 +321,9 @@ class Curve(_BuiltAgainOnLoad):
         checked = []
         for q, part in enumerate(parts):
             if not isinstance(part, (tuple, list)) or len(part) != 2:
-                kind = f"a {type(part).__name__} of {len(part)}" if isinstance(part, (tuple, list)) else \
-                    type(part).__name__
+                kind = type(part).__name__
+                if isinstance(part, (tuple, list)):
+                    kind = f"a {kind} of {len(part)}"
                 raise TypeError(f"parts must be (ids, limbs) pairs, not {kind} (part {q})")
             ids, limbs = part
             if not isinstance(limbs, np.ndarray):
