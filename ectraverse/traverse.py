@@ -64,7 +64,8 @@ import numpy as np
 from ectraverse import rfc9380, tokenizers
 from ectraverse.context import Context, ContextGroup
 from ectraverse.errors import ContextMismatchError, CurveMismatchError, InvalidCurveError, _BuiltAgainOnLoad
-from ectraverse.point import Curve, Point, PointArray, _limbs_below, curve as named_curve, limbs_to_scalars
+from ectraverse.point import (Curve, Point, PointArray, _limbs_below, _unordered, curve as named_curve,
+                              limbs_to_scalars)
 from ectraverse.vocab import Vocabulary, _is_plain_token, int_token_array
 
 __all__ = ["Traversal", "Coefficients", "PrefixStates", "ContextBatch", "Traverser", "WindowIndex",
@@ -279,8 +280,7 @@ class Traversal(_BuiltAgainOnLoad):
         if isinstance(x, Context):
             raise TypeError("a Context is not a token sequence")
         if isinstance(x, (Set, Mapping)):  # a set's order differs between processes (str hashes are salted)
-            why = "a set has no order" if isinstance(x, Set) else "iterating a mapping gives only its keys"
-            raise TypeError(f"a {type(x).__name__} is not a token sequence ({why}); pass a list of tokens")
+            raise TypeError(f"a {type(x).__name__} is not a token sequence{_unordered(x)}; pass a list of tokens")
         if not isinstance(x, Iterable):
             raise TypeError(f"a token sequence must be a str, a sequence of tokens or a NumPy int array, "
                             f"not {type(x).__name__}")
