@@ -3,11 +3,12 @@
 :func:`run` gives a command's exit status whatever happens around it: a standard stream closed when
 the process started (``<&-``, ``>&-``, ``2>&-``), Ctrl-C (status 130) and SIGTERM (status 143), each
 with one line on stderr and no traceback, what the command holds released on the way out (SIGTERM
-unwinds the main thread as Ctrl-C does).
+unwinds the main thread as Ctrl-C does), and an exit that a late signal cannot cut short.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import signal
@@ -40,6 +41,30 @@ def _sigterm_unwinds() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+_exit_shielded = False
+
+
+def _shield_exit() -> None:
+    """Once the process starts to exit, SIGINT and SIGTERM are ignored.
+
+    The command is done by then and its output written.  Past the exit handlers, CPython puts the
+    default handlers back before it frees the modules (Dask's take a while): a Ctrl-C landing there
+    would end the process by the signal, status -2 and no line, where the command had succeeded.
+    SIGKILL still ends it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+def _shield_exit_once() -> None:
+    """Registers :func:`_shield_exit` as an exit handler, once a process, after the ones registered
+    so far (exit handlers run last in, first out: it runs before them, Dask's closing its clusters
+    among them)."""
+    global _exit_shielded
+    if not _exit_shielded and threading.current_thread() is threading.main_thread():
+        _exit_shielded = True
+        atexit.register(_shield_exit)
+
+
 def run(command: Callable[[], int], prog: str = "ectraverse", on_stop: Callable[[], None] = lambda: None) -> int:
     """``command()``'s exit status, run as an entry point runs it.
 
@@ -47,7 +72,9 @@ def run(command: Callable[[], int], prog: str = "ectraverse", on_stop: Callable[
     * stdin closed: read as empty, as from ``/dev/null``;
     * stderr closed: messages go nowhere (``print`` would put them on stdout, into the result);
     * Ctrl-C: status 130 and ``PROG: interrupted``; SIGTERM: status 143 and ``PROG: terminated``,
-      after ``on_stop()`` (which quiets what would log on the way out).
+      after ``on_stop()`` (which quiets what would log on the way out);
+    * once the command has returned, the process's exit ignores SIGINT and SIGTERM (an exit
+      handler, registered once; a caller that goes on running is not affected until it exits).
 
     The streams it opens in place of closed ones stay this process's standard streams.
     """
@@ -59,14 +86,17 @@ def run(command: Callable[[], int], prog: str = "ectraverse", on_stop: Callable[
         sys.stdin = open(os.devnull, encoding="utf-8")
     if sys.stderr is None:
         sys.stderr = open(os.devnull, "w", encoding="utf-8")
-    with _sigterm_unwinds():
-        try:
-            return command()
-        except KeyboardInterrupt:
-            on_stop()
-            print(f"{prog}: interrupted", file=sys.stderr)
-            return 130
-        except Terminated:
-            on_stop()
-            print(f"{prog}: terminated", file=sys.stderr)
-            return 128 + signal.SIGTERM
+    try:
+        with _sigterm_unwinds():
+            try:
+                return command()
+            except KeyboardInterrupt:
+                on_stop()
+                print(f"{prog}: interrupted", file=sys.stderr)
+                return 130
+            except Terminated:
+                on_stop()
+                print(f"{prog}: terminated", file=sys.stderr)
+                return 128 + signal.SIGTERM
+    finally:
+        _shield_exit_once()

@@ -278,6 +278,32 @@ def test_sigterm_handler_is_put_back(workdir):
     assert signal.getsignal(signal.SIGTERM) is before
 
 
+# A signal that lands while the interpreter frees its modules, once the command has written its result:
+# here sent by an object of __main__ when it is freed, which is after CPython has put the default
+# handlers back (a Ctrl-C there, while Dask's modules were freed, ended `compose --scheduler local:2`
+# by the signal, status -2 and no line).
+_LATE_SIGNAL = """
+import os, signal, sys
+from ectraverse import _entry
+
+class Late:
+    def __del__(self):
+        os.kill(os.getpid(), signal.{sig})
+
+late = Late()
+sys.exit(_entry.run(lambda: print("done") or 0))
+"""
+
+
+@pytest.mark.parametrize("sig", ["SIGINT", "SIGTERM"])
+def test_a_signal_during_exit_leaves_the_status(workdir, sig):
+    """SIGINT or SIGTERM after the command has returned, while the process exits: the command's status
+    and output stand, nothing on stderr."""
+    r = subprocess.run([sys.executable, "-c", _LATE_SIGNAL.format(sig=sig)], env=ENV, cwd=workdir,
+                       capture_output=True, text=True, timeout=60)
+    assert (r.returncode, r.stdout, r.stderr) == (0, "done\n", "")
+
+
 @pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
 def test_compose_progress_bar_on_a_terminal(workdir, eng):
     """With stderr on a terminal, a large file shows a progress bar; stdout is unchanged."""
