@@ -875,6 +875,9 @@ class PointArray(_BuiltAgainOnLoad):
     def from_bytes(cls, curve: Curve, data) -> PointArray:
         """A batch from concatenated SEC1 encodings (compressed, uncompressed or 0x00, mixed freely).
 
+        Each record becomes a point of ``3 * 8 * limbs`` bytes, whatever its length: a 1-byte
+        identity record takes 216 bytes on P-521 (bound untrusted input by its records).
+
         Raises:
             EncodingError / NotOnCurveError: naming the index and byte offset of the first bad record.
             NotInSubgroupError: cofactor > 1 and a point outside ``G``.
