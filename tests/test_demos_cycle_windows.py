@@ -464,3 +464,14 @@ def test_windows_on_one_length_says_what_it_looked_at(tmp_path):
     one.write_text("hello\n", encoding="utf-8")
     _, out = drive(windows, ["--file", str(one)], "", width=200)
     assert "No phrase of any length occurs twice in this text." in out and "1 token (1 distinct)" in out
+
+
+@pytest.mark.parametrize("module, script, row", [(cycle, "+3 January\n", "month + 3  April"),
+                                                 (windows, "", "phrase     is better than")])
+def test_narrow_terminal_prints_each_row_as_lines(module, script, row):
+    """On 40 columns a table too wide for its words is printed a row at a time, one line a column (rich
+    squeezed a column to a letter a line); on a wide terminal it stays a table."""
+    _, narrow = drive(module, [], script, width=40)
+    assert row in narrow and "┃" not in narrow and max(map(len, narrow.splitlines())) <= 40
+    _, wide = drive(module, [], script, width=160)
+    assert row not in wide and "┃" in wide

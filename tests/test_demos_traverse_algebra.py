@@ -427,6 +427,16 @@ def test_algebra_tally_wording():
     assert "more trials" not in out
 
 
+def test_algebra_on_a_narrow_terminal():
+    """On 40 columns each trial is printed as lines ``column  value``, sequences whole (the u column was
+    one letter wide, a word spelled down the screen)."""
+    _, out = drive(algebra, ["--trials", "2", "--fast"], "", width=40)
+    lines = out.splitlines()
+    assert "┃" not in out and max(map(len, lines)) <= 40
+    assert sum(line.split() == ["ok", "pass"] for line in lines) == 6 * 2
+    assert "laws checked live" in out and any(line.startswith("law        closure") for line in lines)
+
+
 def test_algebra_unknown_curve():
     with pytest.raises(demos.DemoError, match="Unknown curve 'nope'"):
         drive(algebra, ["--curve", "nope"], "")

@@ -20,8 +20,9 @@ demo`` lists them.  Each parses the options with :func:`build_parser`; the
 last two run through :func:`main`, the one standalone entry point.  A demo
 uses the public API only, and from here the argument types :func:`positive_int`,
 :func:`non_negative_int` and :func:`at_most`, :func:`number` for a number in a
-command, :func:`shown` to quote what was typed, and :func:`read_file` (at most
-:data:`FILE_MAX` bytes) for a file.  This module imports
+command, :func:`shown` to quote what was typed, :func:`read_file` (at most
+:data:`FILE_MAX` bytes) for a file, and :func:`show_table` to print a table on a
+terminal of any width.  This module imports
 no demo (and no ``rich``) until :func:`load` or :func:`main` is called.
 
 Example:
@@ -46,7 +47,7 @@ from ectraverse._entry import run as run_command
 from ectraverse._terminal import visible
 
 __all__ = ["DEMOS", "DESCRIPTIONS", "DemoError", "FILE_MAX", "names", "load", "build_parser", "main", "number",
-           "read_file", "positive_int", "non_negative_int", "at_most", "shown", "visible"]
+           "read_file", "show_table", "positive_int", "non_negative_int", "at_most", "shown", "visible"]
 
 
 #: The largest file a demo reads (a text to index, a context ``:write`` made): a device or a huge file is
@@ -107,6 +108,32 @@ DESCRIPTIONS: dict[str, str] = {
     "cycle": "cyclic symmetry made exact: the months as an orbit of order 12, and why k must never have small order",
     "windows": "index a real text by window contexts: repeated phrases, lookups, and the O(1) window identity",
 }
+
+
+def show_table(console, table) -> None:
+    """Print a rich ``table`` on ``console``; on a console too narrow for it, each row as lines ``column  value``.
+
+    Too narrow: narrower than the table's least width (every column as wide
+    as its longest word, or its widest cell where it does not wrap), where
+    rich would squeeze a column to a letter a line.
+    """
+    from rich.measure import Measurement
+    from rich.table import Table
+
+    if Measurement.get(console, console.options.update_width(1 << 16), table).minimum <= console.width:
+        console.print(table)
+        return
+    if table.title:
+        console.print(table.title, style="table.title")
+    for row in range(table.row_count):
+        record = Table.grid(padding=(0, 2))
+        record.add_column(style="bold", no_wrap=True)
+        record.add_column(overflow="fold")
+        for column in table.columns:
+            record.add_row(column.header, list(column.cells)[row])
+        if row:
+            console.print()
+        console.print(record)
 
 
 def names() -> list[str]:

@@ -212,7 +212,7 @@ def run(args: argparse.Namespace, *, stdin: TextIO, console: Console) -> int:
         if pause:
             time.sleep(pause)
     console.print()
-    console.print(_summary(results))
+    demos.show_table(console, _summary(results))
     failed = [r for r in results if not r.ok]
     if failed:
         console.print(Text(f"{len(failed)} law(s) failed: " + ", ".join(r.name for r in failed), style="bold red"))
@@ -248,7 +248,7 @@ def _check_law(console: Console, tour: _Tour, number: int, name: str, statement:
             table.add_row(*t.cells, Text("pass", style="green") if t.ok else Text("FAIL", style="bold red"))
     result.seconds = time.perf_counter() - start
     if table.row_count:
-        console.print(table)
+        demos.show_table(console, table)
     style = "green" if result.ok else "bold red"
     console.print(Text(f"{name}: {_tally(result, table.row_count)}", style=style))
     if not result.ok and name == "non-commutativity":

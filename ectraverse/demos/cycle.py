@@ -164,7 +164,7 @@ class _Cycle:
             table.add_row(str(i), name, _hex(self.M[i]), _hex(P), f"M_{j}" if j is not None else "—",
                           MONTHS[j] + ("  (wrapped)" if i + 3 >= ORDER else "") if j is not None else "off the orbit",
                           "✓ exactly" if P == self.M[target] else "✗ no")
-        c.print(table)
+        demos.show_table(c, table)
         self.symmetries()
         back = pow(w, ORDER, n) * self.M[0]
         c.print(f"Twelve steps return exactly: w^12 · M_0 = {_hex(back)} = M_0 = {_hex(self.M[0])}: "
@@ -204,7 +204,7 @@ class _Cycle:
         for d in ds:
             wd, kd = pow(self.w, d, n), self.engine.group.power(d)
             table.add_row(str(d), _scalar(wd, n), "yes" if wd == 1 else "no", _scalar(kd, n), "yes" if kd == 1 else "no")
-        self.console.print(table)
+        demos.show_table(self.console, table)
 
     def collide(self) -> None:
         c = self.console
@@ -224,7 +224,7 @@ class _Cycle:
                       "[bold red]EQUAL: collision[/]" if bad_u == bad_v else "different")
         table.add_row("engine: k, order > 2^32", f"({good_u.length}, {_hex(good_u.point)})",
                       f"({good_v.length}, {_hex(good_v.point)})", "EQUAL" if good_u == good_v else "[green]different[/]")
-        c.print(table)
+        demos.show_table(c, table)
         year = self._compose_bad([MONTHS[0]] * ORDER)
         c.print(f"With w, twelve Januaries compose to ({year.length}, "
                 f"{'O, the identity point' if year.point.is_identity else _hex(year.point)}): "
@@ -278,7 +278,7 @@ class _Cycle:
             table.add_row(str(step), _hex(P), MONTHS[j])
             P = w * P
         back = pow(w, ORDER, n) * self.M[month]
-        self.console.print(table)
+        demos.show_table(self.console, table)
         self.console.print(f"after 12 steps: {'exactly' if back == self.M[month] else 'NOT'} back at {MONTHS[month]} "
                            f"({_hex(back)} == {_hex(self.M[month])})")
 

@@ -139,7 +139,7 @@ class _Windows:
             longest = "of any length" if self.max_n == 1 else f"of length 2 .. {self.max_n}"
             c.print(f"No phrase {longest} occurs twice in this text.")
         else:
-            c.print(table)
+            demos.show_table(c, table)
             self.identity(list(best[1]), best[2][:2])
         c.print("Type a phrase to look it up, or [cyan]:help[/].\n")
 
@@ -155,7 +155,7 @@ class _Windows:
             w = P[i].inverse() * P[i + m]
             table.add_row(str(i), _hex(P[i]), _hex(P[i + m]), _hex(w), _hex(target),
                           "✓ exactly" if w == target else "✗ no")
-        c.print(table)
+        demos.show_table(c, table)
         if len(starts) >= 2:
             i, j = starts[0], starts[1]
             same = P.window(i, i + m) == P.window(j, j + m)
@@ -203,7 +203,7 @@ class _Windows:
             table.add_column(col)
         for phrase, pos in reps[:_MAX_ROWS]:
             table.add_row(_phrase(phrase), str(len(pos)), _positions(pos))
-        self.console.print(table)
+        demos.show_table(self.console, table)
         if len(reps) > _MAX_ROWS:
             self.console.print(f"… and {len(reps) - _MAX_ROWS} more")
 
