@@ -10,9 +10,9 @@ and at its peak.  The text is the first 60 top-level modules of the standard
 library, in file-name order; the all-distinct case uses random integer tokens.
 """
 
+import argparse
 import pickle
 import random
-import sys
 import sysconfig
 import time
 import tracemalloc
@@ -41,8 +41,19 @@ def memory(f):
     return obj, kept - before, peak - before
 
 
+def curve_name(name):
+    try:
+        ect.curve(name)
+    except ect.UnknownCurveError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return name
+
+
 def main():
-    curve = sys.argv[1] if len(sys.argv) > 1 else "secp256k1"
+    parser = argparse.ArgumentParser(description="What each engine operation costs (docs/costs.md).")
+    parser.add_argument("curve", nargs="?", default="secp256k1", type=curve_name,
+                        help="the engine's curve, a name or an alias (default secp256k1)")
+    curve = parser.parse_args().curve
     files = sorted(Path(sysconfig.get_paths()["stdlib"]).glob("*.py"))[:60]
     text = "\n".join(f.read_text("utf-8", "replace") for f in files)
     eng = ect.Traversal(curve)

@@ -13,6 +13,8 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 
+from ectraverse.errors import shown
+
 __all__ = ["ArgumentParser", "integer", "positive_int", "non_negative_int", "at_most", "parse_int", "shown",
            "unrecognized"]
 
@@ -58,8 +60,9 @@ class ArgumentParser(argparse.ArgumentParser):
     """An :class:`argparse.ArgumentParser` whose errors never echo an argument's value.
 
     Unrecognised arguments are reported by option name (and the others by
-    count), and argparse's messages that quote a whole ``--option=value``
-    argument are cut to the option name.  Sub-parsers made by
+    count), argparse's messages that quote a whole ``--option=value``
+    argument are cut to the option name, and a value that is not one of an
+    option's choices is quoted cut short (:func:`shown`).  Sub-parsers made by
     ``add_subparsers`` are of this class too.
 
     Example:
@@ -77,20 +80,16 @@ class ArgumentParser(argparse.ArgumentParser):
             self.error(unrecognized(extras))
         return namespace
 
+    def _check_value(self, action, value):
+        # argparse's own check quotes the value whole: a choice is quoted cut short, as every value is
+        if action.choices is not None and value not in action.choices:
+            choices = ", ".join(map(repr, action.choices))
+            raise argparse.ArgumentError(action, f"invalid choice: {shown(value)} (choose from {choices})")
+
     def error(self, message: str):
         for pattern, replacement in _ECHOES:
             message = pattern.sub(replacement, message)
         super().error(message)
-
-
-def shown(value: str, limit: int = 40) -> str:
-    """A value as an error message quotes it: its repr, cut after ``limit`` characters.
-
-    Example:
-        >>> shown("12"), shown("9" * 5000)
-        ("'12'", "'9999999999999999999999999999999999999999'… (5,000 characters)")
-    """
-    return repr(value) if len(value) <= limit else f"{value[:limit]!r}… ({len(value):,} characters)"
 
 
 def parse_int(value: str, what: str) -> int:

@@ -26,7 +26,7 @@ from functools import cache
 from importlib import resources
 
 from ectraverse import numbertheory
-from ectraverse.errors import InvalidCurveError, UnknownCurveError
+from ectraverse.errors import InvalidCurveError, UnknownCurveError, shown
 
 __all__ = ["CurveParams", "named_params", "curve_names", "validate_params", "glv_parameters"]
 
@@ -128,7 +128,7 @@ def named_params(name: str) -> CurveParams:
     params, folded = _registry()
     canonical = folded.get(_fold(name))
     if canonical is None:
-        raise UnknownCurveError(f"Unknown curve {name!r}; expected one of: {', '.join(params)}.")
+        raise UnknownCurveError(f"Unknown curve {shown(name)}; expected one of: {', '.join(params)}.")
     return params[canonical]
 
 

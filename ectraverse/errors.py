@@ -1,12 +1,17 @@
-"""The exception hierarchy of ectraverse.
+"""The exception hierarchy of ectraverse, and how an error message quotes a value (:func:`shown`).
 
-Every error the library raises on purpose is an :class:`EctraverseError`.
-Errors about a bad *value* also subclass :class:`ValueError`, so code that
-already catches ``ValueError`` keeps working; wrong *types* raise plain
-:class:`TypeError`.
+Errors about bad *data* (points, encodings, curves, suites, tokens, files,
+contexts of another engine) have classes of their own, all
+:class:`EctraverseError`; those about a bad *value* also subclass
+:class:`ValueError`, so code that already catches ``ValueError`` keeps
+working. An argument out of its range, or an operation that does not apply
+(undo with nothing to undo, the coordinates of the identity, a prefix longer
+than the whole), raises Python's own ``ValueError`` or ``IndexError``; wrong
+*types* raise plain :class:`TypeError`.
 """
 
 __all__ = [
+    "shown",
     "EctraverseError",
     "NotOnCurveError",
     "NotInSubgroupError",
@@ -20,6 +25,27 @@ __all__ = [
     "ContextMismatchError",
     "NotUtf8Error",
 ]
+
+
+def shown(value, limit: int = 40) -> str:
+    """A value as an error message quotes it: its repr, cut after ``limit`` characters, so a long value
+    read from outside is never echoed whole.
+
+    Example:
+        >>> shown("12"), shown("9" * 5000)
+        ("'12'", "'9999999999999999999999999999999999999999'… (5,000 characters)")
+        >>> shown(b"x" * 50), shown(10 ** 5000)
+        ("b'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx… (a bytes of 50)", 'an int of 16,610 bits')
+    """
+    if isinstance(value, str):
+        return repr(value) if len(value) <= limit else f"{value[:limit]!r}… ({len(value):,} characters)"
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 128:
+        return f"an int of {value.bit_length():,} bits"  # repr refuses past 4,300 digits
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    size = f" of {len(value):,}" if isinstance(value, (bytes, bytearray, tuple, list)) else ""
+    return f"{text[:limit]}… (a {type(value).__name__}{size})"
 
 
 class EctraverseError(Exception):

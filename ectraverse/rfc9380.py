@@ -49,7 +49,7 @@ from importlib import resources
 from numpy import bool_ as np_bool
 
 from ectraverse.curves import CurveParams, curve_names, named_params
-from ectraverse.errors import CurveMismatchError, UnknownSuiteError
+from ectraverse.errors import CurveMismatchError, UnknownSuiteError, shown
 from ectraverse.numbertheory import is_square, sgn0, sqrt_mod
 
 __all__ = [
@@ -593,7 +593,7 @@ def suite(id: str) -> Suite:
     try:
         return reg[id]
     except KeyError:
-        raise UnknownSuiteError(f"Unknown hash-to-curve suite {id!r}; expected one of: {', '.join(reg)}.") from None
+        raise UnknownSuiteError(f"Unknown hash-to-curve suite {shown(id)}; expected one of: {', '.join(reg)}.") from None
 
 
 def _check_params(params) -> CurveParams:

@@ -60,10 +60,10 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Set
 from functools import cache
 
-from ectraverse.errors import NotUtf8Error
+from ectraverse.errors import NotUtf8Error, shown
 
 __all__ = [
-    "words", "whitespace", "chars", "bytes_tokens", "resolve", "token_list", "text_blocks", "pieces", "BY_NAME",
+    "words", "whitespace", "chars", "bytes_tokens", "by_name", "resolve", "token_list", "text_blocks", "pieces", "BY_NAME",
     "Tokenizer", "LAST_CUT", "BLOCK_SIZE", "MAX_RUN", "COMPILED", "spans", "attach_ready",
 ]
 
@@ -503,6 +503,21 @@ def token_list(tokenize: Tokenizer, text: str, spec: object = None) -> list:
     return tokens
 
 
+def by_name(name: str) -> Tokenizer:
+    """The built-in tokenizer called ``name`` (:data:`BY_NAME`).
+
+    Raises:
+        ValueError: no built-in has that name (the message lists them).
+        TypeError: name is not a str.
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"tokenizer must be a str, not {type(name).__name__}")
+    found = BY_NAME.get(name)
+    if found is None:
+        raise ValueError(f"Unknown tokenizer {shown(name)}; expected one of: {', '.join(BY_NAME)}.")
+    return found
+
+
 def resolve(tokenizer: str | Callable[[str], list] | object = "words") -> Tokenizer:
     """The tokenizer function for a name, a callable, or an object with ``encode``.
 
@@ -535,10 +550,7 @@ def resolve(tokenizer: str | Callable[[str], list] | object = "words") -> Tokeni
         ValueError: Unknown tokenizer 'sentencepiece'; expected one of: words, whitespace, chars, bytes.
     """
     if isinstance(tokenizer, str):
-        found = BY_NAME.get(tokenizer)
-        if found is None:
-            raise ValueError(f"Unknown tokenizer {tokenizer!r}; expected one of: {', '.join(BY_NAME)}.")
-        return found
+        return by_name(tokenizer)
     if callable(getattr(tokenizer, "encode", None)):
         return _EncodeIds(tokenizer)
     if callable(tokenizer):

@@ -125,7 +125,8 @@ from pathlib import Path
 import numpy as np
 
 from ectraverse import tokenizers
-from ectraverse.errors import EctraverseError, UnknownCurveError, UnknownTokenError, VocabularyFileError, _BuiltAgainOnLoad
+from ectraverse.errors import (EctraverseError, UnknownCurveError, UnknownTokenError, VocabularyFileError,
+                               _BuiltAgainOnLoad, shown)
 from ectraverse.point import Curve, Point, PointArray
 from ectraverse.point import curve as named_curve
 
@@ -227,7 +228,7 @@ def _check_namespace(namespace) -> str:
     if not isinstance(namespace, str):
         raise TypeError(f"namespace must be a str, not {type(namespace).__name__}")
     if not namespace or ":" in namespace:
-        raise ValueError(f"namespace must be a non-empty str without ':', not {namespace!r}")
+        raise ValueError(f"namespace must be a non-empty str without ':', not {shown(namespace)}")
     _utf8("namespace", namespace)
     return namespace
 
@@ -453,7 +454,7 @@ class Vocabulary(_BuiltAgainOnLoad):
 
     def _unknown(self, token: Token) -> UnknownTokenError:
         return UnknownTokenError(
-            f"Token {token!r} is not in the frozen vocabulary ({len(self._tokens)} tokens, "
+            f"Token {shown(token)} is not in the frozen vocabulary ({len(self._tokens)} tokens, "
             f"curve {self._curve.name!r}, namespace {self._namespace!r}).",
             token=token,
         )
@@ -573,7 +574,7 @@ class Vocabulary(_BuiltAgainOnLoad):
         Raises:
             TypeError: text is neither a str nor a buffer of bytes.
             UnicodeDecodeError: bytes that are not UTF-8 (as ``bytes.decode`` raises it).
-            ValueError: tokenizer is not one of those names.
+            ValueError: tokenizer is not one of those names (TypeError: not a str).
             UnknownTokenError: frozen, and a token is not in the vocabulary (without an unknown token).
 
         Example:
@@ -583,6 +584,7 @@ class Vocabulary(_BuiltAgainOnLoad):
             >>> V.text_ids("a b, a".encode())
             array([1, 0, 2, 1])
         """
+        tokenizers.by_name(tokenizer)
         utf8 = not isinstance(text, str)
         if utf8:
             text = _byte_buffer(text)

@@ -40,6 +40,35 @@ def test_unknown_curve_names_the_alternatives():
         ect.curve("")
 
 
+LONG = "x" * 100_000
+
+
+@pytest.mark.parametrize("call", [
+    lambda: ect.curve(LONG),
+    lambda: ect.curve("secp256k1").hash_to_curve(b"m", b"dst", suite=LONG),
+    lambda: ect.Vocabulary("secp256k1", namespace=LONG + ":"),
+    lambda: ect.Traversal(tokenizer=LONG),
+    lambda: ect.Vocabulary("secp256k1", ["a"]).freeze().id(LONG),
+    lambda: ect.Vocabulary("secp256k1", ["a"]).text_ids("a", LONG),
+], ids=["curve", "suite", "namespace", "tokenizer", "token", "text_ids-tokenizer"])
+def test_a_long_value_is_quoted_cut_short(call):
+    """A name or a token of 100,000 characters was quoted whole in the message."""
+    with pytest.raises((ValueError, KeyError)) as info:  # (UnknownTokenError is a KeyError)
+        call()
+    message = info.value.args[0]
+    assert "x" * 41 not in message and "'" + "x" * 40 + "'… (100,00" in message
+
+
+def test_text_ids_names_every_tokenizer():
+    """It said "name must be one of ['chars', 'whitespace', 'words']", leaving out "bytes", which works."""
+    V = ect.Vocabulary("secp256k1", ["a"])
+    with pytest.raises(ValueError, match=r"^Unknown tokenizer 'byte'; expected one of: words, whitespace, chars, bytes\.$"):
+        V.text_ids("hé", "byte")
+    with pytest.raises(TypeError, match="tokenizer must be a str, not int"):
+        V.text_ids("hé", 5)
+    assert V.text_ids("hé", "bytes").tolist() == [1, 2, 3]
+
+
 @pytest.mark.parametrize("name", [3, None, b"secp256k1", ["P-256"]])
 def test_curve_name_must_be_str(name):
     with pytest.raises(TypeError, match=r"curve name must be a str, not \w+"):

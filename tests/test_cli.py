@@ -608,6 +608,7 @@ USAGE_ERRORS = [
     ("no-command", [], ["required: COMMAND"]),
     ("unknown-command", ["frobnicate"], ["invalid choice: 'frobnicate'"]),
     ("unknown-tokenizer", ["compose", "--tokenizer", "bpe", "x"], ["invalid choice: 'bpe'"]),
+    ("long-tokenizer", ["compose", "--tokenizer", "b" * 5000, "x"], ["invalid choice: '" + "b" * 40 + "'… (5,000 characters)"]),
     ("text-and-file", ["compose", "x", "-f", "y"], ["not allowed with argument"]),
     ("json-and-quiet", ["compose", "--json", "-q", "x"], ["not allowed with argument"]),
     ("key-on-command-line", ["compose", "--key", "s3cret", "x"], ["never taken on the command line", "--key-file"]),
