@@ -1120,7 +1120,8 @@ class PrefixStates:
         return _concat(cols).take(order), [i % B - B for i in range(L + 1)]
 
     def windows(self, m: int) -> ContextBatch:
-        """Every window of length m (starts 0 .. L - m) as a batch.
+        """Every window of length m (starts 0 .. L - m) as a batch: none when m > L, as
+        :meth:`Traversal.repeats` and :class:`WindowIndex` find none.
 
         Two exact methods, the cheaper one by an operation count
         (docs/costs.md): the engine's per-token tables ``k^e P_t`` (e < m,
@@ -1130,10 +1131,12 @@ class PrefixStates:
         multiplications by per-window scalars, which pays per window.
         """
         m = _index("window length", m)
+        if m < 1:
+            raise ValueError(f"window length must be at least 1, not {m}")
         L = self.tokens_length
-        if not 1 <= m <= L:
-            raise ValueError(f"window length must be in [1, {L}], not {m}")
         g = self._engine.group
+        if m > L:
+            return ContextBatch(g, m, PointArray(g.curve, []))
         tables = self._engine._power_tables
         if m <= _MAX_TABLE_DEPTH and (_tables_cost(L, tables.missing(self._ids), tables.kept, tables.depth, m)
                                       <= _prefix_cost(L, m)):
