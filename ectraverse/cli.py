@@ -945,6 +945,9 @@ def build_parser() -> argparse.ArgumentParser:
         "A table of the registered curves (sizes, cofactor, a, GLV, the fixed-size core), and one of\n"
         "their default RFC 9380 suites: hash_to_curve (_RO_, the one vocabularies use) and\n"
         "encode_to_curve (_NU_).",
+        "examples:\n"
+        "  ectraverse curves\n"
+        "  ectraverse curves --json",
         parents=[_output_options(quiet=None, json_help="print a JSON list, one object per curve, on stdout")])
 
     p = add("hash-to-curve", _cmd_hash_to_curve, "RFC 9380 hash_to_curve of a message",
