@@ -991,9 +991,12 @@ class PointArray(_BuiltAgainOnLoad):
                 scalars = _scalar_list(scalars)
         if not isinstance(scalars, (Sequence, np.ndarray)):
             k = _scalar(scalars)  # one int for every element
-            if k is None:
+            if k is not None:
+                scalars = [k] * len(self)
+            elif isinstance(scalars, Iterable):  # an iterator, as msm and scaled take (a set or mapping refused)
+                scalars = _scalar_list(scalars)
+            else:
                 return NotImplemented
-            scalars = [k] * len(self)
         if len(scalars) != len(self):
             raise ValueError(f"expected {len(self)} scalars, not {len(scalars)}")
         return PointArray._wrap(self._curve, self._curve._core.batch_mul(self._a, scalars))

@@ -218,13 +218,15 @@ def test_scalars_and_messages_must_come_in_an_order():
     C = ect.curve("toy-plot")
     A = C.multiply_generator([1, 2, 3])
     calls = [lambda s: A.msm(s), lambda s: C.multiply_generator(s), lambda s: A.scaled(s),
-             lambda s: C.msm(A, s)]
+             lambda s: C.msm(A, s), lambda s: A * s, lambda s: s * A]
     for call in calls:
         with pytest.raises(TypeError, match=r"scalars must be a sequence of ints, not set \(a set has no order\)"):
             call({3, 1, 2})
         with pytest.raises(TypeError, match=r"not dict \(iterating a mapping gives only its keys\)"):
             call({3: "x", 1: "y", 2: "z"})
     assert A.msm((3, 1, 2)) == A.msm([3, 1, 2]) == A.msm(iter([3, 1, 2]))  # sequences and iterators still do
+    # an iterator multiplies element-wise too (it was "unsupported operand type(s) for *")
+    assert list(A * iter([3, 1, 2])) == list((k for k in [3, 1, 2]) * A) == list(A * [3, 1, 2])
     with pytest.raises(TypeError, match=r"msgs must be a sequence of bytes, not set \(a set has no order\)"):
         C.hash_to_curve_batch({b"a", b"b"}, b"dst")
     for one in (b"abc", bytearray(b"abc"), "abc"):  # one message is not a sequence of messages
