@@ -64,25 +64,23 @@ class FakeAdapter(bench.Adapter):
             for P, Q in items:
                 bench_inputs._add(c, P, Q)
 
-        def probe():
-            return 12345 if self.lie else bench_inputs._add(c, *items[0])[0]
+        def results():
+            got = [bench_inputs._add(c, P, Q) for P, Q in items]
+            return [[(12345, 678)] + got[1:]] if self.lie else [got]
 
-        return fn, probe
+        return fn, results
 
     def _msm(self, curve, items):
         c = bench_inputs.curve_params()[curve]
-        ks, Ps = items[0]
 
         def fn():
+            ks, Ps = items[0]
             sum(ks) + len(Ps)
 
-        def probe():  # every MSM is checked, whatever its size: the reference's sum
-            acc = None
-            for k, P in zip(ks, Ps):
-                acc = bench_inputs._add(c, acc, bench_inputs._mul(c, k, P))
-            return bench_inputs.x_of(acc)
+        def results():  # every MSM is checked, whatever its size: each input set's sum, by the reference
+            return [[ectraverse.reference.msm(c, ks, Ps)] for ks, Ps in items]
 
-        return fn, probe
+        return fn, results
 
 
 @pytest.fixture
@@ -111,7 +109,7 @@ def test_quick_run_writes_json(tmp_path, capsys):
     [r] = data["results"]
     assert (r["impl"], r["curve"], r["op"], r["size"]) == ("reference", "secp256k1", "add", None)
     check_result(r)
-    assert r["checked"] is True
+    assert r["checked"] == adapters.EVERY_RESULT
     assert {g["status"] for g in data["goals"]} == {"n.a."}
     out = capsys.readouterr().out
     assert "secp256k1" in out and "reference" in out and "Speed goals" in out
@@ -126,7 +124,7 @@ def test_json_is_reproducible_in_its_selection(tmp_path, fake):
     for r in data["results"]:
         check_result(r)
     msm = next(r for r in data["results"] if r["op"] == "msm")
-    assert msm["ops_per_call"] == 32 and msm["per"] == "point" and msm["checked"] is True
+    assert msm["ops_per_call"] == 32 and msm["per"] == "point" and msm["checked"] == adapters.EVERY_RESULT
     assert data["meta"]["method"]["seed"] == 7
 
 
@@ -136,7 +134,7 @@ def test_msm_threads_times_both_thread_counts(tmp_path, capsys):
     (r,) = data["results"]
     check_result(r)
     assert (r["op"], r["size"], r["per"], r["ops_per_call"]) == ("msm_threads", 4096, "point", 4096)
-    assert r["threads"] == bench_inputs.MSM_THREADS and r["checked"] is True
+    assert r["threads"] == bench_inputs.MSM_THREADS and r["checked"] == f"{adapters.EVERY_RESULT}, and vs one thread"
     assert r["check"] == f"msm_limbs(limbs, threads={bench_inputs.MSM_THREADS}) == msm_limbs(limbs)"
     assert r["one_thread_s"] > 0 and r["threaded_s"] > 0
     assert r["speedup"] == pytest.approx(r["one_thread_us_per_point"] / r["us_per_op"])
@@ -149,7 +147,7 @@ def test_wrong_result_is_an_error(tmp_path, fake, monkeypatch, capsys):
     rc, data = run_json(tmp_path, "--impl", "fake", "--op", "add", "--curve", "secp256k1")
     assert rc == 1
     [r] = data["results"]
-    assert "wrong result" in r["error"]
+    assert "wrong result: fake add, input set 0, element 0 of 64" in r["error"]
     assert "wrong result" in capsys.readouterr().err
 
 
@@ -242,15 +240,17 @@ def test_json_that_fails_at_the_end_is_one_error_line(capsys):
                         "No space left on device")
 
 
-@pytest.mark.parametrize("option", ["--msm-size", "--batch-size", "--vocab-tokens", "--compose-tokens",
-                                    "--dask-tokens", "--dask-block-bytes", "--prefix-tokens"])
-def test_sizes_have_a_ceiling(option, capsys):
+@pytest.mark.parametrize("option, ceiling", [
+    ("--msm-size", "262,144"), ("--batch-size", "262,144"), ("--vocab-tokens", "1,000,000,000"),
+    ("--compose-tokens", "1,000,000,000"), ("--dask-tokens", "1,000,000,000"), ("--dask-block-bytes", "1,000,000,000"),
+    ("--prefix-tokens", "1,000,000,000")])
+def test_sizes_have_a_ceiling(option, ceiling, capsys):
     """10**400 once reached float division deep in the dask op's inputs (OverflowError, a traceback)."""
     with pytest.raises(SystemExit) as exc:
         bench.main([*FAST, option, str(10**400)])
     assert exc.value.code == 2
     err = " ".join(capsys.readouterr().err.split())
-    assert f"argument {option}: must be at most 1,000,000,000, not '{'1' + '0' * 39}'… (401 characters)" in err
+    assert f"argument {option}: must be at most {ceiling}, not '{'1' + '0' * 39}'… (401 characters)" in err
 
 
 def test_nothing_to_measure(capsys):
@@ -472,7 +472,7 @@ def test_hash_to_curve_ops_report_per_message(tmp_path, capsys):
                          ("ectraverse", "hash_to_curve_batch")}
     for r in rows.values():
         check_result(r)
-        assert r["checked"] is True and r["per"] == "message"
+        assert r["checked"] == adapters.EVERY_RESULT and r["per"] == "message"
     assert rows["ectraverse", "hash_to_curve"]["ops_per_call"] == bench_inputs.SINGLE_INPUTS
     assert rows["reference", "hash_to_curve"]["ops_per_call"] == adapters.ReferenceAdapter.single_inputs
     batch = rows["ectraverse", "hash_to_curve_batch"]
@@ -496,7 +496,8 @@ def test_vocab_op_reports_tokens_per_s_and_per_distinct_token(tmp_path, capsys):
     assert rc == 0
     [r] = data["results"]
     check_result(r)
-    assert (r["op"], r["size"], r["per"], r["checked"]) == ("vocab", 2000, "token", True)
+    assert (r["op"], r["size"], r["per"]) == ("vocab", 2000, "token")
+    assert r["checked"] == "every generator vs reference-verified expected points"
     assert r["tokens"] >= 2000 and r["ops_per_call"] == r["tokens"]
     assert r["tokens_per_s"] == r["ops_per_s"]
     assert r["us_per_distinct_token"] == pytest.approx(r["us_per_call"] / r["distinct_tokens"])
@@ -631,7 +632,7 @@ def test_hash_to_curve_inputs_are_distinct_messages_checked_by_the_reference():
     assert len(set(batch.items[0]) | set(batch.items[1])) == 200
     # RFC 9380 secp256k1_XMD:SHA-256_SSWU_RO_ vector (msg "abc"), through the same reference path
     c = bench_inputs.curve_params()["secp256k1"]
-    x = bench_inputs._hash_x(c, b"abc", b"QUUX-V01-CS02-with-secp256k1_XMD:SHA-256_SSWU_RO_")
+    x, _ = bench_inputs._hash(c, b"abc", b"QUUX-V01-CS02-with-secp256k1_XMD:SHA-256_SSWU_RO_")
     assert hex(x).startswith("0x3377e01eab42db29")
 
 
@@ -714,7 +715,8 @@ def test_engine_ops_report_their_fields_and_goals(tmp_path, capsys):
                          ("prefixes", None), ("repeats", 300)} | ({("dask", 300)} if HAS_DASK else set())
     for r in rows.values():
         check_result(r)
-        assert r["checked"] is True
+        assert r["checked"] == (adapters.ENGINE_CHECKED if r["op"] not in ("mul", "repeats") else
+                                adapters.EVERY_RESULT if r["op"] == "mul" else "every group vs a dict of 8-tuples (pure Python)")
         # --details adds the loops and repeats to every cell, the engine ops' own cells too
         assert f"{r['loops']}×{r['ops_per_call']} ops ×{r['repeats']}" in report._cell(r, None, True).plain, r["op"]
         assert "ops ×" not in report._cell(r, None, False).plain
@@ -827,8 +829,8 @@ def test_engine_ops_report_their_fields_and_goals(tmp_path, capsys):
 @needs_core
 def test_batches_and_msms_of_every_size_are_checked_whole(tmp_path, monkeypatch):
     """A batch that computes only some of its elements, or an MSM that drops a term past 16 points, is a
-    wrong result (the check once read element 0 of a batch, and MSMs up to 16 points only): the inputs'
-    discrete logs check every element with one multiplication of G."""
+    wrong result (the check once read element 0 of a batch, and MSMs up to 16 points only): every element
+    is compared with its expected point (for hash_to_curve_batch, made one message at a time)."""
     from ectraverse.point import PointArray
 
     add, msm = PointArray.__add__, PointArray.msm
@@ -847,7 +849,9 @@ def test_batches_and_msms_of_every_size_are_checked_whole(tmp_path, monkeypatch)
     h2c = ectraverse.Curve.hash_to_curve_batch  # a batch cut short: its last point is another message's
     monkeypatch.setattr(ectraverse.Curve, "hash_to_curve_batch", lambda C, msgs, dst: h2c(C, list(msgs)[:2], dst))
     rc, data = run_json(tmp_path, "--impl", "ectraverse", "--curve", "secp256k1", "--op", "hash_to_curve_batch")
-    assert rc == 1 and "wrong result" in data["results"][0]["error"]
+    assert rc == 1
+    assert "wrong result: ectraverse hash_to_curve_batch (n=1,000), input set 0: 2 results, not 1,000" \
+        in data["results"][0]["error"]
 
 
 @needs_core
@@ -1039,3 +1043,288 @@ def test_engine_goals_from_rows():
     assert "P-256 push vs ectraverse mul" in names
     names = {g["goal"] for g in bench_goals.evaluate([dict(results[0], curve="P-256")], ("P-256",))}
     assert not any("push" in n for n in names)
+
+
+# --- every result checked: the audit's findings 1 to 4 (each test failed before the check was made whole) ---
+
+def _replace(A, i, P):
+    """The point array A with element i replaced by the one-point array P."""
+    return A[:i].concat(P).concat(A[i + 1:])
+
+
+def _errors(data):
+    return {(r["impl"], r["op"], r["size"]): r["error"] for r in data["results"] if "error" in r}
+
+
+@needs_core
+def test_a_single_op_wrong_at_one_middle_input_is_an_error(tmp_path, monkeypatch):
+    """add wrong at input 32 of its 64 only (P + Q + G): the check read input 0 alone (audit finding 1)."""
+    from ectraverse.point import Point
+
+    P32, _ = bench_inputs.InputFactory(bench_inputs.curve_params(), 1).build("secp256k1", ops.OPS["add"], None).items[32]
+    add = Point.__add__
+
+    def wrong_at_32(P, Q):
+        R = add(P, Q)
+        return add(R, P.curve.generator) if R is not NotImplemented and (P.x, P.y) == P32 else R
+
+    monkeypatch.setattr(Point, "__add__", wrong_at_32)
+    rc, data = run_json(tmp_path, "--impl", "ectraverse", "--curve", "secp256k1", "--op", "add")
+    assert rc == 1
+    assert "wrong result: ectraverse add, input set 0, element 32 of 64" in _errors(data)["ectraverse", "add", None]
+
+
+@needs_core
+def test_a_negated_result_is_an_error(tmp_path, monkeypatch):
+    """-R for R (the right x, the wrong y: the classic sgn0 bug) from P + Q, k * P, k * G and hash_to_curve:
+    the check compared x alone (audit finding 2)."""
+    from ectraverse.point import Curve, Point
+
+    add, mul, h2c = Point.__add__, Point.__mul__, Curve.hash_to_curve
+
+    def negated(f):
+        def g(*args, **kwargs):
+            R = f(*args, **kwargs)
+            return R if R is NotImplemented else -R
+        return g
+
+    monkeypatch.setattr(Point, "__add__", negated(add))
+    monkeypatch.setattr(Point, "__mul__", negated(mul))
+    monkeypatch.setattr(Point, "__rmul__", negated(mul))
+    monkeypatch.setattr(Curve, "hash_to_curve", negated(h2c))
+    rc, data = run_json(tmp_path, "--impl", "ectraverse", "--curve", "secp256k1", "--op", "add", "--op", "mul",
+                        "--op", "mul_g", "--op", "hash_to_curve")
+    assert rc == 1
+    errors = _errors(data)
+    for op in ("add", "mul", "mul_g", "hash_to_curve"):
+        assert f"wrong result: ectraverse {op}, input set 0, element 0 of 64" in errors["ectraverse", op, None]
+
+
+def _swapped_in_the_middle(add):
+    def swapped(a, b):
+        R = add(a, b)
+        idx = list(range(len(R)))
+        m = len(R) // 2
+        idx[m - 1], idx[m] = m, m - 1
+        return R.take(idx)
+    return swapped
+
+
+def _wrong_in_the_second_set(add):
+    first = []
+
+    def wrong(a, b):
+        R = add(a, b)
+        first[:] = first or [a]
+        if a is first[0]:
+            return R
+        m = len(R) // 2
+        return _replace(R, m, add(R[m:m + 1], ectraverse.PointArray(R.curve, [R.curve.generator])))
+    return wrong
+
+
+@needs_core
+@pytest.mark.parametrize("op, patch", [
+    ("batch_add", lambda: (ectraverse.PointArray, "__add__", _swapped_in_the_middle(ectraverse.PointArray.__add__))),
+    ("batch_add", lambda: (ectraverse.PointArray, "__add__", _wrong_in_the_second_set(ectraverse.PointArray.__add__))),
+    ("batch_mul_g", lambda: (ectraverse.Curve, "multiply_generator",
+                             lambda C, ks, f=ectraverse.Curve.multiply_generator: -f(C, ks))),
+    ("hash_to_curve_batch", lambda: (ectraverse.Curve, "hash_to_curve_batch",
+                                     lambda C, msgs, dst, f=ectraverse.Curve.hash_to_curve_batch:
+                                     (lambda A: _replace(A, len(A) // 2, A[len(A) // 2 - 1:len(A) // 2]))(f(C, msgs, dst)))),
+], ids=["permutation", "second input set", "negated", "middle message"])
+def test_a_batch_wrong_anywhere_is_an_error(tmp_path, monkeypatch, op, patch):
+    """Two elements of a batch swapped, an element wrong in the second input set only, every element negated,
+    a middle message's point its neighbour's: the check read the sum of the first set (x only), or the ends
+    (audit finding 3). multiply_generator and hash_to_curve_batch also make the expected points: the
+    reference's check of those, or the comparison, says so."""
+    monkeypatch.setattr(*patch())
+    rc, data = run_json(tmp_path, "--impl", "ectraverse", "--curve", "secp256k1", "--op", op, "--batch-size", "64")
+    assert rc == 1
+    error = _errors(data)["ectraverse", op, 64]
+    assert error.startswith("ArithmeticError: ") and ("wrong result" in error or "not trustworthy" in error), error
+
+
+@needs_core
+def test_a_windows_batch_wrong_at_a_middle_window_is_an_error(tmp_path, monkeypatch):
+    """windows(m) with its middle window + G: the check read the first and last windows (audit finding 4)."""
+    windows = ectraverse.PrefixStates.windows
+
+    def wrong_in_the_middle(states, m):
+        b = windows(states, m)
+        i, P = len(b) // 2, b.points
+        return ectraverse.ContextBatch(b._group, b.length,
+                                       _replace(P, i, P[i:i + 1] + ectraverse.PointArray(P.curve, [P.curve.generator])))
+
+    monkeypatch.setattr(ectraverse.PrefixStates, "windows", wrong_in_the_middle)
+    rc, data = run_json(tmp_path, "--impl", "ectraverse", "--curve", "secp256k1", "--op", "windows", *TINY_ENGINE)
+    assert rc == 1
+    errors = _errors(data)
+    for m in bench_inputs.WINDOWS_M:
+        i = (40 - m + 1) // 2
+        assert f"wrong result: windows({m})[{i}] differs from window({i}, {i + m})" in errors["ectraverse", "windows", m]
+
+
+@needs_core
+def test_a_vocabulary_wrong_at_a_middle_generator_is_an_error(tmp_path, monkeypatch):
+    """The middle generator replaced by its neighbour: the check read the first and last (audit finding 4)."""
+    gens = ectraverse.Vocabulary.generators.fget
+
+    def wrong_in_the_middle(V):
+        A = gens(V)
+        i = len(A) // 2
+        return _replace(A, i, A[i - 1:i])
+
+    monkeypatch.setattr(ectraverse.Vocabulary, "generators", property(wrong_in_the_middle))
+    rc, data = run_json(tmp_path, "--impl", "ectraverse", "--curve", "secp256k1", "--op", "vocab",
+                        "--vocab-tokens", "2000")
+    assert rc == 1
+    [(key, error)] = _errors(data).items()
+    assert key == ("ectraverse", "vocab", 2000) and "wrong result: ectraverse vocab (~2,000 tokens), input set 0" in error
+
+
+@needs_core
+def test_engine_cells_are_checked_against_the_reference(tmp_path, monkeypatch):
+    """Every token generator negated: every context is wrong by its definition, yet the engine agrees with
+    itself; each engine cell that gives points now checks a slice against the reference (audit finding 4).
+    repeats gives start offsets, still right: it passes."""
+    from ectraverse.point import Curve
+
+    h2c, batch = Curve.hash_to_curve, Curve.hash_to_curve_batch
+    monkeypatch.setattr(Curve, "hash_to_curve", lambda C, *a, **k: -h2c(C, *a, **k))
+    monkeypatch.setattr(Curve, "hash_to_curve_batch", lambda C, *a, **k: -batch(C, *a, **k))
+    engine = [op for op in ops.ops_of_layer("engine") if op != "dask"]
+    rc, data = run_json(tmp_path, "--impl", "ectraverse", "--curve", "secp256k1", *TINY_ENGINE,
+                        *(a for op in engine for a in ("--op", op)))
+    assert rc == 1
+    errors = _errors(data)
+    assert {op for _, op, _ in errors} == set(engine) - {"repeats"}
+    for error in errors.values():
+        assert "differs from its definition, S = sum of k^(L-i)*P_(u_i)" in error, error
+    assert {r["op"] for r in data["results"] if "error" not in r} == {"mul", "repeats"}
+
+
+@needs_core
+def test_the_timed_calls_results_are_checked_after_timing(tmp_path, monkeypatch):
+    """compose_chunks right in its warm-ups and its check, wrong once timed; a Traverser.push right on a fresh
+    traverser, wrong on the one timed: the checks read untimed calls only (audit finding 4)."""
+    chunks, push = ectraverse.Traversal.compose_chunks, ectraverse.Traverser.push
+    calls = itertools.count()
+
+    def wrong_when_timed(eng, parts, executor=None):
+        right = chunks(eng, parts, executor)
+        return right if next(calls) < 3 else eng.identity  # 2 warm-ups, the reference slice; then timed
+
+    pushed = {}
+
+    def wrong_after_many(tr, token):
+        pushed[id(tr)] = pushed.get(id(tr), 0) + 1
+        return push(tr, "drift") if pushed[id(tr)] == 100 else push(tr, token)
+
+    monkeypatch.setattr(ectraverse.Traversal, "compose_chunks", wrong_when_timed)
+    monkeypatch.setattr(ectraverse.Traverser, "push", wrong_after_many)
+    rc, data = run_json(tmp_path, "--impl", "ectraverse", "--curve", "secp256k1", "--op", "compose_chunks",
+                        "--op", "push", *TINY_ENGINE)
+    assert rc == 1
+    errors = _errors(data)
+    assert "the last timed compose_chunks of 2 chunks differs from compose(text)" in errors["ectraverse", "compose_chunks", 300]
+    assert "the timed traverser's state after" in errors["ectraverse", "push", None]
+
+
+@needs_core
+def test_checked_says_what_was_compared(tmp_path):
+    """The row's checked was True for every row: it says what was compared (brief item 4)."""
+    argv = ["--curve", "secp256k1", "--op", "add", "--op", "window", "--op", "repeats", "--op", "vocab",
+            "--vocab-tokens", "300", *TINY_ENGINE]
+    rc, data = run_json(tmp_path, "--impl", "ectraverse", *argv)
+    assert rc == 0
+    checked = {r["op"]: r["checked"] for r in data["results"]}
+    assert checked == {"add": "every result vs reference-verified expected points",
+                       "mul": "every result vs reference-verified expected points",
+                       "window": "engine vs reference on a slice, and vs itself",
+                       "repeats": "every group vs a dict of 8-tuples (pure Python)",
+                       "vocab": "every generator vs reference-verified expected points"}
+    if importlib.util.find_spec("cryptography") is not None:  # its ECDH gives x only: the row says so
+        rc, data = run_json(tmp_path, "--impl", "cryptography", "--curve", "P-256", "--op", "mul")
+        assert rc == 0 and data["results"][0]["checked"] == ("x of every result vs reference-verified expected "
+                                                             "points (cryptography's ECDH gives x only)")
+
+
+@needs_core
+@pytest.mark.parametrize("impl", ["reference", "coincurve", "cryptography", "fastecdsa", "py_ecc"])
+def test_every_peer_gives_every_result_as_a_point(impl, tmp_path):
+    """Each peer's results are compared, every input, as points (x only for cryptography's ECDH)."""
+    if impl != "reference" and importlib.util.find_spec(impl) is None:
+        pytest.skip(f"{impl} is not installed")
+    curve = "BN254" if impl == "py_ecc" else "secp256k1"
+    rc, data = run_json(tmp_path, "--impl", impl, "--curve", curve, "--op", "add", "--op", "mul", "--op", "mul_g")
+    assert rc == 0 and data["results"] and all("error" not in r for r in data["results"])
+    inputs = bench_inputs.InputFactory(bench_inputs.curve_params(), 1).build(curve, ops.OPS["mul"], None)
+    adapter = bench.ADAPTERS[impl]()
+    adapter.load()
+    if adapter.supports(curve, "mul"):
+        case = adapter.prepare(inputs)
+        [got] = case.results()
+        want = inputs.expected()[0][:case.inputs]
+        assert got == ([P[0] for P in want] if case.x_only else want) and len(got) == adapter.single_inputs
+
+
+@needs_core
+def test_expected_points_are_verified_against_the_reference(monkeypatch):
+    """The expected points come from ectraverse, checked by the reference: a wrong sum, a wrong sampled
+    element or a short batch is refused; the hashes are made either way (one at a time, or in one batch)."""
+    c = bench_inputs.curve_params()["P-256"]
+    rng = __import__("random").Random(5)
+    logs = [[3, 5, 7], [11]]
+    got = bench_inputs.multiples_of_g(c, logs, rng)
+    G = ectraverse.reference.generator(c)
+    assert got == [[ectraverse.reference.mul(c, e, G) for e in part] for part in logs]
+    msgs = [[b"a", b"b"], [b"c"]]
+    for one_at_a_time in (False, True):
+        assert bench_inputs.hashes(c, msgs, b"dst", rng, one_at_a_time=one_at_a_time) == [
+            [bench_inputs._hash(c, m, b"dst") for m in part] for part in msgs]
+    mg = ectraverse.Curve.multiply_generator
+    monkeypatch.setattr(ectraverse.Curve, "multiply_generator", lambda C, ks: -mg(C, ks))
+    with pytest.raises(ArithmeticError, match="multiply_generator on P-256, which makes them, disagrees"):
+        bench_inputs.multiples_of_g(c, logs, rng)
+    hb = ectraverse.Curve.hash_to_curve_batch
+    monkeypatch.setattr(ectraverse.Curve, "hash_to_curve_batch", lambda C, m, dst: hb(C, list(m)[:-1], dst))
+    with pytest.raises(ArithmeticError, match="on the count: 2 points for 3"):
+        bench_inputs.hashes(c, msgs, b"dst", rng, one_at_a_time=False)
+    h = ectraverse.Curve.hash_to_curve  # one message hashed as another
+    monkeypatch.setattr(ectraverse.Curve, "hash_to_curve", lambda C, m, dst: h(C, b"a", dst))
+    with pytest.raises(ArithmeticError, match="hash_to_curve on P-256, which makes them, disagrees"):
+        bench_inputs.hashes(c, msgs, b"dst", rng, one_at_a_time=True)
+
+
+def test_the_dask_bag_is_copies_of_the_compose_text():
+    """--quick's bag was one copy of another, larger text, in one partition (audit finding 8)."""
+    factory = bench_inputs.InputFactory(bench_inputs.curve_params(), 1, compose_tokens=300)
+    compose = factory.build("secp256k1", ops.OPS["compose"], 300)
+    text, copies = factory.build("secp256k1", ops.OPS["dask"], 3 * compose.info["tokens"]).items
+    assert text == compose.items[0] and copies == 3
+    small, one = factory.build("secp256k1", ops.OPS["dask"], 100).items  # fewer tokens than the text: its first files
+    assert one == 1 and compose.items[0].startswith(small)
+    s, _, _ = plan("--quick")
+    quick = bench_inputs.InputFactory(bench_inputs.curve_params(), 1, compose_tokens=s.sizes["compose"][0])
+    assert quick.build("secp256k1", ops.OPS["dask"], s.sizes["dask"][0]).items[1] >= 2
+
+
+def test_a_dask_bag_of_one_partition_leaves_its_workers_goal_unjudged():
+    row = {"impl": "ectraverse", "curve": "secp256k1", "op": "dask", "size": 200_000, "us_per_op": 0.25,
+           "one_worker_us_per_token": 0.5, "compose_us_per_op": 0.25, "partitions": 1}
+    goals = {g["goal"]: g for g in bench_goals.evaluate([row], ("secp256k1",))}
+    two = goals["secp256k1 dask.compose on 2 workers vs 1"]
+    assert two["status"] == "n.a." and two["detail"].startswith("not judged: the bag has 1 partition")
+    assert goals["secp256k1 dask.compose on 1 worker vs compose in one process"]["status"] == "fail"
+    goals = {g["goal"]: g for g in bench_goals.evaluate([{**row, "partitions": 2}], ("secp256k1",))}
+    assert goals["secp256k1 dask.compose on 2 workers vs 1"]["status"] == "pass"
+
+
+def test_a_goal_at_a_token_count_says_tokens():
+    """repeats is timed per window, but its size is a count of tokens: the detail said "windows" (finding 9)."""
+    row = {"impl": "ectraverse", "curve": "secp256k1", "op": "repeats", "size": 100_000, "us_per_op": 0.3,
+           "dict_us_per_window": 0.5, "peak_mb": 10.0}
+    goals = {g["goal"]: g for g in bench_goals.evaluate([row], ("secp256k1",))}
+    assert goals["secp256k1 repeats(8) vs a dict of 8-tuples"]["detail"].endswith(
+        "; at 100,000 tokens, not the full run's 1,000,000")

@@ -122,7 +122,8 @@ def test_top_level_help_lists_every_subcommand(cli):
 
 def test_subcommand_help(cli):
     for name, r in zip(SUBCOMMANDS, run_all(cli, [[name, "--help"] for name in SUBCOMMANDS])):
-        assert ok(r).startswith("usage: ectraverse " + name), name
+        usage, examples = ok(r).split("\nexamples:\n")  # every command's help ends with examples of it
+        assert usage.startswith("usage: ectraverse " + name) and f"ectraverse {name} " in examples, name
 
 
 # ---- compose ---------------------------------------------------------------------------

@@ -20,16 +20,29 @@ Method, the same for every cell (implementation, curve, operation):
   as in :mod:`timeit`, and the **median** is reported as µs per operation
   (per element for batch operations, per point for MSM) and operations per
   second;
-* before timing, each cell's first call is checked against affine arithmetic
-  done here with Python ints (a batch: the sum of every element; an MSM of any
-  size: its sum, from the points' known discrete logs, one multiplication of
-  G); a wrong result is reported as an error.
+* before timing, the result of every input a cell times, in every input set,
+  is compared, both coordinates, element by element, with the expected points
+  (:mod:`~ectraverse.bench.inputs`): the inputs' points have known discrete
+  logs, so every expected result of the group operations is ``e*G`` for a known
+  ``e``, all made at once by ectraverse's ``curve.multiply_generator`` and
+  verified against the pure-Python reference (their sum is ``(sum of e)*G`` by
+  one ``reference.mul``; the first, the last and 4 seeded-random ones are each
+  ``reference.mul(e, G)``); the hash operations' by ectraverse the other way
+  than the cell times them (one message at a time for the batches and
+  ``vocab``, ``curve.hash_to_curve_batch`` for the single one), verified
+  against the reference's RFC 9380 slow path on the first, the last and 4
+  seeded-random messages. The expected
+  points of a (curve, operation, size) are made once and shared by every
+  implementation. cryptography's ECDH gives x only: its ``mul`` is compared on
+  x. A wrong result is reported as an error row naming the input set and the
+  element, and the exit status is 1.
 
 One group operation is ectraverse's alone: ``msm_threads``, the MSM's points
 and scalars (as limbs) of 4,096 and 65,536 terms (4,096 with ``--quick``),
 ``PointArray.msm_limbs(limbs, threads=2)`` against ``msm_limbs(limbs)`` on one
 thread, the two timed alternately, repeat by repeat (:func:`measure_pair`),
-per point; checked: both give the same point, the reference's.
+per point; checked: both input sets' results against the expected points,
+and both thread counts give the same point.
 
 The token layer has three operations of its own, run on secp256k1 and P-256
 unless ``--curve`` names other curves:
@@ -49,15 +62,18 @@ unless ``--curve`` names other curves:
   untimed calibration build that doubles as a warm-up), not ``--repeats``
   times, unless ``--repeats`` is given. ectraverse alone offers it.
 
-Hash results are checked against :mod:`ectraverse.reference`: the x-coordinate
-of the first message's point (``hash_to_curve_batch``: of the sum of the first
-and last messages' points), and for ``vocab`` the sum of the generators of the
-most and least frequent tokens (the vocabulary's first and last).
+Hash results are checked as the group operations' are: every message's point
+(``vocab``: every generator, in the vocabulary's order, under its DST) against
+the expected points.
 
-The traversal engine has six operations, run on secp256k1 unless ``--curve``
-names other curves (ectraverse alone offers them; each cell builds its own
-:class:`~ectraverse.Traversal` and checks its results against the engine
-itself, untimed):
+The traversal engine has ten operations, run on secp256k1 unless ``--curve``
+names other curves (ectraverse alone offers them). Each cell builds its own
+:class:`~ectraverse.Traversal` and checks, untimed, one result of its kind on a
+slice of 8 of its tokens against the definition of a context,
+``S = sum of k^(L-i)*P_(u_i)`` with ``k`` the engine's multiplier and ``P_t``
+the reference's RFC 9380 hash of the token (:func:`~ectraverse.bench.inputs.reference_context`),
+and its timed results against the engine's other paths (each row's ``check``
+says what; ``repeats``, which gives no points, against a dict of 8-tuples):
 
 * ``compose``: ``eng.compose(tokens)``, where the tokens are the ``vocab`` corpus's
   files joined by ``"\\n"`` and tokenized once, untimed, like the push run's
@@ -70,13 +86,29 @@ itself, untimed):
   checked: the compose equals its pieces of 8,192 tokens composed apart and
   merged (``compose_chunks``: the coefficients' other path), and the push
   run's state equals the compose of its tokens;
-* ``push``: one ``Traverser.push(token)``, 64 tokens per call;
+* ``compose_text``: ``eng.compose(text)`` of the same text (the str path: the
+  compiled tokenizer), against ``re.findall(r"\\w+|[^\\w\\s]", text)``, and beside
+  them ``eng.compose_stream`` of its UTF-8 bytes; checked: the three agree;
+* ``compose_ids``: ``eng.compose`` of a NumPy int64 array of the text's tokens
+  numbered in order of first appearance; checked against the list of the same
+  ints and its pieces of 8,192 merged;
+* ``prefixes``: ``eng.prefixes(tokens)`` of the first 10**4 tokens, per token,
+  on an engine that keeps its per-token tables (the first call, which makes
+  them, and those until they settle, untimed and reported); checked: two calls
+  agree, the last state is the compose of the tokens, a window the compose of
+  its slice;
+* ``push``: one ``Traverser.push(token)``, 64 tokens per call; checked: a fresh
+  traverser's state is the compose of the tokens, and after timing the timed
+  traverser's is ``compose(tokens) ** calls``;
 * ``window``: one ``PrefixStates.window(i, i + 8)`` on the prefix states of
   the first 10**4 tokens, at 64 starts spread over them; checked at every
   start against ``compose`` of the slice;
 * ``windows``: ``PrefixStates.windows(m)`` on the same states, per window, one
   row each for m = 8 and m = 4; checked: ``windows(m)[i] == window(i, i + m)``
-  for the first and last i;
+  for every i;
+* ``repeats``: ``eng.repeats(tokens, 8)`` of the text's tokens, against a dict
+  of 8-tuples giving the same groups, per window, and the peak memory of each
+  (``tracemalloc``, untimed); checked: the same groups;
 * ``compose_chunks``: ``eng.compose_chunks(chunks, pool)``, the compose text
   cut at line boundaries into 2 str chunks, tokenized and composed in the
   workers of a ``concurrent.futures.ProcessPoolExecutor(2)`` (the platform's
@@ -85,7 +117,8 @@ itself, untimed):
   started and imported everything; the engine travels with its hashed
   vocabulary, so they hash nothing, and each keeps its unpickled copy, so
   the timed calls pickle the engine once each but unpickle nothing);
-  checked: both calls equal ``compose(text)``. ``--quick`` runs it too, on
+  checked: both warm-up calls and, after timing, the last timed call equal
+  ``compose(text)``. ``--quick`` runs it too, on
   its 10**5-token text: with the ``fork`` start method the pool starts in
   milliseconds, and with ``spawn`` or ``forkserver`` its start-up (about a
   second) falls in the untimed warm-up.
@@ -95,13 +128,15 @@ itself, untimed):
   process, the three timed side by side, repeat by repeat
   (:func:`measure_group`); the bag is ``ectraverse.dask.text_blocks`` of copies
   of the compose text, one file each, as many as make about 4x10**6 tokens
-  (2x10**5 with ``--quick``; ``--dask-tokens``), read in blocks of about
+  (2x10**5 with ``--quick``, 2 copies of its text; ``--dask-tokens``; at least
+  one: a bag of one partition leaves the 2-workers goal n.a.), read in blocks of about
   8 MiB cut after newlines, as ``ectraverse compose --scheduler`` reads
   files (``--dask-block-bytes``; a block a file at the default size: 4
   partitions); each call is computed under its cluster's client made current,
   as under a default client, so the engine is scattered to the workers once;
   the vocabulary is hashed before that, and two untimed calls per cluster
-  warm the workers; checked: both clusters' results equal ``compose(text)``.
+  warm the workers; checked: both clusters' warm-up results and, after
+  timing, their last timed results equal ``compose(text)``.
   Timed beside them, on each cluster, Dask alone: a graph of the
   computation's shape (the engine, a task a partition, the merges and the
   MSM: one task on one worker thread, two slices and their sum on two) whose
@@ -135,7 +170,11 @@ each result has ``impl``, ``curve``, ``op``, ``size`` (null for single
 operations, the batch length or MSM size otherwise), ``us_per_op``,
 ``ops_per_s``, ``loops``, ``repeats``, ``median_s`` and ``all_s`` (seconds per
 repeat of ``loops`` calls), plus ``ops_per_call``, ``us_per_call``, ``inputs``,
-``checked`` and ``per`` (``"op"``, ``"element"``, ``"point"``, ``"message"``,
+``checked`` (what the check compared, a short text: ``"every result vs
+reference-verified expected points"``; ``"x of every result vs ..."`` with the
+reason for cryptography's ``mul``; ``"engine vs reference on a slice, and vs
+itself"`` for the engine operations; ``repeats``' says its dict) and ``per``
+(``"op"``, ``"element"``, ``"point"``, ``"message"``,
 ``"token"`` or ``"window"``); a ``vocab`` result also has ``tokens``,
 ``distinct_tokens``, ``texts``, ``tokens_per_s`` and ``us_per_distinct_token``,
 and its ``size`` is the requested number of tokens (``tokens`` is the actual
@@ -150,7 +189,19 @@ and ``push_scaled_s`` (the push run scaled to the text's tokens);
 ``compose_chunks`` also ``chunks``, ``workers``, ``start_method``,
 ``chunk_chars``, ``chunks_s`` (seconds per call), ``compose_s``,
 ``compose_loops``, ``compose_all_s``, ``compose_us_per_token`` and
-``compose_tokens_per_s`` (compose in one process); ``dask`` also
+``compose_tokens_per_s`` (compose in one process); ``compose_text`` also
+``compose_s``, ``findall_s``, ``findall_loops``, ``findall_all_s``,
+``findall_us_per_token`` (``re.findall`` of the text) and ``stream_s``,
+``stream_loops``, ``stream_all_s``, ``stream_us_per_op`` (``compose_stream`` of
+its bytes); ``compose_ids`` also ``distinct_ids``; ``prefixes`` ``tokens``,
+``block`` (the states' block size), ``settling_calls`` and
+``first_us_per_token`` (the first call, which makes the tables); ``repeats``
+``tokens``, ``distinct_tokens``, ``window_length``, ``windows``,
+``repeats_s``, ``groups``, ``positions``, ``peak_mb`` and the dict's
+``dict_s``, ``dict_loops``, ``dict_all_s``, ``dict_us_per_window`` and
+``dict_peak_mb``; ``msm_threads`` ``threads``, ``threaded_s``,
+``one_thread_s``, ``one_thread_loops``, ``one_thread_all_s``,
+``one_thread_us_per_point`` and ``speedup``; ``dask`` also
 ``copies``, ``block_bytes``, ``partitions``, ``tasks1`` and ``tasks2`` (of the
 computation's graph on each cluster), ``workers``,
 ``method``, ``two_workers_s``, ``one_worker_s``, ``one_worker_loops``,
@@ -168,8 +219,9 @@ The package, one concern per module:
 
 * :mod:`~ectraverse.bench.ops`: the op table, one :class:`~ectraverse.bench.ops.Op`
   per operation, its goals with it (light: the option parser reads it);
-* :mod:`~ectraverse.bench.inputs`: the seeded inputs, made and checked with
-  :mod:`ectraverse.reference`, one drawer per kind of input;
+* :mod:`~ectraverse.bench.inputs`: the seeded inputs, made with
+  :mod:`ectraverse.reference`, one drawer per kind of input, and their expected
+  points (made by ectraverse, verified against the reference);
 * :mod:`~ectraverse.bench.adapters`: one adapter per implementation (ectraverse,
   reference, coincurve, cryptography, fastecdsa, py_ecc), with a timing function per op;
 * :mod:`~ectraverse.bench.timing`: :func:`measure` and :func:`measure_pair`;
@@ -199,12 +251,13 @@ Adding an op
 2. Add its timing function ``_<name>`` to each adapter that offers it in
    :mod:`~ectraverse.bench.adapters`, and the op to that adapter's ``support``
    (ectraverse's offers every op of the table). A ``"single"`` or ``"batch"``
-   op's function takes ``(curve, items)`` and returns ``(fn, probe)``: ``fn()``
-   runs the ops, ``probe()`` gives the x-coordinate of the first result (a
-   batch op's: of the sum of its elements) for the check against the drawer's
-   expected value; a ``"whole"`` op's takes
-   ``(inputs, progress)`` and returns a :class:`Case`, whose ``check`` compares
-   results untimed and whose ``baseline`` is timed alternately with it.
+   op's function takes ``(curve, items)`` and returns ``(fn, results)``: ``fn()``
+   runs the ops, ``results()`` gives the result of every input ``fn`` times, as
+   affine points, one list per input set, which the run compares element by
+   element with the drawer's expected points; a ``"whole"`` op's takes
+   ``(inputs, progress)`` and returns a :class:`Case`, whose ``results``,
+   ``check`` and ``after`` compare results untimed and whose ``baseline`` is
+   timed alternately with it.
 3. A new size option (``--msm-size`` and its kin) is a
    :class:`~ectraverse.bench.ops.SizeOption` plus its ``add_argument`` in
    :mod:`~ectraverse.bench.args`; a new op on an existing option needs neither.

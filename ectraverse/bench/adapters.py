@@ -5,7 +5,8 @@ An adapter declares its distribution (for the version), the modules
 what exactly it times; for each op ``name`` it offers it implements
 ``_<name>``, with the signature that the op's ``kind`` asks for
 (:class:`ectraverse.bench.ops.Op`). Points reach it as affine int tuples and
-are converted to its own objects before timing.
+are converted to its own objects before timing; its results go back to the
+check as affine int tuples (None for the identity).
 """
 
 from __future__ import annotations
@@ -31,26 +32,42 @@ from typing import Any, Protocol
 
 from ectraverse import rfc9380
 from ectraverse.bench.inputs import (CHUNK_WORKERS, CURVES, DASK_BLOCK_BYTES, DASK_WORKERS, H2C_DST, MSM_THREADS,
-                                     REPEATS_M, SINGLE_INPUTS, WINDOW_LENGTH, OpInputs, x_of)
+                                     REFERENCE_SLICE, REPEATS_M, SINGLE_INPUTS, WINDOW_LENGTH, OpInputs, Points,
+                                     reference_context)
 from ectraverse.bench.ops import OPS
 from ectraverse.curves import named_params
 from ectraverse.traverse import _BLOCK_SIZES
 
-__all__ = ["ADAPTERS", "Adapter", "Case", "TokenReporter"]
+__all__ = ["ADAPTERS", "Adapter", "Case", "TokenReporter", "EVERY_RESULT", "ENGINE_CHECKED"]
 
 _POINT_OPS = frozenset({"add", "double", "mul", "mul_g"})
+
+EVERY_RESULT = "every result vs reference-verified expected points"
+"""What the check of a cell compared, in its row's ``checked``: the results of every input it times, every
+input set, both coordinates, element by element (:mod:`ectraverse.bench.inputs` makes the expected points)."""
+
+ENGINE_CHECKED = "engine vs reference on a slice, and vs itself"
+"""``checked`` of the engine cells: a context of a slice of their tokens against its definition by the
+reference (:func:`~ectraverse.bench.inputs.reference_context`), the rest against the engine's other paths
+(each row's ``check`` says which)."""
 
 
 @dataclasses.dataclass
 class Case:
-    """One prepared cell: ``fn()`` performs ``ops_per_call`` operations.
+    """One prepared cell: ``fn()`` performs ``ops_per_call`` operations over ``inputs`` inputs.
 
-    ``probe()`` returns the x-coordinate (None for the identity) of the first
-    result, for the correctness check; it is never timed.
+    ``checked`` says what its check compares (the row's ``checked``). ``results()``,
+    never timed, gives the result of every input ``fn`` times, as affine points
+    (None for the identity), one list per input set (a single op: one list, a
+    result per input; an MSM: one point per set); the run compares them, element
+    by element, with the inputs' expected points; with ``x_only``, their
+    x-coordinates only (ints), for an implementation that gives no more.
 
     The engine operations add: ``check()``, which raises :class:`ArithmeticError`
-    if the results disagree with one another (``check_text`` says what is
-    compared; never timed); ``baseline()``, a second callable of
+    if a result disagrees with the reference or with the engine's other paths
+    (``check_text`` says what is compared; never timed); ``after()``, the same
+    for what the timed calls kept (the last one's result), run after timing;
+    ``baseline()``, a second callable of
     ``baseline_ops`` operations timed in the same cell, the same way, as the
     comparison of the cell's goal (their repeats alternate:
     :func:`~ectraverse.bench.timing.measure_pair`); ``extra``, more callables
@@ -63,10 +80,13 @@ class Case:
 
     fn: Callable[[], object]
     ops_per_call: int
-    probe: Callable[[], int | None]
     inputs: int
+    checked: str
+    results: Callable[[], list[Points]] | None = None
+    x_only: bool = False
     check: Callable[[], None] | None = None
     check_text: str | None = None
+    after: Callable[[], None] | None = None
     baseline: Callable[[], object] | None = None
     baseline_ops: int = 0
     info: dict[str, Any] = dataclasses.field(default_factory=dict)
@@ -94,15 +114,21 @@ def _sec1(P: tuple[int, int], field_bytes: int) -> bytes:
     return b"\x04" + P[0].to_bytes(field_bytes, "big") + P[1].to_bytes(field_bytes, "big")
 
 
+def _xy(R: Any) -> tuple[int, int] | None:
+    """An ectraverse point as an affine tuple, None for the identity."""
+    return None if R.is_identity else (R.x, R.y)
+
+
 class Adapter:
     """Base of the implementation adapters.
 
     A subclass declares ``name``, ``dist`` (its distribution, for the version),
     ``modules`` (imported by :meth:`load`), ``support`` (curve -> operations),
     ``notes`` (what it times, for the report), and implements ``_<op>`` for each
-    op it offers: ``_<op>(curve, items) -> (fn, probe)`` for the ``"single"``
-    and ``"batch"`` ops, ``_<op>(inputs, progress) -> Case`` for the
-    ``"whole"`` ones (see :class:`ectraverse.bench.ops.Op`).
+    op it offers: ``_<op>(curve, items) -> (fn, results)`` for the ``"single"``
+    and ``"batch"`` ops (``results()``: see :class:`Case`), ``_<op>(inputs, progress)
+    -> Case`` for the ``"whole"`` ones (see :class:`ectraverse.bench.ops.Op`).
+    ``x_only`` names the ops whose results it gives as x-coordinates only, and why.
     """
 
     name = ""
@@ -113,6 +139,7 @@ class Adapter:
     single_inputs = SINGLE_INPUTS
     quick_ops: frozenset[str] | None = None  # operations run by --quick (None: all)
     max_size: int | None = None              # largest batch or MSM size it is asked for
+    x_only: dict[str, str] = {}              # op -> why its results are x-coordinates only
     missing_hint = "not installed (pip install 'ectraverse[bench]')"
 
     def __init__(self) -> None:
@@ -162,8 +189,10 @@ class Adapter:
         else:
             assert inputs.size is not None
             items, ops = inputs.items, inputs.size
-        fn, probe = timing(inputs.curve, items)
-        return Case(fn, ops, probe, len(items))
+        fn, results = timing(inputs.curve, items)
+        why = self.x_only.get(inputs.op)
+        checked = EVERY_RESULT if why is None else f"x of {EVERY_RESULT} ({why})"
+        return Case(fn, ops, len(items), checked, results, x_only=why is not None)
 
 
 class EctraverseAdapter(Adapter):
@@ -224,16 +253,6 @@ class EctraverseAdapter(Adapter):
         data = b"".join(_sec1(P, fb) for P in points)
         return self.mod["ectraverse"].PointArray.from_bytes(C, data)
 
-    @staticmethod
-    def _px(R: Any) -> int | None:
-        return None if R.is_identity else R.x
-
-    @classmethod
-    def _ends_x(cls, A: Any) -> int | None:
-        """x of the sum of a point array's first and last points (its first alone if it has one), as the
-        inputs of the hash cells check them."""
-        return cls._px(A[0] + A[len(A) - 1] if len(A) > 1 else A[0])
-
     def _add(self, curve: str, items: list) -> tuple:
         C = self._curve(curve)
         pairs = [(C.point(*P), C.point(*Q)) for P, Q in items]
@@ -242,7 +261,7 @@ class EctraverseAdapter(Adapter):
             for a, b in pairs:
                 a + b
 
-        return fn, lambda: self._px(pairs[0][0] + pairs[0][1])
+        return fn, lambda: [[_xy(a + b) for a, b in pairs]]
 
     def _double(self, curve: str, items: list) -> tuple:
         C = self._curve(curve)
@@ -252,7 +271,7 @@ class EctraverseAdapter(Adapter):
             for a in pts:
                 a.double()
 
-        return fn, lambda: self._px(pts[0].double())
+        return fn, lambda: [[_xy(a.double()) for a in pts]]
 
     def _mul(self, curve: str, items: list) -> tuple:
         C = self._curve(curve)
@@ -262,7 +281,7 @@ class EctraverseAdapter(Adapter):
             for k, a in pairs:
                 k * a
 
-        return fn, lambda: self._px(pairs[0][0] * pairs[0][1])
+        return fn, lambda: [[_xy(k * a) for k, a in pairs]]
 
     def _mul_g(self, curve: str, items: list) -> tuple:
         C = self._curve(curve)
@@ -273,7 +292,7 @@ class EctraverseAdapter(Adapter):
             for k in ks:
                 k * G
 
-        return fn, lambda: self._px(ks[0] * G)
+        return fn, lambda: [[_xy(k * G) for k in ks]]
 
     def _batch_add(self, curve: str, items: list) -> tuple:
         C = self._curve(curve)
@@ -284,7 +303,7 @@ class EctraverseAdapter(Adapter):
             a, b = nxt()
             a + b
 
-        return fn, lambda: self._px((variants[0][0] + variants[0][1]).sum())  # every element, as the inputs check
+        return fn, lambda: [(a + b).coordinates() for a, b in variants]
 
     def _batch_mul_g(self, curve: str, items: list) -> tuple:
         C = self._curve(curve)
@@ -295,7 +314,7 @@ class EctraverseAdapter(Adapter):
         def fn() -> None:
             mg(nxt())
 
-        return fn, lambda: self._px(mg(variants[0]).sum())
+        return fn, lambda: [mg(ks).coordinates() for ks in variants]
 
     def _msm(self, curve: str, items: list) -> tuple:
         C = self._curve(curve)
@@ -306,7 +325,7 @@ class EctraverseAdapter(Adapter):
             a, ks = nxt()
             a.msm(ks)
 
-        return fn, lambda: self._px(variants[0][0].msm(variants[0][1]))
+        return fn, lambda: [[_xy(a.msm(ks))] for a, ks in variants]
 
     def _msm_threads(self, inputs: OpInputs, progress: TokenReporter | None) -> Case:
         C = self._curve(inputs.curve)
@@ -322,15 +341,18 @@ class EctraverseAdapter(Adapter):
             a, limbs = single()
             a.msm_limbs(limbs)
 
+        def results() -> list[Points]:
+            return [[_xy(a.msm_limbs(limbs, threads=MSM_THREADS))] for a, limbs in variants]
+
         def check() -> None:
             for a, limbs in variants:
                 self._agree(a.msm_limbs(limbs, threads=MSM_THREADS), a.msm_limbs(limbs),
                             f"msm_limbs on {MSM_THREADS} threads differs from one thread")
 
-        a, limbs = variants[0]
-        return Case(fn, len(a), lambda: self._px(a.msm_limbs(limbs, threads=MSM_THREADS)), len(variants),
-                    check=check, check_text=f"msm_limbs(limbs, threads={MSM_THREADS}) == msm_limbs(limbs)",
-                    baseline=one, baseline_ops=len(a))
+        n = len(variants[0][0])
+        return Case(fn, n, len(variants), f"{EVERY_RESULT}, and vs one thread", results, check=check,
+                    check_text=f"msm_limbs(limbs, threads={MSM_THREADS}) == msm_limbs(limbs)",
+                    baseline=one, baseline_ops=n)
 
     def _hash_to_curve(self, curve: str, items: list) -> tuple:
         h = self._curve(curve).hash_to_curve
@@ -340,7 +362,7 @@ class EctraverseAdapter(Adapter):
             for m in msgs:
                 h(m, dst)
 
-        return fn, lambda: self._px(h(msgs[0], dst))
+        return fn, lambda: [[_xy(h(m, dst)) for m in msgs]]
 
     def _hash_to_curve_batch(self, curve: str, items: list) -> tuple:
         hb = self._curve(curve).hash_to_curve_batch
@@ -351,7 +373,7 @@ class EctraverseAdapter(Adapter):
         def fn() -> None:
             hb(nxt(), dst)
 
-        return fn, lambda: self._ends_x(hb(variants[0], dst))
+        return fn, lambda: [hb(msgs, dst).coordinates() for msgs in variants]
 
     def _vocab(self, inputs: OpInputs, progress: TokenReporter | None) -> Case:
         from_corpus = self.mod["ectraverse"].Vocabulary.from_corpus
@@ -363,9 +385,11 @@ class EctraverseAdapter(Adapter):
             progress.start()
             return from_corpus(texts, "words", curve=curve, progress=progress).generators
 
-        return Case(build, inputs.info["tokens"], lambda: self._ends_x(build()), len(texts))
+        return Case(build, inputs.info["tokens"], len(texts), "every generator vs reference-verified expected points",
+                    lambda: [build().coordinates()])
 
-    # ---- the traversal engine: each cell builds its own engine and checks it against itself ----
+    # ---- the traversal engine: each cell builds its own engine, checks a slice of its tokens against the
+    # ---- definition by the reference, and the rest against the engine's other paths
 
     def _engine(self, curve: str) -> Any:
         return self.mod["ectraverse"].Traversal(curve)
@@ -374,6 +398,15 @@ class EctraverseAdapter(Adapter):
     def _agree(got: Any, expected: Any, what: str) -> None:
         if got != expected:
             raise ArithmeticError(f"wrong result: {what}")
+
+    @staticmethod
+    def _defined(eng: Any, got: Any, tokens: list, what: str) -> None:
+        """``got``, the engine's context of ``tokens`` (a short slice), against its definition by the
+        reference (:func:`~ectraverse.bench.inputs.reference_context`): its length and its point."""
+        want = reference_context(eng.curve.name, tuple(tokens), eng.group.power(1))
+        if got.length != len(tokens) or _xy(got.point) != want:
+            raise ArithmeticError(f"wrong result: {what} differs from its definition, S = sum of k^(L-i)*P_(u_i) "
+                                  "with P_t the reference's RFC 9380 hash_to_curve")
 
     def _compose(self, inputs: OpInputs, progress: TokenReporter | None) -> Case:
         text, prefix = inputs.items
@@ -400,9 +433,12 @@ class EctraverseAdapter(Adapter):
                 tr.push(t)
             self._agree(tr.state, compose(prefix), f"pushing the first {len(prefix):,} tokens one at a time "
                                                    "differs from composing them")
+            head = token_list[:REFERENCE_SLICE]
+            self._defined(eng, compose(head), head, f"compose of the text's first {len(head)} tokens")
 
-        return Case(fn, tokens, lambda: None, 1, check=check,
-                    check_text=f"compose(tokens) == compose_chunks of its pieces of {_SHORT_CHUNK:,} tokens; "
+        return Case(fn, tokens, 1, ENGINE_CHECKED, check=check,
+                    check_text=f"compose of the first {REFERENCE_SLICE} tokens == its definition by the reference; "
+                               f"compose(tokens) == compose_chunks of its pieces of {_SHORT_CHUNK:,} tokens; "
                                "the push run's state == compose of its tokens",
                     baseline=push_run, baseline_ops=len(prefix), info={"push_tokens": len(prefix)})
 
@@ -421,11 +457,17 @@ class EctraverseAdapter(Adapter):
             return eng.compose_stream(io.BytesIO(data))
 
         def check() -> None:
-            self._agree(whole, eng.compose(eng.tokens(text)), "compose(text) differs from composing its token list")
+            tokens = eng.tokens(text)
+            self._agree(whole, eng.compose(tokens), "compose(text) differs from composing its token list")
             self._agree(stream(), whole, "compose_stream of the text's bytes differs from compose(text)")
+            head = tokens[:REFERENCE_SLICE]  # a word token is a maximal run, the others one character: spaces keep them
+            self._defined(eng, eng.compose(" ".join(head)), head, f"compose(text) of the text's first {len(head)} "
+                          "tokens joined by spaces")
 
-        return Case(fn, inputs.info["tokens"], lambda: None, 1, check=check,
-                    check_text="compose(text) == compose(tokens(text)) == compose_stream of its bytes",
+        return Case(fn, inputs.info["tokens"], 1, ENGINE_CHECKED, check=check,
+                    check_text=f"compose(text) of the first {REFERENCE_SLICE} tokens joined by spaces == its "
+                               "definition by the reference; compose(text) == compose(tokens(text)) == "
+                               "compose_stream of its bytes",
                     baseline=lambda: findall(text), baseline_ops=inputs.info["tokens"],
                     extra={"stream": (stream, inputs.info["tokens"])})
 
@@ -445,9 +487,12 @@ class EctraverseAdapter(Adapter):
             self._agree(whole, eng.compose(ids.tolist()), "compose of the id array differs from composing its list")
             self._agree(whole, _in_short_chunks(eng, ids.tolist()), "compose(ids) differs from merging the "
                         f"compositions of its pieces of {_SHORT_CHUNK:,} ids")
+            head = ids[:REFERENCE_SLICE]
+            self._defined(eng, eng.compose(head), head.tolist(), f"compose of the array's first {len(head)} ids")
 
-        return Case(fn, len(tokens), lambda: None, 1, check=check,
-                    check_text=f"compose(ids) == compose(ids.tolist()) == compose_chunks of its pieces of "
+        return Case(fn, len(tokens), 1, ENGINE_CHECKED, check=check,
+                    check_text=f"compose of the first {REFERENCE_SLICE} ids (int tokens) == its definition by the "
+                               "reference; compose(ids) == compose(ids.tolist()) == compose_chunks of its pieces of "
                                f"{_SHORT_CHUNK:,} ids", info={"distinct_ids": len(number)})
 
     def _prefixes(self, inputs: OpInputs, progress: TokenReporter | None) -> Case:
@@ -472,9 +517,13 @@ class EctraverseAdapter(Adapter):
             self._agree(again[L], eng.compose(tokens), "the last prefix state differs from composing the tokens")
             self._agree(again.window(3, L - 2), eng.compose(tokens[3:L - 2]),
                         f"window(3, {L - 2}) differs from composing those tokens")
+            h = min(L, REFERENCE_SLICE)
+            self._defined(eng, again[h], tokens[:h], f"prefixes(tokens)[{h}]")
 
-        return Case(fn, L, lambda: None, 1, check=check,
-                    check_text="two calls agree; [L] == compose(tokens); window(3, L - 2) == compose of those tokens",
+        return Case(fn, L, 1, ENGINE_CHECKED, check=check,
+                    check_text=f"[{REFERENCE_SLICE}] == the definition of the first {REFERENCE_SLICE} tokens by the "
+                               "reference; two calls agree; [L] == compose(tokens); window(3, L - 2) == compose of "
+                               "those tokens",
                     info={"tokens": L, "block": states._block, "settling_calls": settling,
                           "first_us_per_token": first_s * 1e6 / L})
 
@@ -502,7 +551,7 @@ class EctraverseAdapter(Adapter):
             info.update(groups=len(got), positions=sum(map(len, got)), peak_mb=peak / 1e6,
                         dict_peak_mb=dict_peak / 1e6)
 
-        return Case(fn, info["windows"], lambda: None, 1, check=check,
+        return Case(fn, info["windows"], 1, f"every group vs a dict of {m}-tuples (pure Python)", check=check,
                     check_text=f"the groups (start offsets) == those of a dict of {m}-tuples; peak memory by tracemalloc",
                     baseline=by_dict, baseline_ops=info["windows"], info=info)
 
@@ -510,20 +559,30 @@ class EctraverseAdapter(Adapter):
         tokens = list(inputs.items[: self.single_inputs])
         eng = self._engine(inputs.curve)
         eng.compose(tokens)  # hashes their generators
-        push = eng.traverser().push
+        timed = eng.traverser()
+        push, calls = timed.push, [0]
 
         def fn() -> None:
             for t in tokens:
                 push(t)
+            calls[0] += 1
 
         def check() -> None:
             tr = eng.traverser()
             for t in tokens:
                 tr.push(t)
             self._agree(tr.state, eng.compose(tokens), f"pushing {len(tokens)} tokens differs from composing them")
+            head = tokens[:REFERENCE_SLICE]
+            self._defined(eng, eng.compose(head), head, f"compose of the first {len(head)} tokens")
 
-        return Case(fn, len(tokens), lambda: None, len(tokens), check=check,
-                    check_text="the state after pushing the tokens == compose of them")
+        def after() -> None:  # the timed traverser pushed the tokens calls[0] times over
+            self._agree(timed.state, eng.compose(tokens) ** calls[0], f"the timed traverser's state after "
+                        f"{calls[0]:,} calls differs from compose(tokens) ** {calls[0]:,}")
+
+        return Case(fn, len(tokens), len(tokens), ENGINE_CHECKED, check=check,
+                    check_text=f"compose of the first {REFERENCE_SLICE} tokens == its definition by the reference; "
+                               "the state after pushing the tokens == compose of them; after timing, the timed "
+                               "traverser's state == compose(tokens) ** calls", after=after)
 
     def _window(self, inputs: OpInputs, progress: TokenReporter | None) -> Case:
         tokens, m = inputs.items, WINDOW_LENGTH
@@ -544,9 +603,12 @@ class EctraverseAdapter(Adapter):
             for i in starts:
                 self._agree(window(i, i + m), eng.compose(tokens[i:i + m]),
                             f"window({i}, {i + m}) differs from composing tokens {i} .. {i + m - 1}")
+            i = starts[len(starts) // 2]
+            self._defined(eng, window(i, i + m), tokens[i:i + m], f"window({i}, {i + m})")
 
-        return Case(fn, count, lambda: None, count, check=check,
-                    check_text="window(i, i + m) == compose(tokens[i:i + m]) at every start timed",
+        return Case(fn, count, count, ENGINE_CHECKED, check=check,
+                    check_text="window(i, i + m) == compose(tokens[i:i + m]) at every start timed, and == its "
+                               "definition by the reference at the middle start",
                     info={"tokens": L, "window_length": m})
 
     def _windows(self, inputs: OpInputs, progress: TokenReporter | None) -> Case:
@@ -565,11 +627,14 @@ class EctraverseAdapter(Adapter):
         def check() -> None:
             batch = windows(m)
             self._agree(len(batch), L - m + 1, f"windows({m}) of {L} tokens has {len(batch)} windows")
-            for i in (0, L - m):
-                self._agree(batch[i], states.window(i, i + m), f"windows({m})[{i}] differs from window({i}, {i + m})")
+            wrong = next((i for i in range(L - m + 1) if batch[i] != states.window(i, i + m)), None)
+            if wrong is not None:
+                raise ArithmeticError(f"wrong result: windows({m})[{wrong}] differs from window({wrong}, {wrong + m})")
+            self._defined(eng, batch[0], tokens[:m], f"windows({m})[0]")
 
-        return Case(fn, L - m + 1, lambda: None, 1, check=check,
-                    check_text="windows(m)[i] == window(i, i + m) for the first and last i",
+        return Case(fn, L - m + 1, 1, ENGINE_CHECKED, check=check,
+                    check_text="windows(m)[0] == the definition of the first m tokens by the reference; "
+                               "windows(m)[i] == window(i, i + m) for every i",
                     info={"tokens": L, "window_length": m, "windows": L - m + 1})
 
     def _compose_chunks(self, inputs: OpInputs, progress: TokenReporter | None) -> Case:
@@ -586,8 +651,10 @@ class EctraverseAdapter(Adapter):
             pool.shutdown(cancel_futures=True)
             raise
 
+        last: list[Any] = [None]
+
         def fn() -> None:
-            eng.compose_chunks(chunks, pool)
+            last[0] = eng.compose_chunks(chunks, pool)
 
         def single() -> None:
             eng.compose(text)
@@ -595,9 +662,20 @@ class EctraverseAdapter(Adapter):
         def check() -> None:
             for c in warm:
                 self._agree(c, whole, f"compose_chunks of {len(chunks)} chunks differs from compose(text)")
+            head = eng.tokens(text)[:REFERENCE_SLICE]
+            half = len(head) // 2
+            self._defined(eng, eng.compose_chunks([head[:half], head[half:]], pool), head,
+                          f"compose_chunks of the text's first {len(head)} tokens in 2 chunks")
 
-        return Case(fn, inputs.info["tokens"], lambda: None, len(chunks), check=check,
-                    check_text="compose_chunks(chunks, pool) == compose(text)",
+        def after() -> None:
+            self._agree(last[0], whole, f"the last timed compose_chunks of {len(chunks)} chunks differs from "
+                                        "compose(text)")
+
+        return Case(fn, inputs.info["tokens"], len(chunks), ENGINE_CHECKED, check=check,
+                    check_text=f"compose_chunks of the first {REFERENCE_SLICE} tokens in 2 chunks on the pool == "
+                               "their definition by the reference; compose_chunks(chunks, pool) == compose(text), "
+                               "for the warm-up calls and, after timing, the last timed call",
+                    after=after,
                     baseline=single, baseline_ops=inputs.info["tokens"],
                     info={"chunks": len(chunks), "workers": CHUNK_WORKERS,
                           "start_method": context.get_start_method(),
@@ -637,7 +715,13 @@ class EctraverseAdapter(Adapter):
                 with client.as_current():  # as under a default client: the engine scattered once, kept
                     return client.compute(ed.compose(eng, bag)).result()
 
-            runs = [lambda client=client: compute(client) for client, _ in clusters]
+            kept: dict[int, Any] = {}  # each cluster's last result: after timing, a timed call's
+
+            def run(n: int, client: Any) -> Any:
+                kept[n] = compute(client)
+                return kept[n]
+
+            runs = [lambda n=n, client=client: run(n, client) for n, (client, _) in zip(DASK_WORKERS, clusters)]
             warm = [run() for run in runs for _ in range(2)]  # untimed: workers import, unpickle the engine
             floors, tasks = {}, {}
             for n, (client, _) in zip(DASK_WORKERS, clusters):
@@ -657,9 +741,18 @@ class EctraverseAdapter(Adapter):
         def check() -> None:
             for c in warm:
                 self._agree(c, want, "ectraverse.dask.compose of the bag differs from compose(text)")
+            head = eng.tokens(text)[:REFERENCE_SLICE]
+            self._defined(eng, eng.compose(head), head, f"compose of the text's first {len(head)} tokens")
 
-        return Case(runs[1], tokens, lambda: None, bag.npartitions, check=check,
-                    check_text="ectraverse.dask.compose(eng, bag) on both clusters == compose(text)",
+        def after() -> None:
+            for n in DASK_WORKERS:
+                self._agree(kept[n], want, f"the last timed ectraverse.dask.compose of the bag on {n} worker(s) "
+                                           "differs from compose(text)")
+
+        return Case(runs[1], tokens, bag.npartitions, ENGINE_CHECKED, check=check,
+                    check_text=f"compose of the first {REFERENCE_SLICE} tokens == its definition by the reference; "
+                               "ectraverse.dask.compose(eng, bag) on both clusters == compose(text), for the "
+                               "warm-up calls and, after timing, each cluster's last timed call", after=after,
                     baseline=runs[0], baseline_ops=tokens, extra={"compose": (single, tokens), **floors},
                     info={"workers": list(DASK_WORKERS), "partitions": bag.npartitions, "copies": copies,
                           "block_bytes": inputs.info["block_bytes"],
@@ -760,7 +853,7 @@ class ReferenceAdapter(Adapter):
             for a, b in pairs:
                 add(C, a, b)
 
-        return fn, lambda: x_of(add(C, *pairs[0]))
+        return fn, lambda: [[add(C, a, b) for a, b in pairs]]
 
     def _double(self, curve: str, items: list) -> tuple:
         C, dbl = named_params(curve), self.ref.double
@@ -770,7 +863,7 @@ class ReferenceAdapter(Adapter):
             for a in pts:
                 dbl(C, a)
 
-        return fn, lambda: x_of(dbl(C, pts[0]))
+        return fn, lambda: [[dbl(C, a) for a in pts]]
 
     def _mul(self, curve: str, items: list) -> tuple:
         C, mul = named_params(curve), self.ref.mul
@@ -780,7 +873,7 @@ class ReferenceAdapter(Adapter):
             for k, a in pairs:
                 mul(C, k, a)
 
-        return fn, lambda: x_of(mul(C, *pairs[0]))
+        return fn, lambda: [[mul(C, k, a) for k, a in pairs]]
 
     def _mul_g(self, curve: str, items: list) -> tuple:
         C, mul = named_params(curve), self.ref.mul
@@ -791,7 +884,7 @@ class ReferenceAdapter(Adapter):
             for k in ks:
                 mul(C, k, G)
 
-        return fn, lambda: x_of(mul(C, ks[0], G))
+        return fn, lambda: [[mul(C, k, G) for k in ks]]
 
     def _msm(self, curve: str, items: list) -> tuple:
         C, msm = named_params(curve), self.ref.msm
@@ -801,7 +894,7 @@ class ReferenceAdapter(Adapter):
         def fn() -> None:
             msm(C, *nxt())
 
-        return fn, lambda: x_of(msm(C, *variants[0]))
+        return fn, lambda: [[msm(C, ks, Ps)] for ks, Ps in variants]
 
     def _hash_to_curve(self, curve: str, items: list) -> tuple:
         C, from_u = named_params(curve), self.ref.hash_to_curve_from_u
@@ -816,7 +909,7 @@ class ReferenceAdapter(Adapter):
             for m in msgs:
                 h(m)
 
-        return fn, lambda: x_of(h(msgs[0]))
+        return fn, lambda: [[h(m) for m in msgs]]
 
 
 class CoincurveAdapter(Adapter):
@@ -842,7 +935,7 @@ class CoincurveAdapter(Adapter):
             for a, b in pairs:
                 combine([a, b])
 
-        return fn, lambda: combine(list(pairs[0])).point()[0]
+        return fn, lambda: [[combine([a, b]).point() for a, b in pairs]]
 
     def _double(self, curve: str, items: list) -> tuple:
         combine = self.mod["coincurve"].PublicKey.combine_keys
@@ -852,7 +945,7 @@ class CoincurveAdapter(Adapter):
             for a in keys:
                 combine([a, a])
 
-        return fn, lambda: combine([keys[0], keys[0]]).point()[0]
+        return fn, lambda: [[combine([a, a]).point() for a in keys]]
 
     def _mul(self, curve: str, items: list) -> tuple:
         pairs = [(k.to_bytes(32, "big"), self._key(P)) for k, P in items]
@@ -861,7 +954,7 @@ class CoincurveAdapter(Adapter):
             for k, a in pairs:
                 a.multiply(k)
 
-        return fn, lambda: pairs[0][1].multiply(pairs[0][0]).point()[0]
+        return fn, lambda: [[a.multiply(k).point() for k, a in pairs]]
 
     def _mul_g(self, curve: str, items: list) -> tuple:
         from_secret = self.mod["coincurve"].PublicKey.from_secret
@@ -871,7 +964,7 @@ class CoincurveAdapter(Adapter):
             for k in ks:
                 from_secret(k)
 
-        return fn, lambda: from_secret(ks[0]).point()[0]
+        return fn, lambda: [[from_secret(k).point() for k in ks]]
 
 
 class CryptographyAdapter(Adapter):
@@ -880,10 +973,12 @@ class CryptographyAdapter(Adapter):
     modules = ("cryptography", "cryptography.hazmat.primitives.asymmetric.ec")
     support = {c: frozenset({"mul", "mul_g"}) for c in ("secp256k1", "P-256", "P-384", "P-521")}
     notes = (
-        "mul = private_key.exchange(ECDH(), peer_public_key): k*P plus key handling;",
+        "mul = private_key.exchange(ECDH(), peer_public_key): k*P plus key handling (it gives x only, so its",
+        "check compares x only);",
         "mul_g = derive_private_key(k, curve).public_key(): includes object construction;",
         "no point addition, batch or MSM API.",
     )
+    x_only = {"mul": "cryptography's ECDH gives x only"}
     _CURVE_CLASS = {"secp256k1": "SECP256K1", "P-256": "SECP256R1",
                     "P-384": "SECP384R1", "P-521": "SECP521R1"}
 
@@ -910,7 +1005,7 @@ class CryptographyAdapter(Adapter):
             for priv, pub in pairs:
                 priv.exchange(ecdh, pub)
 
-        return fn, lambda: int.from_bytes(pairs[0][0].exchange(ecdh, pairs[0][1]), "big")
+        return fn, lambda: [[int.from_bytes(priv.exchange(ecdh, pub), "big") for priv, pub in pairs]]
 
     def _mul_g(self, curve: str, items: list) -> tuple:
         ec = self.mod["cryptography.hazmat.primitives.asymmetric.ec"]
@@ -922,7 +1017,11 @@ class CryptographyAdapter(Adapter):
             for k in ks:
                 derive(k, crv).public_key()
 
-        return fn, lambda: derive(ks[0], crv).public_key().public_numbers().x
+        def results() -> list[Points]:
+            numbers = [derive(k, crv).public_key().public_numbers() for k in ks]
+            return [[(pn.x, pn.y) for pn in numbers]]
+
+        return fn, results
 
 
 class FastecdsaAdapter(Adapter):
@@ -942,6 +1041,10 @@ class FastecdsaAdapter(Adapter):
     def _pt(self, crv: Any, P: tuple[int, int]) -> Any:
         return self.mod["fastecdsa.point"].Point(P[0], P[1], crv)
 
+    @staticmethod
+    def _xy(R: Any) -> tuple[int, int] | None:
+        return None if R.z == 0 else (R.x, R.y)  # z = 0: the point at infinity
+
     def _add(self, curve: str, items: list) -> tuple:
         crv = self._fcurve(curve)
         pairs = [(self._pt(crv, P), self._pt(crv, Q)) for P, Q in items]
@@ -950,7 +1053,7 @@ class FastecdsaAdapter(Adapter):
             for a, b in pairs:
                 a + b
 
-        return fn, lambda: (pairs[0][0] + pairs[0][1]).x
+        return fn, lambda: [[self._xy(a + b) for a, b in pairs]]
 
     def _double(self, curve: str, items: list) -> tuple:
         crv = self._fcurve(curve)
@@ -960,7 +1063,7 @@ class FastecdsaAdapter(Adapter):
             for a in pts:
                 a + a
 
-        return fn, lambda: (pts[0] + pts[0]).x
+        return fn, lambda: [[self._xy(a + a) for a in pts]]
 
     def _mul(self, curve: str, items: list) -> tuple:
         crv = self._fcurve(curve)
@@ -970,7 +1073,7 @@ class FastecdsaAdapter(Adapter):
             for k, a in pairs:
                 k * a
 
-        return fn, lambda: (pairs[0][0] * pairs[0][1]).x
+        return fn, lambda: [[self._xy(k * a) for k, a in pairs]]
 
     def _mul_g(self, curve: str, items: list) -> tuple:
         G = self._fcurve(curve).G
@@ -980,7 +1083,7 @@ class FastecdsaAdapter(Adapter):
             for k in ks:
                 k * G
 
-        return fn, lambda: (ks[0] * G).x
+        return fn, lambda: [[self._xy(k * G) for k in ks]]
 
 
 class PyEccAdapter(Adapter):
@@ -1001,8 +1104,11 @@ class PyEccAdapter(Adapter):
     def _pt(self, m: Any, P: tuple[int, int]) -> Any:
         return (m.FQ(P[0]), m.FQ(P[1]), m.FQ.one())
 
-    def _px(self, m: Any, R: Any) -> int | None:
-        return None if m.is_inf(R) else int(m.normalize(R)[0].n)
+    def _xy(self, m: Any, R: Any) -> tuple[int, int] | None:
+        if m.is_inf(R):
+            return None
+        x, y = m.normalize(R)
+        return int(x.n), int(y.n)
 
     def _add(self, curve: str, items: list) -> tuple:
         m = self._m(curve)
@@ -1013,7 +1119,7 @@ class PyEccAdapter(Adapter):
             for a, b in pairs:
                 add(a, b)
 
-        return fn, lambda: self._px(m, add(*pairs[0]))
+        return fn, lambda: [[self._xy(m, add(a, b)) for a, b in pairs]]
 
     def _double(self, curve: str, items: list) -> tuple:
         m = self._m(curve)
@@ -1024,7 +1130,7 @@ class PyEccAdapter(Adapter):
             for a in pts:
                 dbl(a)
 
-        return fn, lambda: self._px(m, dbl(pts[0]))
+        return fn, lambda: [[self._xy(m, dbl(a)) for a in pts]]
 
     def _mul(self, curve: str, items: list) -> tuple:
         m = self._m(curve)
@@ -1035,7 +1141,7 @@ class PyEccAdapter(Adapter):
             for k, a in pairs:
                 mul(a, k)
 
-        return fn, lambda: self._px(m, mul(pairs[0][1], pairs[0][0]))
+        return fn, lambda: [[self._xy(m, mul(a, k)) for k, a in pairs]]
 
     def _mul_g(self, curve: str, items: list) -> tuple:
         m = self._m(curve)
@@ -1046,7 +1152,7 @@ class PyEccAdapter(Adapter):
             for k in ks:
                 mul(G, k)
 
-        return fn, lambda: self._px(m, mul(G, ks[0]))
+        return fn, lambda: [[self._xy(m, mul(G, k)) for k in ks]]
 
 
 ADAPTERS: dict[str, type[Adapter]] = {

@@ -20,7 +20,7 @@ from ectraverse.bench.inputs import DASK_BLOCK_BYTES, WINDOW_LENGTH, WINDOWS_M
 from ectraverse.bench.ops import CURVES, LAYER_CURVES, OPS, QUICK_CURVES, Sizes, ops_of_layer
 from ectraverse.curves import named_params
 
-__all__ = ["MIN_TIME", "REPEATS", "PREFIX_TOKENS", "Settings", "add_arguments", "build_parser"]
+__all__ = ["MIN_TIME", "REPEATS", "PREFIX_TOKENS", "DRAWN_MAX", "Settings", "add_arguments", "build_parser"]
 
 MIN_TIME = (0.1, 0.02)
 """Seconds one repeat lasts at least: (full run, ``--quick``)."""
@@ -64,6 +64,20 @@ REPEATS_MAX = 1000
 
 #: argparse type of a size option: a positive int of at most :data:`SIZE_MAX`.
 _size = at_most(SIZE_MAX)
+
+DRAWN_MAX = 1 << 18
+"""The most ``--msm-size`` and ``--batch-size`` may ask for (262,144): their inputs, two sets of that many
+points or scalars, are drawn in pure Python (about 10 µs a point), and a batch's expected points are checked
+by the reference (about 30 µs a point), so 10⁹ would never finish."""
+
+
+def _drawn_size(value: str) -> int:
+    """argparse type of ``--msm-size`` and ``--batch-size``: a positive int of at most :data:`DRAWN_MAX`."""
+    n = positive_int(value)
+    if n > DRAWN_MAX:
+        raise argparse.ArgumentTypeError(f"must be at most {DRAWN_MAX:,}, not {shown(value)} (the inputs are drawn "
+                                         "and checked in pure Python: a larger size would not finish)")
+    return n
 
 
 def _at_least_three(value: str) -> int:
@@ -140,11 +154,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument("--repeats", type=_repeats, metavar="N",
                         help=f"timed repeats per cell, the median is reported (default {REPEATS[0]}, "
                              f"{REPEATS[1]} with --quick; 3 to {REPEATS_MAX:,})")
-    parser.add_argument("--msm-size", action="append", type=_size, metavar="N",
-                        help="MSM size (repeatable; default 16 64 256 1024 4096 65536, 16 256 with --quick)")
-    parser.add_argument("--batch-size", type=_size, metavar="N",
+    parser.add_argument("--msm-size", action="append", type=_drawn_size, metavar="N",
+                        help="MSM size (repeatable; default 16 64 256 1024 4096 65536, 16 256 with --quick; "
+                             f"at most {DRAWN_MAX:,}, as the inputs are drawn in pure Python)")
+    parser.add_argument("--batch-size", type=_drawn_size, metavar="N",
                         help="elements per batch call (default 100000 for batch_add, 10000 for "
-                             "batch_mul_g and hash_to_curve_batch; 10000, 1000 and 1000 with --quick)")
+                             "batch_mul_g and hash_to_curve_batch; 10000, 1000 and 1000 with --quick; "
+                             f"at most {DRAWN_MAX:,}, as the inputs are drawn in pure Python)")
     parser.add_argument("--vocab-tokens", type=_size, metavar="N",
                         help="tokens of standard-library source the vocab operation builds from, whole "
                              "files by name until at least N (default 1000000, 100000 with --quick); "
@@ -185,7 +201,13 @@ def build_parser(prog: str = "ectraverse bench") -> argparse.ArgumentParser:
         prog=prog,
         description="Time ectraverse, its pure-Python reference and the installed peer libraries "
                     "(coincurve, cryptography, fastecdsa, py_ecc) side by side, per curve and operation.",
-        epilog="Times are medians; ratios are each implementation's time over ectraverse's.")
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="Times are medians; ratios are each implementation's time over ectraverse's.\n\n"
+               "examples:\n"
+               "  ectraverse bench --quick\n"
+               "  ectraverse bench --curve secp256k1 --op msm --msm-size 4096 --impl ectraverse --impl coincurve\n"
+               "  ectraverse bench --curve secp256k1 --impl ectraverse --op dask\n"
+               "  ectraverse bench --json bench.json")
     return add_arguments(parser)
 
 

@@ -82,8 +82,11 @@ def _row(g: Goal, op: Op, curve: str, results: list[dict[str, Any]]) -> dict[str
             missing.append(f"{g.vs_field} of {_name(num['impl'], num['curve'], num['op'], num['size'])}")
     if g.value_field is not None and num is not None and num.get(g.value_field) is None:
         missing.append(f"{g.value_field} of {_name(num['impl'], num['curve'], num['op'], num['size'])}")
+    why = g.unless(num) if num is not None and g.unless is not None else None
     if missing:
         row["detail"] = "not measured: " + "; ".join(missing)
+    elif why is not None:
+        row["detail"] = f"not judged: {why}"
     elif g.value_field is not None:
         value = num[g.value_field]
         row.update(value=value, status="pass" if value <= g.target else "fail", detail=f"{sig3(value)} {g.unit}")
@@ -97,7 +100,7 @@ def _row(g: Goal, op: Op, curve: str, results: list[dict[str, Any]]) -> dict[str
                    detail=f"{fmt_us(num['us_per_op'])} vs {fmt_us(den_us)} ({speed})")
     if not missing and g.size == ANY and num.get("size") is not None:  # judged at the size that ran: say which
         size, full = num["size"], op.sizes.full if op.sizes is not None else ()
-        row["detail"] += f"; at {size:,} {op.per}s" + (f", not the full run's {full[0]:,}" if full and size not in full
+        row["detail"] += f"; at {size:,} {op.size_unit}s" + (f", not the full run's {full[0]:,}" if full and size not in full
                                                       else "")
     return row
 

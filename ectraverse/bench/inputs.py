@@ -1,11 +1,34 @@
 """The inputs of every cell, made outside the timed region and shared by every implementation.
 
 Inputs are drawn from a ``random.Random`` seeded by the seed, the curve, the
-operation and the size, and made and checked with :mod:`ectraverse.reference`
-(Python ints), never with an implementation being timed. Each op of the table
+operation and the size, and made with :mod:`ectraverse.reference` (Python ints),
+never with an implementation being timed. Each op of the table
 (:mod:`ectraverse.bench.ops`) names one *drawer* of this module: a function
 ``(factory, curve, size, rng) -> Drawn`` (``curve`` the curve's
 :class:`~ectraverse.curves.CurveParams`, which the reference reads).
+
+The expected results, every point a cell's check compares (one list per input
+set), are made here, once per (curve, op, size), and shared by every
+implementation. The scheme, in two functions:
+
+* :func:`multiples_of_g`: the inputs' points have known discrete logs (the
+  pool's points are ``S + i*D`` for random multiples ``S``, ``D`` of ``G``), so
+  every expected result of ``add``, ``double``, ``mul``, ``mul_g``,
+  ``batch_add``, ``batch_mul_g`` and ``msm`` is ``e*G`` for a known ``e``: all
+  of them at once by ectraverse's ``curve.multiply_generator`` (C), verified
+  against the reference: their sum (by ``reference.add``, which also checks
+  each point is on the curve) is ``(sum of e)*G`` by one ``reference.mul``,
+  and the first, the last and :data:`SAMPLES` seeded-random ones are each
+  ``reference.mul(e, G)``;
+* :func:`hashes`: the expected points of ``hash_to_curve``,
+  ``hash_to_curve_batch`` and ``vocab`` (its generators) by ectraverse the
+  other way than the cell times them (``hash_to_curve`` one message at a time
+  for the batches, ``hash_to_curve_batch`` for the single op), verified
+  against the reference's RFC 9380 slow path on the first, the last and
+  :data:`SAMPLES` seeded-random messages.
+
+Engine cells check a short slice of their tokens against the definition of a
+context by the reference alone (:func:`reference_context`).
 """
 
 from __future__ import annotations
@@ -21,14 +44,15 @@ from typing import TYPE_CHECKING, Any
 
 from ectraverse import reference, rfc9380, tokenizers
 from ectraverse.curves import CurveParams, named_params
+from ectraverse.point import curve as ec_curve
 from ectraverse.vocab import domain_tag, token_message
 
 if TYPE_CHECKING:
     from ectraverse.bench.ops import Op
 
-__all__ = ["CURVES", "H2C_DST", "SINGLE_INPUTS", "VARIANTS", "WINDOW_LENGTH", "WINDOWS_M",
-           "CHUNK_WORKERS", "MSM_THREADS", "DASK_WORKERS", "DASK_BLOCK_BYTES", "Drawn", "Drawer", "OpInputs",
-           "InputFactory", "curve_params", "x_of"]
+__all__ = ["CURVES", "H2C_DST", "SINGLE_INPUTS", "VARIANTS", "SAMPLES", "REFERENCE_SLICE", "WINDOW_LENGTH",
+           "WINDOWS_M", "CHUNK_WORKERS", "MSM_THREADS", "DASK_WORKERS", "DASK_BLOCK_BYTES", "Drawn", "Drawer",
+           "OpInputs", "InputFactory", "Points", "curve_params", "hashes", "multiples_of_g", "reference_context"]
 
 CURVES = ("secp256k1", "P-256", "P-384", "P-521", "BN254", "BLS12-381")
 """Curves the benchmark knows, in report order."""
@@ -41,6 +65,14 @@ SINGLE_INPUTS = 64
 
 VARIANTS = 2
 """Distinct input sets cycled by a batch or MSM cell."""
+
+SAMPLES = 4
+"""Seeded-random elements of a list of expected points that the reference computes too, besides the first
+and the last (:func:`multiples_of_g`, :func:`hashes`)."""
+
+REFERENCE_SLICE = 8
+"""Tokens of the slice whose context an engine cell checks against the definition, by the reference
+(:func:`reference_context`): a hash and a multiplication a token, so a few."""
 
 WINDOW_LENGTH = 8
 """Length of the windows of the ``window`` operation."""
@@ -70,6 +102,8 @@ DASK_BLOCKS_MAX = 4096
 a task each, and a graph of millions of them would take minutes to build and run."""
 
 Point = tuple[int, int]
+Points = list["Point | None"]
+"""Affine points, None for the identity: one input set's expected results."""
 
 
 def curve_params() -> dict[str, CurveParams]:
@@ -84,11 +118,6 @@ def _mul(c: CurveParams, k: int, A: Point) -> Point | None:
 _add = reference.add
 
 
-def x_of(P: Point | None) -> int | None:
-    """The x-coordinate of an affine point, None for the identity."""
-    return None if P is None else P[0]
-
-
 def _messages(start: int, count: int) -> list[bytes]:
     """The distinct messages ``b"token-<i>"`` for ``i`` in ``[start, start + count)``."""
     return [b"token-%d" % i for i in range(start, start + count)]
@@ -101,9 +130,96 @@ def _hash(c: CurveParams, msg: bytes, dst: bytes) -> Point | None:
     return reference.hash_to_curve_from_u(c, suite, us)
 
 
-def _hash_x(c: CurveParams, msg: bytes, dst: bytes) -> int | None:
-    """x of :func:`_hash`."""
-    return x_of(_hash(c, msg, dst))
+# ---- the expected points: the one scheme -------------------------------------------------
+
+def _sampled(count: int, rng: random.Random) -> list[int]:
+    """The indices the reference checks in a list of ``count``: the first, the last, :data:`SAMPLES` random."""
+    return sorted({0, count - 1, *(rng.randrange(count) for _ in range(SAMPLES))})
+
+
+def _by_set(flat: Points, shape: list[list[Any]]) -> list[Points]:
+    """``flat`` cut into lists as long as those of ``shape`` (one per input set)."""
+    out, at = [], 0
+    for part in shape:
+        out.append(flat[at:at + len(part)])
+        at += len(part)
+    return out
+
+
+def _unlike(c: CurveParams, what: str, where: str) -> ArithmeticError:
+    return ArithmeticError(f"the expected points are not trustworthy: ectraverse's {what} on {c.name}, which "
+                           f"makes them, disagrees with the reference {where}")
+
+
+def _verify(c: CurveParams, what: str, got: Points, want: Callable[[int], Point | None], count: int,
+            rng: random.Random) -> None:
+    """``got`` (ectraverse's ``what``) has ``count`` points, and its first, its last and :data:`SAMPLES` drawn
+    by ``rng`` are the reference's ``want(i)``.
+
+    Raises:
+        ArithmeticError: they are not.
+    """
+    if len(got) != count:
+        raise _unlike(c, what, f"on the count: {len(got):,} points for {count:,}")
+    for i in _sampled(count, rng):
+        if got[i] != want(i):
+            raise _unlike(c, what, f"at element {i:,} of {count:,}")
+
+
+def multiples_of_g(c: CurveParams, logs: list[list[int]], rng: random.Random) -> list[Points]:
+    """``e*G`` for every ``e`` of ``logs`` (a list per input set): by ectraverse's ``multiply_generator``,
+    all at once, verified against the reference.
+
+    Their sum, by ``reference.add`` (which checks that each is on the curve), must be ``(sum of e)*G`` by one
+    ``reference.mul``; the first, the last and :data:`SAMPLES` of them drawn by ``rng`` must each be
+    ``reference.mul(e, G)``.
+
+    Raises:
+        ArithmeticError: ectraverse's points disagree with the reference.
+    """
+    flat = [e % c.n for part in logs for e in part]
+    got = ec_curve(c.name).multiply_generator(flat).coordinates()
+    G = reference.generator(c)
+    _verify(c, "multiply_generator", got, lambda i: _mul(c, flat[i], G), len(flat), rng)
+    if functools.reduce(functools.partial(reference.add, c), got, None) != _mul(c, sum(flat), G):
+        raise _unlike(c, "multiply_generator", f"on the sum of its {len(flat):,} points")
+    return _by_set(got, logs)
+
+
+def hashes(c: CurveParams, msgs: list[list[bytes]], dst: bytes, rng: random.Random, *,
+           one_at_a_time: bool) -> list[Points]:
+    """RFC 9380 ``hash_to_curve(m, dst)`` for every ``m`` of ``msgs`` (a list per input set): by ectraverse
+    the other way than the cells it checks time, ``hash_to_curve`` of one message at a time for the batch
+    cells (``one_at_a_time``: no inversion shared between messages, so an element of a batch computed
+    from the wrong message, or in the wrong place, differs) and ``hash_to_curve_batch`` of them all in one
+    call for the single one; verified against the reference's slow path (:func:`_hash`) on the first, the
+    last and :data:`SAMPLES` messages drawn by ``rng``.
+
+    Raises:
+        ArithmeticError: ectraverse's points disagree with the reference.
+    """
+    flat = [m for part in msgs for m in part]
+    C = ec_curve(c.name)
+    if one_at_a_time:
+        what = "hash_to_curve"
+        got = [None if P.is_identity else (P.x, P.y) for P in (C.hash_to_curve(m, dst) for m in flat)]
+    else:
+        what = "hash_to_curve_batch"
+        got = C.hash_to_curve_batch(flat, dst).coordinates()
+    _verify(c, what, got, lambda i: _hash(c, flat[i], dst), len(flat), rng)
+    return _by_set(got, msgs)
+
+
+@functools.lru_cache(maxsize=32)
+def reference_context(curve: str, tokens: tuple[Any, ...], k: int) -> Point | None:
+    """The point of the context of ``tokens`` under an engine of multiplier ``k`` on ``curve`` (namespace
+    ``"default"``), by its definition ``S = sum of k^(L-i) * P_(u_i)`` for i = 1 .. L, with ``P_t`` the
+    reference's RFC 9380 hash of ``token_message(t)`` under the DST ``domain_tag(curve)``: the reference
+    alone, a hash and a multiplication a token (cached: the engine cells share their first tokens)."""
+    c = named_params(curve)
+    dst, L = domain_tag(curve), len(tokens)
+    return reference.msm(c, [pow(k, L - 1 - i, c.n) for i in range(L)],
+                         [_hash(c, token_message(t), dst) for t in tokens])
 
 
 @dataclasses.dataclass(frozen=True)
@@ -113,9 +229,13 @@ class _Corpus:
     texts: list[str]
     tokens: int
     distinct: int
-    top: str | int  # the most frequent token (ties: the first seen), id 0 of the vocabulary
-    last: str | int  # the least frequent token (ties: the last seen), the vocabulary's last id
+    ranked: list[str]  # the distinct tokens, most frequent first (ties: first seen first): the vocabulary's order
     source: str
+
+    @property
+    def top(self) -> str:
+        """The most frequent token (ties: the first seen), id 0 of the vocabulary."""
+        return self.ranked[0]
 
     def info(self) -> dict[str, Any]:
         """The fields a row of an op on this corpus reports (see :attr:`OpInputs.info`)."""
@@ -147,7 +267,7 @@ def _stdlib_corpus(target: int) -> _Corpus:
     if not counts:
         raise ValueError(f"the standard library's *.py files in {str(root)!r} hold no tokens")
     ranked = counts.most_common()  # sorted by count, stable: ties keep first appearance
-    return _Corpus(texts, tokens, len(counts), ranked[0][0], ranked[-1][0],
+    return _Corpus(texts, tokens, len(counts), [t for t, _ in ranked],
                    f"{root}/*.py, {len(texts)} of {len(files)} files by name")
 
 
@@ -190,14 +310,18 @@ class _PointPool:
         return self._points[start:start + count]
 
 
+Expected = Callable[[random.Random], "list[Points]"]
+"""How a drawer's expected points are made, given the rng that draws the elements the reference computes."""
+
+
 @dataclasses.dataclass
 class Drawn:
-    """What a drawer returns: the ``items``, how to compute the x-coordinate of
-    the first result, a batch's sum (``expected``; None: the cell checks itself,
-    or is not checked), and ``info`` for the result row."""
+    """What a drawer returns: the ``items``, how to make the expected points of
+    every result (``expected``, one list per input set: :func:`multiples_of_g` or
+    :func:`hashes`; None: the cell checks itself), and ``info`` for the result row."""
 
     items: list[Any]
-    expected: Callable[[], int | None] | None = None
+    expected: Expected | None = None
     info: dict[str, Any] = dataclasses.field(default_factory=dict)
 
 
@@ -217,25 +341,28 @@ class OpInputs:
     size: int | None
     items: list[Any]
     params: CurveParams
-    _expected: Callable[[], int | None] | None = None
-    _cache: list[int | None] = dataclasses.field(default_factory=list)
+    _expected: Expected | None = None
+    _samples: random.Random | None = None
+    _cache: list[list[Points]] = dataclasses.field(default_factory=list)
     info: dict[str, Any] = dataclasses.field(default_factory=dict)
 
     @property
     def checked(self) -> bool:
-        """Whether the first result is checked against :meth:`expected_x`."""
+        """Whether every result of its cells is compared with :meth:`expected`."""
         return self._expected is not None
 
-    def expected_x(self) -> int | None:
-        """x-coordinate of the first result (None for the identity).
+    def expected(self) -> list[Points]:
+        """The expected result of every input, one list per input set (a single op's: one list, a point per
+        item; an MSM's: one point per set), made on the first call and kept for every implementation.
 
         Raises:
-            ValueError: if this op's inputs come without an expected result.
+            ValueError: if this op's inputs come without expected results.
+            ArithmeticError: ectraverse, which makes them, disagrees with the reference.
         """
         if self._expected is None:
             raise ValueError(f"no expected result is computed for {self.op}({self.size})")
         if not self._cache:
-            self._cache.append(self._expected())
+            self._cache.append(self._expected(self._samples))
         return self._cache[0]
 
 
@@ -251,14 +378,17 @@ class InputFactory:
         seed: the run's ``--seed``.
         prefix_tokens: how many of the corpus text's first tokens the engine ops take.
         dask_block_bytes: about how many bytes a block of the ``dask`` op's files holds.
+        compose_tokens: about how many tokens the compose text holds (``--compose-tokens``), of which the
+            ``dask`` op's files are copies.
     """
 
     def __init__(self, params: dict[str, CurveParams], seed: int, prefix_tokens: int = 10_000,
-                 dask_block_bytes: int = DASK_BLOCK_BYTES) -> None:
+                 dask_block_bytes: int = DASK_BLOCK_BYTES, compose_tokens: int = 1_000_000) -> None:
         self._params = params
         self._seed = seed
         self.prefix_size = prefix_tokens
         self.dask_block_bytes = dask_block_bytes
+        self.compose_tokens = compose_tokens
         self._pools: dict[str, _PointPool] = {}
         self._corpora: dict[int, _Corpus] = {}
         self._prefixes: dict[int, list[str]] = {}
@@ -294,7 +424,8 @@ class InputFactory:
         """
         c = self._params[curve]
         drawn = op.inputs(self, c, size, self._rng(curve, op.name, size))
-        return OpInputs(curve, op.name, size, drawn.items, c, drawn.expected, info=drawn.info)
+        return OpInputs(curve, op.name, size, drawn.items, c, drawn.expected,
+                        self._rng(curve, op.name, size, "samples"), info=drawn.info)
 
 
 # ---- the drawers: one per kind of input ----------------------------------------------
@@ -304,92 +435,85 @@ def _scalars(c: CurveParams, rng: random.Random, count: int) -> list[int]:
 
 
 def point_pairs(f: InputFactory, c: CurveParams, size: int | None, rng: random.Random) -> Drawn:
-    """``[(P, Q), ...]``, :data:`SINGLE_INPUTS` pairs of distinct points; checked: x of P + Q."""
+    """``[(P, Q), ...]``, :data:`SINGLE_INPUTS` pairs of distinct points; expected: every P + Q."""
     pool, m = f.pool(c.name), SINGLE_INPUTS
     items = list(zip(pool.get(0, m), pool.get(m, m)))
-    return Drawn(items, lambda: x_of(_add(c, *items[0])))
+    logs = [[pool.log(i) + pool.log(m + i) for i in range(m)]]
+    return Drawn(items, lambda samples: multiples_of_g(c, logs, samples))
 
 
 def points(f: InputFactory, c: CurveParams, size: int | None, rng: random.Random) -> Drawn:
-    """``[P, ...]``, :data:`SINGLE_INPUTS` points; checked: x of P + P."""
-    items = f.pool(c.name).get(0, SINGLE_INPUTS)
-    return Drawn(items, lambda: x_of(_add(c, items[0], items[0])))
+    """``[P, ...]``, :data:`SINGLE_INPUTS` points; expected: every P + P."""
+    pool = f.pool(c.name)
+    logs = [[2 * pool.log(i) for i in range(SINGLE_INPUTS)]]
+    return Drawn(pool.get(0, SINGLE_INPUTS), lambda samples: multiples_of_g(c, logs, samples))
 
 
 def scalar_points(f: InputFactory, c: CurveParams, size: int | None, rng: random.Random) -> Drawn:
-    """``[(k, P), ...]``; checked: x of k*P."""
-    items = list(zip(_scalars(c, rng, SINGLE_INPUTS), f.pool(c.name).get(0, SINGLE_INPUTS)))
-    return Drawn(items, lambda: x_of(_mul(c, *items[0])))
+    """``[(k, P), ...]``; expected: every k*P."""
+    pool = f.pool(c.name)
+    items = list(zip(_scalars(c, rng, SINGLE_INPUTS), pool.get(0, SINGLE_INPUTS)))
+    logs = [[k * pool.log(i) for i, (k, _) in enumerate(items)]]
+    return Drawn(items, lambda samples: multiples_of_g(c, logs, samples))
 
 
 def scalars(f: InputFactory, c: CurveParams, size: int | None, rng: random.Random) -> Drawn:
-    """``[k, ...]``; checked: x of k*G."""
+    """``[k, ...]``; expected: every k*G."""
     items = _scalars(c, rng, SINGLE_INPUTS)
-    return Drawn(items, lambda: x_of(_mul(c, items[0], reference.generator(c))))
-
-
-def _times_g(c: CurveParams, e: int) -> int | None:
-    """x of e*G, by the reference."""
-    return x_of(_mul(c, e % c.n, reference.generator(c)))
+    return Drawn(items, lambda samples: multiples_of_g(c, [items], samples))
 
 
 def point_list_pairs(f: InputFactory, c: CurveParams, size: int | None, rng: random.Random) -> Drawn:
-    """``[(Ps, Qs), ...]``, one pair of ``size``-point lists per variant, Q_i never P_i; checked: x of the sum
-    of every P_i + Q_i of the first variant (by the points' discrete logs: one multiplication of G)."""
+    """``[(Ps, Qs), ...]``, one pair of ``size``-point lists per input set, Q_i never P_i; expected: every
+    P_i + Q_i of every set."""
     assert size is not None and size >= 2
-    pool, items = f.pool(c.name), []
+    pool, items, logs = f.pool(c.name), [], []
     for v in range(VARIANTS):
         Ps = pool.get(v * size, size)
         r = rng.randrange(1, size)  # Q_i = P_(i+r): never P_i itself
         items.append((Ps, Ps[r:] + Ps[:r]))
-    # Q_i is point (i + r) mod size of the variant's points: the logs of the Qs are the Ps' again
-    return Drawn(items, lambda: _times_g(c, 2 * sum(pool.log(i) for i in range(size))))
+        logs.append([pool.log(v * size + i) + pool.log(v * size + (i + r) % size) for i in range(size)])
+    return Drawn(items, lambda samples: multiples_of_g(c, logs, samples))
 
 
 def scalar_lists(f: InputFactory, c: CurveParams, size: int | None, rng: random.Random) -> Drawn:
-    """``[ks, ...]``, ``size`` scalars per variant; checked: x of the sum of every k_i*G of the first variant."""
+    """``[ks, ...]``, ``size`` scalars per input set; expected: every k_i*G of every set."""
     assert size is not None
     items = [_scalars(c, rng, size) for _ in range(VARIANTS)]
-    return Drawn(items, lambda: _times_g(c, sum(items[0])))
+    return Drawn(items, lambda samples: multiples_of_g(c, items, samples))
 
 
 def msm_terms(f: InputFactory, c: CurveParams, size: int | None, rng: random.Random) -> Drawn:
-    """``[(ks, Ps), ...]``, ``size`` terms per variant; checked at every size: x of the first variant's sum,
-    ``(sum of k_i * log(P_i)) * G`` by the points' discrete logs (one multiplication of G)."""
+    """``[(ks, Ps), ...]``, ``size`` terms per input set; expected: each set's sum of k_i*P_i, one point,
+    ``(sum of k_i * log(P_i)) * G`` by the points' discrete logs."""
     assert size is not None
     pool = f.pool(c.name)
     items = [(_scalars(c, rng, size), pool.get(v * size, size)) for v in range(VARIANTS)]
-    return Drawn(items, lambda: _times_g(c, sum(k * pool.log(i) for i, k in enumerate(items[0][0]))))
+    logs = [[sum(k * pool.log(v * size + i) for i, k in enumerate(ks))] for v, (ks, _) in enumerate(items)]
+    return Drawn(items, lambda samples: multiples_of_g(c, logs, samples))
 
 
 def messages(f: InputFactory, c: CurveParams, size: int | None, rng: random.Random) -> Drawn:
-    """``[msg, ...]``, hashed with :data:`H2C_DST`; checked: x of the first message's point."""
+    """``[msg, ...]``, hashed with :data:`H2C_DST`; expected: every message's point."""
     items = _messages(0, SINGLE_INPUTS)
-    return Drawn(items, lambda: _hash_x(c, items[0], H2C_DST))
+    return Drawn(items, lambda samples: hashes(c, [items], H2C_DST, samples, one_at_a_time=False))
 
 
 def message_lists(f: InputFactory, c: CurveParams, size: int | None, rng: random.Random) -> Drawn:
-    """``[msgs, ...]``, ``size`` messages per variant, distinct across variants; checked: x of the sum of the
-    first variant's first and last points (the slow path is too slow for all of them: a batch cut short
-    misses its last)."""
+    """``[msgs, ...]``, ``size`` messages per input set, distinct across sets; expected: every message's point."""
     assert size is not None
     items = [_messages(v * size, size) for v in range(VARIANTS)]
-    ends = [items[0][0]] + ([items[0][-1]] if size > 1 else [])
-    return Drawn(items, lambda: x_of(functools.reduce(lambda a, m: _add(c, a, _hash(c, m, H2C_DST)), ends, None)))
+    return Drawn(items, lambda samples: hashes(c, items, H2C_DST, samples, one_at_a_time=True))
 
 
 def corpus_texts(f: InputFactory, c: CurveParams, size: int | None, rng: random.Random) -> Drawn:
-    """The texts (str) of the corpus of ``size`` tokens; checked: the sum of the generators of its most and
-    least frequent tokens, the vocabulary's first and last (the slow path is too slow for all of them)."""
+    """The texts (str) of the corpus of ``size`` tokens; expected: the generator of every distinct token, in
+    the vocabulary's order (most frequent first), hashed under the vocabulary's DST."""
     assert size is not None
     corpus = f.corpus(size)
-
-    def expected() -> int | None:
-        dst = domain_tag(c.name)
-        ends = [corpus.top] + ([corpus.last] if corpus.distinct > 1 else [])
-        return x_of(functools.reduce(lambda a, t: _add(c, a, _hash(c, token_message(t), dst)), ends, None))
-
-    return Drawn(corpus.texts, expected, corpus.info())
+    msgs = [[token_message(t) for t in corpus.ranked]]
+    return Drawn(corpus.texts, lambda samples: hashes(c, msgs, domain_tag(c.name), samples, one_at_a_time=True),
+                 corpus.info())
 
 
 def compose_text(f: InputFactory, c: CurveParams, size: int | None, rng: random.Random) -> Drawn:
@@ -407,11 +531,11 @@ def text_chunks(f: InputFactory, c: CurveParams, size: int | None, rng: random.R
 
 
 def dask_text(f: InputFactory, c: CurveParams, size: int | None, rng: random.Random) -> Drawn:
-    """``[text, copies]``: the corpus text (the stdlib files joined by ``"\\n"``, at most all of them) and how
-    many copies of it, one file each, make about ``size`` tokens (info: also ``block_bytes``, the files'
-    blocks' size)."""
+    """``[text, copies]``: the compose text (the corpus of about ``--compose-tokens`` tokens, its files joined
+    by ``"\\n"``; for a ``size`` below that, its first files, about ``size`` tokens) and how many copies of it,
+    one file each, make about ``size`` tokens (info: also ``block_bytes``, the files' blocks' size)."""
     assert size is not None
-    corpus = f.corpus(size)
+    corpus = f.corpus(min(size, f.compose_tokens))
     copies = max(1, round(size / corpus.tokens))
     text = "\n".join(corpus.texts)
     blocks = copies * -(-len(text.encode("utf-8")) // f.dask_block_bytes)

@@ -1,8 +1,11 @@
 """The run: load the implementations, plan the cells, time them, evaluate the goals, report.
 
 A cell is one (implementation, curve, op, size). Cells of the same (curve,
-op, size) share their inputs; one failing cell is reported and never hides
-the others.
+op, size) share their inputs and their expected results; one failing cell is
+reported and never hides the others. Before a cell is timed, the result of
+every input it times is compared with the expected points (:func:`_compare`),
+and an engine cell runs its own check; after it is timed, the check of what its
+timed calls kept, if it has one.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from ectraverse.bench import goals, report
 from ectraverse.bench.adapters import ADAPTERS, Adapter, Case
 from ectraverse.bench.args import Settings
-from ectraverse.bench.inputs import InputFactory, OpInputs, curve_params
+from ectraverse.bench.inputs import InputFactory, OpInputs, Points, curve_params
 from ectraverse.bench.ops import OPS, ops_of_layer
 from ectraverse.bench.timing import Measurement, measure, measure_group, measure_pair
 
@@ -127,7 +130,7 @@ def _result_row(t: _Task, case: Case, m: Measurement, inputs: OpInputs,
         "us_per_op": m.us_per_op, "ops_per_s": m.ops_per_s,
         "loops": m.loops, "repeats": m.repeats, "median_s": m.median_s, "all_s": list(m.all_s),
         "ops_per_call": case.ops_per_call, "us_per_call": m.us_per_call,
-        "inputs": case.inputs, "checked": inputs.checked or case.check is not None, "per": op.per,
+        "inputs": case.inputs, "checked": case.checked, "per": op.per,
     }
     if case.check_text is not None:
         row["check"] = case.check_text
@@ -135,6 +138,46 @@ def _result_row(t: _Task, case: Case, m: Measurement, inputs: OpInputs,
         row.update(op.row(m, base, case, inputs))
     row.update(case.info)
     return row
+
+
+def _brief(P: object) -> str:
+    """A result for an error message: its coordinates' first hex digits."""
+    if P is None:
+        return "the identity"
+    return ", ".join(f"{c:#x}"[:14] + "…" for c in (P if isinstance(P, tuple) else (P,)))
+
+
+def _compare(label: str, got: list[Points], want: list[Points]) -> None:
+    """Every result of a cell against the expected points, element by element, input set by input set.
+
+    Args:
+        label: the cell, for the message.
+        got: its results, one list per input set (affine points, or x-coordinates).
+        want: the expected results, as many lists as long.
+
+    Raises:
+        ArithmeticError: naming the input set and the index of the first wrong element.
+    """
+    if len(got) != len(want):
+        raise ArithmeticError(f"wrong result: {label} gave results for {len(got)} input set(s), not {len(want)}")
+    for v, (g, w) in enumerate(zip(got, want)):
+        if len(g) != len(w):
+            raise ArithmeticError(f"wrong result: {label}, input set {v}: {len(g):,} results, not {len(w):,}")
+        i = next((i for i, (a, b) in enumerate(zip(g, w)) if a != b), None)
+        if i is not None:
+            raise ArithmeticError(f"wrong result: {label}, input set {v}, element {i:,} of {len(w):,}: "
+                                  f"({_brief(g[i])}), expected ({_brief(w[i])})")
+
+
+def _check_results(t: _Task, label: str, case: Case, inputs: OpInputs) -> None:
+    """The results of every input the cell times against the inputs' expected points (x only for a cell
+    whose implementation gives no more; a single op's first ``case.inputs``, the ones it times)."""
+    want = inputs.expected()
+    if OPS[t.op].kind == "single":
+        want = [want[0][: case.inputs]]
+    if case.x_only:
+        want = [[None if P is None else P[0] for P in part] for part in want]
+    _compare(f"{t.impl} {label}", case.results(), want)
 
 
 def _error_row(t: _Task, label: str, exc: Exception, err: Console) -> dict[str, Any]:
@@ -193,9 +236,8 @@ def _run_tasks(s: Settings, tasks: list[_Task], adapters: dict[str, Adapter],
                 case = None
                 try:
                     case = adapters[t.impl].prepare(inputs, progress=tokens)
-                    got = case.probe()
-                    if inputs.checked and got != inputs.expected_x():
-                        raise ArithmeticError(f"wrong result: x = {got!r}, expected {inputs.expected_x()!r}")
+                    if case.results is not None:
+                        _check_results(t, label, case, inputs)
                     if case.check is not None:
                         case.check()
                     repeats = s.repeats_of[name]
@@ -210,6 +252,8 @@ def _run_tasks(s: Settings, tasks: list[_Task], adapters: dict[str, Adapter],
                         m, base = measure_pair(case.fn, case.baseline, ops_per_call=case.ops_per_call,
                                                baseline_ops=case.baseline_ops, min_time=s.min_time,
                                                repeats=repeats)
+                    if case.after is not None:
+                        case.after()
                     results.append(_result_row(t, case, m, inputs, base))
                 except Exception as exc:  # one failing cell must not hide the others: it is reported
                     results.append(_error_row(t, label, exc, err))
@@ -266,7 +310,7 @@ def run(args: argparse.Namespace, *, argv: Sequence[str] | None = None) -> int:
         for note in skipped:
             err.print(f"  {escape(note)}", highlight=False)
         return 1
-    factory = InputFactory(curve_params(), s.seed, s.prefix_tokens, s.dask_block_bytes)
+    factory = InputFactory(curve_params(), s.seed, s.prefix_tokens, s.dask_block_bytes, s.sizes["compose"][0])
     results = _run_tasks(s, tasks, adapters, factory, err)
     goal_rows = goals.evaluate(results, s.curves)
     meta = report.meta(s, adapters, unavailable, skipped, argv)
