@@ -124,7 +124,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ectraverse import tokenizers
+from ectraverse import _json, tokenizers
 from ectraverse.errors import (EctraverseError, UnknownCurveError, UnknownTokenError, VocabularyFileError,
                                _BuiltAgainOnLoad, shown)
 from ectraverse.point import Curve, Point, PointArray
@@ -1123,15 +1123,15 @@ def _parse(label: str, raw: bytes) -> dict:
     except UnicodeDecodeError as exc:
         raise VocabularyFileError(f"{label}: not UTF-8 (byte {exc.start}); not a vocabulary file.") from None
     try:
-        data = json.loads(text)
+        data = _json.loads(text)
     except json.JSONDecodeError as exc:
         raise VocabularyFileError(
             f"{label}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}); is it truncated?"
         ) from None
+    except (_json.TooDeepError, RecursionError):
+        raise VocabularyFileError(f"{label}: not a vocabulary file (JSON nested too deeply to read).") from None
     except ValueError as exc:  # e.g. an integer too long to convert
         raise VocabularyFileError(f"{label}: not valid JSON ({exc}).") from None
-    except RecursionError:
-        raise VocabularyFileError(f"{label}: not a vocabulary file (JSON nested too deeply to read).") from None
     if not isinstance(data, dict) or data.get("format") != FILE_FORMAT:
         raise VocabularyFileError(f"{label}: not an ectraverse vocabulary file (no \"format\": {FILE_FORMAT!r}).")
     version = data.get("version")

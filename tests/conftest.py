@@ -35,3 +35,16 @@ def pytest_report_header(config):
         f"python {sys.version.split()[0]} on {platform.machine()}, numpy {np.__version__}",
         f"hypothesis profile: {settings._current_profile}",
     ]
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _recursion_limit_put_back():
+    """A peer the benchmark loads (py_ecc) raises the recursion limit to 100,000 on import: put back after
+    each test, so no test runs under another's. (tests/test_json.py runs the library under that limit on
+    purpose, in a process of its own.)"""
+    limit = sys.getrecursionlimit()
+    yield
+    sys.setrecursionlimit(limit)

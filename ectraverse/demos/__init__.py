@@ -21,8 +21,9 @@ last two run through :func:`main`, the one standalone entry point.  A demo
 uses the public API only, and from here the argument types :func:`positive_int`,
 :func:`non_negative_int` and :func:`at_most`, :func:`number` for a number in a
 command, :func:`shown` to quote what was typed, :func:`read_file` (at most
-:data:`FILE_MAX` bytes) for a file, and :func:`show_table` to print a table on a
-terminal of any width.  This module imports
+:data:`FILE_MAX` bytes) for a file, :func:`read_json` for JSON in it (its nesting
+bounded, as ``ectraverse._json.loads``), and :func:`show_table` to print a table
+on a terminal of any width.  This module imports
 no demo (and no ``rich``) until :func:`load` or :func:`main` is called.
 
 Example:
@@ -44,10 +45,11 @@ from types import ModuleType
 
 from ectraverse._args import ArgumentParser, at_most, non_negative_int, parse_int, positive_int, shown
 from ectraverse._entry import run as run_command
+from ectraverse._json import loads as read_json
 from ectraverse._terminal import visible
 
 __all__ = ["DEMOS", "DESCRIPTIONS", "DemoError", "FILE_MAX", "names", "load", "build_parser", "main", "number",
-           "read_file", "show_table", "positive_int", "non_negative_int", "at_most", "shown", "visible"]
+           "read_file", "read_json", "show_table", "positive_int", "non_negative_int", "at_most", "shown", "visible"]
 
 
 #: The largest file a demo reads (a text to index, a context ``:write`` made): a device or a huge file is

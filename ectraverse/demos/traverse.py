@@ -300,8 +300,8 @@ class Session:
         tokens = None
         if len(lines) > 1:
             try:
-                tokens = json.loads(lines[1])
-            except (ValueError, RecursionError):  # RecursionError: arrays nested a thousand deep
+                tokens = demos.read_json(lines[1])
+            except (ValueError, RecursionError):  # arrays nested too deep are a ValueError
                 tokens = None
             if not isinstance(tokens, list):
                 raise ValueError(f"the second line of {path} must be a JSON list of tokens")
