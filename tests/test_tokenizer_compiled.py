@@ -147,7 +147,7 @@ def test_text_ids_bad_input():
     from ectraverse.vocab import Vocabulary
 
     V = Vocabulary("toy61")
-    with pytest.raises(ValueError, match=r"name must be one of \['chars', 'whitespace', 'words'\], not 'nope'"):
+    with pytest.raises(ValueError, match=r"Unknown tokenizer 'nope'; expected one of: words, whitespace, chars, bytes\."):
         V.text_ids("a", "nope")
     with pytest.raises(TypeError, match="text must be a str or its UTF-8 bytes, not int"):
         V.text_ids(3, "words")
