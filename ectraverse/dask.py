@@ -43,8 +43,10 @@ unchanged), under one key (``ectraverse-engine-<digest>``). With a distributed c
 function is called (the default client, or ``with client.as_current():``), that pickle is scattered
 to every worker of its cluster the first time and kept there (a future a pickle, the
 :data:`KEEP_ENGINES` most recently used): later calls' graphs only name it, and the lazy results
-belong to that client's cluster. Without one (Dask's own schedulers, or a client chosen only at
-compute time) the graph holds the pickle, and each worker fetches it once per computation. Every
+belong to that client's cluster (another scheduler cannot compute them: Dask's ``Missing
+dependency ectraverse-engine-...``). Without one (Dask's own schedulers, a ``scheduler`` setting
+that names one of them, as ``with dask.config.set(scheduler="synchronous")``, or a client chosen
+only at compute time) the graph holds the pickle, and each worker fetches it once per computation. Every
 process unpickles it once and keeps the copy (up to :data:`KEEP_ENGINES` of them) while the pickle
 is the same, as :meth:`~ectraverse.Traversal.compose_chunks` does. (Dask's ``processes`` scheduler
 sends a task's arguments with the task, so there the pickle travels with every partition, but is
@@ -137,6 +139,14 @@ _WINDOWS_META = pd.DataFrame({"digest": pd.Series([], dtype="uint64"), "part": p
                               "local": pd.Series([], dtype="int64"), "offset": pd.Series([], dtype="int64")})
 #: Exact keys are bytes: an Arrow binary column, which Dask's string conversion (``dataframe.convert-string``)
 #: leaves alone (an object column of bytes it would decode as UTF-8, which a key need not be).
+#: Held while :func:`repeats` builds its frames. On Python 3.11 a ``functools.cached_property`` takes
+#: one lock per property, shared by every instance, and Dask's dataframe expressions cache their
+#: divisions so (two properties, one calling the other): two threads building or computing frames at
+#: once could take those two locks in opposite orders and wait for ever (4 and 8 threads calling
+#: ``repeats`` did, every time). Builds take turns, and each returns its frame optimized, its
+#: divisions cached, so that computing it takes neither lock. Python 3.12 dropped that lock.
+_FRAMES_BUILT = threading.Lock()
+
 _KEY_DTYPE = pd.ArrowDtype(pa.binary())
 _KEYS_META = _WINDOWS_META.assign(key=pd.Series([], dtype=_KEY_DTYPE))
 
@@ -211,13 +221,23 @@ def _local_cluster(workers: int, *, set_as_default: bool = True):
     return client, cluster
 
 
+#: What Dask's ``scheduler`` setting names when it means the distributed client.
+_DISTRIBUTED_NAMES = ("distributed", "dask.distributed")
+
+
 def _client():
     """The current distributed client (``Client.current()``: one made current by ``with
-    client.as_current()``, else the default client) when it is synchronous and running; else None
-    (no client: Dask's own schedulers; distributed is never imported here for the first time)."""
+    client.as_current()``, else the default client) when it is synchronous and running, and Dask's
+    ``scheduler`` setting names no other scheduler (it comes before the default client, as in Dask's own
+    choice: ``with dask.config.set(scheduler="synchronous")``); else None (no client: Dask's own
+    schedulers; distributed is never imported here for the first time)."""
     if "distributed" not in sys.modules:
         return None
     import distributed  # in sys.modules: at most waits for another thread's import of it to finish
+
+    configured = dask.config.get("scheduler", None)
+    if configured is not None and configured not in _DISTRIBUTED_NAMES and not isinstance(configured, distributed.Client):
+        return None
 
     try:
         client = distributed.Client.current(allow_global=True)
@@ -944,8 +964,9 @@ def repeats(engine: Traversal, bag, m: int):
        by different windows (collisions) split, so no group holds two different windows.
 
     Only the candidates' tokens travel; every window costs its digest and position (32 bytes).
-    Dask picks the shuffle when the frame is built: its peer-to-peer shuffle when a distributed
-    ``Client`` is the default one, which then must compute it; its task shuffle otherwise.
+    The shuffle is chosen when the frame is built: Dask's peer-to-peer shuffle when a distributed
+    ``Client`` is current (and Dask's ``scheduler`` setting names no other), which then must compute
+    it; the task shuffle otherwise.
 
     Args:
         engine: the :class:`~ectraverse.Traversal` (its tokenizer splits str elements).
@@ -970,26 +991,37 @@ def repeats(engine: Traversal, bag, m: int):
     m = _index("window length m", m)
     if m < 1:
         raise ValueError(f"window length m must be a positive int, not {m}")
-    handle = _ship(engine, _client())
+    client = _client()
+    handle = _ship(engine, client)
     phase1 = _each_partition(bag, _windows_partition, handle, m, name="ectraverse-windows-" + uuid.uuid4().hex,
                              index=True)
+    with _FRAMES_BUILT:
+        return _repeat_frames(phase1, m, None if client is not None else "tasks")
+
+
+def _repeat_frames(phase1: list, m: int, method: str | None):
+    """The frames of :func:`repeats` steps 2 to 4, from the partitions' windows (step 1); ``method`` the
+    shuffles' (None: Dask's choice, its peer-to-peer shuffle under a client)."""
     P = len(phase1)
     if not P:  # a bag of no partitions (db.from_delayed([])): no windows, as compose gives the identity
         return dd.from_pandas(_REPEATS_META.copy(), npartitions=1)
     windows = dd.from_delayed([f[0] for f in phase1], meta=_WINDOWS_META, verify_meta=False)
-    candidates = windows.shuffle(on="digest").map_partitions(_duplicated_digests, meta=_WINDOWS_META)
+    candidates = windows.shuffle(on="digest", shuffle_method=method).map_partitions(_duplicated_digests,
+                                                                                   meta=_WINDOWS_META)
     # to the partitions they came from: sorted on "part" into known divisions, one partition per source
-    by_part = candidates.set_index("part", divisions=list(range(P)) + [P], drop=False)
+    by_part = candidates.set_index("part", divisions=list(range(P)) + [P], drop=False, shuffle_method=method)
     by_part = by_part.to_delayed()
     if len(by_part) != P:  # pragma: no cover - Dask keeps the divisions it is given
         raise RuntimeError("the shuffle on the partition did not keep one partition per source")
     keyed = [dask.delayed(_exact_keys, pure=True)(part[1], cand, m, p)
              for p, (part, cand) in enumerate(zip(phase1, by_part))]
-    exact = dd.from_delayed(keyed, meta=_KEYS_META, verify_meta=False).shuffle(on="digest")
+    exact = dd.from_delayed(keyed, meta=_KEYS_META, verify_meta=False).shuffle(on="digest", shuffle_method=method)
     # element counts only: the partitions' states (their tokens) stay where they are
     bases = dask.delayed(_bases, pure=True)(*[dask.delayed(_count, pure=True)(part[1]) for part in phase1])
-    return dd.from_delayed([dask.delayed(_groups, pure=True)(df, q, bases) for q, df in enumerate(exact.to_delayed())],
-                           meta=_REPEATS_META, verify_meta=False)
+    frame = dd.from_delayed([dask.delayed(_groups, pure=True)(df, q, bases) for q, df in enumerate(exact.to_delayed())],
+                            meta=_REPEATS_META, verify_meta=False).optimize()
+    frame.divisions  # cached now, under the lock: computing the frame then takes none of those locks
+    return frame
 
 
 def _positions(groups: pd.DataFrame) -> list[list[tuple[int, int]]]:

@@ -601,6 +601,36 @@ def test_graphs_built_while_another_thread_first_imports_distributed():
     assert int(r.stdout.split()[-1]) >= 2
 
 
+def test_repeats_built_and_computed_from_8_threads_at_once():
+    """On Python 3.11 four or eight threads calling repeats at once waited for ever, every time: Dask's
+    dataframe expressions cache their divisions with functools.cached_property, whose lock 3.11 shares
+    between every instance. A watchdog ends a hung child with status 1."""
+    r = child.run_python(
+        "import faulthandler, threading\n"
+        "import dask.bag as db\n"
+        "import ectraverse as ect, ectraverse.dask as ed\n"
+        "faulthandler.dump_traceback_later(120, exit=True)\n"
+        "eng = ect.Traversal('secp256k1')\n"
+        "done, errors = [], []\n"
+        "def work(t):\n"
+        "    try:\n"
+        "        for r in range(5):\n"
+        "            bag = db.from_sequence([f'a b c {t} {r}', 'a b c', 'x a b'], npartitions=3)\n"
+        "            df = ed.repeats(eng, bag, 2)\n"
+        "            got = sorted(map(tuple, df.compute(scheduler='synchronous')[['element', 'offset']].values.tolist()))\n"
+        "            assert got == [(0, 0), (0, 1), (1, 0), (1, 1), (2, 1)], got\n"
+        "        done.append(t)\n"
+        "    except Exception as exc:\n"
+        "        errors.append(repr(exc))\n"
+        "threads = [threading.Thread(target=work, args=(t,)) for t in range(8)]\n"
+        "for t in threads: t.start()\n"
+        "for t in threads: t.join()\n"
+        "assert not errors, errors[:3]\n"
+        "print(len(done))\n", text=True
+    )
+    assert (r.returncode, r.stdout.split()[-1:]) == (0, ["8"]), r.stderr[-3000:]
+
+
 def test_engine_cache_keeps_recent_copies(eng):
     blob = pickle.dumps(eng)
     import hashlib
@@ -818,6 +848,24 @@ def test_msm_tasks_default_to_the_threads_of_the_current_client(cluster_client):
     for bad in (0, ed.MSM_TASKS_MAX + 1, 2**70):  # one task a slice: a huge count would build forever
         with pytest.raises(ValueError, match=rf"msm_tasks must be in \[1, {ed.MSM_TASKS_MAX}\], not {bad}"):
             ed.compose(eng, bag, msm_tasks=bad)
+
+
+def test_a_local_scheduler_setting_builds_for_itself_under_a_client(cluster_client):
+    """Under a current client a lazy result names the engine scattered to its cluster, and another scheduler
+    cannot compute it (Dask's "Missing dependency ectraverse-engine-..."); Dask's scheduler setting comes
+    before the client, in the build as in Dask's own choice, so the result built under it computes there."""
+    eng = Traversal("secp256k1")
+    bag = db.from_sequence(["a b c\n", "a b\n", "c a b\n"], npartitions=2)
+    with cluster_client.as_current():
+        with pytest.raises(ValueError, match="Missing dependency ectraverse-engine-"):
+            ed.compose(eng, bag).compute(scheduler="synchronous")
+        for scheduler in ("synchronous", "threads"):
+            with dask.config.set(scheduler=scheduler):
+                assert ed.compose(eng, bag).compute() == eng.compose("a b c a b c a b")
+                assert ed.prefixes(eng, bag).compute()[2] == eng.compose("a b c a b")
+                assert sorted(ed.repeats(eng, bag, 2).compute()[["element", "offset"]].values.tolist()) == [[0, 0], [1, 0], [2, 1]]
+        with dask.config.set(scheduler="distributed"):
+            assert ed.compose(eng, bag).compute() == eng.compose("a b c a b c a b")
 
 
 def _unpickled_here() -> int:
