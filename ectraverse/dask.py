@@ -87,6 +87,7 @@ import time
 import uuid
 import weakref
 from collections import OrderedDict
+from collections.abc import Iterable
 from stat import S_ISREG
 
 try:
@@ -434,7 +435,7 @@ def text_blocks(paths, *, blocksize: int | None = 64 << 20):
 
     Raises:
         TypeError: blocksize is not an int or None; paths is one path (a str, bytes or path-like):
-            give a list.
+            give a list; paths is not iterable.
         ValueError: blocksize below 1; a path is not a regular file (a directory, a pipe, a
             device: its blocks cannot be read by position).
         FileNotFoundError: a path does not exist.
@@ -466,6 +467,8 @@ def text_blocks(paths, *, blocksize: int | None = 64 << 20):
     if isinstance(paths, (str, bytes, os.PathLike)):
         raise TypeError(f"paths must be a sequence of paths, not a {type(paths).__name__}: for one file, "
                         "text_blocks([path])")
+    if not isinstance(paths, Iterable):
+        raise TypeError(f"paths must be a sequence of paths, not {type(paths).__name__}")
     blocks = []
     for path in paths:
         path = os.fspath(path)

@@ -257,6 +257,9 @@ def test_text_blocks_take_a_list_of_regular_files(tmp_path):
         with pytest.raises(TypeError, match=f"paths must be a sequence of paths, not a {type(bare).__name__}: "
                                             r"for one file, text_blocks\(\[path\]\)"):
             ed.text_blocks(bare)
+    for nothing in (None, 3):  # Python's "'NoneType' object is not iterable" before
+        with pytest.raises(TypeError, match=f"^paths must be a sequence of paths, not {type(nothing).__name__}$"):
+            ed.text_blocks(nothing)
     fifo = tmp_path / "fifo"
     os.mkfifo(fifo)
     for odd in (tmp_path, fifo, "/dev/null"):
