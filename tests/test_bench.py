@@ -301,6 +301,8 @@ def test_ectraverse_adapter_runs_every_op(tmp_path):
     ("--curve", "P-999", "unknown curve 'P-999'"),
     ("--op", "teleport", "unknown operation 'teleport'"),
     ("--impl", "openssl", "unknown implementation 'openssl'"),
+    *[(option, "x" * 5000, f"unknown {kind} '{'x' * 40}'… (5,000 characters)")  # not echoed whole
+      for option, kind in (("--curve", "curve"), ("--op", "operation"), ("--impl", "implementation"))],
     ("--repeats", "1", "at least 3"),
     ("--min-time", "0", "positive number of seconds"),
     ("--msm-size", "-4", "positive integer"),

@@ -44,13 +44,13 @@ def _curve_aliases() -> dict[str, str]:
     return table
 
 
-def _choice(kind: str, table: Callable[[], dict[str, str]], shown: Sequence[str]) -> Callable[[str], str]:
+def _choice(kind: str, table: Callable[[], dict[str, str]], names: Sequence[str]) -> Callable[[str], str]:
     def parse(value: str) -> str:
         try:
             return table()[_norm(value)]
         except KeyError:
             raise argparse.ArgumentTypeError(
-                f"unknown {kind} {value!r}; choose from: {', '.join(shown)}") from None
+                f"unknown {kind} {shown(value)}; choose from: {', '.join(names)}") from None
     parse.__name__ = kind  # argparse names the type in some messages
     return parse
 
