@@ -33,13 +33,15 @@ class TooDeepError(ValueError):
 
 def _too_deep(text: str) -> bool:
     """Whether text's arrays and objects nest more than :data:`MAX_DEPTH` deep, counting the brackets
-    outside strings (an unterminated string's count too: the decoder refuses that text anyway)."""
+    outside strings (a string the text ends inside included: the decoder says so)."""
     if text.count("[") + text.count("{") <= MAX_DEPTH:  # a vocabulary file's way: nothing to look at
         return False
     # escaped backslashes, then escaped quotes, go first (left to right, as the decoder pairs them); then
-    # all but quotes and brackets; then the strings, whose brackets are not nesting
+    # all but quotes and brackets; then the strings, whose brackets are not nesting; a quote left opens
+    # a string the text ends inside (a file cut short): nothing after it nests
     unescaped = text.encode("utf-8", "surrogatepass").replace(b"\\\\", b"").replace(b'\\"', b"")
-    brackets = np.frombuffer(_STRING.sub(b"", unescaped.translate(None, _NOT_NESTING)), dtype=np.uint8)
+    outside = _STRING.sub(b"", unescaped.translate(None, _NOT_NESTING))
+    brackets = np.frombuffer(outside.split(b'"', 1)[0], dtype=np.uint8)
     level = 0
     for start in range(0, len(brackets), _CHUNK):
         levels = level + np.cumsum(_STEP[brackets[start:start + _CHUNK]], dtype=np.int64)
@@ -53,6 +55,7 @@ def loads(text: str):
     """``json.loads(text)``, refusing nesting deeper than :data:`MAX_DEPTH` before decoding.
 
     Raises:
+        TypeError: text is not a str.
         TooDeepError: nested too deeply (a ValueError).
         json.JSONDecodeError: not JSON (a ValueError).
 
@@ -65,6 +68,8 @@ def loads(text: str):
         ...     print(exc)
         JSON nested more than 64 levels deep
     """
+    if not isinstance(text, str):
+        raise TypeError(f"JSON text must be a str, not {type(text).__name__}")
     if _too_deep(text):
         raise TooDeepError(f"JSON nested more than {MAX_DEPTH} levels deep")
     return json.loads(text)

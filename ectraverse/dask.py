@@ -138,8 +138,6 @@ _REPEATS_META = pd.DataFrame({"group": pd.Series([], dtype="int64"), "element": 
                               "offset": pd.Series([], dtype="int64")})
 _WINDOWS_META = pd.DataFrame({"digest": pd.Series([], dtype="uint64"), "part": pd.Series([], dtype="int64"),
                               "local": pd.Series([], dtype="int64"), "offset": pd.Series([], dtype="int64")})
-#: Exact keys are bytes: an Arrow binary column, which Dask's string conversion (``dataframe.convert-string``)
-#: leaves alone (an object column of bytes it would decode as UTF-8, which a key need not be).
 #: Held while :func:`repeats` builds its frames. On Python 3.11 a ``functools.cached_property`` takes
 #: one lock per property, shared by every instance, and Dask's dataframe expressions cache their
 #: divisions so (two properties, one calling the other): two threads building or computing frames at
@@ -148,6 +146,8 @@ _WINDOWS_META = pd.DataFrame({"digest": pd.Series([], dtype="uint64"), "part": p
 #: divisions cached, so that computing it takes neither lock. Python 3.12 dropped that lock.
 _FRAMES_BUILT = threading.Lock()
 
+#: Exact keys are bytes: an Arrow binary column, which Dask's string conversion (``dataframe.convert-string``)
+#: leaves alone (an object column of bytes it would decode as UTF-8, which a key need not be).
 _KEY_DTYPE = pd.ArrowDtype(pa.binary())
 _KEYS_META = _WINDOWS_META.assign(key=pd.Series([], dtype=_KEY_DTYPE))
 

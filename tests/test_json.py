@@ -52,6 +52,13 @@ def test_not_json_is_the_decoders_error():
     with pytest.raises(json.JSONDecodeError):
         _json.loads('["a", ')
     assert _json.loads('["[[[[[[[[[[" , "\\\\", "\\"["]') == ["[[[[[[[[[[", "\\", '"[']
+    # cut short inside a string of brackets: the decoder's error (a vocabulary file: "is it truncated?"),
+    # not "nested too deeply"
+    with pytest.raises(json.JSONDecodeError, match="Unterminated string"):
+        _json.loads('["a", "' + "[" * 100)
+    for not_text in (None, 5, b"[]"):
+        with pytest.raises(TypeError, match=f"JSON text must be a str, not {type(not_text).__name__}"):
+            _json.loads(not_text)
 
 
 _UNDER_A_HIGH_LIMIT = """
