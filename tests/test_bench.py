@@ -1278,9 +1278,10 @@ def test_expected_points_are_verified_against_the_reference(monkeypatch):
     c = bench_inputs.curve_params()["P-256"]
     rng = __import__("random").Random(5)
     logs = [[3, 5, 7], [11]]
-    got = bench_inputs.multiples_of_g(c, logs, rng)
     G = ectraverse.reference.generator(c)
-    assert got == [[ectraverse.reference.mul(c, e, G) for e in part] for part in logs]
+    for one_at_a_time in (False, True):
+        got = bench_inputs.multiples_of_g(c, logs, rng, one_at_a_time=one_at_a_time)
+        assert got == [[ectraverse.reference.mul(c, e, G) for e in part] for part in logs]
     msgs = [[b"a", b"b"], [b"c"]]
     for one_at_a_time in (False, True):
         assert bench_inputs.hashes(c, msgs, b"dst", rng, one_at_a_time=one_at_a_time) == [
@@ -1330,3 +1331,30 @@ def test_a_goal_at_a_token_count_says_tokens():
     goals = {g["goal"]: g for g in bench_goals.evaluate([row], ("secp256k1",))}
     assert goals["secp256k1 repeats(8) vs a dict of 8-tuples"]["detail"].endswith(
         "; at 100,000 tokens, not the full run's 1,000,000")
+
+
+@needs_core
+def test_batch_mul_g_is_checked_against_another_path(tmp_path, monkeypatch):
+    """multiply_generator made batch_mul_g's expected points too: a fault of it that keeps the sum (the
+    results of two given scalars swapped, wherever they are) passed unless a sampled element fell on one
+    of them. They are e * G one at a time now."""
+    ks = bench_inputs.InputFactory(bench_inputs.curve_params(), 1).build(
+        "secp256k1", ops.OPS["batch_mul_g"], 1000).items[0]
+    ka, kb = ks[1], ks[2]
+    mg = ectraverse.Curve.multiply_generator
+
+    def swapped(C, scalars):
+        scalars = list(scalars)
+        A = mg(C, scalars)
+        if ka not in scalars or kb not in scalars:
+            return A
+        order = list(range(len(A)))
+        i, j = scalars.index(ka), scalars.index(kb)
+        order[i], order[j] = j, i
+        return A.take(order)
+
+    monkeypatch.setattr(ectraverse.Curve, "multiply_generator", swapped)
+    rc, data = run_json(tmp_path, "--impl", "ectraverse", "--curve", "secp256k1", "--op", "batch_mul_g")
+    assert rc == 1
+    assert "wrong result: ectraverse batch_mul_g (n=1,000), input set 0, element 1 of 1,000" in \
+        data["results"][0]["error"]

@@ -24,7 +24,8 @@ Method, the same for every cell (implementation, curve, operation):
   is compared, both coordinates, element by element, with the expected points
   (:mod:`~ectraverse.bench.inputs`): the inputs' points have known discrete
   logs, so every expected result of the group operations is ``e*G`` for a known
-  ``e``, all made at once by ectraverse's ``curve.multiply_generator`` and
+  ``e``, all made at once by ectraverse's ``curve.multiply_generator`` (for
+  ``batch_mul_g``, which times that call, ``e * G`` one at a time) and
   verified against the pure-Python reference (their sum is ``(sum of e)*G`` by
   one ``reference.mul``; the first, the last and 4 seeded-random ones are each
   ``reference.mul(e, G)``); the hash operations' by ectraverse the other way

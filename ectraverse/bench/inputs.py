@@ -15,7 +15,8 @@ implementation. The scheme, in two functions:
   pool's points are ``S + i*D`` for random multiples ``S``, ``D`` of ``G``), so
   every expected result of ``add``, ``double``, ``mul``, ``mul_g``,
   ``batch_add``, ``batch_mul_g`` and ``msm`` is ``e*G`` for a known ``e``: all
-  of them at once by ectraverse's ``curve.multiply_generator`` (C), verified
+  of them at once by ectraverse's ``curve.multiply_generator`` (C; for
+  ``batch_mul_g``, which times that call, ``e * G`` one at a time), verified
   against the reference: their sum (by ``reference.add``, which also checks
   each point is on the curve) is ``(sum of e)*G`` by one ``reference.mul``,
   and the first, the last and :data:`SAMPLES` seeded-random ones are each
@@ -166,9 +167,11 @@ def _verify(c: CurveParams, what: str, got: Points, want: Callable[[int], Point 
             raise _unlike(c, what, f"at element {i:,} of {count:,}")
 
 
-def multiples_of_g(c: CurveParams, logs: list[list[int]], rng: random.Random) -> list[Points]:
+def multiples_of_g(c: CurveParams, logs: list[list[int]], rng: random.Random, *,
+                   one_at_a_time: bool = False) -> list[Points]:
     """``e*G`` for every ``e`` of ``logs`` (a list per input set): by ectraverse's ``multiply_generator``,
-    all at once, verified against the reference.
+    all at once, or, for the cell that times that call (``one_at_a_time``), ``e * G`` one point at a time;
+    verified against the reference.
 
     Their sum, by ``reference.add`` (which checks that each is on the curve), must be ``(sum of e)*G`` by one
     ``reference.mul``; the first, the last and :data:`SAMPLES` of them drawn by ``rng`` must each be
@@ -178,11 +181,17 @@ def multiples_of_g(c: CurveParams, logs: list[list[int]], rng: random.Random) ->
         ArithmeticError: ectraverse's points disagree with the reference.
     """
     flat = [e % c.n for part in logs for e in part]
-    got = ec_curve(c.name).multiply_generator(flat).coordinates()
+    C = ec_curve(c.name)
+    if one_at_a_time:
+        what = "e * G"
+        got = [None if P.is_identity else (P.x, P.y) for P in (e * C.generator for e in flat)]
+    else:
+        what = "multiply_generator"
+        got = C.multiply_generator(flat).coordinates()
     G = reference.generator(c)
-    _verify(c, "multiply_generator", got, lambda i: _mul(c, flat[i], G), len(flat), rng)
+    _verify(c, what, got, lambda i: _mul(c, flat[i], G), len(flat), rng)
     if functools.reduce(functools.partial(reference.add, c), got, None) != _mul(c, sum(flat), G):
-        raise _unlike(c, "multiply_generator", f"on the sum of its {len(flat):,} points")
+        raise _unlike(c, what, f"on the sum of its {len(flat):,} points")
     return _by_set(got, logs)
 
 
@@ -480,7 +489,7 @@ def scalar_lists(f: InputFactory, c: CurveParams, size: int | None, rng: random.
     """``[ks, ...]``, ``size`` scalars per input set; expected: every k_i*G of every set."""
     assert size is not None
     items = [_scalars(c, rng, size) for _ in range(VARIANTS)]
-    return Drawn(items, lambda samples: multiples_of_g(c, items, samples))
+    return Drawn(items, lambda samples: multiples_of_g(c, items, samples, one_at_a_time=True))
 
 
 def msm_terms(f: InputFactory, c: CurveParams, size: int | None, rng: random.Random) -> Drawn:
