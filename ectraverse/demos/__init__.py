@@ -127,12 +127,13 @@ def show_table(console, table) -> None:
         return
     if table.title:
         console.print(table.title, style="table.title")
+    columns = [(column.header, list(column.cells)) for column in table.columns]
     for row in range(table.row_count):
         record = Table.grid(padding=(0, 2))
         record.add_column(style="bold", no_wrap=True)
         record.add_column(overflow="fold")
-        for column in table.columns:
-            record.add_row(column.header, list(column.cells)[row])
+        for header, cells in columns:
+            record.add_row(header, cells[row])
         if row:
             console.print()
         console.print(record)
