@@ -51,7 +51,7 @@ import threading
 import weakref
 
 from ectraverse.curves import _number
-from ectraverse.errors import ContextMismatchError, EncodingError, _BuiltAgainOnLoad
+from ectraverse.errors import ContextMismatchError, EncodingError, _BuiltAgainOnLoad, _Immutable
 from ectraverse.point import Curve, Point
 
 __all__ = ["Context", "ContextGroup", "FORMAT_MAGIC", "FORMAT_VERSION"]
@@ -78,15 +78,15 @@ _live_keyed_sweep_at = 16
 def _register_keyed(group: ContextGroup) -> None:
     global _live_keyed_sweep_at
     with _LIVE_KEYED_LOCK:
-        refs = [ref for ref in _LIVE_KEYED.get(group.fingerprint, ()) if ref() is not None]
-        _LIVE_KEYED[group.fingerprint] = [*refs, weakref.ref(group)]
+        refs = [ref for ref in _LIVE_KEYED.get(group._fingerprint, ()) if ref() is not None]
+        _LIVE_KEYED[group._fingerprint] = [*refs, weakref.ref(group)]
         if len(_LIVE_KEYED) > _live_keyed_sweep_at:
             for fingerprint in [f for f, refs in _LIVE_KEYED.items() if all(ref() is None for ref in refs)]:
                 del _LIVE_KEYED[fingerprint]
             _live_keyed_sweep_at = 2 * len(_LIVE_KEYED) + 16
 
 
-class ContextGroup(_BuiltAgainOnLoad):
+class ContextGroup(_BuiltAgainOnLoad, _Immutable):
     """The group ℤ ⋉ G of one engine: a curve and a multiplier ``k``.
 
     Args:
@@ -103,7 +103,7 @@ class ContextGroup(_BuiltAgainOnLoad):
     Traversal engines build one; it is exposed for the algebra's own sake.
     """
 
-    __slots__ = ("curve", "_k", "_kinv", "_tag", "_secret", "_byte_form", "fingerprint", "identity", "__weakref__")
+    __slots__ = ("_curve", "_k", "_kinv", "_tag", "_secret", "_byte_form", "_fingerprint", "_identity", "__weakref__")
 
     def __init__(self, curve: Curve, k: int, tag: bytes, *, secret: bool = False, byte_form: bool = True):
         if not isinstance(curve, Curve):
@@ -114,17 +114,32 @@ class ContextGroup(_BuiltAgainOnLoad):
             raise ValueError(f"k must be in [2, n - 2], not {k}")
         if not isinstance(tag, (bytes, bytearray, memoryview)):  # bytes(5) would be five zero bytes
             raise TypeError(f"tag must be bytes, not {type(tag).__name__}")
-        self.curve = curve
+        self._curve = curve
         self._k = k
         self._kinv = pow(k, -1, curve.n)
         self._tag = bytes(tag)
         self._secret = bool(secret)
         self._byte_form = bool(byte_form)
         digest = hashlib.sha256(b"ectraverse-v1:fingerprint\x00" + bytes(tag) + b"\x00" + k.to_bytes(curve.scalar_bytes, "big"))
-        self.fingerprint = digest.digest()[:_FINGERPRINT_BYTES]
-        self.identity = Context._make(self, 0, curve.identity)
+        self._fingerprint = digest.digest()[:_FINGERPRINT_BYTES]
+        self._identity = Context._make(self, 0, curve.identity)
         if self._secret:
             _register_keyed(self)
+
+    @property
+    def curve(self) -> Curve:
+        """The curve whose prime-order group holds the points."""
+        return self._curve
+
+    @property
+    def fingerprint(self) -> bytes:
+        """The engine's fingerprint: a hash of its tag and ``k``, stored in every context's bytes."""
+        return self._fingerprint
+
+    @property
+    def identity(self) -> Context:
+        """The empty context: length 0, the identity point."""
+        return self._identity
 
     @property
     def secret(self) -> bool:
@@ -145,8 +160,8 @@ class ContextGroup(_BuiltAgainOnLoad):
     def _power(self, length: int) -> int:
         """``k^length mod n`` (for the algebra inside this package, keyed or not)."""
         if length >= 0:
-            return pow(self._k, length, self.curve.n)
-        return pow(self._kinv, -length, self.curve.n)
+            return pow(self._k, length, self._curve.n)
+        return pow(self._kinv, -length, self._curve.n)
 
     def atom(self, point: Point) -> Context:
         """The context ``(1, point)`` of a one-token sequence."""
@@ -158,8 +173,8 @@ class ContextGroup(_BuiltAgainOnLoad):
             raise TypeError(f"length must be an int, not {type(length).__name__}")
         if not isinstance(point, Point):
             raise TypeError(f"point must be a Point, not {type(point).__name__}")
-        if point.curve != self.curve:
-            raise ContextMismatchError(f"point is on {point.curve.name!r}, not {self.curve.name!r}")
+        if point.curve != self._curve:
+            raise ContextMismatchError(f"point is on {point.curve.name!r}, not {self._curve.name!r}")
         return Context._make(self, length, point)
 
     def from_bytes(self, data) -> Context:
@@ -186,16 +201,16 @@ class ContextGroup(_BuiltAgainOnLoad):
         need = pos + _FINGERPRINT_BYTES + _LENGTH_BYTES + 1
         if len(raw) < need:
             raise EncodingError(f"Context bytes are truncated: {len(raw)} bytes, expected at least {need}.")
-        if raw[head:pos] != self.curve.name.encode("utf-8"):  # the bytes themselves: one encoding per context
+        if raw[head:pos] != self._curve.name.encode("utf-8"):  # the bytes themselves: one encoding per context
             try:
                 name = repr(raw[head:pos].decode("utf-8"))
             except UnicodeDecodeError:
                 name = f"{raw[head:pos]!r} (not UTF-8)"
-            raise ContextMismatchError(f"Context bytes are for curve {name}, not {self.curve.name!r}.")
+            raise ContextMismatchError(f"Context bytes are for curve {name}, not {self._curve.name!r}.")
         fp = raw[pos : pos + _FINGERPRINT_BYTES]
-        if fp != self.fingerprint:
+        if fp != self._fingerprint:
             raise ContextMismatchError(
-                f"Context bytes come from another engine (fingerprint {fp.hex()}, this engine's is {self.fingerprint.hex()})."
+                f"Context bytes come from another engine (fingerprint {fp.hex()}, this engine's is {self._fingerprint.hex()})."
             )
         pos += _FINGERPRINT_BYTES
         length = int.from_bytes(raw[pos : pos + _LENGTH_BYTES], "big", signed=True)
@@ -205,7 +220,7 @@ class ContextGroup(_BuiltAgainOnLoad):
                 "The point of a context must be SEC1-compressed (0x02/0x03 || x) or the single byte 0x00, "
                 "not uncompressed (0x04): every context has exactly one encoding."
             )
-        point = self.curve.decode(enc)
+        point = self._curve.decode(enc)
         return Context._make(self, length, point)
 
     def from_hex(self, text: str) -> Context:
@@ -226,14 +241,14 @@ class ContextGroup(_BuiltAgainOnLoad):
 
     def __reduce__(self):
         if self._secret:  # the fingerprint only: k never leaves the process
-            return (_live_keyed_group, (self.fingerprint,))
+            return (_live_keyed_group, (self._fingerprint,))
         if not self._byte_form:
             raise TypeError(_NO_BYTE_FORM)
-        return (ContextGroup, (self.curve, self._k, self._tag))
+        return (ContextGroup, (self._curve, self._k, self._tag))
 
     def __repr__(self) -> str:
         keyed = ", keyed" if self._secret else ""
-        return f"ContextGroup({self.curve.name}, fingerprint={self.fingerprint.hex()}{keyed})"
+        return f"ContextGroup({self._curve.name}, fingerprint={self._fingerprint.hex()}{keyed})"
 
 
 _NO_BYTE_FORM = (
@@ -270,7 +285,7 @@ def _int(what: str, value) -> int:
     raise TypeError(f"{what} must be an int, not {type(value).__name__}")
 
 
-class Context(_BuiltAgainOnLoad):
+class Context(_BuiltAgainOnLoad, _Immutable):
     """An element ``(length, point)`` of an engine's group ℤ ⋉ G; immutable and hashable.
 
     ``c1 * c2`` is concatenation, ``c.inverse()`` undoes ``c``, ``c ** m`` repeats
@@ -302,10 +317,11 @@ class Context(_BuiltAgainOnLoad):
 
     @property
     def group(self) -> ContextGroup:
+        """The group of the engine the context belongs to."""
         return self._group
 
     def _check(self, other: Context) -> None:
-        mine, theirs = self._group.fingerprint, other._group.fingerprint
+        mine, theirs = self._group._fingerprint, other._group._fingerprint
         if other._group is not self._group and theirs != mine:
             raise ContextMismatchError(
                 f"Cannot combine contexts of different engines (fingerprints {mine.hex()} and {theirs.hex()})."
@@ -339,7 +355,7 @@ class Context(_BuiltAgainOnLoad):
         # (L, S)^m = (mL, (1 + r + ... + r^(m-1)) S) with r = k^L: a geometric sum mod the prime n, so
         # one scalar multiplication whatever m (square-and-multiply in the group cost O(log m) of them,
         # each with a power k^length whose exponent doubled every step)
-        g, n = self._group, self._group.curve.n
+        g, n = self._group, self._group._curve.n
         r = g._power(base._length)
         s = m % n if r == 1 else (pow(r, m, n) - 1) * pow(r - 1, -1, n) % n
         return Context._make(g, base._length * m, s * base._point)
@@ -348,13 +364,13 @@ class Context(_BuiltAgainOnLoad):
         if not isinstance(other, Context):
             return NotImplemented
         return (
-            self._group.fingerprint == other._group.fingerprint
+            self._group._fingerprint == other._group._fingerprint
             and self._length == other._length
             and self._point == other._point
         )
 
     def __hash__(self):
-        return hash((self._group.fingerprint, self._length, self._point))
+        return hash((self._group._fingerprint, self._length, self._point))
 
     def __reduce__(self):
         return (_context_from_bytes, (self._group, self.to_bytes()))
@@ -371,13 +387,13 @@ class Context(_BuiltAgainOnLoad):
         if not -(2**63) <= self._length < 2**63:
             raise ValueError(f"This context, of length {_number(self._length)}, has no bytes: context bytes hold "
                              f"lengths in [-2^63, 2^63).")
-        name = self._group.curve.name.encode("utf-8")
+        name = self._group._curve.name.encode("utf-8")
         return b"".join(
             (
                 FORMAT_MAGIC,
                 bytes((FORMAT_VERSION, len(name))),
                 name,
-                self._group.fingerprint,
+                self._group._fingerprint,
                 self._length.to_bytes(_LENGTH_BYTES, "big", signed=True),
                 self._point.to_bytes(),
             )

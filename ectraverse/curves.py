@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
@@ -47,6 +47,9 @@ class CurveParams:
         aliases: other accepted names.
         note: what the curve is for (toy curves) or a caveat.
         source: where the numbers come from.
+
+    Two parameter sets are equal when their name and numbers are: ``aliases``,
+    ``note`` and ``source`` describe a curve, they do not make it another.
     """
 
     name: str
@@ -57,9 +60,9 @@ class CurveParams:
     gy: int
     n: int
     h: int = 1
-    aliases: tuple[str, ...] = ()
-    note: str = ""
-    source: str = ""
+    aliases: tuple[str, ...] = field(default=(), compare=False)
+    note: str = field(default="", compare=False)
+    source: str = field(default="", compare=False)
 
     @property
     def field_bytes(self) -> int:

@@ -129,3 +129,17 @@ class _BuiltAgainOnLoad:
         name = type(self).__name__
         raise ValueError(f"corrupt {name} pickle: a {name} is built again from what it is made of when "
                          "loaded, never from its fields")
+
+
+class _Immutable:
+    """A base of the classes whose objects never change: a copy (``copy.copy``, ``copy.deepcopy``)
+    is the object itself, as for ``int`` and ``tuple``.  Copying within a process needs no pickle,
+    which some of them refuse (a keyed engine's, or one whose tokenizer has no name)."""
+
+    __slots__ = ()
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self

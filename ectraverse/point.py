@@ -52,12 +52,15 @@ except ImportError as exc:  # say what to do, not "cannot import name '_ec' from
 from ectraverse import rfc9380
 from ectraverse.curves import MAX_FIELD_BITS, CurveParams, curve_names, glv_parameters, named_params, validate_params
 from ectraverse.errors import (CurveMismatchError, InvalidCurveError, NotInSubgroupError, UnknownSuiteError,
-                               _BuiltAgainOnLoad)
+                               _BuiltAgainOnLoad, _Immutable)
 
 __all__ = ["Curve", "Point", "PointArray", "curve", "curve_names", "hash_to_curve", "encode_to_curve",
            "limbs_to_scalars", "scalars_to_limbs"]
 
-_NOT_SCALARS = (bool, float, complex)
+_NOT_SCALARS = (bool, float, complex, np.bool_, np.floating, np.complexfloating)
+
+#: What messages and tags may be (hash-to-curve reads any such buffer).
+_BytesLike = bytes | bytearray | memoryview
 
 #: The fewest rows per thread of a threaded :meth:`PointArray.msm_limbs`: below this, a
 #: thread's share of the work saves too little over starting it (two threads take 0.55-0.66
@@ -108,7 +111,7 @@ def _scalar_list(scalars) -> Sequence:
     return scalars if isinstance(scalars, Sequence) else list(scalars)
 
 
-class Curve(_BuiltAgainOnLoad):
+class Curve(_BuiltAgainOnLoad, _Immutable):
     """The prime-order subgroup ``G`` of ``y^2 = x^3 + a*x + b`` over ``F_p``.
 
     Named curves come from :func:`curve`; the constructor builds and validates
@@ -174,6 +177,7 @@ class Curve(_BuiltAgainOnLoad):
 
     @property
     def name(self) -> str:
+        """The curve's name: a label for messages and ``repr``, and part of its identity."""
         return self._params.name
 
     @property
@@ -188,22 +192,27 @@ class Curve(_BuiltAgainOnLoad):
 
     @property
     def p(self) -> int:
+        """The field prime."""
         return self._params.p
 
     @property
     def a(self) -> int:
+        """The coefficient ``a`` of ``y^2 = x^3 + a*x + b`` (in ``[0, p)``)."""
         return self._params.a
 
     @property
     def b(self) -> int:
+        """The coefficient ``b`` of ``y^2 = x^3 + a*x + b`` (in ``[0, p)``)."""
         return self._params.b
 
     @property
     def n(self) -> int:
+        """The prime order of the generator: scalars are reduced mod n."""
         return self._params.n
 
     @property
     def h(self) -> int:
+        """The cofactor ``#E / n``."""
         return self._params.h
 
     @property
@@ -451,7 +460,7 @@ class Curve(_BuiltAgainOnLoad):
             q = ms.map([u[0] for u in us])
         return ms.clear(q)
 
-    def hash_to_curve(self, msg: bytes, dst: bytes, *, suite=None) -> Point:
+    def hash_to_curve(self, msg: _BytesLike, dst: _BytesLike, *, suite=None) -> Point:
         """RFC 9380 ``hash_to_curve``: a point of ``G`` nobody knows the discrete log of.
 
         Args:
@@ -475,12 +484,12 @@ class Curve(_BuiltAgainOnLoad):
         s = self._suite(suite, True, "hash_to_curve")
         return Point._make(self, self._hash_raw([msg], dst, s)[0].tobytes())
 
-    def encode_to_curve(self, msg: bytes, dst: bytes, *, suite=None) -> Point:
+    def encode_to_curve(self, msg: _BytesLike, dst: _BytesLike, *, suite=None) -> Point:
         """RFC 9380 ``encode_to_curve`` (the nonuniform ``_NU_`` encoding); see :meth:`hash_to_curve`."""
         s = self._suite(suite, False, "encode_to_curve")
         return Point._make(self, self._hash_raw([msg], dst, s)[0].tobytes())
 
-    def hash_to_curve_batch(self, msgs: Iterable[bytes], dst: bytes, *, suite=None, random_oracle: bool = True) -> PointArray:
+    def hash_to_curve_batch(self, msgs: Iterable[_BytesLike], dst: _BytesLike, *, suite=None, random_oracle: bool = True) -> PointArray:
         """``[hash_to_curve(m, dst) for m in msgs]`` in one call, the field work in C with shared inversions.
 
         Example:
@@ -496,7 +505,7 @@ class Curve(_BuiltAgainOnLoad):
         return PointArray._wrap(self, self._hash_raw(list(msgs), dst, s))
 
 
-def hash_to_curve(msg: bytes, dst: bytes, suite: str) -> Point:
+def hash_to_curve(msg: _BytesLike, dst: _BytesLike, suite: str) -> Point:
     """RFC 9380 ``hash_to_curve`` for a suite id such as ``"P256_XMD:SHA-256_SSWU_RO_"``.
 
     Example:
@@ -508,7 +517,7 @@ def hash_to_curve(msg: bytes, dst: bytes, suite: str) -> Point:
     return curve(s.curve).hash_to_curve(msg, dst, suite=s)
 
 
-def encode_to_curve(msg: bytes, dst: bytes, suite: str) -> Point:
+def encode_to_curve(msg: _BytesLike, dst: _BytesLike, suite: str) -> Point:
     """RFC 9380 ``encode_to_curve`` for a suite id such as ``"P256_XMD:SHA-256_SSWU_NU_"``."""
     s = rfc9380.suite(suite)
     return curve(s.curve).encode_to_curve(msg, dst, suite=s)
@@ -680,10 +689,17 @@ def _limbs_below(limbs: np.ndarray, n: int) -> bool:
 
 def _same_curve(c1: Curve, c2: Curve) -> None:
     if c1 is not c2 and c1._params != c2._params:
-        raise CurveMismatchError(f"Cannot combine points of {c1.name!r} and {c2.name!r}.")
+        if c1.name != c2.name:
+            raise CurveMismatchError(f"Cannot combine points of {c1.name!r} and {c2.name!r}.")
+        raise CurveMismatchError(f"Cannot combine points of two different curves both named {c1.name!r} "
+                                 f"(their domain parameters differ: {_differences(c1._params, c2._params)}).")
 
 
-class Point(_BuiltAgainOnLoad):
+def _differences(a: CurveParams, b: CurveParams) -> str:
+    return ", ".join(key for key in ("p", "a", "b", "gx", "gy", "n", "h") if getattr(a, key) != getattr(b, key))
+
+
+class Point(_BuiltAgainOnLoad, _Immutable):
     """An element of a curve's prime-order group; immutable and hashable.
 
     Build points with ``curve.point(x, y)``, ``curve.decode(data)``,
@@ -726,6 +742,7 @@ class Point(_BuiltAgainOnLoad):
 
     @property
     def curve(self) -> Curve:
+        """The curve the point is on."""
         return self._curve
 
     @property
@@ -828,7 +845,7 @@ def _decode_point(curve: Curve, data: bytes) -> Point:
     return curve.decode(data)
 
 
-class PointArray(_BuiltAgainOnLoad):
+class PointArray(_BuiltAgainOnLoad, _Immutable):
     """A batch of points on one curve, backed by a NumPy array; operations run in C.
 
     Build it from points, or from concatenated SEC1 encodings with
@@ -895,6 +912,7 @@ class PointArray(_BuiltAgainOnLoad):
 
     @property
     def curve(self) -> Curve:
+        """The curve the points are on."""
         return self._curve
 
     def __len__(self) -> int:
@@ -903,7 +921,13 @@ class PointArray(_BuiltAgainOnLoad):
     def __getitem__(self, index):
         if isinstance(index, slice):
             return PointArray._wrap(self._curve, np.ascontiguousarray(self._a[index]))
-        i = operator.index(index)
+        try:
+            i = None if isinstance(index, (bool, np.bool_)) else operator.index(index)
+        except TypeError:
+            i = None
+        if i is None:
+            raise TypeError(f"PointArray index must be an int or a slice, not {type(index).__name__} "
+                            "(take() takes a list or array of indices, or a boolean mask)")
         m = len(self)
         if not -m <= i < m:
             raise IndexError(f"PointArray index {i} out of range for length {m}")

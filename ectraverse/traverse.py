@@ -58,12 +58,14 @@ import secrets
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
 from concurrent.futures import Executor, ThreadPoolExecutor
+from typing import SupportsIndex
 
 import numpy as np
 
 from ectraverse import rfc9380, tokenizers
 from ectraverse.context import Context, ContextGroup
-from ectraverse.errors import ContextMismatchError, CurveMismatchError, InvalidCurveError, _BuiltAgainOnLoad
+from ectraverse.errors import (ContextMismatchError, CurveMismatchError, InvalidCurveError, _BuiltAgainOnLoad,
+                               _Immutable)
 from ectraverse.point import (Curve, Point, PointArray, _limbs_below, _unordered, curve as named_curve,
                               limbs_to_scalars)
 from ectraverse.vocab import Vocabulary, _is_plain_token, int_token_array
@@ -221,14 +223,17 @@ class Traversal(_BuiltAgainOnLoad):
 
     @property
     def curve(self) -> Curve:
+        """The curve whose group holds the contexts' points."""
         return self._curve
 
     @property
     def namespace(self) -> str:
+        """The vocabulary's namespace: part of every generator's hash-to-curve tag."""
         return self._namespace
 
     @property
     def vocabulary(self) -> Vocabulary:
+        """The vocabulary mapping tokens to generators (shared, thread-safe)."""
         return self._vocab
 
     @property
@@ -243,6 +248,7 @@ class Traversal(_BuiltAgainOnLoad):
 
     @property
     def group(self) -> ContextGroup:
+        """The engine's group ℤ ⋉ G (its curve, multiplier and fingerprint)."""
         return self._group
 
     @property
@@ -650,11 +656,11 @@ class Traversal(_BuiltAgainOnLoad):
         """A state machine: push tokens, pop them exactly, checkpoint and restore."""
         return Traverser(self, history=history)
 
-    def index(self, x, max_n: int) -> WindowIndex:
+    def index(self, x, max_n: SupportsIndex) -> WindowIndex:
         """An index of every window of length 1..max_n of x, for phrase lookup and repeats."""
         return WindowIndex(self, self._ids(x), max_n)
 
-    def repeats(self, x, m: int) -> list[tuple[tuple, list[int]]]:
+    def repeats(self, x, m: SupportsIndex) -> list[tuple[tuple, list[int]]]:
         """The m-token windows of x that occur more than once: ``[(tokens, positions), ...]``, each
         group's start positions ascending, the groups in order of first occurrence: the same groups,
         in the same form, as ``index(x, m).repeats(m)``, without building the windows of every length
@@ -827,7 +833,7 @@ def _refuse_keyed_pickle(engine: Traversal, what: str) -> None:
         )
 
 
-class Coefficients(_BuiltAgainOnLoad):
+class Coefficients(_BuiltAgainOnLoad, _Immutable):
     """A token sequence in coefficient space over its engine's vocabulary: its length L and, per distinct
     token t, ``c_t mod n`` with ``S = sum(c_t * P_t)`` (:meth:`Traversal.coefficients`).
 
@@ -838,13 +844,13 @@ class Coefficients(_BuiltAgainOnLoad):
     its :meth:`scalars` are refused: they depend on the secret multiplier.
     """
 
-    __slots__ = ("_group", "_vocab", "length", "_ids", "_limbs", "_tokens")
+    __slots__ = ("_group", "_vocab", "_length", "_ids", "_limbs", "_tokens")
 
     @classmethod
     def _make(cls, group: ContextGroup, vocab: Vocabulary | None, length: int, ids: np.ndarray | None,
               limbs: np.ndarray, tokens: tuple | None = None) -> Coefficients:
         self = object.__new__(cls)
-        self._group, self._vocab, self.length = group, vocab, length
+        self._group, self._vocab, self._length = group, vocab, length
         self._ids, self._limbs, self._tokens = ids, limbs, tokens
         if ids is not None:
             ids.flags.writeable = False
@@ -853,6 +859,11 @@ class Coefficients(_BuiltAgainOnLoad):
 
     def __len__(self) -> int:
         return self._limbs.shape[0]
+
+    @property
+    def length(self) -> int:
+        """L, the length of the token sequence."""
+        return self._length
 
     @property
     def tokens(self) -> tuple:
@@ -917,10 +928,10 @@ def _rebuild_coefficients(group: ContextGroup, length: int, tokens: tuple, limbs
     return Coefficients._make(group, None, length, None, np.array(limbs), tokens)
 
 
-class ContextBatch(_BuiltAgainOnLoad):
+class ContextBatch(_BuiltAgainOnLoad, _Immutable):
     """Contexts of one common length as a batch: ``len``, indexing, ``points`` (a PointArray)."""
 
-    __slots__ = ("_group", "length", "points")
+    __slots__ = ("_group", "_length", "_points")
 
     def __init__(self, group: ContextGroup, length: int, points: PointArray):
         if not isinstance(group, ContextGroup):
@@ -931,11 +942,21 @@ class ContextBatch(_BuiltAgainOnLoad):
             raise CurveMismatchError(f"The points are on {points.curve.name!r}, the contexts' group on "
                                      f"{group.curve.name!r}.")
         self._group = group
-        self.length = _index("length", length)
-        self.points = points
+        self._length = _index("length", length)
+        self._points = points
+
+    @property
+    def length(self) -> int:
+        """The length every context of the batch has."""
+        return self._length
+
+    @property
+    def points(self) -> PointArray:
+        """The contexts' points."""
+        return self._points
 
     def __len__(self) -> int:
-        return len(self.points)
+        return len(self._points)
 
     def __getitem__(self, i):
         """The context at index i (an int), or a ContextBatch of a slice."""
@@ -966,7 +987,7 @@ class ContextBatch(_BuiltAgainOnLoad):
         return (ContextBatch, (self._group, self.length, self.points))
 
 
-class PrefixStates:
+class PrefixStates(_Immutable):
     """Contexts of every prefix of a token sequence: ``[i]`` for ``i = 0 .. L``.
 
     ``window(i, j) = [i]^-1 * [j]`` is the context of tokens ``i .. j-1`` in
@@ -1034,7 +1055,7 @@ class PrefixStates:
         Q = self._Q[s]
         return (self._X[b] if Q is None else self._X[b] + Q[b]), s - B
 
-    def __getitem__(self, i: int) -> Context:
+    def __getitem__(self, i: SupportsIndex) -> Context:
         i = _index("prefix index", i)
         if not -len(self) <= i < len(self):
             raise IndexError(f"prefix index must be in [0, {len(self) - 1}], not {i}")
@@ -1043,7 +1064,7 @@ class PrefixStates:
         g = self._engine.group
         return Context._make(g, self._start_length + i, R if e == 0 else g._power(e) * R)
 
-    def window(self, i: int, j: int) -> Context:
+    def window(self, i: SupportsIndex, j: SupportsIndex) -> Context:
         """The context of tokens i .. j-1 (0 <= i <= j <= L): ``[i]^-1 * [j]``.
 
         Raises:
@@ -1119,7 +1140,7 @@ class PrefixStates:
         order = offsets[pos % B] + pos // B
         return _concat(cols).take(order), [i % B - B for i in range(L + 1)]
 
-    def windows(self, m: int) -> ContextBatch:
+    def windows(self, m: SupportsIndex) -> ContextBatch:
         """Every window of length m (starts 0 .. L - m) as a batch: none when m > L, as
         :meth:`Traversal.repeats` and :class:`WindowIndex` find none.
 
@@ -1337,6 +1358,7 @@ class Traverser:
 
     @property
     def state(self) -> Context:
+        """The current context: the tokens pushed so far (less those popped)."""
         return self._state
 
     def __repr__(self) -> str:
@@ -1349,6 +1371,22 @@ class Traverser:
                 f"the state has negative length {self._state.length} (more pops than pushes); read state.length"
             )
         return self._state.length
+
+    def __bool__(self) -> bool:
+        """False at the identity's length 0, True otherwise (after more pops than pushes too)."""
+        return self._state.length != 0
+
+    def __copy__(self) -> Traverser:
+        """A traverser at the same state over the same engine, with a history of its own: a branch point
+        (a keyed engine's too, whose traversers do not pickle).  ``copy.deepcopy`` is the same: the
+        engine is shared, as engines are (see the thread-safety notes), and the rest is immutable."""
+        new = Traverser.__new__(Traverser)
+        new._engine, new._state = self._engine, self._state
+        new._history = None if self._history is None else list(self._history)
+        return new
+
+    def __deepcopy__(self, memo) -> Traverser:
+        return self.__copy__()
 
     def push(self, token) -> Context:
         """Append one token: ``S <- k S + P_token``."""
@@ -1429,7 +1467,7 @@ class Traverser:
         self._engine, self._state, self._history = engine, context, history
 
 
-class WindowIndex:
+class WindowIndex(_Immutable):
     """Every window of length 1..max_n over a token stream, keyed by its context.
 
     ``find(phrase)`` returns every start position of the phrase (one
@@ -1451,30 +1489,35 @@ class WindowIndex:
     #: phrase: find its first MAX_N tokens, then confirm each start with :meth:`PrefixStates.window`.
     MAX_N = _MAX_TABLE_DEPTH
 
-    def __init__(self, engine: Traversal, ids: Sequence[int], max_n: int):
+    def __init__(self, engine: Traversal, ids: Sequence[int], max_n: SupportsIndex):
         max_n = _index("max_n", max_n)
         if max_n < 1:
             raise ValueError(f"max_n must be a positive int, not {max_n}")
         self._engine = engine
         self._ids = ids.tolist() if isinstance(ids, np.ndarray) else list(ids)
         self._asked = max_n  # what find and repeats take; longer than the stream, they find nothing
-        self.max_n = min(max_n, len(self._ids))  # windows no longer than the stream
-        if self.max_n > self.MAX_N:
+        self._max_n = min(max_n, len(self._ids))  # windows no longer than the stream
+        if self._max_n > self.MAX_N:
             raise ValueError(f"max_n must be at most {self.MAX_N} (WindowIndex.MAX_N) for a stream of "
                              f"{len(self._ids)} tokens, not {max_n}")
         self._table: dict[tuple[int, bytes], list[int]] = {}
-        levels = engine._window_levels(self._ids, self.max_n)
-        for m in range(1, self.max_n + 1):
+        levels = engine._window_levels(self._ids, self._max_n)
+        for m in range(1, self._max_n + 1):
             pts = next(levels)
             for i, key in enumerate(_encodings(pts)):
                 self._table.setdefault((m, key), []).append(i)
+
+    @property
+    def max_n(self) -> int:
+        """The longest windows tabled: ``max_n`` as asked, or the stream's length if that is shorter."""
+        return self._max_n
 
     def __len__(self) -> int:
         """The number of tokens indexed (not the number of windows)."""
         return len(self._ids)
 
     def __repr__(self) -> str:
-        return f"WindowIndex({len(self._ids)} tokens, windows of length 1..{self.max_n}, {self._engine!r})"
+        return f"WindowIndex({len(self._ids)} tokens, windows of length 1..{self._max_n}, {self._engine!r})"
 
     def __reduce__(self):
         """Pickled as what it is built from (the engine, the token ids, max_n as asked), and built again
@@ -1498,7 +1541,7 @@ class WindowIndex:
         toks = self._engine.tokens(phrase)
         if not 1 <= len(toks) <= self._asked:
             raise ValueError(f"phrase length must be in [1, {self._asked}], not {len(toks)}")
-        if len(toks) > self.max_n:
+        if len(toks) > self._max_n:
             return []
         vocab = self._engine.vocabulary
         if vocab.unknown is None and any(t not in vocab for t in toks):  # not in the stream (and not added)
@@ -1507,7 +1550,7 @@ class WindowIndex:
         ids, m = list(self._engine._ids(toks)), len(toks)
         return [i for i in self._table.get((m, c.point.to_bytes()), ()) if self._ids[i : i + m] == ids]
 
-    def repeats(self, m: int) -> list[tuple[tuple, list[int]]]:
+    def repeats(self, m: SupportsIndex) -> list[tuple[tuple, list[int]]]:
         """Repeated m-grams: ``[(tokens, positions), ...]`` in order of first occurrence; m from 1 to
         ``max_n`` as the index was asked for (none when longer than the stream)."""
         m = _index("m", m)

@@ -418,6 +418,8 @@ class Vocabulary(_BuiltAgainOnLoad):
 
     @property
     def namespace(self) -> str:
+        """The namespace: part of the generators' hash-to-curve tag (:attr:`dst`), so vocabularies of
+        different namespaces share no generators."""
         return self._namespace
 
     @property

@@ -189,9 +189,11 @@ def test_prefix_states_index_and_traverser_pickles_are_checked():
     with pytest.raises(TypeError, match="max_n must be an int"):
         pickle.loads(_forged(ix, lambda a: [a[0], a[1], 2.5]))
 
-    # pickles made before (the objects' __dict__): built again from their engine and ids, so checked too
-    assert pickle.loads(_forged_state(ix, dict(ix.__dict__))).find("a b") == [0, 2]
-    old_ix = {k: v for k, v in ix.__dict__.items() if k != "_asked"}
+    # pickles made before (the objects' __dict__, max_n a plain attribute then): built again from their
+    # engine and ids, so checked too
+    legacy_ix = {("max_n" if k == "_max_n" else k): v for k, v in ix.__dict__.items()}
+    assert pickle.loads(_forged_state(ix, legacy_ix)).find("a b") == [0, 2]
+    old_ix = {k: v for k, v in legacy_ix.items() if k != "_asked"}
     assert pickle.loads(_forged_state(ix, {**old_ix, "_ids": old_ix["_ids"][::-1]})).find("a b") == [2]
     assert pickle.loads(_forged_state(ps, dict(ps.__dict__)))[8] == A.compose("a b c d e f g h")
     assert pickle.loads(_forged_state(started, dict(started.__dict__)))[2] == A.compose("a b c d")
