@@ -192,8 +192,11 @@ class ContextGroup(_BuiltAgainOnLoad, _Immutable):
         except TypeError:
             raise TypeError(f"context bytes must be bytes-like, not {type(data).__name__}") from None
         head = len(FORMAT_MAGIC) + 2
-        if len(raw) < head or raw[:4] != FORMAT_MAGIC:
+        if not raw or not raw.startswith(FORMAT_MAGIC[: len(raw)]):  # a prefix of the magic: truncated, below
             raise EncodingError(f"Context bytes must start with {FORMAT_MAGIC!r} and a version byte.")
+        if len(raw) < head:
+            raise EncodingError(f"Context bytes are truncated: {len(raw)} bytes, expected at least {head} "
+                                f"({FORMAT_MAGIC!r}, a version byte and the curve name's length).")
         if raw[4] != FORMAT_VERSION:
             raise EncodingError(f"Context format version must be {FORMAT_VERSION}, not {raw[4]}.")
         name_len = raw[5]
@@ -201,7 +204,14 @@ class ContextGroup(_BuiltAgainOnLoad, _Immutable):
         need = pos + _FINGERPRINT_BYTES + _LENGTH_BYTES + 1
         if len(raw) < need:
             raise EncodingError(f"Context bytes are truncated: {len(raw)} bytes, expected at least {need}.")
-        if raw[head:pos] != self._curve.name.encode("utf-8"):  # the bytes themselves: one encoding per context
+        own = self._curve.name.encode("utf-8")
+        if raw[head:pos] != own:  # the bytes themselves: one encoding per context
+            sizes = {head + len(own) + _FINGERPRINT_BYTES + _LENGTH_BYTES + 1 + extra
+                     for extra in (0, self._curve.field_bytes)}  # the identity's point, any other point's
+            if name_len != len(own) and len(raw) in sizes:
+                raise EncodingError(f"Context bytes are corrupt: {len(raw)} bytes, the size of a context on "
+                                    f"{self._curve.name!r}, but their curve name's length byte is {name_len}, "
+                                    f"not {len(own)}.")
             try:
                 name = repr(raw[head:pos].decode("utf-8"))
             except UnicodeDecodeError:

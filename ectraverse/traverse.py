@@ -825,11 +825,19 @@ def _rebuild_window_index(engine, ids, max_n) -> WindowIndex:
     return WindowIndex(engine, _pickled_ids(engine, ids, "WindowIndex"), max_n)
 
 
-def _refuse_keyed_pickle(engine: Traversal, what: str) -> None:
+def _refuse_pickle(engine: Traversal, what: str) -> None:
+    """Refuse to pickle an object that holds its engine and the engine's states, when the engine is
+    keyed, or has a custom tokenizer without a name (a copy of it is another engine)."""
     if engine.keyed:
         raise TypeError(
             f"A {what} of a keyed engine does not pickle: it holds the engine, and the engine holds the key. "
             "Pickle its contexts (they pickle without the key) or send their bytes instead."
+        )
+    if not engine.group._byte_form:
+        raise TypeError(
+            f"A {what} of an engine whose custom tokenizer has no name does not pickle: a copy of the engine "
+            "would be another engine, its states not these. Name the tokenizer: "
+            "Traversal(..., tokenizer=f, tokenizer_name='...')."
         )
 
 
@@ -906,7 +914,8 @@ class Coefficients(_BuiltAgainOnLoad, _Immutable):
 
 def _rebuild_coefficients(group: ContextGroup, length: int, tokens: tuple, limbs: np.ndarray) -> Coefficients:
     """A pickled part, its structure checked (a pickle is trusted as Python's are: loading one runs
-    whatever code it names): what a tampered or truncated one gets is an error, never a wrong context."""
+    whatever code it names): a malformed or truncated one gets an error, never an inconsistent part.
+    A pickle carries no MAC: an edited row still below n, or a longer length, loads as another part."""
     tokens = tuple(tokens) if isinstance(tokens, (tuple, list)) else None
     curve = group.curve if isinstance(group, ContextGroup) else None
     if (
@@ -1115,7 +1124,7 @@ class PrefixStates(_Immutable):
     def __reduce__(self):
         """Pickled as what it is built from (the engine, the token ids, the start), and built again on
         loading: an edited pickle cannot give states that disagree with their tokens."""
-        _refuse_keyed_pickle(self._engine, "PrefixStates")
+        _refuse_pickle(self._engine, "PrefixStates")
         return (_rebuild_prefix_states, (self._engine, self._ids, self._start))
 
     def __setstate__(self, state):
@@ -1451,7 +1460,7 @@ class Traverser:
         return context
 
     def __getstate__(self):
-        _refuse_keyed_pickle(self._engine, "Traverser")
+        _refuse_pickle(self._engine, "Traverser")
         return super().__getstate__()
 
     def __setstate__(self, state):
@@ -1522,7 +1531,7 @@ class WindowIndex(_Immutable):
     def __reduce__(self):
         """Pickled as what it is built from (the engine, the token ids, max_n as asked), and built again
         on loading: an edited pickle cannot give matches that disagree with its tokens."""
-        _refuse_keyed_pickle(self._engine, "WindowIndex")
+        _refuse_pickle(self._engine, "WindowIndex")
         return (_rebuild_window_index, (self._engine, self._ids, self._asked))
 
     def __setstate__(self, state):

@@ -63,12 +63,12 @@ Threads:
     serialise its readers.  Which of two threads gives its new token the
     smaller id is up to the scheduler.
 
-File format (:meth:`Vocabulary.save`, :meth:`Vocabulary.load`), version 1:
+File format (:meth:`Vocabulary.save`, :meth:`Vocabulary.load`), version 2:
     UTF-8 JSON, one object::
 
         {
          "format": "ectraverse-vocabulary",
-         "version": 1,
+         "version": 2,
          "curve": "secp256k1",
          "curve_params": {"p": "0xffff...fc2f", "a": "0x0", "b": "0x7",
                           "gx": "0x79be...1798", "gy": "0x483a...d4b8",
@@ -78,7 +78,8 @@ File format (:meth:`Vocabulary.save`, :meth:`Vocabulary.load`), version 1:
          "frozen": false,
          "size": 3,
          "tokens": ["the", ",", 42],
-         "generators": ["02c6...", "03a1...", "02f0..."]
+         "generators": ["02c6...", "03a1...", "02f0..."],
+         "checksum": "sha256:5f0c..."
         }
 
     ``tokens`` are in id order; a JSON string is a ``str`` token, a JSON
@@ -87,10 +88,16 @@ File format (:meth:`Vocabulary.save`, :meth:`Vocabulary.load`), version 1:
     field, and a field not named here is refused (a byte order mark before
     the object is ignored).  ``generators[i]`` is the compressed SEC1
     encoding (hex; ``"00"`` for the identity) of token ``i``'s generator.
-    Loading recomputes every generator from the tokens and the tag and
+    ``checksum`` is ``"sha256:"`` and the SHA-256 of every other field as
+    canonical JSON (keys sorted, no spaces, ASCII escapes).  Loading checks
+    it, then recomputes every generator from the tokens and the tag and
     compares it with the stored one, so a file for another curve or
-    namespace, a truncated file, a missing token or a tampered point raises
-    :class:`~ectraverse.errors.VocabularyFileError`, never a wrong vocabulary.
+    namespace, a truncated file, a missing token, a tampered point or any
+    other edit raises :class:`~ectraverse.errors.VocabularyFileError`, never
+    a wrong vocabulary.  The checksum is no signature: whoever edits a file
+    on purpose can compute it again, and then only the generators are still
+    checked against the tokens.  Files of version 1, written before the
+    checksum, still load; nothing checks their ``frozen`` and ``unknown``.
     Writing is atomic: a temporary file in the same directory, then
     ``os.replace``.
 
@@ -139,8 +146,9 @@ Token = str | int
 
 #: The ``"format"`` field of a vocabulary file.
 FILE_FORMAT = "ectraverse-vocabulary"
-#: The ``"version"`` field this library writes and reads.
-FILE_VERSION = 1
+#: The ``"version"`` field this library writes (it reads this one and version 1, which had no checksum).
+FILE_VERSION = 2
+_READ_VERSIONS = (1, 2)
 #: The prefix of every domain-separation tag; ``v1`` versions the token -> generator mapping.
 DST_PREFIX = b"ectraverse-v1:"
 
@@ -895,6 +903,7 @@ class Vocabulary(_BuiltAgainOnLoad):
         }
         if unknown is not None:  # written only when set: other files keep the original layout
             data["unknown"] = unknown
+        data["checksum"] = _checksum(data)
         text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
         _write_atomic(path, text.encode("utf-8"))
 
@@ -1137,23 +1146,39 @@ def _parse(label: str, raw: bytes) -> dict:
     if not isinstance(data, dict) or data.get("format") != FILE_FORMAT:
         raise VocabularyFileError(f"{label}: not an ectraverse vocabulary file (no \"format\": {FILE_FORMAT!r}).")
     version = data.get("version")
-    if version.__class__ is not int or version != FILE_VERSION:  # not True, not 1.0
+    if version.__class__ is not int or version not in _READ_VERSIONS:  # not True, not 1.0
         raise VocabularyFileError(
-            f"{label}: vocabulary file version {version!r} is not supported; this ectraverse reads version "
-            f"{FILE_VERSION}."
+            f"{label}: vocabulary file version {version!r} is not supported; this ectraverse reads versions "
+            f"{' and '.join(map(str, _READ_VERSIONS))}."
         )
-    missing = [key for key in _FIELDS if key not in data]
+    fields = _FIELDS if version == 1 else (*_FIELDS, "checksum")
+    missing = [key for key in fields if key not in data]
     if missing:
         raise VocabularyFileError(f"{label}: fields missing: {', '.join(missing)}.")
     # a field this version does not define is refused, not ignored: a misspelt "unknown" would
     # otherwise load as a vocabulary without its unknown token
-    unexpected = [key for key in data if key not in _FIELDS and key not in ("format", "version", "unknown")]
+    unexpected = [key for key in data if key not in fields and key not in ("format", "version", "unknown")]
     if unexpected:
         raise VocabularyFileError(
             f"{label}: fields this version does not define: {', '.join(_shown(k) for k in unexpected)}; the file "
             f"was altered, or written by another version."
         )
+    if version != 1 and data["checksum"] != _checksum(data):
+        raise VocabularyFileError(
+            f"{label}: its checksum does not match its content (the checksum covers every other field): the "
+            "file was altered or damaged."
+        )
     return data
+
+
+def _checksum(data: dict) -> str:
+    """A version 2 file's ``"checksum"``: ``"sha256:"`` and the SHA-256 (hex) of its other fields as
+    canonical JSON (keys sorted, no spaces, ASCII escapes).  It catches edits and damage that still
+    parse, those the recomputed generators do not (``frozen``, ``unknown``); it is no signature:
+    whoever edits a file can compute it again."""
+    body = {key: value for key, value in data.items() if key != "checksum"}
+    text = json.dumps(body, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(text.encode("ascii")).hexdigest()
 
 
 def _file_curve(fail: Callable[[str], VocabularyFileError], data: dict, want: Curve | None) -> Curve:
@@ -1188,13 +1213,15 @@ def _file_curve(fail: Callable[[str], VocabularyFileError], data: dict, want: Cu
     try:
         C = named_curve(name)
     except UnknownCurveError:
-        try:
-            return Curve(name, **params)
-        except EctraverseError as exc:
-            raise fail(f"its custom curve {_shown(name)} is invalid: {exc}") from None
-    if C.name != name or numbers(C) != params:
-        raise fail(f"its parameters for curve {name!r} differ from the registered curve {C.name!r}.")
-    return C
+        C = None
+    if C is not None and C.name == name:  # a registered curve's own name (save writes no alias of one)
+        if numbers(C) != params:
+            raise fail(f"its parameters for curve {name!r} differ from the registered curve {C.name!r}.")
+        return C
+    try:  # any other name is a custom curve's, even one a registered curve answers to ('TOY61', 'secp256r1')
+        return Curve(name, **params)
+    except EctraverseError as exc:
+        raise fail(f"its custom curve {_shown(name)} is invalid: {exc}") from None
 
 
 def _write_atomic(path: str | os.PathLike, data: bytes) -> None:

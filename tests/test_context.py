@@ -563,8 +563,18 @@ def test_bad_bytes_tampered_header():
     with pytest.raises(ect.ContextMismatchError, match="are for curve 'secp256k2', not 'secp256k1'"):
         eng.context_from_bytes(renamed)
     longer = raw[:5] + bytes((raw[5] + 1,)) + raw[6:]  # name length one too long: the name eats a byte
-    with pytest.raises(ect.ContextMismatchError, match="are for curve"):
+    with pytest.raises(ect.EncodingError, match="are corrupt: 72 bytes, the size of a context on 'secp256k1', "
+                                                "but their curve name's length byte is 10, not 9"):
         eng.context_from_bytes(longer)
+    for cut in range(1, 6):  # the magic and version cut short: truncated, not "must start with"
+        with pytest.raises(ect.EncodingError, match=f"are truncated: {cut} bytes, expected at least 6"):
+            eng.context_from_bytes(raw[:cut])
+    for other in (b"", b"X", b"ECTY", b"ectx\x01\x09"):
+        with pytest.raises(ect.EncodingError, match="must start with b'ECTX' and a version byte"):
+            eng.context_from_bytes(other)
+    p256 = engine("P-256").compose("a b c").to_bytes()  # another curve's context: another size
+    with pytest.raises(ect.ContextMismatchError, match="are for curve 'P-256', not 'secp256k1'"):
+        eng.context_from_bytes(p256)
     # a tampered length decodes (there is no MAC): the length changes, the point does not
     relen = raw[:pos - 8] + (5).to_bytes(8, "big") + raw[pos:]
     got = eng.context_from_bytes(relen)

@@ -27,6 +27,7 @@ import ectraverse as ect
 from ectraverse import curves, numbertheory, reference
 from ectraverse.curves import CurveParams
 from ectraverse.errors import InvalidCurveError, VocabularyFileError
+from ectraverse.vocab import _checksum
 
 TOY_PLOT = dict(p=43, a=1, b=3, gx=2, gy=20, n=47)  # n > 4*sqrt(p): the Hasse interval fixes #E
 
@@ -255,8 +256,13 @@ def _vocabulary_file(tmp_path, **changes):
     ect.Vocabulary("toy-plot", ["a", "b"]).save(path)
     d = json.loads(path.read_text("utf-8"))
     d.update(changes)
-    path.write_text(json.dumps(d), "utf-8")
+    _write_sealed(path, d)
     return path
+
+
+def _write_sealed(path, d):
+    """The file edited on purpose: its checksum made again, so that what is refused is the content."""
+    path.write_text(json.dumps({**d, "checksum": _checksum(d)}), "utf-8")
 
 
 def _custom(name, **params):
@@ -279,7 +285,7 @@ def test_file_with_a_huge_hex_number_is_refused(tmp_path, monkeypatch):
     path = _vocabulary_file(tmp_path, **_custom("crafted"))
     d = json.loads(path.read_text("utf-8"))
     d["curve_params"]["gy"] = "0x" + "f" * 1_000_000
-    path.write_text(json.dumps(d), "utf-8")
+    _write_sealed(path, d)
     _forbid(monkeypatch, "ec_mul")
     with pytest.raises(VocabularyFileError, match=r"gy of curve 'crafted' must be in \[0, p\), not an integer of "
                        r"4000000 bits\.") as info:
@@ -332,7 +338,7 @@ def test_malformed_generators_are_refused_before_hashing(tmp_path, monkeypatch, 
     ect.Vocabulary("secp256k1", [f"t{i}" for i in range(50)]).save(path)
     d = json.loads(path.read_text("utf-8"))
     d["generators"][49] = bad
-    path.write_text(json.dumps(d), "utf-8")
+    _write_sealed(path, d)
 
     def no_hashing(*args, **kwargs):
         raise AssertionError("hashed tokens of a file whose generators are malformed")

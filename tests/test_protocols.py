@@ -147,3 +147,19 @@ def test_numpy_scalars_that_are_not_integers_are_refused_by_name(scalar):
         scalar * A[0]
     assert A * np.int8(3) == A * 3 and np.uint64(3) * A[0] == 3 * A[0]
 
+
+def test_states_of_an_engine_whose_tokenizer_has_no_name_do_not_pickle_as_its_contexts_do():
+    import pickle
+
+    eng = ect.Traversal("secp256k1", tokenizer=_split)  # the engine pickles, as another engine
+    tr = eng.traverser()
+    tr.push_many("a b")
+    for name, obj in (("PrefixStates", eng.prefixes("a b c")), ("WindowIndex", eng.index("a b c", 2)),
+                      ("Traverser", tr)):
+        with pytest.raises(TypeError, match=f"A {name} of an engine whose custom tokenizer has no name does not "
+                                            "pickle: a copy of the engine would be another engine"):
+            pickle.dumps(obj)
+    with pytest.raises(TypeError, match="have no byte form and do not pickle"):
+        pickle.dumps(eng.compose("a b"))
+    named = ect.Traversal("secp256k1", tokenizer=_split, tokenizer_name="split")
+    assert pickle.loads(pickle.dumps(named.prefixes("a b c")))[2] == named.compose("a b")

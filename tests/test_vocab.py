@@ -36,7 +36,7 @@ from hypothesis import strategies as st
 import ectraverse as ect
 from ectraverse import vocab
 from ectraverse.errors import EctraverseError, UnknownTokenError, VocabularyFileError
-from ectraverse.vocab import Vocabulary, domain_tag, token_message
+from ectraverse.vocab import Vocabulary, _checksum, domain_tag, token_message
 
 K1 = "secp256k1"
 
@@ -543,9 +543,9 @@ def test_load_not_a_vocabulary_file(tmp_path, content):
         Vocabulary.load(_write(tmp_path, content))
 
 
-@pytest.mark.parametrize("version", [2, 0, "1", None, True, 1.0])
+@pytest.mark.parametrize("version", [3, 0, "1", "2", None, True, 1.0, 2.0])
 def test_load_other_version(tmp_path, version):
-    expected = rf"version {version!r} is not supported; this ectraverse reads version 1"
+    expected = rf"version {version!r} is not supported; this ectraverse reads versions 1 and 2"
     with pytest.raises(VocabularyFileError, match=expected):
         Vocabulary.load(_write(tmp_path, _file_dict(version=version)))
 
@@ -569,7 +569,8 @@ def test_load_refuses_fields_it_does_not_define(tmp_path):
     for edited, field in ((text.replace('"unknown"', '"unknowo"'), "'unknowo'"),
                           (text.replace('"frozen"', '"extra": 1,\n "frozen"'), "'extra'"),
                           (text.replace('"p":', '"q": "0x1", "p":'), None)):
-        path.write_text(edited, "utf-8")
+        data = json.loads(edited)
+        path.write_text(json.dumps({**data, "checksum": _checksum(data)}), "utf-8")  # edited on purpose
         with pytest.raises(VocabularyFileError) as info:
             Vocabulary.load(path)
         if field is None:
@@ -606,8 +607,10 @@ def test_load_curve_params_that_differ_from_the_registered_curve(tmp_path):
     d["curve_params"]["b"] = "0x8"
     with pytest.raises(VocabularyFileError, match="parameters for curve 'secp256k1' differ from the registered curve"):
         Vocabulary.load(_write(tmp_path, d))
-    with pytest.raises(VocabularyFileError, match="differ from the registered curve 'P-256'"):
-        Vocabulary.load(_write(tmp_path, _file_dict(curve="secp256r1", dst="ectraverse-v1:secp256r1:default")))
+    # an alias of a registered curve ('secp256r1' is P-256) names a custom curve: save writes canonical names
+    alias = _file_dict(curve="secp256r1", dst="ectraverse-v1:secp256r1:default")
+    with pytest.raises(VocabularyFileError, match=r"the stored generator of token 'a' \(id 0\) does not match"):
+        Vocabulary.load(_write(tmp_path, alias))
 
 
 @pytest.mark.parametrize("value", [7, "7", "0xzz", None])
@@ -772,6 +775,10 @@ def test_the_unknown_token_survives_files_and_pickles(tmp_path):
     for unknown, frozen, match in (("nope", True, "'unknown' must be null or one of the tokens, not 'nope'"),
                                    (True, True, "'unknown' must be null or one of the tokens, not a boolean"),
                                    ("[UNK]", False, "'unknown' is set, but the vocabulary is not frozen")):
-        path.write_text(json.dumps({**data, "unknown": unknown, "frozen": frozen}), "utf-8")
+        edited = {**data, "unknown": unknown, "frozen": frozen}
+        path.write_text(json.dumps(edited), "utf-8")
+        with pytest.raises(VocabularyFileError, match="its checksum does not match its content"):
+            Vocabulary.load(path)
+        path.write_text(json.dumps({**edited, "checksum": _checksum(edited)}), "utf-8")  # edited on purpose
         with pytest.raises(VocabularyFileError, match=match):
             Vocabulary.load(path)

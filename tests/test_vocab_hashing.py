@@ -16,6 +16,7 @@ problem; atomic saving.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import pickle
@@ -26,7 +27,7 @@ import pytest
 import ectraverse as ect
 from ectraverse.errors import UnknownTokenError, VocabularyFileError
 from ectraverse.point import Curve
-from ectraverse.vocab import Vocabulary, token_message
+from ectraverse.vocab import Vocabulary, _checksum, token_message
 
 
 K1 = "secp256k1"
@@ -204,9 +205,12 @@ def test_file_layout(tmp_path):
     assert "日本".encode() in raw  # readable UTF-8, not \u escapes
     d = json.loads(raw)
     C = V.curve
+    checksum = d.pop("checksum")  # SHA-256 of the other fields as canonical JSON
+    canonical = json.dumps(d, sort_keys=True, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+    assert checksum == "sha256:" + hashlib.sha256(canonical).hexdigest()
     assert d == {
         "format": "ectraverse-vocabulary",
-        "version": 1,
+        "version": 2,
         "curve": "secp256k1",
         "curve_params": {k: hex(getattr(C.params, k)) for k in ("p", "a", "b", "gx", "gy", "n", "h")},
         "namespace": "doc",
@@ -255,6 +259,18 @@ def test_round_trip_custom_curve(tmp_path):
     assert Vocabulary.load(path, curve=C) == V
 
 
+@pytest.mark.parametrize("name, numbers_of", [("TOY61", "toy61"), ("Toy61", "toy61"), ("secp256r1", "P-256"),
+                                              ("secp256r1", "toy61")])
+def test_a_custom_curve_named_as_a_registered_curve_answers_keeps_its_name(tmp_path, name, numbers_of):
+    prm = ect.curve(numbers_of).params
+    C = Curve(name, **{k: getattr(prm, k) for k in ("p", "a", "b", "gx", "gy", "n", "h")})
+    V = Vocabulary(C, ["a", "b"])
+    path = tmp_path / "v.json"
+    V.save(path)
+    W = Vocabulary.load(path)
+    assert W == V and W.curve == C and W.curve.name == name and W.generators == V.generators
+
+
 def test_round_trip_from_corpus(tmp_path):
     rng = random.Random(11)
     words = ["alpha", "beta", "γάμμα", "дельта", "イプシロン", "ζ", "η!"]
@@ -293,10 +309,53 @@ def saved(tmp_path):
 
 
 def _edit(path, change):
+    """The file edited on purpose: its checksum made again, so that the checks below it are what refuse."""
     d = json.loads(path.read_text("utf-8"))
     change(d)
+    d["checksum"] = _checksum(d)
     path.write_text(json.dumps(d), "utf-8")
     return path
+
+
+@pytest.mark.parametrize("change", [
+    lambda d: d.update(frozen=True),
+    lambda d: d["tokens"].reverse(),
+    lambda d: d.update(size=5),
+    lambda d: d.update(namespace="other"),
+    lambda d: d.update(checksum=d["checksum"][:-1] + ("1" if d["checksum"].endswith("0") else "0")),
+    lambda d: d.update(checksum=None),
+], ids=["frozen", "tokens", "size", "namespace", "checksum", "checksum null"])
+def test_an_edit_that_keeps_the_checksum_is_refused_by_it(saved, change):
+    d = json.loads(saved.read_text("utf-8"))
+    change(d)
+    saved.write_text(json.dumps(d), "utf-8")
+    with pytest.raises(VocabularyFileError, match="its checksum does not match its content"):
+        Vocabulary.load(saved)
+
+
+def test_a_version_2_file_needs_its_checksum_and_a_version_1_file_has_none(saved):
+    d = json.loads(saved.read_text("utf-8"))
+    del d["checksum"]
+    saved.write_text(json.dumps(d), "utf-8")
+    with pytest.raises(VocabularyFileError, match="fields missing: checksum"):
+        Vocabulary.load(saved)
+    saved.write_text(json.dumps({**d, "version": 1}), "utf-8")  # as written before the checksum: loads
+    assert Vocabulary.load(saved) == Vocabulary(K1, ["a", "b", "c", "d"], namespace="ns")
+    saved.write_text(json.dumps({**d, "version": 1, "checksum": _checksum(d)}), "utf-8")
+    with pytest.raises(VocabularyFileError, match="fields this version does not define: 'checksum'"):
+        Vocabulary.load(saved)
+
+
+def test_the_unknown_token_edited_to_another_token_is_refused(tmp_path):
+    V = Vocabulary(K1, ["a", "b"], frozen=True, unknown="a")
+    path = tmp_path / "v.json"
+    V.save(path)
+    raw = path.read_bytes()
+    edited = raw.replace(b'"unknown": "a"', b'"unknown": "b"')  # one byte: every unseen token would be "b"
+    assert edited != raw
+    path.write_bytes(edited)
+    with pytest.raises(VocabularyFileError, match="its checksum does not match its content"):
+        Vocabulary.load(path)
 
 
 def _flip(hex_string, i):
