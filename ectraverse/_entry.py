@@ -9,7 +9,9 @@ unwinds the main thread as Ctrl-C does), and an exit that a late signal cannot c
 from __future__ import annotations
 
 import atexit
+import codecs
 import contextlib
+import io
 import os
 import signal
 import sys
@@ -65,12 +67,28 @@ def _shield_exit_once() -> None:
         atexit.register(_shield_exit)
 
 
+def _tolerant_streams() -> None:
+    """Standard streams that fail on text their encoding lacks are made to escape it instead.
+
+    Under ``PYTHONIOENCODING=ascii`` (or latin-1, or ``LC_ALL=C PYTHONUTF8=0``) stdout and stderr
+    write a character they cannot encode as its backslash escape (``\\u2026``): a table's rule or a
+    demo's Σ no longer ends the command (on UTF-8 streams, only a lone surrogate is escaped).  Under ``PYTHONIOENCODING=utf-8`` stdin gives undecodable
+    bytes as lone surrogates, as Python's default does, so a demo refuses that line alone.  Streams
+    already lenient, or not text files (a test's capture), are left as they are."""
+    for out in (sys.stdout, sys.stderr):
+        if isinstance(out, io.TextIOWrapper) and (out.errors == "strict" or codecs.lookup(out.encoding).name != "utf-8"):
+            out.reconfigure(errors="backslashreplace")
+    if isinstance(sys.stdin, io.TextIOWrapper) and sys.stdin.errors == "strict":
+        sys.stdin.reconfigure(errors="surrogateescape")
+
+
 def run(command: Callable[[], int], prog: str = "ectraverse", on_stop: Callable[[], None] = lambda: None) -> int:
     """``command()``'s exit status, run as an entry point runs it.
 
     * stdout closed: nowhere to write a result, so status 1 (one line on stderr, if it is open);
     * stdin closed: read as empty, as from ``/dev/null``;
     * stderr closed: messages go nowhere (``print`` would put them on stdout, into the result);
+    * streams whose encoding cannot carry all text (:func:`_tolerant_streams`): escapes, not a failure;
     * Ctrl-C: status 130 and ``PROG: interrupted``; SIGTERM: status 143 and ``PROG: terminated``,
       after ``on_stop()`` (which quiets what would log on the way out);
     * once the command has returned, the process's exit ignores SIGINT and SIGTERM (an exit
@@ -86,6 +104,7 @@ def run(command: Callable[[], int], prog: str = "ectraverse", on_stop: Callable[
         sys.stdin = open(os.devnull, encoding="utf-8")
     if sys.stderr is None:
         sys.stderr = open(os.devnull, "w", encoding="utf-8")
+    _tolerant_streams()
     try:
         with _sigterm_unwinds():
             try:

@@ -8,7 +8,28 @@ character shows nothing at all.  :func:`visible` shows each such character as it
 
 from __future__ import annotations
 
-__all__ = ["visible"]
+import os
+import shutil
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+__all__ = ["console", "visible"]
+
+
+def console(*, stderr: bool = False, width: int | None = None, **options) -> Console:
+    """A rich console on stdout (``stderr=True``: stderr), ``width`` columns wide or as wide as the
+    terminal.  ``COLUMNS=0``, which rich takes for a width of 0 and then prints nothing at all, counts
+    as unset: the terminal's width, or 80 columns (:func:`shutil.get_terminal_size`).
+
+    rich is imported here, when a console is made: listing the demos does not import it."""
+    from rich.console import Console
+
+    columns = os.environ.get("COLUMNS", "")
+    if width is None and columns.isdigit() and int(columns) == 0:  # rich reads only digits
+        width = shutil.get_terminal_size().columns
+    return Console(stderr=stderr, width=width, **options)
 
 
 def visible(text: str) -> str:

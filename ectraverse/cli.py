@@ -63,7 +63,7 @@ from rich.table import Table
 from rich.text import Text
 
 import ectraverse
-from ectraverse import _entry, demos, rfc9380, tokenizers
+from ectraverse import _entry, _terminal, demos, rfc9380, tokenizers
 from ectraverse._args import ArgumentParser, parse_int, positive_int, unrecognized
 from ectraverse._terminal import visible
 from ectraverse.context import Context
@@ -119,11 +119,16 @@ def _engine(args: argparse.Namespace) -> Traversal:
 
 
 def _check_text(text: str, what: str) -> str:
-    """Refuse text that is not valid Unicode (undecodable bytes arrive as lone surrogates)."""
+    """An argument as the UTF-8 text its bytes are; refused when they are not UTF-8.  Bytes the locale
+    did not decode arrive as lone surrogates: in an ASCII locale (``LC_ALL=C PYTHONUTF8=0``), those of
+    valid UTF-8 too, so their bytes (``os.fsencode``) are read again as UTF-8."""
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        raise CLIError(f"{what} is not valid UTF-8 text") from None
+        try:
+            return os.fsencode(text).decode("utf-8")
+        except UnicodeError:
+            raise CLIError(f"{what} is not valid UTF-8 text") from None
     return text
 
 
@@ -148,7 +153,7 @@ def _compose_stream(engine: Traversal, stream: BinaryIO, path: str | None) -> Co
 
         columns = (TextColumn("composing"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
                    TimeRemainingColumn())
-        with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        with Progress(*columns, console=_terminal.console(stderr=True), transient=True) as progress:
             task = progress.add_task("compose", total=size)
             return engine.compose_stream(stream, progress=lambda done: progress.update(task, completed=done))
     except NotUtf8Error as exc:
@@ -233,7 +238,15 @@ def _record(args: argparse.Namespace, engine: Traversal, ctx: Context) -> dict:
 
 
 def _emit_json(obj) -> None:
-    print(json.dumps(obj, ensure_ascii=False))
+    """One JSON document on stdout, as UTF-8; with ASCII escapes when a str in it is not Unicode (a file
+    name whose bytes are not UTF-8, held as lone surrogates: ``\\udcff``, which ``json.loads`` and then
+    ``os.fsencode`` turn back into the name's bytes), never raw bytes that are not UTF-8."""
+    text = json.dumps(obj, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = json.dumps(obj, ensure_ascii=True)
+    print(text)
 
 
 def _emit_context(args: argparse.Namespace, engine: Traversal, ctx: Context, **extra) -> int:
@@ -252,8 +265,8 @@ def _emit_context(args: argparse.Namespace, engine: Traversal, ctx: Context, **e
 
 def _console() -> Console:
     """A console for tables on stdout: the terminal's width, or 160 columns when piped (so nothing is cut)."""
-    console = Console()
-    return console if console.is_terminal else Console(width=160)
+    console = _terminal.console()
+    return console if console.is_terminal else _terminal.console(width=160)
 
 
 # ---- Dask: --scheduler -------------------------------------------------------------------
@@ -357,7 +370,7 @@ def _progress():
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     return Progress(TextColumn("dask"), BarColumn(), MofNCompleteColumn(), TextColumn("tasks"), TimeElapsedColumn(),
-                    console=Console(stderr=True), transient=True)
+                    console=_terminal.console(stderr=True), transient=True)
 
 
 def _compute_local(lazy, scheduler: str, show: bool):
@@ -756,7 +769,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         raise UsageError(f"unknown demo {args.name!r}; expected one of: {', '.join(demos.names())}")
     module = demos.load(args.name)
     demo_args = demos.build_parser(args.name).parse_args(args.demo_args)
-    return module.run(demo_args, stdin=sys.stdin, console=Console())
+    return module.run(demo_args, stdin=sys.stdin, console=_terminal.console())
 
 
 # ---- the parser ------------------------------------------------------------------

@@ -445,8 +445,9 @@ def text_blocks(paths, *, blocksize: int | None = 64 << 20):
     offset of the block's first bad byte: in a file bad in several blocks, of the block whose task
     failed first).
 
-    A file whose size reads as 0 is read whole, to its end, by one task: so are files of ``/proc``
-    and ``/sys``, whose size the kernel does not report.
+    A file whose size reads as 0 is read whole, to its end, by one task: so are files of ``/proc``,
+    whose size the kernel does not report.  Files of ``/sys`` report a page (4096 bytes) whatever
+    they hold, and are refused as cut short.
 
     Example:
         >>> import pathlib, tempfile
@@ -531,7 +532,7 @@ def _block_bytes(path: str, start: int, stop: int, size: int, mtime_ns: int) -> 
                                  f"({size} bytes then, {now.st_size} now).")
         if now.st_mtime_ns != mtime_ns:
             raise TextBlockError(f"The file {path!r} was modified since its blocks were made.")
-        if size == 0:  # empty, or a size the kernel does not report (/proc, /sys): read to the end
+        if size == 0:  # empty, or a size the kernel does not report (/proc): read to the end
             return 0, np.frombuffer(f.readall(), dtype=np.uint8)
         lo, hi = _line_start(f, start, size), _line_start(f, stop, size) if stop < size else size
         f.seek(lo)

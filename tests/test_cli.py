@@ -786,3 +786,55 @@ def test_a_closed_stdout_is_one_error_line(workdir):
                        text=True, env=ENV, cwd=workdir, timeout=120, stdin=subprocess.DEVNULL,
                        preexec_fn=lambda: os.close(1))
     assert r.returncode == 1 and r.stderr == "ectraverse: error: standard output is closed\n", r.stderr
+
+
+def test_json_with_a_file_name_that_is_not_utf8_is_still_json(cli, workdir):
+    """repeats --json wrote the name's raw byte 0xff: output neither UTF-8 nor JSON, exit 0."""
+    name = os.fsdecode(b"n\xffame.txt")
+    (workdir / name).write_text("a b a b\n", encoding="utf-8")
+    r = cli("repeats", "-m", "2", "--json", name)
+    raw = ok(r)
+    raw.encode("utf-8")  # every character encodes: no lone surrogate was written
+    groups = json.loads(raw)
+    assert {os.fsencode(occ["file"]) for g in groups for occ in g} == {b"n\xffame.txt"}
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+def test_an_output_encoding_without_unicode_escapes_what_it_lacks(encoding):
+    """curves and the demos ended with the codec's message (exit 1) over one '…' or 'Σ'."""
+    def run(*args, input=b""):
+        r = subprocess.run([sys.executable, "-m", "ectraverse.cli", *args], input=input, capture_output=True,
+                           env={**ENV, "PYTHONIOENCODING": encoding}, cwd=cli_dir, timeout=300)
+        assert r.returncode == 0 and b"Traceback" not in r.stderr, r.stderr
+        return r.stdout.decode(encoding)
+
+    cli_dir = child.SCRATCH
+    assert "secp256k1" in run("curves")
+    assert "\\u03a3" in run("demo", "algebra", "--fast", "--trials", "2")  # Σ, in neither encoding
+    assert "state: length=1" in run("demo", "traverse", "--curve", "secp256k1", input=b"a\n")
+
+
+def test_a_bad_line_of_a_strict_utf8_stdin_is_one_failed_command(workdir):
+    """Under PYTHONIOENCODING=utf-8 one undecodable byte on stdin ended the demo (exit 1, the codec's message)."""
+    r = subprocess.run([sys.executable, "-m", "ectraverse.cli", "demo", "traverse", "--curve", "secp256k1"],
+                       input=b"a\n\xff\nb\n", capture_output=True, env={**ENV, "PYTHONIOENCODING": "utf-8"},
+                       cwd=workdir, timeout=300)
+    assert r.returncode == 0, r.stderr
+    out = r.stdout.decode("utf-8")
+    assert "lone surrogate" in out and "state: length=2" in out
+
+
+def test_an_argument_in_an_ascii_locale_is_read_as_its_utf8_bytes(cli):
+    """In an ASCII locale (LC_ALL=C PYTHONUTF8=0) 'café' arrives as lone surrogates: it was refused as not UTF-8."""
+    env = {**ENV, "LC_ALL": "C", "PYTHONUTF8": "0"}
+    assert ok(cli("compose", "-q", "café", env=env)) == ok(cli("compose", "-q", "café"))
+    assert ok(cli("hash-to-curve", "--curve", "P-256", "--dst", "dé", "mé", env=env)) == \
+        ok(cli("hash-to-curve", "--curve", "P-256", "--dst", "dé", "mé"))
+
+
+def test_columns_zero_is_taken_as_unset(cli):
+    """rich takes COLUMNS=0 for a width of 0 and prints nothing: the demos printed 0 bytes and exited 0."""
+    env = {**ENV, "COLUMNS": "0"}
+    out = ok(cli("demo", "algebra", "--fast", "--trials", "2", env=env))
+    assert "closure" in out and len(out) > 1000
+    assert "secp256k1" in ok(cli("curves", env=env))

@@ -575,3 +575,21 @@ def test_ctrl_c_at_a_prompt_is_an_interruption(module, prompt, tmp_path):
     assert "ectraverse: interrupted" in screen and "Traceback" not in screen
     if module == "traverse":  # the state is left in the scrollback first, as on :quit
         assert "state: length=0 point=00" in screen
+
+
+def test_tokens_and_names_are_shown_not_read_as_markup_or_terminal_controls(engines):
+    """The screen's state panel read its tokens and saved names as rich markup (":save [/]" ended the demo
+    with a MarkupError), and :window and :saved printed them raw (an ESC reached the terminal)."""
+    buf = io.StringIO()
+    console = Console(file=buf, width=100, height=30, force_terminal=False)
+    repl = tv.Repl(tv.Session(Traversal("toy-plot", tokenizer="whitespace")), console)
+    for line in ["[/] [bold]x \x1b]0;T\x07", ":save [/]", ":save \x1b[31mred", ":window 0 3", ":saved"]:
+        repl.handle(line)
+    console.print(repl.screen())
+    for m in repl.messages:
+        console.print(m)
+    out = buf.getvalue()
+    assert "\x1b" not in out
+    assert "[/] [bold]x \\x1b]0;T\\x07" in out  # the panel's tokens and :window's, literally
+    assert "[/], \\x1b[31mred" in out  # the panel's saved names
+    assert "\\x1b[31mred: " in out  # :saved

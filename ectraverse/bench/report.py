@@ -20,6 +20,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from ectraverse import _terminal
 from ectraverse.bench.adapters import ADAPTERS, Adapter, EctraverseAdapter
 from ectraverse.bench.args import Settings
 from ectraverse.bench.goals import measured_text
@@ -32,9 +33,9 @@ __all__ = ["console", "meta", "render"]
 
 def console(stderr: bool = False) -> Console:
     """A console without highlighting, 140 columns wide when not a terminal (unless ``COLUMNS`` is set)."""
-    c = Console(stderr=stderr, highlight=False)
+    c = _terminal.console(stderr=stderr, highlight=False)
     if not c.is_terminal and "COLUMNS" not in os.environ:
-        c = Console(stderr=stderr, highlight=False, width=140)
+        c = _terminal.console(stderr=stderr, highlight=False, width=140)
     return c
 
 

@@ -46,7 +46,7 @@ from types import ModuleType
 from ectraverse._args import ArgumentParser, at_most, non_negative_int, parse_int, positive_int, shown
 from ectraverse._entry import run as run_command
 from ectraverse._json import loads as read_json
-from ectraverse._terminal import visible
+from ectraverse._terminal import console as _console, visible
 
 __all__ = ["DEMOS", "DESCRIPTIONS", "DemoError", "FILE_MAX", "names", "load", "build_parser", "main", "number",
            "read_file", "read_json", "show_table", "positive_int", "non_negative_int", "at_most", "shown", "visible"]
@@ -206,12 +206,11 @@ def main(name: str, argv: list[str] | None = None) -> int:
         TypeError, ValueError: as :func:`load`.
         SystemExit: for ``--help`` and for bad options (status 2), as argparse does.
     """
-    from rich.console import Console  # rich only once a demo runs: listing the demos must not import it
 
     def demo() -> int:
         args = build_parser(name).parse_args(argv)
         try:
-            return load(name).run(args, stdin=sys.stdin, console=Console())
+            return load(name).run(args, stdin=sys.stdin, console=_console())
         except DemoError as exc:
             print(f"ectraverse: error: {exc}", file=sys.stderr)
             return 1

@@ -562,7 +562,7 @@ class Repl:
     def _cmd_window(self, args: list[str]) -> bool:
         i, j = (demos.number(b, "a window bound", "an integer") for b in self._args(args, 2, 2, ":window I J"))
         toks, window, via, direct = self.session.window(i, j)
-        shown = " ".join(map(str, toks)) if toks else "(empty)"
+        shown = demos.visible(" ".join(map(str, toks))) if toks else "(empty)"
         rows = [(f"prefixes.window({i}, {j})", window), (f"C(u[:{i}])^-1 * C(u[:{j}])", via),
                 (f"compose(tokens[{i}:{j}])", direct)]
         width = max(len(label) for label, _ in rows)
@@ -588,8 +588,8 @@ class Repl:
         if not self.session.saved:
             self._say("nothing saved yet (:save NAME)")
         for name, s in self.session.saved.items():
-            toks = "no tokens" if s.tokens is None else " ".join(map(str, s.tokens)) or "(empty)"
-            self._say(f"{name}: {_ctx(s.context)}  {toks}")
+            toks = "no tokens" if s.tokens is None else demos.visible(" ".join(map(str, s.tokens))) or "(empty)"
+            self._say(f"{demos.visible(name)}: {_ctx(s.context)}  {toks}")
         return True
 
     def _cmd_write(self, args: list[str]) -> bool:
@@ -669,8 +669,9 @@ class Repl:
             grid.add_row("(x, y)", "O (the identity)" if c.point.is_identity else f"({c.point.x}, {c.point.y})")
         grid.add_row("size", f"{8 + len(c.point.to_bytes())} bytes (length + point), at most "
                              f"{9 + eng.curve.field_bytes} at any length; {len(c.to_bytes())} serialized")
-        grid.add_row("tokens", self._tokens_line()[len("tokens: "):])
-        grid.add_row("saved", ", ".join(s.saved) or "-")
+        # Text, not str: rich would read a token or a name such as "[/]" as markup
+        grid.add_row("tokens", Text(self._tokens_line()[len("tokens: "):]))
+        grid.add_row("saved", Text(demos.visible(", ".join(s.saved)) or "-"))
         return Panel(grid, title="state C(u) = (length, point)", title_align="left", border_style="green")
 
     def log_panel(self, rows: int) -> Panel:
