@@ -68,7 +68,7 @@ from ectraverse.errors import (ContextMismatchError, CurveMismatchError, Invalid
                                _Immutable)
 from ectraverse.point import (Curve, Point, PointArray, _limbs_below, _unordered, curve as named_curve,
                               limbs_to_scalars)
-from ectraverse.vocab import Vocabulary, _is_plain_token, int_token_array
+from ectraverse.vocab import Vocabulary, _is_plain_token, int_token_array, token_message
 
 __all__ = ["Traversal", "Coefficients", "PrefixStates", "ContextBatch", "Traverser", "WindowIndex",
            "derive_multiplier"]
@@ -1553,7 +1553,10 @@ class WindowIndex(_Immutable):
         if len(toks) > self._max_n:
             return []
         vocab = self._engine.vocabulary
-        if vocab.unknown is None and any(t not in vocab for t in toks):  # not in the stream (and not added)
+        missing = [] if vocab.unknown is not None else [t for t in toks if t not in vocab]
+        if missing:  # not in the stream (and not added), unless it is no token at all: that raises
+            for t in missing:
+                token_message(t)
             return []
         c = self._engine.compose(toks)
         ids, m = list(self._engine._ids(toks)), len(toks)

@@ -960,6 +960,25 @@ def test_find_does_not_add_unseen_tokens():
     assert frozen.index("a b a", 2).find("a zebra") == []
 
 
+@pytest.mark.parametrize("phrase, error, match", [
+    ([1.0], TypeError, "tokens must be str or int, not float"),
+    (["a", None], TypeError, "not NoneType"),
+    ([True], TypeError, "not bool"),
+    ([["a"]], TypeError, "not list"),
+    (["\ud800"], ValueError, "lone surrogate"),
+    ([2**64], ValueError, r"int tokens must be in \[-2\*\*63, 2\*\*63\)"),
+])
+def test_find_refuses_what_is_no_token_as_compose_does(phrase, error, match):
+    """find answered "not found" for a phrase holding a float, None or 2**64, where compose, repeats and
+    push raise (and so did find, with a vocabulary's unknown token)."""
+    eng = Traversal("toy61", namespace="find-invalid")
+    ix = eng.index("a b a b", 2)
+    for call in (lambda: ix.find(phrase), lambda: eng.compose(phrase)):
+        with pytest.raises(error, match=match):
+            call()
+    assert ix.find(["a", "zebra"]) == []
+
+
 def test_contexts_as_hex_and_back():
     eng = Traversal("P-256", namespace="hex")
     c = eng.compose("the cat sat")
