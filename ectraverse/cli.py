@@ -790,10 +790,11 @@ The context commands (compose, invert, concat, window, remove-prefix and
 remove-suffix) take the engine options --curve, --tokenizer, --namespace and
 --key-file after their name; a context decodes only under the options it was
 composed with.  hash-to-curve takes --curve (or --suite); repeats takes
---tokenizer; curves takes none; a demo takes its own options after its NAME
-(ectraverse demo NAME --help), and bench its own.  --json prints machine-readable output on stdout (bench's --json
-takes a PATH instead).  Randomness belongs to the demos and bench, which take
---seed.  An unrecognised option is reported by its name, never with its value.
+--tokenizer; curves takes --json; a demo takes its own options after its NAME
+(ectraverse demo NAME --help), and bench its own.  --json prints
+machine-readable output on stdout (bench's --json takes a PATH instead).
+Randomness belongs to the demos and bench, which take --seed.  An
+unrecognised option is reported by its name, never with its value.
 
 Exit status: 0 on success, 1 for an error in the input (one line on stderr),
 2 for a usage error.  ECTRAVERSE_DEBUG=1 shows the traceback of an error."""
@@ -817,7 +818,7 @@ def _engine_options() -> argparse.ArgumentParser:
     g.add_argument("--namespace", default="default", metavar="NS",
                    help="the vocabulary namespace: token generators differ per namespace (default 'default')")
     g.add_argument("--key-file", metavar="PATH",
-                   help=f"a file whose bytes (all of them, a final newline included; at most {KEY_MAX_BYTES}) are "
+                   help=f"a file whose bytes (all of them, a final newline included; 1 to {KEY_MAX_BYTES}) are "
                         "the engine's secret key; the key is never taken on the command line")
     g.add_argument("--key", nargs="?", action=_RefuseKey, help=argparse.SUPPRESS)
     return p
@@ -1035,6 +1036,9 @@ def _quiet_dask() -> None:
 def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     argv = sys.argv[1:] if argv is None else list(argv)
+    if not argv:  # the commands, not "the following arguments are required: COMMAND"
+        parser.print_help(sys.stderr)
+        return 2
     _check_before_command(parser, argv)
     args = parser.parse_args(argv)
     debug = os.environ.get("ECTRAVERSE_DEBUG", "") not in ("", "0")

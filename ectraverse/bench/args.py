@@ -143,7 +143,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument("--quick", action="store_true",
                         help="a run of under a minute: secp256k1 and P-256, MSM sizes 16 and 256, "
                              "smaller batches, vocabulary and compose text (100000 tokens), 3 repeats of "
-                             "at least 0.02 s, reference for add, mul and hash_to_curve only")
+                             "at least 0.02 s, reference for add, mul and hash_to_curve only (unless --op names others)")
     parser.add_argument("--json", metavar="PATH", type=Path, help="also write every result to this JSON file")
     parser.add_argument("--seed", type=integer, default=1, metavar="N", help="seed of the random inputs (default 1)")
     parser.add_argument("--no-progress", action="store_true",

@@ -107,8 +107,8 @@ DESCRIPTIONS: dict[str, str] = {
         "A guided tour of the group laws (closure, associativity, identity, inverses, non-commutativity, powers), "
         "checked live."
     ),
-    "cycle": "cyclic symmetry made exact: the months as an orbit of order 12, and why k must never have small order",
-    "windows": "index a real text by window contexts: repeated phrases, lookups, and the O(1) window identity",
+    "cycle": "Cyclic symmetry made exact: the months as an orbit of order 12, and why k must never have small order.",
+    "windows": "Index a real text by window contexts: repeated phrases, lookups, and the O(1) window identity.",
 }
 
 

@@ -58,7 +58,7 @@ from ectraverse.demos._shell import command_lines
 
 __all__ = ["DESCRIPTION", "MONTHS", "add_arguments", "run", "order_12_root"]
 
-DESCRIPTION = "cyclic symmetry made exact: the months as an orbit of order 12, and why k must never have small order"
+DESCRIPTION = "Cyclic symmetry made exact: the months as an orbit of order 12, and why k must never have small order."
 
 MONTHS = (
     "January", "February", "March", "April", "May", "June",

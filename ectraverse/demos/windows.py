@@ -55,7 +55,7 @@ from ectraverse.demos._shell import command_lines
 
 __all__ = ["DESCRIPTION", "add_arguments", "run", "zen_text"]
 
-DESCRIPTION = "index a real text by window contexts: repeated phrases, lookups, and the O(1) window identity"
+DESCRIPTION = "Index a real text by window contexts: repeated phrases, lookups, and the O(1) window identity."
 
 _HELP = """[bold]commands[/]
   [cyan]PHRASE[/]          its start positions, e.g. [cyan]is better than[/]
