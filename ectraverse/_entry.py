@@ -67,19 +67,32 @@ def _shield_exit_once() -> None:
         atexit.register(_shield_exit)
 
 
-def _tolerant_streams() -> None:
-    """Standard streams that fail on text their encoding lacks are made to escape it instead.
+@contextlib.contextmanager
+def _tolerant_streams() -> Iterator[None]:
+    """For the command's run, standard streams that fail on text their encoding lacks escape it instead.
 
     Under ``PYTHONIOENCODING=ascii`` (or latin-1, or ``LC_ALL=C PYTHONUTF8=0``) stdout and stderr
     write a character they cannot encode as its backslash escape (``\\u2026``): a table's rule or a
-    demo's Σ no longer ends the command (on UTF-8 streams, only a lone surrogate is escaped).  Under ``PYTHONIOENCODING=utf-8`` stdin gives undecodable
-    bytes as lone surrogates, as Python's default does, so a demo refuses that line alone.  Streams
-    already lenient, or not text files (a test's capture), are left as they are."""
-    for out in (sys.stdout, sys.stderr):
-        if isinstance(out, io.TextIOWrapper) and (out.errors == "strict" or codecs.lookup(out.encoding).name != "utf-8"):
-            out.reconfigure(errors="backslashreplace")
-    if isinstance(sys.stdin, io.TextIOWrapper) and sys.stdin.errors == "strict":
-        sys.stdin.reconfigure(errors="surrogateescape")
+    demo's Σ no longer ends the command (on UTF-8 streams, only a lone surrogate is escaped).  Under
+    ``PYTHONIOENCODING=utf-8`` stdin gives undecodable bytes as lone surrogates, as Python's default
+    does, so a demo refuses that line alone.  Streams already lenient, and objects that are not text
+    files, are left alone; the others get their error handlers back when the command returns (a
+    program that calls ``main()`` keeps its streams as they were)."""
+    changed = []
+    for stream, errors in ((sys.stdout, "backslashreplace"), (sys.stderr, "backslashreplace"),
+                           (sys.stdin, "surrogateescape")):
+        if not isinstance(stream, io.TextIOWrapper) or stream.closed:
+            continue
+        utf8 = codecs.lookup(stream.encoding).name == "utf-8"
+        if stream.errors == "strict" or (stream is not sys.stdin and not utf8):
+            changed.append((stream, stream.errors))
+            stream.reconfigure(errors=errors)
+    try:
+        yield
+    finally:
+        for stream, errors in changed:
+            with contextlib.suppress(ValueError, OSError):  # closed by the command, or its reader gone
+                stream.reconfigure(errors=errors)
 
 
 def run(command: Callable[[], int], prog: str = "ectraverse", on_stop: Callable[[], None] = lambda: None) -> int:
@@ -104,9 +117,8 @@ def run(command: Callable[[], int], prog: str = "ectraverse", on_stop: Callable[
         sys.stdin = open(os.devnull, encoding="utf-8")
     if sys.stderr is None:
         sys.stderr = open(os.devnull, "w", encoding="utf-8")
-    _tolerant_streams()
     try:
-        with _sigterm_unwinds():
+        with _sigterm_unwinds(), _tolerant_streams():
             try:
                 return command()
             except KeyboardInterrupt:

@@ -838,3 +838,19 @@ def test_columns_zero_is_taken_as_unset(cli):
     out = ok(cli("demo", "algebra", "--fast", "--trials", "2", env=env))
     assert "closure" in out and len(out) > 1000
     assert "secp256k1" in ok(cli("curves", env=env))
+
+
+def test_streams_escape_for_the_command_and_are_put_back(monkeypatch):
+    """main() called from a program: an ASCII stdout escapes what it lacks while the command runs, and the
+    program's stream keeps its own error handler afterwards."""
+    from ectraverse.cli import main
+
+    raw = io.BytesIO()
+    out = io.TextIOWrapper(raw, encoding="ascii", errors="strict", write_through=True)
+    monkeypatch.setattr(sys, "stdout", out)
+    assert main(["curves"]) == 0
+    assert out.errors == "strict"
+    text = raw.getvalue().decode("ascii")
+    assert "secp256k1" in text and "\\u2026" in text  # the table's "…", escaped
+    with pytest.raises(UnicodeEncodeError):
+        print("…", file=out)
