@@ -69,30 +69,40 @@ def _shield_exit_once() -> None:
 
 @contextlib.contextmanager
 def _tolerant_streams() -> Iterator[None]:
-    """For the command's run, standard streams that fail on text their encoding lacks escape it instead.
+    """For the command's run, standard streams that fail on text their encoding lacks escape it instead,
+    and stdin is read as UTF-8.
 
     Under ``PYTHONIOENCODING=ascii`` (or latin-1, or ``LC_ALL=C PYTHONUTF8=0``) stdout and stderr
     write a character they cannot encode as its backslash escape (``\\u2026``): a table's rule or a
-    demo's Σ no longer ends the command (on UTF-8 streams, only a lone surrogate is escaped).  Under
-    ``PYTHONIOENCODING=utf-8`` stdin gives undecodable bytes as lone surrogates, as Python's default
-    does, so a demo refuses that line alone.  Streams already lenient, and objects that are not text
-    files, are left alone; the others get their error handlers back when the command returns (a
-    program that calls ``main()`` keeps its streams as they were)."""
+    demo's Σ no longer ends the command (on UTF-8 streams, only a lone surrogate is escaped).  stdin
+    not yet read is decoded as UTF-8 with undecodable bytes as lone surrogates, whatever
+    ``PYTHONIOENCODING`` says: a demo's script in UTF-8 is read as written (latin-1 would turn "été"
+    into other tokens), and a line that is not UTF-8 is refused alone.  Objects that are not text
+    files, and streams Python will not change (stdin with text already decoded), are left alone; the
+    others get their settings back when the command returns, as far as Python allows (not stdin's
+    once the command has read it), so a program that calls ``main()`` keeps its streams."""
     changed = []
-    for stream, errors in ((sys.stdout, "backslashreplace"), (sys.stderr, "backslashreplace"),
-                           (sys.stdin, "surrogateescape")):
-        if not isinstance(stream, io.TextIOWrapper) or stream.closed:
-            continue
-        utf8 = codecs.lookup(stream.encoding).name == "utf-8"
-        if stream.errors == "strict" or (stream is not sys.stdin and not utf8):
-            changed.append((stream, stream.errors))
-            stream.reconfigure(errors=errors)
+
+    def change(stream, **settings) -> None:
+        before = {"encoding": stream.encoding, "errors": stream.errors}
+        with contextlib.suppress(ValueError, OSError):  # io.UnsupportedOperation: text already decoded
+            stream.reconfigure(**settings)
+            changed.append((stream, before))
+
     try:
+        for out in (sys.stdout, sys.stderr):
+            if isinstance(out, io.TextIOWrapper) and not out.closed:
+                if out.errors == "strict" or codecs.lookup(out.encoding).name != "utf-8":
+                    change(out, errors="backslashreplace")
+        stdin = sys.stdin
+        if isinstance(stdin, io.TextIOWrapper) and not stdin.closed:
+            if codecs.lookup(stdin.encoding).name != "utf-8" or stdin.errors != "surrogateescape":
+                change(stdin, encoding="utf-8", errors="surrogateescape")
         yield
     finally:
-        for stream, errors in changed:
-            with contextlib.suppress(ValueError, OSError):  # closed by the command, or its reader gone
-                stream.reconfigure(errors=errors)
+        for stream, before in changed:
+            with contextlib.suppress(ValueError, OSError):  # closed by the command, its reader gone, or read
+                stream.reconfigure(**before)
 
 
 def run(command: Callable[[], int], prog: str = "ectraverse", on_stop: Callable[[], None] = lambda: None) -> int:

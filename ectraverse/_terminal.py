@@ -18,18 +18,22 @@ if TYPE_CHECKING:
 __all__ = ["console", "visible"]
 
 
-def console(*, stderr: bool = False, width: int | None = None, **options) -> Console:
-    """A rich console on stdout (``stderr=True``: stderr), ``width`` columns wide or as wide as the
-    terminal.  ``COLUMNS=0``, which rich takes for a width of 0 and then prints nothing at all, counts
-    as unset: the terminal's width, or 80 columns (:func:`shutil.get_terminal_size`).
+def console(*, stderr: bool = False, piped_width: int | None = None, **options) -> Console:
+    """A rich console on stdout (``stderr=True``: stderr) as wide as ``COLUMNS`` says, else as the
+    terminal, else ``piped_width`` columns when it is not a terminal (a table piped to a file is not
+    cut to 80), else 80.  ``COLUMNS=0``, which rich would take for a width of 0 and then print nothing
+    at all, counts as unset.  ``options`` go to rich's ``Console``.
 
     rich is imported here, when a console is made: listing the demos does not import it."""
     from rich.console import Console
 
     columns = os.environ.get("COLUMNS", "")
-    if width is None and columns.isdigit() and int(columns) == 0:  # rich reads only digits
-        width = shutil.get_terminal_size().columns
-    return Console(stderr=stderr, width=width, **options)
+    given = columns.isdigit() and int(columns) > 0  # rich reads COLUMNS when it is digits only
+    width = shutil.get_terminal_size().columns if columns.isdigit() and not given else None
+    c = Console(stderr=stderr, width=width, **options)
+    if not c.is_terminal and piped_width is not None and not given:
+        c = Console(stderr=stderr, width=piped_width, **options)
+    return c
 
 
 def visible(text: str) -> str:

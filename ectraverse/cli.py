@@ -45,6 +45,7 @@ error instead.
 from __future__ import annotations
 
 import argparse
+import codecs
 import contextlib
 import itertools
 import json
@@ -238,13 +239,15 @@ def _record(args: argparse.Namespace, engine: Traversal, ctx: Context) -> dict:
 
 
 def _emit_json(obj) -> None:
-    """One JSON document on stdout, as UTF-8; with ASCII escapes when a str in it is not Unicode (a file
-    name whose bytes are not UTF-8, held as lone surrogates: ``\\udcff``, which ``json.loads`` and then
-    ``os.fsencode`` turn back into the name's bytes), never raw bytes that are not UTF-8."""
+    """One JSON document on stdout, valid whatever stdout's encoding: UTF-8 on a UTF-8 stdout, else
+    ASCII with ``\\u`` escapes; ASCII too when a str in it is not Unicode (a file name whose bytes are
+    not UTF-8, held as lone surrogates: ``\\udcff``, which ``json.loads`` and then ``os.fsencode`` turn
+    back into the name's bytes)."""
     text = json.dumps(obj, ensure_ascii=False)
     try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
+        utf8 = codecs.lookup(getattr(sys.stdout, "encoding", None) or "utf-8").name == "utf-8"
+        text.encode("utf-8" if utf8 else "ascii")
+    except (UnicodeEncodeError, LookupError):
         text = json.dumps(obj, ensure_ascii=True)
     print(text)
 
@@ -264,9 +267,8 @@ def _emit_context(args: argparse.Namespace, engine: Traversal, ctx: Context, **e
 
 
 def _console() -> Console:
-    """A console for tables on stdout: the terminal's width, or 160 columns when piped (so nothing is cut)."""
-    console = _terminal.console()
-    return console if console.is_terminal else _terminal.console(width=160)
+    """A console for tables on stdout: ``COLUMNS`` or the terminal's width, or 160 columns when piped."""
+    return _terminal.console(piped_width=160)
 
 
 # ---- Dask: --scheduler -------------------------------------------------------------------

@@ -208,10 +208,11 @@ class ContextGroup(_BuiltAgainOnLoad, _Immutable):
         if raw[head:pos] != own:  # the bytes themselves: one encoding per context
             sizes = {head + len(own) + _FINGERPRINT_BYTES + _LENGTH_BYTES + 1 + extra
                      for extra in (0, self._curve.field_bytes)}  # the identity's point, any other point's
-            if name_len != len(own) and len(raw) in sizes:
-                raise EncodingError(f"Context bytes are corrupt: {len(raw)} bytes, the size of a context on "
-                                    f"{self._curve.name!r}, but their curve name's length byte is {name_len}, "
-                                    f"not {len(own)}.")
+            if name_len != len(own) and raw[head : head + len(own)] == own and len(raw) in sizes:
+                # this curve's name and a context's size on it, but a wrong length byte: not another curve's
+                raise EncodingError(f"Context bytes are corrupt: they hold the curve name {self._curve.name!r} "
+                                    f"and are the size of a context on it, but their curve name's length byte "
+                                    f"is {name_len}, not {len(own)}.")
             try:
                 name = repr(raw[head:pos].decode("utf-8"))
             except UnicodeDecodeError:

@@ -800,7 +800,7 @@ def test_json_with_a_file_name_that_is_not_utf8_is_still_json(cli, workdir):
 
 
 @pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
-def test_an_output_encoding_without_unicode_escapes_what_it_lacks(encoding):
+def test_an_output_encoding_without_unicode_escapes_what_it_lacks(cli, encoding):
     """curves and the demos ended with the codec's message (exit 1) over one '…' or 'Σ'."""
     def run(*args, input=b""):
         r = subprocess.run([sys.executable, "-m", "ectraverse.cli", *args], input=input, capture_output=True,
@@ -812,6 +812,13 @@ def test_an_output_encoding_without_unicode_escapes_what_it_lacks(encoding):
     assert "secp256k1" in run("curves")
     assert "\\u03a3" in run("demo", "algebra", "--fast", "--trials", "2")  # Σ, in neither encoding
     assert "state: length=1" in run("demo", "traverse", "--curve", "secp256k1", input=b"a\n")
+    record = json.loads(run("compose", "--json", "--namespace", "café", "été"))  # JSON, not Python's \xe9
+    assert record["namespace"] == "café"
+    utf8 = ok_json(cli("compose", "--json", "--namespace", "café", "été"))
+    assert record == utf8
+    # a demo's script is read as UTF-8, not as the input encoding says: "été" is one token, not "Ã©tÃ©"
+    state = run("demo", "traverse", "--curve", "secp256k1", input="été\n".encode("utf-8"))
+    assert f"length=1 point={ok_json(cli('compose', '--json', 'été'))['point']}" in state
 
 
 def test_a_bad_line_of_a_strict_utf8_stdin_is_one_failed_command(workdir):
@@ -854,3 +861,30 @@ def test_streams_escape_for_the_command_and_are_put_back(monkeypatch):
     assert "secp256k1" in text and "\\u2026" in text  # the table's "…", escaped
     with pytest.raises(UnicodeEncodeError):
         print("…", file=out)
+
+
+def test_a_host_that_read_stdin_can_still_call_main(monkeypatch):
+    """Python refuses to reconfigure a stream with text already decoded: main() raised UnsupportedOperation
+    and left the host's stdout changed."""
+    from ectraverse.cli import main
+
+    stdin = io.TextIOWrapper(io.BytesIO(b"first\nsecond\n"), encoding="utf-8", errors="strict")
+    assert stdin.readline() == "first\n"
+    out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="strict", write_through=True)
+    monkeypatch.setattr(sys, "stdin", stdin)
+    monkeypatch.setattr(sys, "stdout", out)
+    assert main(["compose", "-q", "a b"]) == 0
+    assert (stdin.errors, out.errors) == ("strict", "strict") and stdin.readline() == "second\n"
+
+
+@pytest.mark.parametrize("columns, terminal_width", [(None, None), ("0", None), ("90", 90), ("abc", None)])
+def test_a_piped_console_is_as_wide_as_asked_and_columns_zero_is_unset(monkeypatch, columns, terminal_width):
+    from ectraverse import _terminal
+
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    c = _terminal.console(piped_width=140, file=io.StringIO())
+    assert not c.is_terminal and c.width == (terminal_width or 140)
+    assert _terminal.console(file=io.StringIO()).width == (terminal_width or 80)

@@ -563,9 +563,20 @@ def test_bad_bytes_tampered_header():
     with pytest.raises(ect.ContextMismatchError, match="are for curve 'secp256k2', not 'secp256k1'"):
         eng.context_from_bytes(renamed)
     longer = raw[:5] + bytes((raw[5] + 1,)) + raw[6:]  # name length one too long: the name eats a byte
-    with pytest.raises(ect.EncodingError, match="are corrupt: 72 bytes, the size of a context on 'secp256k1', "
-                                                "but their curve name's length byte is 10, not 9"):
+    with pytest.raises(ect.EncodingError, match="are corrupt: they hold the curve name 'secp256k1' and are the "
+                                                "size of a context on it, but their curve name's length byte is 10"):
         eng.context_from_bytes(longer)
+    shorter = raw[:5] + bytes((raw[5] - 1,)) + raw[6:]
+    with pytest.raises(ect.EncodingError, match="are corrupt: .* length byte is 8, not 9"):
+        eng.context_from_bytes(shorter)
+    # another curve's context of the same size (a name one byte shorter, a point one byte longer) is no
+    # corruption: toy-plot's 2-byte points beside secp256k1's identity
+    toy = engine("toy-plot").compose("a b c").to_bytes()
+    assert len(toy) == len(eng.identity.to_bytes())
+    with pytest.raises(ect.ContextMismatchError, match="are for curve 'toy-plot', not 'secp256k1'"):
+        eng.context_from_bytes(toy)
+    with pytest.raises(ect.ContextMismatchError, match="are for curve 'secp256k1', not 'toy-plot'"):
+        engine("toy-plot").context_from_bytes(eng.identity.to_bytes())
     for cut in range(1, 6):  # the magic and version cut short: truncated, not "must start with"
         with pytest.raises(ect.EncodingError, match=f"are truncated: {cut} bytes, expected at least 6"):
             eng.context_from_bytes(raw[:cut])

@@ -33,10 +33,7 @@ __all__ = ["console", "meta", "render"]
 
 def console(stderr: bool = False) -> Console:
     """A console without highlighting, 140 columns wide when not a terminal (unless ``COLUMNS`` is set)."""
-    c = _terminal.console(stderr=stderr, highlight=False)
-    if not c.is_terminal and "COLUMNS" not in os.environ:
-        c = _terminal.console(stderr=stderr, highlight=False, width=140)
-    return c
+    return _terminal.console(stderr=stderr, highlight=False, piped_width=140)
 
 
 def _cpu_model() -> str:
