@@ -47,6 +47,7 @@ from __future__ import annotations
 import argparse
 import codecs
 import contextlib
+import errno
 import itertools
 import json
 import os
@@ -312,7 +313,11 @@ def _dask_runner(spec: str) -> Iterator[Callable]:
     cluster = None
     try:
         if kind == "local":
-            client, cluster = ed._local_cluster(arg)
+            try:
+                client, cluster = ed._local_cluster(arg)
+            except RuntimeError as exc:  # Dask's "Cluster failed to start: ...", the cause in its message
+                raise CLIError(f"the local Dask cluster of --scheduler could not start ({exc}); Dask's workers "
+                               "need a writable temporary directory ($TMPDIR, or DASK_TEMPORARY_DIRECTORY)") from None
         else:
             ed._silence()  # a failed task is its one error line, not a log record before it
             client = _connect(arg)
@@ -595,6 +600,24 @@ def _repeats_on_dask(engine: Traversal, paths: Sequence[str], m: int, spec: str)
     return ed._positions(frame)
 
 
+def _stamp(path: str) -> tuple[int, int]:
+    st = os.stat(path)
+    return st.st_size, st.st_mtime_ns
+
+
+def _text_again(path: str, stamp: tuple[int, int]) -> str:
+    """A file's text read once more (for the table of a --scheduler run), refused if the file is not the
+    one the windows were found in: the table would show windows that are not repeated."""
+    text = _file_texts([path])[0]
+    try:
+        same = _stamp(path) == stamp
+    except OSError:
+        same = False
+    if not same:
+        raise CLIError(f"the file {path!r} changed while repeats ran: run it again on files that do not change")
+    return text
+
+
 def _once_each(paths: Sequence[str]) -> None:
     """Refuse a file given twice (by any name: the same device and inode), whose occurrences no output could
     tell apart; a path that cannot be examined is left to the reading, which says what is wrong with it."""
@@ -619,6 +642,7 @@ def _cmd_repeats(args: argparse.Namespace) -> int:
     if args.scheduler is not None:
         _parse_scheduler(args.scheduler)
         _check_files(paths)
+        stamps = [_stamp(path) for path in paths]  # the table reads files again: they must be these
         groups = _repeats_on_dask(engine, paths, args.m, args.scheduler)
         texts = None
     else:
@@ -636,7 +660,7 @@ def _cmd_repeats(args: argparse.Namespace) -> int:
     for g in shown:
         f = g[0][0]
         if f not in tokens:
-            tokens[f] = engine.tokens(texts[f] if texts is not None else _file_texts([paths[f]])[0])
+            tokens[f] = engine.tokens(texts[f] if texts is not None else _text_again(paths[f], stamps[f]))
     occurrences = sum(map(len, groups))
     table = Table(title=f"repeated {args.m}-token windows: {len(groups):,} ({occurrences:,} occurrences)",
                   title_justify="left",
@@ -1035,6 +1059,10 @@ def _quiet_dask() -> None:
         _silence()
 
 
+#: What writing to a full device or past a quota raises (``>/dev/full``).
+_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+
+
 def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     argv = sys.argv[1:] if argv is None else list(argv)
@@ -1057,6 +1085,8 @@ def _main(argv: Sequence[str] | None) -> int:
     except (CLIError, EctraverseError, OSError, ValueError) as exc:
         if debug:
             raise
+        if isinstance(exc, OSError) and exc.errno in _FULL and exc.filename is None:  # no file named: stdout's
+            exc = f"cannot write the output: {exc.strerror}"
         print(f"ectraverse: error: {exc}", file=sys.stderr)
         return 1
     except MemoryError:

@@ -78,9 +78,11 @@ candidates are known, and the exact keys of the candidate windows only (docs/sca
 from __future__ import annotations
 
 import atexit
+import contextlib
 import hashlib
 import os
 import pickle
+import signal
 import sys
 import threading
 import time
@@ -208,8 +210,9 @@ def _local_cluster(workers: int, *, set_as_default: bool = True):
     import distributed
 
     _silence()  # first: starting the cluster logs too
-    cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                       dashboard_address=":0", silence_logs=logging.CRITICAL)
+    with _sigint_ignored():  # the worker processes inherit it
+        cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                           dashboard_address=":0", silence_logs=logging.CRITICAL)
     client = None
     try:
         client = distributed.Client(cluster, set_as_default=set_as_default)
@@ -220,6 +223,22 @@ def _local_cluster(workers: int, *, set_as_default: bool = True):
         cluster.close()
         raise
     return client, cluster
+
+
+@contextlib.contextmanager
+def _sigint_ignored():
+    """SIGINT ignored inside (the main thread only sets it; elsewhere nothing changes), so that the
+    processes started inside ignore it too: a Ctrl-C at a terminal reaches the whole foreground process
+    group, and each worker printed its KeyboardInterrupt traceback under the one line of this process,
+    which stops them by closing the cluster.  A Ctrl-C while the cluster starts is ignored with them."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 #: What Dask's ``scheduler`` setting names when it means the distributed client.

@@ -888,3 +888,43 @@ def test_a_piped_console_is_as_wide_as_asked_and_columns_zero_is_unset(monkeypat
     c = _terminal.console(piped_width=140, file=io.StringIO())
     assert not c.is_terminal and c.width == (terminal_width or 140)
     assert _terminal.console(file=io.StringIO()).width == (terminal_width or 80)
+
+
+def test_repeats_on_dask_refuses_a_file_changed_before_its_table(tmp_path, monkeypatch, capsys):
+    """The table reads the files again for the windows' tokens: a file rewritten after the Dask step
+    showed windows that occur nowhere twice, exit 0."""
+    pytest.importorskip("dask")
+    from ectraverse import cli as cli_module
+
+    one, two = tmp_path / "one.txt", tmp_path / "two.txt"
+    one.write_text("the cat sat on the mat\n", encoding="utf-8")
+    two.write_text("a dog sat on the mat\n", encoding="utf-8")
+    found = cli_module._repeats_on_dask
+
+    def then_rewrite(*args):
+        groups = found(*args)
+        one.write_text("zz yy xx ww vv uu tt ss\n", encoding="utf-8")
+        return groups
+
+    monkeypatch.setattr(cli_module, "_repeats_on_dask", then_rewrite)
+    assert cli_module.main(["repeats", "-m", "3", "--scheduler", "synchronous", str(one), str(two)]) == 1
+    assert "changed while repeats ran" in capsys.readouterr().err
+
+
+def test_a_local_cluster_that_cannot_start_is_one_line(cli, workdir):
+    """With no usable temporary directory Dask's LocalCluster raised 'RuntimeError: Cluster failed to start',
+    printed as a 70-line traceback."""
+    pytest.importorskip("distributed")
+    (workdir / "start.txt").write_text("a b c\n", encoding="utf-8")
+    r = cli("compose", "-f", "start.txt", "--scheduler", "local:1", env={**ENV, "DASK_TEMPORARY_DIRECTORY": "/proc/none"})
+    user_error(r, "the local Dask cluster of --scheduler could not start", "writable temporary directory")
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full")
+def test_a_full_output_device_is_named_as_the_output(workdir):
+    """'ectraverse: error: [Errno 28] No space left on device' did not say what could not be written."""
+    with open("/dev/full", "w") as full:
+        r = subprocess.run([sys.executable, "-m", "ectraverse.cli", "compose", "a b"], stdout=full,
+                           stderr=subprocess.PIPE, text=True, env=ENV, cwd=workdir, timeout=300)
+    assert r.returncode == 1
+    assert r.stderr == "ectraverse: error: cannot write the output: No space left on device\n"

@@ -950,6 +950,23 @@ def test_our_local_clusters_are_quiet_here_and_in_their_workers():
             logging.getLogger(name).setLevel(level)
 
 
+def test_our_local_clusters_workers_ignore_ctrl_c():
+    """A Ctrl-C at a terminal reaches the whole foreground process group: each worker printed its
+    KeyboardInterrupt traceback under the command's one line. The workers ignore SIGINT (this process
+    stops them by closing the cluster), and this process's own handler is back once the cluster runs."""
+    import signal
+
+    pytest.importorskip("distributed")
+    before = signal.getsignal(signal.SIGINT)
+    client, cluster = ed._local_cluster(1, set_as_default=False)
+    try:
+        assert signal.getsignal(signal.SIGINT) is before
+        assert list(client.run(signal.getsignal, signal.SIGINT).values()) == [signal.SIG_IGN]
+    finally:
+        client.close()
+        cluster.close()
+
+
 def test_cli_an_input_error_on_a_local_cluster_is_one_line(files):
     """A task's error on a LocalCluster is the command's one line: the worker's log of it stays quiet."""
     d, _ = files
