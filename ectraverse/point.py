@@ -919,12 +919,15 @@ class PointArray(_BuiltAgainOnLoad, _Immutable):
         return self._a.shape[0]
 
     def __getitem__(self, index):
-        if isinstance(index, slice):
+        if index.__class__ is int:  # the common case first: no bool, no conversion
+            i = index
+        elif isinstance(index, slice):
             return PointArray._wrap(self._curve, np.ascontiguousarray(self._a[index]))
-        try:
-            i = None if isinstance(index, (bool, np.bool_)) else operator.index(index)
-        except TypeError:
-            i = None
+        else:
+            try:
+                i = None if isinstance(index, (bool, np.bool_)) else operator.index(index)
+            except TypeError:
+                i = None
         if i is None:
             raise TypeError(f"PointArray index must be an int or a slice, not {type(index).__name__} "
                             "(take() takes a list or array of indices, or a boolean mask)")

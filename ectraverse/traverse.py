@@ -970,18 +970,18 @@ class ContextBatch(_BuiltAgainOnLoad, _Immutable):
     def __getitem__(self, i):
         """The context at index i (an int), or a ContextBatch of a slice."""
         if isinstance(i, slice):
-            return ContextBatch(self._group, self.length, self.points[i])
-        i, m = _index("batch index", i), len(self.points)
+            return ContextBatch(self._group, self._length, self._points[i])
+        i, m = _index("batch index", i), len(self._points)
         if not -m <= i < m:
             raise IndexError(f"ContextBatch index {i} out of range for {m} contexts")
-        return Context._make(self._group, self.length, self.points[i])
+        return Context._make(self._group, self._length, self._points[i])
 
     def __iter__(self):
-        for P in self.points:
-            yield Context._make(self._group, self.length, P)
+        for P in self._points:
+            yield Context._make(self._group, self._length, P)
 
     def __repr__(self) -> str:
-        return f"ContextBatch({len(self)} contexts of length {self.length})"
+        return f"ContextBatch({len(self)} contexts of length {self._length})"
 
     def digests(self, nbytes: int | None = None) -> np.ndarray:
         """A compact digest per context (all share one length): ``points.digests(nbytes)`` (by default
@@ -990,10 +990,10 @@ class ContextBatch(_BuiltAgainOnLoad, _Immutable):
         Equal contexts have equal digests, never the converse: group by digest,
         then verify each group exactly (see :meth:`PointArray.digests`).
         """
-        return self.points.digests(nbytes)
+        return self._points.digests(nbytes)
 
     def __reduce__(self):
-        return (ContextBatch, (self._group, self.length, self.points))
+        return (ContextBatch, (self._group, self._length, self._points))
 
 
 class PrefixStates(_Immutable):
