@@ -386,8 +386,10 @@ cdef class CurveCore:
     def mul_wide(self, bytes a, k):
         """Raw k a for an int 0 <= k < 2^(64 scalar_limbs), not reduced mod n.
 
-        The core's own contract, which subgroup checks (n a) and cofactor
-        clearing rely on; the tests use it to reach scalars >= n.
+        For k >= n, k a on the whole curve, whatever subgroup a lies in; for
+        k < n on a curve with an endomorphism (GLV), the split's answer, which
+        is k a only when a is in the order-n subgroup (the subgroup check and
+        cofactor clearing never split).  The tests use it to reach scalars >= n.
         """
         cdef uint64_t ks[ECT_MAXL]
         cdef bytes out = self._new_raw()

@@ -144,8 +144,11 @@ def test_coefficient_merge_by_definition(name, data):
     C = ect.curve(name)
     P = data.draw(st.integers(0, 6))
     parts, want = [], {}
-    # 1 in its forms: a row of a part whose scale is 1 is added without a product
-    scales = data.draw(st.lists(st.one_of(st.sampled_from([1, C.n + 1, 1 - C.n]), st.integers(-C.n, 2 * C.n)),
+    # 1 in its forms: a row of a part whose scale is 1 is added without a product; and scales whose low
+    # limb alone is 1 (2^64 + 1, ...), which are not 1
+    L = C.scalar_limbs
+    near_one = [1, C.n + 1, 1 - C.n, (1 << 64) + 1, (1 << 64 * (L - 1)) + 1, C.n - C.n % (1 << 64) + 1]
+    scales = data.draw(st.lists(st.one_of(st.sampled_from(near_one), st.integers(-C.n, 2 * C.n)),
                                 min_size=P, max_size=P))
     for q in range(P):
         ids = sorted(data.draw(st.lists(st.integers(0, 12), max_size=10)))

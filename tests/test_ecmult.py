@@ -660,7 +660,7 @@ def test_p521_avx512_additions_that_meet_the_entry():
 @P521_AVX512
 def test_p521_avx512_on_edge_jacobian_inputs_and_digits():
     """Inputs with edge Z (Montgomery 1 and -1, (p +- 1)/2, ...) and scalars
-    using every table entry with both signs, a first digit of either sign, and
+    using every table entry with both signs, a last digit of either sign, and
     the smallest windows: equal to the portable core."""
     C = ect.curve("P-521")
     port = portable_core(C)
@@ -673,6 +673,41 @@ def test_p521_avx512_on_edge_jacobian_inputs_and_digits():
             raw = jacobian_raw(C, xy, z)
             for k in ks:
                 assert C._core.encode(C._core.mul(raw, k)) == port.encode(port.mul(raw, k)), (xy, z, k)
+
+
+def test_mul_wide_outside_the_subgroup_does_not_split():
+    """k >= n never takes the GLV split, which holds on the order-n subgroup only: on points of
+    BLS12-381 G1 outside it, mul_wide(P, k) for k = n, n + 1, 2n is k P (a split at k = n gave the
+    identity)."""
+    C = ect.curve("BLS12-381")
+    R, n, rng = C.params, C.n, random.Random("outside the subgroup")
+    found = 0
+    while found < 3:
+        x = rng.randrange(C.p)
+        y = reference.sqrt_mod((x**3 + R.a * x + R.b) % C.p, C.p)
+        if y is None or reference.mul(R, n, (x, y)) is None:
+            continue
+        found += 1
+        raw = C._core.from_affine(x, y)
+        for k in (n, n + 1, 2 * n):
+            assert C._core.affine(C._core.mul_wide(raw, k)) == reference.mul(R, k, (x, y)), (x, k)
+
+
+def test_glv_split_whose_sum_carries():
+    """A custom a = 0 curve over a 64-bit prime whose order n is just below 2^64: the GLV split's
+    k2 = c1 (-b1) + c2 (-b2) mod n carries out of 64 bits for many k (the sum's carry branch, which the
+    named curves never reach; a VERIFY build checks the halves stay short)."""
+    p, b, gx, gy, n = 18446744073709548859, 10, 3, 1038056665876097928, 18446744073491182429
+    C = ect.Curve("c64", p=p, a=0, b=b, gx=gx, gy=gy, n=n)
+    assert C.has_glv and n > (1 << 64) - (1 << 28)
+    R = C.params
+    rng = random.Random("carry")
+    P = C.generator * 7  # not the generator: the variable-base path (wNAF with the split)
+    Pxy = reference.mul(R, 7, (gx, gy))
+    for _ in range(200):
+        k = rng.randrange(1, n)
+        Q = P * k
+        assert (None if Q.is_identity else (Q.x, Q.y)) == reference.mul(R, k, Pxy), k
 
 
 def test_mul_wide_rejects_out_of_range_scalars():

@@ -40,6 +40,38 @@ def test_compiled_map_matches_reference(suite_id):
     assert _compiled_map(C, s, us) == [reference.map_to_curve(RC, s, u) for u in us]
 
 
+#: The u that BLS12-381 G1's SSWU sends to the kernel of its 11-isogeny (x_den(x) = 0 there): x_den's
+#: roots that are x-coordinates of E'(F_p) (#E' has the factor 11^2), and u solved from SSWU's
+#: x1 = (-B/A)(1 + 1/(Z^2 u^4 + Z u^2)).  RFC 9380 section 6.6.3: the isogeny sends them to the
+#: identity.  No random u reaches them (probability about 8/p).
+BLS12_381_KERNEL_U = [
+    0xA2605E5991FCF3E63728A7A1468D79BACAA5F23F3816AADCD38EFDD330C6D4F5BBF450F92156E0E23E16E3252BCD042,
+    0xFDB0C04A060175BE7A91D3C2EE2D53BB7CCEC610003A81199F7E2C3C3A488D4C2ECBAEF1F3E91F1961D91CDAD42DA69,
+    0x68951D10BE6961019AA800A51CF48B707FC9E40700510406BE9242D0C8DD866AFDEC0D66F9DC2CF1DC944702EC161BB,
+    0x1377C0192D99508A317127ABF17C64205C7AAD448380027EFB47AE73EA231DBD6ECD3F2841B63D309C35BB8FD13E48F0,
+    0xB3F3F9519FF3AB349E4FFC214F99998A697B02358FCFE44830E29129F58D6F9154A23FD14DFA660A75D4AAEC9B607C3,
+    0xEC1D2551F80ABE70136A7F42E52133EBDDF9B619A88147AE422A98E57581F2B0961DC019C74599F12A1B5513649A2E8,
+    0x598C1367BBD9D3B73DFEFB263A117BCDBCB4C7A282897D4A20589AD2EA80DA73B23A465E2C291E7EF0FDE593438F513,
+    0x146850B3BDC2495ED73BB803DFAA951A88ABFF0ACB5C7AEAC52B48F3C808E87CE3885B98CE916E17CAEF21A6CBC6B598,
+]
+
+
+@pytest.mark.parametrize("suite_id", [sid for sid in rfc9380.suites() if sid.startswith("BLS12381G1_")])
+def test_the_isogeny_sends_its_kernel_to_the_identity(suite_id):
+    """A u whose SSWU point lies in the isogeny's kernel maps to the identity, as the reference says
+    (a compiled map that divided by the zero denominator gave (0, 0), a point off the curve)."""
+    s = rfc9380.suite(suite_id)
+    C = ect.curve(s.curve)
+    p, A, B, Z = C.p, s.map_a, s.map_b, s.Z
+    us = BLS12_381_KERNEL_U + [p - u for u in BLS12_381_KERNEL_U]
+    for u in BLS12_381_KERNEL_U:  # each is a kernel u: SSWU's x1 is a root of x_den
+        tv = (Z * Z * pow(u, 4, p) + Z * u * u) % p
+        x1 = -B * pow(A, -1, p) * (1 + pow(tv, -1, p)) % p
+        assert sum(c * pow(x1, i, p) for i, c in enumerate(s.iso[1])) % p == 0
+    assert [reference.map_to_curve(C.params, s, u) for u in us] == [None] * len(us)
+    assert _compiled_map(C, s, us) == [None] * len(us)
+
+
 @pytest.mark.parametrize("name", TOYS)
 @pytest.mark.parametrize("random_oracle", [True, False])
 def test_compiled_map_exhaustive_on_toy_curves(name, random_oracle):

@@ -98,15 +98,17 @@ def test_empty_indices_give_the_identity_alone(name):
     assert len(S) == 1 and S[0].is_identity
 
 
-def test_the_outputs_are_normalised():
-    """The rows come back with Z = 1 (the identity Z = 0), as the other batch results do."""
+@pytest.mark.parametrize("length", [4, 1025, 2500])
+def test_the_outputs_are_normalised(length):
+    """The rows come back with Z = 1 (the identity Z = 0), as the other batch results do: in every chunk
+    of rows the core normalises at once, the last and partial one too."""
     C = ect.curve("secp256k1")
     A = C.multiply_generator([3, 5])
-    raw = C._core.horner_prefixes(A._a, np.array([0, 1, 1, 0]), 77)
+    idx = np.array([0, 1, 1, 0] if length == 4 else random.Random(length).choices([0, 1], k=length))
+    raw = C._core.horner_prefixes(A._a, idx, 77)
     one = np.frombuffer(C._core.identity_raw, dtype=np.uint64).reshape(3, -1)[1]  # Montgomery 1
     assert (raw[0, 2] == 0).all()
-    for row in raw[1:]:
-        assert (row[2] == one).all()
+    assert (raw[1:, 2] == one).all()
 
 
 def test_long_chains_cross_the_normalisation_chunks():
