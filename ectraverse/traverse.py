@@ -431,8 +431,10 @@ class Traversal(_BuiltAgainOnLoad):
         the engine, which it keeps: a chunk goes with the engine's digest, and
         only a worker that does not hold that engine yet gets its pickle (a
         keyed engine's pickle holds its key; the engine keeps its pickle while
-        its vocabulary is unchanged).  A chunk's new tokens come back as
-        tokens, and are added to this engine's vocabulary in order.  So with
+        its vocabulary is unchanged).  In coefficient space a chunk's new
+        tokens come back as tokens and are added to this engine's
+        vocabulary in order; as points, only the chunk's length and point
+        come back, and this engine's vocabulary does not learn its tokens.  So with
         an executor the engine must pickle: a custom tokenizer must be a
         function defined at the top level of a module (a lambda or a nested
         function is a ``TypeError`` that says so).

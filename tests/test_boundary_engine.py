@@ -45,6 +45,12 @@ def test_a_part_longer_than_the_whole_is_refused(eng):
         eng.remove_prefix(whole, "a b c")
     with pytest.raises(ValueError, match="A suffix of a sequence of 2 tokens has at most 2 tokens, not 3"):
         eng.remove_suffix(whole, "x a b")
+    for empty in (eng.identity, ""):  # the empty sequence has no part but itself
+        with pytest.raises(ValueError, match="A prefix of a sequence of 0 tokens has at most 0 tokens, not 2"):
+            eng.remove_prefix(empty, "a b")
+        with pytest.raises(ValueError, match="A suffix of a sequence of 0 tokens has at most 0 tokens, not 2"):
+            eng.remove_suffix(empty, "a b")
+    assert eng.remove_prefix("", "") == eng.identity
     # what the group cannot tell stays allowed, and is exact group arithmetic
     assert eng.remove_prefix(whole, "b") == eng.compose("b").inverse() * whole
     assert eng.remove_suffix(whole, "a b") == eng.identity
@@ -169,6 +175,7 @@ def test_prefix_states_index_and_traverser_pickles_are_checked():
         lambda a: [a[0], a[1].astype(float), a[2]],
         lambda a: [a[0], a[1] + 100, a[2]],  # ids past the vocabulary
         lambda a: [a[0], -a[1] - 1, a[2]],
+        lambda a: [a[0], np.array([0, -1]), a[2]],  # -1 alone, which NumPy would read as the last row
         lambda a: [a[0], "abc", a[2]],
         lambda a: [a[0], a[1], "start"],
     ):
@@ -183,7 +190,8 @@ def test_prefix_states_index_and_traverser_pickles_are_checked():
     assert pickle.loads(pickle.dumps(ix)).find("a b") == [0, 2]
     reversed_ix = pickle.loads(_forged(ix, lambda a: [a[0], a[1][::-1], a[2]]))  # tokens c b a b a
     assert reversed_ix.find("a b") == [2] and reversed_ix.find("b a") == [1, 3]
-    for change in (lambda a: [a[0], [1.5] * 5, a[2]], lambda a: [a[0], [99], a[2]], lambda a: [None, a[1], a[2]]):
+    for change in (lambda a: [a[0], [1.5] * 5, a[2]], lambda a: [a[0], [99], a[2]], lambda a: [a[0], [0, -1], a[2]],
+                   lambda a: [None, a[1], a[2]]):
         with pytest.raises(ValueError, match="corrupt WindowIndex pickle"):
             pickle.loads(_forged(ix, change))
     with pytest.raises(TypeError, match="max_n must be an int"):

@@ -268,6 +268,20 @@ def test_equal_contexts_hash_equal_and_engines_never_compare_equal():
     assert other.identity != eng.identity
 
 
+def test_contexts_of_one_point_and_other_lengths_differ():
+    """On a small group, sequences of different lengths share points: their contexts are still unequal
+    (the length is half of the element), and hash as they compare."""
+    eng = engine("toy-plot")  # n = 47
+    n, k = eng.curve.n, eng.group.power(1)
+    order = next(d for d in range(1, n) if pow(k, d, n) == 1)
+    loop = eng.compose(["a"] * order)  # (1 + k + ... + k^(order-1)) P_a = 0
+    assert loop.point == eng.identity.point and loop.length == order
+    assert loop != eng.identity and loop * loop.inverse() == eng.identity
+    P = eng.token_context("a").point
+    assert eng.group.context(5, P) != eng.group.context(1, P)
+    assert len({eng.group.context(L, P) for L in range(-3, 4)}) == 7
+
+
 # ---- bytes --------------------------------------------------------------------------------
 
 
@@ -440,6 +454,12 @@ def test_the_fingerprint_names_the_curve_by_its_parameters():
         for a, b in ((real, fake), (fake, real)):
             with pytest.raises(ect.ContextMismatchError, match="come from another engine"):
                 b.context_from_bytes(a.compose(text).to_bytes())
+    # the generator is a parameter too (the engine never uses it, but the curves differ)
+    G2 = 2 * T.generator
+    other_g = ect.Curve(name="toy61", p=p, a=T.a, b=T.b, gx=G2.x, gy=G2.y, n=T.n, h=T.h)
+    assert Traversal(other_g).fingerprint != real.fingerprint
+    with pytest.raises(ect.ContextMismatchError, match="come from another engine"):
+        Traversal(other_g).context_from_bytes(real.compose("a").to_bytes())
     # the same parameters under the same name: the same engine, whichever object built the curve
     same = ect.Curve(name="toy61", p=p, a=T.a, b=T.b, gx=T.generator.x, gy=T.generator.y, n=T.n, h=T.h)
     assert Traversal(same).fingerprint == real.fingerprint

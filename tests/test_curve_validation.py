@@ -238,6 +238,30 @@ def test_bad_numbers_get_invalid_curve_error_never_a_formatting_error(changes, p
         ect.Curve("x", **{**TOY_PLOT, **changes})
 
 
+@pytest.mark.parametrize(
+    ("params", "pattern"),
+    [
+        # toy-b0 (#E = 4 * 29) with the 2-torsion point (0, 0) as G: the count holds, G's order does not
+        pytest.param(dict(p=109, a=1, b=0, gx=0, gy=0, n=29, h=4), r"n\*G is not the identity on curve 'c': "
+                     r"G does not have order 29\.", id="G-outside-the-order-n-subgroup"),
+        pytest.param(dict(p=109, a=1, b=0, gx=0, gy=0, n=2, h=58), r"n of curve 'c' must be an odd prime, not 2\.",
+                     id="n-2"),
+        pytest.param(dict(p=3, a=2, b=1, gx=0, gy=1, n=7, h=1), r"p of curve 'c' must be a prime greater than 3, "
+                     r"not 3\.", id="p-3"),
+        # y^2 = x^3 is singular; its smooth points form a group of order p, inside the Hasse interval, and
+        # past the point-counting bound (2^16) only the discriminant refuses it
+        pytest.param(dict(p=65537, a=0, b=0, gx=1, gy=1, n=65537, h=1), r"curve 'c' is singular: "
+                     r"4a\^3 \+ 27b\^2 = 0 mod p\.", id="singular-past-counting"),
+        pytest.param(dict(p=11, a=0, b=0, gx=1, gy=1, n=11, h=1), r"curve 'c' is singular", id="singular-small"),
+    ],
+)
+def test_each_rule_refuses_its_own_curve(params, pattern):
+    """Each case breaks one rule and passes the others: the rule's own message says so (a rule missing
+    let the curve through, or reached the compiled core's bare ValueError)."""
+    with pytest.raises(InvalidCurveError, match=pattern):
+        ect.Curve("c", **params)
+
+
 def test_coefficients_are_reduced_only_modulo_a_valid_p(monkeypatch):
     # a huge a is reduced mod a small p (linear time) and the curve is the same
     C = ect.Curve("x", **{**TOY_PLOT, "a": 1 + 43 * HUGE, "b": 3 - 43 * HUGE})

@@ -176,6 +176,24 @@ def test_primality_agrees_with_the_oracle(n):
     assert nt.is_probable_prime(n) == ref.is_probable_prime(n)
 
 
+def test_primes_dividing_a_fixed_base_are_prime():
+    """A base that is a multiple of n proves nothing and is skipped: 299210837, a prime factor of the
+    deterministic base 1795265022 = 2 * 3 * 299210837, was called composite without the skip."""
+    def prime_factors(m: int) -> set[int]:  # the bases are below 2^31: trial division to their root
+        out, d = set(), 2
+        while d * d <= m:
+            while m % d == 0:
+                out.add(d)
+                m //= d
+            d += 1
+        return out | ({m} if m > 1 else set())
+
+    large = {q for b in nt._BASES_64 for q in prime_factors(b) if q > 10**6}
+    assert 299210837 in large
+    for q in large:
+        assert nt.is_probable_prime(q) and ref.is_probable_prime(q), q
+
+
 @pytest.mark.parametrize("name", curve_names())
 def test_every_curves_primes(name):
     prm = named_params(name)

@@ -99,6 +99,18 @@ def test_a_run_without_boundary_is_refused_after_bounded_reads(name, monkeypatch
     assert stream.consumed <= 1000 + 100
 
 
+def test_the_run_limit_is_exact_and_counts_what_a_cut_carries_over(monkeypatch):
+    """A run of MAX_RUN characters is taken, one more is refused, also when the run began in a block
+    before the last cut (the rest carried over counts) and when it crosses blocks."""
+    monkeypatch.setattr(tokenizers, "MAX_RUN", 1000)
+    eng = Traversal("secp256k1")
+    assert eng.compose_stream(["a" * 1000, " b"]) == eng.compose("a" * 1000 + " b")
+    assert eng.compose_stream(["x " + "a" * 999, "a", " b"]).length == 3
+    for blocks in (["a" * 1001, " b"], ["x " + "a" * 1000, "a", " b"], ["a" * 600, "a" * 401, " b"]):
+        with pytest.raises(ValueError, match="A run of text without whitespace must be at most 1000 characters"):
+            eng.compose_stream(blocks)
+
+
 @pytest.mark.parametrize("block", [1, 2, 3, 4, 1 << 20])
 def test_invalid_utf8_names_its_byte_whatever_the_blocks(block, monkeypatch):
     monkeypatch.setattr(tokenizers, "BLOCK_SIZE", block)

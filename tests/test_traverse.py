@@ -45,7 +45,7 @@ from hypothesis import strategies as st
 import ectraverse as ect
 from ectraverse import reference, rfc9380, tokenizers, traverse
 from ectraverse.traverse import ContextBatch, Traversal, derive_multiplier
-from ectraverse.vocab import Vocabulary
+from ectraverse.vocab import Vocabulary, int_token_array
 from strategies import LARGE_VOCAB, SMALL_VOCAB, VOCABS, engine
 
 CURVES = ["secp256k1", "P-256", "toy61", "toy-plot"]
@@ -323,6 +323,19 @@ def test_compose_chunks_with_a_thread_pool_and_an_open_vocabulary():
             assert eng.compose_chunks(chunks, executor=pool) == eng.compose(x)
 
 
+def test_compose_chunk_workers_see_the_vocabulary_frozen():
+    """Freezing changes the engine's pickle though no token was added: a worker that kept the open copy
+    gets the frozen one, and a chunk's unseen token is refused there as compose refuses it."""
+    eng = Traversal("secp256k1", namespace="freeze")
+    eng.compose("a b")
+    with ThreadPoolExecutor(1) as pool:
+        assert eng.compose_chunks(["a ", "b"], executor=pool) == eng.compose("a b")
+        eng.vocabulary.freeze()
+        for chunks in (["a zebra"], ["a ", "zebra"]):  # the points path and the coefficients path
+            with pytest.raises(ect.UnknownTokenError, match="'zebra' is not in the frozen vocabulary"):
+                eng.compose_chunks(chunks, executor=pool)
+
+
 def test_compose_chunk_workers_keep_their_engine_while_it_is_unchanged():
     """A worker holds the engine of one digest: a chunk with the digest alone is composed on it, or
     answered None (send the pickle) when the worker holds another engine."""
@@ -469,6 +482,27 @@ def test_restore_accepts_any_context_of_the_engine():
     tr.push("now")
     assert tr.state == eng.compose("from another place now")
     assert tr.undo() == c
+
+
+def test_push_many_of_an_array_keeps_the_history():
+    """An int array is composed in one call; with a history, each of its tokens is still a step to undo."""
+    eng = engine("secp256k1")
+    tr = eng.traverser(history=True)
+    tr.push_many(np.array([5, 6, 7]))
+    assert tr.state == eng.compose([5, 6, 7])
+    assert tr.undo() == eng.compose([5, 6]) and tr.undo() == eng.compose([5])
+    plain = eng.traverser()
+    assert plain.push_many(np.array([5, 6, 7])) == eng.compose([5, 6, 7])
+
+
+def test_a_traverser_is_true_unless_empty():
+    eng = engine("toy61")
+    tr = eng.traverser()
+    assert not tr
+    tr.pop("a")  # more pops than pushes: length -1, not empty
+    assert tr.state.length == -1 and tr
+    tr.push("a")
+    assert tr.state == eng.identity and not tr
 
 
 # ---- memory --------------------------------------------------------------------------------------
@@ -672,13 +706,27 @@ def test_toy_multipliers_have_large_order(name):
         seen.add(k)
         assert k not in (0, 1, n - 1)
         assert brute_force_order(k, n) > (n - 1) / 4
+        # the first candidate (counter 0, then the tag with ":1", ":2", ...) the rule accepts, and no other
         tag = b"ectraverse-v1:engine:" + name.encode() + b":" + f"ns{i % 3}".encode() + (b":keyed" if key else b"")
         L = (n.bit_length() + 128 + 7) // 8
-        (k0,) = rfc9380.hash_to_field(key or b"", tag, 1, modulus=n, L=L, hash_name="sha256")
-        first_candidates_rejected += k0 != k
+        for counter in itertools.count():
+            dst = tag if counter == 0 else tag + b":" + str(counter).encode()
+            (want,) = rfc9380.hash_to_field(key or b"", dst, 1, modulus=n, L=L, hash_name="sha256")
+            if want not in (0, 1, n - 1) and brute_force_order(want, n) > (n - 1) // 4:
+                break
+        assert k == want, (i, counter)
+        first_candidates_rejected += counter > 0
     assert len(seen) > 1
     if name == "toy-b0":  # n = 29: 10 of the 28 units have order <= 7, so rejections happen
         assert first_candidates_rejected > 0
+
+
+@pytest.mark.parametrize(("n", "params"), [(5, dict(p=5, a=3, b=2, gx=1, gy=1)), (7, dict(p=5, a=2, b=1, gx=0, gy=1))])
+def test_the_multiplier_is_never_minus_one(n, params):
+    """k = n - 1 has order 2, which the order bound (n - 1) // 4 = 1 lets through when n is 5 or 7:
+    the rule refuses it by name, as 0 and 1."""
+    C = ect.Curve(f"tiny{n}", n=n, **params)
+    assert [k for k in range(n) if traverse._acceptable(C, k)] == list(range(2, n - 1))
 
 
 @pytest.mark.parametrize("name", ["secp256k1", "P-256", "toy61"])
@@ -1034,6 +1082,9 @@ def test_every_engine_entry_takes_an_array_of_int_tokens():
     assert eng.tokens(arr) == values and all(type(t) is int for t in eng.tokens(arr))
     neg = np.array([-3, 4, -3], dtype=np.int8)
     assert eng.compose(neg) == eng.compose([-3, 4, -3])
+    minus_one = np.array([-1, 5, -1])  # -1 is a token, not the last row of the table the array path reads
+    assert eng.compose(minus_one) == eng.compose([-1, 5, -1])
+    assert eng.vocabulary.array_ids(minus_one).tolist() == eng.vocabulary.ids([-1, 5, -1])
 
 
 def test_array_ids_in_frozen_vocabularies():
@@ -1054,8 +1105,10 @@ def test_array_ids_in_frozen_vocabularies():
     (np.array([2**63], dtype=np.uint64), ValueError, r"int tokens must be in \[-2\*\*63, 2\*\*63\)"),
 ])
 def test_arrays_that_are_not_int_tokens_are_refused(bad, cls, match):
-    with pytest.raises(cls, match=match):
-        Traversal("secp256k1").compose(bad)
+    eng = Traversal("secp256k1")
+    for call in (eng.compose, eng.tokens, int_token_array):
+        with pytest.raises(cls, match=match):
+            call(bad)
 
 
 def test_window_index_is_exact_where_contexts_collide():

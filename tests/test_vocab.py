@@ -286,6 +286,10 @@ def test_equality():
     assert a != ["a", 1] and a != "a"
     with pytest.raises(TypeError, match="unhashable"):
         hash(a)
+    # the unknown token is content: it decides what an unseen token means (and so the digest)
+    by_unknown = [Vocabulary(K1, ["a", 1], frozen=True, unknown=u) for u in (None, "a", 1)]
+    assert [x == y for x in by_unknown for y in by_unknown] == [x is y for x in by_unknown for y in by_unknown]
+    assert len({x.digest() for x in by_unknown}) == 3
 
 
 def test_pickle_before_hashing():
