@@ -199,9 +199,26 @@ def _silence() -> None:
         logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
+#: Dask settings of the LocalClusters this package starts (``--scheduler local:N``, ``bench --op dask``),
+#: for short runs on a machine whose cores the workers, the scheduler and the client share: no statistical
+#: profiler in the workers (it samples every thread's stack 100 times a second), the event loops' ticks
+#: and the system and memory monitors every 0.5, 2 and 1 s (Dask: 0.02, 0.5 and 0.1 s), and glibc's
+#: sliding mmap threshold left on (Dask's nanny turns it off with ``MALLOC_TRIM_THRESHOLD_``, so that
+#: a long-lived worker returns freed memory at once; a worker here may keep up to about 32 MB of freed
+#: buffers for reuse).  docs/scaling.md measures each.
+LOCAL_CLUSTER_CONFIG = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "500ms",
+    "distributed.admin.system-monitor.interval": "2s",
+    "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+}
+
+
 def _local_cluster(workers: int, *, set_as_default: bool = True):
     """``(client, cluster)``: a ``distributed.LocalCluster`` of ``workers`` processes of one thread each,
-    its dashboard on a free port, and a client of it, all quiet (:func:`_silence`, here and in the workers).
+    its dashboard on a free port, under :data:`LOCAL_CLUSTER_CONFIG`, and a client of it, all quiet
+    (:func:`_silence`, here and in the workers).
 
     Close both when done (``client.close(); cluster.close()``).
     """
@@ -210,7 +227,7 @@ def _local_cluster(workers: int, *, set_as_default: bool = True):
     import distributed
 
     _silence()  # first: starting the cluster logs too
-    with _sigint_ignored():  # the worker processes inherit it
+    with _sigint_ignored(), dask.config.set(LOCAL_CLUSTER_CONFIG):  # the worker processes inherit both
         cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                            dashboard_address=":0", silence_logs=logging.CRITICAL)
     client = None

@@ -926,21 +926,32 @@ def test_cli_repeats_json(files, eng):
     assert "sat on the" in r.stdout
 
 
-def test_our_local_clusters_are_quiet_here_and_in_their_workers():
+def test_our_local_clusters_are_quiet_here_and_in_their_workers(monkeypatch):
     """The command line's and the benchmark's LocalClusters log nothing below CRITICAL, in this process and in
     the workers: a failed task is its caller's exception, and an interrupted run's teardown (every connection
-    it cuts logged as an ERROR, with its traceback) stays off stderr."""
+    it cuts logged as an ERROR, with its traceback) stays off stderr; and their workers run without Dask's
+    profiler."""
     import logging
 
     pytest.importorskip("distributed")
     names = ("distributed", "asyncio", "tornado")
     before = {name: logging.getLogger(name).level for name in names}
+    # a nanny of Dask's defaults (this module's other cluster) leaves its variable in this process's
+    # environment, which later workers inherit
+    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
     try:
         client, cluster = ed._local_cluster(1, set_as_default=False)
         try:
             assert {logging.getLogger(name).level for name in names} == {logging.CRITICAL}
             levels = client.run(lambda: {logging.getLogger(name).level for name in names})
             assert list(levels.values()) == [{logging.CRITICAL}]
+            # and light: the workers run under LOCAL_CLUSTER_CONFIG (no profiler, glibc's own mmap
+            # threshold), which this process's configuration does not keep
+            settings = client.run(lambda: (dask.config.get("distributed.worker.profile.enabled"),
+                                           dask.config.get("distributed.worker.memory.monitor-interval"),
+                                           "MALLOC_TRIM_THRESHOLD_" in os.environ))
+            assert list(settings.values()) == [(False, "1s", False)]
+            assert dask.config.get("distributed.worker.profile.enabled") is True
         finally:
             client.close()
             cluster.close()
