@@ -118,8 +118,8 @@ from ectraverse.context import Context
 from ectraverse.point import _distinct_lookup
 from ectraverse.traverse import PrefixStates, Traversal, _index, _window_digests
 
-__all__ = ["KEEP_ENGINES", "METHODS", "MSM_ROWS_PER_TASK", "MSM_TASKS", "MSM_TASKS_MAX", "TextBlockError", "compose",
-           "prefixes", "repeats", "text_blocks"]
+__all__ = ["KEEP_ENGINES", "LOCAL_CLUSTER_CONFIG", "METHODS", "MSM_ROWS_PER_TASK", "MSM_TASKS", "MSM_TASKS_MAX",
+           "TextBlockError", "compose", "prefixes", "repeats", "text_blocks"]
 
 #: How many engines unpickled from a graph each process keeps (the most recently used).
 KEEP_ENGINES = 4
