@@ -41,9 +41,9 @@ def test_compiled_map_matches_reference(suite_id):
 
 
 #: The u that BLS12-381 G1's SSWU sends to the kernel of its 11-isogeny (x_den(x) = 0 there): x_den's
-#: roots that are x-coordinates of E'(F_p) (#E' has the factor 11^2), and u solved from SSWU's
-#: x1 = (-B/A)(1 + 1/(Z^2 u^4 + Z u^2)).  RFC 9380 section 6.6.3: the isogeny sends them to the
-#: identity.  No random u reaches them (probability about 8/p).
+#: roots that are x-coordinates of E'(F_p), and u solved from SSWU's x1 = (-B/A)(1 + 1/(Z^2 u^4 + Z u^2)),
+#: with u and -u for each.  RFC 9380 section 6.6.3: the isogeny sends them to the identity.  A random u
+#: reaches one with probability 8/p.
 BLS12_381_KERNEL_U = [
     0xA2605E5991FCF3E63728A7A1468D79BACAA5F23F3816AADCD38EFDD330C6D4F5BBF450F92156E0E23E16E3252BCD042,
     0xFDB0C04A060175BE7A91D3C2EE2D53BB7CCEC610003A81199F7E2C3C3A488D4C2ECBAEF1F3E91F1961D91CDAD42DA69,
@@ -63,8 +63,9 @@ def test_the_isogeny_sends_its_kernel_to_the_identity(suite_id):
     s = rfc9380.suite(suite_id)
     C = ect.curve(s.curve)
     p, A, B, Z = C.p, s.map_a, s.map_b, s.Z
-    us = BLS12_381_KERNEL_U + [p - u for u in BLS12_381_KERNEL_U]
-    for u in BLS12_381_KERNEL_U:  # each is a kernel u: SSWU's x1 is a root of x_den
+    us = BLS12_381_KERNEL_U
+    assert sorted(p - u for u in us) == sorted(us)
+    for u in us:  # each is a kernel u: SSWU's x1 is a root of x_den
         tv = (Z * Z * pow(u, 4, p) + Z * u * u) % p
         x1 = -B * pow(A, -1, p) * (1 + pow(tv, -1, p)) % p
         assert sum(c * pow(x1, i, p) for i, c in enumerate(s.iso[1])) % p == 0
