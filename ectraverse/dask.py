@@ -79,6 +79,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import copy
 import hashlib
 import os
 import pickle
@@ -201,11 +202,12 @@ def _silence() -> None:
 
 #: Dask settings of the LocalClusters this package starts (``--scheduler local:N``, ``bench --op dask``),
 #: for short runs on a machine whose cores the workers, the scheduler and the client share: no statistical
-#: profiler in the workers (it samples every thread's stack 100 times a second), the event loops' ticks
+#: profiler in the workers (it samples the task threads' stacks 100 times a second), the event loops' ticks
 #: and the system and memory monitors every 0.5, 2 and 1 s (Dask: 0.02, 0.5 and 0.1 s), and glibc's
 #: sliding mmap threshold left on (Dask's nanny turns it off with ``MALLOC_TRIM_THRESHOLD_``, so that
-#: a long-lived worker returns freed memory at once; a worker here may keep up to about 32 MB of freed
-#: buffers for reuse).  docs/scaling.md measures each.
+#: a long-lived worker returns freed memory at once; here glibc may keep freed buffers for reuse, its
+#: thresholds rising to 32 MiB for mmap and 64 MiB for trimming, per malloc arena).  docs/scaling.md
+#: measures each.
 LOCAL_CLUSTER_CONFIG = {
     "distributed.worker.profile.enabled": False,
     "distributed.admin.tick.interval": "500ms",
@@ -228,8 +230,11 @@ def _local_cluster(workers: int, *, set_as_default: bool = True):
 
     _silence()  # first: starting the cluster logs too
     with _sigint_ignored(), dask.config.set(LOCAL_CLUSTER_CONFIG):  # the worker processes inherit both
+        # each nanny keeps a copy of the configuration for the workers it starts later (a restart, after a
+        # memory kill); its own is shallow, and the settings' nested values go back when this block ends
+        settings = {"distributed": copy.deepcopy(dask.config.get("distributed"))}
         cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                           dashboard_address=":0", silence_logs=logging.CRITICAL)
+                                           dashboard_address=":0", silence_logs=logging.CRITICAL, config=settings)
     client = None
     try:
         client = distributed.Client(cluster, set_as_default=set_as_default)

@@ -270,7 +270,7 @@ def test_equal_contexts_hash_equal_and_engines_never_compare_equal():
 
 def test_contexts_of_one_point_and_other_lengths_differ():
     """On a small group, sequences of different lengths share points: their contexts are still unequal
-    (the length is half of the element), and hash as they compare."""
+    (the length is half of the element), and a set keeps them apart."""
     eng = engine("toy-plot")  # n = 47
     n, k = eng.curve.n, eng.group.power(1)
     order = next(d for d in range(1, n) if pow(k, d, n) == 1)

@@ -256,8 +256,8 @@ def test_bad_numbers_get_invalid_curve_error_never_a_formatting_error(changes, p
     ],
 )
 def test_each_rule_refuses_its_own_curve(params, pattern):
-    """Each case breaks one rule and passes the others: the rule's own message says so (a rule missing
-    let the curve through, or reached the compiled core's bare ValueError)."""
+    """Each case breaks one rule (n = 2 also divides h) and is refused with that rule's message (without the
+    rule, the curve went through, or reached the compiled core's bare ValueError)."""
     with pytest.raises(InvalidCurveError, match=pattern):
         ect.Curve("c", **params)
 

@@ -947,11 +947,15 @@ def test_our_local_clusters_are_quiet_here_and_in_their_workers(monkeypatch):
             assert list(levels.values()) == [{logging.CRITICAL}]
             # and light: the workers run under LOCAL_CLUSTER_CONFIG (no profiler, glibc's own mmap
             # threshold), which this process's configuration does not keep
-            settings = client.run(lambda: (dask.config.get("distributed.worker.profile.enabled"),
-                                           dask.config.get("distributed.worker.memory.monitor-interval"),
-                                           "MALLOC_TRIM_THRESHOLD_" in os.environ))
-            assert list(settings.values()) == [(False, "1s", False)]
+            def settings():
+                return (dask.config.get("distributed.worker.profile.enabled"),
+                        dask.config.get("distributed.worker.memory.monitor-interval"),
+                        "MALLOC_TRIM_THRESHOLD_" in os.environ)
+
+            assert list(client.run(settings).values()) == [(False, "1s", False)]
             assert dask.config.get("distributed.worker.profile.enabled") is True
+            client.restart()  # a worker its nanny starts again runs under them too
+            assert list(client.run(settings).values()) == [(False, "1s", False)]
         finally:
             client.close()
             cluster.close()

@@ -40,11 +40,12 @@ def test_compiled_map_matches_reference(suite_id):
     assert _compiled_map(C, s, us) == [reference.map_to_curve(RC, s, u) for u in us]
 
 
-#: The u that BLS12-381 G1's SSWU sends to the kernel of its 11-isogeny (x_den(x) = 0 there): x_den's
-#: roots that are x-coordinates of E'(F_p), and u solved from SSWU's x1 = (-B/A)(1 + 1/(Z^2 u^4 + Z u^2)),
-#: with u and -u for each.  RFC 9380 section 6.6.3: the isogeny sends them to the identity.  A random u
-#: reaches one with probability 8/p.
+#: The u that BLS12-381 G1's SSWU sends to the kernel of its 11-isogeny (x_den(x) = 0 there): x_den has
+#: two roots that SSWU reaches, and each is reached by 4 u through x1 = (-B/A)(1 + 1/(Z^2 u^4 + Z u^2))
+#: (g(x1) a square) and by 4 more through x2 = Z u^2 x1.  RFC 9380 section 6.6.3: the isogeny sends
+#: them to the identity.  A random u reaches one with probability 16/p.
 BLS12_381_KERNEL_U = [
+    # through x1
     0xA2605E5991FCF3E63728A7A1468D79BACAA5F23F3816AADCD38EFDD330C6D4F5BBF450F92156E0E23E16E3252BCD042,
     0xFDB0C04A060175BE7A91D3C2EE2D53BB7CCEC610003A81199F7E2C3C3A488D4C2ECBAEF1F3E91F1961D91CDAD42DA69,
     0x68951D10BE6961019AA800A51CF48B707FC9E40700510406BE9242D0C8DD866AFDEC0D66F9DC2CF1DC944702EC161BB,
@@ -53,6 +54,15 @@ BLS12_381_KERNEL_U = [
     0xEC1D2551F80ABE70136A7F42E52133EBDDF9B619A88147AE422A98E57581F2B0961DC019C74599F12A1B5513649A2E8,
     0x598C1367BBD9D3B73DFEFB263A117BCDBCB4C7A282897D4A20589AD2EA80DA73B23A465E2C291E7EF0FDE593438F513,
     0x146850B3BDC2495ED73BB803DFAA951A88ABFF0ACB5C7AEAC52B48F3C808E87CE3885B98CE916E17CAEF21A6CBC6B598,
+    # through x2
+    0x854A3CB180882D5B1EFC1C3CC5B3FB33B27CB739F1389986CA46E1C5CB5010D8A06FD781C63074868F316D95B8F8405,
+    0x998E1E079710A43D477D37AB7F0C430D601A85B9E8E6DBC808410DFD7DC5A5976E3BC7792CB83163665DF3D00F0377C,
+    0xA3BF00221E169B850C5268C3D1EDD576732060760BC0C00ED0311DEE8588B18130822D3027F8D142802D784EA194FCA,
+    0xA92437E90BC473049AB549B4C4A145FEB4FB5CD39F7EE85C11FA62A8F5317220B398BE420CA5D8364D460F6EE1EFD29,
+    0xF6ECE6BA8C39F6A0170531AF7019877792795B7B98D2439A6112C76675DDF021372741A9089A27C552A9F0911E0AD82,
+    0xFC521E8179E7CE1FA56812A062CCF7FFD45457D92C906BE7A2DC0C20E586B0C0BA3DD2BAED472EB91FC287B15E65AE1,
+    0x10683009C00EDC5676A3D43B8B5AE8A68E75A32954F6A502E6ACC1C11ED49BCAA7C843871E887CE9839920C2FF0F732F,
+    0x11AC6E1F217763C4992BE5F276F06D24294F801154718926FA8C648499FBF51694A5028694F0F8B7510BE926A47026A6,
 ]
 
 
@@ -65,10 +75,15 @@ def test_the_isogeny_sends_its_kernel_to_the_identity(suite_id):
     p, A, B, Z = C.p, s.map_a, s.map_b, s.Z
     us = BLS12_381_KERNEL_U
     assert sorted(p - u for u in us) == sorted(us)
-    for u in us:  # each is a kernel u: SSWU's x1 is a root of x_den
+    branches = []
+    for u in us:  # each is a kernel u: SSWU's x (x1, or x2 where g(x1) is not a square) is a root of x_den
         tv = (Z * Z * pow(u, 4, p) + Z * u * u) % p
         x1 = -B * pow(A, -1, p) * (1 + pow(tv, -1, p)) % p
-        assert sum(c * pow(x1, i, p) for i, c in enumerate(s.iso[1])) % p == 0
+        square = reference.sqrt_mod((x1**3 + A * x1 + B) % p, p) is not None
+        x = x1 if square else Z * u * u * x1 % p
+        branches.append(square)
+        assert sum(c * pow(x, i, p) for i, c in enumerate(s.iso[1])) % p == 0
+    assert branches.count(True) == branches.count(False) == 8
     assert [reference.map_to_curve(C.params, s, u) for u in us] == [None] * len(us)
     assert _compiled_map(C, s, us) == [None] * len(us)
 

@@ -331,7 +331,7 @@ def test_compose_chunk_workers_see_the_vocabulary_frozen():
     with ThreadPoolExecutor(1) as pool:
         assert eng.compose_chunks(["a ", "b"], executor=pool) == eng.compose("a b")
         eng.vocabulary.freeze()
-        for chunks in (["a zebra"], ["a ", "zebra"]):  # the points path and the coefficients path
+        for chunks in (["a zebra"], ["a ", "zebra"]):  # points (only the worker's copy can refuse), coefficients
             with pytest.raises(ect.UnknownTokenError, match="'zebra' is not in the frozen vocabulary"):
                 eng.compose_chunks(chunks, executor=pool)
 
