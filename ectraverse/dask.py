@@ -216,6 +216,9 @@ LOCAL_CLUSTER_CONFIG = {
     "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
 }
 
+#: Held while :func:`_local_cluster` starts a cluster under :data:`LOCAL_CLUSTER_CONFIG`.
+_CLUSTER_STARTS = threading.Lock()
+
 
 def _local_cluster(workers: int, *, set_as_default: bool = True):
     """``(client, cluster)``: a ``distributed.LocalCluster`` of ``workers`` processes of one thread each,
@@ -229,7 +232,9 @@ def _local_cluster(workers: int, *, set_as_default: bool = True):
     import distributed
 
     _silence()  # first: starting the cluster logs too
-    with _sigint_ignored(), dask.config.set(LOCAL_CLUSTER_CONFIG):  # the worker processes inherit both
+    # Dask's configuration is global: a start in another thread meanwhile would keep this one's settings
+    # as the values to restore, and leave them in place after both
+    with _CLUSTER_STARTS, _sigint_ignored(), dask.config.set(LOCAL_CLUSTER_CONFIG):  # the workers inherit both
         # each nanny keeps a copy of the configuration for the workers it starts later (a restart, after a
         # memory kill); its own is shallow, and the settings' nested values go back when this block ends
         settings = {"distributed": copy.deepcopy(dask.config.get("distributed"))}

@@ -9,6 +9,7 @@ import json
 import os
 import pickle
 import threading
+import time
 from unittest import mock
 
 import numpy as np
@@ -963,6 +964,50 @@ def test_our_local_clusters_are_quiet_here_and_in_their_workers(monkeypatch):
     finally:
         for name, level in before.items():
             logging.getLogger(name).setLevel(level)
+
+
+def test_our_local_clusters_started_from_two_threads_leave_the_configuration_as_it_was(monkeypatch):
+    """Dask's configuration is global, and _local_cluster sets LOCAL_CLUSTER_CONFIG while a cluster starts:
+    two threads starting clusters at once took turns, or the second kept the first's settings as the
+    values to restore and left them in place after both. Each start sees the settings, one at a time,
+    and afterwards the configuration is Dask's again."""
+    distributed = pytest.importorskip("distributed")
+    seen, inside, most = [], [0], [0]
+    lock = threading.Lock()
+
+    class Starts(Exception):
+        pass
+
+    def cluster(**kwargs):  # a start that takes a while, then fails (no client is made for it)
+        with lock:
+            inside[0] += 1
+            most[0] = max(most[0], inside[0])
+            seen.append((dask.config.get("distributed.worker.profile.enabled"), kwargs["config"]["distributed"]
+                         ["worker"]["memory"]["monitor-interval"]))
+        time.sleep(0.3)
+        with lock:
+            inside[0] -= 1
+        raise Starts
+
+    monkeypatch.setattr(distributed, "LocalCluster", cluster)
+    errors = []
+
+    def start():
+        try:
+            ed._local_cluster(1, set_as_default=False)
+        except Starts as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=start) for _ in range(2)]
+    for t in threads:
+        t.start()
+        time.sleep(0.05)  # the second starts while the first is inside
+    for t in threads:
+        t.join()
+    assert len(errors) == 2 and most[0] == 1
+    assert seen == [(False, "1s")] * 2
+    assert dask.config.get("distributed.worker.profile.enabled") is True
+    assert dask.config.get("distributed.worker.memory.monitor-interval") == "100ms"
 
 
 def test_our_local_clusters_workers_ignore_ctrl_c():
