@@ -357,6 +357,7 @@ def test_invert_reads_stdin_and_text(cli, eng):
     want = hexctx(eng.compose("a b").inverse())
     assert ok(cli("invert", "-q", "-", input=hexctx(eng.compose("a b")) + "\n")).strip() == want
     assert ok(cli("invert", "-q", "--text", "a b")).strip() == want
+    assert ok(cli("invert", "-q", "0X" + hexctx(eng.compose("a b")))).strip() == want  # the prefix in either case
 
 
 def test_concat_is_composition_of_the_concatenation(cli, eng):
@@ -386,6 +387,7 @@ def test_window_of_a_text(cli, eng):
     assert (empty["length"], empty["tokens"], empty["context"]) == (0, [], hexctx(eng.identity))
     human = ok(cli("window", "--text", text, 4, 6))
     assert 'tokens   ["the", "mat"]' in human and hexctx(eng.compose("the mat")) in human
+    assert ok(cli("window", "-q", "--text", text, 0, 2)).strip() == hexctx(eng.compose("the cat"))  # from the start
 
 
 def test_window_of_two_prefix_states(cli, eng):
@@ -436,6 +438,8 @@ def test_hash_to_curve_suites_and_hex(cli):
     assert by_flag.strip() == want_nu
     raw = ok(cli("hash-to-curve", "-q", "-", "--dst", dst.decode(), "--curve", "toy-plot", input="message"))
     assert raw.strip() == ectraverse.curve("toy-plot").hash_to_curve(b"message", dst).to_bytes().hex()
+    empty = ok(cli("hash-to-curve", "-q", "", "--hex", "--dst", dst.decode()))  # --hex "": the empty message
+    assert empty.strip() == ectraverse.curve("secp256k1").hash_to_curve(b"", dst).to_bytes().hex()
 
 
 # ---- demo --------------------------------------------------------------------------------
@@ -601,6 +605,7 @@ def test_stdin_that_is_not_utf8_is_named(monkeypatch, capsys):
 def test_debug_shows_the_traceback(cli):
     r = cli("compose", "--curve", "nope", "x", env={**ENV, "ECTRAVERSE_DEBUG": "1"})
     assert r.returncode == 1 and "Traceback" in r.stderr and "UnknownCurveError" in r.stderr
+    user_error(cli("compose", "--curve", "nope", "x", env={**ENV, "ECTRAVERSE_DEBUG": "0"}), "Unknown curve")  # 0: off
 
 
 # ---- usage errors: exit 2 ----------------------------------------------------------------------
@@ -618,6 +623,7 @@ USAGE_ERRORS = [
     ("concat-no-arg", ["concat"], ["required: CONTEXT"]),
     ("remove-prefix-one-arg", ["remove-prefix", AB], ["required: PREFIX"]),
     ("window-one-context", ["window", AB], ["expected two prefix-state contexts PREFIX_I PREFIX_J, got 1"]),
+    ("window-three-contexts", ["window", AB, AB, AB], ["expected two prefix-state contexts PREFIX_I PREFIX_J, got 3"]),
     ("window-text-two-args", ["window", "--text", "a b", "1"], ["with --text, expected TEXT I J, got 2"]),
     ("window-not-integer", ["window", "--text", "a b", "one", "2"], ["I must be an integer, not 'one'"]),
     ("usage-before-engine", ["window", "--curve", "nope", AB], ["expected two prefix-state contexts"]),

@@ -115,3 +115,11 @@ def test_engine_options_are_taken_where_the_help_says():
     assert (f"The context commands ({listed}) take the engine options --curve, --tokenizer, --namespace and "
             "--key-file") in epilog
     assert not re.search(r"\bevery (sub)?command\b", epilog, re.IGNORECASE)
+
+
+@pytest.mark.parametrize("sign", ["+", "-", ""])
+def test_a_signed_number_too_long_to_read_is_said_to_be(sign):
+    """Past Python's int-digits limit, with either sign or none: the number is too long, not "not an
+    integer"."""
+    with pytest.raises(ValueError, match="^must be an integer of at most 4,300 digits, not one of 5,000$"):
+        _args.parse_int(sign + "9" * 5000, "an integer")

@@ -65,3 +65,11 @@ def test_stdin_context_is_read_with_a_cap(monkeypatch, capsys):
     err = capsys.readouterr().err
     assert err == ("ectraverse: error: CONTEXT (stdin) must be a context in hex of at most 100 characters, "
                    "not more\n")
+
+
+def test_a_stdin_context_at_the_cap_is_read(monkeypatch, capsys):
+    """Exactly CONTEXT_HEX_MAX characters are within the cap: read, then decoded (and refused as no context)."""
+    monkeypatch.setattr(cli, "CONTEXT_HEX_MAX", 100)
+    monkeypatch.setattr("sys.stdin", io.StringIO("0" * 100))
+    assert cli.main(["invert", "-"]) == 1
+    assert capsys.readouterr().err.startswith("ectraverse: error: CONTEXT (stdin): Context bytes must start with")

@@ -100,6 +100,16 @@ def test_each_partition_is_one_task(eng, tmp_path):
     assert got.compute(**SYNC) == eng.compose("the cat sat on " * 2)
 
 
+def test_a_partition_that_two_partitions_share_stays_a_task(eng):
+    """db.concat([b, b]): both partitions alias b's one task, which neither may take inside its own (the
+    other would miss it: Dask's "Missing dependency")."""
+    b = db.from_sequence(["a b c\n"], npartitions=1).map(str.upper)
+    bag = db.concat([b, b])
+    assert ed.compose(eng, bag, method="points").compute(**SYNC) == eng.compose("A B C\nA B C\n")
+    assert ed.compose(eng, bag, method="coefficients").compute(**SYNC) == eng.compose("A B C\nA B C\n")
+    assert ed.prefixes(eng, bag).compute(**SYNC) == [eng.identity, eng.compose("A B C")]
+    assert ed._positions(ed.repeats(eng, bag, 3).compute(**SYNC)) == [[(0, 0), (1, 0)]]
+
 def test_partitions_read_in_their_own_task_are_data_producers(eng, tmp_path):
     """A partition task that reads its partition itself (text_blocks, read_text) needs nothing else but
     the engine: it is marked a data producer, as Dask's readers are, so the scheduler spreads such tasks
@@ -248,6 +258,25 @@ def test_text_blocks_refuse_what_they_cannot_read(tmp_path):
     with pytest.raises(ed.TextBlockError, match=r"gone.txt' can no longer be read \(No such file or directory\)\.$"):
         bag.compute(**SYNC)
 
+
+def test_a_byte_that_is_not_utf8_is_named_by_its_offset_in_the_file(eng, tmp_path):
+    """The bad byte lies in a block after the first: its offset is the file's, not the block's."""
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"the cat\nsat on\nthe mat\n\xff bad\n")  # 0xff at byte 23
+    blocks = ed.text_blocks([bad], blocksize=10)
+    assert blocks.npartitions > 2
+    for lazy in (blocks, ed.compose(eng, blocks), ed.repeats(eng, blocks, 2)):
+        with pytest.raises(ed.TextBlockError, match=r"bad.txt' is not valid UTF-8 \(byte 23: invalid start byte\)\.$"):
+            lazy.compute(**SYNC)
+
+
+def test_text_blocks_of_no_files_are_one_empty_partition(eng):
+    """As db.from_sequence([]): one empty partition, which every Bag operation takes (a bag of none
+    fails some: to_dataframe divides by the partition count)."""
+    bag = ed.text_blocks([])
+    assert bag.npartitions == 1 and bag.compute(**SYNC) == [] and bag.count().compute(**SYNC) == 0
+    assert bag.to_dataframe(meta={"x": str}).compute(**SYNC).empty
+    assert ed.compose(eng, bag).compute(**SYNC) == eng.identity
 
 def test_text_blocks_take_a_list_of_regular_files(tmp_path):
     """A bare path is refused (a str would be taken character by character); a directory, pipe or device
@@ -473,6 +502,35 @@ def test_keyed_engine(eng):
     assert computed_groups(ed.repeats(keyed, bag, 3).compute(**SYNC)) == brute_repeats(keyed, items, 3)
 
 
+def compose_graph(lazy) -> tuple[list, int]:
+    """(the types of what the partitions' tasks of a compose return, how many MSM slices it has)."""
+    graph = dict(lazy.__dask_graph__())
+    keys = [k for k in graph if isinstance(k, tuple) and str(k[0]).startswith("ectraverse-compose-")]
+    return [type(v) for v in dask.get(graph, keys)], sum(str(k).startswith("_msm_slice-") for k in graph)
+
+
+def test_auto_takes_points_for_a_keyed_engine_and_a_single_partition(eng, monkeypatch):
+    """"auto": a keyed engine's partitions return their contexts' bytes (its coefficients, which depend on
+    the secret multiplier, never leave a task), as a single partition's does (one MSM either way); else
+    coefficients, and the final MSM cut into slices."""
+    monkeypatch.setattr(ed, "_client", lambda: None)  # the graphs hold the engine: dask.get computes them
+    keyed = Traversal("secp256k1", key=b"a secret key", namespace="keyed")
+    bag = db.from_sequence([f"w{i % 5} the cat\n" for i in range(40)], npartitions=5)
+    assert compose_graph(ed.compose(keyed, bag, msm_tasks=2)) == ([bytes] * 5, 0)
+    one = db.from_sequence(["a b c\n"] * 4, npartitions=1)
+    assert compose_graph(ed.compose(eng, one, msm_tasks=2)) == ([bytes], 0)
+    types, slices = compose_graph(ed.compose(eng, bag, msm_tasks=2))
+    assert types == [tuple] * 5 and slices == 2
+
+
+def test_msm_tasks_default_is_the_cores_at_most_msm_tasks(eng, monkeypatch):
+    """Without a client: as many slices as this machine's cores, at most MSM_TASKS."""
+    monkeypatch.setattr(ed, "_client", lambda: None)  # whatever client another test left current
+    bag = db.from_sequence(["a b c\n"] * 40, npartitions=20)
+    for cores, want in ((64, ed.MSM_TASKS), (3, 3), (None, 1)):
+        monkeypatch.setattr(os, "cpu_count", lambda cores=cores: cores)
+        assert compose_graph(ed.compose(eng, bag))[1] == (want if want > 1 else 0)
+
 # ---- prefixes ------------------------------------------------------------------------------------
 
 @given(items=lines, k=st.integers(1, 6))
@@ -527,6 +585,17 @@ def test_repeats_split_digest_collisions(eng, monkeypatch):
     df = ed.repeats(eng, db.from_sequence(items, npartitions=2), 2).compute(**SYNC)
     assert computed_groups(df) == brute_repeats(eng, items, 2)
 
+
+def test_repeats_keys_name_windows_exactly(monkeypatch):
+    """A window's exact key tells its tokens apart however they are spelled: the int 7 is not the str
+    "7", and tokens are length-prefixed, so "as", "b" is not "a", "sb" (every digest equal here)."""
+    eng = Traversal("secp256k1", tokenizer="whitespace", namespace="keys")
+    assert eng.compose([7, 8]) != eng.compose(["7", "8"])
+    df = ed.repeats(eng, db.from_sequence([[7, 8], ["7", "8"]], npartitions=2), 2).compute(**SYNC)
+    assert df.empty
+    monkeypatch.setattr(ed, "_window_digests", lambda h, m: np.zeros(h.shape[0] - m + 1, dtype=np.uint64))
+    df = ed.repeats(eng, db.from_sequence(["as b", "a sb", "as b"], npartitions=2), 2).compute(**SYNC)
+    assert ed._positions(df) == [[(0, 0), (2, 0)]]
 
 def test_repeats_windows_do_not_cross_elements(eng):
     df = ed.repeats(eng, db.from_sequence(["a b", "c a", "b c"], npartitions=3), 2).compute(**SYNC)
@@ -643,6 +712,22 @@ def test_engine_cache_keeps_recent_copies(eng):
     a = ed._local(handle)
     assert a is ed._local(handle) and a is not eng and a.fingerprint == eng.fingerprint
 
+
+def test_engine_cache_keeps_the_most_recently_used(eng, monkeypatch):
+    """Each process keeps KEEP_ENGINES copies, dropping the one used least recently (not the oldest)."""
+    from collections import OrderedDict
+
+    monkeypatch.setattr(ed, "_copies", OrderedDict())
+    blob = pickle.dumps(eng)
+    handles = [(bytes([i]) * 32, blob, 0) for i in range(ed.KEEP_ENGINES + 1)]  # digests of no original
+    first = [ed._local(h) for h in handles[:ed.KEEP_ENGINES]]
+    assert len(ed._copies) == ed.KEEP_ENGINES
+    assert ed._local(handles[0]) is first[0]  # used again: the most recent now
+    ed._local(handles[-1])  # one more: drops the least recently used, handles[1]
+    assert len(ed._copies) == ed.KEEP_ENGINES
+    assert ed._local(handles[0]) is first[0]
+    before = ed._unpickled
+    assert ed._local(handles[1]) is not first[1] and ed._unpickled == before + 1
 
 def test_engine_copies_from_8_threads_at_once(eng):
     """A worker's threads meeting a pickle for the first time at once share one kept copy, which composes
@@ -835,6 +920,18 @@ def test_a_client_without_workers_gets_the_engine_in_the_graph():
     assert lazy.compute(**SYNC) == eng.compose("a b c")
 
 
+def test_a_current_client_that_is_closed_is_not_used():
+    """Closed inside ``with client.as_current()``, a client is still current, but not running: compose
+    builds a graph that holds the engine, which any scheduler computes."""
+    distributed = pytest.importorskip("distributed")
+    eng = Traversal("secp256k1")
+    with distributed.LocalCluster(n_workers=1, processes=False, dashboard_address=":0") as cluster:
+        client = distributed.Client(cluster, set_as_default=False)
+        with client.as_current():
+            client.close()
+            lazy = ed.compose(eng, db.from_sequence(["a b\n", "c\n"], npartitions=2))
+    assert lazy.compute(**SYNC) == eng.compose("a b c")
+
 def test_msm_tasks_default_to_the_threads_of_the_current_client(cluster_client):
     """Two slices of the final MSM on the two one-thread workers; without a client, this machine's cores
     (at most MSM_TASKS); one slice is one task (no sum)."""
@@ -926,6 +1023,27 @@ def test_cli_repeats_json(files, eng):
     assert r.returncode == 0, r.stderr
     assert "sat on the" in r.stdout
 
+
+def test_cli_repeats_a_window_across_two_files_boundaries_is_none(tmp_path):
+    """Each file ends in a separator of its own: "a" | "b a" | "b" has the window "a", "b" only across
+    files (first to second, second to third), so no 2-window repeats, in this process or on Dask."""
+    for name, text in (("f1.txt", "a\n"), ("f2.txt", "b a\n"), ("f3.txt", "b\n")):
+        (tmp_path / name).write_text(text)
+    for extra in ([], ["--scheduler", "synchronous"]):
+        r = cli("repeats", "-m", "2", "--json", "f1.txt", "f2.txt", "f3.txt", *extra, cwd=tmp_path)
+        assert (r.returncode, r.stdout.strip()) == (0, "[]"), r.stderr
+
+
+def test_cli_scheduler_names_local_workers_in_ascii_digits():
+    """local:N: N from 1 to LOCAL_WORKERS_MAX in at most four ASCII digits; other digits (Arabic-Indic, a
+    superscript, which int() refuses) are a bad spec, never a ValueError that quotes it."""
+    from ectraverse import cli as cli_module
+
+    assert cli_module._parse_scheduler(f"local:{cli_module.LOCAL_WORKERS_MAX}") == ("local", cli_module.LOCAL_WORKERS_MAX)
+    assert cli_module._parse_scheduler("local:0004") == ("local", 4)
+    for spec in ("local:\u0663", "local:\u00b2", "local:00004"):
+        with pytest.raises(cli_module.CLIError, match="^--scheduler"):
+            cli_module._parse_scheduler(spec)
 
 def test_our_local_clusters_are_quiet_here_and_in_their_workers(monkeypatch):
     """The command line's and the benchmark's LocalClusters log nothing below CRITICAL, in this process and in
@@ -1038,7 +1156,7 @@ def test_cli_an_input_error_on_a_local_cluster_is_one_line(files):
 
 
 @pytest.mark.parametrize("spec", ["bogus", "local:0", "local:x", "tcp://", "threads:2", "local:257", "local:00001",
-                                  "tcp://127.0.0.1:65536", "tcp://127.0.0.1:0"])
+                                  "local:\u00b2", "tcp://127.0.0.1:65536", "tcp://127.0.0.1:0"])
 def test_cli_bad_scheduler_is_one_line_without_the_value(files, spec):
     d, _ = files
     r = cli("compose", "--scheduler", spec, "-f", "one.txt", cwd=d)
@@ -1148,6 +1266,11 @@ def test_cli_repeats_and_compose_usage_errors(files):
     assert r.returncode == 2 and "-f FILE" in r.stderr
     r = cli("repeats", "-m", "2", "missing.txt", cwd=d)
     assert r.returncode == 1 and r.stderr.strip() == "ectraverse: error: cannot read 'missing.txt': No such file or directory"
+    r = cli("compose", "-f", "-", "--scheduler", "threads", cwd=d)  # stdin is no file of blocks either
+    assert r.returncode == 2 and "--scheduler composes files: give them with -f FILE" in r.stderr
+    (d / "adir").mkdir(exist_ok=True)  # a directory is named as one, not as a pipe or device
+    r = cli("compose", "-f", "adir", "--scheduler", "synchronous", cwd=d)
+    assert r.returncode == 1 and r.stderr == "ectraverse: error: cannot read 'adir': Is a directory\n"
 
 
 def test_cli_names_a_file_that_is_not_utf8_as_dask_does(files):
