@@ -306,13 +306,8 @@ def test_a_signal_during_exit_leaves_the_status(workdir, sig):
 
 
 @pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
-def test_compose_progress_bar_on_a_terminal(workdir, eng):
-    """With stderr on a terminal, a large file shows a progress bar; stdout is unchanged."""
-    from ectraverse.cli import PROGRESS_MIN_BYTES
-
-    text = "one two three four five six\n" * (PROGRESS_MIN_BYTES // 28 + 2000)
-    path = workdir / "progress.txt"
-    path.write_text(text, encoding="utf-8")
+def _compose_on_a_terminal(workdir, path):
+    """``(exit status, stdout, what the terminal showed)`` of ``compose -q -f path`` with stderr on a terminal."""
     master, slave = os.openpty()
     proc = subprocess.Popen([sys.executable, "-m", "ectraverse.cli", "compose", "-q", "-f", str(path)],
                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave, env=ENV, cwd=workdir)
@@ -334,10 +329,26 @@ def test_compose_progress_bar_on_a_terminal(workdir, eng):
     out, _ = proc.communicate(timeout=300)
     reader.join(timeout=60)
     os.close(master)
-    err = b"".join(chunks).decode("utf-8", "replace")
-    assert proc.returncode == 0, err
-    assert out.decode().strip() == hexctx(eng.compose(text))
+    return proc.returncode, out.decode(), b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_compose_progress_bar_on_a_terminal(workdir, eng):
+    """With stderr on a terminal, a file over PROGRESS_MIN_BYTES shows a progress bar, one of exactly that
+    size none; stdout is unchanged."""
+    from ectraverse.cli import PROGRESS_MIN_BYTES
+
+    text = "one two three four five six\n" * (PROGRESS_MIN_BYTES // 28 + 2000)
+    path = workdir / "progress.txt"
+    path.write_text(text, encoding="utf-8")
+    status, out, err = _compose_on_a_terminal(workdir, path)
+    assert status == 0, err
+    assert out.strip() == hexctx(eng.compose(text))
     assert "composing" in err and "Traceback" not in err
+    at = "a\n" * (PROGRESS_MIN_BYTES // 2)
+    path.write_text(at, encoding="utf-8")
+    assert path.stat().st_size == PROGRESS_MIN_BYTES
+    status, out, err = _compose_on_a_terminal(workdir, path)
+    assert (status, out.strip(), err) == (0, hexctx(eng.compose(at)), "")
 
 
 # ---- invert, concat, remove-prefix, remove-suffix, window --------------------------------------
@@ -934,3 +945,41 @@ def test_a_full_output_device_is_named_as_the_output(workdir):
                            stderr=subprocess.PIPE, text=True, env=ENV, cwd=workdir, timeout=300)
     assert r.returncode == 1
     assert r.stderr == "ectraverse: error: cannot write the output: No space left on device\n"
+
+
+def test_repeats_table_says_the_window_length_and_when_it_shows_only_the_first(cli, workdir):
+    from ectraverse.cli import REPEATS_TABLE_MAX
+
+    (workdir / "norep.txt").write_text("a b c d\n")
+    assert ok(cli("repeats", "-m", "2", "norep.txt")) == "no 2-token window occurs more than once in 1 file(s)\n"
+    (workdir / "rep.txt").write_text("a b a b\n")
+    assert "by first occurrence" not in ok(cli("repeats", "-m", "2", "rep.txt"))  # every group shown
+    many = REPEATS_TABLE_MAX + 5
+    (workdir / "many.txt").write_text("".join(f"w{i} " for i in range(many)) * 2 + "\n")
+    out = " ".join(ok(cli("repeats", "-m", "1", "many.txt")).split())
+    assert f"the first {REPEATS_TABLE_MAX} by first occurrence; --json lists all {many}" in out, out
+
+
+def test_main_shields_the_exit_once_a_process(capsys):
+    """Each main() call in one process (a host, a test session) adds no exit handler after the first."""
+    import atexit
+
+    from ectraverse import cli as cli_module
+
+    assert cli_module.main(["compose", "-q", "a b c"]) == 0
+    handlers = atexit._ncallbacks()
+    assert cli_module.main(["compose", "-q", "a b c"]) == 0
+    assert atexit._ncallbacks() == handlers
+    capsys.readouterr()
+
+
+def test_a_c_locale_stdout_escapes_what_it_lacks(workdir):
+    """LC_ALL=C without UTF-8 mode: Python makes stdout ASCII with surrogateescape; a table of non-ASCII
+    tokens is printed with escapes, not an encoding error."""
+    (workdir / "accents.txt").write_text("été b été b\n", encoding="utf-8")
+    env = {k: v for k, v in ENV.items() if k not in ("PYTHONIOENCODING", "LANG", "LC_CTYPE")}
+    env.update(LC_ALL="C", PYTHONUTF8="0", PYTHONCOERCECLOCALE="0")
+    r = subprocess.run([sys.executable, "-m", "ectraverse.cli", "repeats", "-m", "2", "accents.txt"],
+                       capture_output=True, env=env, cwd=workdir, timeout=300)
+    assert r.returncode == 0 and b"Traceback" not in r.stderr, r.stderr
+    assert b"\\xe9t\\xe9" in r.stdout, r.stdout

@@ -123,3 +123,18 @@ def test_a_signed_number_too_long_to_read_is_said_to_be(sign):
     integer"."""
     with pytest.raises(ValueError, match="^must be an integer of at most 4,300 digits, not one of 5,000$"):
         _args.parse_int(sign + "9" * 5000, "an integer")
+
+
+def test_int_options_refuse_below_their_range():
+    import argparse
+
+    assert _args.positive_int("1") == 1 and _args.non_negative_int("0") == 0
+    with pytest.raises(argparse.ArgumentTypeError, match="^must be a positive integer, not '0'$"):
+        _args.positive_int("0")
+    with pytest.raises(argparse.ArgumentTypeError, match="^must be a non-negative integer, not '-1'$"):
+        _args.non_negative_int("-1")
+
+
+def test_a_lone_dash_left_over_is_an_argument_not_an_option():
+    assert _args.unrecognized(["-"]) == "unrecognized arguments: 1 (values are not echoed)"
+    assert _args.unrecognized(["-", "-k"]) == "unrecognized option -k and 1 other argument (values are not echoed)"

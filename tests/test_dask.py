@@ -1019,9 +1019,10 @@ def test_cli_repeats_json(files, eng):
         groups = json.loads(r.stdout)
         assert {frozenset((names.index(o["file"]), o["offset"]) for o in g) for g in groups} == want
         assert all(list(o) == ["file", "offset"] for g in groups for o in g)
-    r = cli("repeats", "-m", "3", *names, cwd=d)
-    assert r.returncode == 0, r.stderr
-    assert "sat on the" in r.stdout
+    for extra in ([], ["--scheduler", "synchronous"]):  # the table reads the files again, unchanged
+        r = cli("repeats", "-m", "3", *names, *extra, cwd=d)
+        assert r.returncode == 0, r.stderr
+        assert "sat on the" in r.stdout
 
 
 def test_cli_repeats_a_window_across_two_files_boundaries_is_none(tmp_path):
@@ -1073,6 +1074,7 @@ def test_our_local_clusters_are_quiet_here_and_in_their_workers(monkeypatch):
 
             assert list(client.run(settings).values()) == [(False, "1s", False)]
             assert dask.config.get("distributed.worker.profile.enabled") is True
+            assert list(client.nthreads().values()) == [1]  # one thread a worker process
             client.restart()  # a worker its nanny starts again runs under them too
             assert list(client.run(settings).values()) == [(False, "1s", False)]
         finally:
@@ -1082,6 +1084,29 @@ def test_our_local_clusters_are_quiet_here_and_in_their_workers(monkeypatch):
     finally:
         for name, level in before.items():
             logging.getLogger(name).setLevel(level)
+
+
+def test_cli_local_schedulers_use_dasks_own_and_files_are_read_in_blocks(tmp_path, monkeypatch, capsys):
+    """synchronous, threads and processes are Dask's own schedulers (no distributed client, no cluster), and
+    -f files are read in blocks of DASK_BLOCK_BYTES (more than one partition a file past it)."""
+    from ectraverse import cli as cli_module
+
+    def no_cluster(*args, **kwargs):
+        raise AssertionError("a distributed cluster or client for a local scheduler")
+
+    monkeypatch.setattr(cli_module, "_connect", no_cluster)
+    monkeypatch.setattr(ed, "_local_cluster", no_cluster)
+    monkeypatch.setattr(cli_module, "DASK_BLOCK_BYTES", 64)
+    bags, compose = [], ed.compose
+    monkeypatch.setattr(ed, "compose", lambda engine, bag, **kw: bags.append(bag) or compose(engine, bag, **kw))
+    text = "the cat sat on the mat\n" * 20
+    f = tmp_path / "t.txt"
+    f.write_text(text)
+    want = Traversal("secp256k1").compose(text).to_bytes().hex()
+    for spec in ("synchronous", "threads", "processes"):
+        assert cli_module.main(["compose", "-q", "-f", str(f), "--scheduler", spec]) == 0
+        assert capsys.readouterr().out.strip() == want
+    assert [b.npartitions for b in bags] == [len(text) // 64 + 1] * 3
 
 
 def test_our_local_clusters_started_from_two_threads_leave_the_configuration_as_it_was(monkeypatch):

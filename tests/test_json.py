@@ -86,3 +86,12 @@ def test_a_high_recursion_limit_is_no_crash(tmp_path):
     assert (r.returncode, r.stderr) == (0, "")
     assert r.stdout.splitlines() == ["v.json: not a vocabulary file (JSON nested too deeply to read).",
                                      "JSON nested more than 64 levels deep"]
+
+
+def test_nesting_is_counted_across_chunks(monkeypatch):
+    """The brackets are scanned in chunks; each chunk starts at the level the one before ended on."""
+    monkeypatch.setattr(_json, "_CHUNK", 8)
+    deep = _json.MAX_DEPTH
+    assert _json.loads("[" * deep + "]" * deep) is not None
+    with pytest.raises(_json.TooDeepError):
+        _json.loads("[" * (deep + 1) + "]" * (deep + 1))
