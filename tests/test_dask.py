@@ -110,6 +110,7 @@ def test_a_partition_that_two_partitions_share_stays_a_task(eng):
     assert ed.prefixes(eng, bag).compute(**SYNC) == [eng.identity, eng.compose("A B C")]
     assert ed._positions(ed.repeats(eng, bag, 3).compute(**SYNC)) == [[(0, 0), (1, 0)]]
 
+
 def test_partitions_read_in_their_own_task_are_data_producers(eng, tmp_path):
     """A partition task that reads its partition itself (text_blocks, read_text) needs nothing else but
     the engine: it is marked a data producer, as Dask's readers are, so the scheduler spreads such tasks
@@ -277,6 +278,7 @@ def test_text_blocks_of_no_files_are_one_empty_partition(eng):
     assert bag.npartitions == 1 and bag.compute(**SYNC) == [] and bag.count().compute(**SYNC) == 0
     assert bag.to_dataframe(meta={"x": str}).compute(**SYNC).empty
     assert ed.compose(eng, bag).compute(**SYNC) == eng.identity
+
 
 def test_text_blocks_take_a_list_of_regular_files(tmp_path):
     """A bare path is refused (a str would be taken character by character); a directory, pipe or device
@@ -531,6 +533,7 @@ def test_msm_tasks_default_is_the_cores_at_most_msm_tasks(eng, monkeypatch):
         monkeypatch.setattr(os, "cpu_count", lambda cores=cores: cores)
         assert compose_graph(ed.compose(eng, bag))[1] == (want if want > 1 else 0)
 
+
 # ---- prefixes ------------------------------------------------------------------------------------
 
 @given(items=lines, k=st.integers(1, 6))
@@ -596,6 +599,7 @@ def test_repeats_keys_name_windows_exactly(monkeypatch):
     monkeypatch.setattr(ed, "_window_digests", lambda h, m: np.zeros(h.shape[0] - m + 1, dtype=np.uint64))
     df = ed.repeats(eng, db.from_sequence(["as b", "a sb", "as b"], npartitions=2), 2).compute(**SYNC)
     assert ed._positions(df) == [[(0, 0), (2, 0)]]
+
 
 def test_repeats_windows_do_not_cross_elements(eng):
     df = ed.repeats(eng, db.from_sequence(["a b", "c a", "b c"], npartitions=3), 2).compute(**SYNC)
@@ -728,6 +732,7 @@ def test_engine_cache_keeps_the_most_recently_used(eng, monkeypatch):
     assert ed._local(handles[0]) is first[0]
     before = ed._unpickled
     assert ed._local(handles[1]) is not first[1] and ed._unpickled == before + 1
+
 
 def test_engine_copies_from_8_threads_at_once(eng):
     """A worker's threads meeting a pickle for the first time at once share one kept copy, which composes
@@ -932,6 +937,7 @@ def test_a_current_client_that_is_closed_is_not_used():
             lazy = ed.compose(eng, db.from_sequence(["a b\n", "c\n"], npartitions=2))
     assert lazy.compute(**SYNC) == eng.compose("a b c")
 
+
 def test_msm_tasks_default_to_the_threads_of_the_current_client(cluster_client):
     """Two slices of the final MSM on the two one-thread workers; without a client, this machine's cores
     (at most MSM_TASKS); one slice is one task (no sum)."""
@@ -1046,6 +1052,7 @@ def test_cli_scheduler_names_local_workers_in_ascii_digits():
         with pytest.raises(cli_module.CLIError, match="^--scheduler"):
             cli_module._parse_scheduler(spec)
 
+
 def test_our_local_clusters_are_quiet_here_and_in_their_workers(monkeypatch):
     """The command line's and the benchmark's LocalClusters log nothing below CRITICAL, in this process and in
     the workers: a failed task is its caller's exception, and an interrupted run's teardown (every connection
@@ -1111,9 +1118,9 @@ def test_cli_local_schedulers_use_dasks_own_and_files_are_read_in_blocks(tmp_pat
 
 def test_our_local_clusters_started_from_two_threads_leave_the_configuration_as_it_was(monkeypatch):
     """Dask's configuration is global, and _local_cluster sets LOCAL_CLUSTER_CONFIG while a cluster starts:
-    two threads starting clusters at once took turns, or the second kept the first's settings as the
-    values to restore and left them in place after both. Each start sees the settings, one at a time,
-    and afterwards the configuration is Dask's again."""
+    two threads starting clusters at once take turns (without that, the second kept the first's settings
+    as the values to restore, and left them in place after both). Each start sees the settings, one at a
+    time, and afterwards the configuration is Dask's again."""
     distributed = pytest.importorskip("distributed")
     seen, inside, most = [], [0], [0]
     lock = threading.Lock()
