@@ -827,6 +827,12 @@ def _rebuild_window_index(engine, ids, max_n) -> WindowIndex:
     return WindowIndex(engine, _pickled_ids(engine, ids, "WindowIndex"), max_n)
 
 
+def _take_fields(obj, built) -> None:
+    """Give obj, an empty object of built's class (what a pickle's ``__setstate__`` is called on), built's fields."""
+    for name in type(built).__slots__:
+        setattr(obj, name, getattr(built, name))
+
+
 def _refuse_pickle(engine: Traversal, what: str) -> None:
     """Refuse to pickle an object that holds its engine and the engine's states, when the engine is
     keyed, or has a custom tokenizer without a name (a copy of it is another engine)."""
@@ -1020,6 +1026,8 @@ class PrefixStates(_Immutable):
     ``k * P`` per token; the engine's tables choose B (:meth:`_PowerTables.block_size`).
     """
 
+    __slots__ = ("_engine", "_ids", "_start", "_start_length", "_block", "_tables", "_rows", "_X", "_Q")
+
     def __init__(self, engine: Traversal, ids: Sequence[int], *, start: Context | None = None):
         """The prefix states of the tokens with these vocabulary ids; after ``start`` if given (a
         context of the engine's group): ``[i]`` is then ``start`` times the first i tokens' context,
@@ -1138,7 +1146,7 @@ class PrefixStates(_Immutable):
                 or ("_start_length" in state and "_start" not in state)):
             raise ValueError("corrupt PrefixStates pickle: an earlier pickle must hold its engine, token ids and "
                              "start (if it has one)")
-        self.__dict__.update(_rebuild_prefix_states(state["_engine"], state["_ids"], state.get("_start")).__dict__)
+        _take_fields(self, _rebuild_prefix_states(state["_engine"], state["_ids"], state.get("_start")))
 
     def _ordered(self) -> tuple[PointArray, list[int]]:
         """(R_i for i = 0 .. L, in order; the exponents e_i)."""
@@ -1500,6 +1508,8 @@ class WindowIndex(_Immutable):
     #: phrase: find its first MAX_N tokens, then confirm each start with :meth:`PrefixStates.window`.
     MAX_N = _MAX_TABLE_DEPTH
 
+    __slots__ = ("_engine", "_ids", "_asked", "_max_n", "_table")
+
     def __init__(self, engine: Traversal, ids: Sequence[int], max_n: SupportsIndex):
         max_n = _index("max_n", max_n)
         if max_n < 1:
@@ -1542,7 +1552,7 @@ class WindowIndex(_Immutable):
         if not isinstance(state, dict) or not {"_engine", "_ids", "max_n"} <= state.keys():
             raise ValueError("corrupt WindowIndex pickle: an earlier pickle must hold its engine, token ids and max_n")
         max_n = state.get("_asked", state["max_n"])
-        self.__dict__.update(_rebuild_window_index(state["_engine"], state["_ids"], max_n).__dict__)
+        _take_fields(self, _rebuild_window_index(state["_engine"], state["_ids"], max_n))
 
     def find(self, phrase) -> list[int]:
         """Start positions of the phrase (a str or token sequence) in the stream, of 1 to ``max_n``

@@ -197,20 +197,20 @@ def test_prefix_states_index_and_traverser_pickles_are_checked():
     with pytest.raises(TypeError, match="max_n must be an int"):
         pickle.loads(_forged(ix, lambda a: [a[0], a[1], 2.5]))
 
-    # pickles made before (the objects' __dict__, max_n a plain attribute then): built again from their
+    # pickles made before (the objects' fields as a dict, max_n a plain attribute then): built again from their
     # engine and ids, so checked too
-    legacy_ix = {("max_n" if k == "_max_n" else k): v for k, v in ix.__dict__.items()}
+    legacy_ix = {("max_n" if k == "_max_n" else k): v for k, v in _fields(ix).items()}
     assert pickle.loads(_forged_state(ix, legacy_ix)).find("a b") == [0, 2]
     old_ix = {k: v for k, v in legacy_ix.items() if k != "_asked"}
     assert pickle.loads(_forged_state(ix, {**old_ix, "_ids": old_ix["_ids"][::-1]})).find("a b") == [2]
-    assert pickle.loads(_forged_state(ps, dict(ps.__dict__)))[8] == A.compose("a b c d e f g h")
-    assert pickle.loads(_forged_state(started, dict(started.__dict__)))[2] == A.compose("a b c d")
+    assert pickle.loads(_forged_state(ps, _fields(ps)))[8] == A.compose("a b c d e f g h")
+    assert pickle.loads(_forged_state(started, _fields(started)))[2] == A.compose("a b c d")
     # kept as its length alone: a start of length 0 that is not the identity was dropped, every state wrong
     level = A.compose("a") * A.compose("b").inverse()
     assert level.length == 0 and not level.point.is_identity
-    folded = {k: v for k, v in PrefixStates(A, A.vocabulary.ids(["c"]), start=level).__dict__.items() if k != "_start"}
-    for obj, state in ((ix, {**old_ix, "_ids": [99]}), (ps, {**ps.__dict__, "_ids": np.array([99])}),
-                       (ps, {"_ids": ps._ids}), (ps, folded), (started, {**started.__dict__, "_start": "a b"}),
+    folded = {k: v for k, v in _fields(PrefixStates(A, A.vocabulary.ids(["c"]), start=level)).items() if k != "_start"}
+    for obj, state in ((ix, {**old_ix, "_ids": [99]}), (ps, {**_fields(ps), "_ids": np.array([99])}),
+                       (ps, {"_ids": ps._ids}), (ps, folded), (started, {**_fields(started), "_start": "a b"}),
                        (ix, [1])):
         with pytest.raises(ValueError, match=f"corrupt {type(obj).__name__} pickle"):
             pickle.loads(_forged_state(obj, state))
@@ -228,6 +228,11 @@ def test_prefix_states_index_and_traverser_pickles_are_checked():
     ):
         with pytest.raises(error):
             pickle.loads(_forged_state(t, state))
+
+
+def _fields(obj) -> dict:
+    """obj's fields by name, as a pickle of it held them when it had a ``__dict__``."""
+    return {name: getattr(obj, name) for name in type(obj).__slots__}
 
 
 def _forged_state(obj, state) -> bytes:

@@ -87,6 +87,15 @@ def test_immutable_objects_copy_as_themselves_whatever_pickling_refuses(make):
         assert copy.deepcopy({"x": [obj]})["x"][0] is obj, name
 
 
+def test_immutable_objects_take_no_new_attributes():
+    """Each keeps its fields in slots: a misspelt attribute (``states.lenght = 3``) is an AttributeError, not
+    a field silently added (prefix states and indexes had a ``__dict__``)."""
+    for name, obj in _immutables(ect.Traversal("secp256k1")).items():
+        assert not hasattr(obj, "__dict__"), name
+        with pytest.raises(AttributeError):
+            obj.lenght = 3
+
+
 def test_a_context_too_long_for_bytes_still_copies():
     eng = ect.Traversal("secp256k1")
     c = eng.compose("a b") ** (2**63)
