@@ -475,3 +475,203 @@ def test_narrow_terminal_prints_each_row_as_lines(module, script, row):
     assert row in narrow and "┃" not in narrow and max(map(len, narrow.splitlines())) <= 40
     _, wide = drive(module, [], script, width=160)
     assert row not in wide and "┃" in wide
+
+
+# ---------------------------------------------------------------- found by a mutation audit of the demos
+
+
+def test_cycle_intro_names_minus_one_and_checks_its_symmetries(cycle_run):
+    """w^6 is shown as n − 1 (= −1), and the two symmetries the intro claims hold: M_(i+6) = −M_i, and on
+    secp256k1 (a = 0) w^8 is the GLV eigenvalue λ, M_(i+8) = (β·x, y) for M_i = (x, y)."""
+    _, out = cycle_run
+    intro = " ".join(out[: out.index("> +3 December")].split())
+    assert "w^6 = n − 1 (= −1)" in intro and "w^12 = 1" in intro
+    assert "M_(i+6) = −M_i: the same x, the other y (checked for January and July)" in intro
+    assert "w^8 is this curve's GLV eigenvalue λ" in intro and "(checked for January and September)" in intro
+    C = curve("secp256k1")
+    n, w = C.n, cycle.order_12_root(C.n)
+    B = Traversal(C).vocabulary.generator("January")
+    M0, M6, M8 = B, pow(w, 6, n) * B, pow(w, 8, n) * B
+    assert pow(w, 6, n) == n - 1 and M6 == -M0 and M6.x == M0.x
+    beta = M8.x * pow(M0.x, -1, C.p) % C.p
+    assert M8.y == M0.y and beta != 1 and pow(beta, 3, C.p) == 1  # x times a cube root of unity
+
+
+def test_cycle_intro_marks_exactly_the_months_that_wrap(cycle_run):
+    """+3 months wraps into the next year from October, November and December, and from no other month."""
+    _, out = cycle_run
+    for i, m in enumerate(MONTHS):
+        row = next(line for line in out.splitlines() if re.match(rf"│ {i}\s+│ {m}\s", line))
+        assert ("(wrapped)" in row) == (i + 3 >= 12), row
+
+
+def test_cycle_engine_twelve_januaries_is_the_engine_context(cycle_run):
+    """Beside the bad multiplier's identity point, the engine's twelve Januaries are its own context of them."""
+    _, out = cycle_run
+    c = Traversal("secp256k1").compose(["January"] * 12)
+    assert f"The engine's twelve Januaries: (12, {c.point.to_bytes().hex()[:12]}…)" in " ".join(out.split())
+
+
+def test_cycle_wrap_years_and_compose_arithmetic():
+    """How many years a shift wraps, in words, and the exponent compose reduces mod 12."""
+    _, out = drive(cycle, [], "-1 January\n-13 January\n+24 May\ncompose Dec Dec Dec\n")
+    assert "= M_11 = December  (wrapped back 1 year)" in after(out, "-1 January")
+    assert "= M_11 = December  (wrapped back 2 years)" in after(out, "-13 January")
+    assert "= M_4 = May  (wrapped forward 2 years)" in after(out, "+24 May")
+    composed = " ".join(after(out, "compose Dec Dec Dec").split())
+    assert "w^11 then w^11 then w^11 applied to B = w^9 · B = M_9 = October" in composed
+    assert "(11 + 11 + 11 = 33 ≡ 9 mod 12)" in composed
+
+
+def test_cycle_command_walks_thirteen_rows_back_to_the_start(cycle_run):
+    """cycle MONTH: steps 0 .. 12, one month further each, the point of each the month's own M_i."""
+    _, out = cycle_run
+    C = curve("secp256k1")
+    n, w = C.n, cycle.order_12_root(C.n)
+    B = Traversal(C).vocabulary.generator("January")
+    rows = [[c.strip() for c in line.split("│")[1:4]] for line in after(out, "cycle Nov").splitlines()
+            if re.match(r"│ \d+\s+│", line)]
+    assert [int(step) for step, _, _ in rows] == list(range(13))
+    for step, point, month in rows:
+        i = (10 + int(step)) % 12
+        assert month == MONTHS[i] and point == (pow(w, i, n) * B).to_bytes().hex()[:12] + "…"
+
+
+def test_cycle_short_commands_comments_help_and_usage():
+    """quit also as exit and q; a '#' line is a comment; help lists the commands; months need three letters;
+    compose needs a month."""
+    for word in ("exit", "q"):
+        _, out = drive(cycle, [], f"{word}\n+1 May\n")
+        assert "> +1 May" not in out
+    _, out = drive(cycle, [], "# +1 May\nhelp\n+1 ju\ncompose\n")
+    assert "> # +1 May\n> help\n" in out  # nothing printed for the comment
+    assert "cycle MONTH      twelve steps of +1" in after(out, "help") and "collide" in after(out, "help")
+    assert "unknown month 'ju'" in after(out, "+1 ju")
+    assert "usage: compose MONTH [MONTH ...]" in after(out, "compose")
+
+
+def test_windows_repeats_caps_its_table_at_forty_rows(tmp_path):
+    """:repeats shows at most 40 rows and says how many more there are; exactly 40 need no such line."""
+    path = tmp_path / "twice.txt"
+    words = [f"w{i}" for i in range(41)]
+    path.write_text(" ".join(words * 2) + "\n", encoding="utf-8")
+    _, out = drive(windows, ["--file", str(path)], ":repeats 1\n:repeats 2\n", width=200)
+    ones, twos = after(out, ":repeats 1"), after(out, ":repeats 2")
+    assert "41 repeated phrases of 1 token" in ones and "… and 1 more" in ones
+    assert len(re.findall(r"^│ w\d+\s+│ 2 ", ones, re.M)) == 40
+    assert "40 repeated phrases of 2 tokens" in twos and "more" not in twos
+    assert len(re.findall(r"^│ w\d+ w\d+\s+│ 2 ", twos, re.M)) == 40
+
+
+def test_windows_positions_are_cut_after_sixteen(tmp_path):
+    """Sixteen positions are listed whole; from seventeen on, the first sixteen and how many in all."""
+    path = tmp_path / "xy.txt"
+    path.write_text("x " * 16 + "y " * 17 + "\n", encoding="utf-8")
+    _, out = drive(windows, ["--file", str(path)], "x\ny\n", width=300)
+    assert f'"x": 16 positions: {", ".join(map(str, range(16)))}\n' in out
+    assert f'"y": 17 positions: {", ".join(map(str, range(16, 32)))}, … (17 in all)\n' in out
+
+
+def test_windows_intro_shows_the_top_phrases_of_each_length(windows_run, zen_tokens):
+    """The intro's table: for each length 6 .. 2, the --top (default 5) most repeated phrases."""
+    _, out = windows_run
+    assert "repeated phrases (top 5 per length, by count)" in out
+    intro = out[: out.index("> is better than")]
+    for m in range(2, 7):
+        shown = re.findall(rf"^│ {m}\s+│ (.+?)\s+│ (\d+)\s+│", intro, re.M)
+        reps = brute_repeats(zen_tokens, m)
+        assert len(shown) == min(5, len(reps)), m
+        assert sorted((int(c) for _, c in shown), reverse=True) == sorted(map(len, reps.values()), reverse=True)[:5]
+    assert not re.search(r"^│ 1\s+│", intro, re.M)  # single tokens are not phrases
+
+
+def test_windows_lookup_excerpts_and_the_max_n_boundary():
+    """A lookup prints --top excerpts with up to four tokens either side (fewer at the start of the text); a
+    phrase of exactly --max-n tokens comes from the index, a longer one is confirmed by O(1) windows."""
+    _, out = drive(windows, ["--top", "2"], "is better than\nZen of Python\nimplicit . Simple is better than\n",
+                   width=200)
+    excerpts = after(out, "is better than").splitlines()[1:]
+    assert len(excerpts) == 2 and excerpts[0].split() == ["9", "…by", "Tim", "Peters", "Beautiful", "is", "better",
+                                                           "than", "ugly", ".", "Explicit", "is…"]
+    assert after(out, "Zen of Python").splitlines()[1].split() == ["1", "…The", "Zen", "of", "Python", ",", "by",
+                                                                   "Tim", "Peters…"]
+    six = " ".join(after(out, "implicit . Simple is better than").split())
+    assert '": 1 position: 18' in six and "longer than --max-n" not in six
+
+
+def test_windows_long_phrase_at_the_end_and_collisions_on_a_toy_curve(tmp_path):
+    """Past --max-n, index candidates are confirmed by O(1) windows and by their tokens: on toy-plot (47
+    points) a different phrase's window collides, and is not reported; a phrase that ends the text is found."""
+    path = tmp_path / "many.txt"
+    text = "a b c d . " + " ".join(f"a b w{i} v{i} ." for i in range(60)) + " a b c d"
+    path.write_text(text + "\n", encoding="utf-8")
+    eng = Traversal("toy-plot")
+    tokens = eng.tokens(text)
+    target = eng.compose("a b c d")
+    assert sum(eng.compose(tokens[i:i + 4]) == target for i in brute(tokens, ["a", "b"])) > 2  # collisions
+    _, out = drive(windows, ["--file", str(path), "--curve", "toy-plot", "--max-n", "2", "--top", "1"], "a b c d\n",
+                   width=200)
+    pos = brute(tokens, ["a", "b", "c", "d"])
+    assert pos == [0, len(tokens) - 4]
+    assert f'"a b c d": 2 positions: 0, {len(tokens) - 4}  (longer than --max-n 2' in out
+
+
+def test_windows_repeats_and_window_bounds():
+    """:repeats takes 1 .. --max-n (and says when no phrase repeats); :window takes 0 <= I < J <= the token count,
+    and lists the other starts of a window of up to --max-n tokens."""
+    _, out = drive(windows, [], ":repeats 1\n:repeats 6\n:window 3 3\n:window 0 182\n:window 9 15\n:window 9 16\n",
+                   width=200)
+    assert "repeated phrases of 1 token" in after(out, ":repeats 1")
+    assert "no phrase of 6 tokens occurs twice" in after(out, ":repeats 6")
+    assert ":window needs 0 <= I < J <= 182, not 3 3" in after(out, ":window 3 3")
+    assert "equal: the window identity holds" in " ".join(after(out, ":window 0 182").split())
+    assert "the same window starts at: 9" in " ".join(after(out, ":window 9 15").split())
+    assert "starts at" not in after(out, ":window 9 16")
+
+
+def test_windows_short_quit_comments_and_help():
+    """:q and :exit quit as :quit does; a '#' line is a comment, not a phrase; :help lists the commands."""
+    for word in (":q", ":exit"):
+        _, out = drive(windows, [], f"{word}\nis better than\n")
+        assert "> is better than" not in out
+    _, out = drive(windows, [], "# is better than\n:help\n")
+    assert "> # is better than\n> :help\n" in out  # nothing printed for the comment
+    assert ":repeats M      every phrase of M tokens" in after(out, ":help")
+
+
+def test_windows_intro_counts_the_prefix_states(windows_run, zen_tokens):
+    """L tokens have L + 1 prefix states, P_0 (the identity) .. P_L."""
+    _, out = windows_run
+    assert f"prefix states P_0 .. P_{len(zen_tokens)}" in out
+
+
+def test_show_table_prints_a_table_that_just_fits_as_a_table():
+    """A table exactly as wide as the console is a table; one column narrower, a record per row."""
+    from rich.table import Table
+
+    table = Table()
+    table.add_column("name", no_wrap=True)
+    table.add_row("abcdefgh")  # 8 characters, 1 of padding and 1 of border either side: 12 columns
+    for width, as_table in ((12, True), (11, False)):
+        buf = io.StringIO()
+        demos.show_table(Console(file=buf, width=width), table)
+        assert ("┃" in buf.getvalue()) == as_table, (width, buf.getvalue())
+        assert ("┃ name" in buf.getvalue()) if as_table else buf.getvalue().startswith("name  abc")
+
+
+def test_a_file_of_exactly_file_max_bytes_is_read(tmp_path):
+    """demos.FILE_MAX bytes are read; one more is refused (a sparse file of NULs: no disk is written)."""
+    path = tmp_path / "big.txt"
+    with open(path, "wb") as f:
+        f.truncate(demos.FILE_MAX)
+    assert len(demos.read_file(str(path))) == demos.FILE_MAX
+    with open(path, "r+b") as f:
+        f.truncate(demos.FILE_MAX + 1)
+    with pytest.raises(ValueError, match=f"holds more than {demos.FILE_MAX:,} bytes"):
+        demos.read_file(str(path))
+
+
+def test_blank_script_lines_are_not_echoed():
+    """A script's blank lines are no commands: only the command is echoed."""
+    _, out = drive(cycle, [], "\n   \n+1 May\n\n")
+    assert [line for line in out.splitlines() if line.startswith(">")] == ["> +1 May"]

@@ -479,8 +479,11 @@ def _demo_in_a_terminal(module: str, cwd):
     env["TERM"] = "xterm-256color"
     root = str(Path(ectraverse.__file__).resolve().parents[1])
     env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
+    # Ctrl-C as a terminal's foreground process gets it, even when these tests run in the background (a shell
+    # starts background jobs with SIGINT ignored, which the child would inherit and Python keep)
     proc = subprocess.Popen([sys.executable, "-m", f"ectraverse.demos.{module}"], stdin=slave, stdout=slave,
-                            stderr=slave, env=env, start_new_session=True, close_fds=True, cwd=cwd)
+                            stderr=slave, env=env, start_new_session=True, close_fds=True, cwd=cwd,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     os.close(slave)
     try:
         yield proc, master, []
@@ -568,7 +571,13 @@ def test_ctrl_c_at_a_prompt_is_an_interruption(module, prompt, tmp_path):
     docs promise 130 and "ectraverse: interrupted"."""
     with _demo_in_a_terminal(module, tmp_path) as (proc, master, chunks):
         _read_until(master, chunks, prompt)
-        proc.send_signal(signal.SIGINT)  # as Ctrl-C in its terminal (this pty is not its controlling one)
+        for _ in range(5):  # as Ctrl-C in its terminal (this pty is not its controlling one)
+            proc.send_signal(signal.SIGINT)
+            try:  # a signal that lands between the prompt and the read's wait is seen at the next key: press again
+                _read_until(master, chunks, "ectraverse: interrupted", timeout=3.0)
+                break
+            except AssertionError:
+                continue
         _read_until(master, chunks, "\x00never")  # to EOF
         assert proc.wait(timeout=15) == 130
     screen = ANSI.sub("", b"".join(chunks).decode("utf-8", "replace"))
@@ -593,3 +602,199 @@ def test_tokens_and_names_are_shown_not_read_as_markup_or_terminal_controls(engi
     assert "[/] [bold]x \\x1b]0;T\\x07" in out  # the panel's tokens and :window's, literally
     assert "[/], \\x1b[31mred" in out  # the panel's saved names
     assert "\\x1b[31mred: " in out  # :saved
+
+
+# ---------------------------------------------------------------- found by a mutation audit of the demos
+
+
+def test_a_saved_context_keeps_its_tokens_when_the_state_moves_on(engines):
+    """:save keeps the tokens as they were: pushing more afterwards changes neither the saved context's tokens
+    nor what :load composes; :undo takes the load back by the inverse, and shows it."""
+    eng = engines["toy-plot"]
+    _, out = drive(tv, [], "a b\n:save ab\nc\n:load ab\n:saved\n:undo\n")
+    loaded = state_after(out, ":load ab")
+    assert parse_state(loaded) == expected(eng, "a b c a b") and loaded.endswith("tokens=[a b c a b]")
+    assert printed_for(out, ":load ab")[-1].startswith("C(tokens + ab's tokens) = (5, ")
+    assert printed_for(out, ":load ab")[-1].endswith("equal ✓")
+    assert any(ln.startswith("ab: (2, ") and ln.endswith("  a b") for ln in printed_for(out, ":saved"))
+    # undone by the inverse, shown, and checked against popping the two tokens
+    abc = f"(3, {tv.short_hex(eng.compose('a b c').point)})"
+    assert printed_for(out, ":undo")[-2:] == [f"state * C(ab)^-1 = {abc}",
+                                              f"popping its 2 tokens gives {abc}: equal ✓"]
+
+
+def _cell(rows, point):
+    """The character the plot's grid rows show for an affine point."""
+    return rows[21 - point.y // 2][point.x]
+
+
+def test_the_plot_shows_the_state_over_its_trail_and_a_place_at_its_latest_age(engines):
+    """'@' wins the cell it shares with the trail; a place visited twice shows its more recent age; :save,
+    which does not move the state, adds nothing to the trail."""
+    eng = engines["toy-plot"]
+    _, out = drive(tv, [], "a\n:undo\n:plot\nb\n:plot\n:save s\nc\n:plot\n")
+    back, again, saved = [lines for cmd, lines, _ in blocks(out) if cmd == ":plot"]
+    a, b = eng.compose("a").point, eng.compose("b").point
+    assert any(ln.startswith("│ @O└") for ln in back) and _cell(grid_lines(back), a) == "1"
+    # visited: e, a, e, b: the identity 1 and 3 moves ago, a 2 moves ago
+    assert any(ln.startswith("│ 1O└") for ln in again) and _cell(grid_lines(again), a) == "2"
+    # then :save s and c: b 1 move ago, the identity 2 (and 4), a 3
+    rows = grid_lines(saved)
+    assert any(ln.startswith("│ 2O└") for ln in saved)
+    assert _cell(rows, b) == "1" and _cell(rows, a) == "3" and _cell(rows, eng.compose("b c").point) == "@"
+
+
+def test_the_plot_trail_is_the_eight_previous_states(engines):
+    """Ten tokens: the trail marks the eight states before the current one, 1 (the previous) .. 8; the state
+    after the first token, and the identity before it, are not marked."""
+    eng = engines["toy-plot"]
+    line = "q0 t1 w2 z3 c4 f5 i6 l7 o8 r9"
+    prefixes = eng.prefixes(line.split())
+    cells = {(prefixes[k].point.x, prefixes[k].point.y // 2) for k in range(1, 11)}
+    assert len(cells) == 10  # ten states in ten different cells, none the identity
+    _, out = drive(tv, [], f"{line}\n:plot\n")
+    plot = printed_for(out, ":plot")
+    rows = grid_lines(plot)
+    assert _cell(rows, prefixes[10].point) == "@"
+    for age in range(1, 9):
+        assert _cell(rows, prefixes[10 - age].point) == str(age), age
+    assert _cell(rows, prefixes[1].point) in "▀▄█" and "9" not in "".join(rows)
+    assert any(ln.startswith("│  O└") for ln in plot)
+
+
+def _curve_points(C):
+    """Every affine point of a tiny curve, by trying every (x, y): independent of the library's group law."""
+    return {(x, y) for x in range(C.p) for y in range(C.p) if (y * y - x ** 3 - C.a * x - C.b) % C.p == 0}
+
+
+def test_the_plot_draws_each_point_in_its_half_of_a_cell(engines):
+    """Each row of the plot holds two y values: a point at the upper y is ▀, at the lower ▄, both █; in the
+    compact plot each point is its own braille dot (dots 1 2 3 7 down the left column, 4 5 6 8 down the right)."""
+    C = engines["toy-plot"].curve
+    points = _curve_points(C)
+    assert len(points) == C.n - 1  # toy-plot: the curve's points are the whole group
+    plot = tv.GroupPlot(C)
+    rows = [ln[3:] for ln in plot.render(engines["toy-plot"].identity.point, []).plain.splitlines()[:22]]
+    for r, row in enumerate(rows):
+        lo = 2 * (21 - r)
+        for x in range(C.p):
+            up, down = (x, lo + 1) in points, (x, lo) in points
+            assert row[x] == ("█" if up and down else "▀" if up else "▄" if down else " "), (x, lo)
+    rows = [ln[3:] for ln in plot.render_compact(engines["toy-plot"].identity.point, []).plain.splitlines()[:11]]
+    left, right = (0x40, 0x04, 0x02, 0x01), (0x80, 0x20, 0x10, 0x08)  # by y % 4
+    for r, row in enumerate(rows):
+        for col in range(22):
+            bits = sum((left if x % 2 == 0 else right)[y % 4] for x, y in points
+                       if x // 2 == col and y // 4 == 10 - r)
+            assert row[col] == (chr(0x2800 + bits) if bits else " "), (col, r)
+
+
+def test_algebra_a_collision_fails_the_law_the_summary_and_the_exit_status():
+    """On toy-plot (47 points), seed 0 and 25 trials draw one genuine collision in the non-commutativity law,
+    at a trial past the three shown: it is shown as FAIL, counted, explained, and the exit status is 1."""
+    status, out = drive(algebra, ["--curve", "toy-plot", "--trials", "25", "--fast"], "", width=160)
+    assert status == 1
+    assert "non-commutativity: 24 of 25 trials passed (4 of them shown above)" in out
+    for law in LAWS[:4] + ["powers"]:
+        assert f"{law}: 25 of 25 trials passed (3 of them shown above)" in out
+    failed = [[c.strip() for c in ln.split("│")] for ln in out.splitlines() if ln.rstrip().endswith("│ FAIL")]
+    assert len(failed) == 1
+    u, v = failed[0][0].split(), failed[0][1].split()
+    eng = Traversal("toy-plot")
+    assert u + v != v + u and eng.compose(u) * eng.compose(v) == eng.compose(v) * eng.compose(u)
+    row = next(ln for ln in out.splitlines() if ln.startswith("│ non-commutativity "))
+    assert [c.strip() for c in row.strip("│").split("│")][2:4] == ["25", "24"]
+    assert "1 law(s) failed: non-commutativity" in out and "All 6 laws hold" not in out
+    assert "These are genuine collisions, not broken arithmetic" in out
+
+
+def test_algebra_draws_no_commuting_pair_for_non_commutativity(engines):
+    """uv = vu is the exception the law excludes: a drawn pair that commutes (seed 26 draws dog, dog) is drawn
+    again, never shown as a failure.  Every trial shown: each pair differs from its swap, and so do its contexts."""
+    eng = engines["secp256k1"]
+    status, out = drive(algebra, ["--seed", "26", "--trials", "12", "--show", "12", "--fast"], "", width=200)
+    assert status == 0 and "non-commutativity: 12 of 12 trials passed (all shown above)" in out
+    lines = out.splitlines()
+    start = next(i for i, ln in enumerate(lines) if ln.startswith("5. non-commutativity"))
+    end = next(i for i, ln in enumerate(lines) if ln.startswith("non-commutativity: "))
+    rows = [[c.strip() for c in ln.split("│")] for ln in lines[start:end] if ln.rstrip().endswith("│ pass")]
+    assert len(rows) == 12
+    for u, v, *_ in rows:
+        u, v = u.split(), v.split()
+        assert u + v != v + u and eng.compose(u) * eng.compose(v) != eng.compose(v) * eng.compose(u)
+
+
+def test_algebra_defaults_and_the_trials_cap():
+    """Without options: seed 0, 25 trials a law, sequences of 0..6 tokens, as the intro says; --trials takes at
+    most 10,000."""
+    status, out = drive(algebra, ["--fast"], "", width=160)
+    assert status == 0
+    intro = " ".join(out.split())
+    assert "sequences of 0..6 tokens" in intro and "seed 0, 25 trials per law." in intro
+    assert "closure: 25 of 25 trials passed (3 of them shown above)" in out
+    assert demos.build_parser("algebra").parse_args(["--trials", "10000"]).trials == 10_000
+    with pytest.raises(SystemExit):
+        demos.build_parser("algebra").parse_args(["--trials", "10001"])
+
+
+class _Terminal(io.StringIO):
+    """A script that says it is a terminal."""
+
+    def isatty(self):
+        return True
+
+
+def test_algebra_pauses_between_laws_only_in_a_terminal_without_fast(monkeypatch):
+    """In a terminal the tour pauses after each law (--fast skips the pauses); a script never pauses."""
+    pauses = []
+    monkeypatch.setattr(algebra.time, "sleep", pauses.append)
+    args = demos.build_parser("algebra").parse_args(["--trials", "1"])
+    console = Console(file=io.StringIO(), width=160)
+    assert algebra.run(args, stdin=io.StringIO(""), console=console) == 0 and pauses == []
+    assert algebra.run(args, stdin=_Terminal(""), console=console) == 0 and len(pauses) == 6 and min(pauses) > 0
+    pauses.clear()
+    args.fast = True
+    assert algebra.run(args, stdin=_Terminal(""), console=console) == 0 and pauses == []
+
+
+def test_algebra_commuting_example_is_equal(algebra_run, engines):
+    """The exception to non-commutativity, cat and cat cat, is shown equal, with the context of cat cat cat."""
+    _, out = algebra_run
+    c = engines["secp256k1"].compose(["cat"] * 3)
+    assert (f"so C(u)C(v) = C(v)C(u) = (3, {c.point.to_bytes().hex()[:6]}…): equal, as it must be."
+            in " ".join(out.split()))
+
+
+def test_a_state_without_tokens_is_written_as_one_line_and_read_back(tmp_path, engines):
+    """A state known by its context alone is written without a tokens line, reads back, and :saved says it has
+    no tokens."""
+    eng = engines["toy-plot"]
+    bare, written = tmp_path / "bare.ctx", tmp_path / "written.ctx"
+    bare.write_text(eng.compose("x y").to_bytes().hex() + "\n", "utf-8")
+    _, out = drive(tv, [], f":read {bare} xy\n:load xy\n:write {written}\n:read {written} again\n:saved\n")
+    c = eng.compose("x y")
+    assert written.read_text("utf-8") == c.to_bytes().hex() + "\n"
+    assert printed_for(out, f":read {written} again")[-1] == f"read 'again' = (2, {tv.short_hex(c.point)})"
+    assert f"again: (2, {tv.short_hex(c.point)})  no tokens" in printed_for(out, ":saved")
+
+
+def test_tokens_lists_every_token_and_the_state_line_the_last_ten():
+    """:tokens numbers the whole sequence (for :window); the state line shows the last ten, with '…' before
+    them only when there are more."""
+    words = " ".join(f"w{i}" for i in range(14))
+    _, out = drive(tv, ["--curve", "secp256k1"], f"{words}\n:tokens\n:undo 4\n")
+    assert printed_for(out, ":tokens") == ["tokens: " + " ".join(f"{i}:w{i}" for i in range(14))]
+    assert state_after(out, words).endswith("tokens=[… " + " ".join(f"w{i}" for i in range(4, 14)) + "]")
+    assert state_after(out, ":undo 4").endswith("tokens=[" + " ".join(f"w{i}" for i in range(10)) + "]")
+
+
+def test_undo_refusal_counts_in_words_and_command_aliases():
+    """With one action, ":undo 2" says "only 1 action"; :u, :w, :h, :? and :exit are the short forms."""
+    _, out = drive(tv, ["--curve", "secp256k1"], "a\n:undo 2\n:w 0 1\n:h\n:?\n:u\n:exit\nb\n")
+    assert printed_for(out, ":undo 2") == ["error: only 1 action to undo, not 2"]
+    window = printed_for(out, ":w 0 1")
+    assert window[0] == "window 0 1 = tokens[0:1]: a" and window[-1] == "equal ✓"
+    for command in (":h", ":?"):
+        assert any(":undo [N]" in ln for ln in printed_for(out, command)), command
+    assert parse_state(state_after(out, ":u")) == (0, "00")
+    assert "› b" not in out and out.rstrip().endswith("bye")
