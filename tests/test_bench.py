@@ -6,6 +6,7 @@ They never assert a speed.
 """
 
 import argparse
+import gc
 import importlib.util
 import itertools
 import json
@@ -17,7 +18,7 @@ import pytest
 
 import ectraverse
 from ectraverse import bench, cli
-from ectraverse.bench import adapters, args, ops, report, runner
+from ectraverse.bench import adapters, args, ops, report, runner, timing, units
 from ectraverse.bench import goals as bench_goals
 from ectraverse.bench import inputs as bench_inputs
 
@@ -1358,3 +1359,262 @@ def test_batch_mul_g_is_checked_against_another_path(tmp_path, monkeypatch):
     assert rc == 1
     assert "wrong result: ectraverse batch_mul_g (n=1,000), input set 0, element 1 of 1,000" in \
         data["results"][0]["error"]
+
+
+# --- the verdicts and what shows them: the mutation audit's gaps (each test failed with a mutant applied) ---
+
+def _us_row(impl, curve, op, us, size=None, **extra):
+    return {"impl": impl, "curve": curve, "op": op, "size": size, "us_per_op": us, **extra}
+
+
+def test_goals_are_listed_on_their_curves_only_in_report_order():
+    """A goal with curves is listed there only (once); an engine goal on the engine's curves even unmeasured;
+    curve by curve in report order, whatever order the curves are given in."""
+    p384 = bench_goals.evaluate([], ("P-384",))
+    assert [(g["goal"], g["target"], g["status"]) for g in p384] == [
+        ("P-384 mul vs cryptography exchange", 0.5, "n.a.")]
+    assert [g["goal"] for g in bench_goals.evaluate([], ("P-256",))] == [
+        "P-256 mul vs cryptography exchange", "P-256 hash_to_curve_batch per message",
+        "P-256 hash_to_curve_batch per message vs reference hash_to_curve"]
+    k1 = [g["goal"] for g in bench_goals.evaluate([], ("secp256k1",))]
+    assert len(k1) == len(set(k1)) == sum(1 for op in ops.OPS.values() for g in op.goals
+                                          if g.curves is None or "secp256k1" in g.curves)
+    assert "secp256k1 push vs ectraverse mul" in k1 and "secp256k1 repeats(8) peak memory" in k1
+    both = [g["goal"].split()[0] for g in bench_goals.evaluate([], ("P-256", "secp256k1"))]
+    assert both == ["secp256k1"] * len(k1) + ["P-256"] * 3
+
+
+def test_a_goal_measured_at_its_target_passes():
+    """The targets are "≤": a ratio, a time per op or a field exactly at the target passes; just above, fails."""
+    def judged(k1_mul, h2c_us, peak_mb):
+        results = [_us_row("ectraverse", "secp256k1", "mul", k1_mul), _us_row("coincurve", "secp256k1", "mul", 25.0),
+                   _us_row("ectraverse", "secp256k1", "hash_to_curve_batch", h2c_us, 1_000),
+                   _us_row("ectraverse", "secp256k1", "repeats", 0.1, 100_000, dict_us_per_window=1.0,
+                           peak_mb=peak_mb)]
+        goals = {g["goal"]: g for g in bench_goals.evaluate(results, ("secp256k1",))}
+        return [goals[name]["status"] for name in ("secp256k1 mul vs coincurve multiply",
+                                                   "secp256k1 hash_to_curve_batch per message",
+                                                   "secp256k1 repeats(8) peak memory")]
+
+    assert 37.5 / 25.0 == 1.5  # exact in binary: the ratio is the target itself
+    assert judged(37.5, 40.0, 300.0) == ["pass", "pass", "pass"]
+    assert judged(37.5000001, 40.0000001, 300.0000001) == ["fail", "fail", "fail"]
+
+
+def test_goal_details_give_both_times_and_their_units():
+    """The detail of a ratio names ectraverse's time, then the comparison's; a time per op and a field
+    carry their unit."""
+    results = [_us_row("ectraverse", "secp256k1", "mul", 30.0), _us_row("coincurve", "secp256k1", "mul", 25.0),
+               _us_row("ectraverse", "secp256k1", "mul_g", 20.0), _us_row("coincurve", "secp256k1", "mul_g", 50.0),
+               _us_row("ectraverse", "secp256k1", "hash_to_curve_batch", 92_000.0, 10_000),
+               _us_row("ectraverse", "secp256k1", "repeats", 0.1, 1_000_000, dict_us_per_window=1.0, peak_mb=56.0)]
+    goals = {g["goal"]: g for g in bench_goals.evaluate(results, ("secp256k1",))}
+    assert goals["secp256k1 mul vs coincurve multiply"]["detail"] == "30.0 µs vs 25.0 µs (1.20× slower)"
+    assert goals["secp256k1 mul_g vs coincurve from_secret"]["detail"] == "20.0 µs vs 50.0 µs (2.50× faster)"
+    assert goals["secp256k1 hash_to_curve_batch per message"]["detail"] == "92.0 ms per op; at 10,000 messages"
+    memory = goals["secp256k1 repeats(8) peak memory"]
+    assert (memory["value"], memory["status"], memory["detail"]) == (56.0, "pass", "56.0 MB; at 1,000,000 tokens")
+
+
+def test_a_goal_whose_row_lacks_its_field_is_not_measured():
+    """A row without the field a goal compares with (or judges) leaves the goal n.a. and names the field:
+    never judged on what the row has."""
+    results = [_us_row("ectraverse", "secp256k1", "compose", 0.5, 1_000_000),
+               _us_row("ectraverse", "secp256k1", "repeats", 0.1, 1_000_000, dict_us_per_window=1.0)]
+    goals = {g["goal"]: g for g in bench_goals.evaluate(results, ("secp256k1",))}
+    compose = goals["secp256k1 compose per token vs Traverser.push per token"]
+    assert (compose["status"], compose["value"], compose["ratio"]) == ("n.a.", None, None)
+    assert compose["detail"] == "not measured: push_us_per_token of ectraverse secp256k1 compose (~1,000,000 tokens)"
+    memory = goals["secp256k1 repeats(8) peak memory"]
+    assert (memory["status"], memory["value"]) == ("n.a.", None)
+    assert memory["detail"] == "not measured: peak_mb of ectraverse secp256k1 repeats (~1,000,000 tokens)"
+    assert goals["secp256k1 repeats(8) vs a dict of 8-tuples"]["status"] == "pass"  # its own fields are there
+
+
+def test_numbers_are_shown_with_their_digits_and_units():
+    """Significant digits, the time unit (s, ms, µs, ns; the larger one from where 3 digits would round to
+    1000), the rate prefix (k, M) and the speed-up's direction."""
+    assert [units.sig(v, d) for v, d in ((1234.5, 3), (0.020041, 4), (0.0, 3), (5.0, 3), (0.0123456, 2))] == [
+        "1234", "0.02004", "0", "5.00", "0.012"]
+    shown = {0.543: "543 ns", 41.6: "41.6 µs", 92_000.0: "92.0 ms", 4_680_000.0: "4.68 s", 999.4: "999 µs",
+             999_400.0: "999 ms", 0.9994: "999 ns"}
+    assert {us: units.fmt_us(us) for us in shown} == shown
+    for us, unit in ((0.9997, "µs"), (999.7, "ms"), (999_700.0, "s")):  # 1000 of the smaller unit: 1 of this one
+        number, shown_unit = units.fmt_us(us).split()
+        assert (float(number), shown_unit) == (1.0, unit), units.fmt_us(us)
+    assert units.fmt_us(41.6, 5) == "41.600 µs"
+    # rounded up to the next power of ten: the digits of the rounded value (the number of places was taken
+    # before rounding, and 0.9999 showed as 1.000, 999.9 µs as 1.000 ms)
+    assert [units.sig(v, d) for v, d in ((0.9999, 3), (99.96, 3), (9.9996, 3), (-0.9999, 3), (0.99949, 3),
+                                         (999.96, 4), (0.099996, 2))] == [
+        "1.00", "100", "10.0", "-1.00", "0.999", "1000", "0.10"]
+    assert [units.fmt_us(us) for us in (999.9, 999_999.0, 0.99996)] == ["1.00 ms", "1.00 s", "1.00 µs"]
+    rates = {1_180_000.0: "1.18M/s", 1_000_000.0: "1.00M/s", 23_100.0: "23.1k/s", 1_000.0: "1.00k/s",
+             999.0: "999/s", 12.0: "12.0/s", 999_999.0: "1.00M/s", 999.6: "1.00k/s", 999.4: "999/s",
+             999_400.0: "999k/s"}
+    assert {r: units.fmt_rate(r) for r in rates} == rates
+    assert [units.speed(1.0, 2.0), units.speed(3.0, 2.0), units.speed(2.0, 2.0)] == [
+        "2.00× faster", "1.50× slower", "1.00× faster"]
+
+
+def test_a_measurement_is_the_median_of_its_repeats():
+    """An even number of repeats: the mean of the two middle ones; then per call, per op, per second."""
+    m = timing.Measurement(loops=2, ops_per_call=4, all_s=(1.0, 5.0, 3.0, 9.0))  # the mean is 4.5
+    assert (m.repeats, m.median_s) == (4, 4.0)
+    assert (m.us_per_call, m.us_per_op, m.ops_per_s) == (2e6, 5e5, 2.0)
+
+
+def test_measure_turns_the_garbage_collector_off_while_timing_and_back():
+    """Off while the loops run; after, as it was before: on if it was on, off if it was off."""
+    seen = []
+    was = gc.isenabled()
+    try:
+        gc.enable()
+        bench.measure(lambda: seen.append(gc.isenabled()), min_time=1e-4, repeats=3)
+        assert gc.isenabled() and seen and not any(seen)
+        gc.disable()  # off before: left off
+        bench.measure(lambda: None, min_time=1e-4, repeats=3)
+        assert not gc.isenabled()
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
+def test_measure_calibrates_to_the_first_loop_count_that_reaches_min_time():
+    """On a fake clock: a call of 0.25 s reaches min_time 0.25 s at once: one loop, not more; a clock that
+    ticks every 1,000 calls reads 0 at first: the loops grow until it moves."""
+    clock = [0.0]
+
+    def quarter():
+        clock[0] += 0.25
+
+    m = bench.measure(quarter, min_time=0.25, repeats=3, timer=lambda: clock[0])
+    assert (m.loops, m.all_s) == (1, (0.25, 0.25, 0.25))
+    calls = [0]
+
+    def tick():
+        calls[0] += 1
+
+    m = bench.measure(tick, min_time=0.05, repeats=3, timer=lambda: calls[0] // 1000 * 0.01)
+    assert m.repeats == 3 and m.loops >= 4000 and all(t >= 0.05 for t in m.all_s)
+
+
+def test_measure_takes_one_repeat_and_checks_the_baselines_operation_count():
+    """One repeat is allowed (a full run times vocab once); a baseline of 0 operations is refused, as a cell's."""
+    m = bench.measure(lambda: None, min_time=1e-4, repeats=1)
+    assert m.repeats == 1 and m.median_s == m.all_s[0]
+    with pytest.raises(ValueError, match="ops_per_call must be at least 1, not 0"):
+        bench.measure_pair(lambda: None, lambda: None, baseline_ops=0, min_time=1e-4)
+
+
+def _cell_row(impl, us, ops_per_s, **extra):
+    return {"impl": impl, "curve": "secp256k1", "op": "mul", "size": None, "us_per_op": us, "ops_per_s": ops_per_s,
+            "loops": 10, "ops_per_call": 64, "repeats": 3, "us_per_call": us * 64, **extra}
+
+
+def test_a_cell_gives_the_time_per_op_and_its_ratio_to_ectraverse():
+    """(n×) is the cell's time over ectraverse's: a peer twice as slow shows 2.00×; ectraverse's own cell, or a
+    cell whose ectraverse row failed, shows none; --details adds the rate and loops × ops × repeats."""
+    ours, peer = _cell_row("ectraverse", 25.0, 40_000.0), _cell_row("coincurve", 50.0, 20_000.0)
+    assert report._cell(peer, ours, False).plain == "50.0 µs (2.00×)"
+    assert report._cell(ours, ours, False).plain == "25.0 µs"
+    failed = {"impl": "ectraverse", "error": "ArithmeticError: wrong result"}
+    assert report._cell(peer, failed, False).plain == "50.0 µs"
+    assert report._cell(peer, ours, True).plain == "50.0 µs (2.00×)\n20.0k/s, 10×64 ops ×3"
+    assert report._cell(None, ours, False).plain == "—"
+    assert report._cell({"impl": "coincurve", "error": "boom"}, ours, False).plain == "error"
+
+
+def test_the_report_shows_each_goals_target_measure_and_verdict():
+    """The goal table's columns in order (goal, target, measured, status, detail), every goal listed, n.a. ones
+    too; the tables' ratios against ectraverse only; the header's method."""
+    import io
+
+    from rich.console import Console
+
+    s = args.Settings.from_args(bench.build_parser().parse_args(
+        [*FAST, "--curve", "secp256k1", "--curve", "P-256", "--op", "mul", "--op", "mul_g"]))
+    results = [_cell_row("ectraverse", 30.0, 33_333.0), _cell_row("coincurve", 25.0, 40_000.0),
+               _cell_row("ectraverse", 40.0, 25_000.0, op="mul_g"), _cell_row("coincurve", 20.0, 50_000.0, op="mul_g"),
+               _cell_row("reference", 900.0, 1_111.0, curve="P-256"),
+               _cell_row("cryptography", 50.0, 20_000.0, curve="P-256")]
+    goals = bench_goals.evaluate(results, s.curves)
+    meta = report.meta(s, {}, {}, [], [])
+    buf = io.StringIO()
+    report.render(Console(file=buf, width=300, color_system=None), meta, results, goals, s)
+    out = buf.getvalue()
+    cells = {}
+    for line in out.splitlines():
+        parts = [p.strip() for p in line.split("│")]
+        if len(parts) == 7:
+            cells[parts[1]] = parts[2:6]
+    assert cells["secp256k1 mul vs coincurve multiply"] == ["≤ 1.5", "1.20", "pass",
+                                                            "30.0 µs vs 25.0 µs (1.20× slower)"]
+    assert cells["secp256k1 mul_g vs coincurve from_secret"] == ["≤ 1.5", "2.00", "fail",
+                                                                 "40.0 µs vs 20.0 µs (2.00× slower)"]
+    assert cells["P-256 mul vs cryptography exchange"][:3] == ["≤ 1.0", "—", "n.a."]
+    assert cells["secp256k1 add vs coincurve combine_keys"][:3] == ["≤ 1/3", "—", "n.a."]
+    assert "(0.833×)" in out  # coincurve's mul, 25 µs against ectraverse's 30 µs
+    p256 = out.split("\nP-256")[1].split("What is timed")[0]
+    assert "900 µs" in p256 and "50.0 µs" in p256 and "×)" not in p256  # no ectraverse row: no ratio
+    flat = " ".join(out.split())
+    assert "(n×) = time / ectraverse's time: above 1, ectraverse is faster." in flat
+    assert "median of 3 repeats of ≥ 0.002 s each" in flat
+
+
+def test_the_json_method_says_what_was_measured():
+    """The JSON's method: the statistic, min_time, the repeats (vocab's own: 1 in a full run) and the seed."""
+    s = args.Settings.from_args(bench.build_parser().parse_args(["--min-time", "0.5", "--seed", "3"]))
+    method = report.meta(s, {}, {}, [], [])["method"]
+    assert (method["statistic"], method["min_time_s"], method["repeats"], method["seed"]) == ("median", 0.5, 5, 3)
+    assert (method["vocab_repeats"], method["engine_repeats"], method["quick"]) == (1, 5, False)
+
+
+def test_a_cells_baseline_and_extras_get_their_own_measurements(monkeypatch):
+    """measure_group gives the cell, its baseline, then its extras, in that order: each to its own fields."""
+    got = [timing.Measurement(1, 10, (1.0,)), timing.Measurement(2, 5, (2.0,)),
+           timing.Measurement(4, 10, (3.0,)), timing.Measurement(8, 3, (5.0,))]
+    seen = []
+
+    def fake_group(fns, *, min_time, repeats):
+        seen.append(([ops for _, ops in fns], min_time, repeats))
+        return got
+
+    monkeypatch.setattr(runner, "measure_group", fake_group)
+    fn, base, stream, other = (lambda: 1), (lambda: 2), (lambda: 3), (lambda: 4)
+    case = adapters.Case(fn, 10, 1, "synthetic", baseline=base, baseline_ops=5,
+                         extra={"stream": (stream, 10), "other": (other, 3)})
+    m, b = runner._measure_with_extra(case, 0.25, 3)
+    assert (m, b) == (got[0], got[1]) and seen == [([10, 5, 10, 3], 0.25, 3)]
+    assert case.info == {"stream_us_per_op": 3.0 / 4 / 10 * 1e6, "stream_s": 0.75, "stream_all_s": [3.0],
+                         "stream_loops": 4, "other_us_per_op": 5.0 / 8 / 3 * 1e6, "other_s": 0.625,
+                         "other_all_s": [5.0], "other_loops": 8}
+
+
+def test_a_cell_is_timed_with_its_ops_repeats_and_its_baselines_operations(monkeypatch):
+    """The repeats of the op (vocab's 1 in a full run), and the baseline's own operation count."""
+    s = args.Settings.from_args(bench.build_parser().parse_args(["--no-progress", "--op", "push"]))
+    s.repeats_of = {**s.repeats_of, "push": 7}
+    seen = []
+
+    def fake_pair(fn, baseline, *, ops_per_call, baseline_ops, min_time, repeats):
+        seen.append((ops_per_call, baseline_ops, min_time, repeats))
+        return (timing.Measurement(10, ops_per_call, (1.0,) * repeats),
+                timing.Measurement(20, baseline_ops, (2.0,) * repeats))
+
+    class Inputs:
+        info = {}
+
+    class Factory:
+        def build(self, curve, op, size):
+            return Inputs()
+
+    class Fake:
+        def prepare(self, inputs, progress=None):
+            return adapters.Case(lambda: None, 4, 1, "synthetic", baseline=lambda: None, baseline_ops=2)
+
+    monkeypatch.setattr(runner, "measure_pair", fake_pair)
+    err = report.console(stderr=True)
+    [row] = runner._run_tasks(s, [runner._Task("fake", "secp256k1", "push", None)], {"fake": Fake()}, Factory(), err)
+    assert seen == [(4, 2, s.min_time, 7)]
+    assert (row["repeats"], row["loops"], row["us_per_op"], row["us_per_call"]) == (7, 10, 25_000.0, 100_000.0)
+    assert row["median_s"] == 1.0 and row["ops_per_s"] == 40.0

@@ -12,15 +12,19 @@ __all__ = ["sig", "sig3", "fmt_us", "fmt_rate", "speed"]
 
 
 def sig(v: float, digits: int) -> str:
-    """``v`` with ``digits`` significant digits, in fixed-point notation.
+    """``v`` with ``digits`` significant digits, in fixed-point notation (the digits of the rounded value:
+    0.9999 to 3 digits is 1.00, not 1.000).
 
     Example:
-        >>> sig(0.020041, 4), sig(1234.5, 3), sig(0.0, 3)
-        ('0.02004', '1234', '0')
+        >>> sig(0.020041, 4), sig(1234.5, 3), sig(0.0, 3), sig(99.96, 3)
+        ('0.02004', '1234', '0', '100')
     """
     if v == 0 or not math.isfinite(v):
         return f"{v:g}"
-    places = max(0, digits - 1 - math.floor(math.log10(abs(v))))
+    exponent = math.floor(math.log10(abs(v)))
+    places = max(0, digits - 1 - exponent)
+    if places and abs(float(f"{v:.{places}f}")) >= 10.0 ** (exponent + 1):  # rounded up to the next power of ten
+        places -= 1
     return f"{v:.{places}f}"
 
 
@@ -46,14 +50,15 @@ def fmt_us(us: float, digits: int = 3) -> str:
 
 
 def fmt_rate(per_s: float) -> str:
-    """A rate per second with 3 significant digits and a k or M prefix.
+    """A rate per second with 3 significant digits and a k or M prefix (the larger one from where 3 digits
+    would round to 1000, as :func:`fmt_us` picks its unit).
 
     Example:
-        >>> fmt_rate(1_180_000.0), fmt_rate(23_100.0), fmt_rate(12.0)
-        ('1.18M/s', '23.1k/s', '12.0/s')
+        >>> fmt_rate(1_180_000.0), fmt_rate(23_100.0), fmt_rate(12.0), fmt_rate(999_999.0)
+        ('1.18M/s', '23.1k/s', '12.0/s', '1.00M/s')
     """
     for unit, f in (("M", 1e6), ("k", 1e3)):
-        if per_s >= f:
+        if per_s >= 0.9995 * f:
             return f"{sig3(per_s / f)}{unit}/s"
     return f"{sig3(per_s)}/s"
 
