@@ -8,13 +8,16 @@ They never assert a speed.
 import argparse
 import gc
 import importlib.util
+import io
 import itertools
 import json
 import math
 import os
+import random
 import statistics
 
 import pytest
+from rich.console import Console
 
 import ectraverse
 from ectraverse import bench, cli
@@ -311,8 +314,10 @@ def test_ectraverse_adapter_runs_every_op(tmp_path):
     ("--seed", "9" * 5000, "must be an integer of at most 4,300 digits, not one of 5,000"),  # not echoed whole
 ])
 def test_bad_option_exits_2_with_a_clear_message(option, value, message, capsys):
+    """Refused by the parser, as bench.main parses (a value wrongly accepted fails here at once, where main
+    would go on to a whole default run)."""
     with pytest.raises(SystemExit) as exc:
-        bench.main([option, value])
+        bench.build_parser().parse_args([option, value])
     assert exc.value.code == 2
     err = capsys.readouterr().err
     assert option in err and message in err
@@ -1618,3 +1623,246 @@ def test_a_cell_is_timed_with_its_ops_repeats_and_its_baselines_operations(monke
     assert seen == [(4, 2, s.min_time, 7)]
     assert (row["repeats"], row["loops"], row["us_per_op"], row["us_per_call"]) == (7, 10, 25_000.0, 100_000.0)
     assert row["median_s"] == 1.0 and row["ops_per_s"] == 40.0
+
+
+# --- the command line and the runner: the second mutation audit's gaps (each test failed with a mutant applied) ---
+
+def _refused(argv, capsys):
+    """The error argparse gives for ``argv`` (it exits with 2)."""
+    with pytest.raises(SystemExit) as exc:
+        bench.build_parser().parse_args(argv)
+    assert exc.value.code == 2
+    return " ".join(capsys.readouterr().err.split())
+
+
+def test_bounded_options_take_their_bounds_and_refuse_one_past(capsys):
+    """A bound off by one (DRAWN_MAX refused or DRAWN_MAX + 1 taken, --repeats 2 taken or 3 refused, no ceiling
+    on --repeats or --min-time, --min-time 60 refused, inf refused as too long instead of not a number) went
+    unnoticed: the bounds were tested far past them only."""
+    ok = bench.build_parser().parse_args(["--msm-size", "262144", "--batch-size", "262144", "--repeats", "3",
+                                          "--vocab-tokens", str(10**9), "--min-time", "60"])
+    assert (ok.msm_size, ok.batch_size, ok.repeats, ok.vocab_tokens, ok.min_time) == ([262144], 262144, 3,
+                                                                                       10**9, 60.0)
+    assert bench.build_parser().parse_args(["--repeats", "1000"]).repeats == 1000
+    for option, value, message in [
+        ("--msm-size", "262145", "must be at most 262,144, not '262145'"),
+        ("--batch-size", "262145", "must be at most 262,144, not '262145'"),
+        ("--repeats", "2", "must be at least 3 (a median needs repeats), not '2'"),
+        ("--repeats", "1001", "must be at most 1,000, not '1001'"),
+        ("--min-time", "60.5", "must be at most 60 seconds, not '60.5'"),
+        ("--min-time", "inf", "must be a positive number of seconds, not 'inf'"),
+        ("--min-time", "nan", "must be a positive number of seconds, not 'nan'"),
+    ]:
+        assert f"argument {option}: {message}" in _refused([option, value], capsys)
+
+
+def _settings(*argv):
+    return args.Settings.from_args(bench.build_parser().parse_args(list(argv)))
+
+
+def test_settings_take_each_options_value():
+    """--min-time, --repeats (the common count), --seed, --no-progress or --details ignored, or --curve, --op and
+    --msm-size kept in the order given with their repeats, went unnoticed: a run's Settings were not looked at."""
+    s = _settings("--curve", "P-256", "--curve", "secp256k1", "--curve", "secp256r1", "--op", "mul", "--op", "add",
+                  "--op", "mul", "--impl", "reference", "--msm-size", "64", "--msm-size", "16", "--msm-size", "64",
+                  "--min-time", "0.5", "--repeats", "4", "--seed", "9", "--no-progress", "--details")
+    assert (s.curves, s.ops, s.impls) == (("secp256k1", "P-256"), ("add", "mul"), ("reference",))
+    assert s.sizes["msm"] == (16, 64)
+    assert (s.min_time, s.repeats, s.seed, s.progress, s.details, s.quick) == (0.5, 4, 9, False, True, False)
+    assert s.explicit_curves and s.explicit_ops
+    s = _settings()
+    assert (s.min_time, s.repeats, s.seed, s.progress, s.details) == (0.1, 5, 1, True, False)
+    assert not s.explicit_curves and not s.explicit_ops
+    s = _settings("--quick")
+    assert (s.quick, s.min_time, s.repeats) == (True, 0.02, 3)
+
+
+def test_batch_size_and_prefix_tokens_take_their_least_values(tmp_path):
+    """--batch-size 1 (a batch of one) was accepted unnoticed: only --batch-size's ceiling was tested."""
+    assert _settings("--batch-size", "2", "--prefix-tokens", "8").sizes["batch_add"] == (2,)
+    with pytest.raises(ValueError, match="^--batch-size must be at least 2, not 1$"):
+        _settings("--batch-size", "1")
+    with pytest.raises(ValueError, match="^--prefix-tokens must be at least 8, not 7$"):
+        _settings("--prefix-tokens", "7")
+
+
+def test_the_json_probe_keeps_an_existing_file_and_names_a_directory(tmp_path):
+    """The probe of --json deleting a file that was there (and keeping the one it made), or a directory
+    reported as not writable rather than as a directory, went unnoticed."""
+    path = tmp_path / "old.json"
+    path.write_text("kept", encoding="utf-8")
+    assert _settings("--json", str(path)).json_path == path
+    assert path.read_text(encoding="utf-8") == "kept"
+    new = tmp_path / "new.json"
+    _settings("--json", str(new))
+    assert not new.exists()
+    with pytest.raises(ValueError, match="^--json must be a file path, not the directory "):
+        _settings("--json", str(tmp_path))
+
+
+def test_names_are_trimmed_and_an_unknown_one_lists_every_choice(capsys):
+    """A name with spaces around it refused, or a choice left out of the list an unknown name gets, went
+    unnoticed."""
+    assert _settings("--curve", " secp256k1 ", "--op", " mul ").curves == ("secp256k1",)
+    err = _refused(["--curve", "P-999"], capsys)
+    assert f"unknown curve 'P-999'; choose from: {', '.join(bench.CURVES)}" in err
+    err = _refused(["--impl", "openssl"], capsys)
+    assert f"unknown implementation 'openssl'; choose from: {', '.join(bench.ADAPTERS)}" in err
+
+
+def test_compare_names_a_missing_input_set_and_a_missing_result():
+    """Results for fewer input sets, or fewer results in a set, passed the check: zip stopped at the shorter."""
+    with pytest.raises(ArithmeticError, match=r"^wrong result: x gave results for 1 input set\(s\), not 2$"):
+        runner._compare("x", [[None]], [[None], [None]])
+    with pytest.raises(ArithmeticError, match="^wrong result: x, input set 1: 2 results, not 3$"):
+        runner._compare("x", [[None], [None, None]], [[None], [None, None, None]])
+    with pytest.raises(ArithmeticError, match=r"^wrong result: x, input set 0, element 1 of 3: \(0x1…\), "
+                                              r"expected \(0x2…\)$"):
+        runner._compare("x", [[None, 1, 3]], [[None, 2, 3]])
+    runner._compare("x", [[None, (1, 2)]], [[None, (1, 2)]])
+
+
+def test_the_run_gives_its_options_to_the_inputs(tmp_path, fake, monkeypatch):
+    """--seed was not given to the inputs (every run drew seed 1's), unnoticed: the JSON's method said 7."""
+    made = []
+
+    class Factory(bench_inputs.InputFactory):
+        def __init__(self, *a):
+            made.append(a[1:])
+            super().__init__(*a)
+
+    monkeypatch.setattr(runner, "InputFactory", Factory)
+    rc, _ = run_json(tmp_path, "--impl", "fake", "--op", "add", "--curve", "secp256k1", "--seed", "7",
+                     "--prefix-tokens", "40", "--dask-block-bytes", "400", "--compose-tokens", "300")
+    assert rc == 0
+    assert made == [(7, 40, 400, 300)]
+
+
+def test_quick_runs_the_references_ops_that_op_names_and_its_largest_size(tmp_path):
+    """--quick running every reference op, or dropping its slow ops even where --op names them, or its MSM of
+    exactly max_size (16) not run, went unnoticed."""
+    _, tasks, _ = plan("--quick", "--curve", "secp256k1")
+    assert {t.op for t in tasks if t.impl == "reference"} == {"add", "mul", "hash_to_curve"}
+    _, tasks, _ = plan("--quick", "--curve", "secp256k1", "--op", "mul_g", "--op", "double")
+    assert {(t.impl, t.op) for t in tasks} == {(i, o) for i in ("ectraverse", "reference") for o in ("mul_g", "double")}
+    _, tasks, skipped = plan("--curve", "secp256k1", "--op", "msm", "--msm-size", "16", "--msm-size", "17")
+    assert {(t.impl, t.size) for t in tasks} == {("ectraverse", 16), ("ectraverse", 17), ("reference", 16)}
+    assert "reference: msm sizes above 16 are not run (too slow)" in skipped
+
+
+def test_the_json_meta_gives_the_argv_and_the_planners_notes(tmp_path):
+    """The arguments as given, or the planner's notes, left out of the JSON's meta, or a row's inputs given as its
+    operations per call, went unnoticed outside the slow whole run."""
+    argv = ["--impl", "reference", "--curve", "secp256k1", "--op", "msm", "--msm-size", "16", "--msm-size", "17"]
+    rc, data = run_json(tmp_path, *argv)
+    assert rc == 0
+    assert [(r["impl"], r["size"], r["inputs"], r["ops_per_call"]) for r in data["results"]] == [
+        ("reference", 16, 2, 16)]  # an MSM's inputs are its input sets, of 16 points each
+    assert data["meta"]["argv"] == [*FAST, "--json", str(tmp_path / "bench.json"), *argv]
+    assert data["meta"]["skipped"] == ["reference: msm sizes above 16 are not run (too slow)"]
+
+
+def test_a_cell_is_timed_with_the_runs_options_and_a_failing_one_is_its_own_row(monkeypatch):
+    """A plain cell timed with repeats or a minimum time other than the run's, a cell's error other than a wrong
+    result escaping the run (and hiding the next cell), or a cell's check text left out of its row, went
+    unnoticed."""
+    s = _settings("--no-progress", "--op", "add", "--min-time", "0.25", "--repeats", "4")
+    seen = []
+
+    def fake_measure(fn, *, ops_per_call, min_time, repeats):
+        seen.append((ops_per_call, min_time, repeats))
+        return timing.Measurement(10, ops_per_call, (1.0,) * repeats)
+
+    class Inputs:
+        info = {}
+
+    class Factory:
+        def build(self, curve, op, size):
+            return Inputs()
+
+    class Fine:
+        def prepare(self, inputs, progress=None):
+            return adapters.Case(lambda: None, 4, 1, "synthetic", check_text="its own check")
+
+    class Broken:
+        def prepare(self, inputs, progress=None):
+            raise RuntimeError("no such thing")
+
+    monkeypatch.setattr(runner, "measure", fake_measure)
+    tasks = [runner._Task(name, "secp256k1", "add", None) for name in ("broken", "fine")]
+    bad, row = runner._run_tasks(s, tasks, {"broken": Broken(), "fine": Fine()}, Factory(),
+                                 report.console(stderr=True))
+    assert bad == {"impl": "broken", "curve": "secp256k1", "op": "add", "size": None,
+                   "error": "RuntimeError: no such thing"}
+    assert seen == [(4, 0.25, 4)]
+    assert (row["impl"], row["repeats"], row["check"]) == ("fine", 4, "its own check")
+
+
+def test_ectraverse_or_the_reference_not_importable_says_why(monkeypatch, capsys):
+    """The cause of ectraverse's or the reference's ImportError (the two a run most needs) left out of the note
+    went unnoticed: only a peer's hint was tested."""
+    class Broken(adapters.ReferenceAdapter):
+        def load(self):
+            raise ImportError("no module named 'ectraverse_test_gone'")
+
+    monkeypatch.setitem(runner.ADAPTERS, "reference", Broken)
+    loaded, unavailable = runner._load(_settings("--impl", "reference"), report.console(stderr=True))
+    assert loaded == {}
+    assert unavailable == {"reference": "not importable (no module named 'ectraverse_test_gone')"}
+    assert "reference: not importable (no module named 'ectraverse_test_gone'); skipped" in capsys.readouterr().err
+
+
+def test_the_goals_of_every_curve_run_are_judged(tmp_path):
+    """Goals judged on the first curve only (the run's curves not all given to evaluate) went unnoticed: the
+    whole runs had one curve."""
+    rc, data = run_json(tmp_path, "--impl", "reference", "--curve", "secp256k1", "--curve", "P-256", "--op", "add")
+    assert rc == 0
+    assert {g["goal"].split()[0] for g in data["goals"]} == {"secp256k1", "P-256"}
+
+
+def test_the_expected_points_are_verified_at_their_last_element():
+    """A reference sample of the expected points without the last one went unnoticed: a list wrong only there
+    passed (the whole-run tests draw samples that rarely hit it)."""
+    c = bench_inputs.curve_params()["secp256k1"]
+    count = 100_000
+    got = [(i, i) for i in range(count - 1)] + [(0, 0)]
+    with pytest.raises(ArithmeticError, match=f"disagrees with the reference at element {count - 1:,} of {count:,}$"):
+        bench_inputs._verify(c, "test", got, lambda i: (i, i), count, random.Random(1))
+    bench_inputs._verify(c, "test", got[:-1] + [(count - 1, count - 1)], lambda i: (i, i), count, random.Random(1))
+
+
+def test_expected_points_wrong_where_the_reference_does_not_sample_are_refused(monkeypatch):
+    """multiple_of_g without its sum check went unnoticed: an expected point wrong at an element the reference
+    does not sample passed (the tests' wrong points were all sampled or all wrong)."""
+    c = bench_inputs.curve_params()["secp256k1"]
+    G = ectraverse.reference.generator(c)
+    logs = [list(range(1, 41))]
+    i = next(i for i in range(40) if i not in bench_inputs._sampled(40, random.Random(5)))
+    wrong = [ectraverse.reference.mul(c, e + (j == i), G) for j, e in enumerate(logs[0])]
+    monkeypatch.setattr(ectraverse.Curve, "multiply_generator",
+                        lambda C, ks: argparse.Namespace(coordinates=lambda: wrong))
+    with pytest.raises(ArithmeticError, match="multiply_generator on secp256k1, which makes them, disagrees with the "
+                                              "reference on the sum of its 40 points$"):
+        bench_inputs.multiples_of_g(c, logs, random.Random(5))
+
+
+def test_inputs_without_expected_results_say_so():
+    """expected() of inputs made without expected results failed with a TypeError ('NoneType' object is not
+    callable) instead of naming the op: unnoticed."""
+    inputs = bench_inputs.OpInputs("secp256k1", "add", None, [], bench_inputs.curve_params()["secp256k1"], None,
+                                   random.Random(1))
+    assert not inputs.checked
+    with pytest.raises(ValueError, match=r"^no expected result is computed for add\(None\)$"):
+        inputs.expected()
+
+
+def test_an_error_without_a_message_says_so():
+    """A cell failing with an exception of no message (a MemoryError of a large --msm-size, say) was reported
+    as "MemoryError: ": an exception object is always true, so its fallback text never appeared."""
+    err = Console(file=io.StringIO(), width=200)
+    task = runner._Task("ectraverse", "secp256k1", "msm", 65_536)
+    rows = [runner._error_row(task, "msm", exc, err) for exc in (MemoryError(), RuntimeError(), ValueError("bad n"))]
+    assert [r["error"] for r in rows] == ["MemoryError: out of memory", "RuntimeError: no message", "ValueError: bad n"]
+    assert rows[0] == {"impl": "ectraverse", "curve": "secp256k1", "op": "msm", "size": 65_536,
+                       "error": "MemoryError: out of memory"}
+    assert "error ectraverse secp256k1 msm: MemoryError: out of memory" in err.file.getvalue()

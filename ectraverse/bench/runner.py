@@ -181,7 +181,7 @@ def _check_results(t: _Task, label: str, case: Case, inputs: OpInputs) -> None:
 
 
 def _error_row(t: _Task, label: str, exc: Exception, err: Console) -> dict[str, Any]:
-    msg = f"{type(exc).__name__}: {exc or ('out of memory' if isinstance(exc, MemoryError) else 'no message')}"
+    msg = f"{type(exc).__name__}: {str(exc) or ('out of memory' if isinstance(exc, MemoryError) else 'no message')}"
     err.print(f"[red]error[/red] {t.impl} {t.curve} {escape(label)}: {escape(msg)}", highlight=False)
     return {"impl": t.impl, "curve": t.curve, "op": t.op, "size": t.size, "error": msg}
 
