@@ -1595,6 +1595,13 @@ def test_a_cells_baseline_and_extras_get_their_own_measurements(monkeypatch):
                          "other_all_s": [5.0], "other_loops": 8}
 
 
+class _NoInputsFactory:
+    """An input factory for a fake adapter: every cell's inputs are empty."""
+
+    def build(self, curve, op, size):
+        return argparse.Namespace(info={})
+
+
 def test_a_cell_is_timed_with_its_ops_repeats_and_its_baselines_operations(monkeypatch):
     """The repeats of the op (vocab's 1 in a full run), and the baseline's own operation count."""
     s = args.Settings.from_args(bench.build_parser().parse_args(["--no-progress", "--op", "push"]))
@@ -1606,20 +1613,14 @@ def test_a_cell_is_timed_with_its_ops_repeats_and_its_baselines_operations(monke
         return (timing.Measurement(10, ops_per_call, (1.0,) * repeats),
                 timing.Measurement(20, baseline_ops, (2.0,) * repeats))
 
-    class Inputs:
-        info = {}
-
-    class Factory:
-        def build(self, curve, op, size):
-            return Inputs()
-
     class Fake:
         def prepare(self, inputs, progress=None):
             return adapters.Case(lambda: None, 4, 1, "synthetic", baseline=lambda: None, baseline_ops=2)
 
     monkeypatch.setattr(runner, "measure_pair", fake_pair)
     err = report.console(stderr=True)
-    [row] = runner._run_tasks(s, [runner._Task("fake", "secp256k1", "push", None)], {"fake": Fake()}, Factory(), err)
+    [row] = runner._run_tasks(s, [runner._Task("fake", "secp256k1", "push", None)], {"fake": Fake()},
+                              _NoInputsFactory(), err)
     assert seen == [(4, 2, s.min_time, 7)]
     assert (row["repeats"], row["loops"], row["us_per_op"], row["us_per_call"]) == (7, 10, 25_000.0, 100_000.0)
     assert row["median_s"] == 1.0 and row["ops_per_s"] == 40.0
@@ -1773,13 +1774,6 @@ def test_a_cell_is_timed_with_the_runs_options_and_a_failing_one_is_its_own_row(
         seen.append((ops_per_call, min_time, repeats))
         return timing.Measurement(10, ops_per_call, (1.0,) * repeats)
 
-    class Inputs:
-        info = {}
-
-    class Factory:
-        def build(self, curve, op, size):
-            return Inputs()
-
     class Fine:
         def prepare(self, inputs, progress=None):
             return adapters.Case(lambda: None, 4, 1, "synthetic", check_text="its own check")
@@ -1790,7 +1784,7 @@ def test_a_cell_is_timed_with_the_runs_options_and_a_failing_one_is_its_own_row(
 
     monkeypatch.setattr(runner, "measure", fake_measure)
     tasks = [runner._Task(name, "secp256k1", "add", None) for name in ("broken", "fine")]
-    bad, row = runner._run_tasks(s, tasks, {"broken": Broken(), "fine": Fine()}, Factory(),
+    bad, row = runner._run_tasks(s, tasks, {"broken": Broken(), "fine": Fine()}, _NoInputsFactory(),
                                  report.console(stderr=True))
     assert bad == {"impl": "broken", "curve": "secp256k1", "op": "add", "size": None,
                    "error": "RuntimeError: no such thing"}
