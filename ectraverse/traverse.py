@@ -169,6 +169,11 @@ class Traversal(_BuiltAgainOnLoad):
             tokenizer_name for a built-in tokenizer, or an empty one.
     """
 
+    # fields in slots, as the other objects keep theirs: a misspelt attribute is an AttributeError, not a
+    # field silently added; a weak reference is how ectraverse.dask remembers the engines it shipped
+    __slots__ = ("_curve", "_tokenizer_spec", "_tokenizer_name", "_tokenize", "_builtin", "_namespace", "_key",
+                 "_vocab", "_group", "_power_tables", "_pickle", "__weakref__")
+
     def __init__(self, curve: Curve | str | None = None, *, tokenizer="words", tokenizer_name: str | None = None,
                  namespace: str | None = None, key=None, vocabulary: Vocabulary | None = None):
         if vocabulary is not None and not isinstance(vocabulary, Vocabulary):

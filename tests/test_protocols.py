@@ -2,6 +2,8 @@
 attributes that cannot be assigned, copies, truth values, indexing and scalars refused clearly."""
 
 import copy
+import pickle
+import weakref
 
 import numpy as np
 import pytest
@@ -94,6 +96,21 @@ def test_immutable_objects_take_no_new_attributes():
         assert not hasattr(obj, "__dict__"), name
         with pytest.raises(AttributeError):
             obj.lenght = 3
+
+
+@pytest.mark.parametrize("key", [None, b"k" * 32], ids=["plain", "keyed"])
+def test_an_engine_takes_no_new_attributes(key):
+    """An engine's fields are fixed too (its vocabulary grows, the engine does not): a misspelt attribute
+    (``eng.vocabluary = v``) is an AttributeError; a weak reference to it still works (Dask's shipping keeps
+    them) and it pickles and copies as before."""
+    eng = ect.Traversal("secp256k1", key=key)
+    assert not hasattr(eng, "__dict__")
+    with pytest.raises(AttributeError):
+        eng.vocabluary = ect.Vocabulary("secp256k1")
+    assert weakref.ref(eng)() is eng
+    again = pickle.loads(pickle.dumps(eng))
+    assert again.fingerprint == eng.fingerprint and again.compose("the cat") == eng.compose("the cat")
+    assert copy.copy(eng).compose("the cat") == eng.compose("the cat")
 
 
 def test_a_context_too_long_for_bytes_still_copies():
