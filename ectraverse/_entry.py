@@ -8,14 +8,17 @@ unwinds the main thread as Ctrl-C does), and an exit that a late signal cannot c
 
 from __future__ import annotations
 
+import _thread
 import atexit
 import codecs
 import contextlib
+import functools
 import io
 import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 
 __all__ = ["Terminated", "run"]
@@ -26,21 +29,64 @@ class Terminated(BaseException):
     on the way out (a benchmark's temporary files, a LocalCluster's worker processes)."""
 
 
+#: True while a :class:`Terminated` that a finalizer swallowed has not been raised again (main thread).
+_termination_lost = False
+
+
 def _terminate(signum, frame) -> None:
+    global _termination_lost
+    _termination_lost = False
     raise Terminated
 
 
-@contextlib.contextmanager
-def _sigterm_unwinds() -> Iterator[None]:
-    """SIGTERM raises :class:`Terminated` inside the block (main thread only; the handler before is put back)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
+def _raise_lost_termination(unraisable, previous_hook) -> None:
+    """``sys.unraisablehook`` while a command runs: a :class:`Terminated` raised while the main thread
+    ran a finalizer (an object's ``__del__``, a weak reference's callback, which Dask's futures and
+    clusters have) cannot leave it, and Python would print it and go on, the command running to its
+    end as if SIGTERM never came.  Instead it is noted, and a thread has the handler run again in the
+    main thread (:func:`_handle_again`), once the finalizer is done, until it lands outside one; should
+    the command end first, :func:`run` still reports it.  Anything else goes to the hook before."""
+    global _termination_lost
+    if not (isinstance(unraisable.exc_type, type) and issubclass(unraisable.exc_type, Terminated)):
+        previous_hook(unraisable)
         return
+    _termination_lost = True
+    with contextlib.suppress(RuntimeError):  # no new thread once the interpreter shuts down
+        threading.Thread(target=_handle_again, name="ectraverse-sigterm-again", daemon=True).start()
+
+
+#: How long :func:`_handle_again` waits for the finalizer (and the hook) to return, in seconds.
+_AGAIN_AFTER = 0.01
+
+
+def _handle_again() -> None:
+    """The SIGTERM handler run once more in the main thread, at its next step (``interrupt_main`` does
+    nothing once a handler that is not Python's is back), unless it has run meanwhile."""
+    time.sleep(_AGAIN_AFTER)
+    if _termination_lost:
+        _thread.interrupt_main(signal.SIGTERM)
+
+
+@contextlib.contextmanager
+def _sigterm_unwinds() -> Iterator[Callable[[], bool]]:
+    """SIGTERM raises :class:`Terminated` inside the block, even when it lands in a finalizer
+    (:func:`_raise_lost_termination`), in the main thread only; the handler and the unraisable hook
+    before are put back.  Gives a function telling whether a Terminated is still lost (the block may
+    end before it is raised again)."""
+    global _termination_lost
+    if threading.current_thread() is not threading.main_thread():
+        yield lambda: False
+        return
+    _termination_lost = False
     previous = signal.signal(signal.SIGTERM, _terminate)
+    previous_hook = sys.unraisablehook
+    sys.unraisablehook = functools.partial(_raise_lost_termination, previous_hook=previous_hook)
     try:
-        yield
+        yield lambda: _termination_lost
     finally:
+        sys.unraisablehook = previous_hook
         signal.signal(signal.SIGTERM, previous)
+        _termination_lost = False  # reported by run(); a thread of _handle_again's still waiting does nothing
 
 
 _exit_shielded = False
@@ -113,7 +159,8 @@ def run(command: Callable[[], int], prog: str = "ectraverse", on_stop: Callable[
     * stderr closed: messages go nowhere (``print`` would put them on stdout, into the result);
     * streams whose encoding cannot carry all text (:func:`_tolerant_streams`): escapes, not a failure;
     * Ctrl-C: status 130 and ``PROG: interrupted``; SIGTERM: status 143 and ``PROG: terminated``,
-      after ``on_stop()`` (which quiets what would log on the way out);
+      after ``on_stop()`` (which quiets what would log on the way out), even when SIGTERM lands while
+      a finalizer runs (:func:`_raise_lost_termination`);
     * once the command has returned, the process's exit ignores SIGINT and SIGTERM (an exit
       handler, registered once; a caller that goes on running is not affected until it exits).
 
@@ -128,9 +175,12 @@ def run(command: Callable[[], int], prog: str = "ectraverse", on_stop: Callable[
     if sys.stderr is None:
         sys.stderr = open(os.devnull, "w", encoding="utf-8")
     try:
-        with _sigterm_unwinds(), _tolerant_streams():
+        with _sigterm_unwinds() as termination_lost, _tolerant_streams():
             try:
-                return command()
+                status = command()
+                if termination_lost():  # the command ended before the signal, handled again, reached it
+                    raise Terminated
+                return status
             except KeyboardInterrupt:
                 on_stop()
                 print(f"{prog}: interrupted", file=sys.stderr)

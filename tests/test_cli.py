@@ -305,6 +305,79 @@ def test_a_signal_during_exit_leaves_the_status(workdir, sig):
     assert (r.returncode, r.stdout, r.stderr) == (0, "done\n", "")
 
 
+# SIGTERM landing while the main thread runs a finalizer (here an object's __del__, as Dask's futures and
+# clusters have): the Terminated it raises cannot leave the finalizer, and Python printed it and went on,
+# the command running to its end with status 0 (once seen as a bench that ignored its SIGTERM).
+_LOST_SIGTERM = """
+import os, signal, sys, time
+from ectraverse import _entry
+
+class Finalized:
+    def __del__(self):
+        os.kill(os.getpid(), signal.SIGTERM)
+
+def command():
+    Finalized()  # freed at once: the signal is handled inside its __del__
+    for step in range(100):
+        print(step, flush=True)
+        time.sleep(0.05)
+    return 0
+
+sys.exit(_entry.run(command))
+"""
+
+
+def test_sigterm_inside_a_finalizer_still_terminates(workdir):
+    """The signal is handled again outside the finalizer: status 143, one line, the work cut short."""
+    r = subprocess.run([sys.executable, "-c", _LOST_SIGTERM], env=ENV, cwd=workdir, capture_output=True,
+                       text=True, timeout=60)
+    assert (r.returncode, r.stderr) == (143, "ectraverse: terminated\n")
+    assert "99" not in r.stdout.split()
+
+
+def test_a_command_ending_before_its_lost_sigterm_is_handled_again_still_reports_it(monkeypatch, capsys):
+    """Should the command return while the signal waits to be handled again, run() reports it all the same:
+    143 and the line, and nothing is left to go off later."""
+    from ectraverse import _entry
+
+    monkeypatch.setattr(_entry, "_AGAIN_AFTER", 0.5)
+    stopped = []
+
+    class Finalized:
+        def __del__(self):
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    def command():
+        Finalized()
+        return 0
+
+    assert _entry.run(command, on_stop=lambda: stopped.append(True)) == 143
+    assert capsys.readouterr().err == "ectraverse: terminated\n" and stopped == [True]
+    assert not _entry._termination_lost and signal.getsignal(signal.SIGTERM) is not _entry._terminate
+
+
+def test_other_exceptions_in_finalizers_reach_the_unraisable_hook_before(monkeypatch):
+    """Only a swallowed Terminated is handled again: what else a finalizer raises goes where it went before
+    (the hook in place when the command started), which is put back after it."""
+    from ectraverse import _entry
+
+    seen = []
+    monkeypatch.setattr(sys, "unraisablehook", seen.append)
+    before = sys.unraisablehook
+
+    class Finalized:
+        def __del__(self):
+            raise ValueError("from a finalizer")
+
+    def command():
+        Finalized()
+        return 7
+
+    assert _entry.run(command) == 7
+    assert [(u.exc_type, str(u.exc_value)) for u in seen] == [(ValueError, "from a finalizer")]
+    assert sys.unraisablehook is before
+
+
 @pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
 def _compose_on_a_terminal(workdir, path):
     """``(exit status, stdout, what the terminal showed)`` of ``compose -q -f path`` with stderr on a terminal."""
