@@ -67,26 +67,33 @@ def _handle_again() -> None:
         _thread.interrupt_main(signal.SIGTERM)
 
 
+def _take_lost_termination() -> bool:
+    """Whether a Terminated is still lost; it is not any more (no thread of :func:`_handle_again`'s raises it later)."""
+    global _termination_lost
+    lost, _termination_lost = _termination_lost, False
+    return lost
+
+
 @contextlib.contextmanager
 def _sigterm_unwinds() -> Iterator[Callable[[], bool]]:
     """SIGTERM raises :class:`Terminated` inside the block, even when it lands in a finalizer
     (:func:`_raise_lost_termination`), in the main thread only; the handler and the unraisable hook
-    before are put back.  Gives a function telling whether a Terminated is still lost (the block may
-    end before it is raised again)."""
+    before are put back.  Gives :func:`_take_lost_termination` (the block may end before a lost one is
+    raised again)."""
     global _termination_lost
     if threading.current_thread() is not threading.main_thread():
         yield lambda: False
-        return
+        return  # no signal handler runs here: nothing is lost
     _termination_lost = False
     previous = signal.signal(signal.SIGTERM, _terminate)
     previous_hook = sys.unraisablehook
     sys.unraisablehook = functools.partial(_raise_lost_termination, previous_hook=previous_hook)
     try:
-        yield lambda: _termination_lost
+        yield _take_lost_termination
     finally:
         sys.unraisablehook = previous_hook
         signal.signal(signal.SIGTERM, previous)
-        _termination_lost = False  # reported by run(); a thread of _handle_again's still waiting does nothing
+        _termination_lost = False  # a thread of _handle_again's still waiting then does nothing
 
 
 _exit_shielded = False
