@@ -1860,3 +1860,975 @@ def test_an_error_without_a_message_says_so():
     assert rows[0] == {"impl": "ectraverse", "curve": "secp256k1", "op": "msm", "size": 65_536,
                        "error": "MemoryError: out of memory"}
     assert "error ectraverse secp256k1 msm: MemoryError: out of memory" in err.file.getvalue()
+
+
+# ---- ops and adapters: the third mutation audit's gaps (each test failed with a mutant applied) ----
+
+def _corpus_inputs():
+    return argparse.Namespace(info={"tokens": 1000, "distinct_tokens": 100, "texts": 3, "corpus": "stdlib"})
+
+
+def test_each_ops_row_gives_its_fields_from_its_measurements():
+    """The fields an op adds to its JSON row, with a baseline and without: a field taken from the wrong
+    measurement (the cell's loops for the baseline's), per op instead of per call, a speed-up inverted, or
+    scaled by the baseline's operations, went unnoticed outside the slow engine run (and there only some)."""
+    m = timing.Measurement(loops=4, ops_per_call=1000, all_s=(1.0, 3.0, 2.0))  # 500,000 µs a call, 500 µs an op
+    base = timing.Measurement(loops=5, ops_per_call=40, all_s=(4.0, 6.0, 5.0))  # 1 s a call, 25,000 µs an op
+    case = adapters.Case(lambda: None, 1000, 1, "synthetic", baseline=lambda: None, baseline_ops=40)
+    inputs = _corpus_inputs()
+    corpus = {"tokens": 1000, "distinct_tokens": 100, "texts": 3, "corpus": "stdlib", "tokens_per_s": 2000.0}
+    all_s = [4.0, 6.0, 5.0]
+    want = {
+        "vocab": ({**corpus, "us_per_distinct_token": 5000.0}, {}),
+        "compose": (corpus, dict(compose_s=0.5, push_run_s=1.0, push_loops=5, push_all_s=all_s,
+                                 push_us_per_token=25000.0, push_tokens_per_s=40.0, push_scaled_s=25.0,
+                                 speedup=50.0)),
+        "compose_text": (corpus, dict(compose_s=0.5, findall_s=1.0, findall_loops=5, findall_all_s=all_s,
+                                      findall_us_per_token=25000.0)),
+        "compose_ids": (corpus, {}),
+        "msm_threads": ({"threads": bench_inputs.MSM_THREADS, "threaded_s": 0.5},
+                        dict(one_thread_s=1.0, one_thread_loops=5, one_thread_all_s=all_s,
+                             one_thread_us_per_point=25000.0, speedup=50.0)),
+        "repeats": ({"tokens": 1000, "distinct_tokens": 100, "repeats_s": 0.5},
+                    dict(dict_s=1.0, dict_loops=5, dict_all_s=all_s, dict_us_per_window=25000.0)),
+        "compose_chunks": (corpus, dict(chunks_s=0.5, compose_s=1.0, compose_loops=5, compose_all_s=all_s,
+                                        compose_us_per_token=25000.0, compose_tokens_per_s=40.0, speedup=50.0)),
+        "dask": ({**corpus, "two_workers_s": 0.5}, dict(one_worker_s=1.0, one_worker_loops=5, one_worker_all_s=all_s,
+                                                         one_worker_us_per_token=25000.0, speedup=50.0)),
+    }
+    assert {name for name, op in ops.OPS.items() if op.row is not None} == set(want)
+    for name, (alone, with_base) in want.items():
+        row = ops.OPS[name].row
+        assert row(m, None, case, inputs) == alone, name  # exact in binary: no rounding
+        assert row(m, base, case, inputs) == {**alone, **with_base}, name
+
+
+_CORPUS_FIELDS = {"tokens": 12345, "distinct_tokens": 678, "texts": 3, "corpus": "c"}
+_CELLS = [  # (a row, its cell with its comparisons, the fields of its comparisons)
+    (dict(op="vocab", tokens_per_s=2_000_000.0, us_per_distinct_token=73.0, us_per_call=900_000.0),
+     "2.00M tokens/s\n73.0 µs/distinct token\n12,345 tokens, 678 distinct, 900 ms a build", ()),
+    (dict(op="compose", tokens_per_s=2_000_000.0, us_per_call=6_000.0, push_tokens_per_s=50_000.0,
+          push_scaled_s=0.25, compose_s=0.006, push_tokens=40, push_run_s=0.0008),
+     "2.00M tokens/s, 6.00 ms a compose\npush: 50.0k tokens/s, 250 ms scaled; compose 41.7× faster\n"
+     "12,345 tokens; push run of 40 in 800 µs", ("push_scaled_s",)),
+    (dict(op="msm_threads", us_per_op=2.5, threads=4, one_thread_us_per_point=7.5, threaded_s=0.01,
+          one_thread_s=0.03, us_per_call=10_000.0),
+     "2.50 µs/pt on 4 threads\n7.50 µs/pt on one; 4 threads 3.00× faster\n10.0 ms total", ("one_thread_s",)),
+    (dict(op="compose_chunks", us_per_call=40_000.0, workers=2, compose_s=0.06, chunks_s=0.04, chunks=3,
+          start_method="fork"),
+     "40.0 ms in 2 processes\n60.0 ms in one; 2 processes 1.50× faster\n12,345 tokens, 3 chunks, fork",
+     ("compose_s",)),
+    (dict(op="dask", us_per_call=300_000.0, one_worker_s=0.45, two_workers_s=0.3, compose_s=0.09, floor1_s=0.002,
+          floor2_s=0.003, cpu1_s=0.5, cpu2_s=0.7, cores=2, tasks1=7, tasks2=9, partitions=5, copies=4),
+     "300 ms on 2 workers\n450 ms on 1; 2 workers 1.50× faster\ncompose in one process: 90.0 ms\n"
+     "Dask alone (its tasks doing nothing): 2.00 ms on 1, 3.00 ms on 2\n"
+     "CPU a call, every process: 500 ms on 1, 700 ms on 2 (2 cores)\n"
+     "12,345 tokens, 5 partitions, tasks: 7 on 1, 9 on 2",
+     ("one_worker_s", "compose_s", "floor1_s", "floor2_s", "cpu1_s", "cpu2_s")),
+    (dict(op="compose_text", tokens_per_s=2_000_000.0, us_per_call=6_000.0, findall_s=0.012, compose_s=0.006,
+          stream_s=0.007),
+     "2.00M tokens/s, 6.00 ms a compose\nre.findall: 12.0 ms; compose 2.00× faster\n"
+     "compose_stream of its bytes: 7.00 ms\n12,345 tokens", ("findall_s", "stream_s")),
+    (dict(op="repeats", us_per_call=80_000.0, us_per_op=6.4, peak_mb=56.4, dict_peak_mb=123.6, window_length=8,
+          dict_s=0.2, repeats_s=0.08, groups=1500, positions=4200),
+     "80.0 ms (6.40 µs/window), peak 56 MB\ndict of 8-tuples: 200 ms, peak 124 MB; repeats 2.50× faster\n"
+     "12,345 tokens, 1,500 groups, 4,200 positions", ("dict_s",)),
+    (dict(op="msm", us_per_op=2.5, us_per_call=10_240.0), "2.50 µs/pt\n10.2 ms total", ()),
+    (dict(op="prefixes", us_per_op=0.5, tokens=10_000, block=64, first_us_per_token=3.0, settling_calls=3),
+     "500 ns/token\n10,000 tokens, blocks of 64; first call (tables made): 3.00 µs/token; tables settled after "
+     "3 calls", ()),
+    (dict(op="window", us_per_op=0.9, tokens=10_000, window_length=8), "900 ns/window\nprefix of 10,000 tokens", ()),
+    (dict(op="windows", us_per_op=0.2, tokens=10_000, window_length=4), "200 ns/window\nprefix of 10,000 tokens", ()),
+    (dict(op="compose_ids", us_per_op=0.3), "300 ns/token", ()),
+    (dict(op="push", us_per_op=1.1), "1.10 µs", ()),
+]
+
+
+@pytest.mark.parametrize("row, shown, comparisons", _CELLS, ids=[r["op"] for r, _, _ in _CELLS])
+def test_each_ops_cell_reads_its_own_fields(row, shown, comparisons):
+    """Each op's table cell (its own, or the common one with its suffix and note), with its comparisons and
+    without: a field shown in place of another (distinct for texts, the dict's peak for the op's), a speed-up
+    read backwards, a time in s shown as µs, a comparison's line shown when absent, went unnoticed: only a
+    few words of the engine cells were looked at."""
+    row = {**_CORPUS_FIELDS, **row}
+    assert report._cell(row, None, False).plain == shown
+    if comparisons:  # without them: the first line, and the dim last one (compose's is about its push run)
+        alone = report._cell({k: v for k, v in row.items() if k not in comparisons}, None, False).plain
+        lines = shown.split("\n")
+        assert alone == (lines[0] if row["op"] == "compose" else f"{lines[0]}\n{lines[-1]}")
+
+
+def test_each_ops_header_row_says_its_method():
+    """The header rows of the report: the op that gives each (hash_to_curve's lost when it alone is selected),
+    the DST as a repr, vocab's repeats in words (3 builds said as one), the prefix tokens with separators."""
+    quick = report.meta(_settings("--quick", "--prefix-tokens", "12000"), {}, {}, [], [])
+    labels = {name: op.method(quick)[0] for name, op in ops.OPS.items() if op.method is not None}
+    assert labels == {"hash_to_curve": "hash_to_curve", "hash_to_curve_batch": "hash_to_curve", "vocab": "vocab",
+                      **{name: "compose" for name in ("compose", "compose_text", "compose_ids", "repeats",
+                                                      "compose_chunks", "dask")},
+                      **{name: "engine" for name in ("prefixes", "push", "window", "windows")}}
+    h2c = ops.OPS["hash_to_curve"].method(quick)[1]
+    assert h2c == ("messages b'token-<i>', distinct within and across the cycled input sets; "
+                   "DST 'ectraverse-bench-v1'; the curve's default RFC 9380 suite")
+    assert ops.OPS["vocab"].method(quick)[1].startswith("median of 3 timed builds per curve, after one untimed")
+    assert ops.OPS["vocab"].method(quick)[1].endswith("; corpus: " + quick["method"]["vocab_corpus"])
+    full = report.meta(_settings(), {}, {}, [], [])
+    assert ops.OPS["vocab"].method(full)[1].startswith("one timed build per curve, after one untimed")
+    assert "a push run of the text's first 12,000 tokens" in ops.OPS["compose"].method(quick)[1]
+    assert "median of 3 timed calls" in ops.OPS["compose"].method(quick)[1]
+    assert ops.OPS["push"].method(quick)[1].startswith(
+        "push: 64 tokens a call; window and windows: prefix states of the text's first 12,000 tokens; checked")
+
+
+def test_every_goal_is_judged_on_its_rows_against_its_target():
+    """Every goal of the table on every curve, in report order: its target, and the times (or field) it divides.
+    A target changed (1/3 to 1/2, 0.15 to 0.51), a goal compared with another op (mul_g for mul), measured at no
+    size, or listed on a curve fewer, went unnoticed unless one of a few goals was looked at."""
+    rng = random.Random(11)
+    rows, value = [], {}
+
+    def add(impl, curve, op, size=None, **fields):
+        r = _us_row(impl, curve, op, rng.uniform(1, 100), size, **{f: rng.uniform(1, 100) for f in fields})
+        rows.append(r)
+        value.update({(impl, curve, op, size, k): v for k, v in r.items() if isinstance(v, float)})
+
+    for c in bench.CURVES:
+        for impl in ("ectraverse", "reference", "coincurve", "cryptography", "py_ecc"):
+            for op in ("add", "mul", "mul_g", "hash_to_curve"):
+                add(impl, c, op)
+        for size in (16, 1024, 4096, 65536):
+            add("ectraverse", c, "msm", size)
+        add("ectraverse", c, "batch_add", 100_000)
+        add("ectraverse", c, "hash_to_curve_batch", 10_000)
+        if c != "secp256k1":  # the engine ops run on secp256k1 (their goals are listed where they ran)
+            continue
+        add("ectraverse", c, "compose", 1_000_000, push_us_per_token=1, push_s=1)
+        add("ectraverse", c, "compose_text", 1_000_000, findall_us_per_token=1, findall_s=1)
+        add("ectraverse", c, "compose_ids", 1_000_000)
+        for op in ("prefixes", "push", "window"):
+            add("ectraverse", c, op)
+        for m in bench_inputs.WINDOWS_M:
+            add("ectraverse", c, "windows", m)
+        add("ectraverse", c, "repeats", 1_000_000, dict_us_per_window=1, peak_mb=1, dict_peak_mb=1)
+        add("ectraverse", c, "compose_chunks", 1_000_000, compose_us_per_token=1, compose_s=1)
+        add("ectraverse", c, "dask", 4_000_000, one_worker_us_per_token=1, compose_us_per_op=1, one_worker_s=1)
+        rows[-1]["partitions"] = 4
+
+    def ratio(op, size, vs, vs_size=None, field="us_per_op", vs_field=None, vs_impl="ectraverse"):
+        def get(c):
+            num = value["ectraverse", c, op, size, field]
+            if vs_field:
+                den = value["ectraverse", c, op, size, vs_field]
+            else:
+                den = value[vs_impl, c, vs, vs_size, "us_per_op"]
+            return num / den
+        return get
+
+    k1 = [("add vs coincurve combine_keys", 1 / 3, ratio("add", None, "add", vs_impl="coincurve")),
+          ("mul vs coincurve multiply", 1.5, ratio("mul", None, "mul", vs_impl="coincurve")),
+          ("mul_g vs coincurve from_secret", 1.5, ratio("mul_g", None, "mul_g", vs_impl="coincurve")),
+          ("batch_add per element vs coincurve combine_keys", 0.1,
+           ratio("batch_add", 100_000, "add", vs_impl="coincurve")),
+          ("msm(1024) per point vs ectraverse mul", 0.35, ratio("msm", 1024, "mul")),
+          ("msm(4096) per point vs ectraverse mul", 0.15, ratio("msm", 4096, "mul")),
+          ("msm(65536) per point vs ectraverse mul", 0.10, ratio("msm", 65536, "mul")),
+          ("hash_to_curve_batch per message", 40.0, lambda c: value["ectraverse", c, "hash_to_curve_batch", 10_000,
+                                                                   "us_per_op"]),
+          ("hash_to_curve_batch per message vs reference hash_to_curve", 1 / 20,
+           ratio("hash_to_curve_batch", 10_000, "hash_to_curve", vs_impl="reference")),
+          ("compose per token vs Traverser.push per token", 1 / 50,
+           ratio("compose", 1_000_000, None, vs_field="push_us_per_token")),
+          ("compose(text) vs re.findall of the text", 1.0,
+           ratio("compose_text", 1_000_000, None, vs_field="findall_us_per_token")),
+          ("compose(ids) per token vs ectraverse mul", 0.004, ratio("compose_ids", 1_000_000, "mul")),
+          ("prefixes per token vs ectraverse mul", 0.05, ratio("prefixes", None, "mul")),
+          ("push vs ectraverse mul", 1.5, ratio("push", None, "mul")),
+          ("window vs ectraverse mul", 1.5, ratio("window", None, "mul")),
+          ("windows(8) per window vs window (length 8)", 1 / 2, ratio("windows", 8, "window")),
+          ("windows(4) per window vs window (length 8)", 1 / 2, ratio("windows", 4, "window")),
+          ("windows(8) per window vs ectraverse mul", 0.05, ratio("windows", 8, "mul")),
+          ("repeats(8) vs a dict of 8-tuples", 2.0, ratio("repeats", 1_000_000, None, vs_field="dict_us_per_window")),
+          ("repeats(8) peak memory", 300.0, lambda c: value["ectraverse", c, "repeats", 1_000_000, "peak_mb"]),
+          ("compose_chunks (2 processes) vs compose in one process", 1 / 1.5,
+           ratio("compose_chunks", 1_000_000, None, vs_field="compose_us_per_token")),
+          ("dask.compose on 2 workers vs 1", 1 / 1.7,
+           ratio("dask", 4_000_000, None, vs_field="one_worker_us_per_token")),
+          ("dask.compose on 1 worker vs compose in one process", 1.3,
+           ratio("dask", 4_000_000, None, field="one_worker_us_per_token", vs_field="compose_us_per_op"))]
+    h2c = k1[7:9]
+    want = [*(("secp256k1", *g) for g in k1),
+            ("P-256", "mul vs cryptography exchange", 1.0, ratio("mul", None, "mul", vs_impl="cryptography")),
+            *(("P-256", *g) for g in h2c),
+            ("P-384", "mul vs cryptography exchange", 0.5, ratio("mul", None, "mul", vs_impl="cryptography")),
+            ("P-521", "mul vs cryptography exchange", 0.5, ratio("mul", None, "mul", vs_impl="cryptography")),
+            ("BN254", "mul vs py_ecc multiply", 0.2, ratio("mul", None, "mul", vs_impl="py_ecc")),
+            ("BLS12-381", "mul vs py_ecc multiply", 1 / 3, ratio("mul", None, "mul", vs_impl="py_ecc"))]
+    got = bench_goals.evaluate(rows, bench.CURVES)
+    assert [g["goal"] for g in got] == [f"{c} {text}" for c, text, _, _ in want]
+    for g, (c, _, target, measured) in zip(got, want):
+        assert g["target"] == pytest.approx(target) and g["value"] == pytest.approx(measured(c)), g["goal"]
+    assert {g["goal"].split(" ", 1)[1]: g["unit"] for g in got if g["unit"]} == {
+        "hash_to_curve_batch per message": "µs", "repeats(8) peak memory": "MB"}
+
+
+def test_the_ops_that_time_a_baseline_name_each_once():
+    """windows compares with window twice (m = 8 and 4): its baselines listed window twice, and --op's help said
+    "windows also times window and window and mul", unnoticed; compose(ids)'s and prefixes' mul not timed when
+    they alone are selected, unnoticed too (only push, window and windows were planned in a test)."""
+    assert {name: op.baselines for name, op in ops.OPS.items() if op.baselines} == {
+        "compose_ids": ("mul",), "prefixes": ("mul",), "push": ("mul",), "window": ("mul",),
+        "windows": ("window", "mul")}
+    shown = " ".join(bench.build_parser().format_help().split())
+    assert ("compose_ids and prefixes and push and window also time mul, and windows also times window and mul, "
+            "for their goals.") in shown
+    for op in ("compose_ids", "prefixes"):
+        s, tasks, _ = plan("--curve", "secp256k1", "--op", op)
+        assert {(t.impl, t.op) for t in tasks} == {("ectraverse", op), ("ectraverse", "mul")}
+
+
+@pytest.mark.parametrize("impl, curve", [("ectraverse", "secp256k1"), ("reference", "secp256k1"),
+                                         ("fastecdsa", "P-256"), ("py_ecc", "BN254")])
+def test_a_sum_at_the_identity_is_given_as_none(impl, curve):
+    """Results go to the check as affine points, None for the identity (the Case's contract): P + (-P) given as
+    the identity's coordinates (or an error) went unnoticed, no drawn input sums to it."""
+    if impl != "reference" and importlib.util.find_spec(impl) is None:
+        pytest.skip(f"{impl} is not installed")
+    adapter = bench.ADAPTERS[impl]()
+    adapter.load()
+    P = bench_inputs.InputFactory(bench_inputs.curve_params(), 1).build(curve, ops.OPS["double"], None).items[0]
+    c = bench_inputs.curve_params()[curve]
+    fn, results = adapter._add(curve, [(P, (P[0], c.p - P[1])), (P, P)])
+    fn()
+    assert results() == [[None, bench_inputs._add(c, P, P)]]
+
+
+def test_an_adapters_version_is_its_distributions_else_its_modules_else_unknown(monkeypatch):
+    """The distribution's version ignored (the module's read instead), a module imported but not loaded not
+    read, or "unknown" not said, went unnoticed: versions were only printed."""
+    import sys
+
+    mod = argparse.Namespace(__version__="0.0.module")
+    monkeypatch.setitem(sys.modules, "ectraverse_test_versioned", mod)
+
+    class Versioned(bench.Adapter):
+        modules = ("ectraverse_test_versioned",)
+
+    assert Versioned().version() == "0.0.module"  # not loaded: found in sys.modules
+    dist = type("Dist", (Versioned,), {"dist": "pytest"})
+    assert dist().version() == pytest.__version__ and pytest.__version__ != "0.0.module"
+    monkeypatch.delattr(mod, "__version__")
+    assert Versioned().version() == "unknown"
+    assert type("Gone", (Versioned,), {"dist": "ectraverse-test-no-such-dist"})().version() == "unknown"
+    assert adapters.ReferenceAdapter().version() == "(this tree)"
+
+
+def test_ectraverse_without_its_compiled_core_is_not_loaded(monkeypatch):
+    """The package importable but its core not built (no ectraverse.curve): load refuses it with the reason,
+    which the run prints; without that check every ectraverse cell failed with an AttributeError instead."""
+    monkeypatch.delattr(ectraverse, "curve")
+    with pytest.raises(ImportError,
+                       match=r"^the package has no 'curve' function \(is the core built and installed\?\)$"):
+        adapters.EctraverseAdapter().load()
+
+
+def _spy(monkeypatch, calls, cls, name, key):
+    """Record ``(name, key(*args, **kwargs))`` of every call of ``cls.name``, then make it."""
+    f = getattr(cls, name)
+
+    def spy(*args, **kwargs):
+        calls.append((name, key(*args, **kwargs)))
+        return f(*args, **kwargs)
+
+    monkeypatch.setattr(cls, name, spy)
+
+
+@needs_core
+def test_ectraverses_timed_functions_do_the_op_on_the_inputs_in_turn(monkeypatch):
+    """What is timed: a single op's fn does its op once on each input it checks, in order; a batch's, an MSM's
+    and hash_to_curve_batch's one call on the next input set, in turn; msm_threads' on MSM_THREADS threads, its
+    baseline on one. The timed fn was never looked at: a + a timed for P + Q, one input set timed again and
+    again, or both sides of msm_threads on one thread, went unnoticed (the results come from other calls)."""
+    from ectraverse.point import Curve, Point, PointArray
+
+    calls = []
+    xy = adapters._xy
+    _spy(monkeypatch, calls, Point, "__add__", lambda a, b: (xy(a), xy(b)))
+    _spy(monkeypatch, calls, Point, "double", lambda a: xy(a))
+    _spy(monkeypatch, calls, Point, "__rmul__", lambda a, k: (k, xy(a)))
+    _spy(monkeypatch, calls, Curve, "hash_to_curve", lambda C, m, dst: (m, dst))
+    _spy(monkeypatch, calls, PointArray, "__add__", lambda a, b: (a.coordinates(), b.coordinates()))
+    _spy(monkeypatch, calls, Curve, "multiply_generator", lambda C, ks: list(ks))
+    _spy(monkeypatch, calls, PointArray, "msm", lambda A, ks: (A.coordinates(), list(ks)))
+    _spy(monkeypatch, calls, Curve, "hash_to_curve_batch", lambda C, msgs, dst: (list(msgs), dst))
+    _spy(monkeypatch, calls, PointArray, "msm_limbs", lambda A, limbs, threads=1: (A.coordinates(), threads))
+    curve, dst = "secp256k1", bench_inputs.H2C_DST
+    c = bench_inputs.curve_params()[curve]
+    G = (c.gx, c.gy)
+    factory = bench_inputs.InputFactory(bench_inputs.curve_params(), 1)
+    adapter = adapters.EctraverseAdapter()
+    adapter.load()
+    want = {"add": lambda items: [("__add__", (P, Q)) for P, Q in items],
+            "double": lambda items: [("double", P) for P in items],
+            "mul": lambda items: [("__rmul__", (k, P)) for k, P in items],
+            "mul_g": lambda items: [("__rmul__", (k, G)) for k in items],
+            "hash_to_curve": lambda items: [("hash_to_curve", (m, dst)) for m in items]}
+    for op, calls_of in want.items():
+        inputs = factory.build(curve, ops.OPS[op], None)
+        case = adapter.prepare(inputs)
+        calls.clear()
+        case.fn()
+        assert calls == calls_of(inputs.items[:adapter.single_inputs]), op
+    batch = {"batch_add": lambda s: ("__add__", s), "batch_mul_g": lambda s: ("multiply_generator", s),
+             "msm": lambda s: ("msm", (s[1], s[0])), "hash_to_curve_batch": lambda s: ("hash_to_curve_batch", (s, dst))}
+    for op, call_of in batch.items():
+        inputs = factory.build(curve, ops.OPS[op], 8)
+        case = adapter.prepare(inputs)
+        calls.clear()
+        for _ in range(3):
+            case.fn()
+        sets = [tuple(map(list, s)) if op in ("batch_add", "msm") else list(s) for s in inputs.items]
+        assert calls == [call_of(sets[i]) for i in (0, 1, 0)], op
+    inputs = factory.build(curve, ops.OPS["msm_threads"], 8)
+    case = adapter.prepare(inputs)
+    assert (case.ops_per_call, case.baseline_ops, case.inputs) == (8, 8, len(inputs.items))
+    calls.clear()
+    case.fn(), case.fn(), case.baseline()
+    assert calls == [("msm_limbs", (list(Ps), t)) for (_, Ps), t in
+                     zip(inputs.items + inputs.items[:1], (bench_inputs.MSM_THREADS, bench_inputs.MSM_THREADS, 1))]
+    limbs = PointArray.msm_limbs  # the spy
+    monkeypatch.setattr(PointArray, "msm_limbs", lambda A, L, threads=1: -limbs(A, L, threads=threads)
+                        if threads > 1 else limbs(A, L, threads=threads))
+    with pytest.raises(ArithmeticError, match=f"msm_limbs on {bench_inputs.MSM_THREADS} threads differs from one"):
+        case.check()
+
+
+@needs_core
+@pytest.mark.parametrize("impl, curve", [("reference", "secp256k1"), ("coincurve", "secp256k1"),
+                                         ("cryptography", "P-256"), ("fastecdsa", "P-256"), ("py_ecc", "BN254")])
+def test_each_peers_timed_function_does_the_op_on_each_input(impl, curve, monkeypatch):
+    """What a peer's fn times: its op once on each input it checks, in order (an MSM: the next input set, in
+    turn). Never looked at: combine_keys([a]) timed for a doubling, one input multiplied instead of all, ECDH
+    without the public key, fastecdsa's doubling doing nothing, py_ecc multiplying by 1, went unnoticed."""
+    if impl != "reference" and importlib.util.find_spec(impl) is None:
+        pytest.skip(f"{impl} is not installed")
+    calls = []
+    c = bench_inputs.curve_params()[curve]
+    G = (c.gx, c.gy)
+    adapter = bench.ADAPTERS[impl]()
+    adapter.load()
+    if impl == "reference":
+        ref = ectraverse.reference
+        _spy(monkeypatch, calls, ref, "add", lambda C, a, b: (a, b))
+        _spy(monkeypatch, calls, ref, "double", lambda C, a: a)
+        _spy(monkeypatch, calls, ref, "mul", lambda C, k, a: (k, a))
+        _spy(monkeypatch, calls, ref, "msm", lambda C, ks, Ps: (list(ks), list(Ps)))
+        want = {"add": ("add", lambda P, Q: (P, Q)), "double": ("double", lambda P: P),
+                "mul": ("mul", lambda k, P: (k, P)), "mul_g": ("mul", lambda k: (k, G))}
+    elif impl == "coincurve":
+        key = adapter.mod["coincurve"].PublicKey
+        _spy(monkeypatch, calls, key, "combine_keys", lambda keys: tuple(k.point() for k in keys))
+        _spy(monkeypatch, calls, key, "multiply", lambda a, k: (int.from_bytes(k, "big"), a.point()))
+        _spy(monkeypatch, calls, key, "from_secret", lambda k: int.from_bytes(k, "big"))
+        want = {"add": ("combine_keys", lambda P, Q: (P, Q)), "double": ("combine_keys", lambda P: (P, P)),
+                "mul": ("multiply", lambda k, P: (k, P)), "mul_g": ("from_secret", lambda k: k)}
+    elif impl == "cryptography":
+        ec = adapter.mod["cryptography.hazmat.primitives.asymmetric.ec"]
+        derive = ec.derive_private_key
+
+        class Key:  # a private key that says what is done with it
+            def __init__(self, k, crv):
+                self.k, self.key = k, derive(k, crv)
+
+            def exchange(self, algorithm, peer):
+                n = peer.public_numbers()
+                calls.append(("exchange", (self.k, (n.x, n.y))))
+                return self.key.exchange(algorithm, peer)
+
+            def public_key(self):
+                calls.append(("public_key", self.k))
+                return self.key.public_key()
+
+        monkeypatch.setattr(ec, "derive_private_key", Key)
+        want = {"mul": ("exchange", lambda k, P: (k, P)), "mul_g": ("public_key", lambda k: k)}
+    elif impl == "fastecdsa":
+        point = adapter.mod["fastecdsa.point"]
+        make = point.Point
+
+        class Recorded:  # fastecdsa's Point cannot be subclassed: a point that says what is done with it
+            def __init__(self, x, y, crv):
+                self.p = make(x, y, crv)
+
+            def __add__(self, other):
+                calls.append(("+", ((self.p.x, self.p.y), (other.p.x, other.p.y))))
+                return self.p + other.p
+
+            def __rmul__(self, k):
+                calls.append(("*", (k, (self.p.x, self.p.y))))
+                return k * self.p
+
+        monkeypatch.setattr(point, "Point", Recorded)
+        want = {"add": ("+", lambda P, Q: (P, Q)), "double": ("+", lambda P: (P, P)), "mul": ("*", lambda k, P: (k, P)),
+                "mul_g": None}  # k * curve.G: the library's own point, not recorded
+    else:
+        m = adapter.mod["py_ecc.optimized_bn128"]
+
+        def aff(P):
+            return (int(P[0].n), int(P[1].n))  # the inputs have z = 1
+
+        _spy(monkeypatch, calls, m, "add", lambda a, b: (aff(a), aff(b)))
+        _spy(monkeypatch, calls, m, "double", lambda a: aff(a))
+        _spy(monkeypatch, calls, m, "multiply", lambda P, k: (k, aff(P)))
+        want = {"add": ("add", lambda P, Q: (P, Q)), "double": ("double", lambda P: aff((m.FQ(P[0]), m.FQ(P[1])))),
+                "mul": ("multiply", lambda k, P: (k, P)), "mul_g": ("multiply", lambda k: (k, G))}
+    factory = bench_inputs.InputFactory(bench_inputs.curve_params(), 1)
+    assert set(want) == {op for op in adapter.support[curve] if ops.OPS[op].kind == "single"} - {"hash_to_curve"}
+    for op, (name, key) in ((op, spec) for op, spec in want.items() if spec is not None):
+        inputs = factory.build(curve, ops.OPS[op], None)
+        case = adapter.prepare(inputs)
+        calls.clear()
+        case.fn()
+        items = inputs.items[:adapter.single_inputs]
+        assert calls == [(name, key(*(item if isinstance(item, tuple) and op != "double" else (item,))))
+                         for item in items], op
+    if adapter.supports(curve, "msm"):
+        inputs = factory.build(curve, ops.OPS["msm"], 8)
+        case = adapter.prepare(inputs)
+        calls.clear()
+        for _ in range(3):
+            case.fn()
+        assert [call for call in calls if call[0] == "msm"] == [("msm", tuple(map(list, inputs.items[i])))
+                                                                for i in (0, 1, 0)]
+
+
+def _engine_inputs(op, size=None, **kwargs):
+    factory = bench_inputs.InputFactory(bench_inputs.curve_params(), 1, **{"prefix_tokens": 40, "dask_block_bytes": 400,
+                                                                            "compose_tokens": 300, **kwargs})
+    return factory.build("secp256k1", ops.OPS[op], size)
+
+
+@needs_core
+def test_prefixes_is_timed_once_its_tables_settle_and_says_its_first_call(monkeypatch):
+    """prefixes times the calls after the engine deepens its tables: the row's block is the settled one and
+    settling_calls counts the untimed calls; its first call's time is per token. Timing from the first call,
+    the first call's block, or its whole time as per token, went unnoticed (the row's fields were > 0)."""
+    from ectraverse.traverse import _BLOCK_SIZES
+
+    made = []
+    prefixes = ectraverse.Traversal.prefixes
+    monkeypatch.setattr(ectraverse.Traversal, "prefixes", lambda eng, tokens: made.append(prefixes(eng, tokens))
+                        or made[-1])
+    clock = itertools.count(0.0, 0.25)  # each reading a quarter of a second later
+    monkeypatch.setattr(adapters.time, "perf_counter", lambda: next(clock))
+    adapter = adapters.EctraverseAdapter()
+    adapter.load()
+    case = adapter.prepare(_engine_inputs("prefixes", prefix_tokens=3000))
+    assert made[0]._block != _BLOCK_SIZES[-1]  # the first call's tables are not the deepest yet
+    assert case.info == {"tokens": 3000, "block": _BLOCK_SIZES[-1], "settling_calls": len(made),
+                         "first_us_per_token": 0.25e6 / 3000}
+    assert made[-1]._block == _BLOCK_SIZES[-1] and all(s._block != _BLOCK_SIZES[-1] for s in made[:-1])
+
+
+@needs_core
+def test_a_context_is_checked_against_its_definition_by_its_length_and_its_point():
+    """_defined compares an engine context with the reference's, both its length and its point: a wrong length
+    with the right point (or the reverse) passed unnoticed, every engine context was right in both or neither."""
+    eng = ectraverse.Traversal("secp256k1")
+    tokens = ["alpha", "beta", "gamma"]
+    right = eng.compose(tokens)
+    adapters.EctraverseAdapter._defined(eng, right, tokens, "x")
+    other = eng.compose(tokens[::-1])
+    for wrong in (argparse.Namespace(length=4, point=right.point), argparse.Namespace(length=3, point=other.point)):
+        with pytest.raises(ArithmeticError, match="^wrong result: x differs from its definition"):
+            adapters.EctraverseAdapter._defined(eng, wrong, tokens, "x")
+
+
+def _engine_case(op, size=None, **kwargs):
+    adapter = adapters.EctraverseAdapter()
+    adapter.load()
+    return adapter.prepare(_engine_inputs(op, size, **kwargs))
+
+
+@needs_core
+def test_compose_times_the_whole_token_list_and_checks_its_length_and_its_push_run(monkeypatch):
+    """compose's fn composes every token, its push run pushes every prefix token, the slice checked by the
+    reference is the first 8 tokens; its check refuses a length other than the inputs' token count (tokens
+    lost by the engine's tokenizer) and a push run that disagrees with compose. Each went unnoticed."""
+    inputs = _engine_inputs("compose", 300)
+    text, prefix = inputs.items
+    seen = []
+    compose, push = ectraverse.Traversal.compose, ectraverse.Traverser.push
+    monkeypatch.setattr(ectraverse.Traversal, "compose", lambda eng, x: seen.append(len(x)) or compose(eng, x))
+    monkeypatch.setattr(ectraverse.Traverser, "push", lambda tr, t: seen.append(t) or push(tr, t))
+    case = _engine_case("compose", 300)
+    seen.clear()
+    case.fn()
+    assert seen == [inputs.info["tokens"]]
+    seen.clear()
+    case.baseline()
+    assert seen == list(prefix)
+    monkeypatch.undo()
+    defined = []
+    reference = adapters.reference_context
+    monkeypatch.setattr(adapters, "reference_context", lambda c, tokens, k: defined.append(tokens) or
+                        reference(c, tokens, k))
+    case.check()
+    assert defined == [tuple(ectraverse.Traversal("secp256k1").tokens(text)[:8])]
+    tokens = ectraverse.Traversal.tokens
+    monkeypatch.setattr(ectraverse.Traversal, "tokens", lambda eng, t: tokens(eng, t)[:-1])
+    with pytest.raises(ArithmeticError, match=f"compose\\(tokens\\) has length \\d+, not {inputs.info['tokens']}$"):
+        _engine_case("compose", 300).check()
+    monkeypatch.undo()
+    pushes = itertools.count()
+    monkeypatch.setattr(ectraverse.Traverser, "push", lambda tr, t: push(tr, "drift" if next(pushes) == 3 else t))
+    with pytest.raises(ArithmeticError, match="pushing the first 40 tokens one at a time differs from composing them"):
+        _engine_case("compose", 300).check()
+
+
+@needs_core
+def test_compose_text_checks_its_token_list_and_its_stream_and_times_them_beside(monkeypatch):
+    """compose(text) against compose of its token list and compose_stream of its bytes (each went unchecked
+    unnoticed: a wrong one passed), compose_stream timed beside it, re.findall of every token as the baseline."""
+    inputs = _engine_inputs("compose_text", 300)
+    case = _engine_case("compose_text", 300)
+    tokens = inputs.info["tokens"]
+    assert len(case.baseline()) == tokens and case.baseline_ops == tokens
+    assert set(case.extra) == {"stream"} and case.extra["stream"][1] == tokens
+    assert case.extra["stream"][0]() == ectraverse.Traversal("secp256k1").compose(inputs.items[0])
+    identity = ectraverse.Traversal("secp256k1").identity
+    monkeypatch.setattr(ectraverse.Traversal, "compose_stream", lambda eng, f: identity)
+    with pytest.raises(ArithmeticError, match="compose_stream of the text's bytes differs from compose\\(text\\)"):
+        case.check()
+    monkeypatch.undo()
+    compose = ectraverse.Traversal.compose
+    monkeypatch.setattr(ectraverse.Traversal, "compose", lambda eng, x: identity if isinstance(x, list) and
+                        len(x) > 8 else compose(eng, x))
+    with pytest.raises(ArithmeticError, match="compose\\(text\\) differs from composing its token list"):
+        case.check()
+
+
+@needs_core
+def test_push_window_and_windows_time_their_inputs_to_the_ends(monkeypatch):
+    """push times SINGLE_INPUTS of more prefix tokens (every token was pushed, unnoticed: the tests' prefix had
+    40); window's starts run from 0 to L - m and its reference slice is at the middle start; a prefix of exactly m
+    tokens is enough for window and windows(m); windows' check counts the windows and reads the last one."""
+    assert _engine_case("push", prefix_tokens=100).ops_per_call == bench_inputs.SINGLE_INPUTS
+    m = bench_inputs.WINDOW_LENGTH
+    starts = []
+    window = ectraverse.PrefixStates.window
+    monkeypatch.setattr(ectraverse.PrefixStates, "window", lambda s, i, j: starts.append((i, j)) or window(s, i, j))
+    case = _engine_case("window", prefix_tokens=100)
+    starts.clear()
+    case.fn()
+    count = bench_inputs.SINGLE_INPUTS
+    assert starts == [(i * (100 - m) // (count - 1), i * (100 - m) // (count - 1) + m) for i in range(count)]
+    assert starts[0] == (0, m) and starts[-1] == (100 - m, 100)
+    defined = []
+    reference = adapters.reference_context
+    monkeypatch.setattr(adapters, "reference_context", lambda c, tokens, k: defined.append(tokens) or
+                        reference(c, tokens, k))
+    case.check()
+    tokens = _engine_inputs("window", prefix_tokens=100).items
+    i = starts[count // 2][0]
+    assert defined == [tuple(tokens[i:i + m])]
+    monkeypatch.undo()
+    assert _engine_case("window", prefix_tokens=m).ops_per_call == 1
+    for size in bench_inputs.WINDOWS_M:
+        assert _engine_case("windows", size, prefix_tokens=size).ops_per_call == 1
+    windows = ectraverse.PrefixStates.windows  # the cell keeps the bound method: patched before it is made
+    monkeypatch.setattr(ectraverse.PrefixStates, "windows", lambda s, k: windows(s, k)[:-1])
+    with pytest.raises(ArithmeticError, match="^wrong result: windows\\(8\\) of 40 tokens has 32 windows$"):
+        _engine_case("windows", 8).check()
+
+    def last_wrong(s, k):
+        b = windows(s, k)
+        P = b.points
+        return ectraverse.ContextBatch(b._group, b.length, _replace(P, len(P) - 1, P[:1]))
+
+    monkeypatch.setattr(ectraverse.PrefixStates, "windows", last_wrong)
+    with pytest.raises(ArithmeticError, match="^wrong result: windows\\(8\\)\\[32\\] differs from window\\(32, 40\\)$"):
+        _engine_case("windows", 8).check()
+
+
+@needs_core
+def test_prefixes_check_reads_its_last_state_and_a_window(monkeypatch):
+    """prefixes' check: the last state against compose(tokens), window(3, L - 2) against compose of those
+    tokens (each went unchecked unnoticed: every other check reads states the two ways agree on)."""
+    case = _engine_case("prefixes")
+    getitem, window = ectraverse.PrefixStates.__getitem__, ectraverse.PrefixStates.window
+    monkeypatch.setattr(ectraverse.PrefixStates, "__getitem__", lambda s, i: getitem(s, i) if i != 40 else
+                        getitem(s, 39))
+    with pytest.raises(ArithmeticError,
+                       match="^wrong result: the last prefix state differs from composing the tokens$"):
+        case.check()
+    monkeypatch.undo()
+    monkeypatch.setattr(ectraverse.PrefixStates, "window", lambda s, i, j: window(s, i, j) if (i, j) != (3, 38) else
+                        window(s, i, j - 1))
+    with pytest.raises(ArithmeticError, match="^wrong result: window\\(3, 38\\) differs from composing those tokens$"):
+        case.check()
+
+
+@needs_core
+def test_repeats_reports_its_groups_and_both_peaks(monkeypatch):
+    """repeats' row: its groups and positions (those of the dict of m-tuples, which it equals), the peak memory of
+    each side in MB, each its own; a peak is tracemalloc's peak, not what is left after the call. The positions
+    given as the groups, the dict's peak as the op's, or the current size for the peak, went unnoticed."""
+    peaks = iter([5e6, 7e6])
+    monkeypatch.setattr(adapters, "_traced", lambda fn: (fn(), next(peaks)))
+    case = _engine_case("repeats", 300)
+    case.check()
+    groups = case.baseline()
+    assert any(len(g) > 2 for g in groups)  # positions and groups differ
+    assert {k: case.info[k] for k in ("groups", "positions", "peak_mb", "dict_peak_mb")} == {
+        "groups": len(groups), "positions": sum(map(len, groups)), "peak_mb": 5.0, "dict_peak_mb": 7.0}
+    monkeypatch.undo()
+    result, peak = adapters._traced(lambda: len(bytearray(10**7)))  # freed before the call returns
+    assert result == 10**7 and peak >= 10**7
+
+
+def test_the_cpu_of_a_dask_call_is_every_processs_user_and_system_time_per_call(monkeypatch):
+    """_cpu_per_call: the user and system CPU of this process and of each worker, over the calls, per call. Its
+    total instead, the workers left out, or the user time alone, went unnoticed (the row's cpu was > 0)."""
+    psutil = pytest.importorskip("psutil")
+    used = {"self": [0.0, 0.0], 11: [0.0, 0.0]}
+
+    class Process:
+        def __init__(self, pid="self"):
+            self.pid = pid
+
+        def cpu_times(self):
+            return (*used[self.pid], 1000.0, 1000.0)  # then the children's: not this call's
+
+    def run():
+        used["self"][0] += 1.0
+        used["self"][1] += 0.5
+        used[11][0] += 2.0
+        used[11][1] += 0.25
+
+    monkeypatch.setattr(psutil, "Process", Process)
+    client = argparse.Namespace(run=lambda f: {"tcp://worker": 11})
+    assert adapters._cpu_per_call(run, client, calls=4) == pytest.approx(3.75)
+
+
+def test_dask_alone_runs_a_graph_of_the_same_shape_with_its_own_keys_each_time():
+    """_DaskShape: the engine's data kept under its key, every task replaced by one that does nothing with the
+    same inputs, under keys of each run's own (keys reused from run to run went unnoticed: Dask may keep a
+    finished key's result, and the floor would time nothing)."""
+    dask = pytest.importorskip("dask")
+
+    def part(engine, i):
+        return (engine, i)
+
+    graph = {"engine": b"pickled engine", ("part", 0): (part, "engine", 0), ("part", 1): (part, "engine", 1),
+             "sum": (sorted, [("part", 0), ("part", 1)])}
+    shape = adapters._DaskShape(argparse.Namespace(__dask_graph__=lambda: graph))
+    assert shape.deps == {"engine": [], ("part", 0): ["engine"], ("part", 1): ["engine"],
+                          "sum": [("part", 0), ("part", 1)]}
+    assert (shape.data, shape.final) == ({"engine": b"pickled engine"}, "sum")
+    graphs = []
+    client = argparse.Namespace(get=lambda g, key: graphs.append((g, key)) or dask.get(g, key))
+    assert shape.run(client) == 0 and shape.run(client) == 0
+    (one, final1), (two, final2) = graphs
+    assert one["engine"] == two["engine"] == b"pickled engine"
+    assert set(one) & set(two) == {"engine"} and len(one) == len(two) == 4 and final1 != final2
+    assert sorted(len(task) for k, task in one.items() if k != "engine") == [2, 2, 3]
+
+
+@needs_core
+def test_compose_chunks_warms_its_pool_twice_checks_a_slice_on_it_and_shuts_it_on_failure(monkeypatch):
+    """compose_chunks: two untimed warm-up calls on the pool (both checked), the reference slice composed in 2
+    chunks on the pool too; a warm-up that fails shuts the pool down before the error goes on. One warm-up, the
+    slice composed without the pool, or a pool left running after a failed warm-up, went unnoticed."""
+    shut, seen = [], []
+
+    class Recording(adapters.concurrent.futures.ProcessPoolExecutor):
+        def shutdown(self, *args, **kwargs):
+            shut.append(kwargs)
+            super().shutdown(*args, **kwargs)
+
+    monkeypatch.setattr(adapters.concurrent.futures, "ProcessPoolExecutor", Recording)
+    chunks = ectraverse.Traversal.compose_chunks
+    monkeypatch.setattr(ectraverse.Traversal, "compose_chunks", lambda eng, parts, executor=None: seen.append(
+        (list(map(len, parts)), isinstance(executor, Recording))) or chunks(eng, parts, executor))
+    inputs = _engine_inputs("compose_chunks", 300)
+    case = _engine_case("compose_chunks", 300)
+    try:
+        assert seen == [(list(map(len, inputs.items)), True)] * 2
+        seen.clear()
+        case.check()
+        assert seen == [([4, 4], True)]
+    finally:
+        case.close()
+    assert len(shut) == 1
+    monkeypatch.setattr(ectraverse.Traversal, "compose_chunks", lambda eng, parts, executor=None: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        _engine_case("compose_chunks", 300)
+    assert len(shut) == 2 and shut[-1] == {"cancel_futures": True}
+
+
+@needs_core
+def test_the_dask_cell_times_two_workers_against_one_and_checks_every_clusters_results(monkeypatch, tmp_path):
+    """The dask cell on stand-in clusters (what it does with them, not Dask): its fn computes on the 2-worker
+    cluster, its baseline on the 1-worker one; every warm-up result of both, and after timing each cluster's last
+    one, is checked against compose of all the copies; its files are the copies, read in blocks of the option's
+    bytes; the row gives the copies and the machine's cores; everything is closed after. Each went unnoticed."""
+    pytest.importorskip("distributed")
+    import contextlib
+
+    import dask
+
+    import ectraverse.dask as ed
+
+    computed, closed, blocks = [], [], []
+    wrong = set()  # the clusters whose results are wrong from now on
+
+    class Lazy:
+        def __init__(self, eng, bag):
+            self.eng, self.bag = eng, bag
+
+        def __dask_graph__(self):
+            return {"engine": b"engine", ("part", 0): (len, "engine"), "sum": (sum, [("part", 0)])}
+
+    class Client:
+        def __init__(self, n):
+            self.n = n
+
+        def as_current(self):
+            return contextlib.nullcontext()
+
+        def compute(self, lazy):
+            computed.append(self.n)
+            texts = [open(p, encoding="utf-8").read() for p in lazy.bag.paths]
+            result = lazy.eng.compose("\n".join(texts))
+            return argparse.Namespace(result=lambda: lazy.eng.identity if self.n in wrong else result)
+
+        def run(self, f):
+            return {}
+
+        def get(self, graph, key):
+            return dask.get(graph, key)
+
+        def close(self):
+            closed.append(("client", self.n))
+
+    class Cluster:
+        def __init__(self, n):
+            self.n = n
+
+        def close(self):
+            closed.append(("cluster", self.n))
+
+    def text_blocks(paths, blocksize):
+        blocks.append(blocksize)
+        return argparse.Namespace(paths=list(paths), npartitions=len(paths) + 2)
+
+    monkeypatch.setattr(ed, "text_blocks", text_blocks)
+    monkeypatch.setattr(ed, "_local_cluster", lambda n, set_as_default: (Client(n), Cluster(n)))
+    monkeypatch.setattr(ed, "compose", Lazy)
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr(adapters.tempfile, "tempdir", None)
+    inputs = _engine_inputs("dask", 3000)
+    text, copies = inputs.items
+    assert copies == 3
+    case = _engine_case("dask", 3000)
+    try:
+        [tmp] = tmp_path.iterdir()
+        assert sorted(p.read_text(encoding="utf-8") for p in tmp.iterdir()) == [text] * 3 and blocks == [400]
+        assert computed[:4] == [1, 1, 2, 2]  # the warm-ups
+        assert (case.inputs, case.ops_per_call, case.baseline_ops) == (5, inputs.info["tokens"], inputs.info["tokens"])
+        assert set(case.extra) == {"compose", "floor1", "floor2"}
+        assert {k: case.info[k] for k in ("workers", "partitions", "copies", "block_bytes", "tasks1", "tasks2",
+                                          "cores")} == {"workers": [1, 2], "partitions": 5, "copies": 3,
+                                                        "block_bytes": 400, "tasks1": 3, "tasks2": 3,
+                                                        "cores": os.cpu_count()}
+        case.check()
+        computed.clear()
+        case.fn()
+        case.baseline()
+        assert computed == [2, 1]
+        case.after()
+        wrong.add(2)
+        case.fn()
+        with pytest.raises(ArithmeticError, match="on 2 worker\\(s\\) differs from compose\\(text\\)"):
+            case.after()
+    finally:
+        case.close()
+    assert sorted(closed) == [("client", 1), ("client", 2), ("cluster", 1), ("cluster", 2)] and not tmp.exists()
+    wrong.add(2)
+    case = _engine_case("dask", 3000)  # results wrong on the 2-worker cluster from its first warm-up on
+    try:
+        with pytest.raises(ArithmeticError, match="ectraverse.dask.compose of the bag differs from compose"):
+            case.check()
+    finally:
+        case.close()
+
+
+def test_a_single_op_is_timed_on_the_inputs_there_are():
+    """An adapter that could take more inputs than are drawn times those there are: its operations per call
+    are the inputs it has, not its single_inputs (unnoticed: every adapter takes at most SINGLE_INPUTS)."""
+    class Greedy(FakeAdapter):
+        single_inputs = 1000
+
+    inputs = bench_inputs.InputFactory(bench_inputs.curve_params(), 1).build("secp256k1", ops.OPS["add"], None)
+    case = Greedy().prepare(inputs)
+    assert case.ops_per_call == case.inputs == len(inputs.items) == bench_inputs.SINGLE_INPUTS
+
+
+def test_each_ops_label_and_sizes():
+    """The row labels (a size with its thousands separator, about so many tokens, the processes or workers of
+    compose_chunks and dask) and the sizes of a full and a --quick run: a label losing its processes, or the
+    full run's largest MSM, went unnoticed (the tests read labels in part, and sizes of --quick runs)."""
+    n = 12_345
+    assert {name: op.label_of(n) for name, op in ops.OPS.items()} == {
+        **{name: name for name in ("add", "double", "mul", "mul_g", "hash_to_curve", "prefixes", "push")},
+        "batch_add": "batch_add (n=12,345)", "batch_mul_g": "batch_mul_g (n=12,345)", "msm": "msm(12345)",
+        "msm_threads": "msm_threads(12345)", "hash_to_curve_batch": "hash_to_curve_batch (n=12,345)",
+        "vocab": "vocab (~12,345 tokens)", "compose": "compose (~12,345 tokens)",
+        "compose_text": "compose_text (~12,345 tokens)", "compose_ids": "compose_ids (~12,345 tokens)",
+        "window": "window (length 8)", "windows": "windows(12345)", "repeats": "repeats (~12,345 tokens)",
+        "compose_chunks": "compose_chunks (~12,345 tokens, 2 processes)", "dask": "dask (~12,345 tokens, 2 workers)"}
+    assert {name: op.label_of(None) for name, op in ops.OPS.items()} == {
+        **{name: name for name in ops.OPS}, "window": "window (length 8)"}
+    full, quick = _settings(), _settings("--quick")
+    assert (full.sizes["msm"], quick.sizes["msm"]) == ((16, 64, 256, 1024, 4096, 65536), (16, 256))
+    assert (full.sizes["msm_threads"], quick.sizes["msm_threads"]) == ((4096, 65536), (4096,))
+
+
+def test_only_vocab_reports_its_tokenizing_to_the_progress_bar(monkeypatch):
+    """On a terminal, vocab's cell is given a TokenProgress (a bar of its tokenizing), the other cells nothing:
+    vocab losing it went unnoticed (under pytest stderr is never a terminal)."""
+    given = {}
+
+    class Factory:
+        def build(self, curve, op, size):
+            return argparse.Namespace(op=op.name, info={"tokens": 10, "distinct_tokens": 4, "texts": 2, "corpus": "c"})
+
+    class Fake:
+        def prepare(self, inputs, progress=None):
+            given[inputs.op] = progress
+            return adapters.Case(lambda: None, 10, 2, "synthetic")
+
+    monkeypatch.setattr(runner, "measure", lambda fn, *, ops_per_call, min_time, repeats:
+                        timing.Measurement(1, ops_per_call, (1.0,) * repeats))
+    err = Console(file=io.StringIO(), force_terminal=True, width=120)
+    tasks = [runner._Task("fake", "secp256k1", "add", None), runner._Task("fake", "secp256k1", "vocab", 10)]
+    rows = runner._run_tasks(_settings("--op", "add", "--op", "vocab"), tasks, {"fake": Fake()}, Factory(), err)
+    assert [r["op"] for r in rows if "error" not in r] == ["add", "vocab"]
+    assert given["add"] is None and isinstance(given["vocab"], runner.TokenProgress)
+    assert [name for name, op in ops.OPS.items() if op.reports_tokens] == ["vocab"]
+
+
+@needs_core
+@pytest.mark.parametrize("impl", ["coincurve", "cryptography", "fastecdsa", "py_ecc"])
+def test_each_peer_gives_right_results_on_every_curve_it_offers(impl):
+    """Each peer on each curve it offers (coincurve on secp256k1; cryptography and fastecdsa on the four NIST-style
+    curves; py_ecc on BN254 and BLS12-381): mul there, every point op on the first. The tests ran one curve and
+    three ops a peer: its doubling giving 3P, P-384 and P-521 swapped, BLS12-381 computed as BN254, or a curve
+    dropped, went unnoticed."""
+    if importlib.util.find_spec(impl) is None:
+        pytest.skip(f"{impl} is not installed")
+    nist = ("secp256k1", "P-256", "P-384", "P-521")
+    offered = {"coincurve": ("secp256k1",), "cryptography": nist, "fastecdsa": nist,
+               "py_ecc": ("BN254", "BLS12-381")}[impl]
+    adapter = bench.ADAPTERS[impl]()
+    adapter.load()
+    assert tuple(c for c in bench.CURVES if adapter.support.get(c)) == offered
+    factory = bench_inputs.InputFactory(bench_inputs.curve_params(), 1)
+    for curve in offered:
+        for op in sorted(adapter.support[curve]) if curve == offered[0] else ["mul"]:
+            inputs = factory.build(curve, ops.OPS[op], None)
+            case = adapter.prepare(inputs)
+            [got] = case.results()
+            want = inputs.expected()[0][:case.inputs]
+            assert got == ([P[0] for P in want] if case.x_only else want), (curve, op)
+
+
+def test_every_goals_comparison_is_offered_where_the_goal_is_listed():
+    """A goal against a peer is judged only if that peer offers the op on the goal's curves: cryptography
+    without P-521 left the P-521 mul goal unjudgeable, unnoticed."""
+    for op in ops.OPS.values():
+        for g in op.goals:
+            if g.vs is not None and g.curves is not None:
+                for c in g.curves:
+                    assert bench.ADAPTERS[g.vs[0]].support[c] >= {g.vs[1]}, (g.text, c)
+
+
+def test_the_slow_peers_notes_say_how_many_inputs_they_time():
+    """The reference and py_ecc time 8 inputs per call (the reference: MSMs up to 16 points), as their notes say:
+    a count changed without its note went unnoticed."""
+    ref, py_ecc = adapters.ReferenceAdapter, adapters.PyEccAdapter
+    assert (ref.single_inputs, ref.max_size, py_ecc.single_inputs) == (8, 16, 8)
+    assert "8 inputs per call, MSM up to 16 points" in " ".join(ref.notes)
+    assert "pure Python, so 8 inputs per call" in " ".join(py_ecc.notes)
+
+
+def test_the_implementations_are_reported_in_their_order_and_cryptography_names_its_openssl():
+    """The columns and the versions in the report's order (ectraverse, the reference, then the peers by speed of
+    their libraries' kind), and cryptography's version with the OpenSSL it uses: unnoticed if changed."""
+    assert list(bench.ADAPTERS) == ["ectraverse", "reference", "coincurve", "cryptography", "fastecdsa", "py_ecc"]
+    if importlib.util.find_spec("cryptography") is None:
+        pytest.skip("cryptography is not installed")
+    a = adapters.CryptographyAdapter()
+    a.load()
+    version = importlib.import_module("importlib.metadata").version("cryptography")
+    assert a.version().startswith(f"{version} (") and "OpenSSL" in a.version()
+
+
+@needs_core
+def test_compose_ids_times_an_int64_array_of_first_appearance_numbers_and_names_each_check(monkeypatch):
+    """compose_ids composes a NumPy int64 array of the tokens numbered in order of first appearance; its check
+    says which comparison fails: the array against its list first (an int32 array, or that check dropped, the
+    chunks' message given instead, went unnoticed)."""
+    np = pytest.importorskip("numpy")
+    seen = []
+    compose = ectraverse.Traversal.compose
+    monkeypatch.setattr(ectraverse.Traversal, "compose", lambda eng, x: seen.append(x) or compose(eng, x))
+    case = _engine_case("compose_ids", 300)
+    seen.clear()
+    case.fn()
+    [ids] = seen
+    tokens = ectraverse.Traversal("secp256k1").tokens(_engine_inputs("compose_ids", 300).items[0])
+    number = {t: i for i, t in enumerate(dict.fromkeys(tokens))}
+    assert isinstance(ids, np.ndarray) and ids.dtype == np.int64 and ids.tolist() == [number[t] for t in tokens]
+    identity = ectraverse.Traversal("secp256k1").identity
+    monkeypatch.setattr(ectraverse.Traversal, "compose", lambda eng, x: identity if isinstance(x, np.ndarray) and
+                        len(x) > 8 else compose(eng, x))
+    with pytest.raises(ArithmeticError,
+                       match="^wrong result: compose of the id array differs from composing its list$"):
+        _engine_case("compose_ids", 300).check()
+
+
+@needs_core
+def test_prefixes_check_compares_two_calls_in_the_middle(monkeypatch):
+    """Two calls of prefixes compared at 0, 1, L // 2, L - 1 and L: a later call wrong at the middle only went
+    unnoticed when the middle was not read."""
+    made = []
+    prefixes, getitem = ectraverse.Traversal.prefixes, ectraverse.PrefixStates.__getitem__
+    monkeypatch.setattr(ectraverse.Traversal, "prefixes", lambda eng, t: made.append(prefixes(eng, t)) or made[-1])
+    monkeypatch.setattr(ectraverse.PrefixStates, "__getitem__", lambda s, i: getitem(s, 19) if i == 20 and
+                        s is not made[0] else getitem(s, i))
+    with pytest.raises(ArithmeticError, match="^wrong result: prefixes\\(tokens\\)\\[20\\] differs between two calls$"):
+        _engine_case("prefixes").check()
+
+
+def test_a_dask_row_without_its_partitions_is_still_judged():
+    """_one_partition reads the row's partitions if there are any (a row from before they were recorded): a
+    KeyError for a row without them went unnoticed, every row had them."""
+    row = _us_row("ectraverse", "secp256k1", "dask", 0.25, 200_000, one_worker_us_per_token=0.5, compose_us_per_op=0.25)
+    goals = {g["goal"]: g for g in bench_goals.evaluate([row], ("secp256k1",))}
+    assert goals["secp256k1 dask.compose on 2 workers vs 1"]["status"] == "pass"
+
+
+@needs_core
+def test_a_wrong_doubling_is_a_wrong_result(monkeypatch):
+    """double's results come from P.double(), the path it times: results made by P + P instead passed a wrong
+    double() unnoticed (the negated-result test covers +, *, hash_to_curve, not double)."""
+    from ectraverse.point import Point
+
+    double = Point.double
+    monkeypatch.setattr(Point, "double", lambda P: -double(P))
+    inputs = bench_inputs.InputFactory(bench_inputs.curve_params(), 1).build("secp256k1", ops.OPS["double"], None)
+    adapter = adapters.EctraverseAdapter()
+    adapter.load()
+    case = adapter.prepare(inputs)
+    with pytest.raises(ArithmeticError, match="^wrong result: ectraverse double, input set 0, element 0 of 64"):
+        runner._check_results(runner._Task("ectraverse", "secp256k1", "double", None), "double", case, inputs)
