@@ -385,22 +385,39 @@ def test_measure_calibrates_on_a_fake_clock():
     assert m.us_per_op == pytest.approx(250.0)
 
 
+def _slowing_clock(measure, costs):
+    """``(measurements, names of the calls in order)`` of ``measure(steps, timer)``, on a fake clock where
+    each call of step i costs ``costs[i]`` until half of the timed repeats are done, and 3x as much after.
+
+    Where the calibration ends is found by a first run on a steady clock (the same calls, the clock only
+    changing after them), so the test does not depend on the calibration's constants."""
+    def run(slower_after):
+        clock, calls = [0.0], []
+
+        def step(name, cost):
+            def fn():
+                calls.append(name)
+                clock[0] += cost * (3.0 if len(calls) > slower_after else 1.0)
+            return fn
+
+        steps = [step(name, cost) for name, cost in costs.items()]
+        return measure(steps, lambda: clock[0]), calls
+
+    steady, calls = run(float("inf"))
+    per_repeat = sum(m.loops for m in steady)
+    calibration = len(calls) - steady[0].repeats * per_repeat
+    slowed, calls = run(calibration + steady[0].repeats // 2 * per_repeat)
+    assert [m.loops for m in slowed] == [m.loops for m in steady]  # the same calibration, then the slowdown
+    return slowed, calls
+
+
 def test_measure_pair_alternates_its_repeats():
     """A cell and its baseline are timed turn by turn: a clock that slows down
     half-way slows both sides alike, so their ratio is unchanged."""
-    clock = [0.0]
-    calls = []
-    SLOWER_AFTER = 0.09  # calibration ends near 0.05 s; 8 repeats of about 0.01 s follow
-
-    def step(name, cost):
-        def fn():
-            calls.append(name)
-            # the machine gets 3x slower once the timed repeats are under way
-            clock[0] += cost * (3.0 if clock[0] > SLOWER_AFTER else 1.0)
-        return fn
-
-    a, b = bench.measure_pair(step("a", 0.001), step("b", 0.002), ops_per_call=2, baseline_ops=1,
-                              min_time=0.01, repeats=4, timer=lambda: clock[0])
+    (a, b), calls = _slowing_clock(
+        lambda steps, timer: bench.measure_pair(*steps, ops_per_call=2, baseline_ops=1, min_time=0.01, repeats=4,
+                                                timer=timer),
+        {"a": 0.001, "b": 0.002})
     assert a.repeats == b.repeats == 4 and a.loops >= 10 and b.loops >= 5
     timed = calls[-(4 * (a.loops + b.loops)):]  # the calibration runs come first
     assert [name for name, _ in itertools.groupby(timed)] == ["a", "b"] * 4
@@ -412,23 +429,15 @@ def test_measure_group_alternates_every_callable():
     half-way leaves every ratio unchanged."""
     from ectraverse.bench.timing import measure_group
 
-    clock = [0.0]
-    calls = []
-
-    def step(name, cost):
-        def fn():
-            calls.append(name)
-            clock[0] += cost * (3.0 if clock[0] > 0.15 else 1.0)
-        return fn
-
-    a, b, c = measure_group([(step("a", 0.001), 2), (step("b", 0.002), 1), (step("c", 0.004), 1)],
-                            min_time=0.01, repeats=4, timer=lambda: clock[0])
+    (a, b, c), calls = _slowing_clock(
+        lambda steps, timer: measure_group(list(zip(steps, (2, 1, 1))), min_time=0.01, repeats=4, timer=timer),
+        {"a": 0.001, "b": 0.002, "c": 0.004})
     assert a.repeats == b.repeats == c.repeats == 4
     timed = calls[-(4 * (a.loops + b.loops + c.loops)):]
     assert [name for name, _ in itertools.groupby(timed)] == ["a", "b", "c"] * 4
     assert a.us_per_op / b.us_per_op == pytest.approx(0.25) and c.us_per_op / b.us_per_op == pytest.approx(2)
     with pytest.raises(ValueError, match="ops_per_call must be at least 1"):
-        measure_group([(step("a", 0.001), 0)])
+        measure_group([(lambda: None, 0)])
 
 
 @pytest.mark.parametrize("kwargs, message", [
